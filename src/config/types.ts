@@ -1,0 +1,86 @@
+/**
+ * The configuration as the rest of lastgood sees it: defaults merged into every app, durations in
+ * milliseconds, paths absolute. The YAML (snake_case, with units) is validated by schema.ts and turned into
+ * these types by resolve-config.ts; nothing outside config/ reads the raw YAML shape.
+ */
+
+export interface ResolvedConfig {
+  /** Absolute path of the configuration file. */
+  file: string
+  /** Directory of the configuration file; relative paths resolve against it. */
+  dir: string
+  platform: string
+  /** Absolute; holds state.db, repo/ and the repository key file. */
+  stateDir: string
+  repository: {
+    path: string
+    /** Used when LASTGOOD_PASSWORD is not set. */
+    keyFile: string
+    compressionLevel: number
+  }
+  /** Sorted by recovery priority (lowest number first), then by name. */
+  apps: ResolvedApp[]
+}
+
+export interface ResolvedApp {
+  name: string
+  description?: string
+  /** Recovery priority: 1 is restored first. */
+  priority: number
+  health: ResolvedHealth
+  /** In configuration order, which is the restore order. */
+  components: ResolvedComponent[]
+  retention: { keepLast: number; keepWithinMs: number }
+  rollback: {
+    timeoutMs: number
+    validation: { windowMs: number; passes: number; intervalMs: number }
+  }
+}
+
+export interface ResolvedHealth {
+  intervalMs: number
+  timeoutMs: number
+  /** Consecutive failures that make an app unhealthy. */
+  failures: number
+  checks: ResolvedHealthCheck[]
+}
+
+export interface ResolvedHealthCheck {
+  name: string
+  url: string
+  method: 'GET' | 'HEAD'
+  expectStatus: number[]
+  /** When set, the body must contain this text. */
+  expectBody?: string
+  timeoutMs: number
+}
+
+export type ResolvedComponent = LocalReleaseComponent | CommandComponent
+
+export interface LocalReleaseComponent {
+  name: string
+  provider: 'local-release'
+  /** Absolute path of the deploy root that holds releases/ and the current symlink. */
+  path: string
+  releasesDir: string
+  currentLink: string
+  /** Shell command run after the switch (restart or reload), with cwd = path. */
+  restart?: string
+  restartTimeoutMs: number
+}
+
+export interface CommandComponent {
+  name: string
+  provider: 'command'
+  /** Prints the version that runs now on stdout. */
+  current: string
+  /** Prints the state to keep on stdout (any text, often JSON). */
+  capture: string
+  /** Receives the captured state as JSON on stdin and puts it back. */
+  restore: string
+  /** Absolute paths of files or directories stored with each capture. */
+  artifacts: string[]
+  timeoutMs: number
+  cwd: string
+  env: Record<string, string>
+}
