@@ -1,0 +1,59 @@
+import type { ResolvedHealth, ResolvedHealthCheck } from '../config/types.js'
+import { redact } from '../core/redact.js'
+
+export interface ProbeResult {
+  check: string
+  ok: boolean
+  status?: number
+  latencyMs: number
+  /** Why it failed, in words: a status, a missing text, a timeout, a refused connection. */
+  error?: string
+}
+
+export type HealthState = 'passed' | 'failed' | 'unknown'
+
+export interface HealthRound {
+  state: HealthState
+  at: string
+  probes: ProbeResult[]
+}
+
+/**
+ * Runs one HTTP check. Never throws: a failed measurement is a result (the monitor and the validator decide
+ * what a failure means). The body is read only when the check asks for text in it.
+ */
+export async function probeCheck(check: ResolvedHealthCheck, signal?: AbortSignal): Promise<ProbeResult> {
+  const started = performance.now()
+  const timeout = AbortSignal.timeout(check.timeoutMs)
+  const combined = signal ? AbortSignal.any([signal, timeout]) : timeout
+  const done = (ok: boolean, extra: Partial<ProbeResult>): ProbeResult => ({
+    check: check.name,
+    ok,
+    latencyMs: Math.round(performance.now() - started),
+    ...extra,
+  })
+  try {
+    const res = await fetch(check.url, { method: check.method, signal: combined, redirect: 'manual' })
+    const body = check.expectBody !== undefined ? await res.text() : (await res.body?.cancel(), '')
+    if (!check.expectStatus.includes(res.status)) {
+      return done(false, { status: res.status, error: `status ${res.status}, expected ${check.expectStatus.join(' or ')}` })
+    }
+    if (check.expectBody !== undefined && !body.includes(check.expectBody)) {
+      return done(false, { status: res.status, error: `body does not contain "${check.expectBody}"` })
+    }
+    return done(true, { status: res.status })
+  } catch (err) {
+    const timedOut = timeout.aborted
+    const cause = (err as { cause?: { code?: string } }).cause?.code
+    const message = timedOut ? `timed out after ${check.timeoutMs} ms` : (cause ?? (err as Error).message)
+    return done(false, { error: redact(message) })
+  }
+}
+
+/** One round of every check of an app, in parallel. No checks configured → `unknown`, never `passed`. */
+export async function probeHealth(health: ResolvedHealth, signal?: AbortSignal): Promise<HealthRound> {
+  const at = new Date().toISOString()
+  if (health.checks.length === 0) return { state: 'unknown', at, probes: [] }
+  const probes = await Promise.all(health.checks.map((c) => probeCheck(c, signal)))
+  return { state: probes.every((p) => p.ok) ? 'passed' : 'failed', at, probes }
+}

@@ -1,0 +1,94 @@
+import type { ResolvedApp, ResolvedComponent } from '../config/types.js'
+import { UserError } from '../core/errors.js'
+import type { Platform } from '../platform/platform.js'
+import type { Change, ComponentManifest, VersionInfo } from '../providers/provider.js'
+import { providerFor } from '../providers/registry.js'
+import { loadManifest, providerContext } from '../snapshots/create-snapshot.js'
+import { findSnapshot, listSnapshots, type SnapshotRecord } from '../snapshots/snapshot-record.js'
+
+export interface ComponentPlan {
+  component: ResolvedComponent
+  manifestId: string
+  manifest: ComponentManifest
+  current: VersionInfo
+  changes: Change[]
+}
+
+export interface AppPlan {
+  app: ResolvedApp
+  target: SnapshotRecord
+  components: ComponentPlan[]
+}
+
+export interface RollbackPlan {
+  /** In recovery-priority order: each app is restored and validated before the next starts. */
+  apps: AppPlan[]
+}
+
+export interface PlanRequest {
+  apps: ResolvedApp[]
+  to?: string
+  components?: string[]
+  signal: AbortSignal
+}
+
+/**
+ * Computes everything that can fail before the first change: targets, components, manifests, previews.
+ * A plan that cannot run throws UserError here, so nothing has been touched.
+ */
+export async function planRollback(p: Platform, req: PlanRequest): Promise<RollbackPlan> {
+  if (req.to && req.apps.length !== 1) throw new UserError('--to names one snapshot, so it takes exactly one app')
+  const plans: AppPlan[] = []
+  for (const app of req.apps) {
+    const selected = selectComponents(app, req.components)
+    const current = new Map<string, VersionInfo>()
+    for (const c of selected) current.set(c.name, await providerFor(c).current(c, providerContext(p, app, c, req.signal)))
+    const target = req.to ? await explicitTarget(p, app, req.to) : await lastKnownGood(p, app, selected, current)
+    const components: ComponentPlan[] = []
+    for (const c of selected) {
+      const entry = target.components.find((sc) => sc.name === c.name)
+      if (!entry) throw new UserError(`snapshot ${target.id} has no component "${c.name}" of app ${app.name}; pick another with --to`)
+      if (entry.provider !== c.provider) {
+        throw new UserError(`component ${app.name}/${c.name} is now provided by ${c.provider}, but snapshot ${target.id} holds a ${entry.provider} capture`)
+      }
+      const manifest = await loadManifest(p, entry.manifest)
+      const ctx = providerContext(p, app, c, req.signal)
+      components.push({ component: c, manifestId: entry.manifest, manifest, current: current.get(c.name)!, changes: await providerFor(c).preview(c, manifest, ctx) })
+    }
+    plans.push({ app, target, components })
+  }
+  return { apps: plans }
+}
+
+function selectComponents(app: ResolvedApp, names?: string[]): ResolvedComponent[] {
+  if (!names || names.length === 0) return app.components
+  const unknown = names.filter((n) => !app.components.some((c) => c.name === n))
+  if (unknown.length > 0) {
+    throw new UserError(`app ${app.name} has no component ${unknown.map((n) => `"${n}"`).join(', ')}; it has: ${app.components.map((c) => c.name).join(', ')}`)
+  }
+  return app.components.filter((c) => names.includes(c.name))
+}
+
+async function explicitTarget(p: Platform, app: ResolvedApp, id: string): Promise<SnapshotRecord> {
+  const snap = await findSnapshot(p.state.db, id)
+  if (!snap) throw new UserError(`no snapshot "${id}"; list them with \`lastgood snapshot list ${app.name}\``)
+  if (snap.app !== app.name) throw new UserError(`snapshot ${id} belongs to app ${snap.app}, not ${app.name}`)
+  if (snap.prunedAt) throw new UserError(`snapshot ${id} was pruned on ${snap.prunedAt}; its data is gone`)
+  return snap
+}
+
+/** The newest known-good snapshot whose selected components differ from what runs now. */
+async function lastKnownGood(p: Platform, app: ResolvedApp, selected: ResolvedComponent[], current: Map<string, VersionInfo>): Promise<SnapshotRecord> {
+  const snaps = await listSnapshots(p.state.db, app.name)
+  const target = snaps.find(
+    (s) => s.knownGood && selected.some((c) => s.components.find((sc) => sc.name === c.name)?.version !== current.get(c.name)?.version),
+  )
+  if (!target) {
+    const now = selected.map((c) => `${c.name}=${current.get(c.name)?.version}`).join(', ')
+    throw new UserError(
+      `no known-good snapshot of ${app.name} differs from what runs now (${now}); ` +
+        `see \`lastgood snapshot list ${app.name}\`, mark one good with \`lastgood snapshot mark-good ID\`, or pass --to ID`,
+    )
+  }
+  return target
+}

@@ -1,0 +1,86 @@
+import { appendAuditIn } from '../audit/audit-log.js'
+import type { ResolvedApp, ResolvedComponent } from '../config/types.js'
+import { timeId } from '../core/clock.js'
+import { probeHealth } from '../monitor/probe-health.js'
+import type { Platform } from '../platform/platform.js'
+import type { ComponentManifest, ProviderContext } from '../providers/provider.js'
+import { providerFor } from '../providers/registry.js'
+import { type SnapshotComponent, type SnapshotKind, type SnapshotRecord, toSnapshotRow } from './snapshot-record.js'
+
+export interface CreateSnapshotOptions {
+  kind: SnapshotKind
+  label?: string | null
+  actor: string
+  reason?: string | null
+  signal?: AbortSignal
+  /** Components to capture; all when absent (a safety snapshot before a partial rollback takes fewer). */
+  components?: string[]
+}
+
+/**
+ * Captures every component of an app and records its health at that moment. Write order: component data,
+ * manifests and the snapshot document go to the repository first; the state row and its audit event are
+ * committed together last. A crash before that leaves only unreferenced repository data, which prune removes.
+ */
+export async function createSnapshot(p: Platform, app: ResolvedApp, opts: CreateSnapshotOptions): Promise<SnapshotRecord> {
+  const signal = opts.signal ?? new AbortController().signal
+  const id = timeId(app.name)
+  const selected = app.components.filter((c) => !opts.components || opts.components.includes(c.name))
+  const components: SnapshotComponent[] = []
+  for (const component of selected) {
+    const manifest = await providerFor(component).capture(component, providerContext(p, app, component, signal))
+    const manifestId = await p.repository.putBlob('tree', encodeManifest(manifest))
+    components.push({
+      name: component.name,
+      provider: component.provider,
+      version: manifest.version,
+      manifest: manifestId,
+      ...(manifest.summary?.files !== undefined ? { files: manifest.summary.files } : {}),
+      ...(manifest.summary?.bytes !== undefined ? { bytes: manifest.summary.bytes } : {}),
+    })
+  }
+  const health = await probeHealth(app.health, signal)
+  const record: SnapshotRecord = {
+    id,
+    app: app.name,
+    kind: opts.kind,
+    label: opts.label ?? null,
+    createdAt: new Date().toISOString(),
+    actor: opts.actor,
+    health: health.state,
+    healthDetail: health,
+    knownGood: health.state === 'passed',
+    markedGoodBy: null,
+    components,
+    prunedAt: null,
+  }
+  await p.repository.saveSnapshot({
+    id, app: app.name, createdAt: record.createdAt, kind: record.kind,
+    components: components.map(({ name, provider, version, manifest }) => ({ name, provider, version, manifest })),
+    meta: { label: record.label, actor: record.actor, health: record.health },
+  })
+  await p.state.writeTransaction(async (tx) => {
+    await tx.insertInto('snapshots').values(toSnapshotRow(record)).execute()
+    await appendAuditIn(tx, {
+      actor: opts.actor,
+      action: 'snapshot.create',
+      target: app.name,
+      reason: opts.reason ?? null,
+      outcome: 'success',
+      details: { snapshot: id, kind: record.kind, label: record.label, health: record.health, versions: Object.fromEntries(components.map((c) => [c.name, c.version])) },
+    })
+  })
+  return record
+}
+
+export function providerContext(p: Platform, app: ResolvedApp, component: ResolvedComponent, signal: AbortSignal): ProviderContext {
+  return { app: app.name, component: component.name, configDir: p.config.dir, blobs: p.repository, signal, log: p.log }
+}
+
+export function encodeManifest(m: ComponentManifest): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(m))
+}
+
+export async function loadManifest(p: Platform, manifestId: string): Promise<ComponentManifest> {
+  return JSON.parse(new TextDecoder().decode(await p.repository.getBlob(manifestId))) as ComponentManifest
+}

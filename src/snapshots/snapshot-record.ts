@@ -1,0 +1,80 @@
+import type { HealthRound, HealthState } from '../monitor/probe-health.js'
+import type { StateDb } from '../state/open-state.js'
+import type { SnapshotTable } from '../state/schema.js'
+
+export const SNAPSHOT_KINDS = ['pre-deploy', 'scheduled', 'emergency', 'safety', 'manual'] as const
+export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number]
+
+export interface SnapshotComponent {
+  name: string
+  provider: string
+  version: string
+  /** Id of the manifest blob in the repository. */
+  manifest: string
+  files?: number
+  bytes?: number
+}
+
+export interface SnapshotRecord {
+  id: string
+  app: string
+  kind: SnapshotKind
+  label: string | null
+  createdAt: string
+  actor: string
+  health: HealthState
+  healthDetail: HealthRound | null
+  /** Health passed at capture, or a person marked it good. The target of automatic rollbacks. */
+  knownGood: boolean
+  markedGoodBy: string | null
+  components: SnapshotComponent[]
+  prunedAt: string | null
+}
+
+export function toSnapshotRow(s: SnapshotRecord): SnapshotTable {
+  return {
+    id: s.id,
+    app: s.app,
+    kind: s.kind,
+    label: s.label,
+    created_at: s.createdAt,
+    actor: s.actor,
+    health: s.health,
+    health_detail: JSON.stringify(s.healthDetail),
+    known_good: s.knownGood ? 1 : 0,
+    marked_good_by: s.markedGoodBy,
+    marked_good_at: null,
+    components: JSON.stringify(s.components),
+    pruned_at: s.prunedAt,
+  }
+}
+
+export function fromSnapshotRow(r: SnapshotTable): SnapshotRecord {
+  return {
+    id: r.id,
+    app: r.app,
+    kind: r.kind as SnapshotKind,
+    label: r.label,
+    createdAt: r.created_at,
+    actor: r.actor,
+    health: r.health as HealthState,
+    healthDetail: JSON.parse(r.health_detail) as HealthRound | null,
+    knownGood: Number(r.known_good) === 1,
+    markedGoodBy: r.marked_good_by,
+    components: JSON.parse(r.components) as SnapshotComponent[],
+    prunedAt: r.pruned_at,
+  }
+}
+
+/** Snapshots still in the repository, newest first; of one app when given. */
+export async function listSnapshots(db: StateDb, app?: string): Promise<SnapshotRecord[]> {
+  let q = db.selectFrom('snapshots').selectAll().where('pruned_at', 'is', null)
+  if (app) q = q.where('app', '=', app)
+  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').execute()
+  return rows.map(fromSnapshotRow)
+}
+
+export async function findSnapshot(db: StateDb, id: string): Promise<SnapshotRecord | undefined> {
+  const row = await db.selectFrom('snapshots').selectAll().where('id', '=', id).executeTakeFirst()
+  return row ? fromSnapshotRow(row) : undefined
+}

@@ -1,0 +1,95 @@
+import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely'
+
+/**
+ * Migrations live in code (not files) so the compiled CLI carries them. Each one is written with the
+ * portable schema builder, so SQLite and PostgreSQL run the same list. Never edit a released migration:
+ * add the next one.
+ */
+const migrations: Record<string, Migration> = {
+  '0001-initial': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('snapshots')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('app', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('label', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('health', 'text', (c) => c.notNull())
+        .addColumn('health_detail', 'text', (c) => c.notNull())
+        .addColumn('known_good', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('marked_good_by', 'text')
+        .addColumn('marked_good_at', 'text')
+        .addColumn('components', 'text', (c) => c.notNull())
+        .addColumn('pruned_at', 'text')
+        .execute()
+      await db.schema.createIndex('snapshots_app_created').on('snapshots').columns(['app', 'created_at']).execute()
+
+      await db.schema
+        .createTable('rollback_runs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('apps', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('ended_at', 'text')
+        .addColumn('owner_host', 'text', (c) => c.notNull())
+        .addColumn('owner_pid', 'integer', (c) => c.notNull())
+        .addColumn('report', 'text')
+        .execute()
+
+      await db.schema
+        .createTable('rollback_steps')
+        .addColumn('run_id', 'text', (c) => c.notNull().references('rollback_runs.id'))
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('app', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('component', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('ended_at', 'text')
+        .addColumn('detail', 'text')
+        .addColumn('error', 'text')
+        .addPrimaryKeyConstraint('rollback_steps_pk', ['run_id', 'seq'])
+        .execute()
+
+      await db.schema
+        .createTable('locks')
+        .addColumn('target', 'text', (c) => c.primaryKey())
+        .addColumn('run_id', 'text', (c) => c.notNull())
+        .addColumn('owner_host', 'text', (c) => c.notNull())
+        .addColumn('owner_pid', 'integer', (c) => c.notNull())
+        .addColumn('token', 'integer', (c) => c.notNull())
+        .addColumn('acquired_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute()
+
+      await db.schema
+        .createTable('audit_events')
+        .addColumn('seq', 'integer', (c) => c.primaryKey())
+        .addColumn('ts', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('details', 'text', (c) => c.notNull())
+        .addColumn('prev_hash', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .execute()
+
+      await db.schema
+        .createTable('counters')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'integer', (c) => c.notNull())
+        .execute()
+      await sql`insert into counters (name, value) values ('lock_token', 0)`.execute(db)
+    },
+  },
+}
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+}

@@ -1,0 +1,89 @@
+/**
+ * Table types. Times are ISO-8601 strings with milliseconds (portable between SQLite and PostgreSQL and
+ * sortable as text); booleans are 0/1 integers; structured details are JSON text.
+ */
+export interface Database {
+  snapshots: SnapshotTable
+  rollback_runs: RollbackRunTable
+  rollback_steps: RollbackStepTable
+  locks: LockTable
+  audit_events: AuditEventTable
+  counters: CounterTable
+}
+
+export interface SnapshotTable {
+  id: string
+  app: string
+  kind: string
+  label: string | null
+  created_at: string
+  actor: string
+  /** 'passed' | 'failed' | 'unknown' (no health checks configured) */
+  health: string
+  health_detail: string
+  known_good: number
+  marked_good_by: string | null
+  marked_good_at: string | null
+  /** JSON: SnapshotComponent[] */
+  components: string
+  /** Set when retention removed the snapshot from the repository; the row stays for history. */
+  pruned_at: string | null
+}
+
+export interface RollbackRunTable {
+  id: string
+  /** JSON: string[] in execution order */
+  apps: string
+  status: string
+  reason: string
+  actor: string
+  started_at: string
+  ended_at: string | null
+  owner_host: string
+  owner_pid: number
+  /** JSON report, written when the run ends */
+  report: string | null
+}
+
+export interface RollbackStepTable {
+  run_id: string
+  seq: number
+  app: string
+  name: string
+  component: string | null
+  status: string
+  started_at: string
+  ended_at: string | null
+  /** JSON */
+  detail: string | null
+  error: string | null
+}
+
+export interface LockTable {
+  target: string
+  run_id: string
+  owner_host: string
+  owner_pid: number
+  /** Fencing token: grows with every acquisition, so a holder whose lock was taken over can tell. */
+  token: number
+  acquired_at: string
+  expires_at: string
+}
+
+export interface AuditEventTable {
+  seq: number
+  ts: string
+  actor: string
+  action: string
+  target: string
+  reason: string | null
+  outcome: string
+  details: string
+  prev_hash: string
+  hash: string
+}
+
+export interface CounterTable {
+  name: string
+  value: number
+}
