@@ -1,0 +1,82 @@
+import type { Command } from 'commander'
+import type { AuditEvent } from '../../audit/audit-event.js'
+import { listAudit } from '../../audit/audit-log.js'
+import { verifyAudit } from '../../audit/verify-audit.js'
+import { UserError } from '../../core/errors.js'
+import { globals } from '../global-options.js'
+import { printJson, println, table } from '../output.js'
+import { runAction, withPlatform } from '../run-action.js'
+
+export function registerAudit(program: Command): void {
+  const audit = program.command('audit').description('the hash-chained audit trail')
+
+  audit
+    .command('verify')
+    .description('recompute the chain; name the first event that was changed, removed or reordered')
+    .action((_opts: unknown, cmd: Command) =>
+      runAction(async () => {
+        const g = globals(cmd)
+        return withPlatform(g, async (p) => {
+          const report = await verifyAudit(p.state.db)
+          if (g.json) printJson(report)
+          else println(report.ok ? `audit chain intact: ${report.events} events, head ${report.headHash.slice(0, 16)}` : `AUDIT CHAIN BROKEN at event ${report.firstBad!.seq}: ${report.firstBad!.problem} (${report.events} events verified before it)`)
+          return report.ok ? 0 : 1
+        })
+      }),
+    )
+
+  audit
+    .command('log')
+    .description('list events, oldest first')
+    .option('--since <time>', 'only events at or after this ISO time (e.g. 2026-11-26 or 2026-11-26T04:00Z)')
+    .option('--limit <n>', 'at most this many events')
+    .action((opts: { since?: string; limit?: string }, cmd: Command) =>
+      runAction(async () => {
+        const g = globals(cmd)
+        const filter = parseFilter(opts)
+        return withPlatform(g, async (p) => {
+          const events = await listAudit(p.state.db, filter)
+          if (g.json) printJson({ events })
+          else println(events.length === 0 ? 'no events' : render(events))
+          return 0
+        })
+      }),
+    )
+
+  audit
+    .command('export')
+    .description('every event as JSON lines on stdout, with hashes, for an outside archive')
+    .option('--since <time>', 'only events at or after this ISO time')
+    .action((opts: { since?: string }, cmd: Command) =>
+      runAction(async () => {
+        const g = globals(cmd)
+        const filter = parseFilter(opts)
+        return withPlatform(g, async (p) => {
+          for (const e of await listAudit(p.state.db, filter)) process.stdout.write(`${JSON.stringify(e)}\n`)
+          return 0
+        })
+      }),
+    )
+}
+
+function parseFilter(opts: { since?: string; limit?: string }): { since?: string; limit?: number } {
+  const out: { since?: string; limit?: number } = {}
+  if (opts.since !== undefined) {
+    const t = Date.parse(opts.since)
+    if (Number.isNaN(t)) throw new UserError(`--since: expected an ISO time such as 2026-11-26T04:00Z, got "${opts.since}"`)
+    out.since = new Date(t).toISOString()
+  }
+  if (opts.limit !== undefined) {
+    const n = Number(opts.limit)
+    if (!Number.isInteger(n) || n < 1) throw new UserError(`--limit: expected a positive whole number, got "${opts.limit}"`)
+    out.limit = n
+  }
+  return out
+}
+
+function render(events: AuditEvent[]): string {
+  return table(
+    ['SEQ', 'TIME', 'ACTOR', 'ACTION', 'TARGET', 'OUTCOME', 'REASON'],
+    events.map((e) => [String(e.seq), e.ts, e.actor, e.action, e.target, e.outcome, e.reason ?? '']),
+  )
+}

@@ -1,0 +1,37 @@
+import { userInfo } from 'node:os'
+import type { Command } from 'commander'
+import { UserError } from '../core/errors.js'
+
+export interface GlobalOptions {
+  config?: string
+  json: boolean
+  as?: string
+}
+
+export function globals(cmd: Command): GlobalOptions {
+  return cmd.optsWithGlobals() as GlobalOptions
+}
+
+/** The actor: --as, else $LASTGOOD_ACTOR, else the OS user. Every audit event carries exactly one. */
+export function actorOf(g: GlobalOptions): string {
+  const actor = g.as ?? process.env.LASTGOOD_ACTOR ?? safeUser()
+  if (!actor || !/^[\w.@+-]{1,128}$/.test(actor)) {
+    throw new UserError(`invalid actor "${actor}": use letters, digits and . _ @ + - (set it with --as or LASTGOOD_ACTOR)`)
+  }
+  return actor
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username
+  } catch {
+    return 'unknown'
+  }
+}
+
+/** --reason is required for state-changing commands the seeds ask a reason for; blank is not a reason. */
+export function requireReason(reason: string | undefined, what: string): string {
+  const r = reason?.trim()
+  if (!r) throw new UserError(`${what} needs --reason "why": it is recorded in the audit trail`)
+  return r
+}

@@ -1,0 +1,36 @@
+import { Command, CommanderError } from 'commander'
+import { registerAudit } from './commands/audit.js'
+import { registerConfig } from './commands/config.js'
+import { registerInit } from './commands/init.js'
+import { registerRollback } from './commands/rollback.js'
+import { registerSnapshot } from './commands/snapshot.js'
+import { registerStatus } from './commands/status.js'
+import { registerValidate } from './commands/validate.js'
+import { reportError } from './run-action.js'
+
+const program = new Command()
+  .name('lastgood')
+  .description('snapshot before a deploy, roll back to the last known good state, prove it')
+  .option('--config <file>', 'configuration file (default ./lastgood.yaml or $LASTGOOD_CONFIG)')
+  .option('--json', 'print one JSON document on stdout', false)
+  .option('--as <actor>', 'who is acting (default $LASTGOOD_ACTOR, else the OS user)')
+  .showHelpAfterError()
+  .enablePositionalOptions(false)
+
+registerInit(program)
+registerValidate(program)
+registerStatus(program)
+registerSnapshot(program)
+registerRollback(program)
+registerAudit(program)
+registerConfig(program)
+
+// Bad usage is exit 2 like every other user error, not commander's default 1.
+program.exitOverride()
+for (const cmd of program.commands.flatMap((c) => [c, ...c.commands])) cmd.exitOverride()
+
+try {
+  await program.parseAsync(process.argv)
+} catch (err) {
+  process.exitCode = err instanceof CommanderError ? (err.exitCode === 0 ? 0 : 2) : reportError(err)
+}

@@ -1,0 +1,59 @@
+import type { Change } from '../providers/provider.js'
+import type { RollbackPlan } from '../rollback/plan-rollback.js'
+import type { RollbackReport } from '../rollback/run-rollback.js'
+import { formatBytes, formatMs, table } from './output.js'
+
+const MAX_FILES_SHOWN = 20
+
+/** The plan and the preview of what would change, as a person reads it before saying yes. */
+export function renderPlan(plan: RollbackPlan): string {
+  const out: string[] = []
+  plan.apps.forEach((a, i) => {
+    out.push(`${i + 1}. ${a.app.name} (priority ${a.app.priority}) → snapshot ${a.target.id} (${a.target.kind}, ${a.target.createdAt}${a.target.label ? `, ${a.target.label}` : ''})`)
+    for (const c of a.components) {
+      out.push(`   ${c.component.name} [${c.component.provider}]: ${c.current.version} → ${c.manifest.version}`)
+      const files = c.changes.filter((x) => x.kind !== 'version')
+      for (const change of files.slice(0, MAX_FILES_SHOWN)) out.push(`     ${describeChange(change)}`)
+      if (files.length > MAX_FILES_SHOWN) out.push(`     … and ${files.length - MAX_FILES_SHOWN} more (all of them with --json)`)
+      const totals = summarise(files)
+      if (files.length > 0) out.push(`     ${totals}`)
+    }
+    out.push('   then: verify the snapshot, take a safety snapshot, restore, validate health')
+  })
+  return out.join('\n')
+}
+
+function describeChange(c: Change): string {
+  switch (c.kind) {
+    case 'added':
+      return `+ ${c.path} (${formatBytes(c.sizeAfter ?? 0)})`
+    case 'removed':
+      return `- ${c.path} (${formatBytes(c.sizeBefore ?? 0)})`
+    case 'changed':
+      return `~ ${c.path} (${formatBytes(c.sizeBefore ?? 0)} → ${formatBytes(c.sizeAfter ?? 0)})`
+    default:
+      return `! ${c.path ?? ''}${c.after ? ` ${c.after}` : ''}`
+  }
+}
+
+function summarise(files: Change[]): string {
+  const count = (k: Change['kind']) => files.filter((f) => f.kind === k).length
+  return `${count('added')} added, ${count('changed')} changed, ${count('removed')} removed`
+}
+
+export function renderReport(r: RollbackReport): string {
+  const out = [`rollback ${r.run}: ${r.status.toUpperCase()} in ${formatMs(r.durationMs)} (reason: ${r.reason}, by ${r.actor})`, '']
+  out.push(table(
+    ['#', 'APP', 'STEP', 'COMPONENT', 'STATUS', 'TIME'],
+    r.steps.map((s) => [String(s.seq), s.app, s.name, s.component ?? '', s.status, s.durationMs === null ? '' : formatMs(s.durationMs)]),
+  ))
+  out.push('')
+  for (const a of r.apps) {
+    const versions = Object.keys(a.to).map((k) => `${k} ${a.from[k]} → ${a.to[k]}${a.restorePaths[k] ? ` (${a.restorePaths[k]})` : ''}`).join(', ')
+    out.push(`${a.app}: ${a.outcome} — ${versions}`)
+    if (a.validation) out.push(`  validation: ${a.validation.outcome}, ${a.validation.consecutivePasses} consecutive passes in ${formatMs(a.validation.elapsedMs)}`)
+    if (a.safety) out.push(`  safety snapshot: ${a.safety}`)
+    if (a.error) out.push(`  error: ${a.error}`)
+  }
+  return out.join('\n')
+}

@@ -1,0 +1,57 @@
+import type { ResolvedApp } from '../config/types.js'
+import { type HealthRound, probeHealth } from '../monitor/probe-health.js'
+import type { Platform } from '../platform/platform.js'
+import { providerFor } from '../providers/registry.js'
+import { providerContext } from '../snapshots/create-snapshot.js'
+import { listSnapshots } from '../snapshots/snapshot-record.js'
+
+export interface ComponentStatus {
+  name: string
+  provider: string
+  version: string | null
+  detail?: Record<string, string>
+  error?: string
+}
+
+export interface AppStatus {
+  app: string
+  priority: number
+  components: ComponentStatus[]
+  lastKnownGood: { id: string; createdAt: string; versions: Record<string, string> } | null
+  /** Whether what runs now is what the last known-good snapshot holds. */
+  runningKnownGood: boolean
+  snapshots: number
+  lastRollback: { id: string; status: string; startedAt: string; reason: string; actor: string } | null
+  health: HealthRound
+}
+
+/** What runs now, what we would roll back to, the last rollback, and health. Reads only. */
+export async function appStatus(p: Platform, app: ResolvedApp): Promise<AppStatus> {
+  const signal = new AbortController().signal
+  const components: ComponentStatus[] = []
+  for (const c of app.components) {
+    try {
+      const v = await providerFor(c).current(c, providerContext(p, app, c, signal))
+      components.push({ name: c.name, provider: c.provider, version: v.version, ...(v.detail ? { detail: v.detail } : {}) })
+    } catch (err) {
+      components.push({ name: c.name, provider: c.provider, version: null, error: (err as Error).message })
+    }
+  }
+  const snaps = await listSnapshots(p.state.db, app.name)
+  const good = snaps.find((s) => s.knownGood)
+  const lastKnownGood = good ? { id: good.id, createdAt: good.createdAt, versions: Object.fromEntries(good.components.map((c) => [c.name, c.version])) } : null
+  const run = await p.state.db
+    .selectFrom('rollback_runs').selectAll()
+    .where('apps', 'like', `%"${app.name}"%`)
+    .orderBy('started_at', 'desc').limit(1).executeTakeFirst()
+  return {
+    app: app.name,
+    priority: app.priority,
+    components,
+    lastKnownGood,
+    runningKnownGood: !!lastKnownGood && components.every((c) => lastKnownGood.versions[c.name] === c.version),
+    snapshots: snaps.length,
+    lastRollback: run ? { id: run.id, status: run.status, startedAt: run.started_at, reason: run.reason, actor: run.actor } : null,
+    health: await probeHealth(app.health, signal),
+  }
+}

@@ -1,0 +1,61 @@
+import { copyFile, mkdir, readdir } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { appendAudit } from '../audit/audit-log.js'
+import { loadConfig } from '../config/load-config.js'
+import type { ResolvedConfig } from '../config/types.js'
+import { UserError } from '../core/errors.js'
+import { Repository } from '../repository/repository.js'
+import { openState } from '../state/open-state.js'
+import { keySource } from './open-platform.js'
+
+/** Examples ship inside the package, beside dist/. */
+export const EXAMPLES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../examples')
+
+export interface InitResult {
+  config: ResolvedConfig
+  wroteConfig: boolean
+  keyMode: 'passphrase' | 'key-file'
+}
+
+/**
+ * Creates what one configuration needs: the config itself (from an example, when asked), the state
+ * directory, the state database and the repository with its key. Refuses to overwrite anything.
+ */
+export async function initPlatform(opts: { configFile?: string; example?: string; actor: string }): Promise<InitResult> {
+  const configFile = resolve(opts.configFile ?? process.env.LASTGOOD_CONFIG ?? 'lastgood.yaml')
+  let wroteConfig = false
+  if (opts.example) {
+    const examples = await listExamples()
+    if (!examples.includes(opts.example)) throw new UserError(`no example "${opts.example}"; examples: ${examples.join(', ')}`)
+    if (existsSync(configFile)) throw new UserError(`${configFile} already exists; remove it or choose another --config to start from the example`)
+    await mkdir(dirname(configFile), { recursive: true })
+    await copyFile(join(EXAMPLES_DIR, opts.example, 'lastgood.yaml'), configFile)
+    wroteConfig = true
+  } else if (!existsSync(configFile)) {
+    throw new UserError(`no configuration at ${configFile}; write one, or start from an example: \`lastgood init --example clinic\``)
+  }
+  const config = await loadConfig(configFile)
+  if (await Repository.exists(config.repository.path)) {
+    throw new UserError(`${config.repository.path} is already a lastgood repository; nothing to do`)
+  }
+  const key = keySource(config)
+  const repository = await Repository.init(config.repository.path, key, { compressionLevel: config.repository.compressionLevel })
+  await repository.close()
+  const state = await openState(config.stateDir)
+  try {
+    await appendAudit(state, {
+      actor: opts.actor, action: 'platform.init', target: config.platform, outcome: 'success',
+      details: { config: config.file, repository: config.repository.path, keyMode: key.passphrase ? 'passphrase' : 'key-file', example: opts.example ?? null },
+    })
+  } finally {
+    await state.close()
+  }
+  return { config, wroteConfig, keyMode: key.passphrase ? 'passphrase' : 'key-file' }
+}
+
+export async function listExamples(): Promise<string[]> {
+  const entries = await readdir(EXAMPLES_DIR, { withFileTypes: true }).catch(() => [])
+  return entries.filter((e) => e.isDirectory() && existsSync(join(EXAMPLES_DIR, e.name, 'lastgood.yaml'))).map((e) => e.name)
+}
