@@ -1,0 +1,156 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { copyFile, mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { loadConfig } from '../config/load-config.js'
+import type { ResolvedConfig } from '../config/types.js'
+import { freePort } from './free-port.js'
+
+// The same file runs from src/ (tests) and dist/src/ (demo, benchmarks): find the package by its manifest.
+export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)))
+const CLI = join(PACKAGE_ROOT, 'bin/lastgood.js')
+const SAMPLE_APP = join(PACKAGE_ROOT, 'dist/src/demo/sample-app.js')
+
+function findPackageRoot(from: string): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, 'package.json'))) return dir
+  throw new Error(`no package.json above ${from}`)
+}
+
+export interface Behaviour {
+  healthy: boolean
+  latencyMs?: number
+  errorRate?: number
+}
+
+export interface CliResult {
+  code: number
+  stdout: string
+  stderr: string
+  ms: number
+}
+
+/**
+ * A platform of sample apps in a temporary directory: a config, one deploy root per local-release
+ * component (Capistrano layout), and one real HTTP server per app. The demo, the end-to-end tests and the
+ * benchmarks all drive lastgood through this, with the real CLI in a child process.
+ */
+export class SamplePlatform {
+  private servers = new Map<string, ChildProcess>()
+
+  private constructor(
+    readonly dir: string,
+    readonly configFile: string,
+    readonly env: Record<string, string>,
+    readonly config: ResolvedConfig,
+  ) {}
+
+  /** `configText` is YAML with ${CLINIC_<APP>_PORT} placeholders; the example clinic config by default. */
+  static async create(opts: { configText?: string; env?: Record<string, string> } = {}): Promise<SamplePlatform> {
+    const dir = await mkdtemp(join(tmpdir(), 'lastgood-sample-'))
+    const configFile = join(dir, 'lastgood.yaml')
+    if (opts.configText) await writeFile(configFile, opts.configText)
+    else await copyFile(join(PACKAGE_ROOT, 'examples/clinic/lastgood.yaml'), configFile)
+    const env: Record<string, string> = { CLINIC_HEALTH_INTERVAL: '1s', CLINIC_VALIDATION_INTERVAL: '250ms', ...opts.env }
+    for (const name of ['staff', 'inventory', 'handouts', 'medication-auth', 'checkin-kiosk']) {
+      env[`CLINIC_${name.toUpperCase().replace(/-/g, '_')}_PORT`] ??= String(await freePort())
+    }
+    const config = await withEnv(env, () => loadConfig(configFile))
+    return new SamplePlatform(dir, configFile, env, config)
+  }
+
+  app(name: string) {
+    const app = this.config.apps.find((a) => a.name === name)
+    if (!app) throw new Error(`sample platform has no app ${name}`)
+    return app
+  }
+
+  /** Writes releases/<version>/ of every local-release component of the app and points `current` at it. */
+  async deploy(appName: string, version: string, behaviour: Behaviour = { healthy: true }, extraFiles: Record<string, string | Uint8Array> = {}): Promise<void> {
+    for (const c of this.app(appName).components) {
+      if (c.provider !== 'local-release') continue
+      const release = join(c.path, c.releasesDir, version)
+      await mkdir(join(release, 'public', 'assets'), { recursive: true })
+      await writeFile(join(release, 'app.json'), JSON.stringify({ version, ...behaviour }, null, 2))
+      await writeFile(join(release, 'public', 'index.html'), `<!doctype html><title>${appName} ${version}</title><h1>${appName} ${version}</h1>\n`)
+      await writeFile(join(release, 'public', 'assets', 'app.js'), `console.log(${JSON.stringify(`${appName} ${version}`)})\n${'// bundle\n'.repeat(200)}`)
+      for (const [path, content] of Object.entries(extraFiles)) {
+        await mkdir(dirname(join(release, path)), { recursive: true })
+        await writeFile(join(release, path), content)
+      }
+      await switchCurrent(join(c.path, c.currentLink), join(c.releasesDir, version))
+    }
+  }
+
+  /** Starts one sample HTTP server per app (on its configured port) and waits until each listens. */
+  async start(apps = this.config.apps.map((a) => a.name)): Promise<void> {
+    await Promise.all(apps.map((name) => this.startApp(name)))
+  }
+
+  async startApp(name: string): Promise<void> {
+    const app = this.app(name)
+    const root = app.components.find((c) => c.provider === 'local-release')
+    const port = this.env[`CLINIC_${name.toUpperCase().replace(/-/g, '_')}_PORT`]
+    if (!root || root.provider !== 'local-release' || !port) throw new Error(`app ${name} has no local-release component or port`)
+    const child = spawn(process.execPath, [SAMPLE_APP, '--root', root.path, '--port', port, '--name', name], { stdio: ['ignore', 'pipe', 'inherit'] })
+    this.servers.set(name, child)
+    await new Promise<void>((ok, fail) => {
+      child.once('exit', (code) => fail(new Error(`sample app ${name} exited with ${code}`)))
+      child.stdout!.once('data', () => ok())
+    })
+  }
+
+  /** Runs the real CLI with this platform's config and environment. */
+  cli(args: string[], opts: { env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
+    const started = performance.now()
+    return new Promise((ok, fail) => {
+      const child = spawn(process.execPath, [CLI, '--config', this.configFile, ...args], {
+        cwd: this.dir,
+        env: { ...process.env, LASTGOOD_ACTOR: 'demo', ...this.env, ...opts.env },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      })
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', (d) => (stdout += d))
+      child.stderr.on('data', (d) => (stderr += d))
+      child.stdin.end(opts.input ?? '')
+      child.once('error', fail)
+      child.once('close', (code) => ok({ code: code ?? -1, stdout, stderr, ms: Math.round(performance.now() - started) }))
+    })
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.servers.values()].map((child) => new Promise<void>((ok) => {
+      if (child.exitCode !== null || child.signalCode !== null) return ok()
+      child.once('exit', () => ok())
+      child.kill('SIGTERM')
+    })))
+    this.servers.clear()
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop()
+    await rm(this.dir, { recursive: true, force: true })
+  }
+}
+
+/** What a deploy tool does: a new symlink beside the old one, renamed over it (atomic). */
+export async function switchCurrent(link: string, target: string): Promise<void> {
+  const tmp = `${link}.deploy-${process.pid}-${Date.now()}`
+  await symlink(target, tmp)
+  await rename(tmp, link)
+}
+
+async function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]))
+  Object.assign(process.env, env)
+  try {
+    return await fn()
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k]
+      else process.env[k] = v
+    }
+  }
+}
