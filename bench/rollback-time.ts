@@ -1,0 +1,57 @@
+/**
+ * `npm run bench:rollback`: time of `lastgood rollback` for one app, from command start (process spawn)
+ * to validation passed (process exit), median of 10, on the fast path (release directory still there) and
+ * the materialise path (release rebuilt from the repository). Validation: 3 consecutive passes, 250 ms apart.
+ */
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { SamplePlatform } from '../src/demo/sample-platform.js'
+import { median, percentile, printTable } from './stats.js'
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 10)
+
+interface Sample {
+  totalMs: number
+  steps: Record<string, number>
+}
+
+async function measure(p: SamplePlatform, materialise: boolean): Promise<Sample[]> {
+  const samples: Sample[] = []
+  for (let i = 0; i < RUNS; i++) {
+    await p.deploy('staff', `broken-${materialise ? 'm' : 'f'}${i}`, { healthy: false })
+    if (materialise) await rm(join(p.dir, 'apps/staff/releases/v1'), { recursive: true, force: true })
+    const r = await p.cli(['--json', 'rollback', 'staff', '--reason', 'bench', '--yes'])
+    if (r.code !== 0) throw new Error(`rollback failed: ${r.stderr}${r.stdout}`)
+    const report = JSON.parse(r.stdout).report as { apps: { restorePaths: Record<string, string> }[]; steps: { name: string; durationMs: number }[] }
+    const path = report.apps[0]!.restorePaths.release
+    if (path !== (materialise ? 'materialise' : 'fast')) throw new Error(`expected the ${materialise ? 'materialise' : 'fast'} path, got ${path}`)
+    samples.push({ totalMs: r.ms, steps: Object.fromEntries(report.steps.map((s) => [s.name, s.durationMs])) })
+  }
+  return samples
+}
+
+async function main(): Promise<void> {
+  const p = await SamplePlatform.create()
+  try {
+    await p.deploy('staff', 'v1')
+    await p.start(['staff'])
+    if ((await p.cli(['init'])).code !== 0) throw new Error('init failed')
+    if ((await p.cli(['snapshot', 'create', 'staff'])).code !== 0) throw new Error('snapshot failed')
+    const rows: (string | number)[][] = []
+    for (const materialise of [false, true]) {
+      const s = await measure(p, materialise)
+      const step = (name: string) => median(s.map((x) => x.steps[name] ?? 0)).toFixed(0)
+      rows.push([materialise ? 'materialise' : 'fast', RUNS, median(s.map((x) => x.totalMs)).toFixed(0), percentile(s.map((x) => x.totalMs), 95).toFixed(0),
+        step('verify'), step('safety-snapshot'), step('restore'), step('validate')])
+    }
+    printTable(`lastgood rollback, one app (staff), median of ${RUNS}; milliseconds`,
+      ['path', 'runs', 'total median', 'total p95', 'verify', 'safety snapshot', 'restore', 'validate'], rows)
+  } finally {
+    await p.destroy()
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).stack}\n`)
+  process.exitCode = 1
+})
