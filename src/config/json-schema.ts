@@ -1,0 +1,54 @@
+import { z } from 'zod'
+import { configSchema } from './schema.js'
+
+type JsonSchema = Record<string, unknown>
+
+/**
+ * The JSON Schema of lastgood.yaml as people write it (the input side: `30s`, not 30000), generated from
+ * the same zod schema that validates it, so editors and the reference never drift from the code.
+ *
+ * Values are interpolated (`${VAR:-default}`) before lastgood validates them, so wherever a value is
+ * constrained the schema also accepts a string holding `${`: an editor must not flag the example's
+ * `interval: ${CLINIC_HEALTH_INTERVAL:-30s}`. Cross-field rules (a validation window long enough for its
+ * passes, unique check names) are checked by lastgood only.
+ */
+export function configJsonSchema(): JsonSchema {
+  const schema = z.toJSONSchema(configSchema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' })
+  return allowInterpolation(schema as JsonSchema, true)
+}
+
+const INTERPOLATED = { type: 'string', pattern: '\\$\\{' }
+const ANNOTATIONS = ['description', 'default', 'title']
+
+function allowInterpolation(node: JsonSchema, root = false): JsonSchema {
+  const out: JsonSchema = {}
+  for (const [key, value] of Object.entries(node)) out[key] = mapChildren(key, value)
+  if (root) return out
+  if (out.type === 'string' && typeof out.pattern === 'string') {
+    return { ...out, pattern: `(?:${out.pattern})|\\$\\{` }
+  }
+  if (out.type === 'integer' || out.type === 'number' || out.type === 'boolean' || Array.isArray(out.enum)) {
+    const annotations: JsonSchema = {}
+    const rest: JsonSchema = {}
+    for (const [key, value] of Object.entries(out)) (ANNOTATIONS.includes(key) ? annotations : rest)[key] = value
+    return { ...annotations, anyOf: [rest, INTERPOLATED] }
+  }
+  return out
+}
+
+function mapChildren(key: string, value: unknown): unknown {
+  if (key === 'properties' && isObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, isObject(v) ? allowInterpolation(v) : v]))
+  }
+  // Map keys (propertyNames) are names, never interpolated.
+  if (key === 'propertyNames') return value
+  if ((key === 'items' || key === 'additionalProperties') && isObject(value)) return allowInterpolation(value)
+  if ((key === 'anyOf' || key === 'oneOf' || key === 'allOf') && Array.isArray(value)) {
+    return value.map((v: unknown) => (isObject(v) ? allowInterpolation(v) : v))
+  }
+  return value
+}
+
+function isObject(value: unknown): value is JsonSchema {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

@@ -1,0 +1,125 @@
+import { homedir } from 'node:os'
+import path from 'node:path'
+import type { AppYaml, ComponentYaml, ConfigYaml } from './schema.js'
+import type { ResolvedApp, ResolvedComponent, ResolvedConfig, ResolvedHealth } from './types.js'
+
+export interface ResolveOptions {
+  /**
+   * Component names of an app in the order the file lists them. Needed because a JS object puts
+   * integer-like keys (`1`, `2`) first, and component order is restore order. Defaults to the object's order.
+   */
+  componentOrder?: (app: string) => readonly string[] | undefined
+}
+
+/**
+ * Turns validated YAML into the configuration the rest of lastgood uses: defaults merged into each app,
+ * durations in milliseconds, paths absolute (relative ones against the config file's directory), apps in
+ * recovery order. `file` must be absolute.
+ */
+export function resolveConfig(config: ConfigYaml, file: string, options: ResolveOptions = {}): ResolvedConfig {
+  const dir = path.dirname(file)
+  const stateDir = resolvePath(dir, config.state_dir)
+  const apps = Object.entries(config.apps)
+    .map(([name, app]) => resolveApp(name, app, config, dir, options.componentOrder?.(name)))
+    .sort((a, b) => a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  return {
+    file,
+    dir,
+    platform: config.platform,
+    stateDir,
+    repository: {
+      path: config.repository.path ? resolvePath(dir, config.repository.path) : path.join(stateDir, 'repo'),
+      keyFile: config.repository.key_file
+        ? resolvePath(dir, config.repository.key_file)
+        : path.join(stateDir, 'repository.key'),
+      compressionLevel: config.repository.compression_level,
+    },
+    apps,
+  }
+}
+
+function resolveApp(
+  name: string,
+  app: AppYaml,
+  config: ConfigYaml,
+  dir: string,
+  order: readonly string[] | undefined,
+): ResolvedApp {
+  const d = config.defaults
+  const validation = { ...d.rollback.validation, ...app.rollback?.validation }
+  return {
+    name,
+    ...(app.description !== undefined ? { description: app.description } : {}),
+    priority: app.priority,
+    health: resolveHealth(app, config),
+    components: orderedEntries(app.components, order).map(([cname, c]) => resolveComponent(cname, c, dir)),
+    retention: {
+      keepLast: app.retention?.keep_last ?? d.retention.keep_last,
+      keepWithinMs: app.retention?.keep_within ?? d.retention.keep_within,
+    },
+    rollback: {
+      timeoutMs: app.rollback?.timeout ?? d.rollback.timeout,
+      validation: { windowMs: validation.window, passes: validation.passes, intervalMs: validation.interval },
+    },
+  }
+}
+
+function resolveHealth(app: AppYaml, config: ConfigYaml): ResolvedHealth {
+  const d = config.defaults.health
+  const timeoutMs = app.health?.timeout ?? d.timeout
+  return {
+    intervalMs: app.health?.interval ?? d.interval,
+    timeoutMs,
+    failures: app.health?.failures ?? d.failures,
+    checks: (app.health?.checks ?? []).map((check) => ({
+      name: check.name,
+      url: check.url,
+      method: check.method,
+      expectStatus: Array.isArray(check.expect_status) ? [...new Set(check.expect_status)] : [check.expect_status],
+      ...(check.expect_body !== undefined ? { expectBody: check.expect_body } : {}),
+      timeoutMs: check.timeout ?? timeoutMs,
+    })),
+  }
+}
+
+function resolveComponent(name: string, c: ComponentYaml, dir: string): ResolvedComponent {
+  switch (c.provider) {
+    case 'local-release':
+      return {
+        name,
+        provider: 'local-release',
+        path: resolvePath(dir, c.path),
+        releasesDir: c.releases_dir,
+        currentLink: c.current_link,
+        ...(c.restart !== undefined ? { restart: c.restart } : {}),
+        restartTimeoutMs: c.restart_timeout,
+      }
+    case 'command': {
+      const cwd = c.cwd ? resolvePath(dir, c.cwd) : dir
+      return {
+        name,
+        provider: 'command',
+        current: c.current,
+        capture: c.capture,
+        restore: c.restore,
+        artifacts: c.artifacts.map((a) => resolvePath(cwd, a)),
+        timeoutMs: c.timeout,
+        cwd,
+        env: { ...c.env },
+      }
+    }
+  }
+}
+
+function orderedEntries<T>(map: Record<string, T>, order: readonly string[] | undefined): [string, T][] {
+  const keys = Object.keys(map)
+  // Only trust the file's order when it names exactly these keys (a YAML merge key can add others).
+  const usable = order && order.length === keys.length && order.every((k) => Object.hasOwn(map, k))
+  return (usable ? order : keys).map((k) => [k, map[k]!])
+}
+
+/** Absolute path of `p`, relative to `base`; `~/…` is the home directory. */
+export function resolvePath(base: string, p: string): string {
+  if (p === '~' || p.startsWith('~/')) return path.join(homedir(), p.slice(1))
+  return path.resolve(base, p)
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod'
+import { closest } from './suggest.js'
+
+/**
+ * Building blocks for schema.ts that give every field one plain message, `expected <what>, got {got}`,
+ * whatever went wrong (wrong type, out of range, bad format). format-issues.ts fills `{got}` in, because
+ * only it knows the config path and so whether the value is a secret.
+ */
+
+export const GOT = '{got}'
+
+export const expected = (what: string) => () => `expected ${what}, got ${GOT}`
+
+/** Names of platforms, apps, components and checks: they appear in commands, file names and metrics. */
+export const NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/
+
+export function nameSchema(example: string) {
+  const error = expected(`a name of lowercase letters, digits and dashes such as ${example}`)
+  return z.string({ error }).max(63, { error }).regex(NAME_PATTERN, { error })
+}
+
+export function intSchema(min: number, max?: number) {
+  const what = max === undefined ? `an integer >= ${min}` : `an integer from ${min} to ${max}`
+  const error = expected(what)
+  const schema = z.number({ error }).int({ error }).min(min, { error })
+  return max === undefined ? schema : schema.max(max, { error })
+}
+
+export function textSchema(what: string) {
+  const error = expected(what)
+  return z.string({ error }).trim().min(1, { error })
+}
+
+/**
+ * Separates the per-key messages of one `unrecognized_keys` issue. zod reports all unknown keys of an
+ * object as one issue; format-issues.ts splits it back into one error per key, each at its own path.
+ */
+export const KEY_SEPARATOR = '\u0000'
+
+/**
+ * A strict object (an unknown key is an error, with the closest known key as a hint). `what` names the
+ * mapping for the message when the value is not a mapping at all.
+ */
+export function strictObject<T extends z.core.$ZodLooseShape>(shape: T, what = 'a mapping') {
+  const known = Object.keys(shape)
+  return z.strictObject(shape, {
+    error: (iss) => {
+      if (iss.code === 'unrecognized_keys') {
+        return iss.keys
+          .map((key) => {
+            const hint = closest(key, known)
+            return hint ? `unknown key, did you mean "${hint}"?` : `unknown key, expected one of: ${known.join(', ')}`
+          })
+          .join(KEY_SEPARATOR)
+      }
+      if (iss.code === 'invalid_type') return `expected ${what}, got ${GOT}`
+      return undefined
+    },
+  })
+}
+
+/** A mapping from names to `value`, with at least one entry. */
+export function namedMapSchema<V extends z.ZodType>(value: V, what: string, example: string) {
+  return z
+    .record(nameSchema(example), value, { error: expected(`a mapping of ${what}`) })
+    .refine((map) => Object.keys(map).length > 0, { error: `expected at least one ${what.replace(/s$/, '')}, got none` })
+}

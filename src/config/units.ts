@@ -1,0 +1,130 @@
+import { z } from 'zod'
+
+/**
+ * Units people write in lastgood.yaml: durations (`30s`, `1h30m`), percentages (`5%`) and sizes (`50MB`).
+ * Parsing is strict (no bare numbers: `timeout: 30` could mean seconds or milliseconds, so it is refused),
+ * and every parse has a format that reads back to the same value, so reports can print what the file says.
+ *
+ * The zod schemas' messages carry `{got}`: format-issues.ts puts the offending value there, because only it
+ * knows the config path and so whether the value is a secret that must not be echoed.
+ */
+
+const DURATION_UNITS = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000, ms: 1 } as const
+type DurationUnit = keyof typeof DURATION_UNITS
+
+// `ms` before `m` and `s` in the alternation, or `500ms` would read as 500 minutes and a stray `s`.
+const DURATION_PART = /(\d+(?:\.\d+)?)(ms|d|h|m|s)/y
+const DURATION_SHAPE = /^(?:\d+(?:\.\d+)?(?:ms|d|h|m|s))+$/
+
+/** Milliseconds in a duration such as `500ms`, `30s`, `5m`, `2h`, `30d` or `1h30m`; undefined if it is not one. */
+export function parseDuration(text: string): number | undefined {
+  const s = text.trim()
+  if (!DURATION_SHAPE.test(s)) return undefined
+  DURATION_PART.lastIndex = 0
+  let total = 0
+  const seen = new Set<string>()
+  for (let m = DURATION_PART.exec(s); m; m = DURATION_PART.exec(s)) {
+    const unit = m[2] as DurationUnit
+    // `1m30m` is a typo, not 31 minutes.
+    if (seen.has(unit)) return undefined
+    seen.add(unit)
+    total += Number(m[1]) * DURATION_UNITS[unit]
+  }
+  const ms = Math.round(total)
+  return Number.isSafeInteger(ms) ? ms : undefined
+}
+
+/** The shortest compound form of a whole number of milliseconds: 5_400_000 → `1h30m`, 0 → `0s`. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`not a duration: ${ms}`)
+  let rest = Math.round(ms)
+  if (rest === 0) return '0s'
+  let out = ''
+  for (const [unit, size] of Object.entries(DURATION_UNITS)) {
+    const n = Math.floor(rest / size)
+    if (n > 0) {
+      out += `${n}${unit}`
+      rest -= n * size
+    }
+  }
+  return out
+}
+
+const PERCENTAGE = /^(\d+(?:\.\d+)?)\s*%$/
+
+/** A fraction from a percentage such as `5%` (0.05) or `0.5%` (0.005); undefined outside 0–100 %. */
+export function parsePercentage(text: string): number | undefined {
+  const m = PERCENTAGE.exec(text.trim())
+  if (!m) return undefined
+  const percent = Number(m[1])
+  if (percent > 100) return undefined
+  // Rounded to 15 digits so decimal percentages stay decimal fractions (`0.7%` is 0.007, not 0.0069999…).
+  return Number((percent / 100).toPrecision(15))
+}
+
+export function formatPercentage(fraction: number): string {
+  return `${Number((fraction * 100).toPrecision(12))}%`
+}
+
+const SIZE_UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+  tib: 1024 ** 4,
+}
+const SIZE = /^(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)$/i
+
+/** Bytes in a size such as `50MB` (decimal), `8MiB` (binary) or `1.5GB`; undefined if it is not one. */
+export function parseSize(text: string): number | undefined {
+  const m = SIZE.exec(text.trim())
+  if (!m) return undefined
+  const unit = SIZE_UNITS[m[2]!.toLowerCase()]!
+  const bytes = Math.round(Number(m[1]) * unit)
+  return Number.isSafeInteger(bytes) ? bytes : undefined
+}
+
+/** The largest unit that divides the size exactly, binary units first: 8_388_608 → `8MiB`, 1500 → `1500B`. */
+export function formatSize(bytes: number): string {
+  if (!Number.isSafeInteger(bytes) || bytes < 0) throw new RangeError(`not a size: ${bytes}`)
+  if (bytes === 0) return '0B'
+  for (const unit of ['TiB', 'TB', 'GiB', 'GB', 'MiB', 'MB', 'KiB', 'KB']) {
+    const size = SIZE_UNITS[unit.toLowerCase()]!
+    if (bytes % size === 0) return `${bytes / size}${unit}`
+  }
+  return `${bytes}B`
+}
+
+/** Builds a string schema that parses with `parse`, with one message for every way the input can be wrong. */
+function unitSchema(expected: string, pattern: RegExp, parse: (s: string) => number | undefined) {
+  const message = `expected ${expected}, got {got}`
+  return z
+    .string({ error: () => message })
+    .regex(pattern, { error: () => message })
+    .transform((s, ctx) => {
+      const value = parse(s)
+      if (value === undefined) {
+        ctx.issues.push({ code: 'custom', input: s, message })
+        return z.NEVER
+      }
+      return value
+    })
+}
+
+/** `30s` → 30000 (milliseconds). */
+export const durationSchema = () =>
+  unitSchema('a duration such as 30s', /^\s*(?:\d+(?:\.\d+)?(?:ms|d|h|m|s))+\s*$/, parseDuration)
+
+/** A duration that must be more than zero (timeouts, intervals, windows). */
+export const positiveDurationSchema = () =>
+  durationSchema().refine((ms) => ms > 0, { error: 'expected a duration greater than 0 such as 30s, got {got}' })
+
+/** `5%` → 0.05. */
+export const percentageSchema = () => unitSchema('a percentage such as 5%', /^\s*\d+(?:\.\d+)?\s*%\s*$/, parsePercentage)
+
+/** `50MB` → 50_000_000 (bytes). */
+export const sizeSchema = () => unitSchema('a size such as 50MB', /^\s*\d+(?:\.\d+)?\s*(?:[kmgtKMGT]i?[bB]|[bB])\s*$/, parseSize)

@@ -1,0 +1,38 @@
+import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml'
+import type { ConfigPath } from './config-path.js'
+
+export interface Position {
+  line: number
+  column: number
+}
+
+/**
+ * Where a config path is in the YAML source. A path that does not exist there (a missing key) points at the
+ * nearest parent that does; `atKey` points at the key rather than its value (for unknown keys).
+ */
+export function locate(doc: Document, lines: LineCounter, path: ConfigPath, atKey = false): Position | undefined {
+  let node: unknown = doc.contents
+  let found = positionOf(node, lines)
+  for (const [i, seg] of path.entries()) {
+    if (isAlias(node)) node = node.resolve(doc)
+    const last = i === path.length - 1
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg))
+      if (!pair) return found
+      node = last && atKey ? pair.key : (pair.value ?? pair.key)
+    } else if (isSeq(node) && typeof seg === 'number') {
+      node = node.items[seg]
+    } else {
+      return found
+    }
+    found = positionOf(node, lines) ?? found
+  }
+  return found
+}
+
+function positionOf(node: unknown, lines: LineCounter): Position | undefined {
+  const range = (node as Node | null | undefined)?.range
+  if (!range) return undefined
+  const { line, col } = lines.linePos(range[0])
+  return { line, column: col }
+}

@@ -1,0 +1,126 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import {
+  durationSchema,
+  formatDuration,
+  formatPercentage,
+  formatSize,
+  parseDuration,
+  parsePercentage,
+  parseSize,
+  percentageSchema,
+  positiveDurationSchema,
+  sizeSchema,
+} from '../../src/config/units.js'
+
+describe('durations', () => {
+  it.each([
+    ['500ms', 500],
+    ['30s', 30_000],
+    ['5m', 300_000],
+    ['2h', 7_200_000],
+    ['30d', 2_592_000_000],
+    ['1h30m', 5_400_000],
+    ['1.5s', 1500],
+    [' 10m ', 600_000],
+    ['0s', 0],
+  ])('%s is %d ms', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms)
+  })
+
+  it.each(['thirty', '30', '', '30 s', 's', '1m30m', '-5s', '5sec', '1.s'])('%j is not a duration', (text) => {
+    expect(parseDuration(text)).toBeUndefined()
+  })
+
+  it('formats to the shortest compound form', () => {
+    expect(formatDuration(5_400_000)).toBe('1h30m')
+    expect(formatDuration(2_592_000_000)).toBe('30d')
+    expect(formatDuration(500)).toBe('500ms')
+    expect(formatDuration(0)).toBe('0s')
+  })
+
+  it('round-trips: parse(format(ms)) === ms for any whole number of milliseconds', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 10 ** 12 }), (ms) => parseDuration(formatDuration(ms)) === ms))
+  })
+
+  it('round-trips: format(parse(text)) is the canonical form of a compound duration', () => {
+    const part = (unit: string) => fc.option(fc.integer({ min: 1, max: 99 }).map((n) => `${n}${unit}`), { nil: '' })
+    const text = fc.tuple(part('d'), part('h'), part('m'), part('s'), part('ms')).map((parts) => parts.join(''))
+    fc.assert(
+      fc.property(text, (t) => {
+        fc.pre(t !== '')
+        const ms = parseDuration(t)!
+        return parseDuration(formatDuration(ms)) === ms
+      }),
+    )
+  })
+
+  it('schema: milliseconds, or the message with the offending value', () => {
+    expect(durationSchema().parse('1h30m')).toBe(5_400_000)
+    for (const bad of ['thirty', 30, null]) {
+      const result = durationSchema().safeParse(bad)
+      expect(result.success).toBe(false)
+      expect(result.error?.issues[0]?.message).toBe('expected a duration such as 30s, got {got}')
+    }
+    expect(positiveDurationSchema().safeParse('0s').error?.issues[0]?.message).toBe(
+      'expected a duration greater than 0 such as 30s, got {got}',
+    )
+  })
+})
+
+describe('percentages', () => {
+  it.each([
+    ['5%', 0.05],
+    ['0.5%', 0.005],
+    ['1%', 0.01],
+    ['99%', 0.99],
+    ['100%', 1],
+    ['0%', 0],
+  ])('%s is %d', (text, value) => {
+    expect(parsePercentage(text)).toBe(value)
+  })
+
+  it.each(['5', 'five%', '101%', '-1%', '%'])('%j is not a percentage', (text) => {
+    expect(parsePercentage(text)).toBeUndefined()
+  })
+
+  it('round-trips for percentages with up to three decimals', () => {
+    const percent = fc.integer({ min: 0, max: 100_000 }).map((n) => n / 1000)
+    fc.assert(fc.property(percent, (p) => formatPercentage(parsePercentage(`${p}%`)!) === `${p}%`))
+  })
+
+  it('schema message', () => {
+    expect(percentageSchema().parse('5%')).toBe(0.05)
+    expect(percentageSchema().safeParse('five').error?.issues[0]?.message).toBe(
+      'expected a percentage such as 5%, got {got}',
+    )
+  })
+})
+
+describe('sizes', () => {
+  it.each([
+    ['50MB', 50_000_000],
+    ['8MiB', 8 * 1024 * 1024],
+    ['1.5GB', 1_500_000_000],
+    ['512B', 512],
+    ['4 KiB', 4096],
+    ['2kb', 2000],
+  ])('%s is %d bytes', (text, bytes) => {
+    expect(parseSize(text)).toBe(bytes)
+  })
+
+  it.each(['50', 'fifty MB', '5XB', 'MB'])('%j is not a size', (text) => {
+    expect(parseSize(text)).toBeUndefined()
+  })
+
+  it('round-trips: parse(format(bytes)) === bytes', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 50 }), (b) => parseSize(formatSize(b)) === b))
+    expect(formatSize(8 * 1024 * 1024)).toBe('8MiB')
+    expect(formatSize(50_000_000)).toBe('50MB')
+  })
+
+  it('schema message', () => {
+    expect(sizeSchema().parse('8MiB')).toBe(8_388_608)
+    expect(sizeSchema().safeParse('big').error?.issues[0]?.message).toBe('expected a size such as 50MB, got {got}')
+  })
+})
