@@ -1,0 +1,43 @@
+import { chmod, open, readdir, rm, type FileHandle } from 'node:fs/promises'
+import { join } from 'node:path'
+
+/** Makes a directory's entries (creations, renames) durable: without it a crash may forget a finished rename. */
+export async function fsyncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r')
+  try {
+    await fh.sync()
+  } finally {
+    await fh.close()
+  }
+}
+
+/** FileHandle.write may write less than asked; loop until every byte is down. */
+export async function writeAll(fh: FileHandle, data: Uint8Array): Promise<void> {
+  let offset = 0
+  while (offset < data.length) {
+    const { bytesWritten } = await fh.write(data, offset, data.length - offset, null)
+    offset += bytesWritten
+  }
+}
+
+/**
+ * Removes a directory tree that lastgood wrote (a partial restore, a temporary directory). Directories restored
+ * read-only (0555) refuse deletion of their entries to a non-root user, so on EACCES they are made writable
+ * first. Missing is fine: removal is idempotent.
+ */
+export async function removeTree(path: string): Promise<void> {
+  try {
+    await rm(path, { recursive: true, force: true })
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code !== 'EACCES' && code !== 'EPERM') throw err
+    await makeWritable(path)
+    await rm(path, { recursive: true, force: true })
+  }
+}
+
+async function makeWritable(dir: string): Promise<void> {
+  await chmod(dir, 0o700).catch(() => undefined)
+  const names = await readdir(dir, { withFileTypes: true }).catch(() => [])
+  for (const d of names) if (d.isDirectory()) await makeWritable(join(dir, d.name))
+}
