@@ -1,7 +1,8 @@
 /**
  * Environment interpolation in configuration strings: `${VAR}`, `${VAR:-default}` (the default applies when
- * VAR is unset or empty, as in the shell) and `$$` for a literal `$`. A `$` followed by anything else is left
- * alone, so shell commands keep `$1`, `$HOME` and `$(…)` for the shell that runs them.
+ * VAR is unset or empty, as in the shell, and may itself hold `${…}`) and `$$` for a literal `$`. A `$`
+ * followed by anything else is left alone, so shell commands keep `$1`, `$HOME` and `$(…)` for the shell
+ * that runs them.
  */
 
 export type Env = Readonly<Record<string, string | undefined>>
@@ -11,7 +12,7 @@ export type Interpolated =
   | { ok: true; value: string; changed: boolean }
   | { ok: false; error: string; got: string | undefined }
 
-const REFERENCE = /^([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$/s
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 export function interpolate(text: string, env: Env): Interpolated {
   if (!text.includes('$')) return { ok: true, value: text, changed: false }
@@ -35,24 +36,28 @@ export function interpolate(text: string, env: Env): Interpolated {
       i = dollar + 1
       continue
     }
-    const close = text.indexOf('}', dollar + 2)
+    const close = matchingBrace(text, dollar + 2)
     if (close < 0) {
       return { ok: false, error: 'expected "}" to close "${", got {got}; write $$ for a literal $', got: text.slice(dollar) }
     }
     const inner = text.slice(dollar + 2, close)
-    const m = REFERENCE.exec(inner)
-    if (!m) {
+    const sep = inner.indexOf(':-')
+    const name = sep < 0 ? inner : inner.slice(0, sep)
+    if (!NAME.test(name)) {
       return {
         ok: false,
         error: 'expected ${NAME} or ${NAME:-default} with NAME a variable name, got {got}; write $$ for a literal $',
         got: text.slice(dollar, close + 1),
       }
     }
-    const [, name, fallback] = m as unknown as [string, string, string | undefined]
     const value = env[name]
-    if (fallback !== undefined && (value === undefined || value === '')) out += fallback
-    else if (value !== undefined) out += value
-    else {
+    if (sep >= 0 && (value === undefined || value === '')) {
+      const fallback = interpolate(inner.slice(sep + 2), env)
+      if (!fallback.ok) return fallback
+      out += fallback.value
+    } else if (value !== undefined) {
+      out += value
+    } else {
       return {
         ok: false,
         error: `environment variable ${name} is not set; expected it set, or a default as in \${${name}:-value}`,
@@ -62,4 +67,21 @@ export function interpolate(text: string, env: Env): Interpolated {
     i = close + 1
   }
   return { ok: true, value: out, changed: out !== text }
+}
+
+/** Index of the `}` closing a `${` whose body starts at `from`, counting nested `${…}`; -1 if none. */
+function matchingBrace(text: string, from: number): number {
+  let depth = 0
+  for (let i = from; i < text.length; i++) {
+    const c = text[i]
+    if (c === '$' && text[i + 1] === '$') i++
+    else if (c === '$' && text[i + 1] === '{') {
+      depth++
+      i++
+    } else if (c === '}') {
+      if (depth === 0) return i
+      depth--
+    }
+  }
+  return -1
 }

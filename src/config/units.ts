@@ -99,8 +99,16 @@ export function formatSize(bytes: number): string {
   return `${bytes}B`
 }
 
-/** Builds a string schema that parses with `parse`, with one message for every way the input can be wrong. */
-function unitSchema(expected: string, pattern: RegExp, parse: (s: string) => number | undefined) {
+/**
+ * Builds a string schema that parses with `parse`, with one message for every way the input can be wrong.
+ * `accept` narrows the parsed value (a timeout of 0 is a duration, but not a timeout) with its own message.
+ */
+function unitSchema(
+  expected: string,
+  pattern: RegExp,
+  parse: (s: string) => number | undefined,
+  accept?: { test: (value: number) => boolean; expected: string },
+) {
   const message = `expected ${expected}, got {got}`
   return z
     .string({ error: () => message })
@@ -111,20 +119,30 @@ function unitSchema(expected: string, pattern: RegExp, parse: (s: string) => num
         ctx.issues.push({ code: 'custom', input: s, message })
         return z.NEVER
       }
+      if (accept && !accept.test(value)) {
+        // The text as written, not the parsed number, is what the message quotes.
+        ctx.issues.push({ code: 'custom', input: s, message: `expected ${accept.expected}, got {got}` })
+        return z.NEVER
+      }
       return value
     })
 }
 
+const DURATION_PATTERN = /^\s*(?:\d+(?:\.\d+)?(?:ms|d|h|m|s))+\s*$/
+
 /** `30s` → 30000 (milliseconds). */
-export const durationSchema = () =>
-  unitSchema('a duration such as 30s', /^\s*(?:\d+(?:\.\d+)?(?:ms|d|h|m|s))+\s*$/, parseDuration)
+export const durationSchema = () => unitSchema('a duration such as 30s', DURATION_PATTERN, parseDuration)
 
 /** A duration that must be more than zero (timeouts, intervals, windows). */
 export const positiveDurationSchema = () =>
-  durationSchema().refine((ms) => ms > 0, { error: 'expected a duration greater than 0 such as 30s, got {got}' })
+  unitSchema('a duration such as 30s', DURATION_PATTERN, parseDuration, {
+    test: (ms) => ms > 0,
+    expected: 'a duration greater than 0 such as 30s',
+  })
 
 /** `5%` → 0.05. */
 export const percentageSchema = () => unitSchema('a percentage such as 5%', /^\s*\d+(?:\.\d+)?\s*%\s*$/, parsePercentage)
 
 /** `50MB` → 50_000_000 (bytes). */
-export const sizeSchema = () => unitSchema('a size such as 50MB', /^\s*\d+(?:\.\d+)?\s*(?:[kmgtKMGT]i?[bB]|[bB])\s*$/, parseSize)
+export const sizeSchema = () =>
+  unitSchema('a size such as 50MB', /^\s*\d+(?:\.\d+)?\s*(?:[kmgtKMGT]i?[bB]|[bB])\s*$/, parseSize)

@@ -7,23 +7,27 @@ export interface Position {
 }
 
 /**
- * Where a config path is in the YAML source. A path that does not exist there (a missing key) points at the
- * nearest parent that does; `atKey` points at the key rather than its value (for unknown keys).
+ * Where a config path is in the YAML source: its value, or its key when `atKey` (for unknown keys). A path
+ * that does not exist there (a missing key) points at the key of the nearest parent that does: a missing
+ * `apps.staff.priority` points at `staff:`.
  */
 export function locate(doc: Document, lines: LineCounter, path: ConfigPath, atKey = false): Position | undefined {
   let node: unknown = doc.contents
   let found = positionOf(node, lines)
+  let parent = found
   for (const [i, seg] of path.entries()) {
     if (isAlias(node)) node = node.resolve(doc)
     const last = i === path.length - 1
     if (isMap(node)) {
       const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg))
-      if (!pair) return found
+      if (!pair) return parent
+      parent = positionOf(pair.key, lines) ?? parent
       node = last && atKey ? pair.key : (pair.value ?? pair.key)
-    } else if (isSeq(node) && typeof seg === 'number') {
+    } else if (isSeq(node) && typeof seg === 'number' && node.items[seg] !== undefined) {
       node = node.items[seg]
+      parent = positionOf(node, lines) ?? parent
     } else {
-      return found
+      return parent
     }
     found = positionOf(node, lines) ?? found
   }

@@ -1,0 +1,242 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError } from '../../src/config/config-error.js'
+import { issueText } from '../../src/config/format-issues.js'
+import { loadConfig } from '../../src/config/load-config.js'
+import { parseConfigText } from '../../src/config/parse-config-text.js'
+import { exitCodeOf, UserError } from '../../src/core/errors.js'
+import { loadError, MINIMAL, tempDir } from './temp-config.js'
+
+/** MINIMAL with one line replaced. */
+const edit = (from: string, to: string) => {
+  expect(MINIMAL).toContain(from)
+  return MINIMAL.replace(from, to)
+}
+
+describe('a bad configuration names the file, the line, the path and what was expected', () => {
+  it('bad duration', async () => {
+    const text = edit('    health:\n', '    health:\n      interval: thirty\n')
+    expect(await loadError(text)).toBe(
+      'lastgood.yaml:7:17: apps.staff.health.interval: expected a duration such as 30s, got "thirty"',
+    )
+  })
+
+  it('a number where a duration is expected', async () => {
+    expect(await loadError(edit('    health:\n', '    health:\n      timeout: 30\n'))).toBe(
+      'lastgood.yaml:7:16: apps.staff.health.timeout: expected a duration such as 30s, got 30',
+    )
+  })
+
+  it('zero timeout', async () => {
+    expect(await loadError(edit('url: http://127.0.0.1:4101/health', 'url: http://127.0.0.1:4101/health\n          timeout: 0s'))).toBe(
+      'lastgood.yaml:10:20: apps.staff.health.checks[0].timeout: expected a duration greater than 0 such as 30s, got "0s"',
+    )
+  })
+
+  it('unknown key, with the likely intended one', async () => {
+    expect(await loadError(edit('    health:\n', '    helth: {}\n    health:\n'))).toBe(
+      'lastgood.yaml:6:5: apps.staff.helth: unknown key, did you mean "health"?',
+    )
+    expect(await loadError(edit('version: 1\n', 'version: 1\nstate-dir: x\n'))).toBe(
+      'lastgood.yaml:2:1: state-dir: unknown key, did you mean "state_dir"?',
+    )
+  })
+
+  it('unknown key with nothing close lists the keys there are', async () => {
+    expect(await loadError(edit('    priority: 1\n', '    priority: 1\n    colour: blue\n'))).toBe(
+      'lastgood.yaml:6:5: apps.staff.colour: unknown key, expected one of: description, priority, health, components, retention, rollback',
+    )
+  })
+
+  it('unknown provider says which ones exist', async () => {
+    expect(await loadError(edit('provider: local-release', 'provider: docker'))).toBe(
+      'lastgood.yaml:12:19: apps.staff.components.release.provider: expected a provider, one of local-release, command, got "docker"',
+    )
+  })
+
+  it('missing required keys', async () => {
+    expect(await loadError(edit('platform: clinic\n', ''))).toBe(
+      'lastgood.yaml:1:1: platform: missing; expected a name of lowercase letters, digits and dashes such as clinic',
+    )
+    expect(await loadError(edit('    priority: 1\n', ''))).toBe(
+      'lastgood.yaml:4:3: apps.staff.priority: missing; expected an integer >= 1',
+    )
+    expect(await loadError(edit('        path: ./apps/staff\n', ''))).toBe(
+      'lastgood.yaml:11:7: apps.staff.components.release.path: missing; expected a directory path such as ./apps/staff',
+    )
+    expect(await loadError(edit('        provider: local-release\n', ''))).toBe(
+      'lastgood.yaml:11:7: apps.staff.components.release.provider: missing; expected a provider, one of local-release, command',
+    )
+  })
+
+  it('bad priority', async () => {
+    expect(await loadError(edit('priority: 1', 'priority: 0'))).toBe(
+      'lastgood.yaml:5:15: apps.staff.priority: expected an integer >= 1, got 0',
+    )
+    expect(await loadError(edit('priority: 1', 'priority: 1.5'))).toBe(
+      'lastgood.yaml:5:15: apps.staff.priority: expected an integer >= 1, got 1.5',
+    )
+    expect(await loadError(edit('priority: 1', 'priority: first'))).toBe(
+      'lastgood.yaml:5:15: apps.staff.priority: expected an integer >= 1, got "first"',
+    )
+  })
+
+  it('bad app name', async () => {
+    expect(await loadError(edit('  staff:\n', '  Staff:\n'))).toBe(
+      'lastgood.yaml:4:3: apps.Staff: expected a name of lowercase letters, digits and dashes such as staff, got "Staff"',
+    )
+  })
+
+  it('no apps, no components, no checks', async () => {
+    expect(await loadError('platform: clinic\napps: {}\n')).toBe('lastgood.yaml:2:7: apps: expected at least one app, got none')
+    expect(await loadError(edit(MINIMAL.slice(MINIMAL.indexOf('    components:')), '    components: {}\n'))).toBe(
+      'lastgood.yaml:10:17: apps.staff.components: expected at least one component, got none',
+    )
+    expect(await loadError(edit(MINIMAL.slice(MINIMAL.indexOf('      checks:'), MINIMAL.indexOf('    components:')), '      checks: []\n'))).toBe(
+      'lastgood.yaml:7:15: apps.staff.health.checks: expected at least one health check, got none',
+    )
+  })
+
+  it('URLs must be http(s), statuses 100–599, check names unique', async () => {
+    const text = edit(
+      '        - name: api\n          url: http://127.0.0.1:4101/health\n',
+      [
+        '        - name: api',
+        '          url: ftp://127.0.0.1/health',
+        '        - name: api',
+        '          url: http://127.0.0.1:4101/health',
+        '          expect_status: [200, 700]',
+        '',
+      ].join('\n'),
+    )
+    expect((await loadError(text)).split('\n')).toEqual([
+      'lastgood.yaml:9:16: apps.staff.health.checks[0].url: expected an http(s) URL such as http://127.0.0.1:4101/health, got "ftp://127.0.0.1/health"',
+      'lastgood.yaml:10:17: apps.staff.health.checks[1].name: expected a unique check name, got "api" again (also checks[0])',
+      'lastgood.yaml:12:32: apps.staff.health.checks[1].expect_status[1]: expected an integer from 100 to 599, got 700',
+    ])
+  })
+
+  it('the validation window must hold passes × interval, on the merged values', async () => {
+    const text = edit('    priority: 1\n', '    priority: 1\n    rollback:\n      validation:\n        passes: 100\n')
+    expect(await loadError(text)).toBe(
+      'lastgood.yaml:8:9: apps.staff.rollback.validation: expected a window of at least passes × interval = 100 × 2s = 3m20s, got window 2m',
+    )
+    const defaults = `${MINIMAL}defaults:\n  rollback:\n    validation: { window: 5s, interval: 2s }\n`
+    expect(await loadError(defaults)).toBe(
+      'lastgood.yaml:16:17: defaults.rollback.validation: expected a window of at least passes × interval = 3 × 2s = 6s, got window 5s',
+    )
+  })
+
+  it('unset environment variable without a default', async () => {
+    const text = edit('http://127.0.0.1:4101/health', 'http://127.0.0.1:${STAFF_PORT}/health')
+    expect(await loadError(text)).toBe(
+      'lastgood.yaml:9:16: apps.staff.health.checks[0].url: environment variable STAFF_PORT is not set; expected it set, or a default as in ${STAFF_PORT:-value}',
+    )
+  })
+
+  it('a value that is wrong after interpolation says where it came from', async () => {
+    const text = edit('    health:\n', '    health:\n      interval: ${STAFF_INTERVAL:-30s}\n')
+    expect(await loadError(text, { STAFF_INTERVAL: 'soon' })).toBe(
+      'lastgood.yaml:7:17: apps.staff.health.interval: expected a duration such as 30s, got "soon" (from "${STAFF_INTERVAL:-30s}")',
+    )
+  })
+
+  it('YAML syntax error with line and column', async () => {
+    // An unclosed list is noticed where the next key starts.
+    expect(await loadError(edit('    priority: 1\n', '    priority: [1\n'))).toBe(
+      'lastgood.yaml:6:5: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    )
+    expect(await loadError('platform: clinic\nplatform: other\n')).toBe(
+      'lastgood.yaml:2:1: YAML syntax error: Map keys must be unique',
+    )
+    expect(await loadError('platform: clinic\n\tapps: {}\n')).toMatch(/^lastgood\.yaml:2:1: YAML syntax error: /)
+  })
+
+  it('an empty file or a list is not a configuration', async () => {
+    expect(await loadError('')).toBe(
+      'lastgood.yaml: expected a configuration mapping (version, platform, apps, …), got an empty value',
+    )
+    expect(await loadError('- a\n- b\n')).toBe(
+      'lastgood.yaml:1:1: expected a configuration mapping (version, platform, apps, …), got ["a","b"]',
+    )
+  })
+
+  it('reports every problem at once, one per line, in file order', async () => {
+    const text = MINIMAL.replace('version: 1', 'version: 2')
+      .replace('priority: 1', 'priority: -1')
+      .replace('provider: local-release', 'provider: kubernetes')
+      .replace('    health:\n', '    health:\n      interval: thirty\n      failures: 0\n')
+    expect((await loadError(text)).split('\n')).toEqual([
+      'lastgood.yaml:1:10: version: expected 1, the only configuration version there is, got 2',
+      'lastgood.yaml:5:15: apps.staff.priority: expected an integer >= 1, got -1',
+      'lastgood.yaml:7:17: apps.staff.health.interval: expected a duration such as 30s, got "thirty"',
+      'lastgood.yaml:8:17: apps.staff.health.failures: expected an integer >= 1, got 0',
+      'lastgood.yaml:14:19: apps.staff.components.release.provider: expected a provider, one of local-release, command, got "kubernetes"',
+    ])
+  })
+
+  it('is a UserError (exit 2) carrying the issues as data', async () => {
+    let error: unknown
+    try {
+      parseConfigText(MINIMAL.replace('priority: 1', 'priority: 0'), 'lastgood.yaml', {})
+    } catch (err) {
+      error = err
+    }
+    expect(error).toBeInstanceOf(ConfigError)
+    expect(error).toBeInstanceOf(UserError)
+    expect(exitCodeOf(error)).toBe(2)
+    expect((error as ConfigError).issues).toEqual([
+      { path: 'apps.staff.priority', message: 'expected an integer >= 1, got 0', line: 5, column: 15 },
+    ])
+  })
+
+  it('a missing file is named, with the way to create one', async () => {
+    const dir = await tempDir()
+    const missing = `${dir}/nope.yaml`
+    const error = await loadConfig(missing, {}).catch((err: unknown) => err)
+    expect(error).toBeInstanceOf(UserError)
+    expect((error as Error).message).toBe(
+      `${missing}: no such configuration file; create one with \`lastgood init --example clinic\`, or name another with --config FILE or LASTGOOD_CONFIG`,
+    )
+    await expect(loadConfig(dir, {})).rejects.toThrow(`${dir}: is a directory; expected a configuration file`)
+  })
+})
+
+describe('secrets are never echoed', () => {
+  const command = (env: string) =>
+    MINIMAL.replace(
+      '        provider: local-release\n        path: ./apps/staff\n',
+      `        provider: command\n        current: echo 1\n        capture: echo 2\n        restore: cat\n        env:\n${env}`,
+    )
+
+  it('a bad value under a secret-looking key shows as ***', async () => {
+    const message = await loadError(command('          DB_PASSWORD: [hunter2-is-secret]\n          API_TOKEN: { t: tok-123456 }\n'))
+    expect(message.split('\n')).toEqual([
+      'lastgood.yaml:17:24: apps.staff.components.release.env.DB_PASSWORD: expected a string, number or boolean, got ***',
+      'lastgood.yaml:18:22: apps.staff.components.release.env.API_TOKEN: expected a string, number or boolean, got ***',
+    ])
+    expect(message).not.toContain('hunter2')
+    expect(message).not.toContain('tok-123456')
+  })
+
+  it('nor the text of a broken reference under a secret key', async () => {
+    const message = await loadError(command('          CLIENT_SECRET: ${CLIENT_SECRET:-sk-live-4242\n'))
+    expect(message).toBe(
+      'lastgood.yaml:17:26: apps.staff.components.release.env.CLIENT_SECRET: expected "}" to close "${", got ***; write $$ for a literal $',
+    )
+    expect(message).not.toContain('sk-live')
+  })
+
+  it('nor the source text of an interpolated value under a secret key', () => {
+    const issue = { path: ['notify', 'smtp', 'password'], message: 'expected a string, got {got}', got: 42 }
+    expect(issueText(issue, '${SMTP_PASSWORD:-hunter2}')).toBe('expected a string, got ***')
+    expect(issueText({ ...issue, path: ['notify', 'smtp', 'port'] }, '${SMTP_PORT:-x}')).toBe(
+      'expected a string, got 42 (from "${SMTP_PORT:-x}")',
+    )
+  })
+
+  it('credentials in a URL are masked wherever they appear', async () => {
+    const message = await loadError(edit('url: http://127.0.0.1:4101/health', 'url: ftp://admin:pa55word@db.internal/health'))
+    expect(message).toContain('got "ftp://***@db.internal/health"')
+    expect(message).not.toContain('pa55word')
+  })
+})
