@@ -1,0 +1,66 @@
+import zstd from 'zstd-napi/binding.js'
+import { UserError } from '../core/errors.js'
+
+/**
+ * zstd with the two guarantees the repository needs: a blob is stored raw unless compression actually
+ * shrinks it, and decompression writes into a buffer of exactly the recorded size, so a blob that would
+ * expand beyond it (a decompression bomb) fails instead of allocating.
+ */
+
+export const FLAG_RAW = 0
+export const FLAG_ZSTD = 1
+
+/** Below this, the zstd frame overhead makes compression pointless. */
+const MIN_COMPRESS = 64
+
+export interface Encoded {
+  flag: number
+  payload: Uint8Array
+}
+
+export class Compressor {
+  private readonly cctx = new zstd.CCtx()
+
+  constructor(private readonly level: number) {
+    const min = zstd.minCLevel()
+    const max = zstd.maxCLevel()
+    if (!Number.isInteger(level) || level < min || level > max) {
+      throw new UserError(`compression level ${level} is out of range: use an integer from ${min} to ${max}`)
+    }
+  }
+
+  encode(data: Uint8Array): Encoded {
+    if (data.length < MIN_COMPRESS) return { flag: FLAG_RAW, payload: data }
+    // A destination one byte smaller than the input: zstd fails when it would not shrink the data.
+    const dst = Buffer.allocUnsafe(data.length - 1)
+    try {
+      const n = this.cctx.compress(dst, data, this.level)
+      return { flag: FLAG_ZSTD, payload: dst.subarray(0, n) }
+    } catch {
+      return { flag: FLAG_RAW, payload: data }
+    }
+  }
+}
+
+const dctx = new zstd.DCtx()
+
+/**
+ * Decodes a payload that must expand to exactly `rawLength` bytes (the caller has already bounded it).
+ * Throws a plain Error saying why; the caller names the object.
+ */
+export function decode(flag: number, payload: Uint8Array, rawLength: number): Buffer {
+  if (flag === FLAG_RAW) {
+    if (payload.length !== rawLength) throw new Error(`raw payload has ${payload.length} bytes, index says ${rawLength}`)
+    return Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)
+  }
+  if (flag !== FLAG_ZSTD) throw new Error(`unknown encoding flag ${flag}`)
+  const out = Buffer.allocUnsafe(rawLength)
+  let n: number
+  try {
+    n = dctx.decompress(out, payload)
+  } catch (err) {
+    throw new Error(`zstd payload does not decompress to ${rawLength} bytes (${(err as Error).message})`)
+  }
+  if (n !== rawLength) throw new Error(`zstd payload decompressed to ${n} bytes, index says ${rawLength}`)
+  return out
+}

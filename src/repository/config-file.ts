@@ -1,0 +1,73 @@
+import { IntegrityError, UserError } from '../core/errors.js'
+import { FORMAT_VERSION, aad } from './format.js'
+import { seal, unseal } from './crypto/seal.js'
+
+/**
+ * `config`: what kind of repository this is. The outer JSON is readable without a key (format version and
+ * key mode, so open can say what it needs); the body is sealed with the data key, so opening it is also the
+ * check that the key is right. The outer fields are repeated in the body and must agree.
+ */
+
+export type KeyMode = 'passphrase' | 'key-file'
+
+export interface RepoConfig {
+  version: number
+  id: string
+  keyMode: KeyMode
+  /** How files become blobs. `whole-file` in version 1; a later content-defined chunker gets its own name. */
+  chunker: string
+  compression: string
+  createdAt: string
+}
+
+interface OuterJson {
+  lastgood: 'repository'
+  version: number
+  keyMode: KeyMode
+  sealed: string
+}
+
+export function encodeConfig(cfg: RepoConfig, dataKey: Uint8Array): Uint8Array {
+  const outer: OuterJson = {
+    lastgood: 'repository',
+    version: cfg.version,
+    keyMode: cfg.keyMode,
+    sealed: seal(dataKey, aad.config(), Buffer.from(JSON.stringify(cfg))).toString('base64'),
+  }
+  return Buffer.from(JSON.stringify(outer, null, 2) + '\n')
+}
+
+export interface ConfigEnvelope {
+  version: number
+  keyMode: KeyMode
+  sealed: Buffer
+}
+
+/** Reads the unauthenticated outer part. UserError when this is not a repository this version can read. */
+export function readEnvelope(bytes: Uint8Array, dir: string): ConfigEnvelope {
+  let outer: Partial<OuterJson>
+  try {
+    outer = JSON.parse(Buffer.from(bytes).toString('utf8')) as Partial<OuterJson>
+  } catch {
+    outer = {}
+  }
+  if (outer.lastgood !== 'repository' || typeof outer.sealed !== 'string') {
+    throw new IntegrityError('config', `${dir}/config is damaged or is not a lastgood repository config`)
+  }
+  if (outer.version !== FORMAT_VERSION) {
+    throw new UserError(
+      `repository ${dir} uses format version ${String(outer.version)}; this lastgood reads version ${FORMAT_VERSION}: upgrade lastgood`,
+    )
+  }
+  const keyMode = outer.keyMode === 'key-file' ? 'key-file' : 'passphrase'
+  return { version: outer.version, keyMode, sealed: Buffer.from(outer.sealed, 'base64') }
+}
+
+/** The authenticated config, or undefined when the key is wrong (or the config was tampered with). */
+export function openConfig(env: ConfigEnvelope, dataKey: Uint8Array): RepoConfig | undefined {
+  const plain = unseal(dataKey, aad.config(), env.sealed)
+  if (!plain) return undefined
+  const cfg = JSON.parse(plain.toString('utf8')) as RepoConfig
+  if (cfg.version !== env.version || cfg.keyMode !== env.keyMode) return undefined
+  return cfg
+}

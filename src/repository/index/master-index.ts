@@ -1,0 +1,92 @@
+import { NotFoundError, type Backend } from '../backend.js'
+import type { BlobType } from '../blob-store.js'
+import type { PackEntry } from '../pack/pack-header.js'
+import { decodeIndexFile, encodeIndexFiles, type PackRecord } from './index-file.js'
+
+export interface BlobLocation extends PackEntry {
+  packId: string
+}
+
+export interface IndexProblem {
+  file: string
+  message: string
+}
+
+/**
+ * Every index file, loaded into memory at open: blob → where it is, pack → its size and blobs. A damaged
+ * index file does not stop the repository from opening (other snapshots stay restorable); it is recorded in
+ * `problems`, verify reports it and prune refuses to run until it is resolved.
+ */
+export class MasterIndex {
+  readonly blobs = new Map<string, BlobLocation>()
+  readonly packs = new Map<string, PackRecord>()
+  readonly files = new Set<string>()
+  readonly problems: IndexProblem[] = []
+  /** Packs written by this session whose index file is not written yet. */
+  private unsaved: PackRecord[] = []
+
+  static async load(backend: Backend, dataKey: Uint8Array): Promise<MasterIndex> {
+    const idx = new MasterIndex()
+    for await (const f of backend.list('index')) {
+      let records: PackRecord[]
+      try {
+        records = decodeIndexFile(f.name, await backend.load({ type: 'index', name: f.name }), dataKey)
+      } catch (err) {
+        if (err instanceof NotFoundError) continue // removed by a prune between list and load
+        idx.problems.push({ file: f.name, message: `index file ${f.name} is damaged: ${(err as Error).message}` })
+        continue
+      }
+      idx.files.add(f.name)
+      for (const r of records) idx.add(r)
+    }
+    return idx
+  }
+
+  /** The index prune leaves behind: exactly these packs, described by these (already durable) files. */
+  static fromRecords(records: PackRecord[], files: Iterable<string>): MasterIndex {
+    const idx = new MasterIndex()
+    for (const r of records) idx.add(r)
+    for (const f of files) idx.files.add(f)
+    return idx
+  }
+
+  get(id: string): BlobLocation | undefined {
+    return this.blobs.get(id)
+  }
+
+  typeOf(id: string): BlobType | undefined {
+    return this.blobs.get(id)?.type
+  }
+
+  /** Records a durable pack. It becomes durable in the index only after saveUnsaved(). */
+  addWritten(r: PackRecord): void {
+    this.add(r)
+    this.unsaved.push(r)
+  }
+
+  get hasUnsaved(): boolean {
+    return this.unsaved.length > 0
+  }
+
+  /**
+   * Writes one index file (more for very large sessions) for the packs written since the last call. Durable
+   * when it resolves. On failure nothing is visible, and the same packs are written again by the next call.
+   */
+  async saveUnsaved(backend: Backend, dataKey: Uint8Array): Promise<void> {
+    if (this.unsaved.length === 0) return
+    const batch = this.unsaved
+    for (const f of encodeIndexFiles(batch, dataKey)) {
+      await backend.save({ type: 'index', name: f.id }, f.bytes)
+      this.files.add(f.id)
+    }
+    this.unsaved = this.unsaved.slice(batch.length)
+  }
+
+  private add(r: PackRecord): void {
+    if (!this.packs.has(r.id)) this.packs.set(r.id, r)
+    for (const b of r.blobs) {
+      // The first location wins; a second copy (two writers stored the same content) is prune's to collect.
+      if (!this.blobs.has(b.id)) this.blobs.set(b.id, { ...b, packId: r.id })
+    }
+  }
+}
