@@ -7,6 +7,7 @@ import {
   strictObject,
   textSchema,
 } from './schema-helpers.js'
+import type { ResolvedComponent } from './types.js'
 import { durationSchema, formatDuration, positiveDurationSchema } from './units.js'
 
 /**
@@ -169,7 +170,9 @@ const commandComponentSchema = strictObject({
     .describe('Extra environment variables for the commands.'),
 })
 
-const PROVIDERS = ['local-release', 'command'] as const
+const PROVIDERS = ['local-release', 'command'] as const satisfies readonly ResolvedComponent['provider'][]
+// Compile-time: a provider added to ResolvedComponent without a schema here fails this line.
+true satisfies [Exclude<ResolvedComponent['provider'], (typeof PROVIDERS)[number]>] extends [never] ? true : false
 
 const componentSchema = z
   .discriminatedUnion('provider', [localReleaseSchema, commandComponentSchema], {

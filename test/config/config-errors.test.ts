@@ -39,6 +39,9 @@ describe('a bad configuration names the file, the line, the path and what was ex
     expect(await loadError(edit('version: 1\n', 'version: 1\nstate-dir: x\n'))).toBe(
       'lastgood.yaml:2:1: state-dir: unknown key, did you mean "state_dir"?',
     )
+    expect(await loadError(edit('        path: ./apps/staff\n', '        path: ./apps/staff\n        releasesDir: builds\n'))).toBe(
+      'lastgood.yaml:14:9: apps.staff.components.release.releasesDir: unknown key, did you mean "releases_dir"?',
+    )
   })
 
   it('unknown key with nothing close lists the keys there are', async () => {

@@ -104,7 +104,7 @@ describe('examples/clinic/lastgood.yaml', () => {
     await writeFile(path.join(edgeDir, 'wrangler.toml'), 'name = "broken"\n')
     await writeFile(path.join(edgeDir, 'version'), 'v2\n')
     expect(await sh(edge, edge.current)).toBe('v2\n')
-    await sh(edge, edge.restore, captured)
+    await sh(edge, edge.restore, envelope(captured))
     expect(await sh(edge, edge.current)).toBe('v1\n')
     expect(await readFile(path.join(edgeDir, 'wrangler.toml'), 'utf8')).toBe(original)
     expect(await sh(edge, edge.capture)).toBe(captured)
@@ -118,14 +118,19 @@ describe('examples/clinic/lastgood.yaml', () => {
     expect(await sh(edge, edge.current)).toBe('none\n')
     const empty = await sh(edge, edge.capture)
     expect(JSON.parse(empty)).toEqual({ version: 'none', config: null })
-    await sh(edge, edge.restore, JSON.stringify({ version: 'v7', config: 'name = "x"\n' }))
+    await sh(edge, edge.restore, envelope(JSON.stringify({ version: 'v7', config: 'name = "x"\n' })))
     expect(await sh(edge, edge.current)).toBe('v7\n')
-    await sh(edge, edge.restore, empty)
+    await sh(edge, edge.restore, envelope(empty))
     expect(await sh(edge, edge.current)).toBe('none\n')
   })
 })
 
 const exec = promisify(execFile)
+
+/** What the command provider writes on the stdin of `restore` (src/providers/command/command-provider.ts). */
+function envelope(captured: string): string {
+  return JSON.stringify({ app: 'medication-auth', component: 'edge-config', version: 'v1', captured, artifacts: [] })
+}
 
 async function sh(c: CommandComponent, command: string, stdin?: string): Promise<string> {
   const child = exec('/bin/sh', ['-c', command], { cwd: c.cwd, env: { ...process.env, ...c.env }, timeout: c.timeoutMs })
