@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto'
+import { lstat, mkdir, rename } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Logger } from '../../core/logger.js'
+import type { BlobStore } from '../../repository/blob-store.js'
+import { treeMatches } from '../file-tree/compare-tree.js'
+import { fsyncDir, removeTree } from '../file-tree/durable-fs.js'
+import { materialiseTree } from '../file-tree/materialise-tree.js'
+import type { CapturedTree } from '../file-tree/tree-entry.js'
+
+export interface Placed {
+  path: 'fast' | 'materialise'
+  /** Where a modified copy of the release was moved, if one was in the way. */
+  displaced?: string
+}
+
+/**
+ * Makes `<releases>/<release>` hold exactly `tree`. Fast when it already does. Otherwise the tree is written
+ * into `.lastgood-tmp-<random>` beside it (whole or absent), a different directory already using the name is
+ * moved aside to `<release>.displaced-<time>` (never deleted: it is user data), and the new one renamed in.
+ * Does not touch `current`: if it throws, the live release is unchanged (with one exception: `current` itself
+ * points at a release of that name that was modified in place, and the process dies between the two renames).
+ * Idempotent.
+ */
+export async function placeRelease(
+  releases: string,
+  release: string,
+  tree: CapturedTree,
+  blobs: BlobStore,
+  log: Logger,
+): Promise<Placed> {
+  const target = join(releases, release)
+  const existing = await lstat(target).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined
+    throw err
+  })
+  if (existing?.isDirectory() && (await treeMatches(target, tree.entries))) return { path: 'fast' }
+
+  await mkdir(releases, { recursive: true })
+  const temp = join(releases, `.lastgood-tmp-${randomBytes(6).toString('hex')}`)
+  await materialiseTree(tree.entries, temp, blobs)
+  let displaced: string | undefined
+  try {
+    if (existing) displaced = await moveAside(target, releases, release)
+    await rename(temp, target)
+  } catch (err) {
+    if (displaced) await rename(displaced, target).catch(() => undefined)
+    await removeTree(temp)
+    throw err
+  }
+  await fsyncDir(releases)
+  if (displaced) log.warn({ release, displaced }, 'release directory differed from the snapshot; moved it aside')
+  return displaced ? { path: 'materialise', displaced } : { path: 'materialise' }
+}
+
+async function moveAside(target: string, releases: string, release: string): Promise<string> {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
+  let aside = join(releases, `${release}.displaced-${stamp}`)
+  if (await lstat(aside).then(() => true, () => false)) aside += `-${randomBytes(3).toString('hex')}`
+  await rename(target, aside)
+  return aside
+}

@@ -1,0 +1,26 @@
+import { randomBytes } from 'node:crypto'
+import { readlink, rename, rm, symlink } from 'node:fs/promises'
+import { dirname, relative } from 'node:path'
+import { fsyncDir } from '../file-tree/durable-fs.js'
+
+/**
+ * Points `link` at `releaseDir` atomically: a new symlink beside it, renamed over it (rename(2) replaces the
+ * old link in one step, so readers see the old release or the new one, never neither), then the directory is
+ * fsynced so the switch survives a crash. `absolute` keeps the style the deploy tool chose.
+ * Idempotent: returns false, touching nothing, when the link already says exactly this.
+ */
+export async function switchCurrent(link: string, releaseDir: string, absolute: boolean): Promise<boolean> {
+  const target = absolute ? releaseDir : relative(dirname(link), releaseDir)
+  const existing = await readlink(link).catch(() => undefined)
+  if (existing === target) return false
+  const temp = `${link}.lastgood-tmp-${randomBytes(6).toString('hex')}`
+  await symlink(target, temp)
+  try {
+    await rename(temp, link)
+  } catch (err) {
+    await rm(temp, { force: true })
+    throw err
+  }
+  await fsyncDir(dirname(link))
+  return true
+}
