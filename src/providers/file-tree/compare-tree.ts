@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { lstat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import type { Change } from '../provider.js'
 import { forEachChunk } from './read-chunks.js'
 import { comparePaths, formatMode, type FileEntry, type TreeEntry } from './tree-entry.js'
@@ -14,16 +14,17 @@ export interface CompareOptions {
 
 /**
  * What restoring `entries` into `liveRoot` would change, as Change lines: `added` (in the manifest only),
- * `removed` (on disk only), `changed` (type, mode, symlink target or content). A missing `liveRoot` means
- * everything is added. Type, size and mode are compared first; content is hashed only when they agree, chunk by
- * chunk against the chunk ids (which are SHA-256), so no store is needed. Never changes anything.
+ * `removed` (on disk only), `changed` (type, mode, symlink target or content). A `liveRoot` that is missing or
+ * not a directory holds nothing, so everything is added. Type, size and mode are compared first; content is
+ * hashed only when they agree, chunk by chunk against the chunk ids (which are SHA-256), so no store is
+ * needed. Never changes anything.
  */
 export async function compareTree(
   liveRoot: string,
   entries: readonly TreeEntry[],
   options: CompareOptions = {},
 ): Promise<Change[]> {
-  const live = (await exists(liveRoot)) ? await listTree(liveRoot) : []
+  const live = (await isDirectory(liveRoot)) ? await listTree(liveRoot) : []
   const liveByPath = new Map(live.map((e) => [e.path, e]))
   const wanted = new Map(entries.map((e) => [e.path, e]))
   const paths = [...new Set([...liveByPath.keys(), ...wanted.keys()])].sort(comparePaths)
@@ -73,11 +74,12 @@ function sizeAfter(e: TreeEntry | undefined): { sizeAfter?: number } {
   return e?.type === 'file' ? { sizeAfter: e.size } : {}
 }
 
-async function exists(path: string): Promise<boolean> {
-  return lstat(path).then(
-    () => true,
+/** Followed: the root may be a configured path that is a symlink to the real directory. */
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then(
+    (st) => st.isDirectory(),
     (err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return false
+      if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return false
       throw err
     },
   )
