@@ -6,6 +6,7 @@ import { captureTree } from '../../../src/providers/file-tree/capture-tree.js'
 import { compareTree, treeMatches } from '../../../src/providers/file-tree/compare-tree.js'
 import { materialiseTree } from '../../../src/providers/file-tree/materialise-tree.js'
 import { CHUNK_SIZE, treeDigest } from '../../../src/providers/file-tree/tree-entry.js'
+import { Repository } from '../../../src/repository/repository.js'
 import { MemoryBlobStore } from '../../helpers/memory-blob-store.js'
 import { describeTree, useTempDirs } from '../fixtures.js'
 
@@ -47,9 +48,13 @@ describe('file tree round trip', () => {
     const source = join(base, 'source')
     await mkdir(source)
     await buildRelease(source)
-    const blobs = new MemoryBlobStore()
-
-    const tree = await captureTree(source, blobs)
+    // The real encrypted repository, closed and reopened between capture and restore: what a rollback sees.
+    const key = { keyFile: join(base, 'repository.key') }
+    const repo = await Repository.init(join(base, 'repo'), key)
+    const tree = await captureTree(source, repo).finally(async () => {
+      await repo.flush()
+      await repo.close()
+    })
     const big = tree.entries.find((e) => e.path === 'big.bin')
     expect(big).toMatchObject({ type: 'file', size: BIG })
     expect(big?.type === 'file' && big.content.length).toBe(Math.ceil(BIG / CHUNK_SIZE))
@@ -58,11 +63,16 @@ describe('file tree round trip', () => {
     expect(tree.digest).toBe(treeDigest(tree.entries))
 
     const restored = join(base, 'restored')
-    await materialiseTree(tree.entries, restored, blobs)
+    const reopened = await Repository.open(join(base, 'repo'), key)
+    try {
+      await materialiseTree(tree.entries, restored, reopened)
+    } finally {
+      await reopened.close()
+    }
     expect(await describeTree(restored)).toEqual(await describeTree(source))
     expect(await compareTree(restored, tree.entries)).toEqual([])
     expect(await treeMatches(restored, tree.entries)).toBe(true)
-    expect((await captureTree(restored, blobs)).digest).toBe(tree.digest)
+    expect((await captureTree(restored, new MemoryBlobStore())).digest).toBe(tree.digest)
   })
 
   it('capture is idempotent: the same content gives the same digest and stores nothing new', async () => {
