@@ -10,8 +10,9 @@ export const TEMP_PREFIX = '.tmp-'
  * everything and fsync.
  */
 export interface WriteIo {
-  write(fh: FileHandle, data: Uint8Array): Promise<void>
-  sync(fh: FileHandle): Promise<void>
+  /** `target` is the final path (the handle is a temp file beside it), so a test can choose which writes fail. */
+  write(fh: FileHandle, data: Uint8Array, target: string): Promise<void>
+  sync(fh: FileHandle, target: string): Promise<void>
 }
 
 export const realIo: WriteIo = {
@@ -48,8 +49,8 @@ export async function atomicWrite(path: string, data: Uint8Array, opts: AtomicWr
   const fh = await openTemp(tmp, opts.mode ?? 0o600)
   try {
     try {
-      await io.write(fh, data)
-      await io.sync(fh)
+      await io.write(fh, data, path)
+      await io.sync(fh, path)
     } finally {
       await fh.close()
     }
