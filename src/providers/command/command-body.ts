@@ -7,9 +7,12 @@ import { parseCapturedTree } from '../file-tree/validate-entries.js'
 /** One artifact as captured: its original absolute path and its content as a file tree. */
 export interface ArtifactRecord {
   path: string
-  /** `file`: `entries` holds exactly one file named after the artifact; `dir`: the directory's contents. */
-  type: 'file' | 'dir'
-  /** Permission bits of the artifact itself (a directory's own mode is not in its entries). */
+  /**
+   * `file`: `entries` holds exactly one file named after the artifact; `dir`: the directory's contents;
+   * `absent`: nothing was there at capture (before a first deploy, say), which is a state worth restoring too.
+   */
+  type: 'file' | 'dir' | 'absent'
+  /** Permission bits of the artifact itself (a directory's own mode is not in its entries); 0 when absent. */
   mode: number
   digest: string
   entries: TreeEntry[]
@@ -41,7 +44,9 @@ export function parseCommandBody(m: ComponentManifest, limits?: TreeLimits): Com
     if (typeof a?.path !== 'string' || !a.path.startsWith('/') || a.path.includes('\0')) {
       throw refused('an artifact path is not an absolute path')
     }
-    if (a.type !== 'file' && a.type !== 'dir') throw refused(`artifact ${a.path} is neither a file nor a directory`)
+    if (a.type !== 'file' && a.type !== 'dir' && a.type !== 'absent') {
+      throw refused(`artifact ${a.path} is neither a file, a directory nor absent`)
+    }
     if (typeof a.mode !== 'number' || !Number.isInteger(a.mode) || a.mode < 0 || a.mode > 0o777) {
       throw refused(`artifact ${a.path} has no valid mode`)
     }
@@ -50,6 +55,7 @@ export function parseCommandBody(m: ComponentManifest, limits?: TreeLimits): Com
     if (a.type === 'file' && (tree.entries.length !== 1 || single?.type !== 'file')) {
       throw refused(`file artifact ${a.path} does not hold exactly one file`)
     }
+    if (a.type === 'absent' && tree.entries.length > 0) throw refused(`absent artifact ${a.path} has entries`)
     return { path: a.path, type: a.type, mode: a.mode, digest: tree.digest, entries: tree.entries }
   })
   return { stdout: body.stdout, stdoutBytes: bytes, artifacts }

@@ -28,7 +28,11 @@ export const commandProvider: Provider<CommandComponent> = {
     const stdout = await run(c, ctx, c.capture)
     const stdoutId = await ctx.blobs.putBlob('data', stdout)
     const artifacts = []
-    for (const path of c.artifacts) artifacts.push(await captureArtifact(c.name, path, ctx.blobs))
+    for (const path of c.artifacts) {
+      const artifact = await captureArtifact(c.name, path, ctx.blobs)
+      if (artifact.type === 'absent') ctx.log.warn({ component: c.name, path }, 'artifact absent; recorded as absent')
+      artifacts.push(artifact)
+    }
     const entries = artifacts.flatMap((a) => a.entries)
     const { files, bytes } = treeSummary(entries)
     const body: CommandBody = { stdout: stdoutId, stdoutBytes: stdout.length, artifacts }
@@ -62,7 +66,8 @@ export const commandProvider: Provider<CommandComponent> = {
 
   /**
    * Writes the artifacts into a fresh private temporary directory, runs `restore` with
-   * `{ app, component, version, captured, artifacts: [{ path, restored }] }` on stdin and LASTGOOD_APP,
+   * `{ app, component, version, captured, artifacts: [{ path, restored }] }` on stdin (`restored` is null for
+   * an artifact that was absent at capture) and LASTGOOD_APP,
    * LASTGOOD_COMPONENT, LASTGOOD_VERSION in its environment, then removes the directory whatever happened.
    * Everything is validated before the command runs; the command decides where its switch point is.
    */

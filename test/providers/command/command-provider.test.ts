@@ -138,9 +138,18 @@ describe('command provider end to end with real sh scripts', () => {
     for (const a of input.artifacts) expect(existsSync(a.restored)).toBe(false)
   })
 
-  it('a missing artifact is a UserError at capture', async () => {
-    const c = component({ artifacts: [join(svc, 'nope.conf')] })
-    await expect(provider.capture(c, ctx())).rejects.toThrow(/artifact .*nope\.conf does not exist; create it or remove it/)
+  it('a missing artifact is recorded as absent: preview shows it removed, restore passes restored: null', async () => {
+    const absent = join(svc, 'config/override.toml')
+    const c = component({ artifacts: [absent], restore: 'cat > restore-input.json' })
+    const m = await provider.capture(c, ctx())
+    expect((m.body as CommandBody).artifacts).toEqual([{ path: absent, type: 'absent', mode: 0, digest: expect.any(String), entries: [] }])
+    await writeFile(absent, 'debug = true\n')
+    expect((await provider.preview(c, m, ctx())).filter((x) => x.kind === 'removed')).toEqual([
+      { kind: 'removed', path: absent, sizeBefore: 13 },
+    ])
+    await provider.restore(c, m, ctx())
+    const input = JSON.parse(await readFile(join(svc, 'restore-input.json'), 'utf8'))
+    expect(input.artifacts).toEqual([{ path: absent, restored: null }])
   })
 
   it('RELIABILITY case 4: a crafted artifact tree is refused and the restore command never runs', async () => {
