@@ -44,8 +44,9 @@ export async function probeCheck(check: ResolvedHealthCheck, signal?: AbortSigna
     return done(true, { status: res.status })
   } catch (err) {
     const timedOut = timeout.aborted
-    const cause = (err as { cause?: { code?: string } }).cause?.code
-    const message = timedOut ? `timed out after ${check.timeoutMs} ms` : (cause ?? (err as Error).message)
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause
+    const detail = cause?.code ?? cause?.message
+    const message = timedOut ? `timed out after ${check.timeoutMs} ms` : (detail ?? (err as Error).message)
     return done(false, { error: redact(message) })
   }
 }

@@ -21,7 +21,8 @@ export interface State {
 /** Opens (creating if needed) the embedded state database in stateDir and brings its schema up to date. */
 export async function openState(stateDir: string): Promise<State> {
   mkdirSync(stateDir, { recursive: true, mode: 0o700 })
-  const sqlite = new BetterSqlite3(join(stateDir, 'state.db'))
+  const file = join(stateDir, 'state.db')
+  const sqlite = new BetterSqlite3(file)
   // WAL lets readers run beside the one writer; a writer waits up to 10 s for the lock instead of failing.
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('busy_timeout = 10000')
@@ -31,7 +32,7 @@ export async function openState(stateDir: string): Promise<State> {
   await migrate(db)
   return {
     db,
-    writeTransaction: (fn) =>
+    writeTransaction: (fn) => serialised(file, () =>
       db.connection().execute(async (conn) => {
         // IMMEDIATE takes the write lock now; a deferred transaction that reads first could not upgrade
         // once another process has written, and would fail instead of waiting.
@@ -44,9 +45,27 @@ export async function openState(stateDir: string): Promise<State> {
           await sql`rollback`.execute(conn)
           throw err
         }
-      }),
+      })),
     close: () => db.destroy(),
   }
+}
+
+/**
+ * better-sqlite3 blocks the thread while it waits for a lock, so two connections of one process must never
+ * wait on each other: the waiter would block the very event loop the holder needs to commit. Writers of the
+ * same file in one process therefore queue here; other processes wait on SQLite's own lock.
+ */
+const queues = new Map<string, Promise<unknown>>()
+
+function serialised<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  const previous = queues.get(file) ?? Promise.resolve()
+  const next = previous.then(fn, fn)
+  const settled = next.catch(() => undefined)
+  queues.set(file, settled)
+  void settled.then(() => {
+    if (queues.get(file) === settled) queues.delete(file)
+  })
+  return next
 }
 
 async function migrate(db: StateDb): Promise<void> {

@@ -1,0 +1,63 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { ResolvedApp } from '../../src/config/types.js'
+import { freePort } from '../../src/demo/free-port.js'
+import { probeCheck } from '../../src/monitor/probe-health.js'
+import { validateHealth } from '../../src/rollback/validate-health.js'
+
+let server: Server | undefined
+afterEach(() => new Promise<void>((ok) => {
+  if (!server) return ok()
+  server.closeAllConnections()
+  server.close(() => ok())
+}))
+
+/** A real HTTP server answering /health with the given status sequence (the last one repeats). */
+async function serve(statuses: number[], delayMs = 0): Promise<string> {
+  let i = 0
+  server = createServer((_req, res) => {
+    const status = statuses[Math.min(i++, statuses.length - 1)]!
+    setTimeout(() => res.writeHead(status).end(status === 200 ? 'ok' : 'down'), delayMs)
+  })
+  await new Promise<void>((ok) => server!.listen(0, '127.0.0.1', ok))
+  return `http://127.0.0.1:${(server!.address() as AddressInfo).port}/health`
+}
+
+function app(url: string | null, validation = { windowMs: 3000, passes: 3, intervalMs: 50 }): ResolvedApp {
+  return {
+    name: 'staff', priority: 1, components: [], retention: { keepLast: 10, keepWithinMs: 0 },
+    health: { intervalMs: 1000, timeoutMs: 500, failures: 3, checks: url ? [{ name: 'health', url, method: 'GET', expectStatus: [200], timeoutMs: 500 }] : [] },
+    rollback: { timeoutMs: 60_000, validation },
+  }
+}
+
+const never = new AbortController().signal
+
+describe('validation after a restore', () => {
+  it('passes after N consecutive passes; a failure resets the streak', async () => {
+    const url = await serve([200, 503, 200, 200, 200])
+    const v = await validateHealth(app(url), never)
+    expect(v).toMatchObject({ outcome: 'passed', rounds: 5, consecutivePasses: 3 })
+  })
+
+  it('fails when the window ends before the streak', async () => {
+    const url = await serve([503])
+    const v = await validateHealth(app(url, { windowMs: 400, passes: 3, intervalMs: 100 }), never)
+    expect(v.outcome).toBe('failed')
+    expect(v.elapsedMs).toBeLessThanOrEqual(600)
+    expect(v.lastRound?.probes[0]?.error).toContain('status 503')
+  })
+
+  it('an app without checks is unchecked, never healthy', async () => {
+    expect((await validateHealth(app(null), never)).outcome).toBe('unchecked')
+  })
+
+  it('a probe never throws: timeouts and refused connections are results', async () => {
+    const slow = await serve([200], 1000)
+    const timedOut = await probeCheck({ name: 'slow', url: slow, method: 'GET', expectStatus: [200], timeoutMs: 100 })
+    expect(timedOut).toMatchObject({ ok: false, error: 'timed out after 100 ms' })
+    const refused = await probeCheck({ name: 'gone', url: `http://127.0.0.1:${await freePort()}/health`, method: 'GET', expectStatus: [200], timeoutMs: 500 })
+    expect(refused).toMatchObject({ ok: false, error: 'ECONNREFUSED' })
+  })
+})
