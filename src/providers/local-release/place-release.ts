@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { lstat, mkdir, rename } from 'node:fs/promises'
+import { lstat, mkdir, readdir, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from '../../core/logger.js'
 import type { BlobStore } from '../../repository/blob-store.js'
@@ -7,6 +7,8 @@ import { treeMatches } from '../file-tree/compare-tree.js'
 import { fsyncDir, removeTree } from '../file-tree/durable-fs.js'
 import { materialiseTree } from '../file-tree/materialise-tree.js'
 import type { CapturedTree } from '../file-tree/tree-entry.js'
+
+const TEMP_PREFIX = '.lastgood-tmp-'
 
 export interface Placed {
   path: 'fast' | 'materialise'
@@ -20,7 +22,8 @@ export interface Placed {
  * moved aside to `<release>.displaced-<time>` (never deleted: it is user data), and the new one renamed in.
  * Does not touch `current`: if it throws, the live release is unchanged (with one exception: `current` itself
  * points at a release of that name that was modified in place, and the process dies between the two renames).
- * Idempotent.
+ * Idempotent, and safe to rerun after a crash at any step: temporaries a killed run left are removed first
+ * (the caller's target lock means no other restore of this component is using them).
  */
 export async function placeRelease(
   releases: string,
@@ -37,7 +40,8 @@ export async function placeRelease(
   if (existing?.isDirectory() && (await treeMatches(target, tree.entries))) return { path: 'fast' }
 
   await mkdir(releases, { recursive: true })
-  const temp = join(releases, `.lastgood-tmp-${randomBytes(6).toString('hex')}`)
+  await removeStaleTemps(releases)
+  const temp = join(releases, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}`)
   await materialiseTree(tree.entries, temp, blobs)
   let displaced: string | undefined
   try {
@@ -59,4 +63,10 @@ async function moveAside(target: string, releases: string, release: string): Pro
   if (await lstat(aside).then(() => true, () => false)) aside += `-${randomBytes(3).toString('hex')}`
   await rename(target, aside)
   return aside
+}
+
+async function removeStaleTemps(releases: string): Promise<void> {
+  for (const name of await readdir(releases)) {
+    if (name.startsWith(TEMP_PREFIX)) await removeTree(join(releases, name))
+  }
 }

@@ -1,19 +1,24 @@
 import { randomBytes } from 'node:crypto'
-import { readlink, rename, rm, symlink } from 'node:fs/promises'
-import { dirname, relative } from 'node:path'
+import { lstat, mkdir, readdir, readlink, rename, rm, symlink } from 'node:fs/promises'
+import { basename, dirname, join, relative } from 'node:path'
 import { fsyncDir } from '../file-tree/durable-fs.js'
 
 /**
  * Points `link` at `releaseDir` atomically: a new symlink beside it, renamed over it (rename(2) replaces the
  * old link in one step, so readers see the old release or the new one, never neither), then the directory is
  * fsynced so the switch survives a crash. `absolute` keeps the style the deploy tool chose.
- * Idempotent: returns false, touching nothing, when the link already says exactly this.
+ * Idempotent: returns false, touching nothing, when the link already says exactly this. A temporary link a
+ * killed run left beside `link` is removed first.
  */
+const TEMP_SUFFIX = '.lastgood-tmp-'
+
 export async function switchCurrent(link: string, releaseDir: string, absolute: boolean): Promise<boolean> {
   const target = absolute ? releaseDir : relative(dirname(link), releaseDir)
   const existing = await readlink(link).catch(() => undefined)
   if (existing === target) return false
-  const temp = `${link}.lastgood-tmp-${randomBytes(6).toString('hex')}`
+  await mkdir(dirname(link), { recursive: true })
+  await removeStaleLinks(link)
+  const temp = `${link}${TEMP_SUFFIX}${randomBytes(6).toString('hex')}`
   await symlink(target, temp)
   try {
     await rename(temp, link)
@@ -23,4 +28,13 @@ export async function switchCurrent(link: string, releaseDir: string, absolute: 
   }
   await fsyncDir(dirname(link))
   return true
+}
+
+async function removeStaleLinks(link: string): Promise<void> {
+  const prefix = basename(link) + TEMP_SUFFIX
+  for (const name of await readdir(dirname(link))) {
+    if (!name.startsWith(prefix)) continue
+    const stale = join(dirname(link), name)
+    if ((await lstat(stale)).isSymbolicLink()) await rm(stale, { force: true })
+  }
 }
