@@ -69,6 +69,13 @@ export class SamplePlatform {
   /** Writes releases/<version>/ of every local-release component of the app and points `current` at it. */
   async deploy(appName: string, version: string, behaviour: Behaviour = { healthy: true }, extraFiles: Record<string, string | Uint8Array> = {}): Promise<void> {
     for (const c of this.app(appName).components) {
+      if (c.provider === 'command' && c.env.EDGE_DIR) {
+        // The example's wrangler-like edge config: what its deploy tool would write.
+        const edge = join(c.cwd, c.env.EDGE_DIR)
+        await mkdir(edge, { recursive: true })
+        await writeFile(join(edge, 'wrangler.toml'), `name = "${appName}"\nmain = "dist/worker.js"\n[vars]\nRELEASE = "${version}"\n`)
+        await writeFile(join(edge, 'version'), `${version}\n`)
+      }
       if (c.provider !== 'local-release') continue
       const release = join(c.path, c.releasesDir, version)
       await mkdir(join(release, 'public', 'assets'), { recursive: true })
