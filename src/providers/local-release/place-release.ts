@@ -32,6 +32,8 @@ export async function placeRelease(
   blobs: BlobStore,
   log: Logger,
 ): Promise<Placed> {
+  await mkdir(releases, { recursive: true })
+  await removeStaleTemps(releases)
   const target = join(releases, release)
   const existing = await lstat(target).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined
@@ -39,8 +41,6 @@ export async function placeRelease(
   })
   if (existing?.isDirectory() && (await treeMatches(target, tree.entries))) return { path: 'fast' }
 
-  await mkdir(releases, { recursive: true })
-  await removeStaleTemps(releases)
   const temp = join(releases, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}`)
   await materialiseTree(tree.entries, temp, blobs)
   let displaced: string | undefined

@@ -55,7 +55,8 @@ describe('RELIABILITY case 7: a restore killed between durable steps completes o
     expect(await readdir(join(root, 'releases'))).toContain('r1.displaced-20260101T000000Z') // user data kept
   })
 
-  it('killed after the release was in place, before the switch', async () => {
+  it('killed after the release was in place, before the switch (an older attempt left a temporary too)', async () => {
+    await mkdir(join(root, 'releases/.lastgood-tmp-0123abcd'))
     await rerunCompletes()
   })
 
