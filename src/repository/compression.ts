@@ -18,15 +18,20 @@ export interface Encoded {
   payload: Uint8Array
 }
 
+/** UserError for a level zstd does not have; checked before init or open changes anything. */
+export function assertCompressionLevel(level: number): void {
+  const min = zstd.minCLevel()
+  const max = zstd.maxCLevel()
+  if (!Number.isInteger(level) || level < min || level > max) {
+    throw new UserError(`compression level ${level} is out of range: use an integer from ${min} to ${max}`)
+  }
+}
+
 export class Compressor {
   private readonly cctx = new zstd.CCtx()
 
   constructor(private readonly level: number) {
-    const min = zstd.minCLevel()
-    const max = zstd.maxCLevel()
-    if (!Number.isInteger(level) || level < min || level > max) {
-      throw new UserError(`compression level ${level} is out of range: use an integer from ${min} to ${max}`)
-    }
+    assertCompressionLevel(level)
   }
 
   encode(data: Uint8Array): Encoded {

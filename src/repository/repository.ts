@@ -1,8 +1,8 @@
-import { IntegrityError, UserError } from '../core/errors.js'
-import { AlreadyExistsError, listAll, type Backend } from './backend.js'
+import { IntegrityError } from '../core/errors.js'
+import { listAll, type Backend } from './backend.js'
 import { FsBackend } from './backends/fs/fs-backend.js'
 import type { BlobId, BlobStore, BlobType } from './blob-store.js'
-import { Compressor } from './compression.js'
+import { Compressor, assertCompressionLevel } from './compression.js'
 import type { RepoConfig } from './config-file.js'
 import { DEFAULT_KDF, type KdfParams } from './crypto/passphrase-key.js'
 import { sha256Hex } from './crypto/seal.js'
@@ -14,10 +14,10 @@ import { openBlob, sealBlob } from './pack/blob-codec.js'
 import { PackReader } from './pack/pack-reader.js'
 import { Packer } from './pack/packer.js'
 import { pruneRepository } from './prune/prune.js'
-import { manifestRefs } from './reachability.js'
 import type { RepoCore } from './repo-core.js'
-import { assertSnapshotId, checkShape, encodeSnapshot, loadSnapshotFile } from './snapshot-store.js'
-import type { PruneReport, RepoSnapshot, RepoStats, VerifyReport, KeySource } from './types.js'
+import { assertSnapshot, writeSnapshot } from './save-snapshot.js'
+import { assertSnapshotId, loadSnapshotFile } from './snapshot-store.js'
+import type { KeySource, PruneReport, RepoSnapshot, RepoStats, VerifyReport } from './types.js'
 import { verifyRepository } from './verify/verify.js'
 
 export type { KeySource, PruneReport, RepoSnapshot, RepoStats, VerifyProblem, VerifyReport } from './types.js'
@@ -28,10 +28,15 @@ export interface RepositoryOptions {
   compressionLevel?: number
   /** Target pack size in bytes (default 16 MiB). Small values are for tests. */
   packSize?: number
-  /** scrypt parameters for a new passphrase key (init only). */
+  /** scrypt parameters for a new passphrase key (init only; default N=2^17, r=8, p=1). */
   kdf?: KdfParams
   /** Where the files live; default: the local directory `dir`. */
   backend?: Backend
+  /**
+   * Takes no lock and refuses every write: for restoring from a copy on read-only media during a disaster.
+   * It does not stop a concurrent prune elsewhere, so use it on copies, not on a live repository.
+   */
+  readOnly?: boolean
 }
 
 /**
@@ -47,14 +52,16 @@ export class Repository implements BlobStore, RepoCore {
   private readonly packer: Packer
   private readonly reader: PackReader
   private readonly compressor: Compressor
-  private serialQueue: Promise<unknown> = Promise.resolve()
+  private queue: Promise<unknown> = Promise.resolve()
+  /** While set, putBlob waits: a blob deduplicated against data prune is about to delete would be lost. */
+  private pruning: Promise<unknown> | undefined
   private closed = false
 
   private constructor(
     readonly backend: Backend,
     unlocked: Unlocked,
     index: MasterIndex,
-    private readonly lock: RepoLock,
+    private readonly lock: RepoLock | undefined,
     opts: RepositoryOptions,
   ) {
     this.dataKey = unlocked.dataKey
@@ -73,37 +80,38 @@ export class Repository implements BlobStore, RepoCore {
 
   /** Creates a repository. UserError if one exists, or if a key file would be overwritten. */
   static async init(dir: string, key: KeySource, opts: RepositoryOptions = {}): Promise<Repository> {
-    new Compressor(opts.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL) // bad level: refuse before creating anything
+    assertCompressionLevel(opts.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL)
     const backend = opts.backend ?? new FsBackend(dir)
     const unlocked = await createRepository(backend, key, opts.kdf ?? DEFAULT_KDF)
-    return Repository.start(backend, unlocked, opts)
+    return Repository.start(backend, unlocked, { ...opts, readOnly: false })
   }
 
   /**
-   * Opens a repository. UserError: not a repository ("run lastgood init"), passphrase needed, wrong passphrase
-   * or key file, key file readable by others. RefusedError: prune holds the exclusive lock.
+   * UserError: not a repository ("run lastgood init"), passphrase needed, wrong passphrase or key file, key
+   * file readable by others, newer format. RefusedError: prune holds the exclusive lock.
    */
   static async open(dir: string, key: KeySource, opts: RepositoryOptions = {}): Promise<Repository> {
-    new Compressor(opts.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL)
+    assertCompressionLevel(opts.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL)
     const backend = opts.backend ?? new FsBackend(dir)
     return Repository.start(backend, await unlockRepository(backend, key), opts)
   }
 
   private static async start(backend: Backend, unlocked: Unlocked, opts: RepositoryOptions): Promise<Repository> {
-    const lock = await RepoLock.acquire(backend, false)
+    const lock = opts.readOnly ? undefined : await RepoLock.acquire(backend, false)
     try {
       return new Repository(backend, unlocked, await MasterIndex.load(backend, unlocked.dataKey), lock, opts)
     } catch (err) {
-      await lock.release()
+      await lock?.release()
       throw err
     }
   }
 
   async putBlob(type: BlobType, data: Uint8Array): Promise<BlobId> {
-    this.assertOpen()
+    this.assertWritable()
     if (data.length > MAX_BLOB_SIZE) {
       throw new RangeError(`blob of ${data.length} bytes exceeds the ${MAX_BLOB_SIZE}-byte limit; split it into chunks`)
     }
+    if (this.pruning) await this.pruning.catch(() => undefined)
     const id = sha256Hex(data)
     if (this.hasBlob(id)) return id
     await this.packer.add(id, type, sealBlob(this.dataKey, this.compressor, type, id, data), data.length)
@@ -117,61 +125,36 @@ export class Repository implements BlobStore, RepoCore {
     return this.readBlob(id)
   }
 
+  /** RepoCore: a durable blob only. */
   async readBlob(id: string): Promise<Buffer> {
     const loc = this.index.get(id)
     if (!loc) throw new IntegrityError(id, `blob ${id} is not in repository ${this.backend.location}`)
-    const sealed = await this.reader.read(loc, this.index.packs.get(loc.packId)!.size)
-    return openBlob(this.dataKey, loc, sealed)
+    return openBlob(this.dataKey, loc, await this.reader.read(loc, this.index.packs.get(loc.packId)!.size))
   }
 
   hasBlob(id: BlobId): boolean {
     return this.index.blobs.has(id) || this.packer.has(id)
   }
 
-  /** Writes pending packs, then their index. After it resolves every putBlob so far is durable. */
-  flush(): Promise<void> {
+  /**
+   * Writes pending packs, then their index. After it resolves every putBlob so far is durable. If a pack
+   * write ever failed in this session, it throws that failure from then on: open the repository again.
+   */
+  async flush(): Promise<void> {
     this.assertOpen()
-    return this.serial(async () => {
-      await this.packer.flush()
-      await this.index.saveUnsaved(this.backend, this.dataKey)
-      await this.lock.refresh()
-    })
+    return this.serial(() => this.flushNow())
   }
 
-  /**
-   * Flushes, checks that every manifest and every blob it refers to is stored, then writes the snapshot.
-   * Idempotent for an identical snapshot; UserError if a different snapshot has this id.
-   */
+  /** Flushes, then writes the snapshot (see writeSnapshot for what is checked first). */
   async saveSnapshot(s: RepoSnapshot): Promise<void> {
-    assertSnapshotId(s.id)
-    const shape = checkShape(s)
-    if (shape) throw new UserError(`snapshot ${s.id} is malformed: ${shape}`)
+    this.assertWritable()
+    assertSnapshot(s)
     await this.flush()
-    for (const c of s.components) {
-      let refs: string[]
-      try {
-        refs = manifestRefs(await this.readBlob(c.manifest))
-      } catch (err) {
-        if (err instanceof IntegrityError) throw err
-        throw new Error(`manifest ${c.manifest} of component ${c.name} ${(err as Error).message}`)
-      }
-      for (const ref of refs) {
-        if (!this.index.blobs.has(ref)) {
-          throw new IntegrityError(ref, `blob ${ref} needed by component ${c.name} of snapshot ${s.id} is not stored`)
-        }
-      }
-    }
-    try {
-      await this.backend.save({ type: 'snapshot', name: s.id }, encodeSnapshot(s, this.dataKey), { exclusive: true })
-    } catch (err) {
-      if (!(err instanceof AlreadyExistsError)) throw err
-      const existing = await this.loadSnapshot(s.id)
-      if (JSON.stringify(existing) !== JSON.stringify(s)) throw new UserError(`snapshot ${s.id} already exists with other content`)
-    }
+    await writeSnapshot(this, s)
   }
 
   /** UserError for an unknown id; IntegrityError when the snapshot file is damaged. */
-  loadSnapshot(id: string): Promise<RepoSnapshot> {
+  async loadSnapshot(id: string): Promise<RepoSnapshot> {
     this.assertOpen()
     return loadSnapshotFile(this.backend, this.dataKey, id)
   }
@@ -184,36 +167,43 @@ export class Repository implements BlobStore, RepoCore {
 
   /** Idempotent: removing an absent snapshot succeeds. Its data stays until prune. */
   async removeSnapshot(id: string): Promise<void> {
-    this.assertOpen()
+    this.assertWritable()
     assertSnapshotId(id)
     await this.backend.remove({ type: 'snapshot', name: id })
   }
 
   /** Checks the given snapshots (default: all). Never throws on damage: it returns problems. */
-  verify(opts: { snapshotIds?: string[]; readData: boolean }): Promise<VerifyReport> {
+  async verify(opts: { snapshotIds?: string[]; readData: boolean }): Promise<VerifyReport> {
     this.assertOpen()
     return verifyRepository(this, opts)
   }
 
-  /** Removes data no snapshot needs, under the exclusive lock. Refuses (deletes nothing) when in doubt. */
-  prune(opts: { dryRun: boolean }): Promise<PruneReport> {
-    this.assertOpen()
-    return this.serial(async () => {
-      await this.packer.flush()
-      await this.index.saveUnsaved(this.backend, this.dataKey)
-      const exclusive = await RepoLock.acquire(this.backend, true, [this.lock.fileName])
+  /**
+   * Removes data no snapshot needs, under the exclusive lock (RefusedError while another process holds the
+   * repository). OperationFailedError, with nothing deleted, whenever it cannot prove what is needed.
+   */
+  async prune(opts: { dryRun: boolean }): Promise<PruneReport> {
+    this.assertWritable()
+    const run = this.serial(async () => {
+      await this.flushNow()
+      const exclusive = await RepoLock.acquire(this.backend, true, [this.lock!.fileName])
       try {
+        // Other processes may have added index files since open: prune must see all of them.
         this.index = await MasterIndex.load(this.backend, this.dataKey)
-        const { report, index } = await pruneRepository(this, opts)
-        if (index) {
+        // The new index goes live before any old pack is deleted, so concurrent reads never miss.
+        return await pruneRepository(this, opts, (index) => {
           this.index = index
           this.reader.reset()
-        }
-        return report
+        })
       } finally {
         await exclusive.release()
       }
     })
+    this.pruning = run
+    void run.catch(() => undefined).finally(() => {
+      if (this.pruning === run) this.pruning = undefined
+    })
+    return run
   }
 
   /** Durable state only: blobs pending in memory are not counted. */
@@ -229,20 +219,31 @@ export class Repository implements BlobStore, RepoCore {
   async close(): Promise<void> {
     if (this.closed) return
     try {
-      await this.flush()
+      if (this.lock) await this.flush()
     } finally {
       this.closed = true
-      await this.lock.release()
+      await this.lock?.release()
     }
+  }
+
+  private async flushNow(): Promise<void> {
+    await this.packer.flush()
+    await this.index.saveUnsaved(this.backend, this.dataKey)
+    await this.lock?.refresh()
   }
 
   private assertOpen(): void {
     if (this.closed) throw new Error('repository is closed')
   }
 
+  private assertWritable(): void {
+    this.assertOpen()
+    if (!this.lock) throw new Error('repository was opened read-only')
+  }
+
   private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.serialQueue.then(fn, fn)
-    this.serialQueue = run.catch(() => undefined)
+    const run = this.queue.then(fn, fn)
+    this.queue = run.catch(() => undefined)
     return run
   }
 }

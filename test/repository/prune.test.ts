@@ -95,6 +95,24 @@ describe('prune', () => {
     await check(await t.reopen())
   })
 
+  test('a blob stored while prune runs in the same process is not lost to it', async () => {
+    const t = await withSnapshots()
+    await t.repo.removeSnapshot('s1') // a becomes unreachable
+    const data = content(6000, false)
+    const orphan = await t.repo.putBlob('data', data)
+    await t.repo.flush()
+    const pruning = t.repo.prune({ dryRun: false })
+    const again = t.repo.putBlob('data', data) // same content as the blob prune is deleting
+    expect(await again).toBe(orphan)
+    await pruning
+    const m = await t.repo.putBlob('tree', manifest([orphan]))
+    await t.repo.saveSnapshot(snapshot('s3', [m]))
+    await t.repo.close()
+    const r = await t.reopen()
+    expect(sameBytes(await r.getBlob(orphan), data)).toBe(true)
+    expect((await r.verify({ readData: true })).problems).toEqual([])
+  })
+
   test('a second prune finds nothing to do', async () => {
     const t = await withSnapshots()
     await t.repo.removeSnapshot('s2')

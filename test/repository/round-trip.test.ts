@@ -118,6 +118,22 @@ describe('repository round trip', () => {
     await expect(Repository.open(`${t.dir}-nothing`, t.key)).rejects.toThrow(UserError)
   })
 
+  test('read-only: no lock is taken, reads work, writes are refused', async () => {
+    const t = await newRepo()
+    const d = await t.repo.putBlob('data', content(5000, true))
+    await t.repo.saveSnapshot(snapshot('s1', [await t.repo.putBlob('tree', manifest([d]))]))
+    await t.repo.close()
+    const { readdir } = await import('node:fs/promises')
+    const { join } = await import('node:path')
+    const r = await t.reopen({ readOnly: true })
+    expect(await readdir(join(t.dir, 'locks'))).toEqual([])
+    expect((await r.getBlob(d)).length).toBe(5000)
+    expect((await r.verify({ readData: true })).ok).toBe(true)
+    await expect(r.putBlob('data', Buffer.from('x'))).rejects.toThrow(/read-only/)
+    await expect(r.prune({ dryRun: true })).rejects.toThrow(/read-only/)
+    await r.close()
+  })
+
   test('a bad compression level is a UserError', async () => {
     const t = await newRepo()
     await expect(t.reopen({ compressionLevel: 99 })).rejects.toThrow(UserError)

@@ -13,7 +13,7 @@ import { rewritePacks } from './rewrite-packs.js'
  * removed → old packs removed → temp files removed. A crash before the old index files go leaves two
  * agreeing descriptions; after, only unreferenced packs, which the next prune removes.
  */
-export async function pruneRepository(core: RepoCore, opts: { dryRun: boolean }): Promise<{ report: PruneReport; index?: MasterIndex }> {
+export async function pruneRepository(core: RepoCore, opts: { dryRun: boolean }, swapIndex: (index: MasterIndex) => void): Promise<PruneReport> {
   const plan = await planPrune(core)
   const removedBytes = sum(plan.remove.map((p) => p.size)) + sum(plan.unindexed.map((f) => f.size))
   const base = {
@@ -26,25 +26,24 @@ export async function pruneRepository(core: RepoCore, opts: { dryRun: boolean })
     unindexedPacksRemoved: plan.unindexed.length,
   }
   if (opts.dryRun) {
-    return { report: { ...base, bytesFreed: removedBytes + estimateRewriteSavings(plan), tempFilesRemoved: 0 } }
+    return { ...base, bytesFreed: removedBytes + estimateRewriteSavings(plan), tempFilesRemoved: 0 }
   }
-  const changesIndex = plan.remove.length + plan.rewrite.length > 0
-  let index: MasterIndex | undefined
   let written: PackRecord[] = []
-  if (changesIndex) {
+  if (plan.remove.length + plan.rewrite.length > 0) {
     written = await rewritePacks(core, plan.rewrite)
     const records = [...plan.keep, ...written]
     const files = encodeIndexFiles(records, core.dataKey)
     for (const f of files) await core.backend.save({ type: 'index', name: f.id }, f.bytes)
     const fresh = new Set(files.map((f) => f.id))
-    for (const old of core.index.files) if (!fresh.has(old)) await core.backend.remove({ type: 'index', name: old })
-    index = MasterIndex.fromRecords(records, fresh)
+    const old = [...core.index.files].filter((f) => !fresh.has(f))
+    swapIndex(MasterIndex.fromRecords(records, fresh))
+    for (const name of old) await core.backend.remove({ type: 'index', name })
   }
   const gone = [...plan.remove.map((p) => p.id), ...plan.rewrite.map((r) => r.pack.id), ...plan.unindexed.map((f) => f.name)]
   for (const name of gone) await core.backend.remove({ type: 'pack', name })
   const temp = await core.backend.removeTempFiles()
   const bytesFreed = removedBytes + sum(plan.rewrite.map((r) => r.pack.size)) - sum(written.map((p) => p.size)) + temp.bytes
-  return { report: { ...base, bytesFreed, tempFilesRemoved: temp.files }, ...(index ? { index } : {}) }
+  return { ...base, bytesFreed, tempFilesRemoved: temp.files }
 }
 
 /** A rewritten pack keeps its live blobs and a smaller header; the real figure depends on how they regroup. */

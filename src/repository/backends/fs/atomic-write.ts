@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { link, mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises'
+import { access, link, mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 
 /** Prefix of every temp file: listings skip it, and valid repository names can never start with a dot. */
@@ -55,13 +55,7 @@ export async function atomicWrite(path: string, data: Uint8Array, opts: AtomicWr
       await fh.close()
     }
     if (opts.exclusive) {
-      try {
-        await link(tmp, path)
-      } catch (err) {
-        if (errCode(err) === 'EEXIST') throw new FileExistsError(path)
-        throw err
-      }
-      await unlink(tmp)
+      await linkExclusive(tmp, path)
     } else {
       await rename(tmp, path)
     }
@@ -71,6 +65,28 @@ export async function atomicWrite(path: string, data: Uint8Array, opts: AtomicWr
     throw err
   }
   await fsyncDir(dir)
+}
+
+/** File systems without hard links get a check-then-rename, exclusive except against a writer in the same instant. */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'])
+
+/** Consumes the temp file: links it into place and unlinks it, or renames it. */
+async function linkExclusive(tmp: string, path: string): Promise<void> {
+  try {
+    await link(tmp, path)
+  } catch (err) {
+    if (errCode(err) === 'EEXIST') throw new FileExistsError(path)
+    if (!NO_LINKS.has(errCode(err) ?? '')) throw err
+    const exists = await access(path).then(
+      () => true,
+      () => false,
+    )
+    if (exists) throw new FileExistsError(path)
+    await rename(tmp, path)
+    return
+  }
+  // The target is in place; a temp name left behind is invisible and prune removes it.
+  await unlink(tmp).catch(() => undefined)
 }
 
 async function openTemp(tmp: string, mode: number): Promise<FileHandle> {
