@@ -229,7 +229,8 @@ export class Repository implements BlobStore, RepoCore {
   private async flushNow(): Promise<void> {
     await this.packer.flush()
     await this.index.saveUnsaved(this.backend, this.dataKey)
-    await this.lock?.refresh()
+    // The data is durable at this point; a lock that cannot be refreshed only goes stale sooner.
+    await this.lock?.refresh().catch(() => undefined)
   }
 
   private assertOpen(): void {

@@ -84,7 +84,7 @@ export class FsBackend implements Backend {
       const s = await stat(this.path(h))
       return { name: h.name, size: s.size }
     } catch (err) {
-      if (errCode(err) === 'ENOENT') return undefined
+      if (errCode(err) === 'ENOENT' || errCode(err) === 'ENOTDIR') return undefined
       throw err
     }
   }
