@@ -52,7 +52,7 @@ export class SamplePlatform {
     const configFile = join(dir, 'lastgood.yaml')
     if (opts.configText) await writeFile(configFile, opts.configText)
     else await copyFile(join(PACKAGE_ROOT, 'examples/clinic/lastgood.yaml'), configFile)
-    const env: Record<string, string> = { CLINIC_HEALTH_INTERVAL: '1s', CLINIC_VALIDATION_INTERVAL: '250ms', ...opts.env }
+    const env: Record<string, string> = { CLINIC_HEALTH_INTERVAL: '1s', CLINIC_VALIDATION_INTERVAL: '250ms', CLINIC_VALIDATION_WINDOW: '5s', ...opts.env }
     for (const name of ['staff', 'inventory', 'handouts', 'medication-auth', 'checkin-kiosk']) {
       env[`CLINIC_${name.toUpperCase().replace(/-/g, '_')}_PORT`] ??= String(await freePort())
     }

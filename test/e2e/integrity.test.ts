@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -14,7 +15,7 @@ afterEach(async () => {
 
 async function platform(env: Record<string, string> = {}): Promise<SamplePlatform> {
   p = await SamplePlatform.create({ configText: singleAppConfig(), env })
-  await p.deploy('staff', 'v1', { healthy: true }, { 'public/big.bin': new Uint8Array(300_000).map((_, i) => (i * 7919) % 251) })
+  await p.deploy('staff', 'v1', { healthy: true }, { 'public/big.bin': randomBytes(300_000) })
   await p.start(['staff'])
   const init = await p.cli(['init'])
   expect(init.code, init.stderr).toBe(0)
@@ -112,10 +113,12 @@ describe('repository integrity through the CLI', () => {
 
 describe('bad configuration', () => {
   it('exits 2, names the field and what was expected, and writes no state', async () => {
-    p = await SamplePlatform.create({ configText: singleAppConfig().replace('interval: 1s', 'interval: thirty') })
+    p = await SamplePlatform.create({ configText: singleAppConfig() })
+    await writeFile(p.configFile, singleAppConfig().replace('interval: 1s', 'interval: thirty'))
     const r = await p.cli(['init'])
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('apps.staff.health.interval: expected a duration such as 30s, got "thirty"')
+    expect(r.stderr).toMatch(/lastgood\.yaml:\d+:\d+: /)
     expect(existsSync(join(p.dir, '.lastgood'))).toBe(false)
     for (const args of [['status'], ['snapshot', 'create', 'staff'], ['rollback', 'staff', '--reason', 'x', '--yes']]) {
       const again = await p.cli(args)
