@@ -88,6 +88,13 @@ const migrations: Record<string, Migration> = {
       await sql`insert into counters (name, value) values ('lock_token', 0)`.execute(db)
     },
   },
+  // A run records its plan when it begins, so an interrupted run can be resumed as planned (targets,
+  // components, order) instead of re-planned against a half-rolled-back state. Null for earlier runs.
+  '0002-rollback-run-plan': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('rollback_runs').addColumn('plan', 'text').execute()
+    },
+  },
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -34,6 +34,7 @@ export interface RollbackRunTable {
   id: string
   /** JSON: string[] in execution order */
   apps: string
+  /** 'running' | 'succeeded' | 'failed' | 'interrupted' (taken over) | 'abandoned' (a person gave it up) */
   status: string
   reason: string
   actor: string
@@ -43,6 +44,8 @@ export interface RollbackRunTable {
   owner_pid: number
   /** JSON report, written when the run ends */
   report: string | null
+  /** JSON PersistedPlan (src/rollback/persisted-plan.ts), written when the run begins; null before 0002 */
+  plan: string | null
 }
 
 export interface RollbackStepTable {
@@ -51,6 +54,7 @@ export interface RollbackStepTable {
   app: string
   name: string
   component: string | null
+  /** 'running' | 'succeeded' | 'failed' | 'skipped' | 'interrupted' (its process died; redone on resume) */
   status: string
   started_at: string
   ended_at: string | null
