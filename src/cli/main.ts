@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { registerAudit } from './commands/audit.js'
 import { registerConfig } from './commands/config.js'
@@ -11,6 +12,7 @@ import { reportError } from './run-action.js'
 const program = new Command()
   .name('lastgood')
   .description('snapshot before a deploy, roll back to the last known good state, prove it')
+  .version(packageVersion(), '-V, --version')
   .option('--config <file>', 'configuration file (default ./lastgood.yaml or $LASTGOOD_CONFIG)')
   .option('--json', 'print one JSON document on stdout', false)
   .option('--as <actor>', 'who is acting (default $LASTGOOD_ACTOR, else the OS user)')
@@ -24,6 +26,11 @@ registerSnapshot(program)
 registerRollback(program)
 registerAudit(program)
 registerConfig(program)
+
+function packageVersion(): string {
+  const manifest = new URL('../../../package.json', import.meta.url)
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version
+}
 
 // Bad usage is exit 2 like every other user error, not commander's default 1.
 program.exitOverride()
