@@ -27,6 +27,7 @@ export function resolveConfig(config: ConfigYaml, file: string, options: Resolve
     dir,
     platform: config.platform,
     stateDir,
+    ...(config.database ? { database: { url: config.database.url, schema: config.database.schema } } : {}),
     repository: {
       path: config.repository.path ? resolvePath(dir, config.repository.path) : path.join(stateDir, 'repo'),
       keyFile: config.repository.key_file
@@ -34,6 +35,7 @@ export function resolveConfig(config: ConfigYaml, file: string, options: Resolve
         : path.join(stateDir, 'repository.key'),
       compressionLevel: config.repository.compression_level,
     },
+    audit: config.audit.checkpoint_file ? { checkpointFile: resolvePath(dir, config.audit.checkpoint_file) } : {},
     apps,
   }
 }

@@ -211,6 +211,20 @@ export const configSchema = strictObject(
   state_dir: pathSchema('a directory path such as .lastgood')
     .default('.lastgood')
     .describe('State directory (database, repository, key); relative to the config file.'),
+  database: strictObject({
+    url: z
+      .string({ error: expected('a PostgreSQL URL such as postgres://lastgood@db.internal/lastgood') })
+      .regex(/^postgres(ql)?:\/\/\S+$/, { error: expected('a PostgreSQL URL such as postgres://lastgood@db.internal/lastgood') })
+      .describe(
+        'PostgreSQL database shared by several lastgood replicas; default: SQLite at <state_dir>/state.db. ' +
+          'Put the password in the environment: ${LASTGOOD_DATABASE_URL}.',
+      ),
+    schema: nameSchema('lastgood')
+      .default('public')
+      .describe('PostgreSQL schema that holds the tables; created when missing.'),
+  })
+    .optional()
+    .describe('Where the state (snapshots, rollback journal, locks, audit trail) is kept; SQLite when absent.'),
   repository: strictObject({
     path: pathSchema('a directory path')
       .optional()
@@ -224,6 +238,17 @@ export const configSchema = strictObject(
   })
     .prefault({})
     .describe('Where snapshot data is stored.'),
+  audit: strictObject({
+    checkpoint_file: pathSchema('a file path')
+      .optional()
+      .describe(
+        'Also append every audit checkpoint to this file as a JSON line, and check them in audit verify. ' +
+          'Put it on other media (WORM storage, another host) so whoever can write the state database cannot ' +
+          'remove it. Relative to the config file.',
+      ),
+  })
+    .prefault({})
+    .describe('The audit trail.'),
   defaults: strictObject({
     health: defaultHealthSchema.prefault({}).describe('Health timing for every app.'),
     retention: strictObject({

@@ -12,11 +12,17 @@ export interface ResolvedConfig {
   platform: string
   /** Absolute; holds state.db, repo/ and the repository key file. */
   stateDir: string
+  /** PostgreSQL state shared by several replicas; absent: SQLite in stateDir. */
+  database?: { url: string; schema: string }
   repository: {
     path: string
     /** Used when LASTGOOD_PASSWORD is not set. */
     keyFile: string
     compressionLevel: number
+  }
+  audit: {
+    /** Absolute; where a copy of every audit checkpoint is appended, when configured. */
+    checkpointFile?: string
   }
   /** Sorted by recovery priority (lowest number first), then by name. */
   apps: ResolvedApp[]

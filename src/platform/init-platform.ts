@@ -43,7 +43,7 @@ export async function initPlatform(opts: { configFile?: string; example?: string
   const key = keySource(config)
   const repository = await Repository.init(config.repository.path, key, { compressionLevel: config.repository.compressionLevel })
   await repository.close()
-  const state = await openState(config.stateDir)
+  const state = await openState(config.stateDir, config.database)
   try {
     await appendAudit(state, {
       actor: opts.actor, action: 'platform.init', target: config.platform, outcome: 'success',

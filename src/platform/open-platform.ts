@@ -23,7 +23,7 @@ export async function openPlatform(configFile?: string): Promise<Platform> {
     throw new UserError(`no lastgood repository at ${config.repository.path}; run \`lastgood init --config ${config.file}\` first`)
   }
   const repository = await Repository.open(config.repository.path, keySource(config), { compressionLevel: config.repository.compressionLevel })
-  const state = await openState(config.stateDir)
+  const state = await openState(config.stateDir, config.database)
   const log = createLogger()
   return {
     config,

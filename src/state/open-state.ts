@@ -1,74 +1,13 @@
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
-import BetterSqlite3 from 'better-sqlite3'
-import { Kysely, Migrator, SqliteDialect, sql } from 'kysely'
-import { migrationProvider } from './migrations.js'
-import type { Database } from './schema.js'
+import { openPostgresState } from './postgres/open-postgres.js'
+import { openSqliteState } from './sqlite/open-sqlite.js'
+import type { State } from './state.js'
 
-export type StateDb = Kysely<Database>
-
-export interface State {
-  db: StateDb
-  /**
-   * Runs fn inside a transaction that holds the write lock from its first statement, so a
-   * read-then-write (the audit chain head, a lock row) cannot race another process. fn must use the
-   * handle it is given, not `db`.
-   */
-  writeTransaction<T>(fn: (tx: StateDb) => Promise<T>): Promise<T>
-  close(): Promise<void>
-}
-
-/** Opens (creating if needed) the embedded state database in stateDir and brings its schema up to date. */
-export async function openState(stateDir: string): Promise<State> {
-  mkdirSync(stateDir, { recursive: true, mode: 0o700 })
-  const file = join(stateDir, 'state.db')
-  const sqlite = new BetterSqlite3(file)
-  // WAL lets readers run beside the one writer; a writer waits up to 10 s for the lock instead of failing.
-  sqlite.pragma('journal_mode = WAL')
-  sqlite.pragma('busy_timeout = 10000')
-  sqlite.pragma('synchronous = FULL')
-  sqlite.pragma('foreign_keys = ON')
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
-  await migrate(db)
-  return {
-    db,
-    writeTransaction: (fn) => serialised(file, () =>
-      db.connection().execute(async (conn) => {
-        // IMMEDIATE takes the write lock now; a deferred transaction that reads first could not upgrade
-        // once another process has written, and would fail instead of waiting.
-        await sql`begin immediate`.execute(conn)
-        try {
-          const result = await fn(conn)
-          await sql`commit`.execute(conn)
-          return result
-        } catch (err) {
-          await sql`rollback`.execute(conn)
-          throw err
-        }
-      })),
-    close: () => db.destroy(),
-  }
-}
+export type { State, StateDb } from './state.js'
 
 /**
- * better-sqlite3 blocks the thread while it waits for a lock, so two connections of one process must never
- * wait on each other: the waiter would block the very event loop the holder needs to commit. Writers of the
- * same file in one process therefore queue here; other processes wait on SQLite's own lock.
+ * Opens the state: SQLite in stateDir by default, or the PostgreSQL schema the configuration names
+ * (`database.url`), where several replicas share one journal, one set of locks and one audit chain.
  */
-const queues = new Map<string, Promise<unknown>>()
-
-function serialised<T>(file: string, fn: () => Promise<T>): Promise<T> {
-  const previous = queues.get(file) ?? Promise.resolve()
-  const next = previous.then(fn, fn)
-  const settled = next.catch(() => undefined)
-  queues.set(file, settled)
-  void settled.then(() => {
-    if (queues.get(file) === settled) queues.delete(file)
-  })
-  return next
-}
-
-async function migrate(db: StateDb): Promise<void> {
-  const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest()
-  if (error) throw error instanceof Error ? error : new Error(String(error))
+export function openState(stateDir: string, database?: { url: string; schema: string }): Promise<State> {
+  return database ? openPostgresState(database.url, database.schema) : openSqliteState(stateDir)
 }

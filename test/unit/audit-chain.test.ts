@@ -1,31 +1,31 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import fc from 'fast-check'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { appendAudit, listAudit } from '../../src/audit/audit-log.js'
 import { verifyAudit } from '../../src/audit/verify-audit.js'
 import { registerSecret } from '../../src/core/redact.js'
-import { openState, type State } from '../../src/state/open-state.js'
+import type { State } from '../../src/state/open-state.js'
+import { assertPostgresReachable, engines, type StateFixture } from '../helpers/state-engines.js'
 
-let dir: string
-let state: State
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lastgood-audit-'))
-  state = await openState(dir)
-})
-afterEach(async () => {
-  await state.close()
-  await rm(dir, { recursive: true, force: true })
-})
+beforeAll(assertPostgresReachable)
 
-async function appendN(n: number): Promise<void> {
-  for (let i = 0; i < n; i++) {
-    await appendAudit(state, { actor: 'alice', action: 'snapshot.create', target: 'staff', reason: `r${i}`, outcome: 'success', details: { i } })
+describe.each(engines)('hash-chained audit log on $name (RELIABILITY case 11)', (engine) => {
+  let fixture: StateFixture
+  let state: State
+  beforeEach(async () => {
+    fixture = await engine.fixture()
+    state = await fixture.open()
+  })
+  afterEach(async () => {
+    await state.close()
+    await fixture.cleanup()
+  })
+
+  async function appendN(n: number): Promise<void> {
+    for (let i = 0; i < n; i++) {
+      await appendAudit(state, { actor: 'alice', action: 'snapshot.create', target: 'staff', reason: `r${i}`, outcome: 'success', details: { i } })
+    }
   }
-}
 
-describe('hash-chained audit log (RELIABILITY case 11)', () => {
   it('verifies an intact chain', async () => {
     await appendN(5)
     expect(await verifyAudit(state.db)).toMatchObject({ ok: true, events: 5 })
@@ -89,7 +89,7 @@ describe('hash-chained audit log (RELIABILITY case 11)', () => {
   })
 
   it('chains appends from several connections without forking the chain', async () => {
-    const others = await Promise.all([openState(dir), openState(dir), openState(dir)])
+    const others = await Promise.all([fixture.open(), fixture.open(), fixture.open()])
     await Promise.all(others.flatMap((s, k) => Array.from({ length: 10 }, (_, i) => appendAudit(s, { actor: `p${k}`, action: 'x', target: String(i), outcome: 'success' }))))
     await Promise.all(others.map((s) => s.close()))
     expect(await verifyAudit(state.db)).toMatchObject({ ok: true, events: 30 })

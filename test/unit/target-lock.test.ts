@@ -1,27 +1,27 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { listAudit } from '../../src/audit/audit-log.js'
 import { RefusedError } from '../../src/core/errors.js'
 import { acquireTargetLock, LockLostError } from '../../src/rollback/target-lock.js'
-import { openState, type State } from '../../src/state/open-state.js'
+import type { State } from '../../src/state/open-state.js'
+import { assertPostgresReachable, engines, type StateFixture } from '../helpers/state-engines.js'
 
-let dir: string
-let a: State
-let b: State
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lastgood-lock-'))
-  a = await openState(dir)
-  b = await openState(dir)
-})
-afterEach(async () => {
-  await a.close()
-  await b.close()
-  await rm(dir, { recursive: true, force: true })
-})
+beforeAll(assertPostgresReachable)
 
-describe('rollback target locks (RELIABILITY case 10)', () => {
+describe.each(engines)('rollback target locks on $name (RELIABILITY case 10)', (engine) => {
+  let fixture: StateFixture
+  let a: State
+  let b: State
+  beforeEach(async () => {
+    fixture = await engine.fixture()
+    a = await fixture.open()
+    b = await fixture.open()
+  })
+  afterEach(async () => {
+    await a.close()
+    await b.close()
+    await fixture.cleanup()
+  })
+
   it('refuses a second holder while the first is live, and takes all targets or none', async () => {
     const first = await acquireTargetLock(a, ['app:staff'], 'rb-1', 'alice')
     await expect(acquireTargetLock(b, ['app:inventory', 'app:staff'], 'rb-2', 'bob')).rejects.toThrow(RefusedError)

@@ -1,0 +1,27 @@
+import { type Kysely, Migrator } from 'kysely'
+import { migrationProvider } from './migrations.js'
+import type { Database } from './schema.js'
+
+export type StateDb = Kysely<Database>
+
+/**
+ * The state database, whichever engine holds it. Engines differ only in how a write transaction takes the
+ * single writer lock; every query above this line is the same Kysely code on SQLite and PostgreSQL.
+ */
+export interface State {
+  db: StateDb
+  /** 'sqlite' (embedded default) or 'postgres' (several replicas). */
+  engine: 'sqlite' | 'postgres'
+  /**
+   * Runs fn inside a transaction that holds the write lock from its first statement, so a
+   * read-then-write (the audit chain head, a lock row) cannot race another process. fn must use the
+   * handle it is given, not `db`.
+   */
+  writeTransaction<T>(fn: (tx: StateDb) => Promise<T>): Promise<T>
+  close(): Promise<void>
+}
+
+export async function migrate(db: StateDb): Promise<void> {
+  const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest()
+  if (error) throw error instanceof Error ? error : new Error(String(error))
+}
