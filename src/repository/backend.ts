@@ -4,9 +4,9 @@
  * wraps this interface rather than living inside an implementation.
  */
 
-export type FileType = 'config' | 'key' | 'pack' | 'index' | 'snapshot' | 'lock'
+export type FileType = 'config' | 'key' | 'pack' | 'index' | 'snapshot' | 'lock' | 'checkpoint'
 
-export const FILE_TYPES: readonly FileType[] = ['config', 'key', 'pack', 'index', 'snapshot', 'lock']
+export const FILE_TYPES: readonly FileType[] = ['config', 'key', 'pack', 'index', 'snapshot', 'lock', 'checkpoint']
 
 export interface Handle {
   type: FileType

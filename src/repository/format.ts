@@ -22,6 +22,7 @@ export const aad = {
   packHeader: (): string => `${V}/pack-header`,
   index: (): string => `${V}/index`,
   snapshot: (id: string): string => `${V}/snapshot/${id}`,
+  checkpoint: (id: string): string => `${V}/checkpoint/${id}`,
   scryptKey: (N: number, r: number, p: number, salt: string): string =>
     `${V}/key/scrypt/N=${N}/r=${r}/p=${p}/salt=${salt}`,
 }

@@ -17,10 +17,13 @@ import { pruneRepository } from './prune/prune.js'
 import type { RepoCore } from './repo-core.js'
 import { assertSnapshot, writeSnapshot } from './save-snapshot.js'
 import { assertSnapshotId, loadSnapshotFile } from './snapshot-store.js'
-import type { KeySource, PruneReport, RepoSnapshot, RepoStats, VerifyReport } from './types.js'
+import { decodeCheckpoint, readCheckpoints, writeCheckpoint } from './checkpoint-store.js'
+import type { CheckpointListing, KeySource, PruneReport, RepoCheckpoint, RepoSnapshot, RepoStats, StoredCheckpoint, VerifyReport } from './types.js'
 import { verifyRepository } from './verify/verify.js'
 
-export type { KeySource, PruneReport, RepoSnapshot, RepoStats, VerifyProblem, VerifyReport } from './types.js'
+export type {
+  CheckpointListing, KeySource, PruneReport, RepoCheckpoint, RepoSnapshot, RepoStats, StoredCheckpoint, VerifyProblem, VerifyReport,
+} from './types.js'
 export { MAX_BLOB_SIZE } from './format.js'
 
 export interface RepositoryOptions {
@@ -170,6 +173,31 @@ export class Repository implements BlobStore, RepoCore {
     this.assertWritable()
     assertSnapshotId(id)
     await this.backend.remove({ type: 'snapshot', name: id })
+  }
+
+  /**
+   * Writes `checkpoints/<id>` (FORMAT.md, Checkpoints): exclusive, never replaced, never removed by prune.
+   * Idempotent for the same seq and hash (the first one stored is returned). Returns the sealed bytes too, so
+   * a copy kept elsewhere can be authenticated later with openCheckpoint. May be retried after a failure.
+   */
+  async saveCheckpoint(c: RepoCheckpoint): Promise<{ checkpoint: StoredCheckpoint; sealed: Buffer }> {
+    this.assertWritable()
+    return writeCheckpoint(this.backend, this.dataKey, c)
+  }
+
+  /**
+   * Every checkpoint, authenticated; damaged or forged files are listed apart, not skipped. Throws when the
+   * store cannot be listed (never mistakes that for "no checkpoints"). Works on read-only opens.
+   */
+  async listCheckpoints(): Promise<CheckpointListing> {
+    this.assertOpen()
+    return readCheckpoints(this.backend, this.dataKey)
+  }
+
+  /** Authenticates a copy of checkpoint `id` kept outside the repository. IntegrityError when it is not that checkpoint. */
+  openCheckpoint(id: string, sealed: Uint8Array): StoredCheckpoint {
+    this.assertOpen()
+    return decodeCheckpoint(id, sealed, this.dataKey)
   }
 
   /** Checks the given snapshots (default: all). Never throws on damage: it returns problems. */

@@ -52,3 +52,29 @@ export interface RepoStats {
   blobs: number
   snapshots: number
 }
+
+/**
+ * A signed statement about an append-only log kept elsewhere (lastgood's audit chain): at `ts` its head was
+ * entry `seq` with hash `hash`, and it held `events` entries. The repository stores and authenticates it;
+ * what it means is the log's business.
+ */
+export interface RepoCheckpoint {
+  seq: number
+  /** 64 lowercase hex. */
+  hash: string
+  /** ISO 8601, when the checkpoint was taken. */
+  ts: string
+  events: number
+}
+
+/** A checkpoint as stored: `checkpoints/<id>`, the id derived from seq and hash. */
+export interface StoredCheckpoint extends RepoCheckpoint {
+  id: string
+}
+
+export interface CheckpointListing {
+  /** Every checkpoint that authenticated, by seq, then ts. */
+  checkpoints: StoredCheckpoint[]
+  /** Files under checkpoints/ that failed authentication or are malformed: reported, never skipped silently. */
+  damaged: { id: string; message: string }[]
+}

@@ -22,6 +22,7 @@ const DIRS: Record<FileType, string> = {
   index: 'index',
   snapshot: 'snapshots',
   lock: 'locks',
+  checkpoint: 'checkpoints',
 }
 
 export interface FsBackendOptions {
@@ -125,7 +126,7 @@ export class FsBackend implements Backend {
   async removeTempFiles(): Promise<TempCleanup> {
     const out = { files: 0, bytes: 0 }
     const packDirs = (await readdirOrEmpty(join(this.location, 'data'))).map((d) => join('data', d))
-    const dirs = ['', 'keys', 'data', 'index', 'snapshots', 'locks', ...packDirs]
+    const dirs = ['', 'keys', 'data', 'index', 'snapshots', 'locks', 'checkpoints', ...packDirs]
     for (const rel of dirs) {
       const dir = join(this.location, rel)
       for (const name of await readdirOrEmpty(dir)) {
