@@ -1,7 +1,8 @@
-import { copyFile, mkdir, readdir } from 'node:fs/promises'
-import { existsSync } from 'node:fs'
+import { access, copyFile, mkdir, readdir } from 'node:fs/promises'
+import { constants, existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { checkpointAudit } from '../audit/audit-checkpoint.js'
 import { appendAudit } from '../audit/audit-log.js'
 import { loadConfig } from '../config/load-config.js'
 import type { ResolvedConfig } from '../config/types.js'
@@ -40,19 +41,35 @@ export async function initPlatform(opts: { configFile?: string; example?: string
   if (await Repository.exists(config.repository.path)) {
     throw new UserError(`${config.repository.path} is already a lastgood repository; nothing to do`)
   }
+  await assertCheckpointFileWritable(config)
   const key = keySource(config)
   const repository = await Repository.init(config.repository.path, key, { compressionLevel: config.repository.compressionLevel })
-  await repository.close()
-  const state = await openState(config.stateDir, config.database)
   try {
-    await appendAudit(state, {
-      actor: opts.actor, action: 'platform.init', target: config.platform, outcome: 'success',
-      details: { config: config.file, repository: config.repository.path, keyMode: key.passphrase ? 'passphrase' : 'key-file', example: opts.example ?? null },
-    })
+    const state = await openState(config.stateDir, config.database)
+    try {
+      await appendAudit(state, {
+        actor: opts.actor, action: 'platform.init', target: config.platform, outcome: 'success',
+        details: { config: config.file, repository: config.repository.path, keyMode: key.passphrase ? 'passphrase' : 'key-file', example: opts.example ?? null },
+      })
+      // The first checkpoint: from here on a chain with events and no checkpoint at all is evidence of removal.
+      await checkpointAudit(state.db, repository, { copyFile: config.audit.checkpointFile })
+    } finally {
+      await state.close()
+    }
   } finally {
-    await state.close()
+    await repository.close()
   }
   return { config, wroteConfig, keyMode: key.passphrase ? 'passphrase' : 'key-file' }
+}
+
+/** Checked before anything is created, so a bad `audit.checkpoint_file` leaves nothing half-initialised. */
+async function assertCheckpointFileWritable(config: ResolvedConfig): Promise<void> {
+  const file = config.audit.checkpointFile
+  if (!file) return
+  const dir = dirname(file)
+  if (!(await access(dir, constants.W_OK).then(() => true, () => false))) {
+    throw new UserError(`audit.checkpoint_file: the directory ${dir} does not exist or is not writable`)
+  }
 }
 
 export async function listExamples(): Promise<string[]> {

@@ -1,10 +1,11 @@
+import { auditHead, checkpointAudit, type AuditHead } from '../audit/audit-checkpoint.js'
 import { loadConfig } from '../config/load-config.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { UserError } from '../core/errors.js'
-import { createLogger } from '../core/logger.js'
+import { createLogger, type Logger } from '../core/logger.js'
 import { registerSecret } from '../core/redact.js'
 import { type KeySource, Repository } from '../repository/repository.js'
-import { openState } from '../state/open-state.js'
+import { openState, type State } from '../state/open-state.js'
 import type { Platform } from './platform.js'
 
 export function keySource(config: ResolvedConfig): KeySource {
@@ -23,7 +24,21 @@ export async function openPlatform(configFile?: string): Promise<Platform> {
     throw new UserError(`no lastgood repository at ${config.repository.path}; run \`lastgood init --config ${config.file}\` first`)
   }
   const repository = await Repository.open(config.repository.path, keySource(config), { compressionLevel: config.repository.compressionLevel })
-  const state = await openState(config.stateDir, config.database)
+  let state: State | undefined
+  let opened: AuditHead | undefined
+  try {
+    state = await openState(config.stateDir, config.database)
+    // The head when the command starts: at close, a different head means the command appended events.
+    opened = await auditHead(state.db)
+  } catch (err) {
+    await state?.close()
+    await repository.close()
+    throw err
+  }
+  return assemble(config, state, repository, opened)
+}
+
+function assemble(config: ResolvedConfig, state: State, repository: Repository, opened: AuditHead | undefined): Platform {
   const log = createLogger()
   return {
     config,
@@ -31,8 +46,31 @@ export async function openPlatform(configFile?: string): Promise<Platform> {
     repository,
     log,
     async close() {
-      await repository.close()
-      await state.close()
+      try {
+        await checkpointIfAppended(state, repository, opened, config, log)
+      } finally {
+        try {
+          await repository.close()
+        } finally {
+          await state.close()
+        }
+      }
     },
+  }
+}
+
+/**
+ * Every command closes its platform, so this is where a command that appended audit events checkpoints the
+ * new head (RELIABILITY promise 3). A checkpoint that cannot be written does not undo or fail the command,
+ * whose events are committed: it is logged, and the next command that appends checkpoints a head that
+ * covers this one.
+ */
+async function checkpointIfAppended(state: State, repository: Repository, opened: AuditHead | undefined, config: ResolvedConfig, log: Logger): Promise<void> {
+  try {
+    const head = await auditHead(state.db)
+    if (!head || (head.seq === opened?.seq && head.hash === opened.hash)) return
+    await checkpointAudit(state.db, repository, { copyFile: config.audit.checkpointFile })
+  } catch (err) {
+    log.warn({ err }, `audit checkpoint: ${(err as Error).message}`)
   }
 }

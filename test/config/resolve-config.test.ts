@@ -62,6 +62,13 @@ describe('resolveConfig', () => {
     })
   })
 
+  it('audit.checkpoint_file is optional and resolves against the config file', () => {
+    expect(config.audit).toEqual({})
+    const withCopy = parseConfigText(text.replace('defaults:', 'audit:\n  checkpoint_file: ../worm/checkpoints.jsonl\ndefaults:'), file, {})
+    expect(withCopy.audit).toEqual({ checkpointFile: '/etc/worm/checkpoints.jsonl' })
+    expect(() => parseConfigText(text.replace('defaults:', 'audit:\n  checkpoint_files: x\ndefaults:'), file, {})).toThrow(/checkpoint_files/)
+  })
+
   it('sorts apps by priority, then name', () => {
     expect(config.apps.map((a) => a.name)).toEqual(['first', 'alpha', 'zeta'])
   })
