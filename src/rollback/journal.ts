@@ -1,54 +1,94 @@
+import type { AuditInput } from '../audit/audit-event.js'
+import { appendAuditIn } from '../audit/audit-log.js'
 import { isoNow } from '../core/clock.js'
 import { HOST } from '../core/process-alive.js'
 import { redact } from '../core/redact.js'
-import type { State } from '../state/open-state.js'
+import type { State, StateDb } from '../state/open-state.js'
+import { durableWriteDone } from './fault-injection.js'
+import type { PersistedPlan } from './persisted-plan.js'
+import { loadSteps, type StepName, type StepRecord, type StepStatus, toStepRow } from './step-record.js'
 import type { TargetLock } from './target-lock.js'
 
-export type StepName = 'verify' | 'safety-snapshot' | 'restore' | 'validate' | 'revert' | 'revert-validate'
-export type StepStatus = 'running' | 'succeeded' | 'failed' | 'skipped'
+export type { StepName, StepRecord, StepStatus } from './step-record.js'
 
-export interface StepRecord {
-  seq: number
-  app: string
-  name: StepName
-  component: string | null
-  status: StepStatus
-  startedAt: string
-  endedAt: string | null
-  durationMs: number | null
-  detail: Record<string, unknown> | null
-  error: string | null
-}
+type StepResult<T> = { value: T; status?: StepStatus; detail?: Record<string, unknown> }
 
 /**
  * The durable record of one rollback run: each step is written when it starts and again when it ends, so
- * a run that was killed shows exactly the step it stopped in. Every write first checks that this run still
- * holds its lock (fencing): a paused run whose lock was taken over cannot record, and so cannot act.
+ * a run that was killed shows exactly the step it stopped in, and a resume knows what already took effect.
+ * Every write first checks that this run still holds its lock (fencing): a paused run whose lock was taken
+ * over cannot record, and so cannot act. The run's audit events commit in the same transaction as the
+ * journal write they describe, so a crash can lose neither without the other.
  */
 export class Journal {
-  private seq = 0
-  readonly steps: StepRecord[] = []
+  private seq: number
 
-  constructor(
+  private constructor(
     private readonly state: State,
-    readonly runId: string,
     private readonly lock: TargetLock,
-  ) {}
+    /** Every step of the run so far, earlier attempts included. */
+    readonly steps: StepRecord[],
+    /** Whether earlier attempts of this run exist (it was resumed). */
+    readonly resumed: boolean,
+  ) {
+    this.seq = steps.at(-1)?.seq ?? 0
+  }
 
-  static async begin(state: State, lock: TargetLock, run: { apps: string[]; reason: string; actor: string }): Promise<Journal> {
-    const journal = new Journal(state, lock.runId, lock)
-    await state.writeTransaction(async (tx) => {
-      await lock.assertHeld(tx)
+  get runId(): string {
+    return this.lock.runId
+  }
+
+  /** Records a new run, its plan and its `rollback.start` event. */
+  static async begin(state: State, lock: TargetLock, run: { apps: string[]; reason: string; actor: string; plan: PersistedPlan }, audit: AuditInput): Promise<Journal> {
+    const journal = new Journal(state, lock, [], false)
+    await journal.commit(async (tx) => {
       await tx.insertInto('rollback_runs').values({
         id: lock.runId, apps: JSON.stringify(run.apps), status: 'running', reason: run.reason, actor: run.actor,
-        started_at: isoNow(), ended_at: null, owner_host: HOST, owner_pid: process.pid, report: null,
+        started_at: isoNow(), ended_at: null, owner_host: HOST, owner_pid: process.pid, report: null, plan: JSON.stringify(run.plan),
       }).execute()
+      await appendAuditIn(tx, audit)
     })
     return journal
   }
 
+  /**
+   * Continues an unfinished run under a lock this process just took over: steps that were `running` when the
+   * old process died become `interrupted` (they will be redone), the run is `running` again under this
+   * process, and `audit(steps)` is appended, all in one transaction.
+   */
+  static async resume(state: State, lock: TargetLock, audit: (steps: StepRecord[]) => AuditInput): Promise<Journal> {
+    const steps = await Journal.closeDeadRun(state, lock, 'running', audit)
+    return new Journal(state, lock, steps, true)
+  }
+
+  /** Gives an unfinished run up for good: its dead steps become `interrupted`, the run `abandoned`, audited. */
+  static async abandon(state: State, lock: TargetLock, audit: (steps: StepRecord[]) => AuditInput): Promise<StepRecord[]> {
+    return Journal.closeDeadRun(state, lock, 'abandoned', audit)
+  }
+
+  private static async closeDeadRun(state: State, lock: TargetLock, status: 'running' | 'abandoned', audit: (steps: StepRecord[]) => AuditInput): Promise<StepRecord[]> {
+    const journal = new Journal(state, lock, [], true)
+    let steps: StepRecord[] = []
+    await journal.commit(async (tx) => {
+      const run = await tx.selectFrom('rollback_runs').select('status').where('id', '=', lock.runId).executeTakeFirst()
+      if (run?.status !== 'running' && run?.status !== 'interrupted') throw new Error(`bug: rollback ${lock.runId} is ${run?.status ?? 'missing'}, not unfinished`)
+      steps = await loadSteps(tx, lock.runId)
+      const now = isoNow()
+      const then = status === 'running' ? 'the step is redone now' : 'the run was abandoned'
+      for (const s of steps.filter((x) => x.status === 'running')) {
+        Object.assign(s, { status: 'interrupted', endedAt: now, error: `its process stopped during this step (killed, crashed or cut off); ${then}` })
+        await tx.updateTable('rollback_steps').set(toStepRow(lock.runId, s)).where('run_id', '=', lock.runId).where('seq', '=', s.seq).execute()
+      }
+      await tx.updateTable('rollback_runs')
+        .set(status === 'running' ? { status, ended_at: null, owner_host: HOST, owner_pid: process.pid } : { status, ended_at: now })
+        .where('id', '=', lock.runId).execute()
+      await appendAuditIn(tx, audit(steps))
+    })
+    return steps
+  }
+
   /** Runs one step: journaled before it starts and after it ends; a thrown error marks it failed and rethrows. */
-  async step<T>(app: string, name: StepName, component: string | null, fn: () => Promise<{ value: T; status?: StepStatus; detail?: Record<string, unknown> }>): Promise<T> {
+  async step<T>(app: string, name: StepName, component: string | null, fn: () => Promise<StepResult<T>>): Promise<T> {
     const record: StepRecord = {
       seq: ++this.seq, app, name, component, status: 'running', startedAt: isoNow(), endedAt: null, durationMs: null, detail: null, error: null,
     }
@@ -60,7 +100,7 @@ export class Journal {
       Object.assign(record, { status: status ?? 'succeeded', detail: detail ?? null })
       return value
     } catch (err) {
-      Object.assign(record, { status: 'failed', error: redact((err as Error).message) })
+      Object.assign(record, { status: 'failed', error: redact((err as Error).message), detail: err instanceof StepFailed ? err.detail : null })
       throw err
     } finally {
       Object.assign(record, { endedAt: isoNow(), durationMs: Math.round(performance.now() - started) })
@@ -68,22 +108,74 @@ export class Journal {
     }
   }
 
-  async finish(status: 'succeeded' | 'failed', report: unknown): Promise<void> {
-    await this.state.writeTransaction(async (tx) => {
-      await this.lock.assertHeld(tx)
+  /**
+   * A step that takes effect once per run, however often the run is resumed: an earlier attempt that
+   * succeeded (or was skipped) is not run again, its value rebuilt by `reuse`; one that failed fails again
+   * without running (PriorStepFailed), so the run takes the same path it took then; one that was interrupted,
+   * or none, runs now.
+   */
+  async once<T>(app: string, name: StepName, component: string | null, fn: () => Promise<StepResult<T>>, reuse: (done: StepRecord) => T | Promise<T>): Promise<T> {
+    const earlier = this.steps.filter((s) => s.app === app && s.name === name && s.component === component)
+    const done = earlier.find((s) => s.status === 'succeeded' || s.status === 'skipped')
+    if (done) return reuse(done)
+    const failed = earlier.find((s) => s.status === 'failed')
+    if (failed) throw new PriorStepFailed(failed)
+    return this.step(app, name, component, fn)
+  }
+
+  /** The `rollback.app` event of an app; on a resumed run, only when an earlier attempt did not record it. */
+  async recordApp(app: string, audit: AuditInput): Promise<void> {
+    await this.commit(async (tx) => {
+      if (this.resumed) {
+        const earlier = await tx.selectFrom('audit_events').select('seq')
+          .where('action', '=', 'rollback.app').where('target', '=', app).where('details', 'like', `%"run":"${this.runId}"%`)
+          .executeTakeFirst()
+        if (earlier) return
+      }
+      await appendAuditIn(tx, audit)
+    })
+  }
+
+  /** Ends the run with its report and its `rollback.finish` event. */
+  async finish(status: 'succeeded' | 'failed', report: unknown, audit: AuditInput): Promise<void> {
+    await this.commit(async (tx) => {
       await tx.updateTable('rollback_runs').set({ status, ended_at: isoNow(), report: JSON.stringify(report) }).where('id', '=', this.runId).execute()
+      await appendAuditIn(tx, audit)
     })
   }
 
   private async write(r: StepRecord, insert: boolean): Promise<void> {
-    const row = {
-      run_id: this.runId, seq: r.seq, app: r.app, name: r.name, component: r.component, status: r.status,
-      started_at: r.startedAt, ended_at: r.endedAt, detail: r.detail ? JSON.stringify(r.detail) : null, error: r.error,
-    }
-    await this.state.writeTransaction(async (tx) => {
-      await this.lock.assertHeld(tx)
+    const row = toStepRow(this.runId, r)
+    await this.commit(async (tx) => {
       if (insert) await tx.insertInto('rollback_steps').values(row).execute()
       else await tx.updateTable('rollback_steps').set(row).where('run_id', '=', this.runId).where('seq', '=', r.seq).execute()
     })
+  }
+
+  /** The one write path: fenced, one transaction, then the durable boundary the fault hook may stop at. */
+  private async commit(fn: (tx: StateDb) => Promise<void>): Promise<void> {
+    await this.state.writeTransaction(async (tx) => {
+      await this.lock.assertHeld(tx)
+      await fn(tx)
+    })
+    durableWriteDone()
+  }
+}
+
+/** A step failure that carries what was measured (a failed validation's rounds), kept in the journal. */
+export class StepFailed extends Error {
+  constructor(
+    message: string,
+    readonly detail: Record<string, unknown>,
+  ) {
+    super(message)
+  }
+}
+
+/** An earlier attempt of this step failed: the resumed run takes the failure path it took then. */
+export class PriorStepFailed extends Error {
+  override readonly name = 'PriorStepFailed'
+  constructor(readonly record: StepRecord) {
+    super(record.error ?? `${record.name} failed`)
   }
 }

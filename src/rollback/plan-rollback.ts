@@ -5,12 +5,16 @@ import type { Change, ComponentManifest, VersionInfo } from '../providers/provid
 import { providerFor } from '../providers/registry.js'
 import { loadManifest, providerContext } from '../snapshots/create-snapshot.js'
 import { findSnapshot, listSnapshots, type SnapshotRecord } from '../snapshots/snapshot-record.js'
+import { refuseUnfinishedRuns } from './unfinished-run.js'
 
 export interface ComponentPlan {
   component: ResolvedComponent
   manifestId: string
   manifest: ComponentManifest
+  /** What runs now, as the preview saw it. */
   current: VersionInfo
+  /** The version before the run changed anything: `current` for a new run, as recorded for a resumed one. */
+  from: string
   changes: Change[]
 }
 
@@ -34,10 +38,13 @@ export interface PlanRequest {
 
 /**
  * Computes everything that can fail before the first change: targets, components, manifests, previews.
- * A plan that cannot run throws UserError here, so nothing has been touched.
+ * A plan that cannot run throws UserError here, so nothing has been touched. An app whose last run stopped
+ * unfinished is refused (exit 3) before anything is planned: a plan made against a half-rolled-back app would
+ * be wrong, so a person resumes or abandons that run first.
  */
 export async function planRollback(p: Platform, req: PlanRequest): Promise<RollbackPlan> {
   if (req.to && req.apps.length !== 1) throw new UserError('--to names one snapshot, so it takes exactly one app')
+  await refuseUnfinishedRuns(p.state.db, req.apps.map((a) => a.name))
   const plans: AppPlan[] = []
   for (const app of req.apps) {
     const selected = selectComponents(app, req.components)
@@ -46,18 +53,26 @@ export async function planRollback(p: Platform, req: PlanRequest): Promise<Rollb
     const target = req.to ? await explicitTarget(p, app, req.to) : await lastKnownGood(p, app, selected, current)
     const components: ComponentPlan[] = []
     for (const c of selected) {
-      const entry = target.components.find((sc) => sc.name === c.name)
-      if (!entry) throw new UserError(`snapshot ${target.id} has no component "${c.name}" of app ${app.name}; pick another with --to`)
-      if (entry.provider !== c.provider) {
-        throw new UserError(`component ${app.name}/${c.name} is now provided by ${c.provider}, but snapshot ${target.id} holds a ${entry.provider} capture`)
-      }
-      const manifest = await loadManifest(p, entry.manifest)
-      const ctx = providerContext(p, app, c, req.signal)
-      components.push({ component: c, manifestId: entry.manifest, manifest, current: current.get(c.name)!, changes: await providerFor(c).preview(c, manifest, ctx) })
+      const now = current.get(c.name)!
+      components.push(await planComponent(p, app, target, c, now, now.version, req.signal))
     }
     plans.push({ app, target, components })
   }
   return { apps: plans }
+}
+
+/** One component's part of a plan: its manifest in the target snapshot and the preview of restoring it. */
+export async function planComponent(
+  p: Platform, app: ResolvedApp, target: SnapshotRecord, c: ResolvedComponent, current: VersionInfo, from: string, signal: AbortSignal,
+): Promise<ComponentPlan> {
+  const entry = target.components.find((sc) => sc.name === c.name)
+  if (!entry) throw new UserError(`snapshot ${target.id} has no component "${c.name}" of app ${app.name}; pick another with --to`)
+  if (entry.provider !== c.provider) {
+    throw new UserError(`component ${app.name}/${c.name} is now provided by ${c.provider}, but snapshot ${target.id} holds a ${entry.provider} capture`)
+  }
+  const manifest = await loadManifest(p, entry.manifest)
+  const ctx = providerContext(p, app, c, signal)
+  return { component: c, manifestId: entry.manifest, manifest, current, from, changes: await providerFor(c).preview(c, manifest, ctx) }
 }
 
 function selectComponents(app: ResolvedApp, names?: string[]): ResolvedComponent[] {

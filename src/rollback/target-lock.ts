@@ -17,17 +17,26 @@ export interface TargetLock {
   release(): Promise<void>
 }
 
+export interface AcquireOptions {
+  /**
+   * Runs first inside the acquiring transaction and may throw to refuse: a check that must be atomic with
+   * the acquisition (no unfinished run of these targets; the run being resumed is still unfinished).
+   */
+  guard?: (tx: StateDb) => Promise<void>
+}
+
 /**
  * Takes the rollback locks of all targets at once, or none. A live holder → RefusedError (exit 3) naming
  * its run. A holder that is a dead process on this host, or whose lock expired, is stale: its lock is taken
  * over and the takeover is audited. While held, the lock is renewed every third of its lifetime.
  */
-export async function acquireTargetLock(state: State, targets: string[], runId: string, actor: string): Promise<TargetLock> {
+export async function acquireTargetLock(state: State, targets: string[], runId: string, actor: string, opts: AcquireOptions = {}): Promise<TargetLock> {
   const token = await state.writeTransaction(async (tx) => {
     const now = Date.now()
+    await opts.guard?.(tx)
     const held = await tx.selectFrom('locks').selectAll().where('target', 'in', targets).execute()
     for (const lock of held) {
-      const stale = staleness(lock, now)
+      const stale = lockStaleness(lock, now)
       if (!stale) {
         throw new RefusedError(
           `${lock.target} is locked by rollback ${lock.run_id} (pid ${lock.owner_pid} on ${lock.owner_host}, since ${lock.acquired_at}); ` +
@@ -84,7 +93,8 @@ export class LockLostError extends Error {
   override readonly name = 'LockLostError'
 }
 
-function staleness(lock: LockTable, now: number): string | null {
+/** Why a lock no longer protects its holder (dead process on this host, or not renewed in time), or null. */
+export function lockStaleness(lock: LockTable, now: number): string | null {
   if (lock.owner_host === HOST && !processAlive(Number(lock.owner_pid))) return `holder pid ${lock.owner_pid} is no longer running`
   if (Date.parse(lock.expires_at) < now) return `lock expired at ${lock.expires_at} without renewal`
   return null

@@ -1,0 +1,88 @@
+import { RefusedError, UserError } from '../core/errors.js'
+import type { StateDb } from '../state/open-state.js'
+import type { RollbackRunTable } from '../state/schema.js'
+import { describeStop, loadSteps, type StepRecord } from './step-record.js'
+import { lockStaleness } from './target-lock.js'
+
+/**
+ * A run stopped without finishing when it is `interrupted` (a takeover marked it), or `running` while no
+ * live lock backs it (its process died, or stopped renewing). Only a person decides what happens next:
+ * `--resume` finishes it as planned, `--abandon` gives it up. Until then a new rollback of its apps is refused.
+ */
+export interface UnfinishedRun {
+  run: RollbackRunTable
+  steps: StepRecord[]
+  /** `at restore release-b (staff, step 6)`, `after verify (staff, step 2, succeeded)`, … */
+  stoppedAt: string
+}
+
+export async function findRun(db: StateDb, id: string): Promise<RollbackRunTable | undefined> {
+  return db.selectFrom('rollback_runs').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** The newest run that included app. */
+export async function latestRun(db: StateDb, app: string): Promise<RollbackRunTable | undefined> {
+  return db.selectFrom('rollback_runs').selectAll().where('apps', 'like', `%${JSON.stringify(app)}%`)
+    .orderBy('started_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst()
+}
+
+export async function isUnfinished(db: StateDb, run: RollbackRunTable, now = Date.now()): Promise<boolean> {
+  if (run.status === 'interrupted') return true
+  if (run.status !== 'running') return false
+  const locks = await db.selectFrom('locks').selectAll().where('run_id', '=', run.id).execute()
+  return locks.length === 0 || locks.some((l) => lockStaleness(l, now) !== null)
+}
+
+/** The latest run of app, when it stopped without finishing; undefined otherwise. */
+export async function findUnfinishedRun(db: StateDb, app: string): Promise<UnfinishedRun | undefined> {
+  const run = await latestRun(db, app)
+  if (!run || !(await isUnfinished(db, run))) return undefined
+  const steps = await loadSteps(db, run.id)
+  return { run, steps, stoppedAt: describeStop(steps) }
+}
+
+/**
+ * Refuses (exit 3) to start a new rollback of apps whose latest run stopped unfinished: its safety snapshot
+ * would capture a half-rolled-back state, and its plan would be made against one. A run recorded before
+ * runs kept their plan (state migration 0002) cannot be resumed, so it is taken over as it was before.
+ */
+export async function refuseUnfinishedRuns(db: StateDb, apps: string[]): Promise<void> {
+  for (const app of apps) {
+    const u = await findUnfinishedRun(db, app)
+    if (!u || u.run.plan === null) continue
+    throw new RefusedError(
+      `rollback ${u.run.id} of ${app} did not finish: it stopped ${u.stoppedAt}, and its process (pid ${u.run.owner_pid} on ${u.run.owner_host}) ` +
+        'no longer holds its lock; components may be half rolled back. A person decides what happens next: ' +
+        `finish it as planned with \`${resumeCommand(u.run.id)}\`, or give it up with ` +
+        `\`lastgood rollback --abandon ${u.run.id} --reason "<why>"\` and roll back afresh`,
+    )
+  }
+}
+
+export function resumeCommand(runId: string): string {
+  return `lastgood rollback --resume ${runId} --reason "<why>"`
+}
+
+/**
+ * The run named by --resume or --abandon, if it can be: it exists, it did not finish, no live process holds
+ * it, it is the latest run of each of its apps, and (for resume) it recorded its plan. Run again inside the
+ * lock's transaction, so the answer cannot change before the lock is taken.
+ */
+export async function requireUnfinished(db: StateDb, id: string, purpose: 'resume' | 'abandon'): Promise<RollbackRunTable> {
+  const run = await findRun(db, id)
+  if (!run) throw new UserError(`no rollback run "${id}"; \`lastgood status\` shows the last rollback of each app`)
+  if (run.status === 'running' && !(await isUnfinished(db, run))) {
+    throw new RefusedError(`rollback ${id} is still running (pid ${run.owner_pid} on ${run.owner_host}, since ${run.started_at}); wait for it to finish`)
+  }
+  if (run.status !== 'running' && run.status !== 'interrupted') {
+    throw new UserError(`rollback ${id} already ended (${run.status}${run.ended_at ? ` at ${run.ended_at}` : ''}); there is nothing to ${purpose}`)
+  }
+  for (const app of JSON.parse(run.apps) as string[]) {
+    const latest = await latestRun(db, app)
+    if (latest && latest.id !== id) throw new UserError(`rollback ${latest.id} of ${app} ran after ${id}; ${purpose === 'resume' ? 'resuming' : 'abandoning'} the older run would act against it`)
+  }
+  if (purpose === 'resume' && run.plan === null) {
+    throw new UserError(`rollback ${id} was recorded before runs kept their plan, so it cannot be resumed; give it up with \`lastgood rollback --abandon ${id} --reason "<why>"\``)
+  }
+  return run
+}
