@@ -1,6 +1,8 @@
 import type { Change } from '../providers/provider.js'
+import type { ResumePlan } from '../rollback/plan-resume.js'
 import type { RollbackPlan } from '../rollback/plan-rollback.js'
-import type { RollbackReport } from '../rollback/run-rollback.js'
+import type { RollbackReport } from '../rollback/rollback-report.js'
+import type { StepRecord } from '../rollback/step-record.js'
 import { formatBytes, formatMs, table } from './output.js'
 
 const MAX_FILES_SHOWN = 20
@@ -11,7 +13,8 @@ export function renderPlan(plan: RollbackPlan): string {
   plan.apps.forEach((a, i) => {
     out.push(`${i + 1}. ${a.app.name} (priority ${a.app.priority}) → snapshot ${a.target.id} (${a.target.kind}, ${a.target.createdAt}${a.target.label ? `, ${a.target.label}` : ''})`)
     for (const c of a.components) {
-      out.push(`   ${c.component.name} [${c.component.provider}]: ${c.current.version} → ${c.manifest.version}`)
+      const now = c.current.version !== c.from ? ` (now ${c.current.version})` : ''
+      out.push(`   ${c.component.name} [${c.component.provider}]: ${c.from} → ${c.manifest.version}${now}`)
       const files = c.changes.filter((x) => x.kind !== 'version')
       for (const change of files.slice(0, MAX_FILES_SHOWN)) out.push(`     ${describeChange(change)}`)
       if (files.length > MAX_FILES_SHOWN) out.push(`     … and ${files.length - MAX_FILES_SHOWN} more (all of them with --json)`)
@@ -21,6 +24,26 @@ export function renderPlan(plan: RollbackPlan): string {
     out.push('   then: verify the snapshot, take a safety snapshot, restore, validate health')
   })
   return out.join('\n')
+}
+
+/** A run that did not finish, before it is resumed: where it stopped, its journal so far, and its plan. */
+export function renderResume(r: ResumePlan): string {
+  return [
+    `resume rollback ${r.run.id} (started ${r.run.started_at} by ${r.run.actor}, reason: ${r.run.reason}); it stopped ${r.stoppedAt}`,
+    '',
+    r.steps.length > 0 ? stepTable(r.steps) : 'no step was recorded',
+    '',
+    renderPlan(r.plan),
+    '',
+    'steps that succeeded are kept (the safety snapshot too); the step it stopped in is redone, then the rest, then validation',
+  ].join('\n')
+}
+
+function stepTable(steps: StepRecord[]): string {
+  return table(
+    ['#', 'APP', 'STEP', 'COMPONENT', 'STATUS', 'TIME'],
+    steps.map((s) => [String(s.seq), s.app, s.name, s.component ?? '', s.status, s.durationMs === null ? '' : formatMs(s.durationMs)]),
+  )
 }
 
 function describeChange(c: Change): string {
@@ -43,10 +66,8 @@ function summarise(files: Change[]): string {
 
 export function renderReport(r: RollbackReport): string {
   const out = [`rollback ${r.run}: ${r.status.toUpperCase()} in ${formatMs(r.durationMs)} (reason: ${r.reason}, by ${r.actor})`, '']
-  out.push(table(
-    ['#', 'APP', 'STEP', 'COMPONENT', 'STATUS', 'TIME'],
-    r.steps.map((s) => [String(s.seq), s.app, s.name, s.component ?? '', s.status, s.durationMs === null ? '' : formatMs(s.durationMs)]),
-  ))
+  if (r.resumed) out.push(`resumed by ${r.resumed.actor} at ${r.resumed.at} (reason: ${r.resumed.reason})`, '')
+  out.push(stepTable(r.steps))
   out.push('')
   for (const a of r.apps) {
     const versions = Object.keys(a.to).map((k) => `${k} ${a.from[k]} → ${a.to[k]}${a.restorePaths[k] ? ` (${a.restorePaths[k]})` : ''}`).join(', ')

@@ -1,18 +1,22 @@
 import { createInterface } from 'node:readline/promises'
 import type { Command } from 'commander'
 import { UserError } from '../../core/errors.js'
-import { selectApps } from '../../platform/platform.js'
-import { planRollback } from '../../rollback/plan-rollback.js'
-import { runRollback } from '../../rollback/run-rollback.js'
-import { actorOf, globals, requireReason } from '../global-options.js'
+import { type Platform, selectApps } from '../../platform/platform.js'
+import { abandonRun } from '../../rollback/abandon-run.js'
+import { planResume } from '../../rollback/plan-resume.js'
+import { planRollback, type RollbackPlan } from '../../rollback/plan-rollback.js'
+import { resumeRollback, runRollback } from '../../rollback/run-rollback.js'
+import { actorOf, type GlobalOptions, globals, requireReason } from '../global-options.js'
 import { printJson, println } from '../output.js'
-import { renderPlan, renderReport } from '../render-rollback.js'
+import { renderPlan, renderReport, renderResume } from '../render-rollback.js'
 import { runAction, withPlatform } from '../run-action.js'
 
 interface RollbackOptions {
   reason?: string
   to?: string
   component?: string[]
+  resume?: string
+  abandon?: string
   dryRun: boolean
   yes: boolean
 }
@@ -20,19 +24,29 @@ interface RollbackOptions {
 export function registerRollback(program: Command): void {
   program
     .command('rollback')
-    .description('restore apps to their last known good snapshot (or --to one), in recovery-priority order')
-    .argument('<apps...>', 'apps to roll back, or "all"')
+    .description('restore apps to their last known good snapshot (or --to one), in recovery-priority order; or finish (--resume) or give up (--abandon) a run that did not finish')
+    .argument('[apps...]', 'apps to roll back, or "all"')
     .option('--reason <reason>', 'why (required; recorded in the audit trail)')
     .option('--to <snapshot>', 'restore this snapshot instead of the last known good one (one app only)')
     .option('--component <name...>', 'restore only these components')
+    .option('--resume <run>', 'finish a run that did not finish, as it was planned, under the same run id')
+    .option('--abandon <run>', 'give up a run that did not finish; its apps stay as it left them')
     .option('--dry-run', 'print the plan and what would change; change nothing', false)
     .option('--yes', 'do not ask for confirmation', false)
     .action((apps: string[], opts: RollbackOptions, cmd: Command) =>
       runAction(async () => {
         const g = globals(cmd)
         const actor = actorOf(g)
+        const existing = opts.resume ?? opts.abandon
+        if (opts.resume && opts.abandon) throw new UserError('--resume and --abandon exclude each other')
+        if (existing && (apps.length > 0 || opts.to || opts.component)) {
+          throw new UserError(`--${opts.resume ? 'resume' : 'abandon'} ${existing} takes no apps, --to or --component: the run's recorded plan decides`)
+        }
+        if (!existing && apps.length === 0) throw new UserError('name the apps to roll back (or all), or --resume RUN / --abandon RUN')
         const reason = requireReason(opts.reason, 'rollback')
         return withPlatform(g, async (p) => {
+          if (opts.resume) return resume(p, g, opts.resume, opts, { reason, actor })
+          if (opts.abandon) return abandon(p, g, opts.abandon, opts, { reason, actor })
           const plan = await planRollback(p, {
             apps: selectApps(p.config, apps),
             ...(opts.to ? { to: opts.to } : {}),
@@ -44,12 +58,7 @@ export function registerRollback(program: Command): void {
             else println(`${renderPlan(plan)}\n\ndry run: nothing was changed`)
             return 0
           }
-          if (!opts.yes && !g.json) {
-            println(renderPlan(plan))
-            if (!(await confirm('\nroll back now? [y/N] '))) throw new UserError('not confirmed; nothing was changed (pass --yes to skip the question)')
-          } else if (!opts.yes) {
-            throw new UserError('--json needs --yes: there is no one to ask for confirmation')
-          }
+          await confirmOrRefuse(g, opts, renderPlan(plan), 'roll back now?')
           const report = await runRollback(p, plan, { reason, actor })
           if (g.json) printJson({ plan: planJson(plan), report })
           else println(renderReport(report))
@@ -59,17 +68,47 @@ export function registerRollback(program: Command): void {
     )
 }
 
-function planJson(plan: Awaited<ReturnType<typeof planRollback>>) {
+async function resume(p: Platform, g: GlobalOptions, runId: string, opts: RollbackOptions, who: { reason: string; actor: string }): Promise<number> {
+  const r = await planResume(p, runId, new AbortController().signal)
+  if (opts.dryRun) {
+    if (g.json) printJson({ dryRun: true, resume: { run: r.run.id, stoppedAt: r.stoppedAt, steps: r.steps }, plan: planJson(r.plan) })
+    else println(`${renderResume(r)}\n\ndry run: nothing was changed`)
+    return 0
+  }
+  await confirmOrRefuse(g, opts, renderResume(r), 'resume now?')
+  const report = await resumeRollback(p, r, who)
+  if (g.json) printJson({ resume: { run: r.run.id, stoppedAt: r.stoppedAt }, plan: planJson(r.plan), report })
+  else println(renderReport(report))
+  return report.status === 'succeeded' ? 0 : 1
+}
+
+async function abandon(p: Platform, g: GlobalOptions, runId: string, opts: RollbackOptions, who: { reason: string; actor: string }): Promise<number> {
+  if (opts.dryRun) throw new UserError('--abandon has no dry run: it restores nothing, it only closes the run')
+  await confirmOrRefuse(g, opts, `abandon rollback ${runId}: nothing is restored, its apps stay as it left them`, 'abandon it?')
+  const result = await abandonRun(p, runId, who)
+  if (g.json) printJson({ abandoned: result })
+  else println(`rollback ${result.run} abandoned; it had stopped ${result.stoppedAt}. Check ${result.apps.join(', ')} with \`lastgood status\` before rolling back afresh`)
+  return 0
+}
+
+async function confirmOrRefuse(g: GlobalOptions, opts: RollbackOptions, shown: string, question: string): Promise<void> {
+  if (opts.yes) return
+  if (g.json) throw new UserError('--json needs --yes: there is no one to ask for confirmation')
+  println(shown)
+  if (!(await confirm(`\n${question} [y/N] `))) throw new UserError('not confirmed; nothing was changed (pass --yes to skip the question)')
+}
+
+function planJson(plan: RollbackPlan) {
   return plan.apps.map((a) => ({
     app: a.app.name,
     priority: a.app.priority,
     target: a.target.id,
-    components: a.components.map((c) => ({ name: c.component.name, provider: c.component.provider, from: c.current.version, to: c.manifest.version, changes: c.changes })),
+    components: a.components.map((c) => ({ name: c.component.name, provider: c.component.provider, from: c.from, now: c.current.version, to: c.manifest.version, changes: c.changes })),
   }))
 }
 
 async function confirm(question: string): Promise<boolean> {
-  if (!process.stdin.isTTY) throw new UserError('no terminal to confirm on: pass --yes to roll back, or --dry-run to preview')
+  if (!process.stdin.isTTY) throw new UserError('no terminal to confirm on: pass --yes to go ahead, or --dry-run to preview')
   const rl = createInterface({ input: process.stdin, output: process.stdout })
   try {
     return /^y(es)?$/i.test((await rl.question(question)).trim())
