@@ -2,6 +2,7 @@ import type { ResolvedApp } from '../config/types.js'
 import { type HealthRound, probeHealth } from '../monitor/probe-health.js'
 import type { Platform } from '../platform/platform.js'
 import { providerFor } from '../providers/registry.js'
+import { findUnfinishedRun, latestRun, resumeCommand } from '../rollback/unfinished-run.js'
 import { providerContext } from '../snapshots/create-snapshot.js'
 import { listSnapshots } from '../snapshots/snapshot-record.js'
 
@@ -21,7 +22,12 @@ export interface AppStatus {
   /** Whether what runs now is what the last known-good snapshot holds. */
   runningKnownGood: boolean
   snapshots: number
-  lastRollback: { id: string; status: string; startedAt: string; reason: string; actor: string } | null
+  /**
+   * A run that did not finish reads `interrupted at restore release-b (staff, step 6)`, with `stoppedAt` and,
+   * when it can be resumed, the `resume` command; `lastgood rollback` of the app refuses until it is resumed
+   * or abandoned.
+   */
+  lastRollback: { id: string; status: string; startedAt: string; reason: string; actor: string; stoppedAt?: string; resume?: string } | null
   health: HealthRound
 }
 
@@ -40,10 +46,8 @@ export async function appStatus(p: Platform, app: ResolvedApp): Promise<AppStatu
   const snaps = await listSnapshots(p.state.db, app.name)
   const good = snaps.find((s) => s.knownGood)
   const lastKnownGood = good ? { id: good.id, createdAt: good.createdAt, versions: Object.fromEntries(good.components.map((c) => [c.name, c.version])) } : null
-  const run = await p.state.db
-    .selectFrom('rollback_runs').selectAll()
-    .where('apps', 'like', `%"${app.name}"%`)
-    .orderBy('started_at', 'desc').limit(1).executeTakeFirst()
+  const run = await latestRun(p.state.db, app.name)
+  const unfinished = run ? await findUnfinishedRun(p.state.db, app.name) : undefined
   return {
     app: app.name,
     priority: app.priority,
@@ -51,7 +55,11 @@ export async function appStatus(p: Platform, app: ResolvedApp): Promise<AppStatu
     lastKnownGood,
     runningKnownGood: !!lastKnownGood && components.every((c) => lastKnownGood.versions[c.name] === c.version),
     snapshots: snaps.length,
-    lastRollback: run ? { id: run.id, status: run.status, startedAt: run.started_at, reason: run.reason, actor: run.actor } : null,
+    lastRollback: run ? {
+      id: run.id, status: run.status, startedAt: run.started_at, reason: run.reason, actor: run.actor,
+      ...(unfinished ? { status: `interrupted ${unfinished.stoppedAt}`, stoppedAt: unfinished.stoppedAt } : {}),
+      ...(unfinished && unfinished.run.plan !== null ? { resume: resumeCommand(run.id) } : {}),
+    } : null,
     health: await probeHealth(app.health, signal),
   }
 }
