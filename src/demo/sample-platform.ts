@@ -25,7 +25,10 @@ export interface Behaviour {
 }
 
 export interface CliResult {
+  /** -1 when the process was killed by a signal. */
   code: number
+  /** The signal that killed it (`SIGKILL` from the fault-injection hook), else null. */
+  signal: NodeJS.Signals | null
   stdout: string
   stderr: string
   ms: number
@@ -95,9 +98,10 @@ export class SamplePlatform {
     await Promise.all(apps.map((name) => this.startApp(name)))
   }
 
-  async startApp(name: string): Promise<void> {
+  /** `component` names the local-release component whose `current` the server reads (default: the first). */
+  async startApp(name: string, opts: { component?: string } = {}): Promise<void> {
     const app = this.app(name)
-    const root = app.components.find((c) => c.provider === 'local-release')
+    const root = app.components.find((c) => c.provider === 'local-release' && (!opts.component || c.name === opts.component))
     const port = this.env[`CLINIC_${name.toUpperCase().replace(/-/g, '_')}_PORT`]
     if (!root || root.provider !== 'local-release' || !port) throw new Error(`app ${name} has no local-release component or port`)
     const child = spawn(process.execPath, [SAMPLE_APP, '--root', root.path, '--port', port, '--name', name], { stdio: ['ignore', 'pipe', 'inherit'] })
@@ -123,7 +127,7 @@ export class SamplePlatform {
       child.stderr.on('data', (d) => (stderr += d))
       child.stdin.end(opts.input ?? '')
       child.once('error', fail)
-      child.once('close', (code) => ok({ code: code ?? -1, stdout, stderr, ms: Math.round(performance.now() - started) }))
+      child.once('close', (code, signal) => ok({ code: code ?? -1, signal, stdout, stderr, ms: Math.round(performance.now() - started) }))
     })
   }
 
