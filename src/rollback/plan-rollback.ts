@@ -5,6 +5,7 @@ import type { Change, ComponentManifest, VersionInfo } from '../providers/provid
 import { providerFor } from '../providers/registry.js'
 import { loadManifest, providerContext } from '../snapshots/create-snapshot.js'
 import { findSnapshot, listSnapshots, type SnapshotRecord } from '../snapshots/snapshot-record.js'
+import { refuseLiveLocks } from './target-lock.js'
 import { refuseUnfinishedRuns } from './unfinished-run.js'
 
 export interface ComponentPlan {
@@ -38,12 +39,13 @@ export interface PlanRequest {
 
 /**
  * Computes everything that can fail before the first change: targets, components, manifests, previews.
- * A plan that cannot run throws UserError here, so nothing has been touched. An app whose last run stopped
- * unfinished is refused (exit 3) before anything is planned: a plan made against a half-rolled-back app would
- * be wrong, so a person resumes or abandons that run first.
+ * A plan that cannot run throws UserError here, so nothing has been touched. An app that another run is
+ * rolling back now, or whose last run stopped unfinished, is refused (exit 3) before anything is planned: a
+ * plan made against a half-rolled-back app would be wrong (the unfinished run is resumed or abandoned first).
  */
 export async function planRollback(p: Platform, req: PlanRequest): Promise<RollbackPlan> {
   if (req.to && req.apps.length !== 1) throw new UserError('--to names one snapshot, so it takes exactly one app')
+  await refuseLiveLocks(p.state.db, req.apps.map((a) => `app:${a.name}`))
   await refuseUnfinishedRuns(p.state.db, req.apps.map((a) => a.name))
   const plans: AppPlan[] = []
   for (const app of req.apps) {

@@ -37,12 +37,7 @@ export async function acquireTargetLock(state: State, targets: string[], runId: 
     const held = await tx.selectFrom('locks').selectAll().where('target', 'in', targets).execute()
     for (const lock of held) {
       const stale = lockStaleness(lock, now)
-      if (!stale) {
-        throw new RefusedError(
-          `${lock.target} is locked by rollback ${lock.run_id} (pid ${lock.owner_pid} on ${lock.owner_host}, since ${lock.acquired_at}); ` +
-            'wait for it to finish, or look at it with `lastgood status`',
-        )
-      }
+      if (!stale) throw lockedError(lock)
       await appendAuditIn(tx, {
         actor,
         action: 'lock.takeover',
@@ -87,6 +82,24 @@ export async function acquireTargetLock(state: State, targets: string[], runId: 
       await state.db.deleteFrom('locks').where('target', 'in', targets).where('token', '=', token).execute()
     },
   }
+}
+
+/**
+ * Read-only: refuses (exit 3) when a live run holds any of targets. Planning asks first, so a rollback that
+ * arrives while another is under way is told so, instead of planning against a half-switched app.
+ */
+export async function refuseLiveLocks(db: StateDb, targets: string[]): Promise<void> {
+  const now = Date.now()
+  const held = await db.selectFrom('locks').selectAll().where('target', 'in', targets).execute()
+  const live = held.find((lock) => lockStaleness(lock, now) === null)
+  if (live) throw lockedError(live)
+}
+
+function lockedError(lock: LockTable): RefusedError {
+  return new RefusedError(
+    `${lock.target} is locked by rollback ${lock.run_id} (pid ${lock.owner_pid} on ${lock.owner_host}, since ${lock.acquired_at}); ` +
+      'wait for it to finish, or look at it with `lastgood status`',
+  )
 }
 
 export class LockLostError extends Error {
