@@ -3,6 +3,7 @@ import type { ResolvedApp } from '../config/types.js'
 import { isoNow } from '../core/clock.js'
 import type { Platform } from '../platform/platform.js'
 import type { PruneReport } from '../repository/repository.js'
+import { pinnedByUnfinishedRuns } from './pinned-snapshots.js'
 import { decideRetention } from './retention.js'
 import { listSnapshots, type SnapshotRecord } from './snapshot-record.js'
 
@@ -22,8 +23,9 @@ export async function pruneSnapshots(p: Platform, apps: ResolvedApp[], opts: { d
   const now = Date.now()
   const removed: SnapshotRecord[] = []
   let kept = 0
+  const pinned = await pinnedByUnfinishedRuns(p.state.db)
   for (const app of apps) {
-    const decision = decideRetention(app, await listSnapshots(p.state.db, app.name), now)
+    const decision = decideRetention(app, await listSnapshots(p.state.db, app.name), now, pinned)
     kept += decision.keep.length
     removed.push(...decision.remove)
   }

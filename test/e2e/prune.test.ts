@@ -33,4 +33,27 @@ describe('snapshot prune', () => {
     const rb = await p.cli(['rollback', 'staff', '--reason', 'after prune', '--yes'])
     expect(rb.code, rb.stderr + rb.stdout).toBe(0)
   }, 90_000)
+
+  it('never removes what an unfinished rollback still needs: its target and its safety snapshot', async () => {
+    p = await SamplePlatform.create({ configText: singleAppConfig({ retention: '{ keep_last: 1, keep_within: 1ms }' }) })
+    await p.deploy('staff', 'v1')
+    await p.start(['staff'])
+    expect((await p.cli(['init'])).code).toBe(0)
+    expect((await p.cli(['snapshot', 'create', 'staff'])).code).toBe(0)
+    await p.deploy('staff', 'v2', { healthy: false })
+    // Killed right after its first restore step began: the safety snapshot exists, the run is unfinished.
+    const killed = await p.cli(['rollback', 'staff', '--reason', 'crash', '--yes'], { env: { LASTGOOD_FAULT_KILL_AFTER: '6' } })
+    expect(killed.code).not.toBe(0)
+    const listed = JSON.parse((await p.cli(['--json', 'snapshot', 'list'])).stdout).snapshots as { id: string; kind: string }[]
+    const safety = listed.find((s) => s.kind === 'safety')!
+    expect(safety).toBeDefined()
+    expect((await p.cli(['snapshot', 'create', 'staff'])).code).toBe(0)
+    const pruned = await p.cli(['--json', 'snapshot', 'prune'])
+    expect(pruned.code, pruned.stderr).toBe(0)
+    const kept = JSON.parse((await p.cli(['--json', 'snapshot', 'list'])).stdout).snapshots.map((s: { id: string }) => s.id)
+    expect(kept).toContain(safety.id)
+    const run = JSON.parse((await p.cli(['--json', 'status', 'staff'])).stdout).apps[0].lastRollback.id
+    const resumed = await p.cli(['rollback', '--resume', run, '--reason', 'finish it', '--yes'])
+    expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0)
+  }, 90_000)
 })

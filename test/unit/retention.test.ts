@@ -37,3 +37,13 @@ describe('retention', () => {
     )
   })
 })
+
+describe('retention and unfinished rollbacks', () => {
+  it('keeps a snapshot an unfinished rollback still needs, however old', () => {
+    const now = Date.now()
+    const list = snaps([1 * DAY, 100 * DAY], [false, false], now)
+    const d = decideRetention(app(1, 30 * DAY), list, now, new Map([['s1', 'rb-unfinished']]))
+    expect(d.remove).toEqual([])
+    expect(d.keep.find((k) => k.snapshot.id === 's1')?.why).toContain('needed by unfinished rollback rb-unfinished')
+  })
+})
