@@ -3,6 +3,7 @@ import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { hashEvent } from '../../src/audit/audit-event.js'
 import { SamplePlatform } from '../../src/demo/sample-platform.js'
+import type { AuditEventTable } from '../../src/state/schema.js'
 import { singleAppConfig } from '../helpers/configs.js'
 
 let p: SamplePlatform | undefined
@@ -11,18 +12,7 @@ afterEach(async () => {
   p = undefined
 })
 
-interface Row {
-  seq: number
-  ts: string
-  actor: string
-  action: string
-  target: string
-  reason: string | null
-  outcome: string
-  details: string
-  prev_hash: string
-  hash: string
-}
+type Row = AuditEventTable
 
 /** A consistent fake history, as someone who can write state.db but holds no repository key could make. */
 function rehashAll(db: Database.Database, edit: (r: Row) => void): void {

@@ -1,5 +1,7 @@
 /** Small configurations for tests that need something the example does not have. */
-export function singleAppConfig(opts: { restart?: string; retention?: string; extra?: string } = {}): string {
+
+/** One app `staff` with one health check on the sample app's port; components and validation are the caller's. */
+function staffConfig(components: string, validation: string, extra = ''): string {
   return `version: 1
 platform: test
 apps:
@@ -12,12 +14,17 @@ apps:
         - name: health
           url: http://127.0.0.1:\${CLINIC_STAFF_PORT}/health
     components:
-      release:
+${components}    rollback:
+      validation: ${validation}
+${extra}`
+}
+
+export function singleAppConfig(opts: { restart?: string; retention?: string; extra?: string } = {}): string {
+  const release = `      release:
         provider: local-release
         path: ./apps/staff
-${opts.restart ? `        restart: ${JSON.stringify(opts.restart)}\n` : ''}    rollback:
-      validation: { window: 30s, passes: 2, interval: 250ms }
-${opts.retention ? `    retention: ${opts.retention}\n` : ''}${opts.extra ?? ''}`
+${opts.restart ? `        restart: ${JSON.stringify(opts.restart)}\n` : ''}`
+  return staffConfig(release, '{ window: 30s, passes: 2, interval: 250ms }', `${opts.retention ? `    retention: ${opts.retention}\n` : ''}${opts.extra ?? ''}`)
 }
 
 /**
@@ -32,22 +39,5 @@ export function threeReleaseConfig(): string {
         path: ./apps/staff-${x}
         restart: "readlink current >> restarts.log"
 `
-  return `version: 1
-platform: test
-apps:
-  staff:
-    priority: 1
-    health:
-      interval: 1s
-      timeout: 2s
-      checks:
-        - name: health
-          url: http://127.0.0.1:\${CLINIC_STAFF_PORT}/health
-    components:
-${['a', 'b', 'c'].map(component).join('')}    rollback:
-      validation:
-        window: "\${STAFF_VALIDATION_WINDOW:-30s}"
-        passes: 2
-        interval: 250ms
-`
+  return staffConfig(['a', 'b', 'c'].map(component).join(''), '{ window: "${STAFF_VALIDATION_WINDOW:-30s}", passes: 2, interval: 250ms }')
 }
