@@ -29,15 +29,22 @@ export function assertCompressionLevel(level: number): void {
 
 export class Compressor {
   private readonly cctx = new zstd.CCtx()
+  /** Reused by every encode: a fresh destination per blob was a third of a capture's garbage. */
+  private scratch = Buffer.alloc(0)
 
   constructor(private readonly level: number) {
     assertCompressionLevel(level)
   }
 
+  /**
+   * A compressed payload is a view of a buffer the next encode() overwrites: use it (seal it) before encoding
+   * anything else. A raw payload is `data` itself.
+   */
   encode(data: Uint8Array): Encoded {
     if (data.length < MIN_COMPRESS) return { flag: FLAG_RAW, payload: data }
+    if (this.scratch.length < data.length - 1) this.scratch = Buffer.allocUnsafeSlow(Math.max(data.length - 1, 64 * 1024))
     // A destination one byte smaller than the input: zstd fails when it would not shrink the data.
-    const dst = Buffer.allocUnsafe(data.length - 1)
+    const dst = this.scratch.subarray(0, data.length - 1)
     try {
       const n = this.cctx.compress(dst, data, this.level)
       return { flag: FLAG_ZSTD, payload: dst.subarray(0, n) }

@@ -17,13 +17,14 @@ export class PackBuilder {
   private readonly parts: Buffer[] = []
   private readonly byId = new Map<string, { entry: PackEntry; sealed: Buffer }>()
   private size = 0
+  private blobs = 0
 
   get bytes(): number {
     return this.size
   }
 
   get count(): number {
-    return this.parts.length
+    return this.blobs
   }
 
   has(id: string): boolean {
@@ -42,6 +43,7 @@ export class PackBuilder {
   add(id: string, type: BlobType, sealed: Buffer, rawLength: number): PackEntry {
     const entry: PackEntry = { id, type, offset: this.size, length: sealed.length, rawLength }
     this.parts.push(sealed)
+    this.blobs++
     this.byId.set(id, { entry, sealed })
     this.size += sealed.length
     return entry
@@ -51,6 +53,10 @@ export class PackBuilder {
   finish(dataKey: Uint8Array): FinishedPack {
     const entries = [...this.byId.values()].map((v) => v.entry)
     const bytes = Buffer.concat([...this.parts, encodeHeader(entries, dataKey)])
+    // Reads before the pack is durable are served from the pack's own bytes from now on, so the pieces it
+    // was built from can be freed while it is written: one copy of a pack in memory, not two.
+    for (const v of this.byId.values()) v.sealed = bytes.subarray(v.entry.offset, v.entry.offset + v.entry.length)
+    this.parts.length = 0
     return { id: sha256Hex(bytes), bytes, entries }
   }
 }

@@ -4,6 +4,9 @@ import type { PackRecord } from '../index/index-file.js'
 import { PackBuilder } from './pack-builder.js'
 import type { PackEntry } from './pack-header.js'
 
+/** Packs being written at once before add() waits: memory holds these and the one being filled. */
+const MAX_WRITING = 2
+
 /**
  * Fills packs and writes each one when it reaches the target size. Blobs in a pack that is not yet durable
  * stay readable from memory. When a pack write fails its blobs are forgotten and the failure is kept: every
@@ -35,10 +38,15 @@ export class Packer {
     return this.current.get(id)
   }
 
-  /** Synchronously claims the id (so concurrent callers deduplicate), then writes the pack if it is full. */
+  /**
+   * Synchronously claims the id (so concurrent callers deduplicate), then writes the pack if it is full.
+   * While MAX_WRITING packs are being written, it waits for one to finish: concurrent writers (a capture
+   * reads several files at once) would otherwise fill pack after pack in memory faster than storage takes them.
+   */
   async add(id: string, type: BlobType, sealed: Buffer, rawLength: number): Promise<void> {
     this.current.add(id, type, sealed, rawLength)
-    if (this.current.bytes >= this.targetSize) await this.writeCurrent()
+    if (this.current.bytes >= this.targetSize) return this.writeCurrent()
+    while (this.writes.size >= MAX_WRITING) await Promise.race(this.writes)
   }
 
   /** Writes the partial pack and waits for every write in progress. Throws the first failure of this session. */
