@@ -77,3 +77,11 @@ export function alive(pid: number): boolean {
     return true // no /proc: signal 0 is all we can know
   }
 }
+
+/**
+ * Entries without their capture stamps (ino, mtimeNs, ctimeNs): a file captured twice has the same content,
+ * but the second capture may record a stamp the first could not (its ctime was not settled yet).
+ */
+export function withoutStamps<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value, (key, v: unknown) => (key === 'ino' || key === 'mtimeNs' || key === 'ctimeNs' ? undefined : v))) as T
+}

@@ -1,14 +1,20 @@
 import { lstat } from 'node:fs/promises'
 import { IntegrityError, UserError } from '../../core/errors.js'
 import type { BlobId, BlobStore } from '../../repository/blob-store.js'
-import { forEachChunk } from './read-chunks.js'
-import { DEFAULT_LIMITS, treeDigest, type CapturedTree, type TreeEntry, type TreeLimits } from './tree-entry.js'
+import { mapBounded } from './bounded-map.js'
+import { withFilePool, type FilePool } from './file-pool.js'
+import { forEachChunk, readError } from './read-chunks.js'
+import { settled, type PreviousFiles } from './reuse-previous.js'
+import { DEFAULT_LIMITS, treeDigest, type CapturedTree, type FileEntry, type TreeEntry, type TreeLimits } from './tree-entry.js'
 import { validateEntries } from './validate-entries.js'
-import { listTree, type LiveEntry } from './walk-tree.js'
+import { listTree, stampOf, type LiveEntry } from './walk-tree.js'
+import { workUnits, type WorkUnit } from './work-units.js'
 
 export interface CaptureTreeOptions {
   limits?: TreeLimits
   onSkip?: (path: string, why: string) => void
+  /** The previous capture of the same tree: files whose metadata did not change are not read again. */
+  previous?: PreviousFiles
 }
 
 /**
@@ -16,6 +22,8 @@ export interface CaptureTreeOptions {
  * Idempotent: capturing unchanged content stores nothing new and yields the same digest.
  * The result is checked with the very rules restore applies, so a tree that could never be restored (a link
  * leaving the tree, too deep, too big) is refused now with a UserError, not found out during a rollback.
+ * Files below one chunk are read by a file pool in batches, bigger ones here chunk by chunk, several at a
+ * time (bounded in count and bytes); entries stay in path order.
  * Leaves no trace on failure beyond blobs that are not yet durable (the repository is not flushed here).
  */
 export async function captureTree(
@@ -24,31 +32,96 @@ export async function captureTree(
   options: CaptureTreeOptions = {},
 ): Promise<CapturedTree> {
   const limits = options.limits ?? DEFAULT_LIMITS
+  // Taken before the walk: a ctime must be older than this, by a tick, for its stamp to be recorded.
+  const startedNs = BigInt(Date.now()) * 1_000_000n
   await requireDirectory(root)
-  const live = await listTree(root, { maxDepth: limits.maxDepth, onSkip: options.onSkip })
-  const entries: TreeEntry[] = []
-  for (const e of live) entries.push(await captureEntry(e, blobs))
-  return { digest: treeDigest(restorable(root, entries, limits)), entries }
+  return withFilePool(async (pool) => {
+    const live = await listTree(root, { maxDepth: limits.maxDepth, onSkip: options.onSkip, pool })
+    const entries = await captureEntries(live, blobs, startedNs, pool, options.previous)
+    return { digest: treeDigest(restorable(root, entries, limits)), entries }
+  })
 }
 
-/** Stores one regular file and returns its entry; used for a file artifact and for each file of a tree. */
-export async function captureFile(abs: string, path: string, mode: number, blobs: BlobStore): Promise<TreeEntry> {
+async function captureEntries(
+  live: readonly LiveEntry[],
+  blobs: BlobStore,
+  startedNs: bigint,
+  pool: FilePool,
+  previous: PreviousFiles | undefined,
+): Promise<TreeEntry[]> {
+  const entries = new Array<TreeEntry>(live.length)
+  const toRead: number[] = []
+  for (const [i, e] of live.entries()) {
+    if (e.type === 'dir') entries[i] = { path: e.path, type: 'dir', mode: e.mode }
+    else if (e.type === 'symlink') entries[i] = { path: e.path, type: 'symlink', target: e.target ?? '' }
+    else {
+      const reused = previous?.reuse(e, blobs)
+      if (reused) entries[i] = reused
+      else toRead.push(i)
+    }
+  }
+  await mapBounded(workUnits(toRead, (i) => live[i]!.size), (unit) => captureUnit(unit, live, entries, blobs, startedNs, pool), {
+    weight: (unit) => unit.bytes,
+  })
+  return entries
+}
+
+/**
+ * Stores one regular file and returns its entry; used for a file artifact, for each big file of a tree, and
+ * for a file the pool handed back. With `startedNs` (when the capture began), the entry carries the file's
+ * stamp if the file did not change while read and its ctime is settled (reuse-previous.ts).
+ */
+export async function captureFile(
+  abs: string,
+  path: string,
+  mode: number,
+  blobs: BlobStore,
+  startedNs?: bigint,
+): Promise<TreeEntry> {
   const content: BlobId[] = []
-  const size = await forEachChunk(abs, async (chunk) => {
+  const read = await forEachChunk(abs, async (chunk) => {
     content.push(await blobs.putBlob('data', chunk))
   })
-  return { path, type: 'file', mode, size, content }
+  const entry: FileEntry = { path, type: 'file', mode, size: read.bytes, content }
+  if (startedNs !== undefined && read.steady && settled(read.stat.ctimeNs, startedNs)) Object.assign(entry, stampOf(read.stat))
+  return entry
 }
 
-async function captureEntry(e: LiveEntry, blobs: BlobStore): Promise<TreeEntry> {
-  switch (e.type) {
-    case 'dir':
-      return { path: e.path, type: 'dir', mode: e.mode }
-    case 'symlink':
-      return { path: e.path, type: 'symlink', target: e.target ?? '' }
-    case 'file':
-      return captureFile(e.abs, e.path, e.mode, blobs)
+async function captureUnit(
+  unit: WorkUnit,
+  live: readonly LiveEntry[],
+  entries: TreeEntry[],
+  blobs: BlobStore,
+  startedNs: bigint,
+  pool: FilePool,
+): Promise<void> {
+  const capture = (i: number) => captureFile(live[i]!.abs, live[i]!.path, live[i]!.mode, blobs, startedNs)
+  if (!unit.pooled) {
+    for (const i of unit.items) entries[i] = await capture(i)
+    return
   }
+  const files = unit.items.map((i) => ({ abs: live[i]!.abs, size: live[i]!.size }))
+  await pool.read(files, async (results) => {
+    for (const [k, r] of results.entries()) {
+      const i = unit.items[k]!
+      const e = live[i]!
+      if ('error' in r) throw readError(e.abs, r.error)
+      if ('fallback' in r) {
+        entries[i] = await capture(i)
+        continue
+      }
+      const { id, data, bytes, steady, ...stamp } = r.ok
+      // The worker hashed the chunk, so a chunk the repository already holds needs no putBlob: that is the
+      // deduplication putBlob does, minus hashing it again here. (Like a reused entry, it is checked once
+      // more against the durable index when the snapshot is saved.)
+      if (id && data && !blobs.hasBlob(id) && (await blobs.putBlob('data', data)) !== id) {
+        throw new Error(`capture: the file pool and the repository disagree on the hash of ${e.abs}`)
+      }
+      const entry: FileEntry = { path: e.path, type: 'file', mode: e.mode, size: bytes, content: id ? [id] : [] }
+      if (steady && settled(BigInt(stamp.ctimeNs), startedNs)) Object.assign(entry, stamp)
+      entries[i] = entry
+    }
+  })
 }
 
 function restorable(root: string, entries: TreeEntry[], limits: TreeLimits): TreeEntry[] {

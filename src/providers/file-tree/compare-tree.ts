@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto'
 import { stat } from 'node:fs/promises'
 import type { Change } from '../provider.js'
-import { forEachChunk } from './read-chunks.js'
+import { mapBounded } from './bounded-map.js'
+import { withFilePool, type FilePool } from './file-pool.js'
+import { forEachChunk, readError } from './read-chunks.js'
 import { comparePaths, formatMode, type FileEntry, type TreeEntry } from './tree-entry.js'
 import { listTree, type LiveEntry } from './walk-tree.js'
+import { workUnits, type WorkUnit } from './work-units.js'
 
 export interface CompareOptions {
   /** Put before each path in the changes (an artifact's own path, say). */
@@ -12,28 +15,61 @@ export interface CompareOptions {
   firstOnly?: boolean
 }
 
+type Outcome = Omit<Change, 'path'> | undefined
+
+/** Two files of the same size: whether anything changed depends on their bytes. */
+interface ToHash {
+  live: LiveEntry
+  want: FileEntry
+}
+
 /**
  * What restoring `entries` into `liveRoot` would change, as Change lines: `added` (in the manifest only),
  * `removed` (on disk only), `changed` (type, mode, symlink target or content). A `liveRoot` that is missing or
  * not a directory holds nothing, so everything is added. Type, size and mode are compared first; content is
  * hashed only when they agree, chunk by chunk against the chunk ids (which are SHA-256), so no store is
- * needed. Never changes anything.
+ * needed; small files by a file pool, several at a time. Never changes anything.
  */
 export async function compareTree(
   liveRoot: string,
   entries: readonly TreeEntry[],
   options: CompareOptions = {},
 ): Promise<Change[]> {
-  const live = (await isDirectory(liveRoot)) ? await listTree(liveRoot) : []
+  return withFilePool((pool) => compareWith(pool, liveRoot, entries, options))
+}
+
+async function compareWith(pool: FilePool, liveRoot: string, entries: readonly TreeEntry[], options: CompareOptions): Promise<Change[]> {
+  const live = (await isDirectory(liveRoot)) ? await listTree(liveRoot, { pool }) : []
   const liveByPath = new Map(live.map((e) => [e.path, e]))
   const wanted = new Map(entries.map((e) => [e.path, e]))
   const paths = [...new Set([...liveByPath.keys(), ...wanted.keys()])].sort(comparePaths)
-  const changes: Change[] = []
+  const outcomes = new Array<Outcome>(paths.length)
+  const toHash = new Map<number, ToHash>()
+  for (const [i, path] of paths.entries()) {
+    const r = compareShallow(liveByPath.get(path), wanted.get(path))
+    if (r && 'hash' in r) toHash.set(i, r.hash)
+    else outcomes[i] = r
+  }
+  // With firstOnly, nothing after the first difference in path order needs reading.
+  const firstKnown = options.firstOnly ? outcomes.findIndex((o) => o !== undefined) : -1
+  const candidates = [...toHash.keys()].filter((i) => firstKnown < 0 || i < firstKnown)
+  if (candidates.length > 0) {
+    let firstDiffer = Number.POSITIVE_INFINITY
+    await mapBounded(workUnits(candidates, (i) => toHash.get(i)!.live.size), async (unit) => {
+      if (options.firstOnly && unit.items[0]! > firstDiffer) return
+      const same = await contentMatches(unit, toHash, pool)
+      for (const [k, i] of unit.items.entries()) {
+        const { live: l, want } = toHash.get(i)!
+        outcomes[i] = same[k] ? modeChange(l, want) : { kind: 'changed', ...modes(l, want), sizeBefore: l.size, sizeAfter: want.size }
+        if (outcomes[i] && options.firstOnly) firstDiffer = Math.min(firstDiffer, i)
+      }
+    }, { weight: (unit) => unit.bytes })
+  }
   const name = (path: string) => (options.prefix ? `${options.prefix}/${path}` : path)
-  for (const path of paths) {
-    const change = await compareEntry(liveByPath.get(path), wanted.get(path))
-    if (!change) continue
-    changes.push({ ...change, path: name(path) })
+  const changes: Change[] = []
+  for (const [i, outcome] of outcomes.entries()) {
+    if (!outcome) continue
+    changes.push({ ...outcome, path: name(paths[i]!) })
     if (options.firstOnly) break
   }
   return changes
@@ -47,14 +83,26 @@ export async function treeMatches(liveRoot: string, entries: readonly TreeEntry[
 /** Whether the regular file at `abs` holds exactly the chunks of `entry` (its mode is not looked at). */
 export async function fileMatches(abs: string, entry: FileEntry): Promise<boolean> {
   let same = true
-  const size = await forEachChunk(abs, (chunk, index) => {
+  const read = await forEachChunk(abs, (chunk, index) => {
     same = createHash('sha256').update(chunk).digest('hex') === entry.content[index]
     return same
   })
-  return same && size === entry.size
+  return same && read.bytes === entry.size
 }
 
-async function compareEntry(live: LiveEntry | undefined, want: TreeEntry | undefined): Promise<Omit<Change, 'path'> | undefined> {
+/** Per file of the unit, whether its bytes are the wanted ones. */
+async function contentMatches(unit: WorkUnit, toHash: ReadonlyMap<number, ToHash>, pool: FilePool): Promise<boolean[]> {
+  const files = unit.items.map((i) => toHash.get(i)!)
+  if (!unit.pooled) return Promise.all(files.map((f) => fileMatches(f.live.abs, f.want)))
+  const results = await pool.hash(files.map((f) => ({ abs: f.live.abs, size: f.want.size, id: f.want.content[0] })))
+  return Promise.all(results.map(async (r, k) => {
+    if ('error' in r) throw readError(files[k]!.live.abs, r.error)
+    return 'fallback' in r ? fileMatches(files[k]!.live.abs, files[k]!.want) : r.ok
+  }))
+}
+
+/** Everything that can be told without reading a file; `hash` when only the bytes can tell. */
+function compareShallow(live: LiveEntry | undefined, want: TreeEntry | undefined): Outcome | { hash: ToHash } {
   if (!live && !want) return undefined
   if (!live) return { kind: 'added', ...sizeAfter(want) }
   if (!want) return { kind: 'removed', ...(live.type === 'file' ? { sizeBefore: live.size } : {}) }
@@ -63,11 +111,19 @@ async function compareEntry(live: LiveEntry | undefined, want: TreeEntry | undef
   if (want.type === 'symlink') {
     return live.target === want.target ? undefined : { kind: 'changed', before: live.target, after: want.target }
   }
-  const modes = live.mode === want.mode ? {} : { before: formatMode(live.mode), after: formatMode(want.mode) }
-  if (want.type === 'file' && (live.size !== want.size || !(await fileMatches(live.abs, want)))) {
-    return { kind: 'changed', ...modes, ...sizes }
-  }
-  return live.mode === want.mode ? undefined : { kind: 'changed', ...modes, ...sizes }
+  if (want.type === 'file' && live.size !== want.size) return { kind: 'changed', ...modes(live, want), ...sizes }
+  if (want.type === 'file') return { hash: { live, want } }
+  return modeChange(live, want)
+}
+
+function modeChange(live: LiveEntry, want: FileEntry | TreeEntry): Outcome {
+  if (want.type === 'symlink' || live.mode === want.mode) return undefined
+  return { kind: 'changed', ...modes(live, want), ...(want.type === 'file' ? { sizeBefore: live.size, sizeAfter: want.size } : {}) }
+}
+
+function modes(live: LiveEntry, want: TreeEntry): { before?: string; after?: string } {
+  if (want.type === 'symlink' || live.mode === want.mode) return {}
+  return { before: formatMode(live.mode), after: formatMode(want.mode) }
 }
 
 function sizeAfter(e: TreeEntry | undefined): { sizeAfter?: number } {

@@ -1,4 +1,4 @@
-import { chmod, open, readdir, rm, type FileHandle } from 'node:fs/promises'
+import { chmod, open, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 
 /** Makes a directory's entries (creations, renames) durable: without it a crash may forget a finished rename. */
@@ -8,15 +8,6 @@ export async function fsyncDir(dir: string): Promise<void> {
     await fh.sync()
   } finally {
     await fh.close()
-  }
-}
-
-/** FileHandle.write may write less than asked; loop until every byte is down. */
-export async function writeAll(fh: FileHandle, data: Uint8Array): Promise<void> {
-  let offset = 0
-  while (offset < data.length) {
-    const { bytesWritten } = await fh.write(data, offset, data.length - offset, null)
-    offset += bytesWritten
   }
 }
 

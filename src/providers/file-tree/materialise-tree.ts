@@ -1,26 +1,37 @@
 import { constants } from 'node:fs'
-import { chmod, mkdir, open, statfs, symlink } from 'node:fs/promises'
+import { chmod, mkdir, statfs, symlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { IntegrityError, UserError } from '../../core/errors.js'
 import type { BlobStore } from '../../repository/blob-store.js'
-import { fsyncDir, removeTree, writeAll } from './durable-fs.js'
+import { mapBounded } from './bounded-map.js'
+import { withFilePool } from './file-pool.js'
+import { workUnits } from './work-units.js'
+import { fsyncDir, removeTree } from './durable-fs.js'
+import { closeFd, fchmodFd, fsyncFd, openFd, writeAllFd } from './fd-io.js'
+import { durability, syncFilesystem, type Durability } from './sync-filesystem.js'
 import { CHUNK_SIZE, DEFAULT_LIMITS, type FileEntry, type TreeEntry, type TreeLimits } from './tree-entry.js'
 import { validateEntries } from './validate-entries.js'
 
+const EMPTY = new Uint8Array(0)
 const CREATE_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW
 
 export interface MaterialiseOptions {
   limits?: TreeLimits
   /** Mode of `dest` itself, which no entry describes. */
   rootMode?: number
+  /** How to make the tree durable (sync-filesystem.ts); default: syncfs where it reports errors. For tests. */
+  durability?: Durability
 }
 
 /**
  * Writes `entries` into `dest`, a directory this function creates (its parent must exist, `dest` must not).
  * Every entry is validated and every chunk looked up before the first write (RELIABILITY cases 4, 5, 6), so a
  * crafted manifest or a missing blob throws with nothing written. Order: directories, then files (O_EXCL |
- * O_NOFOLLOW, chunk by chunk, size checked, fsynced), then symlinks, then directory modes, deepest first, so a
- * read-only directory is filled before it closes. Any failure removes `dest`: it is whole or absent.
+ * O_NOFOLLOW, chunk by chunk, size checked, several at a time; small ones by a file pool), then symlinks, then directory modes, deepest
+ * first, so a read-only directory is filled before it closes. When it returns, every byte, name and mode under
+ * `dest` is durable (one syncfs of the file system, or an fsync of each file and directory: see
+ * sync-filesystem.ts), so a caller may rename `dest` into view. Any failure removes `dest`: it is whole or
+ * absent.
  */
 export async function materialiseTree(
   entries: readonly TreeEntry[],
@@ -31,6 +42,7 @@ export async function materialiseTree(
   const safe = validateEntries(entries, options.limits ?? DEFAULT_LIMITS)
   requireBlobs(safe, blobs)
   await requireSpace(dirname(dest), safe)
+  const mode = options.durability ?? (await durability())
   await mkdir(dest, { mode: 0o700 }).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'EEXIST') throw new Error(`materialise: ${dest} already exists; a restore writes only a new directory`)
     if (err.code === 'ENOENT') throw new UserError(`cannot restore into ${dest}: its parent directory does not exist`)
@@ -40,42 +52,70 @@ export async function materialiseTree(
     const dirs = safe.filter((e) => e.type === 'dir')
     // Sorted by path, a parent always comes before its children.
     for (const d of dirs) await mkdir(join(dest, d.path), { mode: 0o700 })
-    for (const e of safe) if (e.type === 'file') await writeFile(join(dest, e.path), e, blobs)
+    const files = safe.filter((e) => e.type === 'file')
+    const fsync = mode === 'fsync'
+    await withFilePool((pool) =>
+      mapBounded(workUnits([...files.keys()], (i) => files[i]!.size), async (unit) => {
+        if (!unit.pooled) {
+          for (const i of unit.items) await writeFile(join(dest, files[i]!.path), files[i]!, blobs, fsync)
+          return
+        }
+        const batch = []
+        for (const i of unit.items) {
+          const e = files[i]!
+          batch.push({ abs: join(dest, e.path), mode: e.mode, data: e.content[0] ? await chunk(e, 0, blobs) : EMPTY, fsync })
+        }
+        for (const r of await pool.write(batch)) if ('error' in r) throw r.error
+      }, { weight: (unit) => unit.bytes }),
+    )
     for (const e of safe) if (e.type === 'symlink') await symlink(e.target, join(dest, e.path))
     for (const d of [...dirs].reverse()) {
       await chmod(join(dest, d.path), d.mode)
-      await fsyncDir(join(dest, d.path))
+      if (mode === 'fsync') await fsyncDir(join(dest, d.path))
     }
     await chmod(dest, options.rootMode ?? 0o755)
-    await fsyncDir(dest)
-    await fsyncDir(dirname(dest))
+    if (mode === 'syncfs') {
+      await syncFilesystem(dest)
+    } else {
+      await fsyncDir(dest)
+      await fsyncDir(dirname(dest))
+    }
   } catch (err) {
     await removeTree(dest)
     throw err
   }
 }
 
-async function writeFile(abs: string, e: FileEntry, blobs: BlobStore): Promise<void> {
-  const fh = await open(abs, CREATE_FILE, 0o600)
+async function writeFile(abs: string, e: FileEntry, blobs: BlobStore, fsync: boolean): Promise<void> {
+  const fd = await openFd(abs, CREATE_FILE, 0o600)
   try {
-    for (const [index, id] of e.content.entries()) {
-      const data = await blobs.getBlob(id)
-      const expected = index < e.content.length - 1 ? CHUNK_SIZE : e.size - index * CHUNK_SIZE
-      if (data.length !== expected) {
-        throw new IntegrityError(
-          id,
-          `blob ${id} (chunk ${index} of "${e.path}") holds ${data.length} bytes where the manifest says ${expected}`,
-        )
-      }
-      await writeAll(fh, data)
+    let written = 0
+    for (const index of e.content.keys()) {
+      const data = await chunk(e, index, blobs)
+      await writeAllFd(fd, data)
+      written += data.length
     }
-    const written = (await fh.stat()).size
     if (written !== e.size) throw new Error(`materialise: "${e.path}" has ${written} bytes, expected ${e.size}`)
-    await fh.sync()
-    await fh.chmod(e.mode)
+    // fchmod because umask trims open's mode; before the fsync, so the mode is as durable as the bytes.
+    await fchmodFd(fd, e.mode)
+    if (fsync) await fsyncFd(fd)
   } finally {
-    await fh.close()
+    await closeFd(fd)
   }
+}
+
+/** Chunk `index` of a file, verified by the store, and checked to have the length the manifest implies. */
+async function chunk(e: FileEntry, index: number, blobs: BlobStore): Promise<Uint8Array> {
+  const id = e.content[index]!
+  const data = await blobs.getBlob(id)
+  const expected = index < e.content.length - 1 ? CHUNK_SIZE : e.size - index * CHUNK_SIZE
+  if (data.length !== expected) {
+    throw new IntegrityError(
+      id,
+      `blob ${id} (chunk ${index} of "${e.path}") holds ${data.length} bytes where the manifest says ${expected}`,
+    )
+  }
+  return data
 }
 
 function requireBlobs(entries: readonly TreeEntry[], blobs: BlobStore): void {

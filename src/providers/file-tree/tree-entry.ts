@@ -15,6 +15,22 @@ export interface FileEntry {
   size: number
   /** Ids of `data` blobs, one per CHUNK_SIZE bytes; the last one may be shorter. Empty for an empty file. */
   content: BlobId[]
+  /**
+   * The inode number and change times (decimal strings: 64-bit, nanoseconds) of the file the content was
+   * read from, when the capture could vouch for them. They let the next capture of the same component reuse
+   * `content` without reading a file whose metadata did not change (see reuse-previous.ts). Never restored,
+   * not part of the digest: the same bytes captured from another inode are the same tree.
+   */
+  ino?: string
+  mtimeNs?: string
+  ctimeNs?: string
+}
+
+/** The metadata fields of a FileEntry, all three or none. */
+export interface FileStamp {
+  ino: string
+  mtimeNs: string
+  ctimeNs: string
 }
 
 export interface DirEntry {
@@ -57,7 +73,17 @@ export interface CapturedTree {
 
 /** Orders paths by their UTF-8 bytes, so the order (and the digest) never depends on the JS string sort. */
 export function comparePaths(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))
+  const n = Math.min(a.length, b.length)
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i)
+    const y = b.charCodeAt(i)
+    if (x === y) continue
+    // Below the surrogates a UTF-16 unit is its code point, and UTF-8 keeps code point order; sorting 20k
+    // paths this way avoids a million Buffer allocations. Surrogates order differently: compare the bytes.
+    if (x < 0xd800 && y < 0xd800) return x - y
+    return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))
+  }
+  return a.length - b.length
 }
 
 export function sortEntries<T extends { path: string }>(entries: T[]): T[] {

@@ -85,11 +85,33 @@ function parseEntry(item: unknown, limits: TreeLimits): TreeEntry {
       if (content.length !== Math.ceil(size / CHUNK_SIZE)) {
         throw refused(path, `the size ${size} does not match its ${content.length} chunks`)
       }
-      return { path, type: 'file', mode: parseMode(path, item.mode), size, content: [...(content as string[])] }
+      return { path, type: 'file', mode: parseMode(path, item.mode), size, content: [...(content as string[])], ...parseStamp(path, item) }
     }
     default:
       throw refused(path, 'the entry type is not file, dir or symlink')
   }
+}
+
+/** Inode numbers are unsigned 64-bit; times are signed nanoseconds (before 1970 is possible), 64-bit too. */
+const INO = /^[0-9]{1,20}$/
+const TIME_NS = /^-?[0-9]{1,20}$/
+
+/**
+ * The optional capture metadata of a file (tree-entry.ts, FileEntry). Never restored, only compared by the
+ * next capture, but still bounded: a manifest field of any size or type would ride along into every later
+ * snapshot that reuses the entry.
+ */
+function parseStamp(path: string, item: Record<string, unknown>): { ino?: string; mtimeNs?: string; ctimeNs?: string } {
+  const out: { ino?: string; mtimeNs?: string; ctimeNs?: string } = {}
+  for (const [key, pattern] of [['ino', INO], ['mtimeNs', TIME_NS], ['ctimeNs', TIME_NS]] as const) {
+    const value = item[key]
+    if (value === undefined) continue
+    if (typeof value !== 'string' || !pattern.test(value)) {
+      throw refused(path, `the ${key} field is not a decimal string of at most 20 digits`)
+    }
+    out[key] = value
+  }
+  return out
 }
 
 function parseMode(path: string, mode: unknown): number {
