@@ -5,7 +5,7 @@ import { probeHealth } from '../monitor/probe-health.js'
 import type { Platform } from '../platform/platform.js'
 import type { ComponentManifest, ProviderContext } from '../providers/provider.js'
 import { providerFor } from '../providers/registry.js'
-import { type SnapshotComponent, type SnapshotKind, type SnapshotRecord, toSnapshotRow } from './snapshot-record.js'
+import { listSnapshots, type SnapshotComponent, type SnapshotKind, type SnapshotRecord, toSnapshotRow } from './snapshot-record.js'
 
 export interface CreateSnapshotOptions {
   kind: SnapshotKind
@@ -28,7 +28,8 @@ export async function createSnapshot(p: Platform, app: ResolvedApp, opts: Create
   const selected = app.components.filter((c) => !opts.components || opts.components.includes(c.name))
   const components: SnapshotComponent[] = []
   for (const component of selected) {
-    const manifest = await providerFor(component).capture(component, providerContext(p, app, component, signal))
+    const ctx = { ...providerContext(p, app, component, signal), previous: previousManifest(p, app, component) }
+    const manifest = await providerFor(component).capture(component, ctx)
     const manifestId = await p.repository.putBlob('tree', encodeManifest(manifest))
     components.push({
       name: component.name,
@@ -75,6 +76,25 @@ export async function createSnapshot(p: Platform, app: ResolvedApp, opts: Create
 
 export function providerContext(p: Platform, app: ResolvedApp, component: ResolvedComponent, signal: AbortSignal): ProviderContext {
   return { app: app.name, component: component.name, configDir: p.config.dir, blobs: p.repository, signal, log: p.log }
+}
+
+/**
+ * ProviderContext.previous for a capture: the newest snapshot of the app with this component and provider
+ * (at `version` when asked). Unreadable is the same as none, with a warning: a damaged old snapshot must
+ * not stop a new one (the safety snapshot of a rollback least of all); it only costs reading every file.
+ */
+function previousManifest(p: Platform, app: ResolvedApp, component: ResolvedComponent) {
+  return async (version?: string): Promise<ComponentManifest | undefined> => {
+    for (const s of await listSnapshots(p.state.db, app.name)) {
+      const c = s.components.find((x) => x.name === component.name && x.provider === component.provider && (version === undefined || x.version === version))
+      if (!c) continue
+      return loadManifest(p, c.manifest).catch((err: unknown) => {
+        p.log.warn({ app: app.name, component: component.name, snapshot: s.id, err }, 'previous capture unreadable; reading every file')
+        return undefined
+      })
+    }
+    return undefined
+  }
 }
 
 export function encodeManifest(m: ComponentManifest): Uint8Array {

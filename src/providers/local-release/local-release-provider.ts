@@ -4,6 +4,7 @@ import { OperationFailedError, UserError } from '../../core/errors.js'
 import type { LocalReleaseComponent } from '../../config/types.js'
 import type { ComponentManifest, Provider, RestoreResult } from '../provider.js'
 import { captureTree } from '../file-tree/capture-tree.js'
+import { PreviousFiles } from '../file-tree/reuse-previous.js'
 import { chunkRefs, treeSummary } from '../file-tree/tree-entry.js'
 import { runShell } from '../shell/run-shell.js'
 import { placeRelease } from './place-release.js'
@@ -32,8 +33,11 @@ export const localReleaseProvider: Provider<LocalReleaseComponent> = {
     if (!st?.isDirectory()) {
       throw new UserError(`component ${c.name}: current points to ${cur.target}, which is not a directory; fix the link`)
     }
+    // The last capture of this same release directory: its files whose stamps did not change are not read.
+    const previous = await ctx.previous?.(cur.release)
     const tree = await captureTree(cur.releaseDir, ctx.blobs, {
       onSkip: (path, why) => ctx.log.warn({ component: c.name, path }, `left out of the capture: ${why}`),
+      ...(previous?.provider === 'local-release' ? { previous: new PreviousFiles((previous.body as Partial<LocalReleaseBody> | null)?.entries) } : {}),
     })
     const body: LocalReleaseBody = { release: cur.release, digest: tree.digest, entries: tree.entries }
     return {

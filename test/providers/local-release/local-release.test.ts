@@ -5,7 +5,7 @@ import { IntegrityError, OperationFailedError, UserError } from '../../../src/co
 import { localReleaseProvider as provider } from '../../../src/providers/local-release/local-release-provider.js'
 import type { ComponentManifest } from '../../../src/providers/provider.js'
 import { MemoryBlobStore } from '../../helpers/memory-blob-store.js'
-import { describeTree, testContext, useTempDirs } from '../fixtures.js'
+import { describeTree, testContext, useTempDirs, withoutStamps } from '../fixtures.js'
 import { component, deployRoot, restarts, V1, V2, writeRelease } from './release-fixture.js'
 
 const tempDir = useTempDirs()
@@ -55,7 +55,23 @@ describe('local-release current and capture', () => {
     expect(m.body).toMatchObject({ release: 'r1', digest: expect.stringMatching(/^[0-9a-f]{64}$/) })
     expect(m.refs).toHaveLength(3)
     for (const id of m.refs) expect(blobs.typeOf(id)).toBe('data')
-    expect(await provider.capture(component(root), ctx())).toEqual(m) // idempotent
+    expect(withoutStamps(await provider.capture(component(root), ctx()))).toEqual(withoutStamps(m)) // idempotent
+  })
+
+  it('capture() asks for the previous capture of the live release and takes unchanged files from it', async () => {
+    await new Promise((r) => setTimeout(r, 150)) // let the files' ctimes settle, so stamps are recorded
+    const first = await provider.capture(component(root), ctx())
+    // A previous manifest whose content ids point at another stored blob shows which files were not read.
+    const decoy = await blobs.putBlob('data', Buffer.from('decoy'))
+    const body = first.body as { entries: { type: string; content?: string[] }[] }
+    const previous = { ...first, body: { ...body, entries: body.entries.map((e) => (e.type === 'file' ? { ...e, content: [decoy] } : e)) } }
+    const asked: (string | undefined)[] = []
+    await writeFile(join(root, 'releases/r1/app.js'), 'console.log("v1")\n') // rewritten: same bytes, new ctime
+    const m = await provider.capture(component(root), { ...ctx(), previous: async (version) => (asked.push(version), previous) })
+    expect(asked).toEqual(['r1'])
+    const contents = Object.fromEntries((m.body as { entries: { path: string; content?: string[] }[] }).entries.map((e) => [e.path, e.content]))
+    expect(contents['index.html']).toEqual([decoy])
+    expect(contents['app.js']).not.toEqual([decoy])
   })
 })
 
