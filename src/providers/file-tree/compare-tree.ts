@@ -35,11 +35,17 @@ export async function compareTree(
   entries: readonly TreeEntry[],
   options: CompareOptions = {},
 ): Promise<Change[]> {
-  return withFilePool((pool) => compareWith(pool, liveRoot, entries, options))
+  // Nothing on disk: everything is added, and no file needs reading, so no pool either.
+  if (!(await isDirectory(liveRoot))) return compareWith(undefined, [], entries, options)
+  return withFilePool(async (pool) => compareWith(pool, await listTree(liveRoot, { pool }), entries, options))
 }
 
-async function compareWith(pool: FilePool, liveRoot: string, entries: readonly TreeEntry[], options: CompareOptions): Promise<Change[]> {
-  const live = (await isDirectory(liveRoot)) ? await listTree(liveRoot, { pool }) : []
+async function compareWith(
+  pool: FilePool | undefined,
+  live: readonly LiveEntry[],
+  entries: readonly TreeEntry[],
+  options: CompareOptions,
+): Promise<Change[]> {
   const liveByPath = new Map(live.map((e) => [e.path, e]))
   const wanted = new Map(entries.map((e) => [e.path, e]))
   const paths = [...new Set([...liveByPath.keys(), ...wanted.keys()])].sort(comparePaths)
@@ -57,7 +63,7 @@ async function compareWith(pool: FilePool, liveRoot: string, entries: readonly T
     let firstDiffer = Number.POSITIVE_INFINITY
     await mapBounded(workUnits(candidates, (i) => toHash.get(i)!.live.size), async (unit) => {
       if (options.firstOnly && unit.items[0]! > firstDiffer) return
-      const same = await contentMatches(unit, toHash, pool)
+      const same = await contentMatches(unit, toHash, pool!)
       for (const [k, i] of unit.items.entries()) {
         const { live: l, want } = toHash.get(i)!
         outcomes[i] = same[k] ? modeChange(l, want) : { kind: 'changed', ...modes(l, want), sizeBefore: l.size, sizeAfter: want.size }

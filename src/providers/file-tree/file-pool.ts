@@ -3,22 +3,42 @@ import { FILE_WORKER_SOURCE } from './file-worker-source.js'
 import { CHUNK_SIZE } from './tree-entry.js'
 import { POOL_BATCH_BYTES, POOL_BATCH_FILES } from './work-units.js'
 
-const POOL_SIZE = 4
+const POOL_START = 2
+const POOL_MAX = 4
+const SLOW_BATCHES = 4
+
+interface Reply {
+  seq: number
+  results: unknown[]
+  /** Time the worker spent on the message. */
+  ms: number
+}
+
+interface Pending {
+  worker: Worker
+  op: string
+  files: number
+  bytes: number
+  resolve: (r: unknown[]) => void
+  reject: (e: Error) => void
+}
 
 /** What a worker answers for one file (file-worker-source.ts). */
 export type PoolResult<T> = { ok: T } | { fallback: true } | { error: NodeJS.ErrnoException }
 
 export interface PoolDirEntry {
-  name: Uint8Array
+  /** A string when valid UTF-8, else the raw bytes. */
+  name: string | Uint8Array
   /** Directory, regular file, symlink, or other (socket, FIFO, device). */
   kind: 'd' | 'f' | 'l' | 'o'
   /** Permission bits. */
   mode: number
   size: number
-  ino: string
-  mtimeNs: string
-  ctimeNs: string
-  target?: Uint8Array
+  /** Files only. */
+  ino?: string
+  mtimeNs?: string
+  ctimeNs?: string
+  target?: string | Uint8Array
 }
 
 export interface PoolRead {
@@ -35,7 +55,7 @@ export interface PoolRead {
 /** The smallest slab: any batch of small files fits, with a byte of room per file (work-units.ts). */
 const SLAB_BYTES = POOL_BATCH_BYTES + POOL_BATCH_FILES
 /** Slabs kept for reuse once returned; more may be out at once (one per message in flight). */
-const SLABS_KEPT = 16
+const SLABS_KEPT = 8
 
 /**
  * Worker threads doing the per-file work of small files (below one chunk) with blocking calls, for capture,
@@ -49,28 +69,27 @@ const SLABS_KEPT = 16
  */
 export class FilePool {
   private seq = 0
-  private readonly pending = new Map<number, { worker: Worker; resolve: (r: unknown[]) => void; reject: (e: Error) => void }>()
+  private readonly pending = new Map<number, Pending>()
   private readonly load = new Map<Worker, number>()
   private failure: Error | undefined
   /** Shared memory for file content, lent to one message at a time and reused: no buffer per file. */
   private readonly slabs: SharedArrayBuffer[] = []
 
-  private constructor(private readonly workers: Worker[]) {
-    for (const w of workers) {
-      this.load.set(w, 0)
-      w.on('message', (m: { seq: number; results: unknown[] }) => this.settle(m.seq, m.results))
-      w.on('error', (err) => this.fail(err))
-      w.on('exit', (code) => this.fail(new Error(`a file worker exited (code ${code})`)))
-    }
+  private readonly workers: Worker[] = []
+  /** Batches that waited for the disk (observe). */
+  private slow = 0
+
+  private constructor(size: number, private readonly maxSize: number) {
+    for (let i = 0; i < size; i++) this.spawn()
   }
 
   /**
-   * Four workers by default, whatever the core count: on a cold page cache they wait for the disk, and four
-   * reads in flight read a release three times faster than two (measured on 2 cores); warm, the difference
-   * is small.
+   * Two workers to start with, four once the disk shows it is the bottleneck (grow()): on a cold page cache
+   * workers mostly wait, and four reads in flight read a release three times faster than two (measured on
+   * 2 cores); on a warm one the extra threads only take CPU from the main thread.
    */
-  static open(size = POOL_SIZE): FilePool {
-    return new FilePool(Array.from({ length: size }, () => new Worker(FILE_WORKER_SOURCE, { eval: true })))
+  static open(size = POOL_START, maxSize = Math.max(size, POOL_MAX)): FilePool {
+    return new FilePool(size, maxSize)
   }
 
   /**
@@ -88,7 +107,7 @@ export class FilePool {
     })
     const slab = this.takeSlab(offset)
     try {
-      const raw = (await this.send('read', placed, slab)) as PoolRead[]
+      const raw = (await this.send('read', placed, slab, offset)) as PoolRead[]
       const results = raw.map((r, k) =>
         wrap(r, (ok) => ({ ...ok, data: ok.id ? Buffer.from(slab, placed[k]!.offset, ok.bytes) : undefined })),
       )
@@ -100,7 +119,7 @@ export class FilePool {
 
   /** Whether each file holds exactly `size` bytes hashing to `id` (no id for an empty file). */
   async hash(files: { abs: string; size: number; id: string | undefined }[]): Promise<PoolResult<boolean>[]> {
-    const raw = (await this.send('hash', files)) as { same: boolean }[]
+    const raw = (await this.send('hash', files, undefined, files.reduce((sum, f) => sum + f.size, 0))) as { same: boolean }[]
     return raw.map((r) => wrap(r, (ok) => ok.same))
   }
 
@@ -138,6 +157,27 @@ export class FilePool {
     await Promise.all(this.workers.map((w) => w.terminate()))
   }
 
+  private spawn(): void {
+    const w = new Worker(FILE_WORKER_SOURCE, { eval: true })
+    this.workers.push(w)
+    this.load.set(w, 0)
+    w.on('message', (m: Reply) => this.settle(m))
+    w.on('error', (err) => this.fail(err))
+    w.on('exit', (code) => this.fail(new Error(`a file worker exited (code ${code})`)))
+  }
+
+  /**
+   * Adds workers, up to the maximum, once a few batches of files took far longer than the page cache needs
+   * for them (about 50 µs a file and 300 MB/s): the workers are waiting for the disk, so more of them help.
+   * A few, because a worker's first batch also pays for its start.
+   */
+  private observe(op: string, files: number, bytes: number, ms: number): void {
+    if ((op !== 'read' && op !== 'hash') || this.workers.length >= this.maxSize || this.failure) return
+    if (ms > 5 && ms > 3 * (files * 0.05 + bytes / 300_000) && ++this.slow >= SLOW_BATCHES) {
+      while (this.workers.length < this.maxSize) this.spawn()
+    }
+  }
+
   private takeSlab(bytes: number): SharedArrayBuffer {
     const i = this.slabs.findIndex((s) => s.byteLength >= bytes)
     if (i >= 0) return this.slabs.splice(i, 1)[0]!
@@ -148,22 +188,23 @@ export class FilePool {
     if (this.slabs.length < SLABS_KEPT) this.slabs.push(slab)
   }
 
-  private send(op: string, files: object[], slab?: SharedArrayBuffer): Promise<unknown[]> {
+  private send(op: string, files: object[], slab?: SharedArrayBuffer, bytes = 0): Promise<unknown[]> {
     if (this.failure) return Promise.reject(this.failure)
     const worker = [...this.load.entries()].reduce((a, b) => (b[1] < a[1] ? b : a))[0]
     const seq = ++this.seq
     this.load.set(worker, this.load.get(worker)! + 1)
     return new Promise((resolve, reject) => {
-      this.pending.set(seq, { worker, resolve, reject })
+      this.pending.set(seq, { worker, op, files: files.length, bytes, resolve, reject })
       worker.postMessage({ seq, op, chunkSize: CHUNK_SIZE, slab, files })
     })
   }
 
-  private settle(seq: number, results: unknown[]): void {
+  private settle({ seq, results, ms }: Reply): void {
     const p = this.pending.get(seq)
     if (!p) return
     this.pending.delete(seq)
     this.load.set(p.worker, this.load.get(p.worker)! - 1)
+    this.observe(p.op, p.files, p.bytes, ms)
     p.resolve(results)
   }
 

@@ -4,8 +4,8 @@
  * worker file would not. It handles files smaller than one chunk (nearly all files of a release), each with
  * blocking calls, which cost a fraction of the asynchronous ones and block only this worker thread.
  *
- * One message: `{ seq, op, chunkSize, slab, files }`; one reply: `{ seq, results }`, a result per file, in
- * order. File content travels through `slab`, a SharedArrayBuffer the caller lends for the message, at the
+ * One message: `{ seq, op, chunkSize, slab, files }`; one reply: `{ seq, results, ms }`, a result per file,
+ * in order, and the time the message took (the pool adds workers when that shows the disk is slow). File content travels through `slab`, a SharedArrayBuffer the caller lends for the message, at the
  * offset it gives each file: no buffer is allocated per file on either side.
  * - read  `{ abs, offset, room }` → `{ bytes, steady, ino, mtimeNs, ctimeNs, id? }`: the content, written into
  *   the slab at `offset`, and its SHA-256 (no id for an empty file). Rules as read-chunks.ts: O_NOFOLLOW,
@@ -14,8 +14,8 @@
  * - write `{ abs, mode, offset, length, fsync }` → `{}`: a new file (O_EXCL | O_NOFOLLOW) holding that part of
  *   the slab, then `mode`, then fsync when asked.
  * - list  `{ abs }` → `{ entries: [{ name, kind, mode, size, ino, mtimeNs, ctimeNs, target? }] }`: a directory's
- *   entries as lstat sees them (kind d, f, l or o), names and link targets as raw bytes; an entry that vanishes
- *   meanwhile is left out. Decoding and checking the names is the caller's.
+ *   entries as lstat sees them (kind d, f, l or o); an entry that vanishes meanwhile is left out. Names and link
+ *   targets are strings when they are valid UTF-8, else their raw bytes, for the caller to refuse by name.
  * Anything this code does not handle, it answers `{ fallback: true }` and the caller takes the file back: a
  * file of a chunk or more, or one that grew while read (or since it was listed, beyond its `room`). A failed
  * call answers `{ error: { code, message } }`.
@@ -30,6 +30,7 @@ const READ = C.O_RDONLY | C.O_NOFOLLOW | C.O_NONBLOCK
 const CREATE = C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW
 
 parentPort.on('message', ({ seq, op, chunkSize, slab, files }) => {
+  const started = performance.now()
   const results = []
   for (const f of files) {
     try {
@@ -42,7 +43,7 @@ parentPort.on('message', ({ seq, op, chunkSize, slab, files }) => {
       results.push({ error: { code: err && err.code, message: String(err && err.message) } })
     }
   }
-  parentPort.postMessage({ seq, results })
+  parentPort.postMessage({ seq, results, ms: performance.now() - started })
 })
 
 let scratch = Buffer.alloc(0)
@@ -112,12 +113,23 @@ function list(f) {
     const kind = st.isDirectory() ? 'd' : st.isFile() ? 'f' : st.isSymbolicLink() ? 'l' : 'o'
     const target = kind === 'l' ? vanishable(() => fs.readlinkSync(abs, { encoding: 'buffer' })) : undefined
     if (kind === 'l' && !target) continue
-    entries.push({
-      name, kind, target, mode: Number(st.mode & 0o777n), size: Number(st.size),
-      ino: st.ino.toString(), mtimeNs: st.mtimeNs.toString(), ctimeNs: st.ctimeNs.toString(),
-    })
+    const e = { name: text(name), kind, mode: Number(st.mode & 0o777n), size: Number(st.size) }
+    if (kind === 'f') Object.assign(e, { ino: st.ino.toString(), mtimeNs: st.mtimeNs.toString(), ctimeNs: st.ctimeNs.toString() })
+    if (target) e.target = text(target)
+    entries.push(e)
   }
   return { entries }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+/** A string when the bytes are valid UTF-8 (cheaper to send than bytes), else the bytes themselves. */
+function text(bytes) {
+  try {
+    return utf8.decode(bytes)
+  } catch {
+    return new Uint8Array(bytes)
+  }
 }
 
 function vanishable(fn) {

@@ -19,7 +19,10 @@ export function pathProblem(path: string, maxDepth: number): string | undefined 
   for (const segment of segments) {
     if (segment === '') return 'the path has an empty segment (// or a trailing /)'
     if (segment === '.' || segment === '..') return `the path has a "${segment}" segment`
-    if (Buffer.byteLength(segment, 'utf8') > MAX_SEGMENT_BYTES) return 'a path segment is longer than 255 bytes'
+    // A UTF-16 unit is at most 3 UTF-8 bytes: only a long segment needs counting (20k paths per manifest).
+    if (segment.length * 3 > MAX_SEGMENT_BYTES && Buffer.byteLength(segment, 'utf8') > MAX_SEGMENT_BYTES) {
+      return 'a path segment is longer than 255 bytes'
+    }
   }
   return undefined
 }
@@ -39,7 +42,8 @@ export function targetProblem(target: string): string | undefined {
  * the same file name; refusing them keeps "no duplicate paths" true on disk, not only in JSON.
  */
 export function isWellFormed(text: string): boolean {
-  return Buffer.from(text, 'utf8').toString('utf8') === text
+  const native = (text as { isWellFormed?: () => boolean }).isWellFormed
+  return native ? native.call(text) : Buffer.from(text, 'utf8').toString('utf8') === text
 }
 
 /** The parent of a relative path, or '' for a top-level entry. */

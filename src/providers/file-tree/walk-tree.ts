@@ -30,7 +30,8 @@ export interface WalkOptions {
 /** Directories listed per message: a release has ~1,300, so a walk is about a hundred round trips. */
 const DIRS_PER_MESSAGE = 16
 
-const utf8 = new TextDecoder('utf-8', { fatal: true })
+// ignoreBOM keeps a leading U+FEFF: stripping it would name another file than the one on disk.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /**
  * Lists everything under `root` (not `root` itself), sorted by path. Reads names as bytes and refuses one that
@@ -118,7 +119,7 @@ function liveEntry(root: string, base: string, dir: Dir, raw: PoolDirEntry, maxD
     case 'd':
       return { path: rel, abs, type: 'dir', mode, size: 0 }
     case 'f':
-      return { path: rel, abs, type: 'file', mode, size: raw.size, stamp: { ino: raw.ino, mtimeNs: raw.mtimeNs, ctimeNs: raw.ctimeNs } }
+      return { path: rel, abs, type: 'file', mode, size: raw.size, stamp: { ino: raw.ino!, mtimeNs: raw.mtimeNs!, ctimeNs: raw.ctimeNs! } }
     case 'l':
       return { path: rel, abs, type: 'symlink', mode, size: 0, target: decodeName(root, rel, raw.target ?? new Uint8Array(0)) }
     default:
@@ -139,7 +140,8 @@ export function stampOf(st: BigIntStats): FileStamp {
   return { ino: st.ino.toString(), mtimeNs: st.mtimeNs.toString(), ctimeNs: st.ctimeNs.toString() }
 }
 
-function decodeName(root: string, where: string, raw: Uint8Array): string {
+function decodeName(root: string, where: string, raw: string | Uint8Array): string {
+  if (typeof raw === 'string') return raw
   try {
     return utf8.decode(raw)
   } catch {

@@ -75,6 +75,13 @@ describe('file tree round trip', () => {
     expect((await captureTree(restored, new MemoryBlobStore())).digest).toBe(tree.digest)
   })
 
+  it('keeps a name that starts with a byte order mark (U+FEFF) exactly', async () => {
+    const root = await tempDir()
+    await writeFile(join(root, '\ufeffbom.txt'), 'bom\n')
+    const { entries } = await captureTree(root, new MemoryBlobStore())
+    expect(entries.map((e) => e.path)).toEqual(['\ufeffbom.txt'])
+  })
+
   it('capture is idempotent: the same content gives the same digest and stores nothing new', async () => {
     const root = await tempDir()
     await writeFile(join(root, 'a.txt'), 'same\n')
