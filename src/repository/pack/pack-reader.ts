@@ -4,8 +4,8 @@ import type { BlobLocation } from '../index/master-index.js'
 
 /** Bytes read at once from a pack for small blobs; the next blobs of a restore are usually in the same span. */
 const WINDOW = 1024 * 1024
-/** Spans kept: a restore reads several files at once, each from its own part of a pack. */
-const WINDOWS = 16
+/** Spans kept: a restore reads several files at once (eight batches), each from its own part of a pack. */
+const WINDOWS = 8
 
 interface Window {
   packId: string
