@@ -3,7 +3,7 @@
  * in progress. Enough to keep up to four pool workers busy with one batch queued each; more only holds
  * more memory (measured: 12 in flight was no faster than 8 and held 50 MB more during a restore).
  */
-export const FILES_IN_FLIGHT = 8
+export const UNITS_IN_FLIGHT = 8
 
 /**
  * Bytes of file content a tree operation may hold at once, summed over the units in flight. A big file
@@ -12,7 +12,7 @@ export const FILES_IN_FLIGHT = 8
 export const BYTES_IN_FLIGHT = 16 * 1024 * 1024
 
 export interface BoundedOptions<T> {
-  /** Most items in progress at once (default FILES_IN_FLIGHT). */
+  /** Most items in progress at once (default UNITS_IN_FLIGHT). */
   concurrency?: number
   /** Most weight in progress at once (default BYTES_IN_FLIGHT); one item alone may exceed it. */
   maxWeight?: number
@@ -29,7 +29,7 @@ export function mapBounded<T, R>(
   fn: (item: T, index: number) => Promise<R>,
   options: BoundedOptions<T> = {},
 ): Promise<R[]> {
-  const concurrency = Math.max(1, options.concurrency ?? FILES_IN_FLIGHT)
+  const concurrency = Math.max(1, options.concurrency ?? UNITS_IN_FLIGHT)
   const maxWeight = options.maxWeight ?? BYTES_IN_FLIGHT
   const weightOf = options.weight ?? (() => 0)
   const results = new Array<R>(items.length)
