@@ -8,7 +8,7 @@ import { settled, type PreviousFiles } from './reuse-previous.js'
 import { DEFAULT_LIMITS, treeDigest, type CapturedTree, type FileEntry, type TreeEntry, type TreeLimits } from './tree-entry.js'
 import { validateEntries } from './validate-entries.js'
 import { listTree, stampOf, type LiveEntry } from './walk-tree.js'
-import { workUnits, type WorkUnit } from './work-units.js'
+import { Turns, workUnits, type WorkUnit } from './work-units.js'
 
 export interface CaptureTreeOptions {
   limits?: TreeLimits
@@ -60,9 +60,19 @@ async function captureEntries(
       else toRead.push(i)
     }
   }
-  await mapBounded(workUnits(toRead, (i) => live[i]!.size), (unit) => captureUnit(unit, live, entries, blobs, startedNs, pool), {
-    weight: (unit) => unit.bytes,
-  })
+  const units = workUnits(toRead, (i) => live[i]!.size)
+  const turns = new Turns(units.length)
+  await mapBounded(
+    units,
+    async (unit, k) => {
+      try {
+        await captureUnit(unit, live, entries, blobs, startedNs, pool, () => turns.wait(k))
+      } finally {
+        turns.done(k)
+      }
+    },
+    { weight: (unit) => unit.bytes },
+  )
   return entries
 }
 
@@ -94,14 +104,18 @@ async function captureUnit(
   blobs: BlobStore,
   startedNs: bigint,
   pool: FilePool,
+  myTurn: () => Promise<void>,
 ): Promise<void> {
   const capture = (i: number) => captureFile(live[i]!.abs, live[i]!.path, live[i]!.mode, blobs, startedNs)
   if (!unit.pooled) {
+    await myTurn()
     for (const i of unit.items) entries[i] = await capture(i)
     return
   }
   const files = unit.items.map((i) => ({ abs: live[i]!.abs, size: live[i]!.size }))
   await pool.read(files, async (results) => {
+    // Read in parallel with the units around it, stored in path order (work-units.ts, Turns).
+    await myTurn()
     for (const [k, r] of results.entries()) {
       const i = unit.items[k]!
       const e = live[i]!

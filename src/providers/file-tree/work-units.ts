@@ -38,3 +38,28 @@ export function workUnits(items: readonly number[], sizeOf: (item: number) => nu
   }
   return units
 }
+
+/**
+ * Turns for the units of one operation: unit k may take its turn once every unit before it has finished.
+ * The units read in parallel, but store in order, so a tree's chunks land in packs in path order and the
+ * restore, which reads in path order too, finds them side by side (pack-reader.ts reads a span at a time).
+ * A unit that fails still ends its turn (in `finally`), so the ones after it never wait forever.
+ */
+export class Turns {
+  private readonly ended: Promise<void>[]
+  private readonly end: (() => void)[] = []
+
+  constructor(count: number) {
+    this.ended = Array.from({ length: count }, () => new Promise<void>((resolve) => this.end.push(resolve)))
+  }
+
+  /** Resolves when every unit before `index` has ended. */
+  async wait(index: number): Promise<void> {
+    if (index > 0) await this.ended[index - 1]
+  }
+
+  /** Unit `index` is done, successfully or not. */
+  done(index: number): void {
+    this.end[index]?.()
+  }
+}
