@@ -2,10 +2,12 @@ import { IntegrityError } from '../../core/errors.js'
 import { NotFoundError, type Backend } from '../backend.js'
 import type { BlobLocation } from '../index/master-index.js'
 
-/** Bytes read at once from a pack for small blobs; the next blobs of a restore are usually in the same span. */
+/** Bytes read at once from a pack while reads go forward through it; the next blobs are usually in the span. */
 const WINDOW = 1024 * 1024
+/** Read ahead after a jump: a lone blob (a file changed since the snapshot most blobs come from) costs little. */
+const NEAR = 32 * 1024
 /** Spans kept: a restore reads several files at once (eight batches), each from its own part of a pack. */
-const WINDOWS = 8
+const WINDOWS = 16
 
 interface Window {
   packId: string
@@ -19,10 +21,12 @@ interface Window {
  * size with the index, so a pack that was truncated or had bytes appended is refused even when the blob's
  * own range is intact.
  *
- * A blob smaller than WINDOW is served from a span of up to WINDOW bytes read from its offset on, kept for
- * the blobs that follow: a release restore reads 20k small blobs, mostly in the order they were packed, and
- * one read per blob (open, read, close of the pack file) was most of its time. The span holds sealed bytes
- * only; every blob is still authenticated and hashed by the caller, and memory stays at WINDOWS × WINDOW.
+ * A blob smaller than WINDOW is served from a span read from its offset on, kept for the blobs that follow:
+ * a release restore reads 20k small blobs, mostly in the order they were packed, and one read per blob (open,
+ * read, close of the pack file) was most of its time. The span is WINDOW long when the read continues where
+ * a kept span of that pack ends, and only NEAR past the blob after a jump, so scattered blobs (the files
+ * changed since the snapshot most others come from) do not each cost a megabyte. The span holds sealed
+ * bytes only; every blob is still authenticated and hashed by the caller; memory stays at WINDOWS × WINDOW.
  */
 export class PackReader {
   private readonly sizeChecked = new Set<string>()
@@ -68,7 +72,9 @@ export class PackReader {
       this.windows.push(hit)
       return hit
     }
-    const length = Math.max(loc.length, Math.min(WINDOW, packSize - loc.offset))
+    // Forward: this read starts about where a span of the same pack ends (several readers go forward at once).
+    const forward = this.windows.some((w) => w.packId === loc.packId && Math.abs(w.offset + w.length - loc.offset) <= NEAR)
+    const length = Math.max(loc.length, Math.min(forward ? WINDOW : loc.length + NEAR, packSize - loc.offset))
     const window: Window = { packId: loc.packId, offset: loc.offset, length, bytes: Promise.resolve(new Uint8Array(0)) }
     window.bytes = this.load(loc, loc.offset, length, `blob ${loc.id} in pack ${loc.packId}`)
     // A failed read is not kept: the next reader tries again (and gets its own error).
