@@ -24,7 +24,7 @@ export interface ReadResult {
  * the file grows or shrinks while it is read; only the last chunk is shorter. Each chunk is a fresh buffer
  * the callee may keep, sized from fstat rather than a full CHUNK_SIZE (most files are a few KiB, and a fresh
  * 8 MiB per file made the garbage collector the biggest cost of a capture). A short chunk is a view of its
- * buffer, never a copy: the buffer is at most one byte longer than the chunk.
+ * buffer, never a copy: the buffer is one byte longer than the chunk, unless the file shrank while read.
  */
 export async function forEachChunk(
   abs: string,
