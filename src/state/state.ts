@@ -21,7 +21,11 @@ export interface State {
   close(): Promise<void>
 }
 
-export async function migrate(db: StateDb): Promise<void> {
-  const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest()
+/**
+ * Brings the schema up to date. On PostgreSQL the migration bookkeeping is placed in the state's own schema
+ * explicitly: Kysely otherwise looks for it in any schema, finds another platform's, and skips creating ours.
+ */
+export async function migrate(db: StateDb, schema?: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest()
   if (error) throw error instanceof Error ? error : new Error(String(error))
 }

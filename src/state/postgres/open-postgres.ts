@@ -24,7 +24,7 @@ export async function openPostgresState(url: string, schema: string): Promise<St
     throw new UserError(`cannot reach the state database ${redact(url)}: ${redact((err as Error).message)}; check database.url`)
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-  await migrate(db)
+  await migrate(db, schema)
   const lockKey = WRITER_LOCK ^ BigInt(hash32(schema))
   return {
     db,
