@@ -1,4 +1,3 @@
-import { openPostgresState } from './postgres/open-postgres.js'
 import { openSqliteState } from './sqlite/open-sqlite.js'
 import type { State } from './state.js'
 
@@ -7,7 +6,10 @@ export type { State, StateDb } from './state.js'
 /**
  * Opens the state: SQLite in stateDir by default, or the PostgreSQL schema the configuration names
  * (`database.url`), where several replicas share one journal, one set of locks and one audit chain.
+ * The PostgreSQL driver is loaded only when it is used: every command pays for what it imports.
  */
-export function openState(stateDir: string, database?: { url: string; schema: string }): Promise<State> {
-  return database ? openPostgresState(database.url, database.schema) : openSqliteState(stateDir)
+export async function openState(stateDir: string, database?: { url: string; schema: string }): Promise<State> {
+  if (!database) return openSqliteState(stateDir)
+  const { openPostgresState } = await import('./postgres/open-postgres.js')
+  return openPostgresState(database.url, database.schema)
 }
