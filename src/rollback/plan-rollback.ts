@@ -4,7 +4,7 @@ import type { Platform } from '../platform/platform.js'
 import type { Change, ComponentManifest, VersionInfo } from '../providers/provider.js'
 import { providerFor } from '../providers/registry.js'
 import { loadManifest, providerContext } from '../snapshots/create-snapshot.js'
-import { findSnapshot, listSnapshots, type SnapshotRecord } from '../snapshots/snapshot-record.js'
+import { listSnapshots, requireSnapshot, type SnapshotRecord } from '../snapshots/snapshot-record.js'
 import { refuseLiveLocks } from './target-lock.js'
 import { refuseUnfinishedRuns } from './unfinished-run.js'
 
@@ -87,11 +87,7 @@ function selectComponents(app: ResolvedApp, names?: string[]): ResolvedComponent
 }
 
 async function explicitTarget(p: Platform, app: ResolvedApp, id: string): Promise<SnapshotRecord> {
-  const snap = await findSnapshot(p.state.db, id)
-  if (!snap) throw new UserError(`no snapshot "${id}"; list them with \`lastgood snapshot list ${app.name}\``)
-  if (snap.app !== app.name) throw new UserError(`snapshot ${id} belongs to app ${snap.app}, not ${app.name}`)
-  if (snap.prunedAt) throw new UserError(`snapshot ${id} was pruned on ${snap.prunedAt}; its data is gone`)
-  return snap
+  return requireSnapshot(p.state.db, id, { app: app.name })
 }
 
 /** The newest known-good snapshot whose selected components differ from what runs now. */

@@ -1,3 +1,4 @@
+import { UserError } from '../core/errors.js'
 import type { HealthRound, HealthState } from '../monitor/probe-health.js'
 import type { StateDb } from '../state/open-state.js'
 import type { SnapshotTable } from '../state/schema.js'
@@ -72,6 +73,18 @@ export async function listSnapshots(db: StateDb, app?: string): Promise<Snapshot
   if (app) q = q.where('app', '=', app)
   const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').execute()
   return rows.map(fromSnapshotRow)
+}
+
+/**
+ * A snapshot a person named: UserError when there is none, when it belongs to another app than `app`, or
+ * (unless `allowPruned`) when retention removed its data.
+ */
+export async function requireSnapshot(db: StateDb, id: string, opts: { app?: string; allowPruned?: boolean } = {}): Promise<SnapshotRecord> {
+  const snap = await findSnapshot(db, id)
+  if (!snap) throw new UserError(`no snapshot "${id}"; list them with \`lastgood snapshot list${opts.app ? ` ${opts.app}` : ''}\``)
+  if (opts.app && snap.app !== opts.app) throw new UserError(`snapshot ${id} belongs to app ${snap.app}, not ${opts.app}`)
+  if (snap.prunedAt && !opts.allowPruned) throw new UserError(`snapshot ${id} was pruned on ${snap.prunedAt}; its data is gone`)
+  return snap
 }
 
 export async function findSnapshot(db: StateDb, id: string): Promise<SnapshotRecord | undefined> {

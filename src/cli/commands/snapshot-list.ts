@@ -1,7 +1,6 @@
 import type { Command } from 'commander'
-import { UserError } from '../../core/errors.js'
 import { findApp } from '../../platform/platform.js'
-import { findSnapshot, listSnapshots, type SnapshotRecord } from '../../snapshots/snapshot-record.js'
+import { listSnapshots, requireSnapshot, type SnapshotRecord } from '../../snapshots/snapshot-record.js'
 import { globals } from '../global-options.js'
 import { formatBytes, printJson, println, table } from '../output.js'
 import { runAction, withPlatform } from '../run-action.js'
@@ -32,8 +31,7 @@ export function registerSnapshotList(snapshot: Command): void {
       runAction(async () => {
         const g = globals(cmd)
         return withPlatform(g, async (p) => {
-          const s = await findSnapshot(p.state.db, id)
-          if (!s) throw new UserError(`no snapshot "${id}"; list them with \`lastgood snapshot list\``)
+          const s = await requireSnapshot(p.state.db, id, { allowPruned: true })
           if (g.json) printJson({ snapshot: s })
           else println(renderShow(s))
           return 0

@@ -1,6 +1,5 @@
 import type { Command } from 'commander'
-import { UserError } from '../../core/errors.js'
-import { findSnapshot } from '../../snapshots/snapshot-record.js'
+import { requireSnapshot } from '../../snapshots/snapshot-record.js'
 import { globals } from '../global-options.js'
 import { formatBytes, printJson, println } from '../output.js'
 import { runAction, withPlatform } from '../run-action.js'
@@ -15,7 +14,7 @@ export function registerSnapshotVerify(snapshot: Command): void {
       runAction(async () => {
         const g = globals(cmd)
         return withPlatform(g, async (p) => {
-          for (const id of ids) if (!(await findSnapshot(p.state.db, id))) throw new UserError(`no snapshot "${id}"; list them with \`lastgood snapshot list\``)
+          for (const id of ids) await requireSnapshot(p.state.db, id, { allowPruned: true })
           const started = performance.now()
           const report = await p.repository.verify({ readData: opts.readData, ...(ids.length ? { snapshotIds: ids } : {}) })
           const ms = Math.round(performance.now() - started)
