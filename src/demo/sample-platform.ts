@@ -57,7 +57,7 @@ export class SamplePlatform {
     else await copyFile(join(PACKAGE_ROOT, 'examples/clinic/lastgood.yaml'), configFile)
     const env: Record<string, string> = { CLINIC_HEALTH_INTERVAL: '1s', CLINIC_VALIDATION_INTERVAL: '250ms', CLINIC_VALIDATION_WINDOW: '5s', ...opts.env }
     for (const name of ['staff', 'inventory', 'handouts', 'medication-auth', 'checkin-kiosk']) {
-      env[`CLINIC_${name.toUpperCase().replace(/-/g, '_')}_PORT`] ??= String(await freePort())
+      env[portVariable(name)] ??= String(await freePort())
     }
     const config = await withEnv(env, () => loadConfig(configFile))
     return new SamplePlatform(dir, configFile, env, config)
@@ -102,7 +102,7 @@ export class SamplePlatform {
   async startApp(name: string, opts: { component?: string } = {}): Promise<void> {
     const app = this.app(name)
     const root = app.components.find((c) => c.provider === 'local-release' && (!opts.component || c.name === opts.component))
-    const port = this.env[`CLINIC_${name.toUpperCase().replace(/-/g, '_')}_PORT`]
+    const port = this.env[portVariable(name)]
     if (!root || root.provider !== 'local-release' || !port) throw new Error(`app ${name} has no local-release component or port`)
     const child = spawn(process.execPath, [SAMPLE_APP, '--root', root.path, '--port', port, '--name', name], { stdio: ['ignore', 'pipe', 'inherit'] })
     this.servers.set(name, child)
@@ -144,6 +144,11 @@ export class SamplePlatform {
     await this.stop()
     await rm(this.dir, { recursive: true, force: true })
   }
+}
+
+/** The variable the example config reads an app's port from: medication-auth → CLINIC_MEDICATION_AUTH_PORT. */
+function portVariable(app: string): string {
+  return `CLINIC_${app.toUpperCase().replace(/-/g, '_')}_PORT`
 }
 
 /** What a deploy tool does: a new symlink beside the old one, renamed over it (atomic). */

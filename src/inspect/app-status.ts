@@ -2,7 +2,7 @@ import type { ResolvedApp } from '../config/types.js'
 import { type HealthRound, probeHealth } from '../monitor/probe-health.js'
 import type { Platform } from '../platform/platform.js'
 import { providerFor } from '../providers/registry.js'
-import { findUnfinishedRun, latestRun, resumeCommand } from '../rollback/unfinished-run.js'
+import { latestRun, resumeCommand, unfinishedOf } from '../rollback/unfinished-run.js'
 import { providerContext } from '../snapshots/create-snapshot.js'
 import { listSnapshots } from '../snapshots/snapshot-record.js'
 
@@ -47,7 +47,7 @@ export async function appStatus(p: Platform, app: ResolvedApp): Promise<AppStatu
   const good = snaps.find((s) => s.knownGood)
   const lastKnownGood = good ? { id: good.id, createdAt: good.createdAt, versions: Object.fromEntries(good.components.map((c) => [c.name, c.version])) } : null
   const run = await latestRun(p.state.db, app.name)
-  const unfinished = run ? await findUnfinishedRun(p.state.db, app.name) : undefined
+  const unfinished = run ? await unfinishedOf(p.state.db, run) : undefined
   return {
     app: app.name,
     priority: app.priority,

@@ -36,7 +36,12 @@ export async function isUnfinished(db: StateDb, run: RollbackRunTable, now = Dat
 /** The latest run of app, when it stopped without finishing; undefined otherwise. */
 export async function findUnfinishedRun(db: StateDb, app: string): Promise<UnfinishedRun | undefined> {
   const run = await latestRun(db, app)
-  if (!run || !(await isUnfinished(db, run))) return undefined
+  return run ? unfinishedOf(db, run) : undefined
+}
+
+/** The run as an UnfinishedRun when it stopped without finishing; undefined otherwise. */
+export async function unfinishedOf(db: StateDb, run: RollbackRunTable): Promise<UnfinishedRun | undefined> {
+  if (!(await isUnfinished(db, run))) return undefined
   const steps = await loadSteps(db, run.id)
   return { run, steps, stoppedAt: describeStop(steps) }
 }
