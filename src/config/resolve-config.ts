@@ -1,7 +1,7 @@
 import { homedir } from 'node:os'
 import path from 'node:path'
-import type { AppYaml, ComponentYaml, ConfigYaml } from './schema.js'
-import type { ResolvedApp, ResolvedComponent, ResolvedConfig, ResolvedHealth } from './types.js'
+import type { AppYaml, ComponentYaml, ConfigYaml, Trigger } from './schema.js'
+import type { ResolvedApp, ResolvedComponent, ResolvedConfig, ResolvedHealth, ResolvedTrigger } from './types.js'
 
 export interface ResolveOptions {
   /**
@@ -36,6 +36,24 @@ export function resolveConfig(config: ConfigYaml, file: string, options: Resolve
       compressionLevel: config.repository.compression_level,
     },
     audit: config.audit.checkpoint_file ? { checkpointFile: resolvePath(dir, config.audit.checkpoint_file) } : {},
+    monitor: {
+      cooldownMs: config.monitor.cooldown,
+      onRestoredFailure: config.monitor.on_restored_failure,
+      maxAutomaticRollbacks: config.monitor.max_automatic_rollbacks,
+      watchForMs: config.monitor.watch_for,
+    },
+    ...(config.prometheus
+      ? {
+          prometheus: {
+            url: config.prometheus.url,
+            timeoutMs: config.prometheus.timeout,
+            requestsMetric: config.prometheus.requests_metric,
+            durationMetric: config.prometheus.duration_metric,
+            errorStatus: config.prometheus.error_status,
+          },
+        }
+      : {}),
+    objectives: { rtoMs: config.objectives.rto, rpoMs: config.objectives.rpo },
     apps,
   }
 }
@@ -49,11 +67,12 @@ function resolveApp(
 ): ResolvedApp {
   const d = config.defaults
   const validation = { ...d.rollback.validation, ...app.rollback?.validation }
+  const health = resolveHealth(app, config)
   return {
     name,
     ...(app.description !== undefined ? { description: app.description } : {}),
     priority: app.priority,
-    health: resolveHealth(app, config),
+    health,
     components: orderedEntries(app.components, order).map(([cname, c]) => resolveComponent(cname, c, dir)),
     retention: {
       keepLast: app.retention?.keep_last ?? d.retention.keep_last,
@@ -63,6 +82,39 @@ function resolveApp(
       timeoutMs: app.rollback?.timeout ?? d.rollback.timeout,
       validation: { windowMs: validation.window, passes: validation.passes, intervalMs: validation.interval },
     },
+    triggers: resolveTriggers(app, config, health.failures),
+    prometheusSelector: app.prometheus?.selector ?? `job="${name}"`,
+  }
+}
+
+function resolveTriggers(app: AppYaml, config: ConfigYaml, failures: number): ResolvedTrigger[] {
+  const merged: Record<string, Trigger> = { ...config.defaults.triggers, ...app.triggers }
+  return Object.entries(merged)
+    .filter((e): e is [string, Exclude<Trigger, { kind: 'off' }>] => e[1].kind !== 'off')
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, t]) => resolveTrigger(name, t, failures))
+}
+
+function resolveTrigger(name: string, t: Exclude<Trigger, { kind: 'off' }>, failures: number): ResolvedTrigger {
+  const action = t.action
+  switch (t.kind) {
+    case 'health_failures':
+      return { name, kind: t.kind, action, forMs: 0, consecutive: t.consecutive ?? failures }
+    case 'error_rate':
+      return {
+        name, kind: t.kind, action, forMs: t.for ?? 0, windowMs: t.window, source: t.source, above: t.above,
+        ...(t.over_requests !== undefined ? { overRequests: t.over_requests } : {}),
+      }
+    case 'latency':
+      return { name, kind: t.kind, action, forMs: t.for, windowMs: t.window, source: t.source, percentile: t.percentile, aboveMs: t.above }
+    case 'availability':
+      return { name, kind: t.kind, action, forMs: t.for, windowMs: t.window, source: t.source, below: t.below }
+    case 'promql':
+      return {
+        name, kind: t.kind, action, forMs: t.for, query: t.query,
+        ...(t.above !== undefined ? { above: t.above } : {}),
+        ...(t.below !== undefined ? { below: t.below } : {}),
+      }
   }
 }
 

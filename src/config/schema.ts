@@ -8,7 +8,7 @@ import {
   textSchema,
 } from './schema-helpers.js'
 import type { ResolvedComponent } from './types.js'
-import { durationSchema, formatDuration, positiveDurationSchema } from './units.js'
+import { durationSchema, formatDuration, percentageSchema, positiveDurationSchema } from './units.js'
 
 /**
  * The schema of lastgood.yaml: snake_case keys, units as people write them, every object strict. Its
@@ -23,6 +23,12 @@ const pathSchema = (what: string) => textSchema(what)
 const commandSchema = (what: string) => textSchema(`a shell command that ${what}`)
 
 const HTTP_STATUS = intSchema(100, 599)
+
+const nameSchemaPromMetric = (example: string) =>
+  z
+    .string({ error: expected(`a Prometheus metric name such as ${example}`) })
+    .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: expected(`a Prometheus metric name such as ${example}`) })
+    .default(example)
 
 const healthCheckSchema = strictObject(
   {
@@ -120,6 +126,110 @@ const appRollbackSchema = strictObject({
     .describe('Health validation after a restore.'),
 })
 
+const ACTIONS = ['rollback', 'alert', 'escalate'] as const
+
+const actionSchema = z
+  .enum(ACTIONS, { error: expected(`an action, one of ${ACTIONS.join(', ')}`) })
+  .default('rollback')
+  .describe(
+    'What a firing trigger does: rollback (automatic, no approval), alert (record a pending rollback an ' +
+      'operator runs with one command), escalate (open an incident).',
+  )
+
+const forSchema = () =>
+  durationSchema().describe(
+    'The condition must hold at every evaluation for this long before the trigger fires (Prometheus `for`); 0s fires at once.',
+  )
+
+const windowSchema = () =>
+  positiveDurationSchema().prefault('1m').describe('Each evaluation measures over this window ending now.')
+
+const sourceSchema = z
+  .enum(['probes', 'prometheus'], { error: expected('probes or prometheus') })
+  .default('probes')
+  .describe('Where the metric comes from: the built-in health probes, or Prometheus (top-level `prometheus`).')
+
+const healthFailuresTrigger = strictObject({
+  kind: z.literal('health_failures').describe('Consecutive failed health-check rounds.'),
+  consecutive: intSchema(1).optional().describe("Failed rounds in a row that fire; default: the app's health.failures."),
+  action: actionSchema,
+})
+
+const errorRateTrigger = strictObject({
+  kind: z.literal('error_rate').describe('Share of requests that failed.'),
+  above: percentageSchema().describe('Fires when the error rate is above this.'),
+  over_requests: intSchema(1)
+    .optional()
+    .describe('Over the last N requests (probes source): fires once more than above × N of them failed.'),
+  for: forSchema().optional(),
+  window: windowSchema(),
+  source: sourceSchema,
+  action: actionSchema,
+})
+
+const latencyTrigger = strictObject({
+  kind: z.literal('latency').describe('A latency percentile.'),
+  percentile: z
+    .number({ error: expected('a percentile above 0 and below 100 such as 95') })
+    .gt(0, { error: expected('a percentile above 0 and below 100 such as 95') })
+    .lt(100, { error: expected('a percentile above 0 and below 100 such as 95') })
+    .default(95)
+    .describe('Which percentile: 95 for p95.'),
+  above: positiveDurationSchema().describe('Fires when the percentile is above this.'),
+  for: forSchema().prefault('0s'),
+  window: windowSchema(),
+  source: sourceSchema,
+  action: actionSchema,
+})
+
+const availabilityTrigger = strictObject({
+  kind: z.literal('availability').describe('Share of requests (or probe rounds) that succeeded.'),
+  below: percentageSchema().describe('Fires when availability is below this.'),
+  for: forSchema().prefault('0s'),
+  window: windowSchema(),
+  source: sourceSchema,
+  action: actionSchema,
+})
+
+const promqlTrigger = strictObject({
+  kind: z.literal('promql').describe('Any PromQL expression, evaluated by Prometheus.'),
+  query: textSchema('a PromQL expression').describe(
+    'Without above/below, the condition holds while the result is non-empty (alerting-rule semantics); ' +
+      'with one, the largest sample is compared and an empty result is missing data.',
+  ),
+  above: z.number({ error: expected('a number') }).optional().describe('Holds when the largest sample is above this.'),
+  below: z.number({ error: expected('a number') }).optional().describe('Holds when the largest sample is below this.'),
+  for: forSchema().prefault('0s'),
+  action: actionSchema,
+})
+
+const offTrigger = strictObject({
+  kind: z.literal('off').describe('Removes the default trigger of this name from this app.'),
+})
+
+const TRIGGER_KINDS = ['health_failures', 'error_rate', 'latency', 'availability', 'promql', 'off'] as const
+
+const triggerSchema = z
+  .discriminatedUnion('kind', [healthFailuresTrigger, errorRateTrigger, latencyTrigger, availabilityTrigger, promqlTrigger, offTrigger], {
+    error: expected(`a trigger kind, one of ${TRIGGER_KINDS.join(', ')}`),
+  })
+  .superRefine((t, ctx) => {
+    if (t.kind === 'error_rate' && (t.over_requests === undefined) === (t.for === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['over_requests'], message: 'expected exactly one of over_requests (last N requests) or for (a duration), got ' + (t.for === undefined ? 'neither' : 'both') })
+    }
+    if (t.kind === 'error_rate' && t.over_requests !== undefined && t.source !== 'probes') {
+      ctx.addIssue({ code: 'custom', path: ['over_requests'], message: 'expected over_requests only with source: probes (Prometheus measures over time windows: use for and window)' })
+    }
+    if (t.kind === 'promql' && t.above !== undefined && t.below !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['below'], message: 'expected above or below, got both' })
+    }
+  })
+  .describe('A rule over a metric window; `kind` says which.')
+
+/** Triggers by name. An app's entry replaces the default of the same name; `kind: off` removes it. */
+const triggersSchema = (what: string) =>
+  z.record(nameSchema('error-rate'), triggerSchema, { error: expected('a mapping of triggers') }).describe(what)
+
 const localReleaseSchema = strictObject({
   provider: z.literal('local-release').describe('A release directory and a `current` symlink.'),
   path: pathSchema('a directory path such as ./apps/staff').describe(
@@ -197,6 +307,14 @@ const appSchema = strictObject(
       .optional()
       .describe('Overrides defaults.retention for this app.'),
     rollback: appRollbackSchema.optional().describe('Overrides defaults.rollback for this app.'),
+    triggers: triggersSchema('Triggers of this app, merged over defaults.triggers by name; `name: { kind: off }` removes a default.').optional(),
+    prometheus: strictObject({
+      selector: textSchema('PromQL label matchers such as job="staff"').describe(
+        'Label matchers (without braces) that select this app\'s series in the built-in queries; default job="<app>".',
+      ),
+    })
+      .optional()
+      .describe('How Prometheus triggers find this app.'),
   },
   'an app mapping (priority, components, …)',
 )
@@ -258,9 +376,45 @@ export const configSchema = strictObject(
       .prefault({})
       .describe('Snapshot retention for every app.'),
     rollback: defaultRollbackSchema.prefault({}).describe('Rollback limits for every app.'),
+    triggers: triggersSchema('Triggers every app gets; an app may replace or remove each by name.').default({}),
   })
     .prefault({})
     .describe('Defaults for every app; each app may override them.'),
+  monitor: strictObject({
+    cooldown: durationSchema()
+      .prefault('15m')
+      .describe(
+        'After an automatic rollback the app is in cooldown this long: a rollback trigger that fires then ' +
+          'means the restored state is bad too, and lastgood does on_restored_failure instead of rolling back again.',
+      ),
+    on_restored_failure: z
+      .enum(['escalate', 'roll_back_further'], { error: expected('escalate or roll_back_further') })
+      .default('escalate')
+      .describe('escalate: stop and open an incident; roll_back_further: roll back to the next older known-good snapshot.'),
+    max_automatic_rollbacks: intSchema(1)
+      .default(2)
+      .describe('With roll_back_further: automatic rollbacks of one app in a row (each within cooldown of the last) before escalating.'),
+    watch_for: positiveDurationSchema().prefault('10m').describe('Default soak of `lastgood watch`.'),
+  })
+    .prefault({})
+    .describe('How the monitor acts on triggers.'),
+  prometheus: strictObject({
+    url: z
+      .url({ protocol: /^https?$/, error: expected('an http(s) URL such as http://127.0.0.1:9090') })
+      .describe('Base URL of the Prometheus HTTP API.'),
+    timeout: duration().prefault('5s').describe('Timeout of one query.'),
+    requests_metric: nameSchemaPromMetric('http_requests_total').describe('Counter of requests, with a `code` label.'),
+    duration_metric: nameSchemaPromMetric('http_request_duration_seconds').describe('Histogram of request durations in seconds.'),
+    error_status: textSchema('a regular expression of HTTP status codes such as 5..').default('5..').describe('Statuses that count as errors.'),
+  })
+    .optional()
+    .describe('Prometheus, for triggers with source: prometheus and kind: promql.'),
+  objectives: strictObject({
+    rto: positiveDurationSchema().prefault('15m').describe('Recovery time objective: fault to healthy again.'),
+    rpo: positiveDurationSchema().prefault('5m').describe('Recovery point objective: most data loss allowed.'),
+  })
+    .prefault({})
+    .describe('Recovery objectives; drills are measured against them.'),
   apps: namedMapSchema(appSchema, 'apps', 'staff').describe('Apps by name.'),
   },
   'a configuration mapping (version, platform, apps, …)',
@@ -273,6 +427,22 @@ export const configSchema = strictObject(
       const own = app.rollback?.validation
       if (!own) continue
       checkValidationWindow({ ...defaults, ...own }, ['apps', name, 'rollback', 'validation'], ctx)
+    }
+    if (!config.prometheus) {
+      const where: [string[], Record<string, Trigger>][] = [
+        [['defaults'], config.defaults.triggers],
+        ...Object.entries(config.apps).map(([n, a]): [string[], Record<string, Trigger>] => [['apps', n], a.triggers ?? {}]),
+      ]
+      for (const [at, triggers] of where) {
+        for (const [name, t] of Object.entries(triggers)) {
+          if (t.kind !== 'promql' && !('source' in t && t.source === 'prometheus')) continue
+          ctx.addIssue({
+            code: 'custom',
+            path: [...at, 'triggers', name],
+            message: `expected a top-level prometheus: { url: … } for a ${t.kind === 'promql' ? 'promql trigger' : 'trigger with source: prometheus'}, got none`,
+          })
+        }
+      }
     }
   })
   .meta({
@@ -302,5 +472,6 @@ export type ConfigInput = z.input<typeof configSchema>
 export type ConfigYaml = z.output<typeof configSchema>
 export type ComponentYaml = z.output<typeof componentSchema>
 export type AppYaml = z.output<typeof appSchema>
+export type Trigger = z.output<typeof triggerSchema>
 
 export const PROVIDER_KINDS: readonly string[] = PROVIDERS

@@ -24,9 +24,55 @@ export interface ResolvedConfig {
     /** Absolute; where a copy of every audit checkpoint is appended, when configured. */
     checkpointFile?: string
   }
+  monitor: ResolvedMonitor
+  /** Present when some trigger reads Prometheus. */
+  prometheus?: ResolvedPrometheus
+  objectives: { rtoMs: number; rpoMs: number }
   /** Sorted by recovery priority (lowest number first), then by name. */
   apps: ResolvedApp[]
 }
+
+export interface ResolvedMonitor {
+  /** After an automatic rollback, a rollback trigger that fires within this long does onRestoredFailure. */
+  cooldownMs: number
+  onRestoredFailure: 'escalate' | 'roll_back_further'
+  /** With roll_back_further: automatic rollbacks in a row before escalating. */
+  maxAutomaticRollbacks: number
+  /** Default soak of `lastgood watch`. */
+  watchForMs: number
+}
+
+export interface ResolvedPrometheus {
+  url: string
+  timeoutMs: number
+  requestsMetric: string
+  durationMetric: string
+  /** Regular expression of HTTP statuses that count as errors. */
+  errorStatus: string
+}
+
+export type TriggerAction = 'rollback' | 'alert' | 'escalate'
+
+interface TriggerBase {
+  name: string
+  action: TriggerAction
+  /** The condition must hold at every evaluation for this long before the trigger fires; 0 fires at once. */
+  forMs: number
+}
+
+interface WindowedTrigger extends TriggerBase {
+  /** Each evaluation measures over this window ending now. */
+  windowMs: number
+  source: 'probes' | 'prometheus'
+}
+
+export type ResolvedTrigger =
+  | (TriggerBase & { kind: 'health_failures'; consecutive: number })
+  /** `overRequests`: over the last N requests instead of the window (probes only). */
+  | (WindowedTrigger & { kind: 'error_rate'; above: number; overRequests?: number })
+  | (WindowedTrigger & { kind: 'latency'; percentile: number; aboveMs: number })
+  | (WindowedTrigger & { kind: 'availability'; below: number })
+  | (TriggerBase & { kind: 'promql'; query: string; above?: number; below?: number })
 
 export interface ResolvedApp {
   name: string
@@ -41,6 +87,10 @@ export interface ResolvedApp {
     timeoutMs: number
     validation: { windowMs: number; passes: number; intervalMs: number }
   }
+  /** Defaults merged with the app's own, by name; in name order. */
+  triggers: ResolvedTrigger[]
+  /** PromQL label matchers (no braces) that select this app's series. */
+  prometheusSelector: string
 }
 
 export interface ResolvedHealth {

@@ -95,6 +95,66 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('rollback_runs').addColumn('plan', 'text').execute()
     },
   },
+  // The monitor keeps what it must not forget across a restart: each trigger's state (a pending `for` keeps
+  // its start), each app's cooldown, its own heartbeat (how long it was away), the rollbacks an `alert`
+  // trigger proposed, and the incidents an `escalate` trigger opened.
+  '0003-monitor': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('monitor_triggers')
+        .addColumn('app', 'text', (c) => c.notNull())
+        .addColumn('trigger', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('since', 'text', (c) => c.notNull())
+        .addColumn('streak', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('value', 'text')
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('monitor_triggers_pk', ['app', 'trigger'])
+        .execute()
+      await db.schema
+        .createTable('monitor_apps')
+        .addColumn('app', 'text', (c) => c.primaryKey())
+        .addColumn('cooldown_until', 'text')
+        .addColumn('automatic_rollbacks', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_run', 'text')
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema
+        .createTable('monitor_heartbeats')
+        .addColumn('monitor', 'text', (c) => c.primaryKey())
+        .addColumn('apps', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('heartbeat_at', 'text', (c) => c.notNull())
+        .addColumn('stopped_at', 'text')
+        .execute()
+      await db.schema
+        .createTable('pending_rollbacks')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('app', 'text', (c) => c.notNull())
+        .addColumn('trigger', 'text', (c) => c.notNull())
+        .addColumn('target', 'text')
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('resolved_by', 'text')
+        .addColumn('resolved_at', 'text')
+        .addColumn('run_id', 'text')
+        .execute()
+      await db.schema
+        .createTable('incidents')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('severity', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('opened_at', 'text', (c) => c.notNull())
+        .addColumn('opened_by', 'text', (c) => c.notNull())
+        .addColumn('details', 'text', (c) => c.notNull())
+        .addColumn('resolved_at', 'text')
+        .execute()
+    },
+  },
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -9,6 +9,76 @@ export interface Database {
   locks: LockTable
   audit_events: AuditEventTable
   counters: CounterTable
+  monitor_triggers: MonitorTriggerTable
+  monitor_apps: MonitorAppTable
+  monitor_heartbeats: MonitorHeartbeatTable
+  pending_rollbacks: PendingRollbackTable
+  incidents: IncidentTable
+}
+
+export interface MonitorTriggerTable {
+  app: string
+  trigger: string
+  /** 'inactive' | 'pending' | 'firing' | 'no-data' */
+  state: string
+  /** When the current state began: for 'pending', when the condition started to hold. */
+  since: string
+  /** health_failures: consecutive failed rounds so far. */
+  streak: number
+  /** JSON: the last measurement that changed the state */
+  value: string | null
+  updated_at: string
+}
+
+export interface MonitorAppTable {
+  app: string
+  /** After an automatic rollback: until then, a firing rollback trigger means the restored state is bad too. */
+  cooldown_until: string | null
+  /** Automatic rollbacks in a row, each within the cooldown of the one before. */
+  automatic_rollbacks: number
+  last_run: string | null
+  updated_at: string
+}
+
+export interface MonitorHeartbeatTable {
+  /** host:pid */
+  monitor: string
+  /** JSON: string[] */
+  apps: string
+  started_at: string
+  heartbeat_at: string
+  stopped_at: string | null
+}
+
+export interface PendingRollbackTable {
+  id: string
+  app: string
+  trigger: string
+  /** Snapshot the rollback would restore, when one could be planned. */
+  target: string | null
+  reason: string
+  created_at: string
+  /** 'pending' | 'done' | 'dismissed' */
+  status: string
+  resolved_by: string | null
+  resolved_at: string | null
+  run_id: string | null
+}
+
+export interface IncidentTable {
+  id: string
+  type: string
+  severity: string
+  /** 'declared' | 'mitigating' | 'monitoring' | 'resolved' */
+  status: string
+  /** JSON: string[] of apps */
+  scope: string
+  reason: string
+  opened_at: string
+  opened_by: string
+  /** JSON */
+  details: string
+  resolved_at: string | null
 }
 
 export interface SnapshotTable {

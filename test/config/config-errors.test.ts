@@ -46,7 +46,7 @@ describe('a bad configuration names the file, the line, the path and what was ex
 
   it('unknown key with nothing close lists the keys there are', async () => {
     expect(await loadError(edit('    priority: 1\n', '    priority: 1\n    colour: blue\n'))).toBe(
-      'lastgood.yaml:6:5: apps.staff.colour: unknown key, expected one of: description, priority, health, components, retention, rollback',
+      'lastgood.yaml:6:5: apps.staff.colour: unknown key, expected one of: description, priority, health, components, retention, rollback, triggers, prometheus',
     )
   })
 

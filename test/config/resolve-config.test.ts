@@ -84,6 +84,8 @@ describe('resolveConfig', () => {
       ],
       retention: { keepLast: 20, keepWithinMs: 30 * 86_400_000 },
       rollback: { timeoutMs: 300_000, validation: { windowMs: 60_000, passes: 2, intervalMs: 1000 } },
+      triggers: [],
+      prometheusSelector: 'job="first"',
     })
     expect(alpha).toMatchObject({
       description: 'Alpha',

@@ -1,0 +1,140 @@
+import { hostname } from 'node:os'
+import { timeId } from '../core/clock.js'
+import type { State, StateDb } from '../state/open-state.js'
+import type { AppCooldown } from './decide.js'
+import type { TriggerState } from './trigger-state.js'
+
+/**
+ * What the monitor keeps in the state database so a restart resumes where it was. Writes happen on changes
+ * only (a trigger's phase or streak, a cooldown), never per evaluation, so 500 healthy apps cost no writes.
+ */
+
+/** Like Prometheus' for_grace_period: a pending `for` survives a monitor outage no longer than this. */
+export const RESUME_GRACE_MS = 10 * 60_000
+
+export async function loadTriggerStates(db: StateDb, apps: string[]): Promise<Map<string, TriggerState & { updatedAt: number }>> {
+  const out = new Map<string, TriggerState & { updatedAt: number }>()
+  if (apps.length === 0) return out
+  const rows = await db.selectFrom('monitor_triggers').selectAll().where('app', 'in', apps).execute()
+  for (const r of rows) {
+    out.set(key(r.app, r.trigger), { phase: r.state as TriggerState['phase'], since: Date.parse(r.since), streak: Number(r.streak), updatedAt: Date.parse(r.updated_at) })
+  }
+  return out
+}
+
+export async function saveTriggerState(state: State, app: string, trigger: string, s: TriggerState, value: unknown): Promise<void> {
+  const row = { state: s.phase, since: new Date(s.since || Date.now()).toISOString(), streak: s.streak, value: value === undefined ? null : JSON.stringify(value), updated_at: new Date().toISOString() }
+  await state.writeTransaction((tx) => tx.insertInto('monitor_triggers').values({ app, trigger, ...row })
+    .onConflict((oc) => oc.columns(['app', 'trigger']).doUpdateSet(row)).execute())
+}
+
+export async function resetAppTriggers(state: State, app: string): Promise<void> {
+  await state.writeTransaction((tx) => tx.deleteFrom('monitor_triggers').where('app', '=', app).execute())
+}
+
+export async function loadCooldown(db: StateDb, app: string): Promise<AppCooldown> {
+  const r = await db.selectFrom('monitor_apps').selectAll().where('app', '=', app).executeTakeFirst()
+  return { cooldownUntil: r?.cooldown_until ? Date.parse(r.cooldown_until) : null, automaticRollbacks: Number(r?.automatic_rollbacks ?? 0) }
+}
+
+export async function saveCooldown(state: State, app: string, c: AppCooldown, lastRun: string | null): Promise<void> {
+  const row = { cooldown_until: c.cooldownUntil === null ? null : new Date(c.cooldownUntil).toISOString(), automatic_rollbacks: c.automaticRollbacks, last_run: lastRun, updated_at: new Date().toISOString() }
+  await state.writeTransaction((tx) => tx.insertInto('monitor_apps').values({ app, ...row })
+    .onConflict((oc) => oc.column('app').doUpdateSet(row)).execute())
+}
+
+export function monitorId(): string {
+  return `${hostname()}:${process.pid}`
+}
+
+/** The last time any monitor of these apps was alive (ms), or null when none ever ran. */
+export async function lastHeartbeat(db: StateDb): Promise<number | null> {
+  const r = await db.selectFrom('monitor_heartbeats').select(({ fn }) => fn.max('heartbeat_at').as('at')).executeTakeFirst()
+  return r?.at ? Date.parse(String(r.at)) : null
+}
+
+export async function beat(state: State, id: string, apps: string[], stopped = false): Promise<void> {
+  const now = new Date().toISOString()
+  const row = { apps: JSON.stringify(apps), heartbeat_at: now, stopped_at: stopped ? now : null }
+  await state.writeTransaction((tx) => tx.insertInto('monitor_heartbeats').values({ monitor: id, started_at: now, ...row })
+    .onConflict((oc) => oc.column('monitor').doUpdateSet(row)).execute())
+}
+
+export interface PendingRollback {
+  id: string
+  app: string
+  trigger: string
+  target: string | null
+  reason: string
+  createdAt: string
+}
+
+/** An `alert` trigger's proposal. One open proposal per app and trigger: a repeat firing does not add another. */
+export async function recordPendingRollback(state: State, p: Omit<PendingRollback, 'id' | 'createdAt'>): Promise<{ pending: PendingRollback; existing: boolean }> {
+  return state.writeTransaction(async (tx) => {
+    const open = await tx.selectFrom('pending_rollbacks').selectAll().where('app', '=', p.app).where('trigger', '=', p.trigger).where('status', '=', 'pending').executeTakeFirst()
+    if (open) return { pending: fromPendingRow(open), existing: true }
+    const pending: PendingRollback = { id: timeId('pr'), createdAt: new Date().toISOString(), ...p }
+    await tx.insertInto('pending_rollbacks').values({
+      id: pending.id, app: p.app, trigger: p.trigger, target: p.target, reason: p.reason, created_at: pending.createdAt, status: 'pending', resolved_by: null, resolved_at: null, run_id: null,
+    }).execute()
+    return { pending, existing: false }
+  })
+}
+
+export async function listPendingRollbacks(db: StateDb, apps?: string[]): Promise<PendingRollback[]> {
+  let q = db.selectFrom('pending_rollbacks').selectAll().where('status', '=', 'pending').orderBy('created_at', 'asc')
+  if (apps) q = q.where('app', 'in', apps.length ? apps : [''])
+  return (await q.execute()).map(fromPendingRow)
+}
+
+export async function findPendingRollback(db: StateDb, id: string): Promise<(PendingRollback & { status: string }) | undefined> {
+  const r = await db.selectFrom('pending_rollbacks').selectAll().where('id', '=', id).executeTakeFirst()
+  return r ? { ...fromPendingRow(r), status: r.status } : undefined
+}
+
+export async function resolvePendingRollback(tx: StateDb, id: string, by: string, runId: string | null, status: 'done' | 'dismissed'): Promise<void> {
+  await tx.updateTable('pending_rollbacks').set({ status, resolved_by: by, resolved_at: new Date().toISOString(), run_id: runId }).where('id', '=', id).execute()
+}
+
+function fromPendingRow(r: { id: string; app: string; trigger: string; target: string | null; reason: string; created_at: string }): PendingRollback {
+  return { id: r.id, app: r.app, trigger: r.trigger, target: r.target, reason: r.reason, createdAt: r.created_at }
+}
+
+export interface IncidentRecord {
+  id: string
+  type: string
+  severity: string
+  status: string
+  scope: string[]
+  reason: string
+  openedAt: string
+  openedBy: string
+}
+
+/**
+ * An incident opened by an `escalate` decision. The incident machinery (escalation levels, channels,
+ * timeline) builds on this row later; an app with an open incident gets no second one.
+ */
+export async function openIncident(state: State, i: { app: string; type: string; severity: string; reason: string; openedBy: string; details: Record<string, unknown> }): Promise<{ incident: IncidentRecord; existing: boolean }> {
+  return state.writeTransaction(async (tx) => {
+    const open = await tx.selectFrom('incidents').selectAll().where('status', '!=', 'resolved').where('scope', 'like', `%${JSON.stringify(i.app)}%`).executeTakeFirst()
+    if (open) return { incident: fromIncidentRow(open), existing: true }
+    const incident: IncidentRecord = { id: timeId('inc'), type: i.type, severity: i.severity, status: 'declared', scope: [i.app], reason: i.reason, openedAt: new Date().toISOString(), openedBy: i.openedBy }
+    await tx.insertInto('incidents').values({
+      id: incident.id, type: i.type, severity: i.severity, status: 'declared', scope: JSON.stringify([i.app]), reason: i.reason, opened_at: incident.openedAt, opened_by: i.openedBy, details: JSON.stringify(i.details), resolved_at: null,
+    }).execute()
+    return { incident, existing: false }
+  })
+}
+
+export async function listOpenIncidents(db: StateDb): Promise<IncidentRecord[]> {
+  return (await db.selectFrom('incidents').selectAll().where('status', '!=', 'resolved').orderBy('opened_at', 'asc').execute()).map(fromIncidentRow)
+}
+
+function fromIncidentRow(r: { id: string; type: string; severity: string; status: string; scope: string; reason: string; opened_at: string; opened_by: string }): IncidentRecord {
+  return { id: r.id, type: r.type, severity: r.severity, status: r.status, scope: JSON.parse(r.scope) as string[], reason: r.reason, openedAt: r.opened_at, openedBy: r.opened_by }
+}
+
+const key = (app: string, trigger: string) => `${app}\u0000${trigger}`
+export const triggerKey = key

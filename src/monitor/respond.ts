@@ -1,0 +1,161 @@
+import type { ResolvedApp, ResolvedTrigger } from '../config/types.js'
+import { redact } from '../core/redact.js'
+import type { Platform } from '../platform/platform.js'
+import { planRollback, type AppPlan } from '../rollback/plan-rollback.js'
+import { runRollback, type RollbackReport } from '../rollback/run-rollback.js'
+import { latestRun } from '../rollback/unfinished-run.js'
+import type { Decision } from './decide.js'
+import type { EventBus } from './events.js'
+import { loadCooldown, openIncident, recordPendingRollback, saveCooldown } from './monitor-store.js'
+
+/** Rollback decisions that come due this close together run as one run, in recovery-priority order. */
+const BATCH_GRACE_MS = 100
+
+export interface Firing {
+  app: ResolvedApp
+  trigger: ResolvedTrigger
+  decision: Decision
+  /** What the trigger saw, in words. */
+  detail: string
+  /** When the condition started to hold (ms): a rollback that began after it already answered it. */
+  since: number
+}
+
+export interface ResponderHooks {
+  /** The app was rolled back (or its rollback was resumed): judge it afresh from now on. */
+  rolledBack(app: string): Promise<void>
+}
+
+/**
+ * Carries decisions out. `alert` records a pending rollback a person runs with one command; `escalate`
+ * opens an incident; `rollback` runs the skeleton's rollback unchanged (journal, lock, validation, audit)
+ * as the monitor's actor. Rollbacks are serialised: one run at a time, decisions that arrive meanwhile
+ * wait and then go together in priority order. A rollback that does not restore the app escalates.
+ */
+export class Responder {
+  private queue = new Map<string, Firing>()
+  private running: Promise<void> | null = null
+  private timer: NodeJS.Timeout | null = null
+  private readonly busyApps = new Set<string>()
+
+  constructor(private readonly p: Platform, private readonly bus: EventBus, private readonly actor: string, private readonly hooks: ResponderHooks) {}
+
+  /** The app is being rolled back or waits for it: its probes would only measure the rollback. */
+  busy(app: string): boolean {
+    return this.busyApps.has(app)
+  }
+
+  async respond(f: Firing): Promise<void> {
+    await this.bus.emit({ type: 'decision', app: f.app.name, trigger: f.trigger.name, message: `${f.decision.action}: ${f.decision.why}`, data: { action: f.decision.action, detail: f.detail } })
+    if (f.decision.action === 'alert') return this.alert(f)
+    if (f.decision.action === 'escalate') return this.escalate(f.app.name, f.decision.why, { trigger: f.trigger.name, detail: f.detail })
+    if (this.queue.has(f.app.name) || this.busyApps.has(f.app.name)) return
+    this.queue.set(f.app.name, f)
+    this.busyApps.add(f.app.name)
+    await this.bus.emit({ type: 'rollback.queued', app: f.app.name, trigger: f.trigger.name, message: `rollback of ${f.app.name} queued`, outcome: 'started' })
+    this.schedule()
+  }
+
+  /** Resolves when nothing is queued or running. */
+  async idle(): Promise<void> {
+    while (this.running || this.timer || this.queue.size > 0) {
+      if (this.running) await this.running
+      else await new Promise((r) => setTimeout(r, 10))
+    }
+  }
+
+  private schedule(): void {
+    if (this.running || this.timer) return
+    this.timer = setTimeout(() => {
+      this.timer = null
+      this.running = this.flush().finally(() => {
+        this.running = null
+        if (this.queue.size > 0) this.schedule()
+      })
+    }, BATCH_GRACE_MS)
+  }
+
+  private async flush(): Promise<void> {
+    const batch = [...this.queue.values()].sort((a, b) => a.app.priority - b.app.priority)
+    this.queue.clear()
+    try {
+      const plans: AppPlan[] = []
+      const planned: Firing[] = []
+      for (const f of batch) {
+        const answered = await latestRun(this.p.state.db, f.app.name)
+        if (answered && Date.parse(answered.started_at) >= f.since) {
+          await this.bus.emit({ type: 'rollback.skipped', app: f.app.name, trigger: f.trigger.name, message: `rollback ${answered.id} began after the condition did; not rolling back again`, data: { run: answered.id } })
+          continue
+        }
+        try {
+          const plan = await planRollback(this.p, { apps: [f.app], signal: AbortSignal.timeout(f.app.rollback.timeoutMs) })
+          plans.push(...plan.apps)
+          planned.push(f)
+        } catch (err) {
+          await this.escalate(f.app.name, `automatic rollback cannot be planned: ${redact((err as Error).message)}`, { trigger: f.trigger.name })
+        }
+      }
+      if (plans.length === 0) return
+      const reason = planned.map((f) => `trigger ${f.trigger.name} of ${f.app.name} fired: ${f.detail}`).join('; ')
+      let report: RollbackReport
+      try {
+        report = await runRollback(this.p, { apps: plans }, { actor: this.actor, reason })
+      } catch (err) {
+        for (const f of planned) await this.escalate(f.app.name, `automatic rollback could not run: ${redact((err as Error).message)}`, { trigger: f.trigger.name })
+        return
+      }
+      await this.finished(report, new Map(planned.map((f) => [f.app.name, f.trigger.name])))
+    } finally {
+      for (const f of batch) this.busyApps.delete(f.app.name)
+    }
+  }
+
+  /** After an automatic run (new or resumed): cooldown for what was restored, escalation for the rest. */
+  async finished(report: RollbackReport, triggers: Map<string, string>): Promise<void> {
+    for (const a of report.apps) {
+      const trigger = triggers.get(a.app)
+      if (a.outcome === 'restored') {
+        const before = await loadCooldown(this.p.state.db, a.app)
+        const now = Date.now()
+        const inRow = before.cooldownUntil !== null && now < before.cooldownUntil ? before.automaticRollbacks + 1 : 1
+        await saveCooldown(this.p.state, a.app, { cooldownUntil: now + this.p.config.monitor.cooldownMs, automaticRollbacks: inRow }, report.run)
+        await this.hooks.rolledBack(a.app)
+        await this.bus.emit({
+          type: 'rollback.done', app: a.app, ...(trigger ? { trigger } : {}), at: Date.parse(report.endedAt),
+          message: `${a.app} rolled back to ${a.target} (${Object.entries(a.to).map(([c, v]) => `${c}=${v}`).join(', ')}) and validated; cooldown ${Math.round(this.p.config.monitor.cooldownMs / 1000)} s`,
+          data: { run: report.run, target: a.target, from: a.from, to: a.to, startedAt: report.startedAt, endedAt: report.endedAt, durationMs: report.durationMs, validation: a.validation?.outcome ?? null },
+        })
+      } else {
+        await this.bus.emit({ type: 'rollback.done', app: a.app, ...(trigger ? { trigger } : {}), outcome: 'failure', at: Date.parse(report.endedAt), message: `automatic rollback of ${a.app} ${a.outcome}: ${a.error ?? ''}`, data: { run: report.run, outcome: a.outcome, startedAt: report.startedAt, endedAt: report.endedAt } })
+        await this.escalate(a.app, `automatic rollback ${report.run} ${a.outcome}: ${a.error ?? 'no detail'}`, { run: report.run, ...(trigger ? { trigger } : {}) })
+      }
+    }
+  }
+
+  private async alert(f: Firing): Promise<void> {
+    let target: string | null = null
+    let why = ''
+    try {
+      const plan = await planRollback(this.p, { apps: [f.app], signal: AbortSignal.timeout(f.app.rollback.timeoutMs) })
+      target = plan.apps[0]!.target.id
+    } catch (err) {
+      why = ` (no rollback can be planned now: ${redact((err as Error).message)})`
+    }
+    const { pending, existing } = await recordPendingRollback(this.p.state, { app: f.app.name, trigger: f.trigger.name, target, reason: `trigger ${f.trigger.name} fired: ${f.detail}` })
+    const command = `lastgood rollback --pending ${pending.id} --yes`
+    await this.bus.emit({
+      type: 'alert.recorded', app: f.app.name, trigger: f.trigger.name,
+      message: existing ? `pending rollback ${pending.id} of ${f.app.name} is still open; run it with \`${command}\`` : `pending rollback ${pending.id} of ${f.app.name}${target ? ` to ${target}` : ''} recorded${why}; run it with \`${command}\``,
+      data: { pending: pending.id, target, command, existing },
+    })
+  }
+
+  private async escalate(app: string, reason: string, details: Record<string, unknown>): Promise<void> {
+    const { incident, existing } = await openIncident(this.p.state, { app, type: 'critical_application_failure', severity: 'high', reason, openedBy: this.actor, details })
+    await this.bus.emit({
+      type: 'escalation.recorded', app, outcome: 'failure',
+      message: existing ? `${app} already has open incident ${incident.id}: ${reason}` : `incident ${incident.id} opened for ${app}: ${reason}`,
+      data: { incident: incident.id, existing, ...details },
+    })
+  }
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest'
+import { parseConfigText } from '../../src/config/parse-config-text.js'
+
+const base = (extra: string, app = '') => `platform: lab
+defaults:
+  health: { interval: 30s, failures: 3 }
+  triggers:
+    health: { kind: health_failures }
+    error-burst: { kind: error_rate, above: 5%, over_requests: 100 }
+    latency: { kind: latency, above: 2000ms, for: 10m }
+    availability: { kind: availability, below: 99%, for: 5m, action: alert }
+${extra}
+apps:
+  staff:
+    priority: 1
+    components:
+      release: { provider: local-release, path: /srv/staff }
+${app}
+`
+
+const parse = (text: string) => parseConfigText(text, '/etc/lastgood/lastgood.yaml', {})
+
+describe('triggers in the configuration', () => {
+  it('resolve with the seeds\' units: fractions, milliseconds, the health failures as default', () => {
+    const [staff] = parse(base('')).apps
+    expect(staff!.triggers).toEqual([
+      { name: 'availability', kind: 'availability', action: 'alert', forMs: 300_000, windowMs: 60_000, source: 'probes', below: 0.99 },
+      { name: 'error-burst', kind: 'error_rate', action: 'rollback', forMs: 0, windowMs: 60_000, source: 'probes', above: 0.05, overRequests: 100 },
+      { name: 'health', kind: 'health_failures', action: 'rollback', forMs: 0, consecutive: 3 },
+      { name: 'latency', kind: 'latency', action: 'rollback', forMs: 600_000, windowMs: 60_000, source: 'probes', percentile: 95, aboveMs: 2000 },
+    ])
+  })
+
+  it('an app replaces a default by name and removes one with kind: off', () => {
+    const [staff] = parse(base('', '    triggers:\n      latency: { kind: latency, percentile: 99, above: 5s, for: 1m, action: escalate }\n      availability: { kind: off }')).apps
+    expect(staff!.triggers.map((t) => t.name)).toEqual(['error-burst', 'health', 'latency'])
+    expect(staff!.triggers.find((t) => t.name === 'latency')).toMatchObject({ percentile: 99, aboveMs: 5000, forMs: 60_000, action: 'escalate' })
+  })
+
+  it('monitor policy and objectives default to the seeds', () => {
+    const c = parse(base(''))
+    expect(c.monitor).toEqual({ cooldownMs: 900_000, onRestoredFailure: 'escalate', maxAutomaticRollbacks: 2, watchForMs: 600_000 })
+    expect(c.objectives).toEqual({ rtoMs: 900_000, rpoMs: 300_000 })
+    expect(c.prometheus).toBeUndefined()
+  })
+
+  it('rejects what cannot be evaluated, saying what was expected', () => {
+    const bad = (extra: string, app = '') => () => parse(base(extra, app))
+    expect(bad('', '    triggers:\n      e: { kind: error_rate, above: 5% }')).toThrow(/apps\.staff\.triggers\.e\.over_requests: expected exactly one of over_requests .* or for .*, got neither/)
+    expect(bad('', '    triggers:\n      e: { kind: error_rate, above: 5%, over_requests: 100, for: 5m }')).toThrow(/got both/)
+    expect(bad('', '    triggers:\n      e: { kind: errors, above: 5% }')).toThrow(/expected a trigger kind, one of health_failures, error_rate, latency, availability, promql, off/)
+    expect(bad('', '    triggers:\n      e: { kind: latency, above: 2s, percentile: 100 }')).toThrow(/percentile above 0 and below 100/)
+    expect(bad('', '    triggers:\n      e: { kind: availability, below: 99 }')).toThrow(/expected a percentage such as 5%/)
+    expect(bad('', '    triggers:\n      e: { kind: health_failures, action: page }')).toThrow(/expected an action, one of rollback, alert, escalate/)
+    expect(bad('', '    triggers:\n      e: { kind: promql, query: up == 0 }')).toThrow(/apps\.staff\.triggers\.e: expected a top-level prometheus: \{ url: … \} for a promql trigger, got none/)
+    expect(bad('', '    triggers:\n      e: { kind: latency, above: 2s, source: prometheus }')).toThrow(/trigger with source: prometheus/)
+  })
+
+  it('reads Prometheus settings and an app selector', () => {
+    const c = parse(base('prometheus:\n  url: http://127.0.0.1:9090', '    prometheus: { selector: \'service="staff-api"\' }\n    triggers:\n      up: { kind: promql, query: \'up{job="staff"} == 0\', for: 1m, action: escalate }'))
+    expect(c.prometheus).toEqual({ url: 'http://127.0.0.1:9090', timeoutMs: 5000, requestsMetric: 'http_requests_total', durationMetric: 'http_request_duration_seconds', errorStatus: '5..' })
+    expect(c.apps[0]!.prometheusSelector).toBe('service="staff-api"')
+    expect(c.apps[0]!.triggers.find((t) => t.name === 'up')).toEqual({ name: 'up', kind: 'promql', action: 'escalate', forMs: 60_000, query: 'up{job="staff"} == 0' })
+  })
+})
