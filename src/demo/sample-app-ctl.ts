@@ -14,6 +14,7 @@ import { connect } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { processAlive } from '../core/process-alive.js'
 
 const SAMPLE_APP = join(dirname(fileURLToPath(import.meta.url)), 'sample-app.js')
 const STOP_GRACE_MS = 5_000
@@ -37,11 +38,7 @@ async function readPid(pidFile: string): Promise<number | null> {
  * not) still answers kill(pid, 0) but is gone for every purpose here.
  */
 async function isRunning(pid: number): Promise<boolean> {
-  try {
-    process.kill(pid, 0)
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
+  if (!processAlive(pid)) return false
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null)
   return stat === null || stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
 }
