@@ -2,11 +2,14 @@ import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { registerAudit } from './commands/audit.js'
 import { registerConfig } from './commands/config.js'
+import { registerDrill } from './commands/drill.js'
 import { registerInit } from './commands/init.js'
+import { registerMonitor } from './commands/monitor.js'
 import { registerRollback } from './commands/rollback.js'
 import { registerSnapshot } from './commands/snapshot.js'
 import { registerStatus } from './commands/status.js'
 import { registerValidate } from './commands/validate.js'
+import { registerWatch } from './commands/watch.js'
 import { reportError } from './run-action.js'
 
 const program = new Command()
@@ -24,6 +27,9 @@ registerValidate(program)
 registerStatus(program)
 registerSnapshot(program)
 registerRollback(program)
+registerMonitor(program)
+registerWatch(program)
+registerDrill(program)
 registerAudit(program)
 registerConfig(program)
 

@@ -12,6 +12,8 @@ import { freePort } from './free-port.js'
 export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)))
 const CLI = join(PACKAGE_ROOT, 'bin/lastgood.js')
 const SAMPLE_APP = join(PACKAGE_ROOT, 'dist/src/demo/sample-app.js')
+/** Restarts a detached sample app: what a drill's `restart:` command runs. */
+export const SAMPLE_APP_CTL = join(PACKAGE_ROOT, 'dist/src/demo/sample-app-ctl.js')
 
 function findPackageRoot(from: string): string {
   for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, 'package.json'))) return dir
@@ -22,6 +24,8 @@ export interface Behaviour {
   healthy: boolean
   latencyMs?: number
   errorRate?: number
+  /** The process exits on its next request: a release that crashes. */
+  crash?: boolean
 }
 
 export interface CliResult {
@@ -147,7 +151,7 @@ export class SamplePlatform {
 }
 
 /** The variable the example config reads an app's port from: medication-auth → CLINIC_MEDICATION_AUTH_PORT. */
-function portVariable(app: string): string {
+export function portVariable(app: string): string {
   return `CLINIC_${app.toUpperCase().replace(/-/g, '_')}_PORT`
 }
 

@@ -18,6 +18,8 @@ export class ProbeHistory {
   constructor(private readonly keepMs: number, private readonly keepRequests: number) {}
 
   add(round: HealthRound, at: number): void {
+    // An app without checks measured nothing: its windows stay empty (no data), never 0 % available.
+    if (round.state === 'unknown') return
     this.samples.push({
       at,
       passed: round.state === 'passed',
@@ -78,7 +80,8 @@ export class ProbeSource implements MetricSource {
     if (q.kind === 'error_rate') return reqs.length === 0 ? noRequests() : { phase: 'value', value: reqs.filter((r) => !r.ok).length / reqs.length, samples: reqs.length }
     const latencies = reqs.filter((r) => r.answered).map((r) => r.latencyMs).sort((a, b) => a - b)
     if (latencies.length === 0) return { phase: 'no-data', reason: 'no answered probe in the window' }
-    const rank = Math.max(1, Math.ceil(((q.percentile ?? 95) / 100) * latencies.length))
+    // Rounded first: 99.9 % of 1000 is 999, not 999.0000000000001 (which would take the maximum).
+    const rank = Math.max(1, Math.ceil(Number((((q.percentile ?? 95) / 100) * latencies.length).toPrecision(12))))
     return { phase: 'value', value: latencies[rank - 1]!, samples: latencies.length }
   }
 }

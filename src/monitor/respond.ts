@@ -123,7 +123,12 @@ export class Responder {
         await this.bus.emit({
           type: 'rollback.done', app: a.app, ...(trigger ? { trigger } : {}), at: Date.parse(report.endedAt),
           message: `${a.app} rolled back to ${a.target} (${Object.entries(a.to).map(([c, v]) => `${c}=${v}`).join(', ')}) and validated; cooldown ${Math.round(this.p.config.monitor.cooldownMs / 1000)} s`,
-          data: { run: report.run, target: a.target, from: a.from, to: a.to, startedAt: report.startedAt, endedAt: report.endedAt, durationMs: report.durationMs, validation: a.validation?.outcome ?? null },
+          data: {
+            run: report.run, target: a.target, from: a.from, to: a.to, startedAt: report.startedAt, endedAt: report.endedAt, durationMs: report.durationMs,
+            validation: a.validation?.outcome ?? null,
+            // When this app's own validation passed: in a run of several apps, each is healthy before the next starts.
+            validatedAt: report.steps.filter((s) => s.app === a.app && s.name === 'validate').at(-1)?.endedAt ?? report.endedAt,
+          },
         })
       } else {
         await this.bus.emit({ type: 'rollback.done', app: a.app, ...(trigger ? { trigger } : {}), outcome: 'failure', at: Date.parse(report.endedAt), message: `automatic rollback of ${a.app} ${a.outcome}: ${a.error ?? ''}`, data: { run: report.run, outcome: a.outcome, startedAt: report.startedAt, endedAt: report.endedAt } })

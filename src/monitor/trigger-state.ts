@@ -69,7 +69,8 @@ export function observe(t: ResolvedTrigger, m: Measurement): Observation {
       if (t.overRequests !== undefined) {
         // Counted, not divided: with fewer than N requests seen, it fires only once it would with all N.
         const failed = Math.round(v * (m.samples ?? 0))
-        const limit = t.above * t.overRequests
+        // Rounded so 29 % of 100 is 29, not 28.999999999999996 (which 29 failures would exceed).
+        const limit = Number((t.above * t.overRequests).toPrecision(12))
         return { condition: failed > limit ? 'holds' : 'clear', value: v, detail: `${failed} of the last ${m.samples ?? 0} requests failed (limit ${fmt(limit)} of ${t.overRequests})` }
       }
       return { condition: v > t.above ? 'holds' : 'clear', value: v, detail: `error rate ${pct(v)}${of} (above ${pct(t.above)} fires)` }

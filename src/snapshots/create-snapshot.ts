@@ -15,6 +15,11 @@ export interface CreateSnapshotOptions {
   signal?: AbortSignal
   /** Components to capture; all when absent (a safety snapshot before a partial rollback takes fewer). */
   components?: string[]
+  /**
+   * Not known good whatever its health at capture: a deploy watch vouches for it only after its soak, since
+   * one passing probe of a new release proves little.
+   */
+  provisional?: boolean
 }
 
 /**
@@ -50,7 +55,7 @@ export async function createSnapshot(p: Platform, app: ResolvedApp, opts: Create
     actor: opts.actor,
     health: health.state,
     healthDetail: health,
-    knownGood: health.state === 'passed',
+    knownGood: !opts.provisional && health.state === 'passed',
     markedGoodBy: null,
     components,
     prunedAt: null,

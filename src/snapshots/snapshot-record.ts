@@ -3,7 +3,7 @@ import type { HealthRound, HealthState } from '../monitor/probe-health.js'
 import type { StateDb } from '../state/open-state.js'
 import type { SnapshotTable } from '../state/schema.js'
 
-export const SNAPSHOT_KINDS = ['pre-deploy', 'scheduled', 'emergency', 'safety', 'manual'] as const
+export const SNAPSHOT_KINDS = ['pre-deploy', 'deploy', 'scheduled', 'emergency', 'safety', 'manual'] as const
 export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number]
 
 export interface SnapshotComponent {

@@ -254,11 +254,16 @@ describe('ProbeSource', () => {
       expect(await source(history([[T0 - 5 * MIN, [ok(10)]]])).measure(q({ kind: 'latency', windowMs: MIN }), never)).toEqual({ phase: 'no-data', reason: 'no answered probe in the window' })
     })
 
-    // BUG: the rank is ceil((p / 100) × n) in floating point: 99.9 / 100 × 1000 = 999.0000000000001, so p99.9
-    // of 1000 latencies takes rank 1000 (the maximum) instead of the nearest rank 999.
+    // Floating point would make 99.9 % of 1000 = 999.0000000000001 and take the maximum.
     it('p99.9 of 1000 latencies is the 999th, not the maximum', async () => {
       const h = history(Array.from({ length: 1000 }, (_, i): [number, ProbeResult[]] => [T0 - 999 * S + i * S, [ok(i + 1)]]), 20 * MIN)
       expect(await source(h).measure(q({ kind: 'latency', windowMs: 20 * MIN, percentile: 99.9 }), never)).toEqual({ phase: 'value', value: 999, samples: 1000 })
+    })
+
+    it('an app without checks has no data, never 0 % availability', async () => {
+      const h = history([[T0 - S, []], [T0, []]])
+      expect(await source(h).measure(q({ kind: 'availability', windowMs: MIN }), never)).toMatchObject({ phase: 'no-data' })
+      expect(await source(h).measure(q({ kind: 'error_rate', windowMs: MIN }), never)).toMatchObject({ phase: 'no-data' })
     })
   })
 

@@ -233,8 +233,7 @@ describe('observe: error_rate', () => {
     expect(observe(t, value(3 / 50, 50)).detail).toContain('limit 2.5 of 50')
   })
 
-  // BUG: the limit above × N is computed in floating point: 0.29 × 100 = 28.999999999999996, so 29 failed
-  // requests of the last 100 (exactly 29 %, not above 29 %) hold. The same 29 % over a window is clear.
+  // Floating point would make the limit 0.29 × 100 = 28.999999999999996, which 29 failures exceed.
   it('over the last N requests, a share exactly at the limit does not hold (29 % of 100)', () => {
     const t = errorRate({ overRequests: 100, above: 0.29 })
     expect(observe(errorRate({ above: 0.29 }), value(29 / 100, 100)).condition).toBe('clear')

@@ -1,0 +1,44 @@
+import type { Command } from 'commander'
+import { Monitor } from '../../monitor/monitor.js'
+import { selectApps } from '../../platform/platform.js'
+import { actorOf, globals } from '../global-options.js'
+import { printJson } from '../output.js'
+import { printEvent } from '../render-event.js'
+import { runAction, withPlatform } from '../run-action.js'
+
+export function registerMonitor(program: Command): void {
+  program
+    .command('monitor')
+    .description('probe every app and evaluate its triggers continuously; roll back, alert or escalate as each trigger says (SIGINT/SIGTERM stop it cleanly)')
+    .argument('[apps...]', 'apps to monitor (default: all)')
+    .option('--once', 'one round of every app, act on what it finds, then exit', false)
+    .action((names: string[], opts: { once: boolean }, cmd: Command) =>
+      runAction(async () => {
+        const g = globals(cmd)
+        const startedBy = actorOf(g)
+        return withPlatform(g, async (p) => {
+          const monitor = new Monitor(p, selectApps(p.config, names), { startedBy })
+          const events: unknown[] = []
+          monitor.bus.subscribe((e) => (opts.once && g.json ? events.push(e) : printEvent(e, g.json)))
+          if (opts.once) {
+            await monitor.start({ schedule: false })
+            await monitor.runOnce()
+            await monitor.stop()
+            if (g.json) {
+              const triggers = monitor.apps.flatMap((a) => a.triggers.map((t) => ({ app: a.name, trigger: t.name, kind: t.kind, action: t.action, ...monitor.triggerState(a.name, t.name) })))
+              printJson({ events, triggers })
+            }
+            return 0
+          }
+          await monitor.start()
+          await new Promise<void>((resolve) => {
+            const stop = () => resolve()
+            process.once('SIGINT', stop)
+            process.once('SIGTERM', stop)
+          })
+          await monitor.stop()
+          return 0
+        })
+      }),
+    )
+}

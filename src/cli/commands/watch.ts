@@ -1,0 +1,32 @@
+import type { Command } from 'commander'
+import { parseDuration } from '../../config/units.js'
+import { UserError } from '../../core/errors.js'
+import { watchDeploy } from '../../monitor/deploy-watch.js'
+import { findApp } from '../../platform/platform.js'
+import { actorOf, globals } from '../global-options.js'
+import { printJson, println } from '../output.js'
+import { printEvent } from '../render-event.js'
+import { runAction, withPlatform } from '../run-action.js'
+
+export function registerWatch(program: Command): void {
+  program
+    .command('watch')
+    .description('after a deploy: capture the new state, watch it with the app\'s triggers, roll back if one fires, mark it known good when the soak passes (exit 0 only then)')
+    .argument('<app>', 'the app just deployed')
+    .option('--for <duration>', 'soak duration, e.g. 10m (default: monitor.watch_for)')
+    .action((name: string, opts: { for?: string }, cmd: Command) =>
+      runAction(async () => {
+        const g = globals(cmd)
+        const actor = actorOf(g)
+        const forMs = opts.for === undefined ? undefined : parseDuration(opts.for)
+        if (opts.for !== undefined && (!forMs || forMs <= 0)) throw new UserError(`--for expects a duration such as 10m, got "${opts.for}"`)
+        return withPlatform(g, async (p) => {
+          const app = findApp(p.config, name)
+          const r = await watchDeploy(p, app, { forMs: forMs ?? p.config.monitor.watchForMs, actor, ...(g.json ? {} : { onEvent: (e) => printEvent(e, false) }) })
+          if (g.json) printJson({ watch: r })
+          else println(r.outcome === 'passed' ? `${app.name}: ${r.snapshot} is known good` : `${app.name}: ${r.outcome}: ${r.detail}`)
+          return r.outcome === 'passed' ? 0 : 1
+        })
+      }),
+    )
+}

@@ -1,0 +1,51 @@
+import { formatDuration } from '../config/units.js'
+import { DRILL_LATENCY_BOUND_MS } from './scenarios.js'
+
+export interface DrillTiming {
+  /** Probe interval of the drill's apps (1 s by default; the seeds' 30 s to check their objective). */
+  intervalMs: number
+  /** Consecutive failures that fire the health trigger (the seeds' 3). */
+  failures: number
+}
+
+/**
+ * The configuration of a drill's own throwaway platform: staff and inventory as real sample apps, each
+ * restarted by its release's `restart:` command, with the seeds' triggers (3 consecutive failures; error
+ * rate above 5 % over 100 requests) and a latency trigger scaled to the probe interval. `node` and `ctl`
+ * are absolute paths; ports come from ${CLINIC_<APP>_PORT}.
+ */
+export function drillConfigText(t: DrillTiming, node: string, ctl: string): string {
+  const seconds = (ms: number) => formatDuration(ms)
+  // Short probes validate quickly (250 ms apart); the seeds' 30 s probes validate as the seeds do (2 s).
+  const validationInterval = t.intervalMs < 10_000 ? 250 : 2000
+  const timeout = Math.min(10_000, Math.max(5000, t.intervalMs))
+  const app = (name: string, priority: number, port: string) => `  ${name}:
+    priority: ${priority}
+    health:
+      checks:
+        - name: health
+          url: http://127.0.0.1:\${${port}}/health
+    components:
+      release:
+        provider: local-release
+        path: ./apps/${name}
+        restart: '"${node}" "${ctl}" restart --root . --port \${${port}} --name ${name} --pid-file ../${name}.pid --log ../${name}.log'
+        restart_timeout: 30s
+`
+  return `# A lastgood drill's own platform; created and removed by \`lastgood drill\`.
+version: 1
+platform: drill
+defaults:
+  health: { interval: ${seconds(t.intervalMs)}, timeout: ${seconds(timeout)}, failures: ${t.failures} }
+  rollback:
+    timeout: 10m
+    validation: { window: 2m, passes: 3, interval: ${seconds(validationInterval)} }
+  triggers:
+    health: { kind: health_failures, action: rollback }
+    error-burst: { kind: error_rate, above: 5%, over_requests: 100, action: rollback }
+    latency: { kind: latency, percentile: 95, above: ${DRILL_LATENCY_BOUND_MS}ms, for: ${seconds(2 * t.intervalMs)}, window: ${seconds(3 * t.intervalMs)}, action: rollback }
+monitor:
+  cooldown: 15m
+apps:
+${app('staff', 1, 'CLINIC_STAFF_PORT')}${app('inventory', 2, 'CLINIC_INVENTORY_PORT')}`
+}

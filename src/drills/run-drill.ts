@@ -1,0 +1,152 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { portVariable, SamplePlatform, SAMPLE_APP_CTL } from '../demo/sample-platform.js'
+import type { MonitorEvent } from '../monitor/events.js'
+import { Monitor } from '../monitor/monitor.js'
+import { openPlatform } from '../platform/open-platform.js'
+import { initPlatform } from '../platform/init-platform.js'
+import type { Platform } from '../platform/platform.js'
+import { createSnapshot } from '../snapshots/create-snapshot.js'
+import { drillConfigText, type DrillTiming } from './drill-config.js'
+import type { Scenario } from './scenarios.js'
+
+const run = promisify(execFile)
+
+export interface AppMeasurement {
+  app: string
+  /** The trigger that fired first. */
+  trigger: string | null
+  /** Fault injected → trigger fired. */
+  detectMs: number | null
+  /** Trigger fired → decision made. */
+  decideMs: number | null
+  /** The rollback run, start to end (validation included). */
+  rollbackMs: number | null
+  /** Fault injected → this app's validation passed after the rollback. */
+  healthyMs: number | null
+  run: string | null
+  restored: Record<string, string> | null
+}
+
+export interface DrillResult {
+  scenario: string
+  description: string
+  success: boolean
+  /** Why it failed, when it did. */
+  problem: string | null
+  timing: DrillTiming
+  startedAt: string
+  apps: AppMeasurement[]
+  /** Apps in the order their validation passed. */
+  recoveryOrder: string[]
+  /** The slowest app: fault → healthy. */
+  recoveryMs: number | null
+  objectives: { rtoMs: number }
+  withinRto: boolean
+  events: MonitorEvent[]
+}
+
+/**
+ * One drill, for real: a throwaway platform of sample apps (real processes, real HTTP, a real repository
+ * and state), a known-good release snapshotted, the monitor running, then the scenario's bad release
+ * deployed. It measures what the monitor does about it, and removes everything it created, whatever happens.
+ */
+export async function runDrill(s: Scenario, timing: DrillTiming, opts: { rtoMs: number; actor: string; onEvent?: (e: MonitorEvent) => void }): Promise<DrillResult> {
+  const sp = await SamplePlatform.create({ configText: drillConfigText(timing, process.execPath, SAMPLE_APP_CTL) })
+  const restoreEnv = swapEnv({ ...sp.env, LASTGOOD_PASSWORD: undefined, LASTGOOD_CONFIG: undefined })
+  const startedAt = new Date().toISOString()
+  const events: MonitorEvent[] = []
+  let p: Platform | undefined
+  let monitor: Monitor | undefined
+  const apps = [...new Set(s.apps)]
+  try {
+    for (const app of apps) {
+      await sp.deploy(app, 'v1')
+      await ctl(sp, 'restart', app)
+    }
+    await initPlatform({ configFile: sp.configFile, actor: opts.actor })
+    p = await openPlatform(sp.configFile)
+    for (const app of apps) {
+      const snap = await createSnapshot(p, sp.app(app), { kind: 'pre-deploy', label: 'drill v1', actor: opts.actor, reason: `drill ${s.name}` })
+      if (!snap.knownGood) throw new Error(`drill setup: v1 of ${app} was not healthy at capture (${snap.health})`)
+    }
+    monitor = new Monitor(p, p.config.apps.filter((a) => apps.includes(a.name)), { startedBy: opts.actor })
+    const done = new Map<string, MonitorEvent>()
+    let settled: () => void = () => {}
+    const allDone = new Promise<void>((r) => (settled = r))
+    monitor.bus.subscribe((e) => {
+      events.push(e)
+      opts.onEvent?.(e)
+      if (e.app && (e.type === 'rollback.done' || e.type === 'escalation.recorded') && !done.has(e.app)) {
+        done.set(e.app, e)
+        if (apps.every((a) => done.has(a))) settled()
+      }
+    })
+    await monitor.start()
+    const faultAt = Date.now()
+    for (const app of s.apps) await sp.deploy(app, 'v2-bad', s.fault)
+    const timedOut = await Promise.race([allDone.then(() => false), sleep(opts.rtoMs).then(() => true)])
+    await monitor.stop()
+    monitor = undefined
+    const measured = apps.map((app) => measure(app, events, faultAt))
+    const recoveryOrder = measured.filter((m) => m.healthyMs !== null).sort((a, b) => a.healthyMs! - b.healthyMs!).map((m) => m.app)
+    const recoveryMs = measured.every((m) => m.healthyMs !== null) ? Math.max(...measured.map((m) => m.healthyMs!)) : null
+    const expectedOrder = p.config.apps.filter((a) => apps.includes(a.name)).map((a) => a.name)
+    const problem = timedOut ? `not recovered within the RTO of ${Math.round(opts.rtoMs / 1000)} s`
+      : measured.find((m) => m.healthyMs === null) ? `${measured.filter((m) => m.healthyMs === null).map((m) => m.app).join(', ')} not rolled back: ${[...done.values()].filter((e) => e.type !== 'rollback.done' || e.outcome !== 'success').map((e) => e.message).join('; ')}`
+      : recoveryOrder.join() !== expectedOrder.join() ? `recovered in the order ${recoveryOrder.join(', ')}, not in priority order ${expectedOrder.join(', ')}`
+      : null
+    return {
+      scenario: s.name, description: s.description, success: problem === null, problem, timing, startedAt, apps: measured, recoveryOrder, recoveryMs,
+      objectives: { rtoMs: opts.rtoMs }, withinRto: recoveryMs !== null && recoveryMs <= opts.rtoMs, events,
+    }
+  } finally {
+    await monitor?.stop().catch(() => undefined)
+    await p?.close().catch(() => undefined)
+    for (const app of apps) await ctl(sp, 'stop', app).catch(() => undefined)
+    restoreEnv()
+    await sp.destroy()
+  }
+}
+
+function measure(app: string, events: MonitorEvent[], faultAt: number): AppMeasurement {
+  const mine = events.filter((e) => e.app === app)
+  const fired = mine.find((e) => e.type === 'trigger.firing')
+  const decided = fired ? mine.find((e) => e.type === 'decision' && Date.parse(e.at) >= Date.parse(fired.at)) : undefined
+  const done = mine.find((e) => e.type === 'rollback.done' && e.outcome === 'success')
+  const at = (e: MonitorEvent | undefined) => (e ? Date.parse(e.at) : null)
+  const d = done?.data as { run: string; startedAt: string; endedAt: string; validatedAt: string; to: Record<string, string> } | undefined
+  return {
+    app,
+    trigger: fired?.trigger ?? null,
+    detectMs: fired ? at(fired)! - faultAt : null,
+    decideMs: fired && decided ? at(decided)! - at(fired)! : null,
+    rollbackMs: d ? Date.parse(d.endedAt) - Date.parse(d.startedAt) : null,
+    healthyMs: d ? Date.parse(d.validatedAt) - faultAt : null,
+    run: d?.run ?? null,
+    restored: d?.to ?? null,
+  }
+}
+
+async function ctl(sp: SamplePlatform, action: 'restart' | 'stop', app: string): Promise<void> {
+  const c = sp.app(app).components[0]!
+  if (c.provider !== 'local-release') throw new Error(`drill app ${app} must be a local release`)
+  const pidFile = `${c.path}/../${app}.pid`
+  const args = action === 'stop' ? ['stop', '--pid-file', pidFile] : ['restart', '--root', c.path, '--port', sp.env[portVariable(app)]!, '--name', app, '--pid-file', pidFile, '--log', `${c.path}/../${app}.log`]
+  await run(process.execPath, [SAMPLE_APP_CTL, ...args], { timeout: 30_000 })
+}
+
+/** The drill's platform reads its ports from the environment; the caller's passphrase is not for it. */
+function swapEnv(vars: Record<string, string | undefined>): () => void {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]))
+  const apply = (v: Record<string, string | undefined>) => {
+    for (const [k, val] of Object.entries(v)) {
+      if (val === undefined) delete process.env[k]
+      else process.env[k] = val
+    }
+  }
+  apply(vars)
+  return () => apply(saved)
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref())

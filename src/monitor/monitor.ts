@@ -1,0 +1,239 @@
+import type { ResolvedApp, ResolvedTrigger } from '../config/types.js'
+import { redact } from '../core/redact.js'
+import type { Platform } from '../platform/platform.js'
+import { planResume } from '../rollback/plan-resume.js'
+import { resumeRollback } from '../rollback/run-rollback.js'
+import { findUnfinishedRun } from '../rollback/unfinished-run.js'
+import { decide } from './decide.js'
+import { EventBus, type EventType } from './events.js'
+import type { MetricSource } from './metric-source.js'
+import { probeHealth } from './probe-health.js'
+import { ProbeHistory, ProbeSource } from './probe-source.js'
+import {
+  beat, lastHeartbeat, loadCooldown, loadTriggerStates, monitorId, RESUME_GRACE_MS, resetAppTriggers, saveTriggerState, triggerKey,
+} from './monitor-store.js'
+import { Responder } from './respond.js'
+import { PrometheusSource } from './sources/prometheus-source.js'
+import { advance, INITIAL, type Observation, observe, observeRound, type Transition, type TriggerState } from './trigger-state.js'
+
+export const MONITOR_ACTOR = 'lastgood-monitor'
+
+const HEARTBEAT_MS = 5_000
+
+export interface MonitorOptions {
+  actor?: string
+  /** Who started the monitor, for the audit trail (its actions are the monitor's own). */
+  startedBy?: string
+  /** Receives every check's delay between its due time and its start (ms), for the cost benchmark. */
+  onDelay?: (ms: number) => void
+}
+
+/**
+ * Probes every app on its interval and evaluates every trigger after each round; a trigger that fires is
+ * decided (decide.ts) and acted on (respond.ts). Apps sharing an interval are probed on the same ticks,
+ * aligned to the clock and started in recovery-priority order, so apps that go bad together are decided
+ * together and rolled back in priority order. What must survive a restart is in the state database
+ * (monitor-store.ts); a rollback the monitor started and did not finish is resumed when it starts again.
+ */
+export class Monitor {
+  readonly bus: EventBus
+  private readonly responder: Responder
+  private readonly histories = new Map<string, ProbeHistory>()
+  private readonly states = new Map<string, TriggerState>()
+  private readonly ticking = new Set<string>()
+  private readonly timers: NodeJS.Timeout[] = []
+  private readonly abort = new AbortController()
+  private readonly sources: { probes: MetricSource; prometheus?: MetricSource }
+  private readonly id = monitorId()
+  private readonly actor: string
+  private stopped = false
+
+  constructor(private readonly p: Platform, readonly apps: ResolvedApp[], private readonly opts: MonitorOptions = {}) {
+    this.actor = opts.actor ?? MONITOR_ACTOR
+    this.bus = new EventBus(p.state, this.actor)
+    this.responder = new Responder(p, this.bus, this.actor, { rolledBack: (app) => this.judgeAfresh(app) })
+    for (const app of apps) this.histories.set(app.name, historyFor(app))
+    const prom = p.config.prometheus
+    const selectors = new Map(apps.map((a) => [a.name, a.prometheusSelector]))
+    this.sources = {
+      probes: new ProbeSource((app) => this.histories.get(app)),
+      ...(prom ? { prometheus: new PrometheusSource({ ...prom, selector: (app) => selectors.get(app) ?? `job="${app}"` }) } : {}),
+    }
+  }
+
+  /** Restores what the last monitor left (within the grace), resumes its unfinished runs, then schedules. */
+  async start(opts: { schedule?: boolean } = {}): Promise<void> {
+    await this.restore()
+    await beat(this.p.state, this.id, this.apps.map((a) => a.name))
+    await this.bus.emit({ type: 'monitor.started', message: `monitoring ${this.apps.map((a) => a.name).join(', ')}`, outcome: 'started', data: { monitor: this.id, apps: this.apps.map((a) => a.name), ...(this.opts.startedBy ? { startedBy: this.opts.startedBy } : {}) } })
+    await this.resumeUnfinished()
+    if (opts.schedule === false) return
+    const hb = setInterval(() => void beat(this.p.state, this.id, this.apps.map((a) => a.name)).catch((err) => this.p.log.warn({ err: redact(String(err)) }, 'monitor heartbeat failed')), HEARTBEAT_MS)
+    this.timers.push(hb)
+    const groups = new Map<number, ResolvedApp[]>()
+    for (const app of this.apps) groups.set(app.health.intervalMs, [...(groups.get(app.health.intervalMs) ?? []), app])
+    for (const [interval, group] of groups) this.scheduleGroup(interval, group)
+  }
+
+  /** One round of every app, then waits for whatever it decided to be carried out. */
+  async runOnce(): Promise<void> {
+    await Promise.all(this.apps.map((a) => this.tick(a)))
+    await this.responder.idle()
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return
+    this.stopped = true
+    for (const t of this.timers) clearTimeout(t)
+    this.abort.abort()
+    // A rollback under way finishes (its journal makes it safe to kill, but finishing is better).
+    await this.responder.idle()
+    while (this.ticking.size > 0) await new Promise((r) => setTimeout(r, 10))
+    await beat(this.p.state, this.id, this.apps.map((a) => a.name), true)
+    await this.bus.emit({ type: 'monitor.stopped', message: 'monitor stopped', data: { monitor: this.id } })
+  }
+
+  /** Forgets the app's rounds and trigger states: after a rollback or a deploy, the new state is judged alone. */
+  async judgeAfresh(app: string): Promise<void> {
+    this.histories.get(app)?.clear()
+    for (const k of [...this.states.keys()]) if (k.startsWith(triggerKey(app, ''))) this.states.delete(k)
+    await resetAppTriggers(this.p.state, app)
+  }
+
+  triggerState(app: string, trigger: string): TriggerState {
+    return this.states.get(triggerKey(app, trigger)) ?? INITIAL
+  }
+
+  private scheduleGroup(interval: number, group: ResolvedApp[]): void {
+    let due = Math.ceil(Date.now() / interval) * interval
+    const fire = () => {
+      if (this.stopped) return
+      for (const app of group) {
+        if (this.ticking.has(app.name)) continue
+        this.opts.onDelay?.(Date.now() - due)
+        void this.tick(app)
+      }
+      due += interval
+      // Fell behind (a blocked event loop, a suspended laptop): skip the missed ticks, never burst.
+      if (due <= Date.now()) due = Math.ceil(Date.now() / interval) * interval
+      this.timers.push(setTimeout(fire, due - Date.now()))
+    }
+    this.timers.push(setTimeout(fire, due - Date.now()))
+  }
+
+  private async tick(app: ResolvedApp): Promise<void> {
+    if (this.responder.busy(app.name) || this.stopped) return
+    this.ticking.add(app.name)
+    try {
+      const round = await probeHealth(app.health, this.abort.signal)
+      if (this.stopped) return
+      const now = Date.now()
+      this.histories.get(app.name)!.add(round, now)
+      const failed = round.probes.filter((x) => !x.ok).map((x) => `${x.check}: ${x.error}`).join('; ')
+      for (const t of app.triggers) {
+        const prev = this.triggerState(app.name, t.name)
+        let observation: Observation
+        let streak = 0
+        if (t.kind === 'health_failures') {
+          ;({ observation, streak } = observeRound(t, prev, { state: round.state, detail: failed }))
+        } else {
+          observation = observe(t, await this.measure(app, t, now))
+        }
+        const { next, transition } = advance(t, { ...prev, streak }, observation, now)
+        const changed = next.phase !== prev.phase || next.streak !== prev.streak || next.since !== prev.since
+        this.states.set(triggerKey(app.name, t.name), next)
+        if (changed) await saveTriggerState(this.p.state, app.name, t.name, next, { value: observation.value ?? null, detail: observation.detail })
+        if (transition) await this.transitioned(app, t, transition, observation, prev, now)
+      }
+    } catch (err) {
+      this.p.log.error({ app: app.name, err: redact((err as Error).stack ?? String(err)) }, 'monitor round failed')
+    } finally {
+      this.ticking.delete(app.name)
+    }
+  }
+
+  private async measure(app: ResolvedApp, t: Exclude<ResolvedTrigger, { kind: 'health_failures' }>, at: number) {
+    const source = t.kind === 'promql' || t.source === 'prometheus' ? this.sources.prometheus : this.sources.probes
+    if (!source) return { phase: 'error' as const, error: 'no prometheus configured' }
+    const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(app.health.timeoutMs)])
+    if (t.kind === 'promql') return source.measure({ app: app.name, kind: 'promql', expr: t.query, windowMs: 0, at }, signal)
+    return source.measure({
+      app: app.name, kind: t.kind, windowMs: t.windowMs, at,
+      ...(t.kind === 'error_rate' && t.overRequests !== undefined ? { lastRequests: t.overRequests } : {}),
+      ...(t.kind === 'latency' ? { percentile: t.percentile } : {}),
+    }, signal)
+  }
+
+  private async transitioned(app: ResolvedApp, t: ResolvedTrigger, transition: Transition, o: Observation, prev: TriggerState, now: number): Promise<void> {
+    const words: Record<Transition, string> = {
+      pending: `condition holds; fires if it still holds in ${Math.round(t.forMs / 1000)} s`,
+      firing: 'FIRING',
+      cleared: 'condition stopped holding before it fired',
+      resolved: 'resolved',
+      'no-data': 'no data (not healthy, not firing)',
+    }
+    await this.bus.emit({
+      type: `trigger.${transition}` as EventType, app: app.name, trigger: t.name, at: now,
+      message: `${app.name}/${t.name}: ${words[transition]}: ${o.detail}`, outcome: transition === 'firing' ? 'failure' : 'success',
+      data: { kind: t.kind, action: t.action, value: o.value ?? null, detail: o.detail, ...(transition === 'firing' ? { conditionSince: new Date(prev.phase === 'pending' ? prev.since : now).toISOString() } : {}) },
+    })
+    if (transition !== 'firing') return
+    const decision = decide(t, await loadCooldown(this.p.state.db, app.name), this.p.config.monitor, now)
+    const since = prev.phase === 'pending' ? prev.since : now - (t.kind === 'health_failures' ? (t.consecutive - 1) * app.health.intervalMs : 0)
+    await this.responder.respond({ app, trigger: t, decision, detail: o.detail, since })
+  }
+
+  private async restore(): Promise<void> {
+    const last = await lastHeartbeat(this.p.state.db)
+    const saved = await loadTriggerStates(this.p.state.db, this.apps.map((a) => a.name))
+    if (last === null || Date.now() - last > RESUME_GRACE_MS) return
+    for (const app of this.apps) {
+      for (const t of app.triggers) {
+        const s = saved.get(triggerKey(app.name, t.name))
+        if (!s) continue
+        // A firing trigger comes back pending with its `for` already served: if it still holds at the next
+        // evaluation it fires again at once (a decision lost in a crash is made again), if not it clears.
+        const restored: TriggerState = s.phase === 'firing'
+          ? { phase: 'pending', since: s.since - t.forMs, streak: Math.max(0, s.streak - 1) }
+          : { phase: s.phase, since: s.since, streak: s.streak }
+        this.states.set(triggerKey(app.name, t.name), restored)
+      }
+    }
+  }
+
+  /**
+   * A run this monitor's actor started and that stopped unfinished (its process was killed mid-rollback) is
+   * resumed as planned. A run a person started is reported and left to them.
+   */
+  private async resumeUnfinished(): Promise<void> {
+    const seen = new Set<string>()
+    for (const app of this.apps) {
+      const u = await findUnfinishedRun(this.p.state.db, app.name)
+      if (!u || seen.has(u.run.id) || u.run.plan === null) continue
+      seen.add(u.run.id)
+      if (u.run.actor !== this.actor) {
+        await this.bus.emit({ type: 'run.unfinished', app: app.name, outcome: 'refused', message: `rollback ${u.run.id} by ${u.run.actor} stopped ${u.stoppedAt}; a person resumes or abandons it`, data: { run: u.run.id } })
+        continue
+      }
+      try {
+        const resume = await planResume(this.p, u.run.id, AbortSignal.timeout(app.rollback.timeoutMs))
+        await this.bus.emit({ type: 'run.resumed', app: app.name, outcome: 'started', message: `resuming automatic rollback ${u.run.id}, which stopped ${u.stoppedAt}`, data: { run: u.run.id, stoppedAt: u.stoppedAt } })
+        const report = await resumeRollback(this.p, resume, { actor: this.actor, reason: `the monitor restarted; finishing its rollback ${u.run.id}` })
+        await this.responder.finished(report, new Map())
+      } catch (err) {
+        await this.bus.emit({ type: 'run.unfinished', app: app.name, outcome: 'failure', message: `rollback ${u.run.id} stopped ${u.stoppedAt} and could not be resumed: ${redact((err as Error).message)}`, data: { run: u.run.id } })
+      }
+    }
+  }
+}
+
+/** Long enough for the app's longest window and its largest last-N count. */
+function historyFor(app: ResolvedApp): ProbeHistory {
+  let keepMs = app.health.intervalMs
+  let keepRequests = 0
+  for (const t of app.triggers) {
+    if ('windowMs' in t) keepMs = Math.max(keepMs, t.windowMs)
+    if (t.kind === 'error_rate' && t.overRequests !== undefined) keepRequests = Math.max(keepRequests, t.overRequests)
+  }
+  return new ProbeHistory(keepMs, keepRequests)
+}
