@@ -29,6 +29,8 @@ function app(url: string | null, validation = { windowMs: 3000, passes: 3, inter
     name: 'staff', priority: 1, components: [], retention: { keepLast: 10, keepWithinMs: 0 },
     health: { intervalMs: 1000, timeoutMs: 500, failures: 3, checks: url ? [{ name: 'health', url, method: 'GET', expectStatus: [200], timeoutMs: 500 }] : [] },
     rollback: { timeoutMs: 60_000, validation },
+    triggers: [],
+    prometheusSelector: 'job="probe"',
   }
 }
 
