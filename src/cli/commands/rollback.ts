@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline/promises'
 import type { Command } from 'commander'
 import { UserError } from '../../core/errors.js'
 import { type Platform, selectApps } from '../../platform/platform.js'
+import { findPendingRollback, resolvePendingRollback } from '../../monitor/monitor-store.js'
 import { abandonRun } from '../../rollback/abandon-run.js'
 import { planResume } from '../../rollback/plan-resume.js'
 import { planRollback, type RollbackPlan } from '../../rollback/plan-rollback.js'
@@ -17,6 +18,7 @@ interface RollbackOptions {
   component?: string[]
   resume?: string
   abandon?: string
+  pending?: string
   dryRun: boolean
   yes: boolean
 }
@@ -31,6 +33,7 @@ export function registerRollback(program: Command): void {
     .option('--component <name...>', 'restore only these components')
     .option('--resume <run>', 'finish a run that did not finish, as it was planned, under the same run id')
     .option('--abandon <run>', 'give up a run that did not finish; its apps stay as it left them')
+    .option('--pending <id>', 'run the rollback an alert trigger proposed (its app, target and reason)')
     .option('--dry-run', 'print the plan and what would change; change nothing', false)
     .option('--yes', 'do not ask for confirmation', false)
     .action((apps: string[], opts: RollbackOptions, cmd: Command) =>
@@ -38,11 +41,15 @@ export function registerRollback(program: Command): void {
         const g = globals(cmd)
         const actor = actorOf(g)
         const existing = opts.resume ?? opts.abandon
-        if (opts.resume && opts.abandon) throw new UserError('--resume and --abandon exclude each other')
+        if ([opts.resume, opts.abandon, opts.pending].filter(Boolean).length > 1) throw new UserError('--resume, --abandon and --pending exclude each other')
+        if (opts.pending) {
+          if (apps.length > 0 || opts.to || opts.component) throw new UserError(`--pending ${opts.pending} takes no apps, --to or --component: the proposal names them`)
+          return withPlatform(g, (p) => runPending(p, g, opts.pending!, opts, actor))
+        }
         if (existing && (apps.length > 0 || opts.to || opts.component)) {
           throw new UserError(`--${opts.resume ? 'resume' : 'abandon'} ${existing} takes no apps, --to or --component: the run's recorded plan decides`)
         }
-        if (!existing && apps.length === 0) throw new UserError('name the apps to roll back (or all), or --resume RUN / --abandon RUN')
+        if (!existing && apps.length === 0) throw new UserError('name the apps to roll back (or all), or --resume RUN / --abandon RUN / --pending ID')
         const reason = requireReason(opts.reason, 'rollback')
         return withPlatform(g, async (p) => {
           if (opts.resume) return resume(p, g, opts.resume, opts, { reason, actor })
@@ -66,6 +73,28 @@ export function registerRollback(program: Command): void {
         })
       }),
     )
+}
+
+/** An alert trigger's proposal, run as proposed: its app and target, its reason unless --reason is given. */
+async function runPending(p: Platform, g: GlobalOptions, id: string, opts: RollbackOptions, actor: string): Promise<number> {
+  const pending = await findPendingRollback(p.state.db, id)
+  if (!pending) throw new UserError(`no pending rollback "${id}"; \`lastgood status\` lists the open ones`)
+  if (pending.status !== 'pending') throw new UserError(`pending rollback ${id} is already ${pending.status}; nothing to run`)
+  const reason = opts.reason?.trim() || `pending ${id}: ${pending.reason}`
+  const plan = await planRollback(p, {
+    apps: selectApps(p.config, [pending.app]), ...(pending.target ? { to: pending.target } : {}), signal: new AbortController().signal,
+  })
+  if (opts.dryRun) {
+    if (g.json) printJson({ dryRun: true, pending, plan: planJson(plan) })
+    else println(`${renderPlan(plan)}\n\ndry run: nothing was changed`)
+    return 0
+  }
+  await confirmOrRefuse(g, opts, renderPlan(plan), 'roll back now?')
+  const report = await runRollback(p, plan, { reason, actor })
+  await p.state.writeTransaction((tx) => resolvePendingRollback(tx, id, actor, report.run, 'done'))
+  if (g.json) printJson({ pending: { ...pending, status: 'done' }, plan: planJson(plan), report })
+  else println(renderReport(report))
+  return report.status === 'succeeded' ? 0 : 1
 }
 
 async function resume(p: Platform, g: GlobalOptions, runId: string, opts: RollbackOptions, who: { reason: string; actor: string }): Promise<number> {

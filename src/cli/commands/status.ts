@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { type AppStatus, appStatus } from '../../inspect/app-status.js'
+import { type IncidentRecord, listOpenIncidents, listPendingRollbacks, type PendingRollback } from '../../monitor/monitor-store.js'
 import { selectApps } from '../../platform/platform.js'
 import { globals } from '../global-options.js'
 import { printJson, println, table } from '../output.js'
@@ -8,16 +9,20 @@ import { runAction, withPlatform } from '../run-action.js'
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('per app: what runs now, the last known good snapshot, the last rollback, health')
+    .description('per app: what runs now, the last known good snapshot, the last rollback, health; then pending rollbacks and open incidents')
     .argument('[apps...]', 'apps to show (default: all)')
     .action((apps: string[], _opts: unknown, cmd: Command) =>
       runAction(async () => {
         const g = globals(cmd)
         return withPlatform(g, async (p) => {
           const statuses: AppStatus[] = []
-          for (const app of selectApps(p.config, apps)) statuses.push(await appStatus(p, app))
-          if (g.json) printJson({ platform: p.config.platform, apps: statuses })
-          else println(render(p.config.platform, statuses))
+          const selected = selectApps(p.config, apps)
+          for (const app of selected) statuses.push(await appStatus(p, app))
+          const names = selected.map((a) => a.name)
+          const pending = await listPendingRollbacks(p.state.db, names)
+          const incidents = (await listOpenIncidents(p.state.db)).filter((i) => i.scope.some((a) => names.includes(a)))
+          if (g.json) printJson({ platform: p.config.platform, apps: statuses, pendingRollbacks: pending, openIncidents: incidents })
+          else println(render(p.config.platform, statuses) + renderOpen(pending, incidents))
           return 0
         })
       }),
@@ -34,4 +39,17 @@ function render(platform: string, apps: AppStatus[]): string {
     a.health.state === 'failed' ? `FAILED (${a.health.probes.filter((x) => !x.ok).map((x) => x.error).join('; ')})` : a.health.state,
   ])
   return `platform ${platform}\n\n${table(['APP', 'PRIO', 'RUNNING', 'LAST KNOWN GOOD', 'LAST ROLLBACK', 'HEALTH'], rows)}`
+}
+
+function renderOpen(pending: PendingRollback[], incidents: IncidentRecord[]): string {
+  let out = ''
+  if (pending.length > 0) {
+    out += `\n\npending rollbacks (run one with \`lastgood rollback --pending ID --yes\`)\n`
+    out += table(['ID', 'APP', 'TARGET', 'SINCE', 'WHY'], pending.map((x) => [x.id, x.app, x.target ?? '?', x.createdAt, x.reason]))
+  }
+  if (incidents.length > 0) {
+    out += '\n\nopen incidents\n'
+    out += table(['ID', 'TYPE', 'SEVERITY', 'SCOPE', 'OPENED', 'WHY'], incidents.map((i) => [i.id, i.type, i.severity, i.scope.join(','), i.openedAt, i.reason]))
+  }
+  return out
 }
