@@ -24,8 +24,17 @@ export interface HealthRound {
  */
 export async function probeCheck(check: ResolvedHealthCheck, signal?: AbortSignal): Promise<ProbeResult> {
   const started = performance.now()
-  const timeout = AbortSignal.timeout(check.timeoutMs)
-  const combined = signal ? AbortSignal.any([signal, timeout]) : timeout
+  // A timer cleared when the probe ends, not AbortSignal.timeout: the monitor runs hundreds of probes a
+  // second, and every AbortSignal.timeout would still fire (an abort event, a DOMException) long after.
+  const abort = new AbortController()
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    abort.abort()
+  }, check.timeoutMs)
+  const follow = () => abort.abort()
+  signal?.addEventListener('abort', follow, { once: true })
+  if (signal?.aborted) abort.abort()
   const done = (ok: boolean, extra: Partial<ProbeResult>): ProbeResult => ({
     check: check.name,
     ok,
@@ -33,7 +42,7 @@ export async function probeCheck(check: ResolvedHealthCheck, signal?: AbortSigna
     ...extra,
   })
   try {
-    const res = await fetch(check.url, { method: check.method, signal: combined, redirect: 'manual' })
+    const res = await fetch(check.url, { method: check.method, signal: abort.signal, redirect: 'manual' })
     const body = check.expectBody !== undefined ? await res.text() : (await res.body?.cancel(), '')
     if (!check.expectStatus.includes(res.status)) {
       return done(false, { status: res.status, error: `status ${res.status}, expected ${check.expectStatus.join(' or ')}` })
@@ -43,11 +52,13 @@ export async function probeCheck(check: ResolvedHealthCheck, signal?: AbortSigna
     }
     return done(true, { status: res.status })
   } catch (err) {
-    const timedOut = timeout.aborted
     const cause = (err as { cause?: { code?: string; message?: string } }).cause
     const detail = cause?.code ?? cause?.message
     const message = timedOut ? `timed out after ${check.timeoutMs} ms` : (detail ?? (err as Error).message)
     return done(false, { error: redact(message) })
+  } finally {
+    clearTimeout(timer)
+    signal?.removeEventListener('abort', follow)
   }
 }
 
