@@ -162,15 +162,19 @@ export async function switchCurrent(link: string, target: string): Promise<void>
   await rename(tmp, link)
 }
 
-async function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+/** Runs fn with these variables set (undefined: unset), then puts the environment back as it was. */
+export async function withEnv<T>(env: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]))
-  Object.assign(process.env, env)
-  try {
-    return await fn()
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
+  const apply = (vars: Record<string, string | undefined>) => {
+    for (const [k, v] of Object.entries(vars)) {
       if (v === undefined) delete process.env[k]
       else process.env[k] = v
     }
+  }
+  apply(env)
+  try {
+    return await fn()
+  } finally {
+    apply(saved)
   }
 }

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { portVariable, SamplePlatform, SAMPLE_APP_CTL } from '../demo/sample-platform.js'
+import { portVariable, SamplePlatform, SAMPLE_APP_CTL, withEnv } from '../demo/sample-platform.js'
 import type { MonitorEvent } from '../monitor/events.js'
 import { Monitor } from '../monitor/monitor.js'
 import { openPlatform } from '../platform/open-platform.js'
@@ -53,7 +53,15 @@ export interface DrillResult {
  */
 export async function runDrill(s: Scenario, timing: DrillTiming, opts: { rtoMs: number; actor: string; onEvent?: (e: MonitorEvent) => void }): Promise<DrillResult> {
   const sp = await SamplePlatform.create({ configText: drillConfigText(timing, process.execPath, SAMPLE_APP_CTL) })
-  const restoreEnv = swapEnv({ ...sp.env, LASTGOOD_PASSWORD: undefined, LASTGOOD_CONFIG: undefined })
+  try {
+    // The drill's platform reads its ports from the environment; the caller's passphrase is not for it.
+    return await withEnv({ ...sp.env, LASTGOOD_PASSWORD: undefined, LASTGOOD_CONFIG: undefined }, () => drillOn(sp, s, timing, opts))
+  } finally {
+    await sp.destroy()
+  }
+}
+
+async function drillOn(sp: SamplePlatform, s: Scenario, timing: DrillTiming, opts: { rtoMs: number; actor: string; onEvent?: (e: MonitorEvent) => void }): Promise<DrillResult> {
   const startedAt = new Date().toISOString()
   const events: MonitorEvent[] = []
   let p: Platform | undefined
@@ -104,8 +112,6 @@ export async function runDrill(s: Scenario, timing: DrillTiming, opts: { rtoMs: 
     await monitor?.stop().catch(() => undefined)
     await p?.close().catch(() => undefined)
     for (const app of apps) await ctl(sp, 'stop', app).catch(() => undefined)
-    restoreEnv()
-    await sp.destroy()
   }
 }
 
@@ -134,19 +140,6 @@ async function ctl(sp: SamplePlatform, action: 'restart' | 'stop', app: string):
   const pidFile = `${c.path}/../${app}.pid`
   const args = action === 'stop' ? ['stop', '--pid-file', pidFile] : ['restart', '--root', c.path, '--port', sp.env[portVariable(app)]!, '--name', app, '--pid-file', pidFile, '--log', `${c.path}/../${app}.log`]
   await run(process.execPath, [SAMPLE_APP_CTL, ...args], { timeout: 30_000 })
-}
-
-/** The drill's platform reads its ports from the environment; the caller's passphrase is not for it. */
-function swapEnv(vars: Record<string, string | undefined>): () => void {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]))
-  const apply = (v: Record<string, string | undefined>) => {
-    for (const [k, val] of Object.entries(v)) {
-      if (val === undefined) delete process.env[k]
-      else process.env[k] = val
-    }
-  }
-  apply(vars)
-  return () => apply(saved)
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref())

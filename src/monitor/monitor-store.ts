@@ -17,7 +17,7 @@ export async function loadTriggerStates(db: StateDb, apps: string[]): Promise<Ma
   if (apps.length === 0) return out
   const rows = await db.selectFrom('monitor_triggers').selectAll().where('app', 'in', apps).execute()
   for (const r of rows) {
-    out.set(key(r.app, r.trigger), { phase: r.state as TriggerState['phase'], since: Date.parse(r.since), streak: Number(r.streak), updatedAt: Date.parse(r.updated_at) })
+    out.set(triggerKey(r.app, r.trigger), { phase: r.state as TriggerState['phase'], since: Date.parse(r.since), streak: Number(r.streak), updatedAt: Date.parse(r.updated_at) })
   }
   return out
 }
@@ -136,5 +136,7 @@ function fromIncidentRow(r: { id: string; type: string; severity: string; status
   return { id: r.id, type: r.type, severity: r.severity, status: r.status, scope: JSON.parse(r.scope) as string[], reason: r.reason, openedAt: r.opened_at, openedBy: r.opened_by }
 }
 
-const key = (app: string, trigger: string) => `${app}\u0000${trigger}`
-export const triggerKey = key
+/** One map key per app and trigger; NUL cannot occur in either name. */
+export function triggerKey(app: string, trigger: string): string {
+  return `${app}\u0000${trigger}`
+}
