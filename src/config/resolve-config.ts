@@ -1,6 +1,7 @@
 import { homedir } from 'node:os'
 import path from 'node:path'
 import type { AppYaml, ComponentYaml, ConfigYaml, Trigger } from './schema.js'
+import { resolveRecovery } from './resolve-recovery.js'
 import type { ResolvedApp, ResolvedComponent, ResolvedConfig, ResolvedHealth, ResolvedTrigger } from './types.js'
 
 export interface ResolveOptions {
@@ -54,6 +55,7 @@ export function resolveConfig(config: ConfigYaml, file: string, options: Resolve
         }
       : {}),
     objectives: { rtoMs: config.objectives.rto, rpoMs: config.objectives.rpo },
+    ...resolveRecovery(config, dir),
     apps,
   }
 }
@@ -147,6 +149,7 @@ function resolveComponent(name: string, c: ComponentYaml, dir: string): Resolved
         currentLink: c.current_link,
         ...(c.restart !== undefined ? { restart: c.restart } : {}),
         restartTimeoutMs: c.restart_timeout,
+        ...(c.data ? { data: true } : {}),
       }
     case 'command': {
       const cwd = c.cwd ? resolvePath(dir, c.cwd) : dir
@@ -160,6 +163,7 @@ function resolveComponent(name: string, c: ComponentYaml, dir: string): Resolved
         timeoutMs: c.timeout,
         cwd,
         env: { ...c.env },
+        ...(c.data ? { data: true } : {}),
       }
     }
   }

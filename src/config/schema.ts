@@ -9,6 +9,8 @@ import {
 } from './schema-helpers.js'
 import type { ResolvedComponent } from './types.js'
 import { durationSchema, formatDuration, percentageSchema, positiveDurationSchema } from './units.js'
+import { continuitySchema, escalationSchema, notificationsSchema, runbooksSchema } from './recovery-schema.js'
+import { closest } from './suggest.js'
 
 /**
  * The schema of lastgood.yaml: snake_case keys, units as people write them, every object strict. Its
@@ -245,6 +247,10 @@ const localReleaseSchema = strictObject({
     .optional()
     .describe('Shell command run after the switch, in path.'),
   restart_timeout: duration().prefault('60s').describe('Timeout of the restart command.'),
+  data: z
+    .boolean({ error: expected('true or false') })
+    .default(false)
+    .describe('Holds data (a database, uploads): restored by the restore_data runbook step of a data-corruption incident.'),
 })
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
@@ -278,6 +284,10 @@ const commandComponentSchema = strictObject({
     )
     .default({})
     .describe('Extra environment variables for the commands.'),
+  data: z
+    .boolean({ error: expected('true or false') })
+    .default(false)
+    .describe('Holds data (a database, uploads): restored by the restore_data runbook step of a data-corruption incident.'),
 })
 
 const PROVIDERS = ['local-release', 'command'] as const satisfies readonly ResolvedComponent['provider'][]
@@ -415,6 +425,10 @@ export const configSchema = strictObject(
   })
     .prefault({})
     .describe('Recovery objectives; drills are measured against them.'),
+  notifications: notificationsSchema,
+  escalation: escalationSchema,
+  continuity: continuitySchema,
+  runbooks: runbooksSchema,
   apps: namedMapSchema(appSchema, 'apps', 'staff').describe('Apps by name.'),
   },
   'a configuration mapping (version, platform, apps, …)',
@@ -428,6 +442,7 @@ export const configSchema = strictObject(
       if (!own) continue
       checkValidationWindow({ ...defaults, ...own }, ['apps', name, 'rollback', 'validation'], ctx)
     }
+    checkRecoveryReferences(config, ctx)
     if (!config.prometheus) {
       const where: [string[], Record<string, Trigger>][] = [
         [['defaults'], config.defaults.triggers],
@@ -449,6 +464,39 @@ export const configSchema = strictObject(
     title: 'lastgood.yaml',
     description: 'Configuration of one lastgood platform: its apps, their components and health checks.',
   })
+
+/** Every channel and app a recovery setting names must exist. */
+function checkRecoveryReferences(
+  config: {
+    apps: Record<string, unknown>
+    notifications: z.output<typeof notificationsSchema>
+    escalation: z.output<typeof escalationSchema>
+    continuity: z.output<typeof continuitySchema>
+    runbooks: z.output<typeof runbooksSchema>
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const channels = Object.keys(config.notifications.channels)
+  const apps = Object.keys(config.apps)
+  const check = (names: string[], path: (string | number)[], known: string[], what: string) => {
+    names.forEach((n, i) => {
+      if (known.includes(n)) return
+      const hint = closest(n, known)
+      ctx.addIssue({ code: 'custom', path: [...path, i], message: `expected the name of a ${what}${hint ? ` (did you mean "${hint}"?)` : known.length ? ` (${known.join(', ')})` : ', but none is configured'}, got "${n}"` })
+    })
+  }
+  check(config.notifications.incidents, ['notifications', 'incidents'], channels, 'channel')
+  config.escalation.levels.forEach((l, i) => check(l.notify, ['escalation', 'levels', i, 'notify'], channels, 'channel'))
+  for (const [name, plan] of Object.entries(config.continuity)) {
+    check(plan.apps, ['continuity', name, 'apps'], apps, 'app')
+    check(plan.notify, ['continuity', name, 'notify'], channels, 'channel')
+  }
+  for (const [type, steps] of Object.entries(config.runbooks)) {
+    steps.forEach((s, i) => {
+      if (s.step === 'notify') check(s.channels, ['runbooks', type, i, 'channels'], channels, 'channel')
+    })
+  }
+}
 
 function checkValidationWindow(
   v: { window: number; passes: number; interval: number },

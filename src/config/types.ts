@@ -4,6 +4,8 @@
  * these types by resolve-config.ts; nothing outside config/ reads the raw YAML shape.
  */
 
+import type { IncidentType, TemplateName } from './recovery-schema.js'
+
 export interface ResolvedConfig {
   /** Absolute path of the configuration file. */
   file: string
@@ -30,7 +32,66 @@ export interface ResolvedConfig {
   objectives: { rtoMs: number; rpoMs: number }
   /** Sorted by recovery priority (lowest number first), then by name. */
   apps: ResolvedApp[]
+  notifications: ResolvedNotifications
+  /** Level 1 first; level n is reached `afterMs` after the declaration. */
+  escalation: ResolvedEscalationLevel[]
+  continuity: ResolvedContinuityPlan[]
+  /** The configured runbooks only; recovery/ supplies the built-in one of a type left out. */
+  runbooks: Partial<Record<IncidentType, ResolvedRunbookStep[]>>
 }
+
+export type ResolvedChannel =
+  | { name: string; type: 'slack'; webhookUrl: string }
+  | { name: string; type: 'pagerduty'; routingKey: string; url: string }
+  | {
+      name: string
+      type: 'email'
+      from: string
+      to: string[]
+      smtp: { host: string; port: number; secure: boolean; requireTls: boolean; user?: string; password?: string }
+    }
+  | { name: string; type: 'webhook'; url: string; secret: string }
+
+export interface ResolvedNotifications {
+  channels: ResolvedChannel[]
+  /** Channels told about every incident from its declaration on. */
+  incidents: string[]
+  timeoutMs: number
+  retry: { attempts: number; backoffMs: number; maxBackoffMs: number }
+  /** 0: no periodic status updates. */
+  statusUpdateMs: number
+  /** Overrides only; notify/templates.ts has the defaults. */
+  templates: Partial<Record<TemplateName, string>>
+}
+
+export interface ResolvedEscalationLevel {
+  /** 1, 2, 3… */
+  level: number
+  afterMs: number
+  notify: string[]
+  activateContinuity: boolean
+  actions: string[]
+}
+
+export interface ResolvedContinuityPlan {
+  name: string
+  function: string
+  apps: string[]
+  fallback: string
+  maxDowntimeMs: number
+  notify: string[]
+}
+
+export type RunbookOnFailure = 'stop' | 'continue'
+
+export type ResolvedRunbookStep =
+  | { kind: 'preserve_evidence'; logs: string[]; onFailure: RunbookOnFailure }
+  /** isolate, stop_writes or a named command: a shell command run in the config directory. */
+  | { kind: 'hook'; name: string; run: string; timeoutMs: number; onFailure: RunbookOnFailure }
+  | { kind: 'notify'; channels: string[]; onFailure: RunbookOnFailure }
+  | { kind: 'rollback'; components?: string[]; onFailure: RunbookOnFailure }
+  | { kind: 'restore_data'; onFailure: RunbookOnFailure }
+  | { kind: 'recover'; onFailure: RunbookOnFailure }
 
 export interface ResolvedMonitor {
   /** After an automatic rollback, a rollback trigger that fires within this long does onRestoredFailure. */
@@ -123,6 +184,8 @@ export interface LocalReleaseComponent {
   /** Shell command run after the switch (restart or reload), with cwd = path. */
   restart?: string
   restartTimeoutMs: number
+  /** Restored by a data-corruption runbook's restore_data step. */
+  data?: boolean
 }
 
 export interface CommandComponent {
@@ -139,4 +202,5 @@ export interface CommandComponent {
   timeoutMs: number
   cwd: string
   env: Record<string, string>
+  data?: boolean
 }

@@ -122,7 +122,7 @@ export async function openIncident(state: State, i: { app: string; type: string;
     if (open) return { incident: fromIncidentRow(open), existing: true }
     const incident: IncidentRecord = { id: timeId('inc'), type: i.type, severity: i.severity, status: 'declared', scope: [i.app], reason: i.reason, openedAt: new Date().toISOString(), openedBy: i.openedBy }
     await tx.insertInto('incidents').values({
-      id: incident.id, type: i.type, severity: i.severity, status: 'declared', scope: JSON.stringify([i.app]), reason: i.reason, opened_at: incident.openedAt, opened_by: i.openedBy, details: JSON.stringify(i.details), resolved_at: null,
+      id: incident.id, type: i.type, severity: i.severity, status: 'declared', scope: JSON.stringify([i.app]), reason: i.reason, opened_at: incident.openedAt, opened_by: i.openedBy, details: JSON.stringify(i.details), resolved_at: null, level: 0, audience: '[]',
     }).execute()
     return { incident, existing: false }
   })

@@ -30,6 +30,8 @@ export interface SnapshotRecord {
   markedGoodBy: string | null
   components: SnapshotComponent[]
   prunedAt: string | null
+  /** The platform snapshot (`snapshot create --all`) this one belongs to. */
+  platformSnapshot?: string | null
 }
 
 export function toSnapshotRow(s: SnapshotRecord): SnapshotTable {
@@ -47,6 +49,7 @@ export function toSnapshotRow(s: SnapshotRecord): SnapshotTable {
     marked_good_at: null,
     components: JSON.stringify(s.components),
     pruned_at: s.prunedAt,
+    platform_snapshot: s.platformSnapshot ?? null,
   }
 }
 
@@ -64,6 +67,7 @@ export function fromSnapshotRow(r: SnapshotTable): SnapshotRecord {
     markedGoodBy: r.marked_good_by,
     components: JSON.parse(r.components) as SnapshotComponent[],
     prunedAt: r.pruned_at,
+    platformSnapshot: r.platform_snapshot ?? null,
   }
 }
 

@@ -155,6 +155,57 @@ const migrations: Record<string, Migration> = {
         .execute()
     },
   },
+  '0004-recovery': {
+    async up(db: Kysely<any>) {
+      for (const [column, type, notNull] of [
+        ['level', 'integer', true], ['level_at', 'text', false], ['audience', 'text', true], ['summary', 'text', false],
+        ['resolved_by', 'text', false], ['updated_at', 'text', false], ['next_update_at', 'text', false], ['recovery_target', 'text', false],
+      ] as const) {
+        await db.schema.alterTable('incidents').addColumn(column, type, (c) => (notNull ? c.notNull().defaultTo(column === 'level' ? 0 : '[]') : c)).execute()
+      }
+      await db.schema
+        .createTable('incident_timeline')
+        .addColumn('incident_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('incident_timeline_pk', ['incident_id', 'seq'])
+        .execute()
+      await db.schema
+        .createTable('notifications')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('incident_id', 'text')
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+        .addColumn('claimed_by', 'text')
+        .addColumn('claimed_until', 'text')
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('sent_at', 'text')
+        .execute()
+      await db.schema.createIndex('notifications_due').on('notifications').columns(['status', 'next_attempt_at']).execute()
+      await db.schema
+        .createTable('continuity_activations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('plan', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('down_apps', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('breached_at', 'text')
+        .addColumn('ended_at', 'text')
+        .addColumn('incident_id', 'text')
+        .execute()
+      await db.schema.alterTable('snapshots').addColumn('platform_snapshot', 'text').execute()
+      await db.schema.createIndex('snapshots_platform').on('snapshots').column('platform_snapshot').execute()
+    },
+  },
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -14,6 +14,58 @@ export interface Database {
   monitor_heartbeats: MonitorHeartbeatTable
   pending_rollbacks: PendingRollbackTable
   incidents: IncidentTable
+  incident_timeline: IncidentTimelineTable
+  notifications: NotificationTable
+  continuity_activations: ContinuityActivationTable
+}
+
+export interface IncidentTimelineTable {
+  incident_id: string
+  /** 1, 2, 3… per incident, in the order things happened */
+  seq: number
+  at: string
+  /** e.g. incident.declared, runbook.step, rollback.done, notification.sent, notification.failed, note, escalation */
+  kind: string
+  actor: string
+  message: string
+  /** JSON */
+  data: string
+}
+
+/** The outbox: a message is stored before any attempt, so a crash or a dead channel never loses it. */
+export interface NotificationTable {
+  /** Also the delivery id the receiver sees (stable across retries). */
+  id: string
+  incident_id: string | null
+  channel: string
+  /** Template name (notify/templates.ts) */
+  kind: string
+  /** JSON Message (notify/message.ts) */
+  message: string
+  /** 'pending' | 'sent' | 'failed' (gave up) */
+  status: string
+  attempts: number
+  next_attempt_at: string
+  /** host:pid of the process delivering it now, until claimed_until */
+  claimed_by: string | null
+  claimed_until: string | null
+  last_error: string | null
+  created_at: string
+  sent_at: string | null
+}
+
+export interface ContinuityActivationTable {
+  id: string
+  plan: string
+  /** Why it activated: an app seen down, or an incident's escalation. */
+  reason: string
+  /** JSON string[]: the plan's apps that are down now */
+  down_apps: string
+  started_at: string
+  breached_at: string | null
+  ended_at: string | null
+  /** The incident it escalated or belongs to */
+  incident_id: string | null
 }
 
 export interface MonitorTriggerTable {
@@ -79,6 +131,18 @@ export interface IncidentTable {
   /** JSON */
   details: string
   resolved_at: string | null
+  /** 0 before the first level is applied; then 1, 2, 3… */
+  level: number
+  level_at: string | null
+  /** JSON string[]: channels told so far; every later update goes to all of them. */
+  audience: string
+  summary: string | null
+  resolved_by: string | null
+  updated_at: string | null
+  /** When the next periodic status update is due */
+  next_update_at: string | null
+  /** Platform snapshot (or snapshot) a complete-system recovery restores; null: last known good per app */
+  recovery_target: string | null
 }
 
 export interface SnapshotTable {
@@ -98,6 +162,8 @@ export interface SnapshotTable {
   components: string
   /** Set when retention removed the snapshot from the repository; the row stays for history. */
   pruned_at: string | null
+  /** Shared by the snapshots of one `snapshot create --all`: every app at the same moment. */
+  platform_snapshot: string | null
 }
 
 export interface RollbackRunTable {

@@ -15,7 +15,7 @@ describe('configJsonSchema', () => {
   it('is a JSON Schema of an object with the required keys', () => {
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema')
     expect(schema).toMatchObject({ type: 'object', required: ['platform', 'apps'], additionalProperties: false })
-    expect(Object.keys(schema.properties as object)).toEqual(['version', 'platform', 'state_dir', 'database', 'repository', 'audit', 'defaults', 'monitor', 'prometheus', 'objectives', 'apps'])
+    expect(Object.keys(schema.properties as object)).toEqual(['version', 'platform', 'state_dir', 'database', 'repository', 'audit', 'defaults', 'monitor', 'prometheus', 'objectives', 'notifications', 'escalation', 'continuity', 'runbooks', 'apps'])
     expect(JSON.parse(JSON.stringify(schema))).toEqual(schema)
   })
 

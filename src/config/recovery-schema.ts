@@ -1,0 +1,258 @@
+import { z } from 'zod'
+import { expected, intSchema, nameSchema, strictObject, textSchema } from './schema-helpers.js'
+import { durationSchema, positiveDurationSchema } from './units.js'
+
+/**
+ * The disaster-recovery part of lastgood.yaml: notification channels and templates, escalation levels,
+ * business-continuity plans and runbooks per incident type. Cross-references (a channel named by a level,
+ * an app named by a plan) are checked in schema.ts, which sees the whole file.
+ */
+
+export const INCIDENT_TYPES = [
+  'complete_system_failure',
+  'data_breach_suspected',
+  'security_incident',
+  'critical_application_failure',
+  'data_corruption',
+  'performance_degradation',
+  'general_emergency',
+] as const
+export type IncidentType = (typeof INCIDENT_TYPES)[number]
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const
+export type Severity = (typeof SEVERITIES)[number]
+
+/** Message templates a config may override; notify/templates.ts holds the seeds' text of each. */
+export const TEMPLATE_NAMES = [
+  'incident_declared',
+  'rollback_initiated',
+  'rollback_complete',
+  'status_update',
+  'escalation',
+  'continuity_activated',
+  'continuity_breached',
+  'runbook_step_failed',
+  'incident_resolved',
+] as const
+export type TemplateName = (typeof TEMPLATE_NAMES)[number]
+
+/** Every {{placeholder}} a message may carry (not every message fills all: an unfilled one reads n/a). */
+export const TEMPLATE_PLACEHOLDERS = [
+  'platform', 'incident', 'type', 'severity', 'status', 'level', 'scope', 'reason', 'issue', 'actor', 'at',
+  'components', 'actions', 'eta', 'update_interval', 'version', 'duration', 'impact', 'system_status',
+  'post_mortem', 'elapsed', 'level_actions', 'function', 'fallback', 'max_downtime', 'downtime', 'step',
+  'error', 'summary',
+] as const
+
+const templateSchema = textSchema('a message template').superRefine((text, ctx) => {
+  const unknown = [...text.matchAll(/\{\{\s*([a-z_]+)\s*\}\}/g)].map((m) => m[1]!).filter((n) => !(TEMPLATE_PLACEHOLDERS as readonly string[]).includes(n))
+  if (unknown.length > 0) {
+    ctx.addIssue({ code: 'custom', message: `expected placeholders from ${TEMPLATE_PLACEHOLDERS.join(', ')}, got {{${unknown.join('}}, {{')}}}` })
+  }
+})
+
+const httpUrl = (example: string) =>
+  z.url({ protocol: /^https?$/, error: expected(`an http(s) URL such as ${example}`) })
+
+const channelNames = (what: string) =>
+  z.array(nameSchema('it-team'), { error: expected('a list of channel names') }).default([]).describe(what)
+
+const slackChannel = strictObject({
+  type: z.literal('slack').describe('A Slack incoming webhook.'),
+  webhook_url: httpUrl('https://hooks.slack.com/services/T000/B000/XXXX').describe(
+    'Incoming-webhook URL; it is a secret: put it in the environment, ${SLACK_WEBHOOK_URL}.',
+  ),
+})
+
+const pagerDutyChannel = strictObject({
+  type: z.literal('pagerduty').describe('PagerDuty Events API v2: trigger, acknowledge and resolve one alert per incident.'),
+  routing_key: textSchema('an Events API v2 integration key').describe('Integration (routing) key; a secret: ${PAGERDUTY_ROUTING_KEY}.'),
+  url: httpUrl('https://events.pagerduty.com/v2/enqueue')
+    .default('https://events.pagerduty.com/v2/enqueue')
+    .describe('Events API endpoint.'),
+})
+
+const emailChannel = strictObject({
+  type: z.literal('email').describe('Email through an SMTP server.'),
+  from: textSchema('a sender address such as lastgood@clinic.example').describe('Sender address.'),
+  to: z
+    .array(textSchema('an email address'), { error: expected('a list of email addresses') })
+    .min(1, { error: 'expected at least one recipient, got none' })
+    .describe('Recipients.'),
+  smtp: strictObject({
+    host: textSchema('a host name such as smtp.clinic.example').describe('SMTP server.'),
+    port: intSchema(1, 65535).default(587).describe('SMTP port: 587 (STARTTLS), 465 (TLS) or 25.'),
+    secure: z.boolean({ error: expected('true or false') }).default(false).describe('TLS from the first byte (port 465); otherwise STARTTLS when offered.'),
+    require_tls: z.boolean({ error: expected('true or false') }).default(false).describe('Refuse to send unless the connection is upgraded to TLS.'),
+    user: textSchema('a user name').optional().describe('SMTP user, when the server needs a login.'),
+    password: textSchema('a password').optional().describe('SMTP password; a secret: ${SMTP_PASSWORD}.'),
+  }).describe('How to reach the SMTP server.'),
+})
+
+const webhookChannel = strictObject({
+  type: z.literal('webhook').describe('A JSON POST signed with HMAC-SHA256 (timestamped, with a delivery id against replays).'),
+  url: httpUrl('https://hooks.clinic.example/lastgood').describe('Where to POST.'),
+  secret: z
+    .string({ error: expected('a shared secret of at least 16 characters') })
+    .min(16, { error: expected('a shared secret of at least 16 characters') })
+    .describe('Shared HMAC secret; the receiver verifies with it (README: verifying webhooks). Use ${WEBHOOK_SECRET}.'),
+})
+
+const CHANNEL_TYPES = ['slack', 'pagerduty', 'email', 'webhook'] as const
+
+const channelSchema = z
+  .discriminatedUnion('type', [slackChannel, pagerDutyChannel, emailChannel, webhookChannel], {
+    error: expected(`a channel type, one of ${CHANNEL_TYPES.join(', ')}`),
+  })
+  .describe('Where messages go; `type` says how.')
+
+export const notificationsSchema = strictObject({
+  channels: z
+    .record(nameSchema('it-team'), channelSchema, { error: expected('a mapping of channels') })
+    .default({})
+    .describe('Channels by name.'),
+  incidents: channelNames('Channels told about every incident from its declaration on, whatever its level.'),
+  timeout: positiveDurationSchema().prefault('10s').describe('Timeout of one delivery attempt.'),
+  retry: strictObject({
+    attempts: intSchema(1).default(6).describe('Delivery attempts before a message is given up (and the failure recorded).'),
+    backoff: positiveDurationSchema().prefault('2s').describe('Wait before the second attempt; doubles each time.'),
+    max_backoff: positiveDurationSchema().prefault('5m').describe('Longest wait between two attempts.'),
+  })
+    .prefault({})
+    .describe('Retries of a failed delivery, with exponential backoff.'),
+  status_updates: durationSchema()
+    .prefault('10m')
+    .describe('While an incident is open, a status update goes to everyone told so far this often (seed: every 10 minutes); 0s: never.'),
+  templates: z
+    .partialRecord(z.enum(TEMPLATE_NAMES, { error: expected(`a template name, one of ${TEMPLATE_NAMES.join(', ')}`) }), templateSchema, {
+      error: expected('a mapping of templates'),
+    })
+    .default({})
+    .describe('Overrides of the message templates ({{placeholders}}: see the README).'),
+})
+  .prefault({})
+  .describe('Notification channels, retries and message templates.')
+
+const levelSchema = strictObject({
+  after: durationSchema().describe('Time after the declaration at which the incident reaches this level.'),
+  notify: channelNames('Channels told when the incident reaches this level; they hear every later update too.'),
+  activate_continuity: z
+    .boolean({ error: expected('true or false') })
+    .default(false)
+    .describe('Activate the continuity plans of every function whose apps are in the incident scope.'),
+  actions: z
+    .array(textSchema('an instruction'), { error: expected('a list of instructions') })
+    .default([])
+    .describe('What people do at this level, quoted in the escalation message.'),
+})
+
+export const escalationSchema = strictObject({
+  levels: z
+    .array(levelSchema, { error: expected('a list of escalation levels') })
+    .min(1, { error: 'expected at least one escalation level, got none' })
+    .superRefine((levels, ctx) => {
+      levels.forEach((l, i) => {
+        if (i === 0 && l.after !== 0) ctx.addIssue({ code: 'custom', path: [0, 'after'], message: 'expected 0s for the first level (it starts at the declaration)' })
+        if (i > 0 && l.after <= levels[i - 1]!.after) {
+          ctx.addIssue({ code: 'custom', path: [i, 'after'], message: `expected a time later than level ${i}'s` })
+        }
+      })
+    })
+    .prefault([{ after: '0m' }, { after: '15m' }, { after: '30m', activate_continuity: true }])
+    .describe('Levels 1, 2, 3…; each is reached `after` the declaration (seed: 0, 15 and 30 minutes).'),
+})
+  .prefault({})
+  .describe('Time-based escalation of open incidents.')
+
+export const continuitySchema = z
+  .record(
+    nameSchema('patient-check-in'),
+    strictObject({
+      function: textSchema('a critical function such as Patient Check-in').describe('The critical function, for people.'),
+      apps: z
+        .array(nameSchema('staff'), { error: expected('a list of app names') })
+        .min(1, { error: 'expected at least one app, got none' })
+        .describe('Apps the function needs: it is down while any of them is.'),
+      fallback: textSchema('a manual fallback such as Paper-based check-in forms').describe('The manual procedure people switch to.'),
+      max_downtime: positiveDurationSchema().describe('Longest the function may be down; past it the incident escalates.'),
+      notify: channelNames('Channels that receive the fallback instruction when the plan activates.'),
+    }),
+    { error: expected('a mapping of continuity plans') },
+  )
+  .default({})
+  .describe('Business-continuity plans by name.')
+
+const onFailure = (dflt: 'stop' | 'continue') =>
+  z
+    .enum(['stop', 'continue'], { error: expected('stop or continue') })
+    .default(dflt)
+    .describe('When this step fails: stop the runbook and escalate, or record it and go on.')
+
+const hookShape = {
+  run: textSchema('a shell command').describe('Shell command, run in the config directory with LASTGOOD_INCIDENT, LASTGOOD_INCIDENT_TYPE and LASTGOOD_SCOPE set.'),
+  timeout: positiveDurationSchema().prefault('2m').describe('Timeout of the command.'),
+  on_failure: onFailure('stop'),
+}
+
+const hookStep = <S extends 'isolate' | 'stop_writes'>(step: S, what: string) => strictObject({ step: z.literal(step).describe(what), ...hookShape })
+
+const runbookStepSchema = z
+  .discriminatedUnion(
+    'step',
+    [
+      strictObject({
+        step: z.literal('preserve_evidence').describe('An emergency snapshot of every app in scope and copies of the given logs; its hash goes to the audit chain before anything changes.'),
+        logs: z.array(textSchema('a file or directory path'), { error: expected('a list of paths') }).default([]).describe('Log files or directories kept as evidence; relative to the config file.'),
+        on_failure: onFailure('stop'),
+      }),
+      hookStep('isolate', 'Isolates the platform: maintenance mode, block traffic (a command hook).'),
+      hookStep('stop_writes', 'Stops writes before data is restored (a command hook).'),
+      strictObject({
+        step: z.literal('command').describe('Any other command hook.'),
+        name: nameSchema('flush-cache').describe('Name of the step, shown on the timeline.'),
+        ...hookShape,
+      }),
+      strictObject({
+        step: z.literal('notify').describe('Tells channels about the incident now.'),
+        channels: z.array(nameSchema('security'), { error: expected('a list of channel names') }).min(1, { error: 'expected at least one channel, got none' }).describe('Channels to tell; they hear every later update too.'),
+        on_failure: onFailure('continue'),
+      }),
+      strictObject({
+        step: z.literal('rollback').describe('Rolls every app in scope back to its last known good state (one run, priority order).'),
+        components: z.array(nameSchema('release'), { error: expected('a list of component names') }).optional().describe('Only these components; default all.'),
+        on_failure: onFailure('stop'),
+      }),
+      strictObject({
+        step: z.literal('restore_data').describe('Rolls back the data components (`data: true`) of every app in scope.'),
+        on_failure: onFailure('stop'),
+      }),
+      strictObject({
+        step: z.literal('recover').describe('Recovers every app in scope in priority order, each validated before the next, with a result per app.'),
+        on_failure: onFailure('continue'),
+      }),
+    ],
+    { error: expected('a runbook step, one of preserve_evidence, isolate, stop_writes, command, notify, rollback, restore_data, recover') },
+  )
+  .describe('One step of a runbook; `step` says which.')
+
+export const runbooksSchema = z
+  .partialRecord(
+    z.enum(INCIDENT_TYPES, { error: expected(`an incident type, one of ${INCIDENT_TYPES.join(', ')}`) }),
+    z.array(runbookStepSchema, { error: expected('a list of runbook steps') }),
+    { error: expected('a mapping of runbooks by incident type') },
+  )
+  .default({})
+  .superRefine((books, ctx) => {
+    for (const [type, steps] of Object.entries(books)) {
+      const evidence = steps.findIndex((s) => s.step === 'preserve_evidence')
+      if (evidence <= 0) continue
+      const change = steps.findIndex((s) => s.step !== 'notify')
+      if (change < evidence) {
+        ctx.addIssue({ code: 'custom', path: [type, change, 'step'], message: `expected preserve_evidence before ${steps[change]!.step}: evidence is kept before anything is changed` })
+      }
+    }
+  })
+  .describe('What declaring an incident of each type does; a type left out uses the built-in runbook (README).')
+
+export type NotificationsYaml = z.output<typeof notificationsSchema>
+export type RunbookStepYaml = z.output<typeof runbookStepSchema>

@@ -1,0 +1,117 @@
+import type { TemplateName } from '../config/recovery-schema.js'
+
+/**
+ * The seeds' communication templates (rollback initiation and completion verbatim, with the platform's name
+ * for "Clinical Trial Platform"), and the other messages written in the same shape. A config overrides any
+ * of them under notifications.templates; placeholders are {{name}} from TEMPLATE_PLACEHOLDERS.
+ */
+export const DEFAULT_TEMPLATES: Record<TemplateName, string> = {
+  incident_declared: `INCIDENT DECLARED - {{platform}}
+
+Incident: {{incident}} ({{type}})
+Issue: {{issue}}
+Severity: {{severity}}
+Affected Apps: {{scope}}
+Declared by: {{actor}} at {{at}}
+Escalation Level: {{level}}
+
+Actions Planned:
+{{actions}}
+
+Next Updates: Every {{update_interval}}`,
+
+  rollback_initiated: `ROLLBACK ALERT - {{platform}}
+
+Issue: {{issue}}
+Severity: {{severity}}
+Affected Components: {{components}}
+Rollback Status: IN PROGRESS
+ETA: {{eta}}
+
+Actions Taken:
+{{actions}}
+
+Next Updates: Every {{update_interval}}`,
+
+  rollback_complete: `ROLLBACK COMPLETE - {{platform}}
+
+Issue: {{issue}}
+Resolution: Rollback to version {{version}}
+Duration: {{duration}}
+Impact: {{impact}}
+
+System Status: {{system_status}}
+Monitoring: ACTIVE
+
+Post-Mortem: Scheduled for {{post_mortem}}`,
+
+  status_update: `STATUS UPDATE - {{platform}}
+
+Incident: {{incident}} ({{type}})
+Issue: {{issue}}
+Status: {{status}}
+Escalation Level: {{level}}
+Elapsed: {{elapsed}}
+
+Progress:
+{{actions}}
+
+Estimated Resolution: {{eta}}
+Next Updates: Every {{update_interval}}`,
+
+  escalation: `ESCALATION LEVEL {{level}} - {{platform}}
+
+Incident: {{incident}} ({{type}})
+Issue: {{issue}}
+Severity: {{severity}}
+Open for: {{elapsed}}
+Affected Apps: {{scope}}
+
+Required at this level:
+{{level_actions}}`,
+
+  continuity_activated: `CONTINUITY PLAN ACTIVATED - {{platform}}
+
+Function: {{function}}
+Down: {{scope}}
+Switch to: {{fallback}}
+Maximum downtime: {{max_downtime}}
+
+Reason: {{reason}}`,
+
+  continuity_breached: `CONTINUITY BREACH - {{platform}}
+
+Function: {{function}} has been down {{downtime}}, past its maximum of {{max_downtime}}.
+Keep using: {{fallback}}
+Incident: {{incident}} escalated to level {{level}}`,
+
+  runbook_step_failed: `RUNBOOK STEP FAILED - {{platform}}
+
+Incident: {{incident}} ({{type}})
+Step: {{step}}
+Error: {{error}}
+Next: {{actions}}`,
+
+  incident_resolved: `INCIDENT RESOLVED - {{platform}}
+
+Incident: {{incident}} ({{type}})
+Issue: {{issue}}
+Summary: {{summary}}
+Duration: {{duration}}
+Resolved by: {{actor}}
+
+System Status: OPERATIONAL
+Post-Mortem: lastgood incident postmortem {{incident}}`,
+}
+
+const PLACEHOLDER = /\{\{\s*([a-z_]+)\s*\}\}/g
+
+/** Fills {{name}} in; a value not given reads "n/a", so a message never shows a raw placeholder. */
+export function renderTemplate(text: string, vars: Record<string, string>): string {
+  return text.replace(PLACEHOLDER, (_m, name: string) => vars[name] ?? 'n/a')
+}
+
+export function templateText(name: TemplateName, overrides: Partial<Record<TemplateName, string>>): string {
+  return overrides[name] ?? DEFAULT_TEMPLATES[name]
+}
+
