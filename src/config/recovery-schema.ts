@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { expected, intSchema, nameSchema, strictObject, textSchema } from './schema-helpers.js'
+import { closest } from './suggest.js'
 import { durationSchema, positiveDurationSchema } from './units.js'
 
 /**
@@ -50,6 +51,23 @@ const templateSchema = textSchema('a message template').superRefine((text, ctx) 
     ctx.addIssue({ code: 'custom', message: `expected placeholders from ${TEMPLATE_PLACEHOLDERS.join(', ')}, got {{${unknown.join('}}, {{')}}}` })
   }
 })
+
+/**
+ * A mapping whose keys come from a fixed list. zod's own enum-keyed records report an unknown key as a
+ * missing mapping; this names the key and the closest known one.
+ */
+function keyedRecord<K extends string, V extends z.ZodType>(keys: readonly K[], value: V, what: string, keyWhat: string) {
+  return z
+    .record(z.string(), value, { error: expected(`a mapping of ${what}`) })
+    .superRefine((map, ctx) => {
+      for (const key of Object.keys(map)) {
+        if ((keys as readonly string[]).includes(key)) continue
+        const hint = closest(key, keys)
+        ctx.addIssue({ code: 'custom', path: [key], message: `unknown ${keyWhat} "${key}"${hint ? `, did you mean "${hint}"?` : ''}; expected one of ${keys.join(', ')}` })
+      }
+    })
+    .transform((map) => map as Partial<Record<K, z.output<V>>>)
+}
 
 const httpUrl = (example: string) =>
   z.url({ protocol: /^https?$/, error: expected(`an http(s) URL such as ${example}`) })
@@ -123,10 +141,7 @@ export const notificationsSchema = strictObject({
   status_updates: durationSchema()
     .prefault('10m')
     .describe('While an incident is open, a status update goes to everyone told so far this often (seed: every 10 minutes); 0s: never.'),
-  templates: z
-    .partialRecord(z.enum(TEMPLATE_NAMES, { error: expected(`a template name, one of ${TEMPLATE_NAMES.join(', ')}`) }), templateSchema, {
-      error: expected('a mapping of templates'),
-    })
+  templates: keyedRecord(TEMPLATE_NAMES, templateSchema, 'templates', 'template')
     .default({})
     .describe('Overrides of the message templates ({{placeholders}}: see the README).'),
 })
@@ -235,15 +250,17 @@ const runbookStepSchema = z
   )
   .describe('One step of a runbook; `step` says which.')
 
-export const runbooksSchema = z
-  .partialRecord(
-    z.enum(INCIDENT_TYPES, { error: expected(`an incident type, one of ${INCIDENT_TYPES.join(', ')}`) }),
-    z.array(runbookStepSchema, { error: expected('a list of runbook steps') }),
-    { error: expected('a mapping of runbooks by incident type') },
-  )
+export type RunbookStepYaml = z.output<typeof runbookStepSchema>
+
+export const runbooksSchema = keyedRecord(
+  INCIDENT_TYPES,
+  z.array(runbookStepSchema, { error: expected('a list of runbook steps') }),
+  'runbooks by incident type',
+  'incident type',
+)
   .default({})
   .superRefine((books, ctx) => {
-    for (const [type, steps] of Object.entries(books)) {
+    for (const [type, steps] of Object.entries(books) as [string, RunbookStepYaml[]][]) {
       const evidence = steps.findIndex((s) => s.step === 'preserve_evidence')
       if (evidence <= 0) continue
       const change = steps.findIndex((s) => s.step !== 'notify')
@@ -255,4 +272,3 @@ export const runbooksSchema = z
   .describe('What declaring an incident of each type does; a type left out uses the built-in runbook (README).')
 
 export type NotificationsYaml = z.output<typeof notificationsSchema>
-export type RunbookStepYaml = z.output<typeof runbookStepSchema>

@@ -482,18 +482,18 @@ function checkRecoveryReferences(
     names.forEach((n, i) => {
       if (known.includes(n)) return
       const hint = closest(n, known)
-      ctx.addIssue({ code: 'custom', path: [...path, i], message: `expected the name of a ${what}${hint ? ` (did you mean "${hint}"?)` : known.length ? ` (${known.join(', ')})` : ', but none is configured'}, got "${n}"` })
+      ctx.addIssue({ code: 'custom', path: [...path, i], message: `expected the name of ${what}${hint ? ` (did you mean "${hint}"?)` : known.length ? ` (${known.join(', ')})` : ', but none is configured'}, got "${n}"` })
     })
   }
-  check(config.notifications.incidents, ['notifications', 'incidents'], channels, 'channel')
-  config.escalation.levels.forEach((l, i) => check(l.notify, ['escalation', 'levels', i, 'notify'], channels, 'channel'))
+  check(config.notifications.incidents, ['notifications', 'incidents'], channels, 'a channel')
+  config.escalation.levels.forEach((l, i) => check(l.notify, ['escalation', 'levels', i, 'notify'], channels, 'a channel'))
   for (const [name, plan] of Object.entries(config.continuity)) {
-    check(plan.apps, ['continuity', name, 'apps'], apps, 'app')
-    check(plan.notify, ['continuity', name, 'notify'], channels, 'channel')
+    check(plan.apps, ['continuity', name, 'apps'], apps, 'an app')
+    check(plan.notify, ['continuity', name, 'notify'], channels, 'a channel')
   }
   for (const [type, steps] of Object.entries(config.runbooks)) {
     steps.forEach((s, i) => {
-      if (s.step === 'notify') check(s.channels, ['runbooks', type, i, 'channels'], channels, 'channel')
+      if (s.step === 'notify') check(s.channels, ['runbooks', type, i, 'channels'], channels, 'a channel')
     })
   }
 }
