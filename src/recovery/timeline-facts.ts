@@ -1,0 +1,81 @@
+import type { TimelineEntry } from './timeline.js'
+
+/**
+ * Facts read back from an incident's timeline entries. Entries are written by several parts of lastgood
+ * (declaration, runbooks, escalation, people's notes), so every reader here tolerates a missing or
+ * differently typed data field: a report shows what is known, it never fails on an old or odd entry.
+ */
+
+export interface EscalationFact {
+  /** null when the entry did not say (an older entry). */
+  level: number | null
+  at: string
+  actor: string
+  message: string
+}
+
+export interface EvidenceFact {
+  at: string
+  actor: string
+  message: string
+  /** The content hash that makes the evidence checkable later (sha256 hex), when recorded. */
+  hash: string | null
+  /** Where it is kept: a snapshot id, a path. */
+  ref: string | null
+}
+
+export interface RunbookStepFact {
+  index: number | null
+  kind: string | null
+  name: string
+  outcome: string
+  at: string
+  detail: string
+}
+
+export interface RunbookFacts {
+  startedAt: string | null
+  finishedAt: string | null
+  /** succeeded, failed, stopped; null while it runs or when none ran. */
+  outcome: string | null
+  steps: RunbookStepFact[]
+}
+
+/** Ids of the rollback runs the timeline refers to, in the order they first appear. */
+export function runIdsOf(timeline: TimelineEntry[]): string[] {
+  const ids = timeline
+    .filter((e) => e.kind === 'rollback.started' || e.kind === 'rollback.done' || e.kind === 'recovery.app')
+    .map((e) => str(e.data.run) ?? str(e.data.runId))
+    .filter((id): id is string => id !== null)
+  return [...new Set(ids)]
+}
+
+export function readEscalations(timeline: TimelineEntry[]): EscalationFact[] {
+  return timeline.filter((e) => e.kind === 'escalation').map((e) => ({ level: num(e.data.level), at: e.at, actor: e.actor, message: e.message }))
+}
+
+export function readEvidence(timeline: TimelineEntry[]): EvidenceFact[] {
+  return timeline.filter((e) => e.kind === 'evidence').map((e) => ({
+    at: e.at, actor: e.actor, message: e.message,
+    hash: str(e.data.sha256) ?? str(e.data.hash) ?? str(e.data.digest),
+    ref: str(e.data.snapshot) ?? str(e.data.path) ?? str(e.data.ref),
+  }))
+}
+
+export function readRunbook(timeline: TimelineEntry[]): RunbookFacts {
+  const started = timeline.findLast((e) => e.kind === 'runbook.started')
+  const finished = started && timeline.findLast((e) => e.kind === 'runbook.finished' && e.seq > started.seq)
+  const steps = timeline.filter((e) => e.kind === 'runbook.step').map((e) => ({
+    index: num(e.data.index), kind: str(e.data.kind), name: str(e.data.name) ?? e.message,
+    outcome: str(e.data.outcome) ?? 'unknown', at: e.at, detail: str(e.data.detail) ?? e.message,
+  }))
+  return { startedAt: started?.at ?? null, finishedAt: finished?.at ?? null, outcome: finished ? str(finished.data.outcome) : null, steps }
+}
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v !== '' ? v : null
+}
+
+function num(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null
+}
