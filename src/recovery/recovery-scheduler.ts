@@ -1,0 +1,89 @@
+import type { ResolvedApp } from '../config/types.js'
+import { redact } from '../core/redact.js'
+import { Outbox } from '../notify/outbox.js'
+import type { Platform } from '../platform/platform.js'
+import { checkContinuityBreaches } from './continuity-breach.js'
+import { ContinuityWatch, type RoundState } from './continuity-watch.js'
+import { applyDueEscalations } from './escalation.js'
+import { recordAttemptOnTimeline } from './outbox-timeline.js'
+import { sendDueStatusUpdates } from './status-updates.js'
+
+/** How often due escalations, status updates and continuity breaches are looked for. */
+const TICK_MS = 1_000
+
+export interface TickResult {
+  escalations: number
+  statusUpdates: number
+  breaches: number
+}
+
+/**
+ * The time-driven half of incident handling, run by the long-lived process (`lastgood monitor`): each tick
+ * applies due escalation levels, queues due status updates and handles continuity breaches; beside it the
+ * notification outbox delivers. Every effect is a conditional update in the state database, so ticks of
+ * several processes, or of a process restarted after a kill, neither repeat nor lose one. Ticks never
+ * overlap, and a tick that fails is logged and retried on the next.
+ */
+export class RecoveryScheduler {
+  readonly outbox: Outbox
+  readonly continuity: ContinuityWatch
+  private timer: NodeJS.Timeout | undefined
+  private ticking: Promise<TickResult> | undefined
+
+  constructor(private readonly p: Platform, private readonly opts: { actor: string; tickMs?: number }) {
+    this.outbox = new Outbox({ state: p.state, config: p.config, onAttempt: recordAttemptOnTimeline, log: p.log })
+    this.continuity = new ContinuityWatch(p, opts.actor)
+  }
+
+  /** One tick now (a restarted process catches up at once), then one every tickMs; the outbox starts too. */
+  async start(): Promise<void> {
+    await this.continuity.refresh()
+    await this.tick()
+    this.outbox.start()
+    const every = this.opts.tickMs ?? TICK_MS
+    this.timer = setInterval(() => void this.tick(), every)
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer)
+    this.timer = undefined
+    await this.ticking
+    await this.outbox.stop()
+  }
+
+  /** A probe round of an app (monitor.ts): continuity plans follow the apps they need. */
+  async observeRound(app: ResolvedApp, state: RoundState, at: number): Promise<void> {
+    try {
+      await this.continuity.observe(app, state, at)
+    } catch (err) {
+      this.p.log.warn({ app: app.name, err: redact((err as Error).message) }, 'continuity: cannot record an app going down or up; the next round tries again')
+    }
+  }
+
+  tick(now = Date.now()): Promise<TickResult> {
+    if (this.ticking) return this.ticking
+    this.ticking = this.run(now).finally(() => (this.ticking = undefined))
+    return this.ticking
+  }
+
+  private async run(now: number): Promise<TickResult> {
+    const out: TickResult = { escalations: 0, statusUpdates: 0, breaches: 0 }
+    const { actor } = this.opts
+    const steps: Array<[string, () => Promise<void>]> = [
+      ['escalation', async () => void (out.escalations = await applyDueEscalations(this.p, { actor, now }))],
+      ['status updates', async () => void (out.statusUpdates = await sendDueStatusUpdates(this.p, { now }))],
+      ['continuity', async () => {
+        out.breaches = (await checkContinuityBreaches(this.p, { actor, now })).length
+        await this.continuity.refresh()
+      }],
+    ]
+    for (const [what, step] of steps) {
+      try {
+        await step()
+      } catch (err) {
+        this.p.log.warn({ err: redact((err as Error).message) }, `recovery scheduler: ${what} failed; retried next tick`)
+      }
+    }
+    return out
+  }
+}
