@@ -5,6 +5,7 @@ import { registerConfig } from './commands/config.js'
 import { registerDrill } from './commands/drill.js'
 import { registerInit } from './commands/init.js'
 import { registerMonitor } from './commands/monitor.js'
+import { registerReport } from './commands/report.js'
 import { registerRollback } from './commands/rollback.js'
 import { registerSnapshot } from './commands/snapshot.js'
 import { registerStatus } from './commands/status.js'
@@ -31,6 +32,7 @@ registerMonitor(program)
 registerWatch(program)
 registerDrill(program)
 registerAudit(program)
+registerReport(program)
 registerConfig(program)
 
 function packageVersion(): string {

@@ -20,7 +20,7 @@ export interface EvidenceFact {
   message: string
   /** The content hash that makes the evidence checkable later (sha256 hex), when recorded. */
   hash: string | null
-  /** Where it is kept: a snapshot id, a path. */
+  /** Where it is kept: the repository snapshot holding it, a path. */
   ref: string | null
 }
 
@@ -58,7 +58,7 @@ export function readEvidence(timeline: TimelineEntry[]): EvidenceFact[] {
   return timeline.filter((e) => e.kind === 'evidence').map((e) => ({
     at: e.at, actor: e.actor, message: e.message,
     hash: str(e.data.sha256) ?? str(e.data.hash) ?? str(e.data.digest),
-    ref: str(e.data.snapshot) ?? str(e.data.path) ?? str(e.data.ref),
+    ref: str(e.data.repositorySnapshot) ?? str(e.data.snapshot) ?? str(e.data.path),
   }))
 }
 

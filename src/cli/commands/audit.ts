@@ -5,6 +5,7 @@ import { loadCheckpoints } from '../../audit/audit-checkpoint.js'
 import { type AuditVerifyReport, verifyAudit } from '../../audit/verify-audit.js'
 import { UserError } from '../../core/errors.js'
 import { globals } from '../global-options.js'
+import { parseTimeOption } from '../parse-time.js'
 import { printJson, println, table } from '../output.js'
 import { runAction, withPlatform } from '../run-action.js'
 
@@ -30,7 +31,7 @@ export function registerAudit(program: Command): void {
   audit
     .command('log')
     .description('list events, oldest first')
-    .option('--since <time>', 'only events at or after this ISO time (e.g. 2026-11-26 or 2026-11-26T04:00Z)')
+    .option('--since <time>', 'only events at or after this ISO time (e.g. 2026-11-26 or 2026-11-26T04:00Z) or this long ago (e.g. 7d)')
     .option('--limit <n>', 'at most this many events')
     .action((opts: { since?: string; limit?: string }, cmd: Command) =>
       runAction(async () => {
@@ -48,7 +49,7 @@ export function registerAudit(program: Command): void {
   audit
     .command('export')
     .description('every event as JSON lines on stdout, with hashes, for an outside archive')
-    .option('--since <time>', 'only events at or after this ISO time')
+    .option('--since <time>', 'only events at or after this ISO time, or this long ago (e.g. 7d)')
     .action((opts: { since?: string }, cmd: Command) =>
       runAction(async () => {
         const g = globals(cmd)
@@ -63,11 +64,7 @@ export function registerAudit(program: Command): void {
 
 function parseFilter(opts: { since?: string; limit?: string }): { since?: string; limit?: number } {
   const out: { since?: string; limit?: number } = {}
-  if (opts.since !== undefined) {
-    const t = Date.parse(opts.since)
-    if (Number.isNaN(t)) throw new UserError(`--since: expected an ISO time such as 2026-11-26T04:00Z, got "${opts.since}"`)
-    out.since = new Date(t).toISOString()
-  }
+  if (opts.since !== undefined) out.since = parseTimeOption('--since', opts.since)
   if (opts.limit !== undefined) {
     const n = Number(opts.limit)
     if (!Number.isInteger(n) || n < 1) throw new UserError(`--limit: expected a positive whole number, got "${opts.limit}"`)
@@ -83,7 +80,8 @@ function render(events: AuditEvent[]): string {
   )
 }
 
-function renderVerify(report: AuditVerifyReport): string {
+/** The verdict of `audit verify`, also the head of `report compliance`. */
+export function renderVerify(report: AuditVerifyReport): string {
   const c = report.checkpoints
   const lines = [
     report.firstBad
