@@ -4,6 +4,7 @@ import type { Platform } from '../platform/platform.js'
 import type { Change, ComponentManifest, VersionInfo } from '../providers/provider.js'
 import { providerFor } from '../providers/registry.js'
 import { loadManifest, providerContext } from '../snapshots/create-snapshot.js'
+import { resolveRecoveryTarget } from '../snapshots/platform-snapshot.js'
 import { listSnapshots, requireSnapshot, type SnapshotRecord } from '../snapshots/snapshot-record.js'
 import { refuseLiveLocks } from './target-lock.js'
 import { refuseUnfinishedRuns } from './unfinished-run.js'
@@ -32,7 +33,10 @@ export interface RollbackPlan {
 
 export interface PlanRequest {
   apps: ResolvedApp[]
+  /** A snapshot of the one app, or a platform snapshot (`ps-…`) with a member for every app. */
   to?: string
+  /** The snapshot id to restore per app (an incident's targets); an app left out gets its last known good. */
+  targets?: Map<string, string>
   components?: string[]
   signal: AbortSignal
 }
@@ -44,7 +48,7 @@ export interface PlanRequest {
  * plan made against a half-rolled-back app would be wrong (the unfinished run is resumed or abandoned first).
  */
 export async function planRollback(p: Platform, req: PlanRequest): Promise<RollbackPlan> {
-  if (req.to && req.apps.length !== 1) throw new UserError('--to names one snapshot, so it takes exactly one app')
+  const targets = req.to ? await resolveRecoveryTarget(p.state.db, req.to, req.apps.map((a) => a.name)) : req.targets
   await refuseLiveLocks(p.state.db, req.apps.map((a) => `app:${a.name}`))
   await refuseUnfinishedRuns(p.state.db, req.apps.map((a) => a.name))
   const plans: AppPlan[] = []
@@ -52,7 +56,8 @@ export async function planRollback(p: Platform, req: PlanRequest): Promise<Rollb
     const selected = selectComponents(app, req.components)
     const current = new Map<string, VersionInfo>()
     for (const c of selected) current.set(c.name, await providerFor(c).current(c, providerContext(p, app, c, req.signal)))
-    const target = req.to ? await explicitTarget(p, app, req.to) : await lastKnownGood(p, app, selected, current)
+    const explicit = targets?.get(app.name)
+    const target = explicit ? await explicitTarget(p, app, explicit) : await lastKnownGood(p, app, selected, current)
     const components: ComponentPlan[] = []
     for (const c of selected) {
       const now = current.get(c.name)!

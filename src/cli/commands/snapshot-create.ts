@@ -1,5 +1,7 @@
 import { type Command, Option } from 'commander'
+import { UserError } from '../../core/errors.js'
 import { selectApps } from '../../platform/platform.js'
+import { createPlatformSnapshot } from '../../snapshots/create-platform-snapshot.js'
 import { createSnapshot } from '../../snapshots/create-snapshot.js'
 import { SNAPSHOT_KINDS, type SnapshotRecord } from '../../snapshots/snapshot-record.js'
 import { actorOf, globals } from '../global-options.js'
@@ -10,15 +12,24 @@ export function registerSnapshotCreate(snapshot: Command): void {
   snapshot
     .command('create')
     .description('capture every component of each app (before a deploy, on a schedule, or by hand)')
-    .argument('<apps...>', 'apps to capture, or "all"')
+    .argument('[apps...]', 'apps to capture, or "all" (one after the other, each its own snapshot)')
+    .option('--all', 'one platform snapshot: every app captured at the same moment, under one id (ps-…) that `rollback --to` and `incident declare --to` restore', false)
     .option('--label <label>', 'a label to find it by, e.g. a deploy id')
     .addOption(new Option('--kind <kind>', 'why it was taken').choices(SNAPSHOT_KINDS.filter((k) => k !== 'safety')).default('manual'))
     .option('--reason <reason>', 'why, for the audit trail')
-    .action((apps: string[], opts: { label?: string; kind: (typeof SNAPSHOT_KINDS)[number]; reason?: string }, cmd: Command) =>
+    .action((apps: string[], opts: { all: boolean; label?: string; kind: (typeof SNAPSHOT_KINDS)[number]; reason?: string }, cmd: Command) =>
       runAction(async () => {
         const g = globals(cmd)
         const actor = actorOf(g)
+        if (opts.all && apps.length > 0) throw new UserError(`--all takes every app; drop ${apps.join(' ')} (or drop --all to capture only those)`)
+        if (!opts.all && apps.length === 0) throw new UserError('name the apps to capture (or all), or pass --all for one platform snapshot of every app')
         return withPlatform(g, async (p) => {
+          if (opts.all) {
+            const ps = await createPlatformSnapshot(p, p.config.apps, { kind: opts.kind, label: opts.label ?? null, actor, reason: opts.reason ?? null })
+            if (g.json) printJson({ platformSnapshot: ps.id, snapshots: ps.snapshots })
+            else println(`platform snapshot ${ps.id}\n\n${renderCreated(ps.snapshots)}`)
+            return 0
+          }
           const created: SnapshotRecord[] = []
           for (const app of selectApps(p.config, apps)) {
             created.push(await createSnapshot(p, app, { kind: opts.kind, label: opts.label ?? null, actor, reason: opts.reason ?? null }))

@@ -42,10 +42,10 @@ export function registerSnapshotList(snapshot: Command): void {
 
 function renderList(snaps: SnapshotRecord[]): string {
   return table(
-    ['SNAPSHOT', 'APP', 'KIND', 'CREATED', 'VERSIONS', 'HEALTH', 'GOOD', 'LABEL'],
+    ['SNAPSHOT', 'APP', 'KIND', 'CREATED', 'VERSIONS', 'HEALTH', 'GOOD', 'LABEL', 'PLATFORM'],
     snaps.map((s) => [
       s.id, s.app, s.kind, s.createdAt.replace('T', ' ').slice(0, 19),
-      s.components.map((c) => `${c.name}=${c.version}`).join(' '), s.health, s.knownGood ? 'yes' : '', s.label ?? '',
+      s.components.map((c) => `${c.name}=${c.version}`).join(' '), s.health, s.knownGood ? 'yes' : '', s.label ?? '', s.platformSnapshot ?? '',
     ]),
   )
 }
@@ -56,6 +56,7 @@ function renderShow(s: SnapshotRecord): string {
     `app        ${s.app}`,
     `kind       ${s.kind}${s.label ? ` (label ${s.label})` : ''}`,
     `created    ${s.createdAt} by ${s.actor}`,
+    ...(s.platformSnapshot ? [`platform   ${s.platformSnapshot} (every app at the same moment)`] : []),
     `health     ${s.health} at capture${s.knownGood ? ' — known good' : ''}${s.markedGoodBy ? ` (marked good by ${s.markedGoodBy})` : ''}`,
     '',
     table(['COMPONENT', 'PROVIDER', 'VERSION', 'FILES', 'SIZE', 'MANIFEST'], s.components.map((c) => [

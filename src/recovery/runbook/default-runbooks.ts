@@ -1,0 +1,26 @@
+import type { IncidentType } from '../../config/recovery-schema.js'
+import type { ResolvedConfig, ResolvedRunbookStep } from '../../config/types.js'
+
+const evidence = (onFailure: 'stop' | 'continue'): ResolvedRunbookStep => ({ kind: 'preserve_evidence', logs: [], onFailure })
+
+/**
+ * The runbook of a type the configuration leaves out. Built-ins cannot isolate, stop writes or page a
+ * channel: those need the platform's own commands and channel names, so a configured runbook adds them
+ * (README: runbooks). Evidence is kept first wherever something is then changed; it may fail without
+ * stopping recovery only where getting the platform back up outranks a complete record (a platform that
+ * is down, an app that is down).
+ */
+export const BUILT_IN_RUNBOOKS: Record<IncidentType, ResolvedRunbookStep[]> = {
+  complete_system_failure: [evidence('continue'), { kind: 'recover', onFailure: 'continue' }],
+  critical_application_failure: [evidence('continue'), { kind: 'recover', onFailure: 'continue' }],
+  security_incident: [evidence('stop'), { kind: 'rollback', onFailure: 'stop' }],
+  data_breach_suspected: [evidence('stop'), { kind: 'rollback', onFailure: 'stop' }],
+  data_corruption: [evidence('stop'), { kind: 'restore_data', onFailure: 'stop' }],
+  performance_degradation: [{ kind: 'rollback', onFailure: 'stop' }],
+  general_emergency: [evidence('continue')],
+}
+
+/** The configured runbook of the type, else the built-in one. */
+export function runbookFor(config: ResolvedConfig, type: IncidentType): ResolvedRunbookStep[] {
+  return config.runbooks[type] ?? BUILT_IN_RUNBOOKS[type]
+}

@@ -1,0 +1,125 @@
+import type { IncidentType } from '../../config/recovery-schema.js'
+import type { ResolvedConfig, ResolvedRunbookStep } from '../../config/types.js'
+import { redact } from '../../core/redact.js'
+import { selectApps } from '../../platform/platform.js'
+import type { Platform } from '../../platform/platform.js'
+import type { Incident } from '../incident.js'
+import { moveStatus } from '../incident-status.js'
+import { runbookFor as configuredOrBuiltIn } from './default-runbooks.js'
+import { type StepContext, type StepOutcome, stepName, writeIncident } from './step-context.js'
+import { notifyStep } from './steps/notify-step.js'
+import { preserveEvidence } from './steps/preserve-evidence.js'
+import { recoverStep } from './steps/recover-step.js'
+import { dataSelection, rollbackStep } from './steps/rollback-step.js'
+import { runHook } from './steps/run-hook.js'
+
+export interface RunbookOptions {
+  actor: string
+  signal?: AbortSignal
+  /** Called once when a step with on_failure: stop fails, with why; the caller raises the incident's level. */
+  escalate: (reason: string) => Promise<void>
+}
+
+export interface StepResult {
+  /** 1, 2, 3… in runbook order. */
+  index: number
+  kind: string
+  name: string
+  outcome: 'succeeded' | 'failed' | 'skipped'
+  startedAt: string
+  endedAt: string
+  detail: string
+  data: Record<string, unknown>
+}
+
+export interface RunbookResult {
+  incident: string
+  /** failed: a `continue` step failed and the rest ran; stopped: a `stop` step failed (or the run was cancelled). */
+  outcome: 'succeeded' | 'failed' | 'stopped'
+  steps: StepResult[]
+}
+
+/** The configured runbook of the type, else the built-in one (default-runbooks.ts). */
+export function runbookFor(config: ResolvedConfig, type: IncidentType): ResolvedRunbookStep[] {
+  return configuredOrBuiltIn(config, type)
+}
+
+/**
+ * Runs the incident's runbook, step by step, in order. The incident moves declared → mitigating first,
+ * and → monitoring when every step succeeded. Every step is on the timeline (runbook.step, with its outcome
+ * and facts) and so in the audit chain. A failed step is told to the audience (runbook_step_failed); with
+ * on_failure `continue` the next step runs, with `stop` the rest are skipped and `opts.escalate` is called.
+ * Steps never throw out of here: an error is that step's failure.
+ */
+export async function runRunbook(p: Platform, incident: Incident, opts: RunbookOptions): Promise<RunbookResult> {
+  const steps = runbookFor(p.config, incident.type)
+  const ctx: StepContext = { p, incident, apps: [], actor: opts.actor, signal: opts.signal ?? new AbortController().signal, steps }
+  await writeIncident(ctx, async (w) => {
+    await moveStatus(w.tx, ctx.incident, 'mitigating', opts.actor, `runbook ${incident.type} started`)
+    await w.record({ kind: 'runbook.started', message: `runbook ${incident.type}: ${steps.map(stepName).join(', ') || '(no steps)'}`, data: { type: incident.type, configured: p.config.runbooks[incident.type] !== undefined, steps: steps.map(stepName) } })
+  })
+  const results: StepResult[] = []
+  let outcome: RunbookResult['outcome'] = 'succeeded'
+  for (const [i, step] of steps.entries()) {
+    const index = i + 1
+    const name = stepName(step)
+    if (outcome === 'stopped') {
+      const at = new Date().toISOString()
+      results.push({ index, kind: step.kind, name, outcome: 'skipped', startedAt: at, endedAt: at, detail: 'not run: the runbook stopped', data: {} })
+      continue
+    }
+    const startedAt = new Date().toISOString()
+    const r = ctx.signal.aborted ? { ok: false, detail: 'cancelled before it started', data: {} } : await runStep(ctx, step)
+    const result: StepResult = { index, kind: step.kind, name, outcome: r.ok ? 'succeeded' : 'failed', startedAt, endedAt: new Date().toISOString(), detail: redact(r.detail), data: r.data }
+    results.push(result)
+    const stop = !r.ok && (step.onFailure === 'stop' || ctx.signal.aborted)
+    await writeIncident(ctx, async (w) => {
+      await w.record({
+        kind: 'runbook.step', outcome: r.ok ? 'success' : 'failure',
+        message: `step ${index} ${name} ${result.outcome}: ${result.detail}`,
+        data: { index, step: name, kind: step.kind, outcome: result.outcome, startedAt, endedAt: result.endedAt, onFailure: step.onFailure, ...r.data },
+      })
+      if (!r.ok) {
+        await w.tell({ kind: 'runbook_step_failed', vars: { step: `${index} ${name}`, error: result.detail, actions: stop ? 'the runbook stopped; the incident is escalated' : 'the runbook goes on with the next step' } })
+      }
+    })
+    if (!r.ok) outcome = stop ? 'stopped' : 'failed'
+    if (stop) await opts.escalate(`runbook step ${index} ${name} failed: ${result.detail}`)
+  }
+  await writeIncident(ctx, async (w) => {
+    await w.record({
+      kind: 'runbook.finished', outcome: outcome === 'succeeded' ? 'success' : 'failure',
+      message: `runbook ${incident.type} ${outcome}: ${results.map((s) => `${s.name} ${s.outcome}`).join(', ')}`,
+      data: { outcome, steps: results.map((s) => ({ index: s.index, step: s.name, outcome: s.outcome })) },
+    })
+    if (outcome === 'succeeded') await moveStatus(w.tx, ctx.incident, 'monitoring', opts.actor, `runbook ${incident.type} succeeded`)
+  })
+  return { incident: incident.id, outcome, steps: results }
+}
+
+async function runStep(ctx: StepContext, step: ResolvedRunbookStep): Promise<StepOutcome> {
+  try {
+    ctx.apps = selectApps(ctx.p.config, ctx.incident.scope)
+    switch (step.kind) {
+      case 'preserve_evidence':
+        return await preserveEvidence(ctx, step.logs)
+      case 'hook':
+        return await runHook(ctx, step)
+      case 'notify':
+        return await notifyStep(ctx, step.channels)
+      case 'rollback':
+        return await rollbackStep(ctx, ctx.apps.map((app) => ({ app, ...(step.components ? { components: step.components } : {}) })), 'rollback')
+      case 'restore_data': {
+        const selection = dataSelection(ctx.apps)
+        if (selection.length === 0) {
+          return { ok: false, detail: `no app in scope (${ctx.apps.map((a) => a.name).join(', ')}) has a data component: mark the component that holds its data \`data: true\` in lastgood.yaml`, data: {} }
+        }
+        return await rollbackStep(ctx, selection, 'restore data')
+      }
+      case 'recover':
+        return await recoverStep(ctx)
+    }
+  } catch (err) {
+    return { ok: false, detail: (err as Error).message, data: {} }
+  }
+}
