@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { hostname } from 'node:os'
 import type { ResolvedConfig } from '../config/types.js'
 import { formatDuration } from '../config/units.js'
@@ -95,6 +96,8 @@ export class Outbox {
   async drain(maxMs: number): Promise<number> {
     const end = performance.now() + maxMs
     const deadline = new AbortController()
+    // Every attempt of the drain listens to this one signal.
+    setMaxListeners(Infinity, deadline.signal)
     const timer = setTimeout(() => deadline.abort(new Error(`not delivered within ${formatDuration(maxMs)}; it stays queued`)), maxMs)
     try {
       for (;;) {

@@ -189,6 +189,8 @@ export class BlackHole {
       hole!.sockets.add(socket)
       socket.on('error', () => undefined)
       socket.on('close', () => hole!.sockets.delete(socket))
+      // Read and drop what arrives (never answering), so that the client closing its end is seen.
+      socket.resume()
     })
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     hole = new BlackHole(server, (server.address() as { port: number }).port)

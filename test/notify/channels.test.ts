@@ -170,5 +170,6 @@ describe('webhook channel', () => {
     const d = await channelFor({ name: 'security', type: 'webhook', url: hole.url('/hook'), secret: WEBHOOK_SECRET }).send(sampleMessage(), abort.signal)
     expect(performance.now() - started).toBeLessThan(1500)
     expect(d).toEqual({ ok: false, retryable: true, detail: 'webhook security: timed out after 300ms' })
+    await expect.poll(() => hole.open, { timeout: 1000 }).toBe(0)
   })
 })

@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http'
+import { request as httpsRequest } from 'node:https'
 import { redact } from '../../core/redact.js'
 import type { Delivery } from '../message.js'
 
@@ -7,35 +9,51 @@ export interface HttpAnswer {
   body: string
 }
 
+/** Enough of an answer for an error string or PagerDuty's status JSON; the rest is not read into memory. */
+const BODY_LIMIT = 65_536
+
 /**
  * POSTs a JSON body for the HTTP channels (Slack, PagerDuty, webhook). Never throws: a network error or an
  * aborted attempt is a non-ok, retryable Delivery. The URL is never repeated in what comes back: for Slack
- * it is the secret itself.
+ * it is the secret itself. One connection per attempt (no keep-alive pool), closed when the signal fires, so
+ * an endpoint that never answers keeps nothing open past the attempt; redirects are not followed (one could
+ * carry the request, and a signature, elsewhere).
  */
-export async function postJson(
+export function postJson(
   label: string,
   url: string,
   body: string,
   headers: Record<string, string>,
   signal: AbortSignal,
 ): Promise<HttpAnswer | Delivery> {
-  if (signal.aborted) return abortedDelivery(label, signal)
-  try {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'lastgood', ...headers },
-      body,
-      signal,
-      // A redirect could carry the request (and a signature) elsewhere; a receiver answers where it is.
-      redirect: 'manual',
-    })
-    const text = await res.text()
-    return { status: res.status, body: text.slice(0, 65_536) }
-  } catch (err) {
-    if (signal.aborted) return abortedDelivery(label, signal)
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause
-    return { ok: false, retryable: true, detail: redact(`${label}: ${cause?.code ?? cause?.message ?? (err as Error).message}`) }
-  }
+  if (signal.aborted) return Promise.resolve(abortedDelivery(label, signal))
+  return new Promise((resolve) => {
+    const fail = (err: Error & { code?: string }) =>
+      resolve(signal.aborted ? abortedDelivery(label, signal) : { ok: false, retryable: true, detail: redact(`${label}: ${err.code ?? err.message}`) })
+    try {
+      const target = new URL(url)
+      const send = target.protocol === 'https:' ? httpsRequest : httpRequest
+      const req = send(target, {
+        method: 'POST',
+        agent: false,
+        signal,
+        headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'lastgood', ...headers },
+      }, (res) => {
+        const chunks: Buffer[] = []
+        let size = 0
+        res.on('data', (chunk: Buffer) => {
+          if (size < BODY_LIMIT) chunks.push(chunk)
+          size += chunk.length
+        })
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8').slice(0, BODY_LIMIT) }))
+        res.on('error', fail)
+      })
+      req.on('error', fail)
+      req.end(body)
+    } catch (err) {
+      fail(err as Error)
+    }
+  })
 }
 
 /**
