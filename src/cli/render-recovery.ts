@@ -33,9 +33,9 @@ function renderRecovery(r: RecoveryReport): string {
   ]
   if (r.apps.length > 0) {
     out.push('', table(['APP', 'OUTCOME', 'FROM', 'TO', 'TARGET', 'STARTED', 'VALIDATED', 'RUN'], r.apps.map((a) => [
-      a.app, a.outcome, versions(a.from), versions(a.to), a.target ?? '—', a.startedAt ?? '—', a.validatedAt ?? '—', a.run,
+      a.app, a.outcome, versions(a.from), versions(a.to), a.target ?? '—', a.startedAt ?? '—', a.validatedAt ?? '—', a.run ?? '—',
     ])))
-    for (const a of r.apps.filter((x) => x.error)) out.push(`  ${a.app} (${a.run}): ${a.error}`)
+    for (const a of r.apps.filter((x) => x.error)) out.push(`  ${a.app}${a.run ? ` (${a.run})` : ''}: ${a.error}`)
   } else out.push('no rollback run recorded')
   if (r.runbook.steps.length > 0) {
     out.push('', `runbook: ${r.runbook.outcome ?? 'running'}`, table(['#', 'STEP', 'OUTCOME', 'AT', 'DETAIL'], r.runbook.steps.map((s) => [

@@ -78,6 +78,7 @@ function wentWell(r: RecoveryReport): string[] {
   const out: string[] = []
   if (r.rto.verdict === 'met' && r.recovered.timeToRecoverMs !== null) out.push(`Recovered in ${formatDuration(r.recovered.timeToRecoverMs)}, ${formatDuration(-r.rto.deltaMs)} inside the ${formatDuration(r.rto.objectiveMs)} RTO.`)
   for (const a of latestPerApp(r.apps).filter((x) => x.outcome === 'restored')) out.push(`${a.app} was restored to ${a.target ?? 'its last known good'}${versionText(a.to)} and passed validation at ${a.validatedAt ?? 'an unrecorded time'}.`)
+  for (const a of latestPerApp(r.apps).filter((x) => x.outcome === 'already-healthy')) out.push(`${a.app} was found healthy on its target's versions: nothing had to be restored.`)
   if (r.runbook.outcome === 'succeeded') out.push(`The runbook completed: ${r.runbook.steps.length} step(s), none failed.`)
   if (r.evidence.some((e) => e.hash)) out.push(`Evidence was preserved with a content hash (${r.evidence.filter((e) => e.hash).map((e) => e.hash!.slice(0, 16)).join(', ')}).`)
   const sent = r.notifications.reduce((n, c) => n + c.sent, 0)
@@ -98,8 +99,9 @@ function improvements(i: Incident, r: RecoveryReport): Improvement[] {
       : { finding: `Recovery took ${formatDuration(r.recovered.timeToRecoverMs)}, ${formatDuration(r.rto.deltaMs)} over the ${rto} RTO.`, action: `Find which steps made recovery take longer than the ${rto} RTO and shorten them (a drill measures it)` })
   }
   // A run still under way is not a finding yet.
-  for (const a of r.apps.filter((x) => x.outcome !== 'restored' && x.outcome !== 'running')) {
-    out.push({ finding: `Rollback ${a.run} of ${a.app} ended ${a.outcome}${a.error ? `: ${oneLine(a.error)}` : ''}.`, action: `Find why the rollback of ${a.app} (${a.run}) ended ${a.outcome} and fix it` })
+  for (const a of r.apps.filter((x) => !['restored', 'already-healthy', 'running'].includes(x.outcome))) {
+    const what = a.run ? `the rollback of ${a.app} (${a.run})` : `the recovery of ${a.app}`
+    out.push({ finding: `${a.run ? `Rollback ${a.run} of ${a.app}` : `Recovery of ${a.app}`} ended ${a.outcome}${a.error ? `: ${oneLine(a.error)}` : ''}.`, action: `Find why ${what} ended ${a.outcome} and fix it` })
   }
   for (const s of r.runbook.steps.filter((x) => x.outcome === 'failed')) {
     out.push({ finding: `Runbook step ${s.index ?? '?'} (${s.name}) failed: ${oneLine(s.detail)}.`, action: `Fix runbook step ${s.index ?? '?'} (${s.name}) so it succeeds next time` })

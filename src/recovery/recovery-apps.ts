@@ -6,10 +6,12 @@ import type { StateDb } from '../state/open-state.js'
 /** One app in one rollback run of an incident. */
 export interface AppRecovery {
   app: string
-  run: string
+  /** null: no run was needed (already healthy) or could start (no target). */
+  run: string | null
   /**
    * The run's app outcome (restored, reverted, failed, not-started) once the run ended; while it has not,
-   * the run's own status (running, interrupted, abandoned).
+   * the run's own status (running, interrupted, abandoned); without a run, the recover step's outcome
+   * (already-healthy, failed).
    */
   outcome: string
   /** Version per component before the run, and the version restored. */
@@ -52,7 +54,7 @@ export async function loadAppRecoveries(db: StateDb, runIds: string[]): Promise<
   return { runs, apps }
 }
 
-/** Each app's latest attempt (the runs are oldest first): a failed run followed by one that restored it is a recovery. */
+/** Each app's latest attempt (apps in the order they started): a failed run followed by one that restored it is a recovery. */
 export function latestPerApp(apps: AppRecovery[]): AppRecovery[] {
   return [...new Map(apps.map((a) => [a.app, a])).values()]
 }

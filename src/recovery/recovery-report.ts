@@ -3,7 +3,7 @@ import type { Incident, IncidentStatus } from './incident.js'
 import { type ChannelTally, tallyNotifications } from './notification-tally.js'
 import { type AppRecovery, latestPerApp, loadAppRecoveries, type RunSummary } from './recovery-apps.js'
 import { loadTimeline, type TimelineEntry } from './timeline.js'
-import { readEscalations, readEvidence, readRunbook, type EscalationFact, type EvidenceFact, type RunbookFacts, runIdsOf } from './timeline-facts.js'
+import { readEscalations, readEvidence, readRunbook, readRunlessApps, type EscalationFact, type EvidenceFact, type RunbookFacts, runIdsOf } from './timeline-facts.js'
 
 export type { AppRecovery, RunSummary } from './recovery-apps.js'
 export type { ChannelTally } from './notification-tally.js'
@@ -69,7 +69,10 @@ export interface ContinuityFact {
 export async function buildRecoveryReport(p: Pick<Platform, 'config' | 'state'>, incident: Incident, opts: { now?: number; timeline?: TimelineEntry[] } = {}): Promise<RecoveryReport> {
   const db = p.state.db
   const timeline = opts.timeline ?? (await loadTimeline(db, incident.id))
-  const { runs, apps } = await loadAppRecoveries(db, runIdsOf(timeline))
+  const { runs, apps: runApps } = await loadAppRecoveries(db, runIdsOf(timeline))
+  // Oldest first, each app of a run at its run's start (an app a run never started has no time of its own).
+  const when = (a: AppRecovery) => (a.run ? runs.find((r) => r.run === a.run)?.startedAt : a.startedAt) ?? ''
+  const apps = [...runApps, ...readRunlessApps(timeline)].sort((a, b) => when(a).localeCompare(when(b)))
   const statusAt = (to: string) => timeline.filter((e) => e.kind === 'status' && e.data.to === to)
   const mitigating = statusAt('mitigating')[0]?.at ?? null
   const lastMonitoring = statusAt('monitoring').at(-1)

@@ -1,3 +1,4 @@
+import type { AppRecovery } from './recovery-apps.js'
 import type { TimelineEntry } from './timeline.js'
 
 /**
@@ -66,10 +67,21 @@ export function readRunbook(timeline: TimelineEntry[]): RunbookFacts {
   const started = timeline.findLast((e) => e.kind === 'runbook.started')
   const finished = started && timeline.findLast((e) => e.kind === 'runbook.finished' && e.seq > started.seq)
   const steps = timeline.filter((e) => e.kind === 'runbook.step').map((e) => ({
-    index: num(e.data.index), kind: str(e.data.kind), name: str(e.data.name) ?? e.message,
+    index: num(e.data.index), kind: str(e.data.kind), name: str(e.data.step) ?? str(e.data.name) ?? e.message,
     outcome: str(e.data.outcome) ?? 'unknown', at: e.at, detail: str(e.data.detail) ?? e.message,
   }))
   return { startedAt: started?.at ?? null, finishedAt: finished?.at ?? null, outcome: finished ? str(finished.data.outcome) : null, steps }
+}
+
+/**
+ * Apps a runbook's recover step dealt with without a rollback run of their own: found already healthy, or
+ * failed before a run could start (no target to restore). Apps with a run are read from the run.
+ */
+export function readRunlessApps(timeline: TimelineEntry[]): AppRecovery[] {
+  return timeline.filter((e) => e.kind === 'recovery.app' && str(e.data.run) === null && str(e.data.app) !== null).map((e) => ({
+    app: str(e.data.app)!, run: null, outcome: str(e.data.outcome) ?? 'unknown', from: {}, to: {}, target: str(e.data.target),
+    startedAt: str(e.data.startedAt) ?? e.at, validatedAt: str(e.data.validatedAt), error: str(e.data.error),
+  }))
 }
 
 function str(v: unknown): string | null {
