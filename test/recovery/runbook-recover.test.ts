@@ -3,6 +3,7 @@ import { readFile, readlink } from 'node:fs/promises'
 import { promisify } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
 import { portVariable, SAMPLE_APP_CTL, type SamplePlatform } from '../../src/demo/sample-platform.js'
+import { resolveRecoveryTarget } from '../../src/snapshots/platform-snapshot.js'
 import type { AppRecovery } from '../../src/recovery/runbook/steps/recover-step.js'
 import { RunbookFixture } from './runbook-fixture.js'
 
@@ -37,6 +38,12 @@ describe('recover step', () => {
     expect(platformSnapshot).toMatch(/^ps-\d{8}-\d{6}-[0-9a-f]{4}$/)
     expect(snapshots.map((s: { app: string }) => s.app).sort()).toEqual([...names].sort())
     expect((await f.sample.cli(['snapshot', 'list'])).stdout).toContain(platformSnapshot)
+    const targets = await resolveRecoveryTarget(f.p.state.db, platformSnapshot, ['inventory', 'staff'])
+    expect([...targets.keys()]).toEqual(['inventory', 'staff'])
+    await expect(resolveRecoveryTarget(f.p.state.db, platformSnapshot, ['staff', 'billing'])).rejects.toThrow(`platform snapshot ${platformSnapshot} has no snapshot of app billing`)
+    await expect(resolveRecoveryTarget(f.p.state.db, 'ps-20000101-000000-0000', ['staff'])).rejects.toThrow('no platform snapshot "ps-20000101-000000-0000"')
+    await expect(resolveRecoveryTarget(f.p.state.db, targets.get('staff')!, ['staff', 'inventory'])).rejects.toThrow('takes exactly one app')
+    await expect(resolveRecoveryTarget(f.p.state.db, targets.get('staff')!, ['inventory'])).rejects.toThrow('belongs to app staff, not inventory')
     for (const n of names) await f.sample.deploy(n, 'v2', { healthy: false })
 
     const incident = await f.declare('complete_system_failure', names, platformSnapshot)
