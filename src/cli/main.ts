@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander'
 import { registerAudit } from './commands/audit.js'
 import { registerConfig } from './commands/config.js'
 import { registerDrill } from './commands/drill.js'
+import { registerIncident } from './commands/incident.js'
 import { registerInit } from './commands/init.js'
 import { registerMonitor } from './commands/monitor.js'
 import { registerReport } from './commands/report.js'
@@ -31,6 +32,7 @@ registerRollback(program)
 registerMonitor(program)
 registerWatch(program)
 registerDrill(program)
+registerIncident(program)
 registerAudit(program)
 registerReport(program)
 registerConfig(program)

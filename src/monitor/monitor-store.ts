@@ -101,41 +101,6 @@ function fromPendingRow(r: { id: string; app: string; trigger: string; target: s
   return { id: r.id, app: r.app, trigger: r.trigger, target: r.target, reason: r.reason, createdAt: r.created_at }
 }
 
-export interface IncidentRecord {
-  id: string
-  type: string
-  severity: string
-  status: string
-  scope: string[]
-  reason: string
-  openedAt: string
-  openedBy: string
-}
-
-/**
- * An incident opened by an `escalate` decision. The incident machinery (escalation levels, channels,
- * timeline) builds on this row later; an app with an open incident gets no second one.
- */
-export async function openIncident(state: State, i: { app: string; type: string; severity: string; reason: string; openedBy: string; details: Record<string, unknown> }): Promise<{ incident: IncidentRecord; existing: boolean }> {
-  return state.writeTransaction(async (tx) => {
-    const open = await tx.selectFrom('incidents').selectAll().where('status', '!=', 'resolved').where('scope', 'like', `%${JSON.stringify(i.app)}%`).executeTakeFirst()
-    if (open) return { incident: fromIncidentRow(open), existing: true }
-    const incident: IncidentRecord = { id: timeId('inc'), type: i.type, severity: i.severity, status: 'declared', scope: [i.app], reason: i.reason, openedAt: new Date().toISOString(), openedBy: i.openedBy }
-    await tx.insertInto('incidents').values({
-      id: incident.id, type: i.type, severity: i.severity, status: 'declared', scope: JSON.stringify([i.app]), reason: i.reason, opened_at: incident.openedAt, opened_by: i.openedBy, details: JSON.stringify(i.details), resolved_at: null, level: 0, audience: '[]',
-    }).execute()
-    return { incident, existing: false }
-  })
-}
-
-export async function listOpenIncidents(db: StateDb): Promise<IncidentRecord[]> {
-  return (await db.selectFrom('incidents').selectAll().where('status', '!=', 'resolved').orderBy('opened_at', 'asc').execute()).map(fromIncidentRow)
-}
-
-function fromIncidentRow(r: { id: string; type: string; severity: string; status: string; scope: string; reason: string; opened_at: string; opened_by: string }): IncidentRecord {
-  return { id: r.id, type: r.type, severity: r.severity, status: r.status, scope: JSON.parse(r.scope) as string[], reason: r.reason, openedAt: r.opened_at, openedBy: r.opened_by }
-}
-
 /** One map key per app and trigger; NUL cannot occur in either name. */
 export function triggerKey(app: string, trigger: string): string {
   return `${app}\u0000${trigger}`

@@ -1,6 +1,7 @@
 import type { ResolvedApp, ResolvedTrigger } from '../config/types.js'
 import { redact } from '../core/redact.js'
 import type { Platform } from '../platform/platform.js'
+import type { RecoveryScheduler } from '../recovery/recovery-scheduler.js'
 import { planResume } from '../rollback/plan-resume.js'
 import { resumeRollback } from '../rollback/run-rollback.js'
 import { findUnfinishedRun } from '../rollback/unfinished-run.js'
@@ -26,6 +27,11 @@ export interface MonitorOptions {
   startedBy?: string
   /** Receives every check's delay between its due time and its start (ms), for the cost benchmark. */
   onDelay?: (ms: number) => void
+  /**
+   * Escalation, status updates, continuity plans and notification delivery, run beside the probes (started
+   * and stopped with the monitor); it hears every probe round, so continuity plans follow the apps.
+   */
+  recovery?: RecoveryScheduler
 }
 
 /**
@@ -67,6 +73,7 @@ export class Monitor {
     await this.restore()
     await beat(this.p.state, this.id, this.apps.map((a) => a.name))
     await this.bus.emit({ type: 'monitor.started', message: `monitoring ${this.apps.map((a) => a.name).join(', ')}`, outcome: 'started', data: { monitor: this.id, apps: this.apps.map((a) => a.name), ...(this.opts.startedBy ? { startedBy: this.opts.startedBy } : {}) } })
+    await this.opts.recovery?.start(opts)
     await this.resumeUnfinished()
     if (opts.schedule === false) return
     const hb = setInterval(() => void beat(this.p.state, this.id, this.apps.map((a) => a.name)).catch((err) => this.p.log.warn({ err: redact(String(err)) }, 'monitor heartbeat failed')), HEARTBEAT_MS)
@@ -80,6 +87,7 @@ export class Monitor {
   async runOnce(): Promise<void> {
     await Promise.all(this.apps.map((a) => this.tick(a)))
     await this.responder.idle()
+    await this.opts.recovery?.tick()
   }
 
   async stop(): Promise<void> {
@@ -90,6 +98,7 @@ export class Monitor {
     // A rollback under way finishes (its journal makes it safe to kill, but finishing is better).
     await this.responder.idle()
     while (this.ticking.size > 0) await new Promise((r) => setTimeout(r, 10))
+    await this.opts.recovery?.stop()
     await beat(this.p.state, this.id, this.apps.map((a) => a.name), true)
     await this.bus.emit({ type: 'monitor.stopped', message: 'monitor stopped', data: { monitor: this.id } })
   }
@@ -130,6 +139,7 @@ export class Monitor {
       if (this.stopped) return
       const now = Date.now()
       this.histories.get(app.name)!.add(round, now)
+      await this.opts.recovery?.observeRound(app, round.state, now)
       const failed = round.probes.filter((x) => !x.ok).map((x) => `${x.check}: ${x.error}`).join('; ')
       for (const t of app.triggers) {
         const prev = this.triggerState(app.name, t.name)

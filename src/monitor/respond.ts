@@ -6,7 +6,8 @@ import { runRollback, type RollbackReport } from '../rollback/run-rollback.js'
 import { latestRun } from '../rollback/unfinished-run.js'
 import type { Decision } from './decide.js'
 import type { EventBus } from './events.js'
-import { loadCooldown, openIncident, recordPendingRollback, saveCooldown } from './monitor-store.js'
+import { declareIncident } from '../recovery/declare-incident.js'
+import { loadCooldown, recordPendingRollback, saveCooldown } from './monitor-store.js'
 
 /** Rollback decisions that come due this close together run as one run, in recovery-priority order. */
 const BATCH_GRACE_MS = 100
@@ -28,8 +29,8 @@ export interface ResponderHooks {
 
 /**
  * Carries decisions out. `alert` records a pending rollback a person runs with one command; `escalate`
- * opens an incident; `rollback` runs the skeleton's rollback unchanged (journal, lock, validation, audit)
- * as the monitor's actor. Rollbacks are serialised: one run at a time, decisions that arrive meanwhile
+ * declares an incident (recovery/declare-incident.ts); `rollback` runs the skeleton's rollback unchanged
+ * (journal, lock, validation, audit) as the monitor's actor. Rollbacks are serialised: one run at a time, decisions that arrive meanwhile
  * wait and then go together in priority order. A rollback that does not restore the app escalates.
  */
 export class Responder {
@@ -156,7 +157,9 @@ export class Responder {
   }
 
   private async escalate(app: string, reason: string, details: Record<string, unknown>): Promise<void> {
-    const { incident, existing } = await openIncident(this.p.state, { app, type: 'critical_application_failure', severity: 'high', reason, openedBy: this.actor, details })
+    // The same path as `lastgood incident declare`: level 1, its channels, the timeline. No runbook: the
+    // monitor has done what it could; an open incident of the app gets the report on its timeline instead.
+    const { incident, existing } = await declareIncident(this.p, { type: 'critical_application_failure', scope: [app], reason, actor: this.actor, details, dedupe: true, runRunbook: false })
     await this.bus.emit({
       type: 'escalation.recorded', app, outcome: 'failure',
       message: existing ? `${app} already has open incident ${incident.id}: ${reason}` : `incident ${incident.id} opened for ${app}: ${reason}`,

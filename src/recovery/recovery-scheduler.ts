@@ -35,10 +35,14 @@ export class RecoveryScheduler {
     this.continuity = new ContinuityWatch(p, opts.actor)
   }
 
-  /** One tick now (a restarted process catches up at once), then one every tickMs; the outbox starts too. */
-  async start(): Promise<void> {
+  /**
+   * One tick now (a restarted process catches up at once), then one every tickMs, with the outbox beside it;
+   * `schedule: false` (a one-round monitor) stops after the first tick.
+   */
+  async start(opts: { schedule?: boolean } = {}): Promise<void> {
     await this.continuity.refresh()
     await this.tick()
+    if (opts.schedule === false) return
     this.outbox.start()
     const every = this.opts.tickMs ?? TICK_MS
     this.timer = setInterval(() => void this.tick(), every)

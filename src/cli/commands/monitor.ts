@@ -1,6 +1,8 @@
 import type { Command } from 'commander'
-import { Monitor } from '../../monitor/monitor.js'
+import { Monitor, MONITOR_ACTOR } from '../../monitor/monitor.js'
 import { selectApps } from '../../platform/platform.js'
+import { deliverBeforeExit } from '../../recovery/incident-command.js'
+import { RecoveryScheduler } from '../../recovery/recovery-scheduler.js'
 import { actorOf, globals } from '../global-options.js'
 import { printJson } from '../output.js'
 import { printEvent } from '../render-event.js'
@@ -17,13 +19,15 @@ export function registerMonitor(program: Command): void {
         const g = globals(cmd)
         const startedBy = actorOf(g)
         return withPlatform(g, async (p) => {
-          const monitor = new Monitor(p, selectApps(p.config, names), { startedBy })
+          const recovery = new RecoveryScheduler(p, { actor: MONITOR_ACTOR })
+          const monitor = new Monitor(p, selectApps(p.config, names), { startedBy, recovery })
           const events: unknown[] = []
           monitor.bus.subscribe((e) => (opts.once && g.json ? events.push(e) : printEvent(e, g.json)))
           if (opts.once) {
             await monitor.start({ schedule: false })
             await monitor.runOnce()
             await monitor.stop()
+            await deliverBeforeExit(p)
             if (g.json) {
               const triggers = monitor.apps.flatMap((a) => a.triggers.map((t) => ({ app: a.name, trigger: t.name, kind: t.kind, action: t.action, ...monitor.triggerState(a.name, t.name) })))
               printJson({ events, triggers })

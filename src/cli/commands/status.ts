@@ -1,7 +1,9 @@
 import type { Command } from 'commander'
 import { type AppStatus, appStatus } from '../../inspect/app-status.js'
-import { type IncidentRecord, listOpenIncidents, listPendingRollbacks, type PendingRollback } from '../../monitor/monitor-store.js'
+import { listPendingRollbacks, type PendingRollback } from '../../monitor/monitor-store.js'
 import { selectApps } from '../../platform/platform.js'
+import type { Incident } from '../../recovery/incident.js'
+import { listIncidents } from '../../recovery/incident-store.js'
 import { globals } from '../global-options.js'
 import { printJson, println, table } from '../output.js'
 import { runAction, withPlatform } from '../run-action.js'
@@ -20,7 +22,7 @@ export function registerStatus(program: Command): void {
           for (const app of selected) statuses.push(await appStatus(p, app))
           const names = selected.map((a) => a.name)
           const pending = await listPendingRollbacks(p.state.db, names)
-          const incidents = (await listOpenIncidents(p.state.db)).filter((i) => i.scope.some((a) => names.includes(a)))
+          const incidents = (await listIncidents(p.state.db, { open: true })).filter((i) => i.scope.some((a) => names.includes(a)))
           if (g.json) printJson({ platform: p.config.platform, apps: statuses, pendingRollbacks: pending, openIncidents: incidents })
           else println(render(p.config.platform, statuses) + renderOpen(pending, incidents))
           return 0
@@ -41,15 +43,15 @@ function render(platform: string, apps: AppStatus[]): string {
   return `platform ${platform}\n\n${table(['APP', 'PRIO', 'RUNNING', 'LAST KNOWN GOOD', 'LAST ROLLBACK', 'HEALTH'], rows)}`
 }
 
-function renderOpen(pending: PendingRollback[], incidents: IncidentRecord[]): string {
+function renderOpen(pending: PendingRollback[], incidents: Incident[]): string {
   let out = ''
   if (pending.length > 0) {
     out += `\n\npending rollbacks (run one with \`lastgood rollback --pending ID --yes\`)\n`
     out += table(['ID', 'APP', 'TARGET', 'SINCE', 'WHY'], pending.map((x) => [x.id, x.app, x.target ?? '?', x.createdAt, x.reason]))
   }
   if (incidents.length > 0) {
-    out += '\n\nopen incidents\n'
-    out += table(['ID', 'TYPE', 'SEVERITY', 'SCOPE', 'OPENED', 'WHY'], incidents.map((i) => [i.id, i.type, i.severity, i.scope.join(','), i.openedAt, i.reason]))
+    out += '\n\nopen incidents (`lastgood incident show ID` for the timeline)\n'
+    out += table(['ID', 'TYPE', 'SEVERITY', 'STATUS', 'LEVEL', 'SCOPE', 'OPENED', 'WHY'], incidents.map((i) => [i.id, i.type, i.severity, i.status, String(i.level), i.scope.join(','), i.openedAt, i.reason]))
   }
   return out
 }
