@@ -16,7 +16,6 @@ export interface ClaimedRow {
 }
 
 export async function claimDue(tx: StateDb, opts: { owner: string; nowMs: number; claimMs: number; limit: number }): Promise<ClaimedRow[]> {
-  if (opts.limit <= 0) return []
   const now = new Date(opts.nowMs).toISOString()
   const rows = await tx
     .selectFrom('notifications')

@@ -19,7 +19,10 @@ export interface OutboxOptions {
   owner?: string
   /** Clock (ms) for due times, claims and next attempts; default Date.now. */
   now?: () => number
-  /** Called for every recorded attempt inside the write transaction that records it (a timeline entry…). */
+  /**
+   * Called for every recorded attempt inside the write transaction that records it (a timeline entry…). If it
+   * throws, the record is rolled back too and the message is attempted again once its claim runs out.
+   */
   onAttempt?: (tx: StateDb, a: AttemptRecord) => Promise<void>
   /** Where failures of the outbox itself (not of a delivery) are reported; default the stderr logger. */
   log?: Logger
@@ -115,8 +118,10 @@ export class Outbox {
 
   private async launchDue(deadline?: AbortSignal): Promise<Promise<void>[]> {
     const { timeoutMs } = this.opts.config.notifications
+    const room = MAX_IN_FLIGHT - this.inFlight.size
+    if (room <= 0) return []
     const rows = await this.opts.state.writeTransaction((tx) =>
-      claimDue(tx, { owner: this.owner, nowMs: this.now(), claimMs: timeoutMs + CLAIM_MARGIN_MS, limit: MAX_IN_FLIGHT - this.inFlight.size }),
+      claimDue(tx, { owner: this.owner, nowMs: this.now(), claimMs: timeoutMs + CLAIM_MARGIN_MS, limit: room }),
     )
     return rows.map((row) => {
       const p = this.attempt(row, deadline).finally(() => this.inFlight.delete(p))
