@@ -5,7 +5,7 @@ const TO_COMPLETE = '**[TO BE COMPLETED BY THE TEAM]**'
 
 /** The seeds' template, section for section, as Markdown. */
 export function renderPostMortem(pm: PostMortem): string {
-  const lines = [`# Incident Post-Mortem: ${pm.title.date} - ${cell(pm.title.description)}`, '']
+  const lines = [`# Incident Post-Mortem: ${pm.title.date} - ${pm.title.description}`, '']
   if (pm.openNotice) lines.push(`> **${pm.openNotice}**`, '')
   lines.push('## Summary', pm.summary, '')
   lines.push('## Timeline', '| Time | Action |', '|------|--------|', ...pm.timeline.map((t) => `| ${t.time} | ${cell(t.action)} |`), '')

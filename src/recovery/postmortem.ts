@@ -67,16 +67,16 @@ function summarise(i: Incident, r: RecoveryReport): string {
 }
 
 function recoveryText(r: RecoveryReport): string {
-  const rto = formatDuration(r.rto.objectiveMs)
+  const rto = human(r.rto.objectiveMs)
   const ttr = r.recovered.timeToRecoverMs
-  if (ttr === null) return r.rto.verdict === 'missed' ? `Not recovered yet, already ${formatDuration(r.rto.deltaMs)} past the ${rto} RTO.` : `Not recovered yet (RTO ${rto}).`
-  const verdict = r.rto.verdict === 'met' ? `within the ${rto} RTO` : `missing the ${rto} RTO by ${formatDuration(r.rto.deltaMs)}`
-  return `Recovered ${formatDuration(ttr)} after the declaration (${r.recovered.basis === 'validation' ? 'last app validated' : r.recovered.basis}), ${verdict}.`
+  if (ttr === null) return r.rto.verdict === 'missed' ? `Not recovered yet, already ${human(r.rto.deltaMs)} past the ${rto} RTO.` : `Not recovered yet (RTO ${rto}).`
+  const verdict = r.rto.verdict === 'met' ? `within the ${rto} RTO` : `missing the ${rto} RTO by ${human(r.rto.deltaMs)}`
+  return `Recovered ${human(ttr)} after the declaration (${r.recovered.basis === 'validation' ? 'last app validated' : r.recovered.basis}), ${verdict}.`
 }
 
 function wentWell(r: RecoveryReport): string[] {
   const out: string[] = []
-  if (r.rto.verdict === 'met' && r.recovered.timeToRecoverMs !== null) out.push(`Recovered in ${formatDuration(r.recovered.timeToRecoverMs)}, ${formatDuration(-r.rto.deltaMs)} inside the ${formatDuration(r.rto.objectiveMs)} RTO.`)
+  if (r.rto.verdict === 'met' && r.recovered.timeToRecoverMs !== null) out.push(`Recovered in ${human(r.recovered.timeToRecoverMs)}, ${human(-r.rto.deltaMs)} inside the ${human(r.rto.objectiveMs)} RTO.`)
   for (const a of latestPerApp(r.apps).filter((x) => x.outcome === 'restored')) out.push(`${a.app} was restored to ${a.target ?? 'its last known good'}${versionText(a.to)} and passed validation at ${a.validatedAt ?? 'an unrecorded time'}.`)
   for (const a of latestPerApp(r.apps).filter((x) => x.outcome === 'already-healthy')) out.push(`${a.app} was found healthy on its target's versions: nothing had to be restored.`)
   if (r.runbook.outcome === 'succeeded') out.push(`The runbook completed: ${r.runbook.steps.length} step(s), none failed.`)
@@ -92,11 +92,11 @@ interface Improvement { finding: string; action: string }
 
 function improvements(i: Incident, r: RecoveryReport): Improvement[] {
   const out: Improvement[] = []
-  const rto = formatDuration(r.rto.objectiveMs)
+  const rto = human(r.rto.objectiveMs)
   if (r.rto.verdict === 'missed') {
     out.push(r.recovered.timeToRecoverMs === null
-      ? { finding: `Not recovered yet, and already ${formatDuration(r.rto.deltaMs)} past the ${rto} RTO.`, action: `Find what kept ${i.id} from recovering within the ${rto} RTO and remove it` }
-      : { finding: `Recovery took ${formatDuration(r.recovered.timeToRecoverMs)}, ${formatDuration(r.rto.deltaMs)} over the ${rto} RTO.`, action: `Find which steps made recovery take longer than the ${rto} RTO and shorten them (a drill measures it)` })
+      ? { finding: `Not recovered yet, and already ${human(r.rto.deltaMs)} past the ${rto} RTO.`, action: `Find what kept ${i.id} from recovering within the ${rto} RTO and remove it` }
+      : { finding: `Recovery took ${human(r.recovered.timeToRecoverMs)}, ${human(r.rto.deltaMs)} over the ${rto} RTO.`, action: `Find which steps made recovery take longer than the ${rto} RTO and shorten them (a drill measures it)` })
   }
   // A run still under way is not a finding yet.
   for (const a of r.apps.filter((x) => !['restored', 'already-healthy', 'running'].includes(x.outcome))) {
@@ -111,13 +111,13 @@ function improvements(i: Incident, r: RecoveryReport): Improvement[] {
     out.push({ finding: `Notifications to ${c.channel}: ${what}${c.lastError ? ` (last error: ${oneLine(c.lastError)})` : ''}.`, action: `Repair the ${c.channel} channel and test it (the people it should have told were not told)` })
   }
   for (const c of r.continuity.filter((x) => x.breachedAt)) {
-    const limit = c.maxDowntimeMs === null ? '' : ` of ${formatDuration(c.maxDowntimeMs)}`
+    const limit = c.maxDowntimeMs === null ? '' : ` of ${human(c.maxDowntimeMs)}`
     out.push({ finding: `Continuity plan ${c.plan}${c.function ? ` (${c.function})` : ''} breached its maximum downtime${limit} at ${c.breachedAt}.`, action: `Review continuity plan ${c.plan}: its fallback, its maximum downtime and the recovery priority of ${c.downApps.join(', ') || 'its apps'}` })
   }
   const beyond = r.escalations.filter((e) => (e.level ?? 0) > 1)
   if (beyond.length > 0) {
     const top = beyond.reduce((a, b) => ((b.level ?? 0) > (a.level ?? 0) ? b : a))
-    out.push({ finding: `Escalated to level ${top.level} at ${top.at}, ${formatDuration(Math.max(0, Date.parse(top.at) - Date.parse(i.openedAt)))} after the declaration.`, action: `Find why ${i.id} needed escalation level ${top.level} and what would have resolved it at level 1` })
+    out.push({ finding: `Escalated to level ${top.level} at ${top.at}, ${human(Math.max(0, Date.parse(top.at) - Date.parse(i.openedAt)))} after the declaration.`, action: `Find why ${i.id} needed escalation level ${top.level} and what would have resolved it at level 1` })
   }
   return out
 }
@@ -125,6 +125,11 @@ function improvements(i: Incident, r: RecoveryReport): Improvement[] {
 function versionText(to: Record<string, string>): string {
   const v = Object.entries(to)
   return v.length === 0 ? '' : ` (${v.map(([c, ver]) => `${c} ${ver}`).join(', ')})`
+}
+
+/** Milliseconds matter in a short recovery, not in a long one: `3s210ms`, but `14m57s`. */
+function human(ms: number): string {
+  return formatDuration(ms < 10_000 ? ms : Math.round(ms / 1000) * 1000)
 }
 
 function oneLine(s: string): string {
