@@ -28,11 +28,3 @@ export async function resolveIncident(p: Platform, id: string, o: { actor: strin
     return tellIncident(tx, p.config, resolved, { kind: 'incident_resolved', lifecycle: 'resolve', vars: { summary: o.summary, duration, actor: o.actor } })
   })
 }
-
-/** A person's note on the timeline. */
-export async function noteIncident(p: Platform, id: string, o: { actor: string; text: string; now?: number }): Promise<void> {
-  await p.state.writeTransaction(async (tx) => {
-    await requireIncident(tx, id)
-    await recordTimeline(tx, id, { kind: 'note', actor: o.actor, message: o.text, ...(o.now !== undefined ? { at: o.now } : {}) })
-  })
-}

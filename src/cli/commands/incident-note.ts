@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { UserError } from '../../core/errors.js'
 import { incidentCommand } from '../../recovery/incident-command.js'
-import { noteIncident } from '../../recovery/resolve-incident.js'
+import { noteIncident } from '../../recovery/note-incident.js'
 import { loadTimeline } from '../../recovery/timeline.js'
 import { actorOf, globals } from '../global-options.js'
 import { printJson, println } from '../output.js'
