@@ -130,7 +130,7 @@ export class Repository implements BlobStore, RepoCore {
 
   /** RepoCore: a durable blob only. */
   async readBlob(id: string): Promise<Buffer> {
-    const loc = this.index.get(id)
+    const loc = this.index.get(id) ?? ((await this.index.loadNew(this.backend, this.dataKey)) > 0 ? this.index.get(id) : undefined)
     if (!loc) throw new IntegrityError(id, `blob ${id} is not in repository ${this.backend.location}`)
     return openBlob(this.dataKey, loc, await this.reader.read(loc, this.index.packs.get(loc.packId)!.size))
   }

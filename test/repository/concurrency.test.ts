@@ -31,6 +31,18 @@ describe('several writers at once', () => {
     for (const [id, d] of expected) expect(sameBytes(await r.getBlob(id), d)).toBe(true)
   })
 
+  test('a session open for long reads blobs another session stored after it opened', async () => {
+    const t = await newRepo({ packSize: 16 * 1024 })
+    const longLived = await t.reopen()
+    const data = content(5000, false, 'later')
+    const id = await t.repo.putBlob('data', data)
+    await t.repo.flush()
+    expect(sameBytes(await longLived.getBlob(id), data)).toBe(true)
+    await expect(longLived.getBlob('0'.repeat(64))).rejects.toThrow(/is not in repository/)
+    await longLived.close()
+    await t.repo.close()
+  })
+
   test('verify of chosen snapshots checks only what they need, and names the snapshot', async () => {
     const t = await newRepo({ packSize: 1024 })
     const x = await t.repo.putBlob('data', content(3000, false))

@@ -27,19 +27,33 @@ export class MasterIndex {
 
   static async load(backend: Backend, dataKey: Uint8Array): Promise<MasterIndex> {
     const idx = new MasterIndex()
+    await idx.loadNew(backend, dataKey)
+    return idx
+  }
+
+  /**
+   * Loads the index files this index has not seen: those other processes wrote since it was loaded. A
+   * long-running process (the monitor) calls it when a blob is missing, so it can restore a snapshot taken
+   * after it started. Returns how many files it loaded.
+   */
+  async loadNew(backend: Backend, dataKey: Uint8Array): Promise<number> {
+    const known = new Set([...this.files, ...this.problems.map((p) => p.file)])
+    let loaded = 0
     for await (const f of backend.list('index')) {
+      if (known.has(f.name)) continue
       let records: PackRecord[]
       try {
         records = decodeIndexFile(f.name, await backend.load({ type: 'index', name: f.name }), dataKey)
       } catch (err) {
         if (err instanceof NotFoundError) continue // removed by a prune between list and load
-        idx.problems.push({ file: f.name, message: `index file ${f.name} is damaged: ${(err as Error).message}` })
+        this.problems.push({ file: f.name, message: `index file ${f.name} is damaged: ${(err as Error).message}` })
         continue
       }
-      idx.files.add(f.name)
-      for (const r of records) idx.add(r)
+      this.files.add(f.name)
+      for (const r of records) this.add(r)
+      loaded++
     }
-    return idx
+    return loaded
   }
 
   /** The index prune leaves behind: exactly these packs, described by these (already durable) files. */
