@@ -82,8 +82,13 @@ export async function escalateIncident(p: Platform, id: string, opts: { actor: s
   })
 }
 
-export async function escalateIn(tx: StateDb, config: ResolvedConfig, incident: Incident, o: { actor: string; reason: string; now: number; atTop: 'refuse' | 'note' }): Promise<Incident> {
+/** A resolved incident cannot be escalated: the trouble being back is a new incident. */
+export function refuseResolved(incident: Incident): void {
   if (incident.status === 'resolved') throw new UserError(`incident ${incident.id} is resolved; declare a new one if the trouble is back`)
+}
+
+export async function escalateIn(tx: StateDb, config: ResolvedConfig, incident: Incident, o: { actor: string; reason: string; now: number; atTop: 'refuse' | 'note' }): Promise<Incident> {
+  refuseResolved(incident)
   const top = config.escalation.length
   if (incident.level >= top) {
     if (o.atTop === 'refuse') throw new UserError(`incident ${incident.id} is already at the highest escalation level (${top}); add a level under escalation.levels to go further`)

@@ -13,21 +13,27 @@ const BESIDE_POLL_MS = 100
 const MIN_DRAIN_MS = 100
 
 /**
- * The frame of a short incident command (declare, escalate, note, resolve): levels that came due while no
- * monitor ran are applied first, so the command acts on the incident as it should be now; then the command,
+ * The frame of a short incident command (declare, escalate, note, resolve). Levels that came due while no
+ * monitor ran are applied too: after the command, or, for a command that must act on the incident as it
+ * should be now (escalate: the next level after the one time has reached), before it, once `precheck` has
+ * refused bad input; either way a command refused for its input changes nothing. Then the command,
  * with the outbox delivering beside it (a runbook never waits for a message, and the declaration message
  * goes out while the runbook runs); then what is still queued is delivered for at most a few seconds, and
  * never longer than one delivery timeout plus a margin in all: a dead channel costs a command that long,
  * never more. What is left stays queued for the next outbox (`lastgood monitor`). Returns what the command
  * returned and how many messages are still pending.
  */
-export async function incidentCommand<T>(p: Platform, actor: string, fn: () => Promise<T>): Promise<{ result: T; pending: number }> {
-  await applyDueEscalations(p, { actor })
+export async function incidentCommand<T>(p: Platform, actor: string, fn: () => Promise<T>, opts: { precheck?: () => Promise<void> } = {}): Promise<{ result: T; pending: number }> {
+  if (opts.precheck) {
+    await opts.precheck()
+    await applyDueEscalations(p, { actor })
+  }
   const outbox = new Outbox({ state: p.state, config: p.config, onAttempt: recordAttemptOnTimeline, log: p.log })
   outbox.start(BESIDE_POLL_MS)
   let result: T
   try {
     result = await fn()
+    if (!opts.precheck) await applyDueEscalations(p, { actor })
   } catch (err) {
     await outbox.stop()
     throw err

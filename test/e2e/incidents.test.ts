@@ -50,6 +50,8 @@ ${o.continuity ?? ''}runbooks:
     - { step: command, name: lock-doors, run: "echo the doors are stuck >&2; exit 3" }
     - { step: command, name: never, run: "echo never" }
   general_emergency: []
+  data_breach_suspected:
+    - { step: rollback }
 `
   sp = await SamplePlatform.create({ configText: singleAppConfig({ extra }) })
   await sp.deploy('staff', 'v1')
@@ -191,6 +193,44 @@ describe('lastgood incident', () => {
     const failed = timeline(p, doc.incident.id).filter((e) => e.kind === 'notification.failed').map((e) => JSON.parse(e.data))
     expect(failed[0]).toMatchObject({ channel: 'it-team', attempt: 1, outcome: 'retry' })
     expect(query(p, 'select status from notifications')).toEqual([{ status: 'pending' }])
+  }, 60_000)
+
+  it('a command refused for its input applies no overdue level; one that succeeds catches them up, escalate before it acts', async () => {
+    const p = await platform({ levels: ['0s', '1s', '30m'] })
+    const declared = await p.cli(['--json', 'incident', 'declare', 'general_emergency', '--scope', 'staff', '--reason', 'fire alarm'])
+    expect(declared.code, declared.stderr).toBe(0)
+    const id = JSON.parse(declared.stdout).incident.id as string
+    await new Promise((r) => setTimeout(r, 1_200))
+    expect((await p.cli(['incident', 'note', 'inc-nope', 'x'])).code).toBe(2)
+    expect((await p.cli(['incident', 'escalate', 'inc-nope', '--reason', 'x'])).code).toBe(2)
+    expect((await p.cli(['incident', 'escalate', id])).code).toBe(2)
+    expect(levels(p, id)).toEqual([1])
+    expect((await p.cli(['incident', 'note', id, 'evacuated'])).code).toBe(0)
+    expect(levels(p, id)).toEqual([1, 2])
+    const up = await p.cli(['--json', 'incident', 'escalate', id, '--reason', 'building closed'])
+    expect(JSON.parse(up.stdout).incident.level).toBe(3)
+  }, 60_000)
+
+  it('a dead channel does not delay recovery: the rollback runs while the first delivery attempt is still hanging', async () => {
+    hole = await BlackHole.start()
+    const p = await platform({ channelUrl: (c) => `http://127.0.0.1:${hole!.port}/${c}` })
+    await p.startApp('staff')
+    expect((await p.cli(['snapshot', 'create', 'staff'])).code).toBe(0)
+    await p.deploy('staff', 'v2', { healthy: false })
+    const r = await p.cli(['--json', 'incident', 'declare', 'data_breach_suspected', '--scope', 'staff', '--reason', 'tokens leaked'])
+    expect(r.code, r.stderr).toBe(0)
+    const doc = JSON.parse(r.stdout)
+    expect(doc.runbook.steps).toEqual([expect.objectContaining({ name: 'rollback', outcome: 'succeeded' })])
+    const entries = timeline(p, doc.incident.id)
+    const at = (kind: string) => Date.parse(entries.find((e) => e.kind === kind)!.at)
+    const firstFailure = Date.parse(entries.find((e) => e.kind === 'notification.failed')!.at)
+    // The declaration message was queued before the runbook began and its attempt hangs for the 1 s timeout:
+    // had delivery been in the way, the rollback could not have started before that attempt gave up.
+    expect(at('rollback.started') - at('declared')).toBeLessThan(1_000)
+    expect(at('rollback.started')).toBeLessThan(firstFailure)
+    expect(at('rollback.done')).toBeGreaterThan(at('rollback.started'))
+    const health = await fetch(`http://127.0.0.1:${p.env.CLINIC_STAFF_PORT}/health`)
+    expect(health.status).toBe(200)
   }, 60_000)
 })
 

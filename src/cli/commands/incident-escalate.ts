@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
-import { escalateIncident } from '../../recovery/escalation.js'
+import { escalateIncident, refuseResolved } from '../../recovery/escalation.js'
+import { requireIncident } from '../../recovery/incident-store.js'
 import { incidentCommand } from '../../recovery/incident-command.js'
 import { actorOf, globals, requireReason } from '../global-options.js'
 import { printJson, println } from '../output.js'
@@ -17,7 +18,9 @@ export function registerIncidentEscalate(incident: Command): void {
         const actor = actorOf(g)
         const reason = requireReason(opts.reason, 'incident escalate')
         return withPlatform(g, async (p) => {
-          const { result, pending } = await incidentCommand(p, actor, () => escalateIncident(p, id, { actor, reason }))
+          const { result, pending } = await incidentCommand(p, actor, () => escalateIncident(p, id, { actor, reason }), {
+            precheck: async () => refuseResolved(await requireIncident(p.state.db, id)),
+          })
           if (g.json) printJson({ incident: result, notificationsPending: pending })
           else println(`incident ${id} is at escalation level ${result.level}; told: ${result.audience.join(', ') || 'no channel configured'}${pending > 0 ? ` (${pending} message(s) still queued; \`lastgood monitor\` delivers them)` : ''}`)
           return 0
