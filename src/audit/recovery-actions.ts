@@ -9,6 +9,7 @@ const PREFIXES = [
   'incident.', // declared, status, escalation, runbook.*, evidence, rollback.*, notification.*, continuity.*, resolved…
   'monitor.rollback.', // the monitor's automatic rollbacks: queued, done, skipped
   'monitor.run.', // unfinished runs it found and resumed
+  'continuity.', // a plan activated (manual fallback in use) and ended, with or without an incident
 ]
 
 const ACTIONS = new Set([

@@ -1,6 +1,7 @@
 import type { ResolvedConfig, ResolvedContinuityPlan } from '../config/types.js'
 import { timeId } from '../core/clock.js'
 import { formatDuration } from '../config/units.js'
+import { appendAuditIn } from '../audit/audit-log.js'
 import { enqueueNotifications } from '../notify/enqueue.js'
 import type { StateDb } from '../state/open-state.js'
 import type { ContinuityActivationTable } from '../state/schema.js'
@@ -59,6 +60,11 @@ export async function activatePlanIn(tx: StateDb, config: ResolvedConfig, plan: 
   await tx.insertInto('continuity_activations').values({
     id: activation.id, plan: plan.name, reason: r.reason, down_apps: JSON.stringify(r.apps), started_at: activation.startedAt, breached_at: null, ended_at: null, incident_id: activation.incidentId,
   }).execute()
+  // The plan's own audit event: an activation that no incident covers is a recovery action all the same.
+  await appendAuditIn(tx, {
+    actor: r.actor, action: 'continuity.activated', target: plan.name, reason: r.reason, outcome: 'success',
+    details: { activation: activation.id, function: plan.function, fallback: plan.fallback, apps: r.apps, since: activation.startedAt, incident: activation.incidentId },
+  })
   const vars = { function: plan.function, fallback: plan.fallback, max_downtime: formatDuration(plan.maxDowntimeMs), scope: r.apps.join(', '), reason: r.reason }
   if (r.incident) await tellIncident(tx, config, r.incident, { kind: 'continuity_activated', add: plan.notify, vars })
   else if (plan.notify.length > 0) await enqueueNotifications(tx, config, { kind: 'continuity_activated', channels: plan.notify, severity: 'high', vars })
@@ -115,6 +121,10 @@ async function endIn(tx: StateDb, config: ResolvedConfig, a: Activation, why: st
   if (Number(moved.numUpdatedRows) !== 1) return a
   const plan = config.continuity.find((p) => p.name === a.plan)
   const downtime = formatDuration(Math.max(0, o.now - Date.parse(a.startedAt)))
+  await appendAuditIn(tx, {
+    actor: o.actor, action: 'continuity.ended', target: a.plan, reason: why, outcome: 'success',
+    details: { activation: a.id, downtimeMs: o.now - Date.parse(a.startedAt), breached: a.breachedAt !== null, incident: a.incidentId },
+  })
   const linked = a.incidentId ? [await findIncident(tx, a.incidentId)].filter((i): i is Incident => i !== undefined) : []
   const covering = plan ? await incidentsFor(tx, plan) : []
   for (const i of uniqueById([...linked, ...covering])) {

@@ -1,3 +1,4 @@
+import { listAudit } from '../../src/audit/audit-log.js'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { checkContinuityBreaches } from '../../src/recovery/continuity-breach.js'
 import { ContinuityWatch } from '../../src/recovery/continuity-watch.js'
@@ -57,6 +58,13 @@ describe.each(engines)('continuity plans on $name', (engine) => {
     const kinds = (await loadTimeline(p.state.db, incident)).map((e) => e.kind)
     expect(kinds).toEqual(['declared', 'escalation', 'continuity.breached', 'continuity.ended'])
     expect(await listIncidents(p.state.db, { open: true })).toHaveLength(1)
+    // The plan's own audit trail: activated without any incident, ended after the breach.
+    const planEvents = (await listAudit(p.state.db)).filter((e) => e.action.startsWith('continuity.'))
+    expect(planEvents.map((e) => [e.action, e.target, e.details.incident])).toEqual([
+      ['continuity.activated', 'patient-check-in', null],
+      ['continuity.ended', 'patient-check-in', incident],
+    ])
+    expect(planEvents[1]!.details).toMatchObject({ downtimeMs: 16 * MIN, breached: true })
   })
 
   it('a breach escalates the open incident covering the app, once, and is on its timeline', async () => {
