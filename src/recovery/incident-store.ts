@@ -27,11 +27,6 @@ export async function listIncidents(db: StateDb, opts: { open?: boolean; since?:
   return (await q.execute()).map(fromRow)
 }
 
-/** Open incidents whose scope includes this app. */
-export async function openIncidentsOf(db: StateDb, app: string): Promise<Incident[]> {
-  return (await listIncidents(db, { open: true })).filter((i) => i.scope.includes(app))
-}
-
 export type IncidentPatch = Partial<Pick<Incident, 'status' | 'level' | 'levelAt' | 'audience' | 'summary' | 'resolvedAt' | 'resolvedBy' | 'nextUpdateAt' | 'severity'>>
 
 export async function updateIncident(tx: StateDb, id: string, patch: IncidentPatch): Promise<void> {
