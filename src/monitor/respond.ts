@@ -7,6 +7,7 @@ import { latestRun } from '../rollback/unfinished-run.js'
 import type { Decision } from './decide.js'
 import type { EventBus } from './events.js'
 import { declareIncident } from '../recovery/declare-incident.js'
+import { recordRunOnIncidents } from '../recovery/record-run.js'
 import { loadCooldown, recordPendingRollback, saveCooldown } from './monitor-store.js'
 
 /** Rollback decisions that come due this close together run as one run, in recovery-priority order. */
@@ -113,6 +114,7 @@ export class Responder {
 
   /** After an automatic run (new or resumed): cooldown for what was restored, escalation for the rest. */
   async finished(report: RollbackReport, triggers: Map<string, string>): Promise<void> {
+    await recordRunOnIncidents(this.p, report)
     for (const a of report.apps) {
       const trigger = triggers.get(a.app)
       if (a.outcome === 'restored') {

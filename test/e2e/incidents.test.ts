@@ -211,6 +211,22 @@ describe('lastgood incident', () => {
     expect(JSON.parse(up.stdout).incident.level).toBe(3)
   }, 60_000)
 
+  it('a rollback a person runs during an incident is on its timeline and in its recovery report', async () => {
+    const p = await platform()
+    await p.startApp('staff')
+    expect((await p.cli(['snapshot', 'create', 'staff'])).code).toBe(0)
+    await p.deploy('staff', 'v2', { healthy: false })
+    const declared = await p.cli(['--json', 'incident', 'declare', 'general_emergency', '--scope', 'staff', '--reason', 'staff answers 500'])
+    const id = JSON.parse(declared.stdout).incident.id as string
+    const rolled = await p.cli(['--as', 'dana', 'rollback', 'staff', '--reason', 'back to v1 by hand', '--yes'])
+    expect(rolled.code, rolled.stderr).toBe(0)
+    const done = timeline(p, id).filter((e) => e.kind === 'rollback.done')
+    expect(done).toEqual([expect.objectContaining({ actor: 'dana' })])
+    expect(JSON.parse(done[0]!.data)).toMatchObject({ status: 'succeeded', outside: true, apps: [expect.objectContaining({ app: 'staff', outcome: 'restored', to: { release: 'v1' } })] })
+    const shown = JSON.parse((await p.cli(['--json', 'incident', 'show', id])).stdout)
+    expect(shown.recovery.apps).toEqual([expect.objectContaining({ app: 'staff', outcome: 'restored', run: JSON.parse(done[0]!.data).run })])
+  }, 60_000)
+
   it('a dead channel does not delay recovery: the rollback runs while the first delivery attempt is still hanging', async () => {
     hole = await BlackHole.start()
     const p = await platform({ channelUrl: (c) => `http://127.0.0.1:${hole!.port}/${c}` })

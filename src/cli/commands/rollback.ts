@@ -6,6 +6,7 @@ import { findPendingRollback, resolvePendingRollback } from '../../monitor/monit
 import { abandonRun } from '../../rollback/abandon-run.js'
 import { planResume } from '../../rollback/plan-resume.js'
 import { planRollback, type RollbackPlan } from '../../rollback/plan-rollback.js'
+import { recordRunOnIncidents } from '../../recovery/record-run.js'
 import { resumeRollback, runRollback } from '../../rollback/run-rollback.js'
 import { actorOf, type GlobalOptions, globals, requireReason } from '../global-options.js'
 import { printJson, println } from '../output.js'
@@ -67,6 +68,7 @@ export function registerRollback(program: Command): void {
           }
           await confirmOrRefuse(g, opts, renderPlan(plan), 'roll back now?')
           const report = await runRollback(p, plan, { reason, actor })
+          await recordRunOnIncidents(p, report)
           if (g.json) printJson({ plan: planJson(plan), report })
           else println(renderReport(report))
           return report.status === 'succeeded' ? 0 : 1
@@ -92,6 +94,7 @@ async function runPending(p: Platform, g: GlobalOptions, id: string, opts: Rollb
   await confirmOrRefuse(g, opts, renderPlan(plan), 'roll back now?')
   const report = await runRollback(p, plan, { reason, actor })
   await p.state.writeTransaction((tx) => resolvePendingRollback(tx, id, actor, report.run, 'done'))
+  await recordRunOnIncidents(p, report)
   if (g.json) printJson({ pending: { ...pending, status: 'done' }, plan: planJson(plan), report })
   else println(renderReport(report))
   return report.status === 'succeeded' ? 0 : 1
@@ -106,6 +109,7 @@ async function resume(p: Platform, g: GlobalOptions, runId: string, opts: Rollba
   }
   await confirmOrRefuse(g, opts, renderResume(r), 'resume now?')
   const report = await resumeRollback(p, r, who)
+  await recordRunOnIncidents(p, report)
   if (g.json) printJson({ resume: { run: r.run.id, stoppedAt: r.stoppedAt }, plan: planJson(r.plan), report })
   else println(renderReport(report))
   return report.status === 'succeeded' ? 0 : 1

@@ -3,6 +3,7 @@ import { formatDuration } from '../../../config/units.js'
 import { planRollback, type RollbackPlan } from '../../../rollback/plan-rollback.js'
 import type { RollbackReport } from '../../../rollback/rollback-report.js'
 import { runRollback } from '../../../rollback/run-rollback.js'
+import { appSummary } from '../../record-run.js'
 import { recoveryTarget } from '../recovery-target.js'
 import { type StepContext, type StepOutcome, writeIncident } from '../step-context.js'
 
@@ -69,10 +70,6 @@ export async function runPlanned(ctx: StepContext, plan: RollbackPlan, why: stri
 /** The seeds schedule the post-mortem; two days after recovery, with the command that drafts it. */
 export function postMortemDue(incident: string): string {
   return `${new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10)} (draft: lastgood incident postmortem ${incident})`
-}
-
-function appSummary(report: RollbackReport) {
-  return report.apps.map((a) => ({ app: a.app, outcome: a.outcome, target: a.target, from: a.from, to: a.to, error: a.error }))
 }
 
 /** The data components (`data: true`) of the apps, for restore_data; empty when none is marked. */
