@@ -8,6 +8,23 @@ export interface DrillTiming {
   failures: number
 }
 
+/** Short probes validate quickly (250 ms apart); the seeds' 30 s probes validate as the seeds do (2 s). */
+export function validationIntervalMs(t: DrillTiming): number {
+  return t.intervalMs < 10_000 ? 250 : 2000
+}
+
+/**
+ * The example clinic's own configuration (a drill of the whole platform) reads its timing from these
+ * variables: the drill's probe interval, and validation by the same rule as the drills' own platform.
+ */
+export function clinicTimingEnv(t: DrillTiming): Record<string, string> {
+  return {
+    CLINIC_HEALTH_INTERVAL: formatDuration(t.intervalMs),
+    CLINIC_VALIDATION_INTERVAL: formatDuration(validationIntervalMs(t)),
+    CLINIC_VALIDATION_WINDOW: '2m',
+  }
+}
+
 /**
  * The configuration of a drill's own throwaway platform: staff and inventory as real sample apps, each
  * restarted by its release's `restart:` command, with the seeds' triggers (3 consecutive failures; error
@@ -16,8 +33,7 @@ export interface DrillTiming {
  */
 export function drillConfigText(t: DrillTiming, node: string, ctl: string): string {
   const seconds = (ms: number) => formatDuration(ms)
-  // Short probes validate quickly (250 ms apart); the seeds' 30 s probes validate as the seeds do (2 s).
-  const validationInterval = t.intervalMs < 10_000 ? 250 : 2000
+  const validationInterval = validationIntervalMs(t)
   const timeout = Math.min(10_000, Math.max(5000, t.intervalMs))
   const app = (name: string, priority: number, port: string) => `  ${name}:
     priority: ${priority}

@@ -7,55 +7,25 @@ import { openPlatform } from '../platform/open-platform.js'
 import { initPlatform } from '../platform/init-platform.js'
 import type { Platform } from '../platform/platform.js'
 import { createSnapshot } from '../snapshots/create-snapshot.js'
-import { drillConfigText, type DrillTiming } from './drill-config.js'
+import { clinicTimingEnv, drillConfigText, type DrillTiming } from './drill-config.js'
+import type { AppMeasurement, DrillResult } from './drill-result.js'
+import { systemFailureDrillOn } from './system-failure-drill.js'
 import type { Scenario } from './scenarios.js'
 
 const run = promisify(execFile)
 
-export interface AppMeasurement {
-  app: string
-  /** The trigger that fired first. */
-  trigger: string | null
-  /** Fault injected → trigger fired. */
-  detectMs: number | null
-  /** Trigger fired → decision made. */
-  decideMs: number | null
-  /** The rollback run, start to end (validation included). */
-  rollbackMs: number | null
-  /** Fault injected → this app's validation passed after the rollback. */
-  healthyMs: number | null
-  run: string | null
-  restored: Record<string, string> | null
-}
-
-export interface DrillResult {
-  scenario: string
-  description: string
-  success: boolean
-  /** Why it failed, when it did. */
-  problem: string | null
-  timing: DrillTiming
-  startedAt: string
-  apps: AppMeasurement[]
-  /** Apps in the order their validation passed. */
-  recoveryOrder: string[]
-  /** The slowest app: fault → healthy. */
-  recoveryMs: number | null
-  objectives: { rtoMs: number }
-  withinRto: boolean
-  events: MonitorEvent[]
-}
-
 /**
  * One drill, for real: a throwaway platform of sample apps (real processes, real HTTP, a real repository
- * and state), a known-good release snapshotted, the monitor running, then the scenario's bad release
- * deployed. It measures what the monitor does about it, and removes everything it created, whatever happens.
+ * and state), a known-good release snapshotted, then the scenario's bad release deployed. A monitor drill
+ * runs on the drills' own platform and measures what the monitor does about it; an incident drill runs on
+ * the example clinic (system-failure-drill.ts). Everything it created is removed, whatever happens.
  */
 export async function runDrill(s: Scenario, timing: DrillTiming, opts: { rtoMs: number; actor: string; onEvent?: (e: MonitorEvent) => void }): Promise<DrillResult> {
-  const sp = await SamplePlatform.create({ configText: drillConfigText(timing, process.execPath, SAMPLE_APP_CTL) })
+  const sp = await SamplePlatform.create(s.recovery === 'incident' ? { env: clinicTimingEnv(timing) } : { configText: drillConfigText(timing, process.execPath, SAMPLE_APP_CTL) })
   try {
     // The drill's platform reads its ports from the environment; the caller's passphrase is not for it.
-    return await withEnv({ ...sp.env, LASTGOOD_PASSWORD: undefined, LASTGOOD_CONFIG: undefined }, () => drillOn(sp, s, timing, opts))
+    return await withEnv({ ...sp.env, LASTGOOD_PASSWORD: undefined, LASTGOOD_CONFIG: undefined }, () =>
+      s.recovery === 'incident' ? systemFailureDrillOn(sp, s, timing, opts) : drillOn(sp, s, timing, opts))
   } finally {
     await sp.destroy()
   }
@@ -105,8 +75,8 @@ async function drillOn(sp: SamplePlatform, s: Scenario, timing: DrillTiming, opt
       : recoveryOrder.join() !== expectedOrder.join() ? `recovered in the order ${recoveryOrder.join(', ')}, not in priority order ${expectedOrder.join(', ')}`
       : null
     return {
-      scenario: s.name, description: s.description, success: problem === null, problem, timing, startedAt, apps: measured, recoveryOrder, recoveryMs,
-      objectives: { rtoMs: opts.rtoMs }, withinRto: recoveryMs !== null && recoveryMs <= opts.rtoMs, events,
+      scenario: s.name, description: s.description, success: problem === null, problem, timing, startedAt, measuredFrom: 'fault', apps: measured, recoveryOrder, recoveryMs,
+      objectives: { rtoMs: opts.rtoMs }, withinRto: recoveryMs !== null && recoveryMs <= opts.rtoMs, incident: null, events,
     }
   } finally {
     await monitor?.stop().catch(() => undefined)
@@ -127,6 +97,7 @@ function measure(app: string, events: MonitorEvent[], faultAt: number): AppMeasu
     trigger: fired?.trigger ?? null,
     detectMs: fired ? at(fired)! - faultAt : null,
     decideMs: fired && decided ? at(decided)! - at(fired)! : null,
+    startedMs: d ? Date.parse(d.startedAt) - faultAt : null,
     rollbackMs: d ? Date.parse(d.endedAt) - Date.parse(d.startedAt) : null,
     healthyMs: d ? Date.parse(d.validatedAt) - faultAt : null,
     run: d?.run ?? null,

@@ -4,7 +4,8 @@ import { appendAudit } from '../../audit/audit-log.js'
 import { configFileName, loadConfig } from '../../config/load-config.js'
 import { parseDuration } from '../../config/units.js'
 import { UserError } from '../../core/errors.js'
-import { type DrillResult, runDrill } from '../../drills/run-drill.js'
+import type { DrillResult } from '../../drills/drill-result.js'
+import { runDrill } from '../../drills/run-drill.js'
 import { SCENARIO_LIST, SCENARIOS, scenario } from '../../drills/scenarios.js'
 import { openPlatform } from '../../platform/open-platform.js'
 import { Repository } from '../../repository/repository.js'
@@ -18,7 +19,7 @@ const SEED_RTO_MS = 15 * 60_000
 export function registerDrill(program: Command): void {
   program
     .command('drill')
-    .description(`test recovery for real: break a throwaway platform of sample apps, let the monitor detect and roll back, and measure it against the RTO (scenarios: ${SCENARIOS.join(', ')}; all when none is named)`)
+    .description(`test recovery for real: break a throwaway platform of sample apps, let the monitor detect and roll back (or, complete-system-failure, declare the incident and let its runbook recover every app), and measure it against the RTO (scenarios: ${SCENARIOS.join(', ')}; all when none is named)`)
     .argument('[scenario]', 'which drill')
     .option('--interval <duration>', 'probe interval of the drill apps', '1s')
     .option('--failures <n>', 'consecutive failed probes that fire the health trigger', '3')
@@ -61,7 +62,10 @@ async function recordResults(configFile: string | undefined, actor: string, resu
     for (const r of results) {
       await appendAudit(p.state, {
         actor, action: 'drill.result', target: r.scenario, reason: r.description, outcome: r.success && r.withinRto ? 'success' : 'failure',
-        details: { problem: r.problem, recoveryMs: r.recoveryMs, rtoMs: r.objectives.rtoMs, withinRto: r.withinRto, timing: r.timing, apps: r.apps },
+        details: {
+          problem: r.problem, measuredFrom: r.measuredFrom, recoveryMs: r.recoveryMs, rtoMs: r.objectives.rtoMs, withinRto: r.withinRto, timing: r.timing,
+          recoveryOrder: r.recoveryOrder, apps: r.apps, ...(r.incident ? { incident: r.incident } : {}),
+        },
       })
     }
   } finally {
@@ -72,8 +76,12 @@ async function recordResults(configFile: string | undefined, actor: string, resu
 function renderTable(results: DrillResult[], rtoMs: number): string {
   const ms = (v: number | null) => (v === null ? '—' : formatMs(v))
   const rows = results.flatMap((r) => r.apps.map((a) => [
-    r.scenario, a.app, a.trigger ?? '—', ms(a.detectMs), ms(a.decideMs), ms(a.rollbackMs), ms(a.healthyMs), r.withinRto ? 'met' : 'MISSED', r.success ? 'ok' : `FAILED: ${r.problem}`,
+    r.scenario, a.app, a.trigger ?? (r.measuredFrom === 'declaration' ? 'declared' : '—'), ms(a.detectMs), ms(a.decideMs), ms(a.rollbackMs), ms(a.healthyMs),
+    r.withinRto ? 'met' : 'MISSED', r.success ? 'ok' : `FAILED: ${r.problem}`,
   ]))
+  const incidents = results.filter((r) => r.incident).map(({ scenario, incident: i }) =>
+    `\n\n${scenario}: incident ${i!.type}, runbook ${i!.runbook}: preserve_evidence ${ms(i!.evidenceMs)}, recover ${ms(i!.recoverMs)} (one app after the other, in the order above); declared → all apps answering healthy (probed): ${ms(i!.probedHealthyMs)}`)
   return table(['DRILL', 'APP', 'TRIGGER', 'DETECT', 'DECIDE', 'ROLLBACK', 'HEALTHY', `RTO ${formatMs(rtoMs)}`, 'RESULT'], rows) +
-    '\n\nDETECT: fault → trigger fired; DECIDE: fired → decision; ROLLBACK: the run, validation included; HEALTHY: fault → validated after the rollback.'
+    '\n\nDETECT: fault → trigger fired; DECIDE: fired → decision; ROLLBACK: the run, validation included; HEALTHY: fault → validated after the rollback' +
+    (incidents.length > 0 ? ' (a declared incident: nothing to detect or decide; HEALTHY from the declaration).' : '.') + incidents.join('')
 }
