@@ -25,6 +25,6 @@ export async function resolveIncident(p: Platform, id: string, o: { actor: strin
     const duration = formatDuration(Math.max(0, now - Date.parse(incident.openedAt)))
     await recordTimeline(tx, id, { kind: 'resolved', actor: o.actor, at: now, message: `resolved after ${duration}: ${o.summary}`, data: { from: incident.status, summary: o.summary, durationMs: now - Date.parse(incident.openedAt) } })
     await endForIncidentIn(tx, p.config, id, { actor: o.actor, now })
-    return tellIncident(tx, p.config, resolved, { kind: 'incident_resolved', lifecycle: 'resolve', vars: { summary: o.summary, duration, actor: o.actor } })
+    return tellIncident(tx, p.config, resolved, { kind: 'incident_resolved', vars: { summary: o.summary, duration, actor: o.actor } })
   })
 }

@@ -13,7 +13,6 @@ export interface Tell {
   vars?: Record<string, string>
   /** Channels to add to the audience first (an escalation level's, a runbook notify step's). */
   add?: string[]
-  lifecycle?: Message['lifecycle']
 }
 
 /**
@@ -32,9 +31,19 @@ export async function tellIncident(tx: StateDb, config: ResolvedConfig, incident
     severity: incident.severity,
     incident: { id: incident.id, type: incident.type, status: incident.status, level: incident.level, scope: incident.scope },
     vars: { ...incidentVars(incident), ...t.vars },
-    ...(t.lifecycle ? { lifecycle: t.lifecycle } : {}),
+    lifecycle: lifecycleOf(now.status),
   })
   return now
+}
+
+/**
+ * What a message does to the incident's PagerDuty alert, from the incident's status: it pages while the
+ * incident is being handled (declared, mitigating: an escalation pages again), it acknowledges once the
+ * incident is recovered and watched (monitoring: status updates and later levels inform without paging),
+ * and it resolves the alert with the incident.
+ */
+export function lifecycleOf(status: Incident['status']): Message['lifecycle'] {
+  return status === 'resolved' ? 'resolve' : status === 'monitoring' ? 'acknowledge' : 'trigger'
 }
 
 /** The template values every incident message carries. */

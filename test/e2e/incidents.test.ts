@@ -118,7 +118,7 @@ describe('lastgood incident', () => {
     const doc = JSON.parse(declared.stdout)
     expect(doc).toMatchObject({
       existing: false, notificationsPending: 0,
-      incident: { type: 'critical_application_failure', severity: 'high', scope: ['staff'], level: 1, status: 'monitoring', openedBy: 'alice', audience: ['it-team'] },
+      incident: { type: 'critical_application_failure', severity: 'high', scope: ['staff'], level: 1, status: 'mitigating', openedBy: 'alice', audience: ['it-team'] },
       runbook: { outcome: 'succeeded', steps: [expect.objectContaining({ index: 1, name: 'check-disk', outcome: 'succeeded' })] },
     })
     const id = doc.incident.id as string
@@ -127,7 +127,7 @@ describe('lastgood incident', () => {
     expect(declaredText).toMatch(/INCIDENT DECLARED - test[\s\S]*Issue: staff portal returns 500[\s\S]*- Automatic rollback activation\n- Health check validation\n- IT team notification\n- Runbook: check-disk/)
 
     const listed = JSON.parse((await p.cli(['--json', 'incident', 'list'])).stdout).incidents
-    expect(listed).toEqual([expect.objectContaining({ id, level: 1, status: 'monitoring', scope: ['staff'] })])
+    expect(listed).toEqual([expect.objectContaining({ id, level: 1, status: 'mitigating', scope: ['staff'] })])
     expect(listed[0].ageMs).toBeGreaterThanOrEqual(0)
     const human = (await p.cli(['incident', 'list'])).stdout
     expect(human).toMatch(/ID\s+TYPE\s+SEVERITY\s+STATUS\s+LEVEL\s+SCOPE\s+OPENED\s+AGE/)
@@ -162,7 +162,8 @@ describe('lastgood incident', () => {
     for (const e of entries) expect(e.at).toMatch(/\.\d{3}Z$/)
     const kinds = entries.map((e) => e.kind)
     expect(kinds.filter((k) => !k.startsWith('notification.'))).toEqual([
-      'declared', 'escalation', 'status', 'runbook.started', 'runbook.step', 'runbook.finished', 'status', 'note', 'escalation', 'resolved',
+      // check-disk recovers nothing: the incident stays mitigating (no move to monitoring) until resolved.
+      'declared', 'escalation', 'status', 'runbook.started', 'runbook.step', 'runbook.finished', 'note', 'escalation', 'resolved',
     ])
     expect(kinds.filter((k) => k === 'notification.sent')).toHaveLength(5)
     expect(entries.find((e) => e.kind === 'note')).toMatchObject({ actor: 'bob' })

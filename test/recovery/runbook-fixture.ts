@@ -72,9 +72,12 @@ export class RunbookFixture {
     return rows.map((r) => ({ seq: Number(r.seq), action: r.action, details: JSON.parse(r.details) as Record<string, unknown> }))
   }
 
-  async queued(id: string): Promise<Array<{ kind: string; channel: string; text: string }>> {
+  async queued(id: string): Promise<Array<{ kind: string; channel: string; text: string; lifecycle: string }>> {
     const rows = await this.p.state.db.selectFrom('notifications').selectAll().where('incident_id', '=', id).orderBy('created_at', 'asc').execute()
-    return rows.map((r) => ({ kind: r.kind, channel: r.channel, text: (JSON.parse(r.message) as { text: string }).text }))
+    return rows.map((r) => {
+      const m = JSON.parse(r.message) as { text: string; lifecycle: string }
+      return { kind: r.kind, channel: r.channel, text: m.text, lifecycle: m.lifecycle }
+    })
   }
 
   async destroy(): Promise<void> {

@@ -132,7 +132,10 @@ describe('runbooks', () => {
     expect(await readlink(f.path('apps/staff/current'))).toBe('releases/v1')
     expect(timeline.map((e) => e.kind)).toEqual(expect.arrayContaining(['runbook.started', 'evidence', 'runbook.step', 'rollback.started', 'rollback.done', 'runbook.finished']))
     const queued = await f.queued(incident.id)
-    expect(queued.filter((m) => m.channel === 'security').map((m) => m.kind)).toEqual(['incident_declared', 'rollback_initiated', 'rollback_complete'])
+    // The status update at the move to monitoring acknowledges the PagerDuty alert the declaration triggered.
+    expect(queued.filter((m) => m.channel === 'security').map((m) => `${m.kind}:${m.lifecycle}`)).toEqual([
+      'incident_declared:trigger', 'rollback_initiated:trigger', 'rollback_complete:trigger', 'status_update:acknowledge',
+    ])
     expect(queued.find((m) => m.kind === 'rollback_complete')!.text).toContain('System Status: OPERATIONAL')
     expect((await f.incident(incident.id)).status).toBe('monitoring')
     expect((await f.incident(incident.id)).audience).toEqual(['it-team', 'security'])

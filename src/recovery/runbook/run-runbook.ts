@@ -1,4 +1,5 @@
 import type { IncidentType } from '../../config/recovery-schema.js'
+import { formatDuration } from '../../config/units.js'
 import type { ResolvedConfig, ResolvedRunbookStep } from '../../config/types.js'
 import { redact } from '../../core/redact.js'
 import { selectApps } from '../../platform/platform.js'
@@ -39,6 +40,9 @@ export interface RunbookResult {
   steps: StepResult[]
 }
 
+/** Steps that bring apps back: only a runbook with one of them can leave the incident recovered. */
+const RECOVERING = new Set<ResolvedRunbookStep['kind']>(['rollback', 'restore_data', 'recover'])
+
 /** The configured runbook of the type, else the built-in one (default-runbooks.ts). */
 export function runbookFor(config: ResolvedConfig, type: IncidentType): ResolvedRunbookStep[] {
   return configuredOrBuiltIn(config, type)
@@ -46,7 +50,8 @@ export function runbookFor(config: ResolvedConfig, type: IncidentType): Resolved
 
 /**
  * Runs the incident's runbook, step by step, in order. The incident moves declared → mitigating first,
- * and → monitoring when every step succeeded. Every step is on the timeline (runbook.step, with its outcome
+ * and → monitoring when every step succeeded and one of them recovered something (rollback, restore_data,
+ * recover): a runbook that only keeps evidence, runs hooks or tells people leaves the recovery to them. Every step is on the timeline (runbook.step, with its outcome
  * and facts) and so in the audit chain. A failed step is told to the audience (runbook_step_failed); with
  * on_failure `continue` the next step runs, with `stop` the rest are skipped and `opts.escalate` is called.
  * Steps never throw out of here: an error is that step's failure.
@@ -92,7 +97,13 @@ export async function runRunbook(p: Platform, incident: Incident, opts: RunbookO
       message: `runbook ${incident.type} ${outcome}: ${results.map((s) => `${s.name} ${s.outcome}`).join(', ')}`,
       data: { outcome, steps: results.map((s) => ({ index: s.index, step: s.name, outcome: s.outcome })) },
     })
-    if (outcome === 'succeeded') await moveStatus(w.tx, ctx.incident, 'monitoring', opts.actor, `runbook ${incident.type} succeeded`)
+    if (outcome !== 'succeeded' || !steps.some((x) => RECOVERING.has(x.kind)) || !(await moveStatus(w.tx, ctx.incident, 'monitoring', opts.actor, `runbook ${incident.type} succeeded`))) return
+    // Everyone told hears that it is recovered and watched; on PagerDuty this acknowledges the alert.
+    await w.tell({ kind: 'status_update', vars: {
+      actions: results.map((s) => `- ${s.name}: ${s.outcome}`).join('\n'),
+      eta: 'recovered; monitoring until resolved',
+      elapsed: formatDuration(Math.max(0, Date.now() - Date.parse(ctx.incident.openedAt))),
+    } })
   })
   return { incident: incident.id, outcome, steps: results }
 }
