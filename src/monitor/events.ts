@@ -12,6 +12,7 @@ import type { State } from '../state/open-state.js'
  *          run.resumed, run.unfinished
  * watch:   watch.started, watch.passed, watch.failed
  * life:    monitor.started, monitor.stopped
+ * relayed: recovery (an incident or continuity action some process recorded; already in the audit chain)
  */
 export type EventType =
   | 'trigger.pending' | 'trigger.firing' | 'trigger.cleared' | 'trigger.resolved' | 'trigger.no-data'
@@ -19,6 +20,7 @@ export type EventType =
   | 'rollback.queued' | 'rollback.done' | 'rollback.skipped' | 'alert.recorded' | 'escalation.recorded' | 'run.resumed' | 'run.unfinished'
   | 'watch.started' | 'watch.passed' | 'watch.failed'
   | 'monitor.started' | 'monitor.stopped'
+  | 'recovery'
 
 export interface MonitorEvent {
   type: EventType
@@ -42,6 +44,11 @@ export class EventBus {
   subscribe(fn: Listener): () => void {
     this.listeners.push(fn)
     return () => void (this.listeners = this.listeners.filter((l) => l !== fn))
+  }
+
+  /** An event the audit chain already holds (recorded elsewhere): delivered only, never appended again. */
+  relay(event: MonitorEvent): void {
+    for (const l of this.listeners) l(event)
   }
 
   /** Stored first, then delivered: a subscriber never sees an event the audit chain does not hold. */

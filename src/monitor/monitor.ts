@@ -1,12 +1,13 @@
 import type { ResolvedApp, ResolvedTrigger } from '../config/types.js'
 import { redact } from '../core/redact.js'
 import type { Platform } from '../platform/platform.js'
+import type { AuditEvent } from '../audit/audit-event.js'
 import type { RecoveryScheduler } from '../recovery/recovery-scheduler.js'
 import { planResume } from '../rollback/plan-resume.js'
 import { resumeRollback } from '../rollback/run-rollback.js'
 import { findUnfinishedRun } from '../rollback/unfinished-run.js'
 import { decide } from './decide.js'
-import { EventBus, type EventType } from './events.js'
+import { EventBus, type EventType, type MonitorEvent } from './events.js'
 import type { MetricSource } from './metric-source.js'
 import { probeHealth } from './probe-health.js'
 import { ProbeHistory, ProbeSource } from './probe-source.js'
@@ -59,6 +60,7 @@ export class Monitor {
     this.actor = opts.actor ?? MONITOR_ACTOR
     this.bus = new EventBus(p.state, this.actor)
     this.responder = new Responder(p, this.bus, this.actor, { rolledBack: (app) => this.judgeAfresh(app) })
+    opts.recovery?.subscribe((e) => this.bus.relay(recoveryEvent(e)))
     for (const app of apps) this.histories.set(app.name, historyFor(app))
     const prom = p.config.prometheus
     const selectors = new Map(apps.map((a) => [a.name, a.prometheusSelector]))
@@ -249,4 +251,13 @@ function historyFor(app: ResolvedApp): ProbeHistory {
     if (t.kind === 'error_rate' && t.overRequests !== undefined) keepRequests = Math.max(keepRequests, t.overRequests)
   }
   return new ProbeHistory(keepMs, keepRequests)
+}
+
+/** A recovery action from the audit chain as a monitor event: an escalation, a continuity plan, a runbook step. */
+function recoveryEvent(e: AuditEvent): MonitorEvent {
+  const at = typeof e.details.at === 'string' ? e.details.at : e.ts
+  return {
+    type: 'recovery', at, message: `${e.action.replace(/^incident\./, '')} ${e.target}: ${e.reason ?? ''}`.trim(),
+    outcome: e.outcome as MonitorEvent['outcome'], data: { action: e.action, target: e.target, actor: e.actor, seq: e.seq, ...e.details },
+  }
 }

@@ -1,3 +1,4 @@
+import type { AuditEvent } from '../audit/audit-event.js'
 import type { ResolvedApp } from '../config/types.js'
 import { redact } from '../core/redact.js'
 import { Outbox } from '../notify/outbox.js'
@@ -6,6 +7,7 @@ import { checkContinuityBreaches } from './continuity-breach.js'
 import { ContinuityWatch, type RoundState } from './continuity-watch.js'
 import { applyDueEscalations } from './escalation.js'
 import { recordAttemptOnTimeline } from './outbox-timeline.js'
+import { RecoveryFeed } from './recovery-feed.js'
 import { sendDueStatusUpdates } from './status-updates.js'
 
 /** How often due escalations, status updates and continuity breaches are looked for. */
@@ -29,10 +31,18 @@ export class RecoveryScheduler {
   readonly continuity: ContinuityWatch
   private timer: NodeJS.Timeout | undefined
   private ticking: Promise<TickResult> | undefined
+  private readonly feed: RecoveryFeed
+  private readonly listeners: Array<(e: AuditEvent) => void> = []
 
   constructor(private readonly p: Platform, private readonly opts: { actor: string; tickMs?: number }) {
     this.outbox = new Outbox({ state: p.state, config: p.config, onAttempt: recordAttemptOnTimeline, log: p.log })
     this.continuity = new ContinuityWatch(p, opts.actor)
+    this.feed = new RecoveryFeed(p.state.db)
+  }
+
+  /** Every recovery action recorded from start() on, by this process or any other, after the tick that saw it. */
+  subscribe(fn: (e: AuditEvent) => void): void {
+    this.listeners.push(fn)
   }
 
   /**
@@ -40,6 +50,7 @@ export class RecoveryScheduler {
    * `schedule: false` (a one-round monitor) stops after the first tick.
    */
   async start(opts: { schedule?: boolean } = {}): Promise<void> {
+    await this.feed.start()
     await this.continuity.refresh()
     await this.tick()
     if (opts.schedule === false) return
@@ -79,6 +90,9 @@ export class RecoveryScheduler {
       ['continuity', async () => {
         out.breaches = (await checkContinuityBreaches(this.p, { actor, now })).length
         await this.continuity.refresh()
+      }],
+      ['feed', async () => {
+        for (const e of await this.feed.poll()) for (const l of this.listeners) l(e)
       }],
     ]
     for (const [what, step] of steps) {

@@ -301,6 +301,12 @@ describe('the monitor, incidents and continuity plans', () => {
       await unlink(join(p.dir, 'apps/staff/outage.json'))
       await until('the plan ends', () => timeline(p, id).some((e) => e.kind === 'continuity.ended'))
       await until('the breach message', () => delivered(receiver!, 'front-desk').includes('continuity_breached') || undefined)
+      // The operator sees what the scheduler recorded, relayed from the audit chain into the monitor's stream.
+      const relayed = await m.waitFor((e) => e.type === 'recovery' && e.data.action === 'continuity.ended')
+      const actions = m.events.filter((e) => e.type === 'recovery').map((e) => e.data.action)
+      expect(actions).toEqual(expect.arrayContaining(['incident.declared', 'continuity.activated', 'incident.continuity.breached', 'incident.escalation', 'continuity.ended']))
+      expect(actions).not.toContain('incident.notification.sent')
+      expect(relayed.message).toMatch(/^continuity\.ended check-in: /)
     } finally {
       await m.stop()
     }
