@@ -26,6 +26,19 @@ export interface State {
  * explicitly: Kysely otherwise looks for it in any schema, finds another platform's, and skips creating ours.
  */
 export async function migrate(db: StateDb, schema?: string): Promise<void> {
-  const { error } = await new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest()
-  if (error) throw error instanceof Error ? error : new Error(String(error))
+  for (let attempt = 1; ; attempt++) {
+    const { error } = await new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest()
+    if (!error) return
+    // Kysely's introspection reads the tables of every schema in the database; one dropped meanwhile (another
+    // platform's, another test's) fails it with invalid_schema_name. Nothing was migrated: look again.
+    if ((error as { code?: string }).code === INVALID_SCHEMA_NAME && attempt < MIGRATE_ATTEMPTS) {
+      await new Promise((r) => setTimeout(r, 20 * attempt))
+      continue
+    }
+    throw error instanceof Error ? error : new Error(String(error))
+  }
 }
+
+/** PostgreSQL's SQLSTATE for a schema that does not exist. */
+const INVALID_SCHEMA_NAME = '3F000'
+const MIGRATE_ATTEMPTS = 10
