@@ -250,7 +250,7 @@ const localReleaseSchema = strictObject({
   data: z
     .boolean({ error: expected('true or false') })
     .default(false)
-    .describe('Holds data (a database, uploads): restored by the restore_data runbook step of a data-corruption incident.'),
+    .describe('Holds data (a database, uploads): left out of every rollback that does not name it; restored by the restore_data runbook step or `rollback --component NAME`.'),
 })
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
@@ -287,7 +287,7 @@ const commandComponentSchema = strictObject({
   data: z
     .boolean({ error: expected('true or false') })
     .default(false)
-    .describe('Holds data (a database, uploads): restored by the restore_data runbook step of a data-corruption incident.'),
+    .describe('Holds data (a database, uploads): left out of every rollback that does not name it; restored by the restore_data runbook step or `rollback --component NAME`.'),
 })
 
 const PROVIDERS = ['local-release', 'command'] as const satisfies readonly ResolvedComponent['provider'][]

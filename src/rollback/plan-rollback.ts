@@ -82,8 +82,17 @@ export async function planComponent(
   return { component: c, manifestId: entry.manifest, manifest, current, from, changes: await providerFor(c).preview(c, manifest, ctx) }
 }
 
+/**
+ * The components a rollback restores: those named, else every component but the data ones (`data: true`).
+ * Data is restored only when asked (by name, or a runbook's restore_data): rolling a database back with the
+ * code would silently lose every write since the snapshot.
+ */
 function selectComponents(app: ResolvedApp, names?: string[]): ResolvedComponent[] {
-  if (!names || names.length === 0) return app.components
+  if (!names || names.length === 0) {
+    const code = app.components.filter((c) => !c.data)
+    if (code.length > 0) return code
+    throw new UserError(`app ${app.name} has only data components (${app.components.map((c) => c.name).join(', ')}); data is restored only when asked: name it with --component ${app.components[0]!.name}`)
+  }
   const unknown = names.filter((n) => !app.components.some((c) => c.name === n))
   if (unknown.length > 0) {
     throw new UserError(`app ${app.name} has no component ${unknown.map((n) => `"${n}"`).join(', ')}; it has: ${app.components.map((c) => c.name).join(', ')}`)
@@ -95,11 +104,15 @@ async function explicitTarget(p: Platform, app: ResolvedApp, id: string): Promis
   return requireSnapshot(p.state.db, id, { app: app.name })
 }
 
-/** The newest known-good snapshot whose selected components differ from what runs now. */
+/**
+ * The newest known-good snapshot that holds every selected component and in which one differs from what runs
+ * now. A snapshot of fewer components (the safety snapshot of a partial rollback) cannot restore the others.
+ */
 async function lastKnownGood(p: Platform, app: ResolvedApp, selected: ResolvedComponent[], current: Map<string, VersionInfo>): Promise<SnapshotRecord> {
   const snaps = await listSnapshots(p.state.db, app.name)
+  const version = (s: SnapshotRecord, c: ResolvedComponent) => s.components.find((sc) => sc.name === c.name)?.version
   const target = snaps.find(
-    (s) => s.knownGood && selected.some((c) => s.components.find((sc) => sc.name === c.name)?.version !== current.get(c.name)?.version),
+    (s) => s.knownGood && selected.every((c) => version(s, c) !== undefined) && selected.some((c) => version(s, c) !== current.get(c.name)?.version),
   )
   if (!target) {
     const now = selected.map((c) => `${c.name}=${current.get(c.name)?.version}`).join(', ')

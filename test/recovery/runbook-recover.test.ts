@@ -94,6 +94,11 @@ ${app('staff', 1, true)}${app('inventory', 2, false)}${app('handouts', 3, false)
     expect(taken.code, taken.stderr).toBe(0)
     // Both processes die; nothing on disk changed, so their versions are still the known-good ones.
     for (const pidFile of pids) process.kill(Number(await readFile(pidFile, 'utf8')), 'SIGKILL')
+    // SIGKILL returns before the process is gone: wait until neither port answers, so the restart can bind it.
+    for (const name of ['staff', 'inventory']) {
+      const url = `http://127.0.0.1:${f.sample.env[portVariable(name)]}/health`
+      for (let i = 0; i < 100 && (await fetch(url).then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 20))
+    }
 
     const incident = await f.declare('critical_application_failure', ['staff', 'inventory', 'handouts'])
     const result = await f.run(incident)

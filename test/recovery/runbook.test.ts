@@ -159,6 +159,22 @@ describe('runbooks', () => {
     expect(await readlink(f.path('apps/inventory/current'))).toBe('releases/v2')
   }, 60_000)
 
+  it('a rollback leaves a data component alone unless it is named', async () => {
+    f = await setup()
+    await snapshotAll(f)
+    await f.sample.deploy('inventory', 'v2')
+    await writeFile(f.path('data/records.json'), '{"patients":4}')
+    await writeFile(f.path('data/version'), 'schema-8\n')
+    const plain = await f.sample.cli(['--json', 'rollback', 'inventory', '--reason', 'v2 is broken', '--yes'])
+    expect(plain.code, plain.stderr).toBe(0)
+    expect(JSON.parse(plain.stdout).plan[0].components.map((c: { name: string }) => c.name)).toEqual(['release'])
+    expect(await readlink(f.path('apps/inventory/current'))).toBe('releases/v1')
+    expect(await f.read('data/records.json')).toBe('{"patients":4}')
+    const named = await f.sample.cli(['--json', 'rollback', 'inventory', '--component', 'records', '--reason', 'records lost a row', '--yes'])
+    expect(named.code, named.stderr).toBe(0)
+    expect(await f.read('data/records.json')).toBe('{"patients":3}')
+  }, 60_000)
+
   it('restore_data with no data component in scope fails and says to mark one data: true', async () => {
     f = await setup()
     const incident = await f.declare('data_breach_suspected', ['staff'])
