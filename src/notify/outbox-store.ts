@@ -1,3 +1,4 @@
+import { HOST, processAlive } from '../core/process-alive.js'
 import type { StateDb } from '../state/open-state.js'
 import type { AttemptRecord } from './attempt-outcome.js'
 import type { Message } from './message.js'
@@ -5,7 +6,8 @@ import type { Message } from './message.js'
 /**
  * The outbox rows' life: pending → claimed by one process for one attempt → sent, failed, or pending again
  * with a later next_attempt_at. Claims are taken in a write transaction, which every engine serialises, so
- * two processes never claim one row; a claim runs out (claimed_until) so a crashed process's rows come back.
+ * two processes never claim one row; a claim runs out (claimed_until) so a crashed process's rows come back,
+ * at once when that process was on this host.
  */
 export interface ClaimedRow {
   id: string
@@ -17,16 +19,17 @@ export interface ClaimedRow {
 
 export async function claimDue(tx: StateDb, opts: { owner: string; nowMs: number; claimMs: number; limit: number }): Promise<ClaimedRow[]> {
   const now = new Date(opts.nowMs).toISOString()
-  const rows = await tx
+  const candidates = await tx
     .selectFrom('notifications')
-    .select(['id', 'channel', 'message', 'attempts'])
+    .select(['id', 'channel', 'message', 'attempts', 'claimed_by', 'claimed_until'])
     .where('status', '=', 'pending')
     .where('next_attempt_at', '<=', now)
-    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now)]))
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now), eb('claimed_by', 'like', `${HOST}:%`)]))
     .orderBy('next_attempt_at')
     .orderBy('id')
     .limit(opts.limit)
     .execute()
+  const rows = candidates.filter((r) => r.claimed_until === null || r.claimed_until <= now || deadHere(r.claimed_by, opts.owner))
   if (rows.length === 0) return []
   await tx
     .updateTable('notifications')
@@ -34,6 +37,16 @@ export async function claimDue(tx: StateDb, opts: { owner: string; nowMs: number
     .where('id', 'in', rows.map((r) => r.id))
     .execute()
   return rows.map((r) => ({ id: r.id, channel: r.channel, message: JSON.parse(r.message) as Message, attempt: Number(r.attempts) + 1 }))
+}
+
+/**
+ * A live claim by a process of this host that no longer exists (a monitor killed mid-send): its row need not
+ * wait for the claim to run out. Claims of other hosts, or of processes still running, are left alone.
+ */
+function deadHere(claimedBy: string | null, owner: string): boolean {
+  if (!claimedBy || claimedBy === owner) return false
+  const pid = Number(claimedBy.slice(HOST.length + 1))
+  return Number.isInteger(pid) && pid > 0 && !processAlive(pid)
 }
 
 /**

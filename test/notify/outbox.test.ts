@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { ResolvedConfig } from '../../src/config/types.js'
+import { HOST } from '../../src/core/process-alive.js'
 import { enqueueNotifications } from '../../src/notify/enqueue.js'
 import { type AttemptRecord, Outbox } from '../../src/notify/outbox.js'
 import type { State, StateDb } from '../../src/state/open-state.js'
@@ -46,6 +48,14 @@ async function queue(state: State, config: ResolvedConfig, channels: string[], n
     ids.push(...messages.map((m) => m.id))
   }
   return ids
+}
+
+/** The pid of a process that has exited. */
+function exitedPid(): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['-e', ''])
+    child.once('exit', () => resolve(child.pid!))
+  })
 }
 
 async function row(state: State, id: string) {
@@ -141,6 +151,16 @@ describe.each(engines)('notification outbox on $name', (engine) => {
       await state.db.updateTable('notifications').set({ claimed_until: new Date(Date.now() - 1).toISOString() }).where('id', '=', orphan!).execute()
       expect(await b.deliverDue()).toBe(1)
       expect(await row(state, orphan!)).toMatchObject({ status: 'sent', claimed_by: null })
+
+      // One claimed by a process of this host that is gone is taken over at once; one of a live process is not.
+      const dead = await exitedPid()
+      const [gone, alive] = await queue(state, config, ['soc'], 2)
+      const until = new Date(Date.now() + 60_000).toISOString()
+      await state.db.updateTable('notifications').set({ claimed_by: `${HOST}:${dead}`, claimed_until: until }).where('id', '=', gone!).execute()
+      await state.db.updateTable('notifications').set({ claimed_by: `${HOST}:${process.pid}`, claimed_until: until }).where('id', '=', alive!).execute()
+      expect(await b.deliverDue()).toBe(1)
+      expect(await row(state, gone!)).toMatchObject({ status: 'sent' })
+      expect(await row(state, alive!)).toMatchObject({ status: 'pending', claimed_by: `${HOST}:${process.pid}` })
     } finally {
       await other.close()
     }
