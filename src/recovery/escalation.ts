@@ -59,7 +59,7 @@ export async function applyLevelIn(tx: StateDb, config: ResolvedConfig, incident
   if (o.announce) {
     now = await tellIncident(tx, config, now, {
       kind: 'escalation', add: level.notify,
-      vars: { level_actions: levelActionsText(level), actions: levelActionsText(level), elapsed: formatDuration(Math.max(0, o.now - Date.parse(incident.openedAt))) },
+      at: o.now, vars: { level_actions: levelActionsText(level), actions: levelActionsText(level) },
     })
   } else if (level.notify.some((c) => !now.audience.includes(c))) {
     now = { ...now, audience: [...new Set([...now.audience, ...level.notify])] }

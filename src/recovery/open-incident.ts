@@ -43,7 +43,7 @@ export async function openIncidentIn(tx: StateDb, config: ResolvedConfig, d: Dec
   const planned = [levelActionsText(config.escalation[0]), ...(d.planned ?? []).map((s) => `- ${s}`)].join('\n')
   return tellIncident(tx, config, incident, {
     kind: 'incident_declared', add: config.notifications.incidents,
-    vars: { actions: planned, level_actions: levelActionsText(config.escalation[0]), elapsed: '0s' },
+    at: now, vars: { actions: planned, level_actions: levelActionsText(config.escalation[0]) },
   })
 }
 

@@ -31,7 +31,7 @@ export async function sendDueStatusUpdates(p: Platform, opts: { now?: number } =
       const moved = await tx.updateTable('incidents').set({ next_update_at: next }).where('id', '=', open.id).where('next_update_at', '=', due).where('status', '!=', 'resolved').executeTakeFirst()
       if (Number(moved.numUpdatedRows) !== 1) return false
       const current = (await findIncident(tx, open.id))!
-      await tellIncident(tx, p.config, current, { kind: 'status_update', vars: { actions: progress, eta: etaOf(p, current, now), elapsed: formatDuration(Math.max(0, now - Date.parse(current.openedAt))) } })
+      await tellIncident(tx, p.config, current, { kind: 'status_update', at: now, vars: { actions: progress, eta: etaOf(p, current, now) } })
       return true
     })
     if (done) sent++

@@ -13,6 +13,8 @@ export interface Tell {
   vars?: Record<string, string>
   /** Channels to add to the audience first (an escalation level's, a runbook notify step's). */
   add?: string[]
+  /** When it is told (ms), for the time the incident has been open; default now. */
+  at?: number
 }
 
 /**
@@ -30,7 +32,7 @@ export async function tellIncident(tx: StateDb, config: ResolvedConfig, incident
     channels: audience,
     severity: incident.severity,
     incident: { id: incident.id, type: incident.type, status: incident.status, level: incident.level, scope: incident.scope },
-    vars: { ...incidentVars(incident), ...t.vars },
+    vars: { ...incidentVars(incident, t.at), ...t.vars },
     lifecycle: lifecycleOf(now.status),
   })
   return now

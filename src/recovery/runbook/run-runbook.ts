@@ -1,5 +1,4 @@
 import type { IncidentType } from '../../config/recovery-schema.js'
-import { formatDuration } from '../../config/units.js'
 import type { ResolvedConfig, ResolvedRunbookStep } from '../../config/types.js'
 import { redact } from '../../core/redact.js'
 import { selectApps } from '../../platform/platform.js'
@@ -102,7 +101,6 @@ export async function runRunbook(p: Platform, incident: Incident, opts: RunbookO
     await w.tell({ kind: 'status_update', vars: {
       actions: results.map((s) => `- ${s.name}: ${s.outcome}`).join('\n'),
       eta: 'recovered; monitoring until resolved',
-      elapsed: formatDuration(Math.max(0, Date.now() - Date.parse(ctx.incident.openedAt))),
     } })
   })
   return { incident: incident.id, outcome, steps: results }
