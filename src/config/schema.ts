@@ -232,6 +232,13 @@ const triggerSchema = z
 const triggersSchema = (what: string) =>
   z.record(nameSchema('error-rate'), triggerSchema, { error: expected('a mapping of triggers') }).describe(what)
 
+/** Every provider's components may hold data; the flag means the same for all of them. */
+const dataSchema = () =>
+  z
+    .boolean({ error: expected('true or false') })
+    .default(false)
+    .describe('Holds data (a database, uploads): left out of every rollback that does not name it; restored by the restore_data runbook step or `rollback --component NAME`.')
+
 const localReleaseSchema = strictObject({
   provider: z.literal('local-release').describe('A release directory and a `current` symlink.'),
   path: pathSchema('a directory path such as ./apps/staff').describe(
@@ -247,10 +254,7 @@ const localReleaseSchema = strictObject({
     .optional()
     .describe('Shell command run after the switch, in path.'),
   restart_timeout: duration().prefault('60s').describe('Timeout of the restart command.'),
-  data: z
-    .boolean({ error: expected('true or false') })
-    .default(false)
-    .describe('Holds data (a database, uploads): left out of every rollback that does not name it; restored by the restore_data runbook step or `rollback --component NAME`.'),
+  data: dataSchema(),
 })
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
@@ -284,10 +288,7 @@ const commandComponentSchema = strictObject({
     )
     .default({})
     .describe('Extra environment variables for the commands.'),
-  data: z
-    .boolean({ error: expected('true or false') })
-    .default(false)
-    .describe('Holds data (a database, uploads): left out of every rollback that does not name it; restored by the restore_data runbook step or `rollback --component NAME`.'),
+  data: dataSchema(),
 })
 
 const PROVIDERS = ['local-release', 'command'] as const satisfies readonly ResolvedComponent['provider'][]
