@@ -19,7 +19,8 @@ export function parseDurationOption(flag: string, text: string, range: DurationR
  * ISO-8601 with milliseconds, the form every stored time has, so it compares with them as text.
  */
 export function parseTimeOption(flag: string, text: string, now = Date.now()): string {
-  if (parseDuration(text) !== undefined) return new Date(now - parseDurationOption(flag, text, AGE_RANGE)).toISOString()
+  const looksBack = parseDuration(text) !== undefined
+  if (looksBack) return new Date(now - parseDurationOption(flag, text, AGE_RANGE)).toISOString()
   const t = Date.parse(text)
   if (Number.isNaN(t)) throw new UserError(`${flag}: expected an ISO time such as 2026-11-26T04:00Z or a duration back from now such as 7d, got "${text}"`)
   return new Date(t).toISOString()

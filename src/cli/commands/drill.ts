@@ -31,7 +31,7 @@ export function registerDrill(program: Command): void {
         const actor = actorOf(g)
         const scenarios = name === undefined ? SCENARIO_LIST : [scenario(name) ?? badScenario(name)]
         const intervalMs = parseDurationOption('--interval', opts.interval, POSITIVE_TIMER_RANGE)
-        if (intervalMs < 100) throw new UserError(`--interval expects a duration of at least 100ms such as 1s, got "${opts.interval}"`)
+        if (intervalMs < 100) throw new UserError(`--interval: at least 100ms, got "${opts.interval}"`)
         const failures = Number(opts.failures)
         if (!Number.isInteger(failures) || failures < 1) throw new UserError(`--failures expects an integer >= 1, got "${opts.failures}"`)
         // The objectives (and the audit trail the results go to) are the platform's, when there is one.
