@@ -10,7 +10,8 @@ type JsonSchema = Record<string, unknown>
  * Values are interpolated (`${VAR:-default}`) before lastgood validates them, so wherever a value is
  * constrained the schema also accepts a string holding `${`: an editor must not flag the example's
  * `interval: ${CLINIC_HEALTH_INTERVAL:-30s}`. Cross-field rules (a validation window long enough for its
- * passes, unique check names) are checked by lastgood only.
+ * passes, unique check names) are checked by lastgood only, and so is a duration's range: no standard keyword
+ * bounds a string such as `30d`, so each duration's description ends with its range instead.
  */
 export function configJsonSchema(): JsonSchema {
   const schema = z.toJSONSchema(configSchema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' })
@@ -24,6 +25,11 @@ function allowInterpolation(node: JsonSchema, root = false): JsonSchema {
   const out: JsonSchema = {}
   for (const [key, value] of Object.entries(node)) out[key] = mapChildren(key, value)
   if (root) return out
+  if (isObject(out.durationRange)) {
+    const range = `Range: ${String(out.durationRange.min)} to ${String(out.durationRange.max)}.`
+    out.description = typeof out.description === 'string' ? `${out.description} ${range}` : range
+    delete out.durationRange
+  }
   if (out.type === 'string' && typeof out.pattern === 'string') {
     return { ...out, pattern: `(?:${out.pattern})|\\$\\{` }
   }

@@ -8,7 +8,7 @@ import {
   textSchema,
 } from './schema-helpers.js'
 import type { ResolvedComponent } from './types.js'
-import { durationSchema, formatDuration, percentageSchema, positiveDurationSchema } from './units.js'
+import { ageSchema, durationSchema, formatDuration, percentageSchema, positiveDurationSchema } from './units.js'
 import { continuitySchema, escalationSchema, notificationsSchema, runbooksSchema } from './recovery-schema.js'
 import { closest } from './suggest.js'
 
@@ -97,7 +97,7 @@ const appHealthSchema = strictObject(
 
 const retentionShape = {
   keep_last: intSchema(1).describe('Snapshots always kept per app, newest first.'),
-  keep_within: durationSchema().describe('Snapshots younger than this are kept too.'),
+  keep_within: ageSchema().describe('Snapshots younger than this are kept too.'),
 }
 
 const validationShape = {

@@ -101,13 +101,13 @@ export function formatSize(bytes: number): string {
 
 /**
  * Builds a string schema that parses with `parse`, with one message for every way the input can be wrong.
- * `accept` narrows the parsed value (a timeout of 0 is a duration, but not a timeout) with its own message.
+ * `check` narrows the parsed value (a timeout of 0 is a duration, but not a timeout) with its own message.
  */
 function unitSchema(
   expected: string,
   pattern: RegExp,
   parse: (s: string) => number | undefined,
-  accept?: { test: (value: number) => boolean; expected: string },
+  check?: (value: number) => string | undefined,
 ) {
   const message = `expected ${expected}, got {got}`
   return z
@@ -119,26 +119,55 @@ function unitSchema(
         ctx.issues.push({ code: 'custom', input: s, message })
         return z.NEVER
       }
-      if (accept && !accept.test(value)) {
+      const problem = check?.(value)
+      if (problem) {
         // The text as written, not the parsed number, is what the message quotes.
-        ctx.issues.push({ code: 'custom', input: s, message: `expected ${accept.expected}, got {got}` })
+        ctx.issues.push({ code: 'custom', input: s, message: `${problem}, got {got}` })
         return z.NEVER
       }
       return value
     })
 }
 
+const DAY = DURATION_UNITS.d
+
+/** The durations a key accepts, in milliseconds; json-schema.ts publishes each key's range. */
+export interface DurationRange {
+  /** 1 for a duration that must be more than zero. */
+  min: 0 | 1
+  max: number
+}
+
+/**
+ * A wait or a timeout (intervals, windows, cooldowns, escalation times): up to a year, which lastgood's
+ * timers honour exactly (core/timers.ts chains the waits Node cannot take in one go).
+ */
+export const TIMER_RANGE: DurationRange = { min: 0, max: 365 * DAY }
+/** A timer that must be more than zero: a timeout of 0s would fail everything at once. */
+export const POSITIVE_TIMER_RANGE: DurationRange = { min: 1, max: TIMER_RANGE.max }
+/** How far back to look or keep (`keep_within`, `--since`): a century, measured from now, never waited out. */
+export const AGE_RANGE: DurationRange = { min: 0, max: 36_525 * DAY }
+
+/** What is wrong with `ms` for `range`, without the value (`at most 365d`); undefined when it fits. */
+export function durationRangeProblem(ms: number, range: DurationRange): string | undefined {
+  if (ms < range.min) return 'expected a duration greater than 0 such as 30s'
+  if (ms > range.max) return `at most ${formatDuration(range.max)}`
+  return undefined
+}
+
 const DURATION_PATTERN = /^\s*(?:\d+(?:\.\d+)?(?:ms|d|h|m|s))+\s*$/
 
-/** `30s` → 30000 (milliseconds). */
-export const durationSchema = () => unitSchema('a duration such as 30s', DURATION_PATTERN, parseDuration)
+/** `30s` → 30000 (milliseconds), within `range`. */
+export const durationSchema = (range: DurationRange = TIMER_RANGE) =>
+  unitSchema('a duration such as 30s', DURATION_PATTERN, parseDuration, (ms) => durationRangeProblem(ms, range)).meta({
+    durationRange: { min: formatDuration(range.min), max: formatDuration(range.max) },
+  })
 
 /** A duration that must be more than zero (timeouts, intervals, windows). */
-export const positiveDurationSchema = () =>
-  unitSchema('a duration such as 30s', DURATION_PATTERN, parseDuration, {
-    test: (ms) => ms > 0,
-    expected: 'a duration greater than 0 such as 30s',
-  })
+export const positiveDurationSchema = () => durationSchema(POSITIVE_TIMER_RANGE)
+
+/** An age (`keep_within`): how long ago, up to a century. */
+export const ageSchema = () => durationSchema(AGE_RANGE)
 
 /** `5%` → 0.05. */
 export const percentageSchema = () => unitSchema('a percentage such as 5%', /^\s*\d+(?:\.\d+)?\s*%\s*$/, parsePercentage)

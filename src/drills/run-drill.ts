@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
+import { startTimer } from '../core/timers.js'
 import { portVariable, SamplePlatform, SAMPLE_APP_CTL, withEnv } from '../demo/sample-platform.js'
 import type { MonitorEvent } from '../monitor/events.js'
 import { Monitor } from '../monitor/monitor.js'
@@ -113,4 +114,4 @@ async function ctl(sp: SamplePlatform, action: 'restart' | 'stop', app: string):
   await run(process.execPath, [SAMPLE_APP_CTL, ...args], { timeout: 30_000 })
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref())
+const sleep = (ms: number) => new Promise<void>((r) => startTimer(ms, r).unref())

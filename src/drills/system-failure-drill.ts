@@ -1,3 +1,4 @@
+import { startTimer } from '../core/timers.js'
 import type { SamplePlatform } from '../demo/sample-platform.js'
 import { openPlatform } from '../platform/open-platform.js'
 import { initPlatform } from '../platform/init-platform.js'
@@ -36,9 +37,9 @@ export async function systemFailureDrillOn(sp: SamplePlatform, s: Scenario, timi
     const watch = watchAllHealthy(sp, apps)
     // A recovery slower than the RTO has failed the drill: stop it there rather than wait it out.
     const overdue = new AbortController()
-    const timer = setTimeout(() => overdue.abort(new Error(`not recovered within the RTO of ${Math.round(opts.rtoMs / 1000)} s`)), opts.rtoMs).unref()
+    const timer = startTimer(opts.rtoMs, () => overdue.abort(new Error(`not recovered within the RTO of ${Math.round(opts.rtoMs / 1000)} s`))).unref()
     const declared = await declareIncident(p, { type: 'complete_system_failure', scope: ['all'], target: ps.id, reason, actor: opts.actor }, { signal: overdue.signal })
-      .finally(() => clearTimeout(timer))
+      .finally(() => timer.clear())
     const healthyAt = await watch.stop()
     await resolveIncident(p, declared.incident.id, { actor: opts.actor, summary: `${reason}: ended by the drill` })
     const r = await measureIncidentRecovery(p.state.db, declared.incident.id)

@@ -1,4 +1,5 @@
 import type { ResolvedApp } from '../config/types.js'
+import { startTimer } from '../core/timers.js'
 import type { Platform } from '../platform/platform.js'
 import { createSnapshot } from '../snapshots/create-snapshot.js'
 import { markGood } from '../snapshots/mark-good.js'
@@ -46,7 +47,7 @@ export async function watchDeploy(p: Platform, app: ResolvedApp, opts: { forMs: 
       if (e.type === 'rollback.done') resolve(result(e.outcome === 'success' ? 'rolled-back' : 'rollback-failed', e.message))
       if (e.type === 'escalation.recorded') resolve(result('escalated', e.message))
     })
-    setTimeout(() => resolve(soakEnded()), opts.forMs).unref()
+    startTimer(opts.forMs, () => resolve(soakEnded())).unref()
   })
   function soakEnded(): WatchResult {
     const states = app.triggers.map((t) => ({ t: t.name, s: monitor.triggerState(app.name, t.name).phase }))

@@ -1,5 +1,6 @@
 import type { ResolvedApp, ResolvedTrigger } from '../config/types.js'
 import { redact } from '../core/redact.js'
+import { startTimer, type Timer, timeoutSignal } from '../core/timers.js'
 import type { Platform } from '../platform/platform.js'
 import type { AuditEvent } from '../audit/audit-event.js'
 import type { RecoveryScheduler } from '../recovery/recovery-scheduler.js'
@@ -49,7 +50,7 @@ export class Monitor {
   private readonly states = new Map<string, TriggerState>()
   private readonly ticking = new Set<string>()
   /** The pending timer of each interval group, and the heartbeat's: one each, replaced as they fire. */
-  private readonly timers = new Map<string, NodeJS.Timeout>()
+  private readonly timers = new Map<string, Pick<Timer, 'clear'>>()
   private readonly abort = new AbortController()
   private readonly sources: { probes: MetricSource; prometheus?: MetricSource }
   private readonly id = monitorId()
@@ -79,7 +80,7 @@ export class Monitor {
     await this.resumeUnfinished()
     if (opts.schedule === false) return
     const hb = setInterval(() => void beat(this.p.state, this.id, this.apps.map((a) => a.name)).catch((err) => this.p.log.warn({ err: redact(String(err)) }, 'monitor heartbeat failed')), HEARTBEAT_MS)
-    this.timers.set('heartbeat', hb)
+    this.timers.set('heartbeat', { clear: () => clearInterval(hb) })
     const groups = new Map<number, ResolvedApp[]>()
     for (const app of this.apps) groups.set(app.health.intervalMs, [...(groups.get(app.health.intervalMs) ?? []), app])
     for (const [interval, group] of groups) this.scheduleGroup(interval, group)
@@ -95,7 +96,7 @@ export class Monitor {
   async stop(): Promise<void> {
     if (this.stopped) return
     this.stopped = true
-    for (const t of this.timers.values()) clearTimeout(t)
+    for (const t of this.timers.values()) t.clear()
     this.abort.abort()
     // A rollback under way finishes (its journal makes it safe to kill, but finishing is better).
     await this.responder.idle()
@@ -128,9 +129,9 @@ export class Monitor {
       due += interval
       // Fell behind (a blocked event loop, a suspended laptop): skip the missed ticks, never burst.
       if (due <= Date.now()) due = Math.ceil(Date.now() / interval) * interval
-      this.timers.set(`group:${interval}`, setTimeout(fire, due - Date.now()))
+      this.timers.set(`group:${interval}`, startTimer(due - Date.now(), fire))
     }
-    this.timers.set(`group:${interval}`, setTimeout(fire, due - Date.now()))
+    this.timers.set(`group:${interval}`, startTimer(due - Date.now(), fire))
   }
 
   private async tick(app: ResolvedApp): Promise<void> {
@@ -231,7 +232,7 @@ export class Monitor {
         continue
       }
       try {
-        const resume = await planResume(this.p, u.run.id, AbortSignal.timeout(app.rollback.timeoutMs))
+        const resume = await planResume(this.p, u.run.id, timeoutSignal(app.rollback.timeoutMs))
         await this.bus.emit({ type: 'run.resumed', app: app.name, outcome: 'started', message: `resuming automatic rollback ${u.run.id}, which stopped ${u.stoppedAt}`, data: { run: u.run.id, stoppedAt: u.stoppedAt } })
         const report = await resumeRollback(this.p, resume, { actor: this.actor, reason: `the monitor restarted; finishing its rollback ${u.run.id}` })
         await this.responder.finished(report, new Map())

@@ -1,5 +1,6 @@
 import type { ResolvedHealth, ResolvedHealthCheck } from '../config/types.js'
 import { redact } from '../core/redact.js'
+import { startTimer } from '../core/timers.js'
 
 export interface ProbeResult {
   check: string
@@ -28,10 +29,10 @@ export async function probeCheck(check: ResolvedHealthCheck, signal?: AbortSigna
   // second, and every AbortSignal.timeout would still fire (an abort event, a DOMException) long after.
   const abort = new AbortController()
   let timedOut = false
-  const timer = setTimeout(() => {
+  const timer = startTimer(check.timeoutMs, () => {
     timedOut = true
     abort.abort()
-  }, check.timeoutMs)
+  })
   const follow = () => abort.abort()
   signal?.addEventListener('abort', follow, { once: true })
   if (signal?.aborted) abort.abort()
@@ -57,7 +58,7 @@ export async function probeCheck(check: ResolvedHealthCheck, signal?: AbortSigna
     const message = timedOut ? `timed out after ${check.timeoutMs} ms` : (detail ?? (err as Error).message)
     return done(false, { error: redact(message) })
   } finally {
-    clearTimeout(timer)
+    timer.clear()
     signal?.removeEventListener('abort', follow)
   }
 }

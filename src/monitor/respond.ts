@@ -1,5 +1,6 @@
 import type { ResolvedApp, ResolvedTrigger } from '../config/types.js'
 import { redact } from '../core/redact.js'
+import { timeoutSignal } from '../core/timers.js'
 import type { Platform } from '../platform/platform.js'
 import { planRollback, type AppPlan } from '../rollback/plan-rollback.js'
 import { runRollback, type RollbackReport } from '../rollback/run-rollback.js'
@@ -90,7 +91,7 @@ export class Responder {
           continue
         }
         try {
-          const plan = await planRollback(this.p, { apps: [f.app], signal: AbortSignal.timeout(f.app.rollback.timeoutMs) })
+          const plan = await planRollback(this.p, { apps: [f.app], signal: timeoutSignal(f.app.rollback.timeoutMs) })
           plans.push(...plan.apps)
           planned.push(f)
         } catch (err) {
@@ -144,7 +145,7 @@ export class Responder {
     let target: string | null = null
     let why = ''
     try {
-      const plan = await planRollback(this.p, { apps: [f.app], signal: AbortSignal.timeout(f.app.rollback.timeoutMs) })
+      const plan = await planRollback(this.p, { apps: [f.app], signal: timeoutSignal(f.app.rollback.timeoutMs) })
       target = plan.apps[0]!.target.id
     } catch (err) {
       why = ` (no rollback can be planned now: ${redact((err as Error).message)})`

@@ -4,6 +4,7 @@ import type { ResolvedConfig } from '../config/types.js'
 import { formatDuration } from '../config/units.js'
 import { createLogger, type Logger } from '../core/logger.js'
 import { redact } from '../core/redact.js'
+import { startTimer } from '../core/timers.js'
 import type { State, StateDb } from '../state/open-state.js'
 import { type AttemptRecord, outcomeOf } from './attempt-outcome.js'
 import { channelFor } from './channels/channel-registry.js'
@@ -159,7 +160,7 @@ export class Outbox {
       return { ok: false, retryable: false, detail: `no attempts left: attempt ${row.attempt - 1} of ${retry.attempts} was cut off before it finished` }
     }
     const abort = new AbortController()
-    const timer = setTimeout(() => abort.abort(new Error(`timed out after ${formatDuration(timeoutMs)}`)), timeoutMs)
+    const timer = startTimer(timeoutMs, () => abort.abort(new Error(`timed out after ${formatDuration(timeoutMs)}`)))
     const follow = () => abort.abort(deadline?.reason)
     deadline?.addEventListener('abort', follow, { once: true })
     if (deadline?.aborted) follow()
@@ -170,7 +171,7 @@ export class Outbox {
       // The Channel contract says send never throws; a bug there must not lose the row.
       return { ok: false, retryable: true, detail: redact(`${channel.type} ${channel.name}: ${(err as Error).message}`) }
     } finally {
-      clearTimeout(timer)
+      timer.clear()
       deadline?.removeEventListener('abort', follow)
     }
   }

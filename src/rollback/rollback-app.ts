@@ -1,4 +1,5 @@
 import { redact } from '../core/redact.js'
+import { timeoutSignal } from '../core/timers.js'
 import type { Platform } from '../platform/platform.js'
 import { providerFor } from '../providers/registry.js'
 import type { RestoreResult } from '../providers/provider.js'
@@ -88,7 +89,7 @@ export async function rollbackApp(p: Platform, journal: Journal, plan: AppPlan, 
 async function revert(p: Platform, journal: Journal, plan: AppPlan, safety: SnapshotRecord, attempted: string[]): Promise<boolean> {
   const { app } = plan
   // The run's deadline may be what failed: the revert gets a fresh one of the same length.
-  const signal = AbortSignal.timeout(app.rollback.timeoutMs)
+  const signal = timeoutSignal(app.rollback.timeoutMs)
   try {
     for (const name of [...attempted].reverse()) {
       const c = plan.components.find((x) => x.component.name === name)!.component

@@ -1,5 +1,6 @@
 import type { AuditInput } from '../audit/audit-event.js'
 import { timeId } from '../core/clock.js'
+import { timeoutSignal } from '../core/timers.js'
 import type { Platform } from '../platform/platform.js'
 import { Journal } from './journal.js'
 import { persistPlan } from './persisted-plan.js'
@@ -75,7 +76,7 @@ interface RunFacts {
 async function execute(p: Platform, journal: Journal, plan: RollbackPlan, opts: Actor, facts: RunFacts): Promise<RollbackReport> {
   const runId = journal.runId
   const appNames = plan.apps.map((a) => a.app.name)
-  const deadline = AbortSignal.timeout(Math.max(...plan.apps.map((a) => a.app.rollback.timeoutMs)))
+  const deadline = timeoutSignal(Math.max(...plan.apps.map((a) => a.app.rollback.timeoutMs)))
   const reports: AppReport[] = []
   for (const appPlan of plan.apps) {
     const failedBefore = reports.some((r) => r.outcome !== 'restored')

@@ -1,4 +1,5 @@
 import type { ResolvedApp } from '../config/types.js'
+import { sleep } from '../core/timers.js'
 import { type HealthRound, probeHealth } from '../monitor/probe-health.js'
 
 export interface ValidationResult {
@@ -31,16 +32,4 @@ export async function validateHealth(app: ResolvedApp, signal: AbortSignal): Pro
     await sleep(intervalMs, signal)
   }
   return { outcome: 'failed', rounds, consecutivePasses: streak, elapsedMs: elapsed(), ...(lastRound ? { lastRound } : {}) }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms)
-    signal.addEventListener('abort', done, { once: true })
-    function done() {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-  })
 }

@@ -26,7 +26,7 @@ describe('configJsonSchema', () => {
     expect(app.properties.priority.description).toBe('Recovery priority: 1 is restored first.')
     expect(app.required).toEqual(['priority', 'components'])
     const interval = s.properties.defaults.properties.health.properties.interval
-    expect(interval).toMatchObject({ description: 'Time between two probes of an app.', default: '30s', type: 'string' })
+    expect(interval).toMatchObject({ description: 'Time between two probes of an app. Range: 1ms to 365d.', default: '30s', type: 'string' })
     const validation = s.properties.defaults.properties.rollback.properties.validation.properties
     expect([validation.window.default, validation.passes.default, validation.interval.default]).toEqual(['2m', 3, '2s'])
     const providers = app.properties.components.additionalProperties.oneOf.map((o: Schema) => o.properties.provider.const)

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
+  ageSchema,
   durationSchema,
   formatDuration,
   formatPercentage,
@@ -65,6 +66,17 @@ describe('durations', () => {
     expect(positiveDurationSchema().safeParse('0s').error?.issues[0]?.message).toBe(
       'expected a duration greater than 0 such as 30s, got {got}',
     )
+  })
+
+  it('schema: a timer up to a year and an age up to a century; above, `at most MAX`', () => {
+    expect(durationSchema().parse('365d')).toBe(365 * 86_400_000)
+    expect(positiveDurationSchema().parse('8760h')).toBe(365 * 86_400_000)
+    expect(ageSchema().parse('36525d')).toBe(36_525 * 86_400_000)
+    // 30-day retention, the seeds' default, is well inside.
+    expect(ageSchema().parse('30d')).toBe(2_592_000_000)
+    for (const [schema, above, max] of [[durationSchema(), '365d1ms', '365d'], [positiveDurationSchema(), '366d', '365d'], [ageSchema(), '36526d', '36525d']] as const) {
+      expect(schema.safeParse(above).error?.issues[0]?.message).toBe(`at most ${max}, got {got}`)
+    }
   })
 })
 

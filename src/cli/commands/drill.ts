@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
 import { appendAudit } from '../../audit/audit-log.js'
 import { configFileName, loadConfig } from '../../config/load-config.js'
-import { parseDuration } from '../../config/units.js'
+import { POSITIVE_TIMER_RANGE } from '../../config/units.js'
 import { UserError } from '../../core/errors.js'
 import type { DrillResult } from '../../drills/drill-result.js'
 import { runDrill } from '../../drills/run-drill.js'
@@ -11,6 +11,7 @@ import { openPlatform } from '../../platform/open-platform.js'
 import { Repository } from '../../repository/repository.js'
 import { actorOf, globals } from '../global-options.js'
 import { formatMs, printJson, println, table } from '../output.js'
+import { parseDurationOption } from '../parse-time.js'
 import { printEvent } from '../render-event.js'
 import { runAction } from '../run-action.js'
 
@@ -29,8 +30,8 @@ export function registerDrill(program: Command): void {
         const g = globals(cmd)
         const actor = actorOf(g)
         const scenarios = name === undefined ? SCENARIO_LIST : [scenario(name) ?? badScenario(name)]
-        const intervalMs = parseDuration(opts.interval)
-        if (!intervalMs || intervalMs < 100) throw new UserError(`--interval expects a duration of at least 100ms such as 1s, got "${opts.interval}"`)
+        const intervalMs = parseDurationOption('--interval', opts.interval, POSITIVE_TIMER_RANGE)
+        if (intervalMs < 100) throw new UserError(`--interval: at least 100ms, got "${opts.interval}"`)
         const failures = Number(opts.failures)
         if (!Number.isInteger(failures) || failures < 1) throw new UserError(`--failures expects an integer >= 1, got "${opts.failures}"`)
         // The objectives (and the audit trail the results go to) are the platform's, when there is one.

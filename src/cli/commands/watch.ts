@@ -1,9 +1,9 @@
 import type { Command } from 'commander'
-import { parseDuration } from '../../config/units.js'
-import { UserError } from '../../core/errors.js'
+import { POSITIVE_TIMER_RANGE } from '../../config/units.js'
 import { watchDeploy } from '../../monitor/deploy-watch.js'
 import { findApp } from '../../platform/platform.js'
 import { actorOf, globals } from '../global-options.js'
+import { parseDurationOption } from '../parse-time.js'
 import { printJson, println } from '../output.js'
 import { printEvent } from '../render-event.js'
 import { runAction, withPlatform } from '../run-action.js'
@@ -18,8 +18,8 @@ export function registerWatch(program: Command): void {
       runAction(async () => {
         const g = globals(cmd)
         const actor = actorOf(g)
-        const forMs = opts.for === undefined ? undefined : parseDuration(opts.for)
-        if (opts.for !== undefined && (!forMs || forMs <= 0)) throw new UserError(`--for expects a duration such as 10m, got "${opts.for}"`)
+        // The range of monitor.watch_for, which it stands in for.
+        const forMs = opts.for === undefined ? undefined : parseDurationOption('--for', opts.for, POSITIVE_TIMER_RANGE)
         return withPlatform(g, async (p) => {
           const app = findApp(p.config, name)
           const r = await watchDeploy(p, app, { forMs: forMs ?? p.config.monitor.watchForMs, actor, ...(g.json ? {} : { onEvent: (e) => printEvent(e, false) }) })

@@ -1,4 +1,5 @@
 import { redact } from '../../core/redact.js'
+import { startTimer } from '../../core/timers.js'
 import type { Measurement, MetricQuery, MetricSource } from '../metric-source.js'
 
 /** The metric names and error codes the built-in queries use; the defaults are the Prometheus conventions. */
@@ -116,12 +117,14 @@ export class PrometheusSource implements MetricSource {
 
   async measure(q: MetricQuery, signal: AbortSignal): Promise<Measurement> {
     if (q.kind === 'promql' && !q.expr) return { phase: 'error', error: 'a promql query needs an expression' }
-    const timeout = AbortSignal.timeout(this.opts.timeoutMs)
+    // Cleared when the query ends: a timer per query that outlived it would pile up with a long timeout.
+    const timeout = new AbortController()
+    const timer = startTimer(this.opts.timeoutMs, () => timeout.abort())
     try {
       const url = new URL(this.endpoint)
       url.searchParams.set('query', this.query(q))
       url.searchParams.set('time', (q.at / 1000).toFixed(3))
-      const res = await fetch(url, { headers: this.headers, signal: AbortSignal.any([signal, timeout]) })
+      const res = await fetch(url, { headers: this.headers, signal: AbortSignal.any([signal, timeout.signal]) })
       const text = await res.text()
       let body: { status?: string; errorType?: string; error?: string; data?: QueryData } | null
       try {
@@ -139,10 +142,12 @@ export class PrometheusSource implements MetricSource {
       if (body.status !== 'success' || !body.data) return this.failed('answered without a result')
       return this.interpret(q, body.data)
     } catch (err) {
-      if (timeout.aborted) return this.failed(`did not answer within ${this.opts.timeoutMs} ms`)
+      if (timeout.signal.aborted) return this.failed(`did not answer within ${this.opts.timeoutMs} ms`)
       if (signal.aborted) return { phase: 'error', error: 'measurement cancelled' }
       const cause = (err as { cause?: { code?: string; message?: string } }).cause
       return this.failed(`could not be queried: ${cause?.code ?? cause?.message ?? (err as Error).message}`)
+    } finally {
+      timer.clear()
     }
   }
 

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import { setTimeout as delay } from 'node:timers/promises'
 import { OperationFailedError, UserError } from '../../core/errors.js'
+import { startTimer } from '../../core/timers.js'
 import { describeCommand, formatDuration, stderrTail } from './shell-messages.js'
 import { OutputCollector } from './output-collector.js'
 
@@ -77,7 +78,7 @@ export async function runShell(o: ShellOptions): Promise<Buffer> {
   child.stderr.on('data', (b: Buffer) => stderr.push(b))
   child.stdin.on('error', () => undefined) // A command that does not read its stdin closes it early: EPIPE.
   child.stdin.end(o.stdin ?? '')
-  const timer = setTimeout(() => stop('timeout'), o.timeoutMs)
+  const timer = startTimer(o.timeoutMs, () => stop('timeout'))
   const onAbort = () => stop('abort')
   o.signal?.addEventListener('abort', onAbort, { once: true })
 
@@ -103,7 +104,7 @@ export async function runShell(o: ShellOptions): Promise<Buffer> {
     }
     return stdout.bytes()
   } finally {
-    clearTimeout(timer)
+    timer.clear()
     clearTimeout(graceTimer)
     o.signal?.removeEventListener('abort', onAbort)
   }
