@@ -1,6 +1,6 @@
 import type { Severity } from '../../config/recovery-schema.js'
 import type { ResolvedChannel } from '../../config/types.js'
-import { registerSecret } from '../../core/redact.js'
+import { registerEndpoint, registerSecret } from '../../core/redact.js'
 import type { Channel, Delivery, Message } from '../message.js'
 import { httpDelivery, isAnswer, postJson } from './post-json.js'
 
@@ -24,7 +24,6 @@ const SEVERITY: Record<Severity, 'critical' | 'error' | 'warning' | 'info'> = {
  * an invalid event (not retried), 429 and 5xx are retried, as the Events API documents.
  */
 export function pagerDutyChannel(config: PagerDutyConfig): Channel {
-  registerSecret(config.routingKey)
   const label = `pagerduty ${config.name}`
   return {
     name: config.name,
@@ -34,6 +33,12 @@ export function pagerDutyChannel(config: PagerDutyConfig): Channel {
       return isAnswer(answer) ? httpDelivery(label, answer, answer.status === 202 && accepted(answer.body)) : answer
     },
   }
+}
+
+/** The routing key lets anyone open alerts on the service; the URL may carry credentials of a proxy. */
+export function pagerDutySecrets(config: PagerDutyConfig): void {
+  registerSecret(config.routingKey)
+  registerEndpoint(config.url)
 }
 
 export function pagerDutyEvent(routingKey: string, m: Message): Record<string, unknown> {

@@ -62,8 +62,9 @@ export function postJson(
  */
 export function httpDelivery(label: string, answer: HttpAnswer, ok = answer.status >= 200 && answer.status < 300): Delivery {
   const retryable = !ok && (answer.status >= 500 || [408, 425, 429].includes(answer.status))
-  const body = answer.body ? ` ${oneLine(answer.body)}` : ''
-  return { ok, retryable, status: answer.status, detail: redact(`${label}: HTTP ${answer.status}${body}`) }
+  // Redacted before it is cut: a secret cut in half would no longer be recognised, and half of it would stay.
+  const body = answer.body ? ` ${oneLine(redact(answer.body))}` : ''
+  return { ok, retryable, status: answer.status, detail: `${label}: HTTP ${answer.status}${body}` }
 }
 
 export function isAnswer(x: HttpAnswer | Delivery): x is HttpAnswer {
