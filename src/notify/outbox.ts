@@ -8,7 +8,7 @@ import type { State, StateDb } from '../state/open-state.js'
 import { type AttemptRecord, outcomeOf } from './attempt-outcome.js'
 import { channelFor } from './channels/channel-registry.js'
 import type { Channel, Delivery } from './message.js'
-import { type ClaimedRow, claimDue, pendingOutlook, recordAttempt } from './outbox-store.js'
+import { type ClaimedRow, claimDue, type CutAttempt, pendingOutlook, recordAttempt } from './outbox-store.js'
 
 export type { AttemptRecord } from './attempt-outcome.js'
 
@@ -117,12 +117,16 @@ export class Outbox {
   }
 
   private async launchDue(deadline?: AbortSignal): Promise<Promise<void>[]> {
-    const { timeoutMs } = this.opts.config.notifications
+    const { timeoutMs, retry } = this.opts.config.notifications
     const room = MAX_IN_FLIGHT - this.inFlight.size
     if (room <= 0) return []
-    const rows = await this.opts.state.writeTransaction((tx) =>
-      claimDue(tx, { owner: this.owner, nowMs: this.now(), claimMs: timeoutMs + CLAIM_MARGIN_MS, limit: room }),
-    )
+    const rows = await this.opts.state.writeTransaction(async (tx) => {
+      const nowMs = this.now()
+      const { claimed, cut } = await claimDue(tx, { owner: this.owner, nowMs, claimMs: timeoutMs + CLAIM_MARGIN_MS, limit: room, maxAttempts: retry.attempts })
+      // The attempts a stopped process never recorded, in the claim's transaction: the timeline misses none.
+      for (const c of cut) await this.opts.onAttempt?.(tx, cutRecord(c, nowMs))
+      return claimed
+    })
     return rows.map((row) => {
       const p = this.attempt(row, deadline).finally(() => this.inFlight.delete(p))
       this.inFlight.add(p)
@@ -156,7 +160,7 @@ export class Outbox {
       return { ok: false, retryable: false, detail: `channel "${row.channel}" is no longer configured under notifications.channels; the message was not sent` }
     }
     if (row.attempt > retry.attempts) {
-      return { ok: false, retryable: false, detail: `no attempts left: attempt ${row.attempt - 1} of ${retry.attempts} was cut off before it finished` }
+      return { ok: false, retryable: false, detail: `no attempts left: ${row.attempt - 1} were made, and notifications.retry.attempts is now ${retry.attempts}` }
     }
     const abort = new AbortController()
     const timer = setTimeout(() => abort.abort(new Error(`timed out after ${formatDuration(timeoutMs)}`)), timeoutMs)
@@ -187,4 +191,11 @@ export class Outbox {
       this.sleepers.add(done)
     })
   }
+}
+
+/** A cut-off attempt as the outbox records any other: tried again at once, or the last one, given up. */
+function cutRecord(c: CutAttempt, nowMs: number): AttemptRecord {
+  const { message, channel, attempt } = c.row
+  const delivery = { ok: false, retryable: !c.gaveUp, detail: c.detail }
+  return { message, channel, attempt, delivery, ms: 0, ...(c.gaveUp ? { outcome: 'gave-up' } : { outcome: 'retry', nextAttemptAt: new Date(nowMs).toISOString() }) }
 }

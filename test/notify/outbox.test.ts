@@ -200,7 +200,7 @@ describe.each(engines)('notification outbox on $name', (engine) => {
     const after = notifyConfig(webhookYaml('soc', http.url(path)), { attempts: 2 })
     expect(await outbox(after).drain(2000)).toBe(0)
     expect(await row(state, gone!)).toMatchObject({ status: 'failed', last_error: 'channel "old" is no longer configured under notifications.channels; the message was not sent' })
-    expect(await row(state, cut!)).toMatchObject({ status: 'failed', last_error: 'no attempts left: attempt 2 of 2 was cut off before it finished' })
+    expect(await row(state, cut!)).toMatchObject({ status: 'failed', last_error: 'no attempts left: attempt 2 of 2 was cut off before it finished (dead:9 stopped before recording it)' })
     expect(http.requests(path)).toHaveLength(0)
     expect(attempts.map((a) => a.outcome)).toEqual(['gave-up', 'gave-up'])
   })

@@ -30,7 +30,7 @@ export function pagerDutyChannel(config: PagerDutyConfig): Channel {
     type: 'pagerduty',
     async send(m: Message, signal: AbortSignal): Promise<Delivery> {
       const answer = await postJson(label, config.url, JSON.stringify(pagerDutyEvent(config.routingKey, m)), {}, signal)
-      return isAnswer(answer) ? httpDelivery(label, answer, answer.status === 202 && accepted(answer.body)) : answer
+      return isAnswer(answer) ? httpDelivery(label, answer, answer.status === 202 && (!answer.complete || accepted(answer.body))) : answer
     },
   }
 }
@@ -60,7 +60,10 @@ export function pagerDutyEvent(routingKey: string, m: Message): Record<string, u
   }
 }
 
-/** A 202 whose body is not PagerDuty's `{"status":"success"}` came from something that is not PagerDuty. */
+/**
+ * A 202 whose body is not PagerDuty's `{"status":"success"}` came from something that is not PagerDuty. A body
+ * cut off by the attempt's deadline cannot say: the 202 is taken as PagerDuty's (sending again would only repeat the event).
+ */
 function accepted(body: string): boolean {
   try {
     return (JSON.parse(body) as { status?: unknown }).status === 'success'
