@@ -38,7 +38,6 @@ export function registerEndpoint(url: string, opts: { pathIsSecret?: boolean } =
     registerSecret(url)
     return
   }
-  registerSecret(url)
   if (u.password) {
     const user = decodeURIComponent(u.username)
     const password = decodeURIComponent(u.password)
@@ -48,6 +47,7 @@ export function registerEndpoint(url: string, opts: { pathIsSecret?: boolean } =
   }
   for (const [key, value] of u.searchParams) if (SECRET_NAME.test(key) || looksLikeToken(value)) registerSecret(value)
   if (!opts.pathIsSecret) return
+  registerSecret(url)
   const segments = u.pathname.split('/').filter(Boolean)
   for (const part of [segments.slice(1).join('/'), ...segments]) if (looksLikeToken(part)) registerSecret(part)
 }

@@ -241,4 +241,14 @@ ${webhookYaml('hook', http.url(webhook))}`, { attempts: 2, backoff: '20ms' })
     // The PagerDuty answer that echoed the routing key is shown, masked.
     expect(rows.find((r) => r.id === ids[2])!.last_error).toContain('routing_key *** unknown')
   })
+
+  it('queues a message whose values quote outside text (a command\'s error) with the secrets masked', async () => {
+    const config = notifyConfig(webhookYaml('soc', hole.url('/hook')))
+    const issue = 'restore failed: psql: could not connect to postgres://lastgood:dbPassw0rd9@db.internal/clinic; token=abcdef123456'
+    const [id] = (await state.writeTransaction((tx) => enqueueNotifications(tx, config, { kind: 'status_update', channels: ['soc'], severity: 'high', vars: { issue } }))).map((m) => m.id)
+    const stored = (await row(state, id!)).message
+    for (const secret of ['dbPassw0rd9', 'abcdef123456']) expect(stored).not.toContain(secret)
+    expect(stored).toContain('restore failed: psql: could not connect to postgres://***@db.internal/clinic; token=***')
+  })
 })
+
