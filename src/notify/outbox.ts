@@ -20,8 +20,9 @@ export interface OutboxOptions {
   /** Clock (ms) for due times, claims and next attempts; default Date.now. */
   now?: () => number
   /**
-   * Called for every recorded attempt inside the write transaction that records it (a timeline entry…). If it
-   * throws, the record is rolled back too and the message is attempted again once its claim runs out.
+   * Called for every recorded attempt inside the write transaction that records it (a timeline entry…), an
+   * attempt cut off by a stopped process included (recorded when its row is claimed again). If it throws, the
+   * record is rolled back too and the message is attempted again once its claim runs out.
    */
   onAttempt?: (tx: StateDb, a: AttemptRecord) => Promise<void>
   /** Where failures of the outbox itself (not of a delivery) are reported; default the stderr logger. */
@@ -39,7 +40,8 @@ const CLAIM_MARGIN_MS = 15_000
  * message. Each attempt has its own timeout and its own transaction: one dead channel costs its own timeout,
  * never another channel's delivery. Rows are claimed with owner and expiry, so several processes (replicas,
  * a CLI command beside the monitor) may run outboxes on one state without sending a row twice; a crashed
- * process's claims run out and are taken over.
+ * process's claims run out and are taken over. Per channel and incident, messages go out in the order they were
+ * queued (outbox-store.ts): a message waits behind an earlier one that is not delivered yet.
  */
 export class Outbox {
   private readonly channels = new Map<string, Channel>()
