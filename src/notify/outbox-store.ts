@@ -53,7 +53,11 @@ export async function claimDue(
   const cut = rows.filter((r) => r.claimed_by !== null && Number(r.attempts) > 0).map((r) => cutAttempt(r, opts.maxAttempts))
   const exhausted = cut.filter((c) => c.gaveUp)
   for (const c of exhausted) {
-    await tx.updateTable('notifications').set({ status: 'failed', claimed_by: null, claimed_until: null, last_error: c.detail }).where('id', '=', c.row.id).execute()
+    await tx
+      .updateTable('notifications')
+      .set({ status: 'failed', claimed_by: null, claimed_until: null, last_error: c.detail })
+      .where('id', '=', c.row.id)
+      .execute()
   }
   const toClaim = rows.filter((r) => !exhausted.some((c) => c.row.id === r.id))
   if (toClaim.length > 0) {
@@ -75,7 +79,8 @@ function rowOf(r: Candidate): ClaimedRow {
 function cutAttempt(r: Candidate, maxAttempts: number): CutAttempt {
   const n = Number(r.attempts)
   const what = `attempt ${n} of ${maxAttempts} was cut off before it finished (${r.claimed_by} stopped before recording it)`
-  return n >= maxAttempts ? { row: rowOf(r), gaveUp: true, detail: `no attempts left: ${what}` } : { row: rowOf(r), gaveUp: false, detail: what }
+  const gaveUp = n >= maxAttempts
+  return { row: rowOf(r), gaveUp, detail: gaveUp ? `no attempts left: ${what}` : what }
 }
 
 /** No earlier row of the same channel and dedup key is still pending (in flight, or waiting for a retry). */

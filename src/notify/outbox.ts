@@ -124,7 +124,9 @@ export class Outbox {
     if (room <= 0) return []
     const rows = await this.opts.state.writeTransaction(async (tx) => {
       const nowMs = this.now()
-      const { claimed, cut } = await claimDue(tx, { owner: this.owner, nowMs, claimMs: timeoutMs + CLAIM_MARGIN_MS, limit: room, maxAttempts: retry.attempts })
+      const { claimed, cut } = await claimDue(tx, {
+        owner: this.owner, nowMs, claimMs: timeoutMs + CLAIM_MARGIN_MS, limit: room, maxAttempts: retry.attempts,
+      })
       // The attempts a stopped process never recorded, in the claim's transaction: the timeline misses none.
       for (const c of cut) await this.opts.onAttempt?.(tx, cutRecord(c, nowMs))
       return claimed
@@ -199,5 +201,6 @@ export class Outbox {
 function cutRecord(c: CutAttempt, nowMs: number): AttemptRecord {
   const { message, channel, attempt } = c.row
   const delivery = { ok: false, retryable: !c.gaveUp, detail: c.detail }
-  return { message, channel, attempt, delivery, ms: 0, ...(c.gaveUp ? { outcome: 'gave-up' } : { outcome: 'retry', nextAttemptAt: new Date(nowMs).toISOString() }) }
+  const then = c.gaveUp ? { outcome: 'gave-up' as const } : { outcome: 'retry' as const, nextAttemptAt: new Date(nowMs).toISOString() }
+  return { message, channel, attempt, delivery, ms: 0, ...then }
 }
