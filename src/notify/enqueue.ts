@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Severity, TemplateName } from '../config/recovery-schema.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { formatDuration } from '../config/units.js'
+import { redactDeep } from '../core/redact.js'
 import type { StateDb } from '../state/open-state.js'
 import type { Message } from './message.js'
 import { renderTemplate, templateText } from './templates.js'
@@ -24,14 +25,18 @@ export interface NotifyRequest {
  */
 export async function enqueueNotifications(tx: StateDb, config: ResolvedConfig, req: NotifyRequest): Promise<Message[]> {
   const at = new Date().toISOString()
-  const vars: Record<string, string> = {
+  // The values may quote what came from outside (a command's error); the row and the message are durable.
+  const vars: Record<string, string> = redactDeep({
     platform: config.platform,
     at,
     update_interval: config.notifications.statusUpdateMs > 0 ? formatDuration(config.notifications.statusUpdateMs) : 'on change',
     ...req.vars,
-  }
+  })
   const text = renderTemplate(templateText(req.kind, config.notifications.templates), vars)
   const out: Message[] = []
+  // The queuing order the outbox keeps per channel and dedup key; writers are serialised, so max + 1 is free.
+  const last = await tx.selectFrom('notifications').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst()
+  let seq = Number(last?.seq ?? 0)
   for (const channel of [...new Set(req.channels)]) {
     const message: Message = {
       id: randomUUID(),
@@ -49,6 +54,7 @@ export async function enqueueNotifications(tx: StateDb, config: ResolvedConfig, 
     await tx.insertInto('notifications').values({
       id: message.id, incident_id: req.incident?.id ?? null, channel, kind: req.kind, message: JSON.stringify(message),
       status: 'pending', attempts: 0, next_attempt_at: at, claimed_by: null, claimed_until: null, last_error: null, created_at: at, sent_at: null,
+      seq: ++seq, dedup_key: message.dedupKey,
     }).execute()
     out.push(message)
   }

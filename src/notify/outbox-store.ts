@@ -1,4 +1,6 @@
+import { type ExpressionBuilder, sql } from 'kysely'
 import { HOST, processAlive } from '../core/process-alive.js'
+import type { Database } from '../state/schema.js'
 import type { StateDb } from '../state/open-state.js'
 import type { AttemptRecord } from './attempt-outcome.js'
 import type { Message } from './message.js'
@@ -7,7 +9,9 @@ import type { Message } from './message.js'
  * The outbox rows' life: pending → claimed by one process for one attempt → sent, failed, or pending again
  * with a later next_attempt_at. Claims are taken in a write transaction, which every engine serialises, so
  * two processes never claim one row; a claim runs out (claimed_until) so a crashed process's rows come back,
- * at once when that process was on this host.
+ * at once when that process was on this host. Per channel and dedup key (one incident), only the earliest
+ * pending row may be claimed: a message waits behind an undelivered earlier one, so an escalation never
+ * overtakes its declaration and PagerDuty never gets a resolve before its trigger.
  */
 export interface ClaimedRow {
   id: string
@@ -17,26 +21,80 @@ export interface ClaimedRow {
   attempt: number
 }
 
-export async function claimDue(tx: StateDb, opts: { owner: string; nowMs: number; claimMs: number; limit: number }): Promise<ClaimedRow[]> {
+/**
+ * An attempt whose process stopped (or was paused past its claim) before recording it, found when its row
+ * comes up again: it is recorded then, so the timeline counts every attempt. With attempts left the row is
+ * claimed again at once (the receiver did not refuse anything); after the last one the row is given up.
+ */
+export interface CutAttempt {
+  row: ClaimedRow
+  gaveUp: boolean
+  detail: string
+}
+
+export async function claimDue(
+  tx: StateDb,
+  opts: { owner: string; nowMs: number; claimMs: number; limit: number; maxAttempts: number },
+): Promise<{ claimed: ClaimedRow[]; cut: CutAttempt[] }> {
   const now = new Date(opts.nowMs).toISOString()
   const candidates = await tx
-    .selectFrom('notifications')
-    .select(['id', 'channel', 'message', 'attempts', 'claimed_by', 'claimed_until'])
-    .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', now)
-    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now), eb('claimed_by', 'like', `${HOST}:%`)]))
-    .orderBy('next_attempt_at')
-    .orderBy('id')
+    .selectFrom('notifications as n')
+    .select(['n.id', 'n.channel', 'n.message', 'n.attempts', 'n.claimed_by', 'n.claimed_until'])
+    .where('n.status', '=', 'pending')
+    .where('n.next_attempt_at', '<=', now)
+    .where((eb) => eb.or([eb('n.claimed_until', 'is', null), eb('n.claimed_until', '<=', now), eb('n.claimed_by', 'like', `${HOST}:%`)]))
+    .where(firstInLine)
+    .orderBy('n.next_attempt_at')
+    .orderBy('n.seq')
     .limit(opts.limit)
     .execute()
   const rows = candidates.filter((r) => r.claimed_until === null || r.claimed_until <= now || deadHere(r.claimed_by, opts.owner))
-  if (rows.length === 0) return []
-  await tx
-    .updateTable('notifications')
-    .set((eb) => ({ claimed_by: opts.owner, claimed_until: new Date(opts.nowMs + opts.claimMs).toISOString(), attempts: eb('attempts', '+', 1) }))
-    .where('id', 'in', rows.map((r) => r.id))
-    .execute()
-  return rows.map((r) => ({ id: r.id, channel: r.channel, message: JSON.parse(r.message) as Message, attempt: Number(r.attempts) + 1 }))
+  // A claim is released when its attempt is recorded: one still here was cut off.
+  const cut = rows.filter((r) => r.claimed_by !== null && Number(r.attempts) > 0).map((r) => cutAttempt(r, opts.maxAttempts))
+  const exhausted = cut.filter((c) => c.gaveUp)
+  for (const c of exhausted) {
+    await tx
+      .updateTable('notifications')
+      .set({ status: 'failed', claimed_by: null, claimed_until: null, last_error: c.detail })
+      .where('id', '=', c.row.id)
+      .execute()
+  }
+  const toClaim = rows.filter((r) => !exhausted.some((c) => c.row.id === r.id))
+  if (toClaim.length > 0) {
+    await tx
+      .updateTable('notifications')
+      .set((eb) => ({ claimed_by: opts.owner, claimed_until: new Date(opts.nowMs + opts.claimMs).toISOString(), attempts: eb('attempts', '+', 1) }))
+      .where('id', 'in', toClaim.map((r) => r.id))
+      .execute()
+  }
+  return { claimed: toClaim.map((r) => ({ ...rowOf(r), attempt: Number(r.attempts) + 1 })), cut }
+}
+
+interface Candidate { id: string; channel: string; message: string; attempts: number; claimed_by: string | null }
+
+function rowOf(r: Candidate): ClaimedRow {
+  return { id: r.id, channel: r.channel, message: JSON.parse(r.message) as Message, attempt: Number(r.attempts) }
+}
+
+function cutAttempt(r: Candidate, maxAttempts: number): CutAttempt {
+  const n = Number(r.attempts)
+  const what = `attempt ${n} of ${maxAttempts} was cut off before it finished (${r.claimed_by} stopped before recording it)`
+  const gaveUp = n >= maxAttempts
+  return { row: rowOf(r), gaveUp, detail: gaveUp ? `no attempts left: ${what}` : what }
+}
+
+/** No earlier row of the same channel and dedup key is still pending (in flight, or waiting for a retry). */
+function firstInLine(eb: ExpressionBuilder<Database & { n: Database['notifications'] }, 'n'>) {
+  return eb.not(
+    eb.exists(
+      eb.selectFrom('notifications as e')
+        .select(sql`1`.as('one'))
+        .whereRef('e.channel', '=', 'n.channel')
+        .whereRef('e.dedup_key', '=', 'n.dedup_key')
+        .where('e.status', '=', 'pending')
+        .whereRef('e.seq', '<', 'n.seq'),
+    ),
+  )
 }
 
 /**
@@ -75,16 +133,17 @@ export async function recordAttempt(tx: StateDb, row: ClaimedRow, owner: string,
 
 /**
  * How many messages are still pending (whoever holds them), and when the earliest one no other process holds
- * is due (ms): drain waits for it only if it comes before its deadline.
+ * and no earlier message holds up is due (ms): drain waits for it only if it comes before its deadline.
  */
 export async function pendingOutlook(db: StateDb, owner: string, nowMs: number): Promise<{ pending: number; nextDueMs?: number }> {
   const now = new Date(nowMs).toISOString()
   const all = await db.selectFrom('notifications').select((eb) => eb.fn.countAll().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow()
   const ours = await db
-    .selectFrom('notifications')
-    .select((eb) => eb.fn.min('next_attempt_at').as('first'))
-    .where('status', '=', 'pending')
-    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now), eb('claimed_by', '=', owner)]))
+    .selectFrom('notifications as n')
+    .select((eb) => eb.fn.min('n.next_attempt_at').as('first'))
+    .where('n.status', '=', 'pending')
+    .where((eb) => eb.or([eb('n.claimed_until', 'is', null), eb('n.claimed_until', '<=', now), eb('n.claimed_by', '=', owner)]))
+    .where(firstInLine)
     .executeTakeFirst()
   const first = ours?.first ? Date.parse(String(ours.first)) : undefined
   return { pending: Number(all.n), ...(first !== undefined ? { nextDueMs: first } : {}) }

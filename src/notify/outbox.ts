@@ -9,7 +9,7 @@ import type { State, StateDb } from '../state/open-state.js'
 import { type AttemptRecord, outcomeOf } from './attempt-outcome.js'
 import { channelFor } from './channels/channel-registry.js'
 import type { Channel, Delivery } from './message.js'
-import { type ClaimedRow, claimDue, pendingOutlook, recordAttempt } from './outbox-store.js'
+import { type ClaimedRow, claimDue, type CutAttempt, pendingOutlook, recordAttempt } from './outbox-store.js'
 
 export type { AttemptRecord } from './attempt-outcome.js'
 
@@ -21,8 +21,9 @@ export interface OutboxOptions {
   /** Clock (ms) for due times, claims and next attempts; default Date.now. */
   now?: () => number
   /**
-   * Called for every recorded attempt inside the write transaction that records it (a timeline entry…). If it
-   * throws, the record is rolled back too and the message is attempted again once its claim runs out.
+   * Called for every recorded attempt inside the write transaction that records it (a timeline entry…), an
+   * attempt cut off by a stopped process included (recorded when its row is claimed again). If it throws, the
+   * record is rolled back too and the message is attempted again once its claim runs out.
    */
   onAttempt?: (tx: StateDb, a: AttemptRecord) => Promise<void>
   /** Where failures of the outbox itself (not of a delivery) are reported; default the stderr logger. */
@@ -40,7 +41,8 @@ const CLAIM_MARGIN_MS = 15_000
  * message. Each attempt has its own timeout and its own transaction: one dead channel costs its own timeout,
  * never another channel's delivery. Rows are claimed with owner and expiry, so several processes (replicas,
  * a CLI command beside the monitor) may run outboxes on one state without sending a row twice; a crashed
- * process's claims run out and are taken over.
+ * process's claims run out and are taken over. Per channel and incident, messages go out in the order they were
+ * queued (outbox-store.ts): a message waits behind an earlier one that is not delivered yet.
  */
 export class Outbox {
   private readonly channels = new Map<string, Channel>()
@@ -118,12 +120,18 @@ export class Outbox {
   }
 
   private async launchDue(deadline?: AbortSignal): Promise<Promise<void>[]> {
-    const { timeoutMs } = this.opts.config.notifications
+    const { timeoutMs, retry } = this.opts.config.notifications
     const room = MAX_IN_FLIGHT - this.inFlight.size
     if (room <= 0) return []
-    const rows = await this.opts.state.writeTransaction((tx) =>
-      claimDue(tx, { owner: this.owner, nowMs: this.now(), claimMs: timeoutMs + CLAIM_MARGIN_MS, limit: room }),
-    )
+    const rows = await this.opts.state.writeTransaction(async (tx) => {
+      const nowMs = this.now()
+      const { claimed, cut } = await claimDue(tx, {
+        owner: this.owner, nowMs, claimMs: timeoutMs + CLAIM_MARGIN_MS, limit: room, maxAttempts: retry.attempts,
+      })
+      // The attempts a stopped process never recorded, in the claim's transaction: the timeline misses none.
+      for (const c of cut) await this.opts.onAttempt?.(tx, cutRecord(c, nowMs))
+      return claimed
+    })
     return rows.map((row) => {
       const p = this.attempt(row, deadline).finally(() => this.inFlight.delete(p))
       this.inFlight.add(p)
@@ -157,7 +165,7 @@ export class Outbox {
       return { ok: false, retryable: false, detail: `channel "${row.channel}" is no longer configured under notifications.channels; the message was not sent` }
     }
     if (row.attempt > retry.attempts) {
-      return { ok: false, retryable: false, detail: `no attempts left: attempt ${row.attempt - 1} of ${retry.attempts} was cut off before it finished` }
+      return { ok: false, retryable: false, detail: `no attempts left: ${row.attempt - 1} were made, and notifications.retry.attempts is now ${retry.attempts}` }
     }
     const abort = new AbortController()
     const timer = startTimer(timeoutMs, () => abort.abort(new Error(`timed out after ${formatDuration(timeoutMs)}`)))
@@ -188,4 +196,12 @@ export class Outbox {
       this.sleepers.add(done)
     })
   }
+}
+
+/** A cut-off attempt as the outbox records any other: tried again at once, or the last one, given up. */
+function cutRecord(c: CutAttempt, nowMs: number): AttemptRecord {
+  const { message, channel, attempt } = c.row
+  const delivery = { ok: false, retryable: !c.gaveUp, detail: c.detail }
+  const then = c.gaveUp ? { outcome: 'gave-up' as const } : { outcome: 'retry' as const, nextAttemptAt: new Date(nowMs).toISOString() }
+  return { message, channel, attempt, delivery, ms: 0, ...then }
 }

@@ -4,6 +4,7 @@ import type { ResolvedConfig } from '../config/types.js'
 import { UserError } from '../core/errors.js'
 import { createLogger, type Logger } from '../core/logger.js'
 import { registerSecret } from '../core/redact.js'
+import { registerChannelSecrets } from '../notify/channels/channel-registry.js'
 import { type KeySource, Repository } from '../repository/repository.js'
 import { openState, type State } from '../state/open-state.js'
 import type { Platform } from './platform.js'
@@ -20,6 +21,8 @@ export function keySource(config: ResolvedConfig): KeySource {
  */
 export async function openPlatform(configFile?: string): Promise<Platform> {
   const config = await loadConfig(configFile)
+  // Before anything from outside can enter: a receiver's answer, a command's output, a stored record shown.
+  registerChannelSecrets(config.notifications.channels)
   if (!(await Repository.exists(config.repository.path))) {
     throw new UserError(`no lastgood repository at ${config.repository.path}; run \`lastgood init --config ${config.file}\` first`)
   }

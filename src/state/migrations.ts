@@ -206,6 +206,21 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('snapshots_platform').on('snapshots').column('platform_snapshot').execute()
     },
   },
+  '0007-notification-order': {
+    // Per channel and dedup key (one incident), messages go out in the order they were queued: seq is that
+    // order (the writer lock serialises queuing), dedup_key the message's. Rows queued before are numbered
+    // by their queuing time.
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('notifications').addColumn('seq', 'integer', (c) => c.notNull().defaultTo(0)).execute()
+      await db.schema.alterTable('notifications').addColumn('dedup_key', 'text', (c) => c.notNull().defaultTo('')).execute()
+      const rows = await db.selectFrom('notifications').select(['id', 'message']).orderBy('created_at').orderBy('id').execute()
+      for (const [i, r] of rows.entries()) {
+        const dedupKey = String((JSON.parse(r.message as string) as { dedupKey?: string }).dedupKey ?? '')
+        await db.updateTable('notifications').set({ seq: i + 1, dedup_key: dedupKey }).where('id', '=', r.id).execute()
+      }
+      await db.schema.createIndex('notifications_order').on('notifications').columns(['channel', 'dedup_key', 'seq']).execute()
+    },
+  },
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -52,6 +52,10 @@ export interface NotificationTable {
   last_error: string | null
   created_at: string
   sent_at: string | null
+  /** Queuing order (0007): per channel and dedup_key, a message goes out only after every earlier one. */
+  seq: number
+  /** The message's dedup key: its incident's, else its kind's (PagerDuty's dedup_key). */
+  dedup_key: string
 }
 
 export interface ContinuityActivationTable {

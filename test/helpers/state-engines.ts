@@ -14,6 +14,8 @@ export interface StateFixture {
   cleanup(): Promise<void>
   /** For SamplePlatform configs: the `database:` block, or '' for SQLite. */
   configBlock: string
+  /** What open() passes to openState, for a child process that opens the same state. */
+  openArgs: Parameters<typeof openState>
 }
 
 export interface Engine {
@@ -25,7 +27,7 @@ const sqlite: Engine = {
   name: 'sqlite',
   async fixture() {
     const dir = await mkdtemp(join(tmpdir(), 'lastgood-state-'))
-    return { open: () => openState(dir), cleanup: () => rm(dir, { recursive: true, force: true }), configBlock: '' }
+    return { open: () => openState(dir), cleanup: () => rm(dir, { recursive: true, force: true }), configBlock: '', openArgs: [dir] }
   },
 }
 
@@ -43,6 +45,7 @@ const postgres: Engine = {
         await client.end()
       },
       configBlock: `database:\n  url: ${TEST_DATABASE_URL}\n  schema: ${schema}\n`,
+      openArgs: ['', { url: TEST_DATABASE_URL, schema }],
     }
   },
 }

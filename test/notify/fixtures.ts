@@ -8,9 +8,17 @@ import { DEFAULT_TEMPLATES, renderTemplate } from '../../src/notify/templates.js
  * A configuration whose `notifications:` block is the given YAML (channels at least), through the real
  * parser, so the tests read the same keys as the README's examples. Short timeout and backoff by default.
  */
-export function notifyConfig(channelsYaml: string, opts: { timeout?: string; attempts?: number; backoff?: string; maxBackoff?: string } = {}): ResolvedConfig {
+export function notifyConfig(channelsYaml: string, opts: NotifyOptions = {}): ResolvedConfig {
+  return parseConfigText(notifyConfigText(channelsYaml, opts), CONFIG_FILE, {})
+}
+
+type NotifyOptions = { timeout?: string; attempts?: number; backoff?: string; maxBackoff?: string }
+export const CONFIG_FILE = '/etc/lastgood/lastgood.yaml'
+
+/** The YAML notifyConfig parses, for a child process that parses it too. */
+export function notifyConfigText(channelsYaml: string, opts: NotifyOptions = {}): string {
   const channels = channelsYaml.trim().split('\n').map((l) => `    ${l}`).join('\n')
-  return parseConfigText(`platform: clinic
+  return `platform: clinic
 notifications:
   timeout: ${opts.timeout ?? '2s'}
   retry: { attempts: ${opts.attempts ?? 3}, backoff: ${opts.backoff ?? '50ms'}, max_backoff: ${opts.maxBackoff ?? '1s'} }
@@ -21,7 +29,7 @@ apps:
     priority: 1
     components:
       release: { provider: local-release, path: /srv/staff }
-`, '/etc/lastgood/lastgood.yaml', {})
+`
 }
 
 /** A rendered incident message, as enqueueNotifications would store it. */

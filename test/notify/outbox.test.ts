@@ -200,7 +200,7 @@ describe.each(engines)('notification outbox on $name', (engine) => {
     const after = notifyConfig(webhookYaml('soc', http.url(path)), { attempts: 2 })
     expect(await outbox(after).drain(2000)).toBe(0)
     expect(await row(state, gone!)).toMatchObject({ status: 'failed', last_error: 'channel "old" is no longer configured under notifications.channels; the message was not sent' })
-    expect(await row(state, cut!)).toMatchObject({ status: 'failed', last_error: 'no attempts left: attempt 2 of 2 was cut off before it finished' })
+    expect(await row(state, cut!)).toMatchObject({ status: 'failed', last_error: 'no attempts left: attempt 2 of 2 was cut off before it finished (dead:9 stopped before recording it)' })
     expect(http.requests(path)).toHaveLength(0)
     expect(attempts.map((a) => a.outcome)).toEqual(['gave-up', 'gave-up'])
   })
@@ -217,23 +217,38 @@ describe.each(engines)('notification outbox on $name', (engine) => {
   it('never writes a secret (Slack URL, routing key, SMTP password, webhook secret) into last_error or an attempt', async () => {
     http.route(SLACK_PATH, () => ({ status: 503, body: 'upstream failed' }))
     http.route('/pd-invalid', () => ({ status: 400, body: `{"status":"invalid event","errors":["routing_key ${ROUTING_KEY} unknown"]}` }))
+    // A long echo cut where the key is: the key is masked before the answer is cut to one line.
+    const CUT_KEY = 'CutKey0123456789abcdef'
+    http.route('/pd-cut', () => ({ status: 500, body: `proxy error ${'.'.repeat(150)} event {"routing_key":"${CUT_KEY}"}` }))
     const webhook = hookPath()
     http.route(webhook, () => ({ status: 500, body: 'no' }))
     const config = notifyConfig(`slack: { type: slack, webhook_url: '${http.url(SLACK_PATH)}' }
 slack-gone: { type: slack, webhook_url: 'http://127.0.0.1:1${SLACK_PATH}' }
 pd: { type: pagerduty, routing_key: ${ROUTING_KEY}, url: '${http.url('/pd-invalid')}' }
+pd-cut: { type: pagerduty, routing_key: ${CUT_KEY}, url: '${http.url('/pd-cut')}' }
 mail: { type: email, from: lastgood@clinic.example, to: [it@clinic.example], smtp: { host: 127.0.0.1, port: ${smtp.port}, user: lastgood, password: wrong-${SMTP_LOGIN.password} } }
 ${webhookYaml('hook', http.url(webhook))}`, { attempts: 2, backoff: '20ms' })
-    const ids = await queue(state, config, ['slack', 'slack-gone', 'pd', 'mail', 'hook'])
+    const ids = await queue(state, config, ['slack', 'slack-gone', 'pd', 'pd-cut', 'mail', 'hook'])
     expect(await outbox(config).drain(5000)).toBe(0)
     const rows = await state.db.selectFrom('notifications').select(['id', 'status', 'last_error']).where('id', 'in', ids).execute()
-    expect(rows.map((r) => r.status)).toEqual(['failed', 'failed', 'failed', 'failed', 'failed'])
+    expect(rows.map((r) => r.status)).toEqual(['failed', 'failed', 'failed', 'failed', 'failed', 'failed'])
     const written = [...rows.map((r) => r.last_error ?? ''), ...attempts.map((a) => a.delivery.detail)]
-    expect(written.length).toBeGreaterThanOrEqual(5 + 5)
+    expect(written.length).toBeGreaterThanOrEqual(6 + 6)
     for (const text of written) {
-      for (const secret of [SLACK_PATH, ROUTING_KEY, SMTP_LOGIN.password, SECRET]) expect(text).not.toContain(secret)
+      for (const secret of [SLACK_PATH, ROUTING_KEY, SMTP_LOGIN.password, SECRET, CUT_KEY.slice(0, 6)]) expect(text).not.toContain(secret)
     }
+    expect(rows.find((r) => r.id === ids[3])!.last_error).toMatch(/^pagerduty pd-cut: HTTP 500 proxy error \.+ event \{"routing_key":"\*\*\*"/)
     // The PagerDuty answer that echoed the routing key is shown, masked.
     expect(rows.find((r) => r.id === ids[2])!.last_error).toContain('routing_key *** unknown')
   })
+
+  it('queues a message whose values quote outside text (a command\'s error) with the secrets masked', async () => {
+    const config = notifyConfig(webhookYaml('soc', hole.url('/hook')))
+    const issue = 'restore failed: psql: could not connect to postgres://lastgood:dbPassw0rd9@db.internal/clinic; token=abcdef123456'
+    const [id] = (await state.writeTransaction((tx) => enqueueNotifications(tx, config, { kind: 'status_update', channels: ['soc'], severity: 'high', vars: { issue } }))).map((m) => m.id)
+    const stored = (await row(state, id!)).message
+    for (const secret of ['dbPassw0rd9', 'abcdef123456']) expect(stored).not.toContain(secret)
+    expect(stored).toContain('restore failed: psql: could not connect to postgres://***@db.internal/clinic; token=***')
+  })
 })
+

@@ -18,7 +18,6 @@ type EmailConfig = Extract<ResolvedChannel, { type: 'email' }>
  * leaves nothing behind.
  */
 export function emailChannel(config: EmailConfig): Channel {
-  registerSecret(config.smtp.password)
   const label = `email ${config.name}`
   return {
     name: config.name,
@@ -67,6 +66,15 @@ export function emailChannel(config: EmailConfig): Channel {
       })
     },
   }
+}
+
+/** The SMTP password, also as an AUTH PLAIN or LOGIN exchange carries it (base64), should a server echo it. */
+export function emailSecrets(config: EmailConfig): void {
+  const { user, password } = config.smtp
+  if (!password) return
+  registerSecret(password)
+  registerSecret(Buffer.from(password).toString('base64'))
+  registerSecret(Buffer.from(`\0${user ?? ''}\0${password}`).toString('base64'))
 }
 
 const FINAL_ERRORS = ['EAUTH', 'ETLS', 'EENVELOPE', 'EMESSAGE']

@@ -1,6 +1,6 @@
 import type { Severity } from '../../config/recovery-schema.js'
 import type { ResolvedChannel } from '../../config/types.js'
-import { registerSecret } from '../../core/redact.js'
+import { registerEndpoint, registerSecret } from '../../core/redact.js'
 import type { Channel, Delivery, Message } from '../message.js'
 import { httpDelivery, isAnswer, postJson } from './post-json.js'
 
@@ -24,16 +24,21 @@ const SEVERITY: Record<Severity, 'critical' | 'error' | 'warning' | 'info'> = {
  * an invalid event (not retried), 429 and 5xx are retried, as the Events API documents.
  */
 export function pagerDutyChannel(config: PagerDutyConfig): Channel {
-  registerSecret(config.routingKey)
   const label = `pagerduty ${config.name}`
   return {
     name: config.name,
     type: 'pagerduty',
     async send(m: Message, signal: AbortSignal): Promise<Delivery> {
       const answer = await postJson(label, config.url, JSON.stringify(pagerDutyEvent(config.routingKey, m)), {}, signal)
-      return isAnswer(answer) ? httpDelivery(label, answer, answer.status === 202 && accepted(answer.body)) : answer
+      return isAnswer(answer) ? httpDelivery(label, answer, answer.status === 202 && (!answer.complete || accepted(answer.body))) : answer
     },
   }
+}
+
+/** The routing key lets anyone open alerts on the service; the URL may carry credentials of a proxy. */
+export function pagerDutySecrets(config: PagerDutyConfig): void {
+  registerSecret(config.routingKey)
+  registerEndpoint(config.url)
 }
 
 export function pagerDutyEvent(routingKey: string, m: Message): Record<string, unknown> {
@@ -55,7 +60,10 @@ export function pagerDutyEvent(routingKey: string, m: Message): Record<string, u
   }
 }
 
-/** A 202 whose body is not PagerDuty's `{"status":"success"}` came from something that is not PagerDuty. */
+/**
+ * A 202 whose body is not PagerDuty's `{"status":"success"}` came from something that is not PagerDuty. A body
+ * cut off by the attempt's deadline cannot say: the 202 is taken as PagerDuty's (sending again would only repeat the event).
+ */
 function accepted(body: string): boolean {
   try {
     return (JSON.parse(body) as { status?: unknown }).status === 'success'

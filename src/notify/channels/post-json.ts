@@ -7,6 +7,8 @@ export interface HttpAnswer {
   status: number
   /** The response body (an answer is small: `ok`, an error string, PagerDuty's status JSON). */
   body: string
+  /** False when the attempt ended (its deadline, a dropped connection) after the status came but before the body. */
+  complete: boolean
 }
 
 /** Enough of an answer for an error string or PagerDuty's status JSON; the rest is not read into memory. */
@@ -28,8 +30,12 @@ export function postJson(
 ): Promise<HttpAnswer | Delivery> {
   if (signal.aborted) return Promise.resolve(abortedDelivery(label, signal))
   return new Promise((resolve) => {
-    const fail = (err: Error & { code?: string }) =>
-      resolve(signal.aborted ? abortedDelivery(label, signal) : { ok: false, retryable: true, detail: redact(`${label}: ${err.code ?? err.message}`) })
+    // Once the status has come, the receiver has answered: a 2xx is delivered even if the deadline cuts the body.
+    let answered: ((complete: boolean) => void) | undefined
+    const fail = (err: Error & { code?: string }) => {
+      if (answered) answered(false)
+      else resolve(signal.aborted ? abortedDelivery(label, signal) : { ok: false, retryable: true, detail: redact(`${label}: ${err.code ?? err.message}`) })
+    }
     try {
       const target = new URL(url)
       const send = target.protocol === 'https:' ? httpsRequest : httpRequest
@@ -41,12 +47,14 @@ export function postJson(
       }, (res) => {
         const chunks: Buffer[] = []
         let size = 0
+        answered = (complete) => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8').slice(0, BODY_LIMIT), complete })
         res.on('data', (chunk: Buffer) => {
           if (size < BODY_LIMIT) chunks.push(chunk)
           size += chunk.length
         })
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8').slice(0, BODY_LIMIT) }))
+        res.on('end', () => answered!(true))
         res.on('error', fail)
+        res.on('close', () => answered!(false))
       })
       req.on('error', fail)
       req.end(body)
@@ -62,8 +70,9 @@ export function postJson(
  */
 export function httpDelivery(label: string, answer: HttpAnswer, ok = answer.status >= 200 && answer.status < 300): Delivery {
   const retryable = !ok && (answer.status >= 500 || [408, 425, 429].includes(answer.status))
-  const body = answer.body ? ` ${oneLine(answer.body)}` : ''
-  return { ok, retryable, status: answer.status, detail: redact(`${label}: HTTP ${answer.status}${body}`) }
+  // Redacted before it is cut: a secret cut in half would no longer be recognised, and half of it would stay.
+  const body = answer.body ? ` ${oneLine(redact(answer.body))}` : ''
+  return { ok, retryable, status: answer.status, detail: `${label}: HTTP ${answer.status}${body}` }
 }
 
 export function isAnswer(x: HttpAnswer | Delivery): x is HttpAnswer {

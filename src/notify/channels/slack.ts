@@ -1,4 +1,4 @@
-import { registerSecret } from '../../core/redact.js'
+import { registerEndpoint } from '../../core/redact.js'
 import type { ResolvedChannel } from '../../config/types.js'
 import type { Channel, Delivery, Message } from '../message.js'
 import { httpDelivery, isAnswer, postJson } from './post-json.js'
@@ -14,8 +14,6 @@ const SECTION_LIMIT = 3000
  * will not fix, and rate limiting with 429, which it will.
  */
 export function slackChannel(config: SlackConfig): Channel {
-  // The URL is the credential: whoever has it can post to the channel.
-  registerSecret(config.webhookUrl)
   const label = `slack ${config.name}`
   return {
     name: config.name,
@@ -25,6 +23,11 @@ export function slackChannel(config: SlackConfig): Channel {
       return isAnswer(answer) ? httpDelivery(label, answer, answer.status === 200) : answer
     },
   }
+}
+
+/** The URL is the credential: whoever has its path can post to the channel. */
+export function slackSecrets(config: SlackConfig): void {
+  registerEndpoint(config.webhookUrl, { pathIsSecret: true })
 }
 
 /** `text` (what notifications and clients without blocks show) and the same as one mrkdwn section. */

@@ -1,5 +1,5 @@
 import type { ResolvedChannel } from '../../config/types.js'
-import { registerSecret } from '../../core/redact.js'
+import { registerEndpoint, registerSecret } from '../../core/redact.js'
 import type { Channel, Delivery, Message } from '../message.js'
 import { httpDelivery, isAnswer, postJson } from './post-json.js'
 import { signWebhook } from './webhook-signature.js'
@@ -12,7 +12,6 @@ type WebhookConfig = Extract<ResolvedChannel, { type: 'webhook' }>
  * after minutes is not refused as stale. Any 2xx is delivered.
  */
 export function webhookChannel(config: WebhookConfig, now: () => number = Date.now): Channel {
-  registerSecret(config.secret)
   const label = `webhook ${config.name}`
   return {
     name: config.name,
@@ -24,4 +23,10 @@ export function webhookChannel(config: WebhookConfig, now: () => number = Date.n
       return isAnswer(answer) ? httpDelivery(label, answer) : answer
     },
   }
+}
+
+/** The signing secret, and credentials in the URL (userinfo, a token in the query). */
+export function webhookSecrets(config: WebhookConfig): void {
+  registerSecret(config.secret)
+  registerEndpoint(config.url)
 }

@@ -5,6 +5,8 @@
 export class OutputCollector {
   private chunks: Buffer[] = []
   private size = 0
+  /** Whether a `tail` has let go of its first bytes. */
+  private cut = false
 
   constructor(
     private readonly limit: number,
@@ -18,6 +20,7 @@ export class OutputCollector {
     this.size += chunk.length
     while (this.mode === 'tail' && this.size > this.limit && this.chunks.length > 1) {
       this.size -= this.chunks.shift()?.length ?? 0
+      this.cut = true
     }
     return true
   }
@@ -26,8 +29,11 @@ export class OutputCollector {
     return Buffer.concat(this.chunks)
   }
 
+  /** For a `tail`: the last bytes from the start of a line (a line cut at its start may hold half a secret). */
   text(): string {
     const all = this.bytes()
-    return all.subarray(Math.max(0, all.length - this.limit)).toString('utf8')
+    if (!this.cut && all.length <= this.limit) return all.toString('utf8')
+    const kept = all.subarray(Math.max(0, all.length - this.limit))
+    return kept.subarray(kept.indexOf(0x0a) + 1).toString('utf8')
   }
 }

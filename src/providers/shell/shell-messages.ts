@@ -18,18 +18,24 @@ const MAX_LINE_CHARS = 500
  * (`wrangler … --api-token …`), and shortened, because a whole script does not help anyone read the error.
  */
 export function describeCommand(command: string): string {
-  const oneLine = command.trim().replace(/\s*\n\s*/g, '; ')
-  const short = oneLine.length > MAX_COMMAND_CHARS ? `${oneLine.slice(0, MAX_COMMAND_CHARS)}…` : oneLine
-  return JSON.stringify(redact(short))
+  return JSON.stringify(shorten(redact(command.trim().replace(/\s*\n\s*/g, '; ')), MAX_COMMAND_CHARS))
 }
 
 /** The last lines of stderr, redacted, ready to follow a colon in an error; '' when there are none. */
 export function stderrTail(stderr: string): string {
-  const lines = stderr
-    .split('\n')
-    .map((l) => l.trimEnd())
-    .filter((l) => l !== '')
-    .slice(-TAIL_LINES)
-    .map((l) => (l.length > MAX_LINE_CHARS ? `${l.slice(0, MAX_LINE_CHARS)}…` : l))
-  return lines.length === 0 ? '' : `: ${redact(lines.join('\n'))}`
+  const tail = lastLines(stderr, TAIL_LINES)
+  return tail === '' ? '' : `: ${tail}`
+}
+
+/**
+ * The last `count` non-empty lines of a command's output, each cut to a readable length. Redacted before
+ * anything is cut: a secret cut in half is no longer recognised, and its first half would stay.
+ */
+export function lastLines(text: string, count: number): string {
+  const lines = redact(text).split('\n').map((l) => l.trimEnd()).filter((l) => l !== '').slice(-count)
+  return lines.map((l) => shorten(l, MAX_LINE_CHARS)).join('\n')
+}
+
+function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text
 }

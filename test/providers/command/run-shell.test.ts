@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { OperationFailedError, UserError } from '../../../src/core/errors.js'
+import { registerSecret } from '../../../src/core/redact.js'
 import { runShell, type ShellOptions } from '../../../src/providers/shell/run-shell.js'
 import { alive, useTempDirs } from '../fixtures.js'
 
@@ -74,5 +75,22 @@ describe('runShell', () => {
     )
     expect((err as Error).message).toMatch(/exited with 1/)
     expect((err as Error).message).not.toContain('s3cr3t-value-123')
+  })
+
+  it('case 14: a secret where a long line, a long command or the kept tail of stderr is cut is masked whole, not in part', async () => {
+    const secret = 'CutShellSecret0123456789'
+    registerSecret(secret)
+    const failure = (command: string) => sh(command, { env: { S: secret } }).then(() => new Error('no failure'), (e: unknown) => e as Error)
+    // A line cut at 500 characters, a command cut at 200, and stderr of which the last 64 kB are kept.
+    const cuts = [
+      await failure(`printf '%0495d%s\\n' 0 "$S" >&2; exit 1`),
+      await failure(`exit 1 # ${'.'.repeat(185)}${secret}`),
+      await failure(`printf '%0${64 * 1024 - 10}d%s\\n' 0 "$S" >&2; echo done >&2; exit 1`),
+    ]
+    for (const err of cuts) {
+      expect(err.message).toMatch(/exited with 1/)
+      for (const part of [secret.slice(0, 5), secret.slice(-5)]) expect(err.message).not.toContain(part)
+    }
+    expect(cuts[2]!.message).toMatch(/exited with 1: done$/)
   })
 })

@@ -1,11 +1,10 @@
 import { redact } from '../../../core/redact.js'
 import { runShell } from '../../../providers/shell/run-shell.js'
-import { describeCommand } from '../../../providers/shell/shell-messages.js'
+import { describeCommand, lastLines } from '../../../providers/shell/shell-messages.js'
 import type { StepContext, StepOutcome } from '../step-context.js'
 
 const EXIT_MARK = '__lastgood_hook_exit='
 const TAIL_LINES = 20
-const MAX_LINE_CHARS = 500
 
 export interface Hook {
   name: string
@@ -46,14 +45,8 @@ export async function runHook(ctx: StepContext, hook: Hook): Promise<StepOutcome
     error = (err as Error).message
   }
   const durationMs = Math.round(performance.now() - started)
-  const tail = outputTail(output)
+  const tail = lastLines(output, TAIL_LINES)
   const data = { hook: hook.name, command: JSON.parse(describeCommand(hook.run)) as string, exitCode, durationMs, output: tail }
   const detail = error ? `${hook.name} failed: ${redact(error)}` : `${hook.name} ran in ${durationMs} ms (exit 0)`
   return { ok: error === null, detail, data }
-}
-
-/** The last lines of a hook's output, each cut to a readable length, redacted. */
-function outputTail(text: string): string {
-  const lines = text.split('\n').map((l) => l.trimEnd()).filter((l) => l !== '').slice(-TAIL_LINES)
-  return redact(lines.map((l) => (l.length > MAX_LINE_CHARS ? `${l.slice(0, MAX_LINE_CHARS)}…` : l)).join('\n'))
 }
