@@ -1,6 +1,7 @@
 import type { AuditInput } from '../audit/audit-event.js'
 import { timeId } from '../core/clock.js'
 import type { Platform } from '../platform/platform.js'
+import { rejectMovedAway } from '../snapshots/rejected-releases.js'
 import { Journal } from './journal.js'
 import { persistPlan } from './persisted-plan.js'
 import type { RollbackPlan } from './plan-rollback.js'
@@ -85,7 +86,7 @@ async function execute(p: Platform, journal: Journal, plan: RollbackPlan, opts: 
       actor: opts.actor, action: 'rollback.app', target: appPlan.app.name, reason: opts.reason,
       outcome: report.outcome === 'restored' ? 'success' : 'failure',
       details: { run: runId, outcome: report.outcome, target: report.target, safety: report.safety, from: report.from, to: report.to, error: report.error },
-    })
+    }, report.outcome === 'restored' ? (tx) => rejectMovedAway(tx, { app: report.app, run: runId, from: report.from, to: report.to, actor: opts.actor, reason: opts.reason }) : undefined)
   }
   const status = reports.every((r) => r.outcome === 'restored') ? 'succeeded' : 'failed'
   const report: RollbackReport = {
