@@ -53,10 +53,10 @@ async function withMarks(p: Platform, snaps: SnapshotRecord[]): Promise<Marked[]
   return snaps.map((s) => ({ ...s, ...marks.get(s.id)! }))
 }
 
-/** GOOD: yes (an automatic rollback may restore it), rejected (a rollback moved away from a release it holds), or only --to (a safety snapshot). */
+/** GOOD: yes (an automatic rollback may restore it), only --to (a safety snapshot), or rejected (it holds a release a rollback moved away from). */
 function goodMark(s: Marked): string {
-  if (s.rejected.length > 0) return `rejected: ${s.rejected.map((r) => `${r.component}=${r.version}`).join(' ')}`
   if (s.kind === 'safety') return 'only --to'
+  if (s.rejected.length > 0) return `rejected: ${s.rejected.map((r) => `${r.component}=${r.version}`).join(' ')}`
   return s.knownGood ? 'yes' : ''
 }
 
