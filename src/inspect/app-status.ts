@@ -16,8 +16,7 @@ export interface ComponentStatus {
   /**
    * The snapshot a rollback of this component would restore now: for a release, what a plain `lastgood rollback`
    * or the monitor restores (one snapshot for every non-data component); for a data component, what
-   * `--component NAME` or a runbook's restore_data restores. Null when there is none, with `noRollbackTarget`
-   * saying why.
+   * `lastgood rollback APP --component NAME` restores. Null when there is none, with `noRollbackTarget` saying why.
    */
   rollbackTarget: { snapshot: string; version: string; kind: string; createdAt: string } | null
   noRollbackTarget?: string

@@ -49,6 +49,11 @@ describe('rollback targets', () => {
     const away = report.apps[0]
     expect(away).toMatchObject({ target: p1, from: { release: 'v2' }, to: { release: 'v1' } })
 
+    const again = await sp.cli(['rollback', 'staff', '--reason', 'roll back once more', '--yes'])
+    expect(again.code, again.stdout).toBe(2)
+    expect(again.stderr).toContain(`${away.safety} (a safety snapshot)`)
+    expect(again.stderr).toContain(`${s2} (holds release=v2, rejected: rollback ${report.run} moved away from it)`)
+    expect(await live()).toBe('releases/v1')
     const list = (await json(sp, ['snapshot', 'list', 'staff'])).snapshots
     expect(list.find((s: { id: string }) => s.id === s2)).toMatchObject({ rejected: [{ component: 'release', version: 'v2', run: report.run }] })
     expect(list.find((s: { id: string }) => s.id === away.safety)).toMatchObject({ kind: 'safety', knownGood: false, namedOnly: 'a safety snapshot' })
@@ -56,19 +61,10 @@ describe('rollback targets', () => {
     expect(human).toMatch(new RegExp(`${s2} .*rejected: release=v2`))
     expect(human).toMatch(new RegExp(`${away.safety} .*only --to`))
 
-    const again = await sp.cli(['rollback', 'staff', '--reason', 'roll back once more', '--yes'])
-    expect(again.code, again.stdout).toBe(2)
-    expect(again.stderr).toContain(`${away.safety} (a safety snapshot)`)
-    expect(again.stderr).toContain(`${s2} (holds release=v2, rejected: rollback ${report.run} moved away from it)`)
-    expect(await live()).toBe('releases/v1')
-    const idle = (await json(sp, ['status', 'staff'])).apps[0].components[0]
-    expect(idle).toMatchObject({ rollbackTarget: null, noRollbackTarget: expect.stringContaining('passed over') })
-
     // v2 is deployed again and captured again; then a broken v3. status, the monitor: v1.
     await sp.deploy('staff', 'v2')
     const s3 = await snapshot(sp, 'staff', 'scheduled')
     await sp.deploy('staff', 'v3', { healthy: false })
-    expect((await json(sp, ['status', 'staff'])).apps[0].components[0].rollbackTarget).toMatchObject({ snapshot: p1, version: 'v1' })
     expect((await sp.cli(['status', 'staff'])).stdout).toMatch(new RegExp(`staff +release +v3 +v1 from ${p1} \\(pre-deploy`))
     monitor = new StreamingCli(sp, ['monitor', 'staff'])
     const done = await monitor.waitFor((e) => e.type === 'rollback.done', 30_000)
@@ -76,16 +72,12 @@ describe('rollback targets', () => {
     expect(await live()).toBe('releases/v1')
     await monitor.stop()
 
-    // Named, it is restored; a person's mark-good ends the rejection, audited; a safety snapshot cannot be vouched for.
-    expect((await json(sp, ['rollback', 'staff', '--to', s3, '--reason', 'named', '--dry-run'])).plan[0].target).toBe(s3)
+    // A person's mark-good ends the rejection; a safety snapshot cannot be vouched for, only named.
     const vouched = await sp.cli(['snapshot', 'mark-good', s3, '--reason', 'the billing bug was upstream'])
-    expect(vouched.stdout).toContain('no longer rejected: release=v2')
-    expect((await json(sp, ['status', 'staff'])).apps[0].components[0].rollbackTarget.snapshot).toBe(s3)
+    expect(vouched.stdout).toContain(`no longer rejected: release=v2 (rejected by rollback ${report.run})`)
     const safety = await sp.cli(['snapshot', 'mark-good', away.safety])
     expect(safety.code).toBe(2)
     expect(safety.stderr).toContain(`lastgood rollback staff --to ${away.safety}`)
-    const audit = (await json(sp, ['audit', 'log'])).events.map((e: { action: string }) => e.action)
-    expect(audit).toEqual(expect.arrayContaining(['release.reject', 'snapshot.mark-good']))
     expect((await sp.cli(['audit', 'verify'])).code).toBe(0)
   }, 120_000)
 
