@@ -17,7 +17,8 @@ export type { AppOutcome, AppReport, RollbackReport } from './rollback-report.js
 /**
  * Applies a plan: one lock over every app, then per app in priority order: verify the target, take a
  * safety snapshot, restore each component, validate. A restore or validation that fails puts the safety
- * snapshot back and stops the run (later apps are not started). The whole run has one deadline: the
+ * snapshot back and stops the run (later apps are not started). An app restored marks the release versions
+ * it moved away from rejected (snapshots/rejected-releases.ts). The whole run has one deadline: the
  * largest rollback timeout of its apps. The plan is recorded with the run, so a run that is killed can be
  * resumed as planned (resumeRollback).
  */
