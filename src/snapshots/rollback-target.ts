@@ -3,12 +3,7 @@ import type { StateDb } from '../state/open-state.js'
 import { loadRejections, type Rejection, type Rejections } from './rejected-releases.js'
 import { listSnapshots, type SnapshotRecord } from './snapshot-record.js'
 
-/**
- * The one rule for what a rollback nobody pointed at a snapshot restores: a plain `lastgood rollback`, the
- * monitor's automatic rollback, a runbook's rollback, restore_data and recover steps, and what `status`,
- * `validate` and retention call the target. A snapshot named with `--to` (or an incident's `--to`) is
- * restored whatever this rule says.
- */
+/** What a rollback asks for; the rule itself is `namedOnly`. */
 export interface TargetQuery {
   app: string
   /** The components the rollback restores: the target holds every one. */
@@ -24,6 +19,8 @@ export interface TargetSearch {
   /** Newer snapshots that held what was asked but may not be restored unless named, and why. */
   passedOver: { snapshot: string; why: string }[]
 }
+
+const NOT_KNOWN_GOOD = 'not known good'
 
 /**
  * Why a snapshot is restored only when named, or null when an automatic rollback may restore it:
@@ -41,7 +38,7 @@ export function namedOnly(s: SnapshotRecord, releases: readonly string[], reject
   if (rejected.length > 0) {
     return `holds ${rejected.map((r) => `${r.component}=${r.version}`).join(', ')}, rejected: rollback ${rejected[0]!.run} moved away from it`
   }
-  if (!s.knownGood) return 'not known good'
+  if (!s.knownGood) return NOT_KNOWN_GOOD
   return null
 }
 
@@ -74,7 +71,12 @@ export async function targetMarks(db: StateDb, app: string, snaps: SnapshotRecor
   }))
 }
 
-/** The newest snapshot of the app the rule allows for `q`, and the newer ones it passed over. */
+/**
+ * The one way to find what a rollback nobody pointed at a snapshot restores: a plain `lastgood rollback`, the
+ * monitor's automatic rollback (and `watch`), a runbook's rollback, restore_data and recover steps; `status`,
+ * `validate` and retention ask it too. The newest snapshot of the app the rule allows for `q`, and the newer
+ * ones it passed over. A snapshot named with `--to` (or an incident's `--to`) is restored without asking it.
+ */
 export async function findRollbackTarget(db: StateDb, q: TargetQuery): Promise<TargetSearch> {
   const rejections = await loadRejections(db, q.app)
   const releases = releaseNames(q.components)
@@ -96,7 +98,7 @@ export async function findRollbackTarget(db: StateDb, q: TargetQuery): Promise<T
  * snapshot, a rejected release). Empty when there are none.
  */
 export function explainPassedOver(search: TargetSearch): string {
-  const notable = search.passedOver.filter((x) => x.why !== 'not known good')
+  const notable = search.passedOver.filter((x) => x.why !== NOT_KNOWN_GOOD)
   if (notable.length === 0) return ''
   const shown = notable.slice(0, 3).map((x) => `${x.snapshot} (${x.why})`).join('; ')
   return `; passed over, restored only when named with --to: ${shown}${notable.length > 3 ? `; and ${notable.length - 3} more` : ''}`
