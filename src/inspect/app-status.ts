@@ -78,7 +78,8 @@ export async function appStatus(p: Platform, app: ResolvedApp): Promise<AppStatu
  * together, each data component on its own, the target differing from what runs now.
  */
 async function findRollbackTargets(p: Platform, app: ResolvedApp, status: ComponentStatus[]): Promise<void> {
-  const groups = [app.components.filter((c) => !c.data), ...app.components.filter((c) => c.data).map((c) => [c])].filter((g) => g.length > 0)
+  const releases = app.components.filter((c) => !c.data)
+  const groups = [...(releases.length > 0 ? [releases] : []), ...app.components.filter((c) => c.data).map((c) => [c])]
   for (const group of groups) {
     const running = group.map((c) => status.find((s) => s.name === c.name)!)
     if (running.some((s) => s.error)) {
@@ -89,7 +90,9 @@ async function findRollbackTargets(p: Platform, app: ResolvedApp, status: Compon
     const search = await findRollbackTarget(p.state.db, { app: app.name, components: group, differFrom })
     for (const s of running) {
       const t = search.target
-      if (t) s.rollbackTarget = { snapshot: t.id, version: t.components.find((x) => x.name === s.name)!.version, kind: t.kind, createdAt: t.createdAt }
+      if (t) {
+        s.rollbackTarget = { snapshot: t.id, version: t.components.find((x) => x.name === s.name)!.version, kind: t.kind, createdAt: t.createdAt }
+      }
       else s.noRollbackTarget = `no known-good snapshot differs from what runs now${explainPassedOver(search)}`
     }
   }

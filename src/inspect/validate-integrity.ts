@@ -26,12 +26,12 @@ export async function validateIntegrity(p: Platform, apps: ResolvedApp[]): Promi
   for (const app of apps) {
     const s = await appStatus(p, app)
     for (const c of s.components) {
-      const target = `${app.name}/${c.name}`
+      const check = (outcome: CheckOutcome, message: string) => checks.push({ area: 'deployment', target: `${app.name}/${c.name}`, outcome, message })
       const t = c.rollbackTarget
-      if (c.error) checks.push({ area: 'deployment', target, outcome: 'failed', message: c.error })
-      else if (s.lastKnownGood?.versions[c.name] === c.version) checks.push({ area: 'deployment', target, outcome: 'ok', message: `runs ${c.version}, the last known good (${s.lastKnownGood.id})` })
-      else if (t) checks.push({ area: 'deployment', target, outcome: 'warning', message: `runs ${c.version}, not known good; a rollback restores ${t.version} (${t.snapshot})` })
-      else checks.push({ area: 'deployment', target, outcome: 'warning', message: `runs ${c.version}; nothing to roll back to: ${c.noRollbackTarget ?? 'no known-good snapshot'}` })
+      if (c.error) check('failed', c.error)
+      else if (s.lastKnownGood?.versions[c.name] === c.version) check('ok', `runs ${c.version}, the last known good (${s.lastKnownGood.id})`)
+      else if (t) check('warning', `runs ${c.version}, not known good; a rollback restores ${t.version} (${t.snapshot})`)
+      else check('warning', `runs ${c.version}; nothing to roll back to: ${c.noRollbackTarget ?? 'no known-good snapshot'}`)
     }
     const failing = s.health.probes.filter((x) => !x.ok)
     checks.push({

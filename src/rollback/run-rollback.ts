@@ -87,7 +87,9 @@ async function execute(p: Platform, journal: Journal, plan: RollbackPlan, opts: 
       actor: opts.actor, action: 'rollback.app', target: appPlan.app.name, reason: opts.reason,
       outcome: report.outcome === 'restored' ? 'success' : 'failure',
       details: { run: runId, outcome: report.outcome, target: report.target, safety: report.safety, from: report.from, to: report.to, error: report.error },
-    }, report.outcome === 'restored' ? (tx) => rejectMovedAway(tx, { app: report.app, run: runId, from: report.from, to: report.to, actor: opts.actor, reason: opts.reason }) : undefined)
+    }, report.outcome === 'restored'
+      ? (tx) => rejectMovedAway(tx, { app: report.app, run: runId, from: report.from, to: report.to, actor: opts.actor, reason: opts.reason })
+      : undefined)
   }
   const status = reports.every((r) => r.outcome === 'restored') ? 'succeeded' : 'failed'
   const report: RollbackReport = {

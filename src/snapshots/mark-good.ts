@@ -31,7 +31,10 @@ export async function markGood(p: Platform, id: string, opts: MarkGoodOptions): 
     if (opts.clearRejections) cleared = await clearRejections(tx, snap, opts.actor)
     await appendAuditIn(tx, {
       actor: opts.actor, action: 'snapshot.mark-good', target: snap.app, reason: opts.reason, outcome: 'success',
-      details: { snapshot: id, healthAtCapture: snap.health, ...(cleared.length > 0 ? { clearedRejections: cleared.map((r) => ({ component: r.component, version: r.version, run: r.run })) } : {}) },
+      details: {
+        snapshot: id, healthAtCapture: snap.health,
+        ...(cleared.length > 0 ? { clearedRejections: cleared.map((r) => ({ component: r.component, version: r.version, run: r.run })) } : {}),
+      },
     })
   })
   return { snapshot: { ...snap, knownGood: true, markedGoodBy: opts.actor }, cleared }

@@ -27,7 +27,8 @@ export async function pruneSnapshots(p: Platform, apps: ResolvedApp[], opts: { d
   const pinned = await pinnedByUnfinishedRuns(p.state.db)
   for (const app of apps) {
     const target = (await findRollbackTarget(p.state.db, { app: app.name, components: defaultComponents(app.components) })).target
-    const decision = decideRetention(app, await listSnapshots(p.state.db, app.name), now, { pinned, ...(target ? { target: target.id } : {}) })
+    const keep = { pinned, ...(target ? { target: target.id } : {}) }
+    const decision = decideRetention(app, await listSnapshots(p.state.db, app.name), now, keep)
     kept += decision.keep.length
     removed.push(...decision.remove)
   }

@@ -43,7 +43,9 @@ function key(component: string, version: string): string {
 export async function loadRejections(db: StateDb, app: string): Promise<Rejections> {
   const rows = await db.selectFrom('rejected_releases').selectAll().where('app', '=', app).where('cleared_at', 'is', null)
     .orderBy('rejected_at', 'desc').execute()
-  return new Rejections(rows.map((r) => ({ component: r.component, version: r.version, run: r.run_id, at: r.rejected_at, by: r.rejected_by, reason: r.reason })))
+  return new Rejections(rows.map((r) => ({
+    component: r.component, version: r.version, run: r.run_id, at: r.rejected_at, by: r.rejected_by, reason: r.reason,
+  })))
 }
 
 /**
@@ -58,7 +60,8 @@ export async function rejectMovedAway(
   const at = isoNow()
   for (const [component, version] of moved) {
     await tx.insertInto('rejected_releases').values({
-      app: move.app, component, version, run_id: move.run, rejected_at: at, rejected_by: move.actor, reason: move.reason, cleared_at: null, cleared_by: null,
+      app: move.app, component, version, run_id: move.run, rejected_at: at, rejected_by: move.actor, reason: move.reason,
+      cleared_at: null, cleared_by: null,
     }).execute()
   }
   await appendAuditIn(tx, {

@@ -63,7 +63,9 @@ export interface TargetMark {
  * How the rule sees each snapshot of one app, for `snapshot list`. `components` are the app's configured ones
  * (an app no longer configured passes none: every component it captured counts as a release).
  */
-export async function targetMarks(db: StateDb, app: string, snaps: SnapshotRecord[], components?: readonly Pick<ResolvedComponent, 'name' | 'data'>[]): Promise<Map<string, TargetMark>> {
+export async function targetMarks(
+  db: StateDb, app: string, snaps: SnapshotRecord[], components?: readonly Pick<ResolvedComponent, 'name' | 'data'>[],
+): Promise<Map<string, TargetMark>> {
   const rejections = await loadRejections(db, app)
   return new Map(snaps.map((s) => {
     const releases = components ? releaseNames(components) : s.components.map((c) => c.name)

@@ -223,16 +223,18 @@ const migrations: Record<string, Migration> = {
         .addColumn('cleared_by', 'text')
         .addPrimaryKeyConstraint('rejected_releases_pk', ['app', 'component', 'version', 'run_id'])
         .execute()
-      const runs = await db.selectFrom('rollback_runs').select(['id', 'actor', 'reason', 'started_at', 'ended_at', 'report']).where('report', 'is not', null).orderBy('started_at').execute()
+      const runs = await db.selectFrom('rollback_runs').select(['id', 'actor', 'reason', 'started_at', 'ended_at', 'report'])
+        .where('report', 'is not', null).orderBy('started_at').execute()
       for (const run of runs) {
-        const report = JSON.parse(run.report as string) as { apps?: { app: string; outcome: string; from?: Record<string, string>; to?: Record<string, string> }[] }
+        type Moved = { app: string; outcome: string; from?: Record<string, string>; to?: Record<string, string> }
+        const report = JSON.parse(run.report as string) as { apps?: Moved[] }
         for (const a of report.apps ?? []) {
           if (a.outcome !== 'restored') continue
           for (const [component, version] of Object.entries(a.from ?? {})) {
             if (a.to?.[component] === undefined || a.to[component] === version) continue
             await db.insertInto('rejected_releases').values({
-              app: a.app, component, version, run_id: run.id, rejected_at: run.ended_at ?? run.started_at, rejected_by: run.actor, reason: run.reason,
-              cleared_at: null, cleared_by: null,
+              app: a.app, component, version, run_id: run.id, rejected_at: run.ended_at ?? run.started_at, rejected_by: run.actor,
+              reason: run.reason, cleared_at: null, cleared_by: null,
             }).execute()
           }
         }

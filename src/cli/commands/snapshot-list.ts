@@ -78,7 +78,8 @@ function renderShow(s: Marked): string {
     `created    ${s.createdAt} by ${s.actor}`,
     ...(s.platformSnapshot ? [`platform   ${s.platformSnapshot} (every app at the same moment)`] : []),
     `health     ${s.health} at capture${s.knownGood ? ' — known good' : ''}${s.markedGoodBy ? ` (marked good by ${s.markedGoodBy})` : ''}`,
-    ...s.rejected.map((r) => `rejected   ${r.component}=${r.version}: rollback ${r.run} moved away from it (${r.at}, ${r.by}: ${r.reason})${s.kind === 'safety' ? '' : `; \`lastgood snapshot mark-good ${s.id}\` clears it`}`),
+    ...s.rejected.map((r) => `rejected   ${r.component}=${r.version}: rollback ${r.run} moved away from it (${r.at}, ${r.by}: ${r.reason})` +
+      (s.kind === 'safety' ? '' : `; \`lastgood snapshot mark-good ${s.id}\` clears it`)),
     `rollback   ${s.namedOnly === null ? 'an automatic rollback may restore it' : `restored only when named with --to (${s.namedOnly})`}`,
     '',
     table(['COMPONENT', 'PROVIDER', 'VERSION', 'FILES', 'SIZE', 'MANIFEST'], s.components.map((c) => [

@@ -46,9 +46,15 @@ function render(platform: string, apps: AppStatus[]): string {
 function renderTargets(apps: AppStatus[]): string {
   const rows = apps.flatMap((a) => a.components.map((c) => [
     a.app, c.name, c.version ?? '?',
-    c.rollbackTarget ? `${c.rollbackTarget.version} from ${c.rollbackTarget.snapshot} (${c.rollbackTarget.kind}, ${c.rollbackTarget.createdAt.replace('T', ' ').slice(0, 19)})` : `none: ${c.noRollbackTarget ?? ''}`,
+    target(c),
   ]))
-  return `rollback targets (data components are restored only when named: --component, or a runbook's restore_data)\n${table(['APP', 'COMPONENT', 'RUNNING', 'A ROLLBACK RESTORES'], rows)}`
+  const heading = "rollback targets (data components are restored only when named: --component, or a runbook's restore_data)"
+  return `${heading}\n${table(['APP', 'COMPONENT', 'RUNNING', 'A ROLLBACK RESTORES'], rows)}`
+}
+
+function target(c: AppStatus['components'][number]): string {
+  const t = c.rollbackTarget
+  return t ? `${t.version} from ${t.snapshot} (${t.kind}, ${t.createdAt.replace('T', ' ').slice(0, 19)})` : `none: ${c.noRollbackTarget ?? ''}`
 }
 
 function renderOpen(pending: PendingRollback[], incidents: Incident[]): string {
