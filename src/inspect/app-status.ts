@@ -4,6 +4,7 @@ import type { Platform } from '../platform/platform.js'
 import { providerFor } from '../providers/registry.js'
 import { latestRun, resumeCommand, unfinishedOf } from '../rollback/unfinished-run.js'
 import { providerContext } from '../snapshots/create-snapshot.js'
+import { defaultComponents, explainPassedOver, findRollbackTarget } from '../snapshots/rollback-target.js'
 import { listSnapshots } from '../snapshots/snapshot-record.js'
 
 export interface ComponentStatus {
@@ -12,12 +13,20 @@ export interface ComponentStatus {
   version: string | null
   detail?: Record<string, string>
   error?: string
+  /**
+   * The snapshot a rollback of this component would restore now: for a release, what a plain `lastgood rollback`
+   * or the monitor restores (one snapshot for every non-data component); for a data component, what
+   * `lastgood rollback APP --component NAME` restores. Null when there is none, with `noRollbackTarget` saying why.
+   */
+  rollbackTarget: { snapshot: string; version: string; kind: string; createdAt: string } | null
+  noRollbackTarget?: string
 }
 
 export interface AppStatus {
   app: string
   priority: number
   components: ComponentStatus[]
+  /** The newest snapshot the rollback-target rule allows that holds every non-data component. */
   lastKnownGood: { id: string; createdAt: string; versions: Record<string, string> } | null
   /** Whether what runs now is what the last known-good snapshot holds. */
   runningKnownGood: boolean
@@ -38,13 +47,13 @@ export async function appStatus(p: Platform, app: ResolvedApp): Promise<AppStatu
   for (const c of app.components) {
     try {
       const v = await providerFor(c).current(c, providerContext(p, app, c, signal))
-      components.push({ name: c.name, provider: c.provider, version: v.version, ...(v.detail ? { detail: v.detail } : {}) })
+      components.push({ name: c.name, provider: c.provider, version: v.version, ...(v.detail ? { detail: v.detail } : {}), rollbackTarget: null })
     } catch (err) {
-      components.push({ name: c.name, provider: c.provider, version: null, error: (err as Error).message })
+      components.push({ name: c.name, provider: c.provider, version: null, error: (err as Error).message, rollbackTarget: null })
     }
   }
-  const snaps = await listSnapshots(p.state.db, app.name)
-  const good = snaps.find((s) => s.knownGood)
+  await findRollbackTargets(p, app, components)
+  const good = (await findRollbackTarget(p.state.db, { app: app.name, components: defaultComponents(app.components) })).target
   const lastKnownGood = good ? { id: good.id, createdAt: good.createdAt, versions: Object.fromEntries(good.components.map((c) => [c.name, c.version])) } : null
   const run = await latestRun(p.state.db, app.name)
   const unfinished = run ? await unfinishedOf(p.state.db, run) : undefined
@@ -54,12 +63,37 @@ export async function appStatus(p: Platform, app: ResolvedApp): Promise<AppStatu
     components,
     lastKnownGood,
     runningKnownGood: !!lastKnownGood && components.every((c) => lastKnownGood.versions[c.name] === c.version),
-    snapshots: snaps.length,
+    snapshots: (await listSnapshots(p.state.db, app.name)).length,
     lastRollback: run ? {
       id: run.id, status: run.status, startedAt: run.started_at, reason: run.reason, actor: run.actor,
       ...(unfinished ? { status: `interrupted ${unfinished.stoppedAt}`, stoppedAt: unfinished.stoppedAt } : {}),
       ...(unfinished && unfinished.run.plan !== null ? { resume: resumeCommand(run.id) } : {}),
     } : null,
     health: await probeHealth(app.health, signal),
+  }
+}
+
+/**
+ * Fills each component's rollback target, asked as its rollback would ask (plan-rollback.ts): the releases
+ * together, each data component on its own, the target differing from what runs now.
+ */
+async function findRollbackTargets(p: Platform, app: ResolvedApp, status: ComponentStatus[]): Promise<void> {
+  const releases = app.components.filter((c) => !c.data)
+  const groups = [...(releases.length > 0 ? [releases] : []), ...app.components.filter((c) => c.data).map((c) => [c])]
+  for (const group of groups) {
+    const running = group.map((c) => status.find((s) => s.name === c.name)!)
+    if (running.some((s) => s.error)) {
+      for (const s of running) s.noRollbackTarget = 'what runs now cannot be read'
+      continue
+    }
+    const differFrom = new Map(running.map((s) => [s.name, s.version ?? undefined]))
+    const search = await findRollbackTarget(p.state.db, { app: app.name, components: group, differFrom })
+    for (const s of running) {
+      const t = search.target
+      if (t) {
+        s.rollbackTarget = { snapshot: t.id, version: t.components.find((x) => x.name === s.name)!.version, kind: t.kind, createdAt: t.createdAt }
+      }
+      else s.noRollbackTarget = `no known-good snapshot differs from what runs now${explainPassedOver(search)}`
+    }
   }
 }

@@ -26,14 +26,12 @@ export async function validateIntegrity(p: Platform, apps: ResolvedApp[]): Promi
   for (const app of apps) {
     const s = await appStatus(p, app)
     for (const c of s.components) {
-      if (c.error) checks.push({ area: 'deployment', target: `${app.name}/${c.name}`, outcome: 'failed', message: c.error })
-      else if (!s.lastKnownGood) checks.push({ area: 'deployment', target: `${app.name}/${c.name}`, outcome: 'warning', message: `runs ${c.version}; no known-good snapshot to roll back to` })
-      else {
-        const good = s.lastKnownGood.versions[c.name]
-        checks.push(good === c.version
-          ? { area: 'deployment', target: `${app.name}/${c.name}`, outcome: 'ok', message: `runs ${c.version}, the last known good (${s.lastKnownGood.id})` }
-          : { area: 'deployment', target: `${app.name}/${c.name}`, outcome: 'warning', message: `runs ${c.version}; last known good is ${good ?? 'absent'} (${s.lastKnownGood.id})` })
-      }
+      const check = (outcome: CheckOutcome, message: string) => checks.push({ area: 'deployment', target: `${app.name}/${c.name}`, outcome, message })
+      const t = c.rollbackTarget
+      if (c.error) check('failed', c.error)
+      else if (s.lastKnownGood?.versions[c.name] === c.version) check('ok', `runs ${c.version}, the last known good (${s.lastKnownGood.id})`)
+      else if (t) check('warning', `runs ${c.version}, not known good; a rollback restores ${t.version} (${t.snapshot})`)
+      else check('warning', `runs ${c.version}; nothing to roll back to: ${c.noRollbackTarget ?? 'no known-good snapshot'}`)
     }
     const failing = s.health.probes.filter((x) => !x.ok)
     checks.push({

@@ -123,8 +123,11 @@ export class Journal {
     return this.step(app, name, component, fn)
   }
 
-  /** The `rollback.app` event of an app; on a resumed run, only when an earlier attempt did not record it. */
-  async recordApp(app: string, audit: AuditInput): Promise<void> {
+  /**
+   * The `rollback.app` event of an app, and `also` in the same transaction (what the outcome implies); on a
+   * resumed run, only when an earlier attempt did not record them.
+   */
+  async recordApp(app: string, audit: AuditInput, also?: (tx: StateDb) => Promise<void>): Promise<void> {
     await this.commit(async (tx) => {
       if (this.resumed) {
         const earlier = await tx.selectFrom('audit_events').select('seq')
@@ -133,6 +136,7 @@ export class Journal {
         if (earlier) return
       }
       await appendAuditIn(tx, audit)
+      await also?.(tx)
     })
   }
 

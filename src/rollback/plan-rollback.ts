@@ -5,7 +5,8 @@ import type { Change, ComponentManifest, VersionInfo } from '../providers/provid
 import { providerFor } from '../providers/registry.js'
 import { loadManifest, providerContext } from '../snapshots/create-snapshot.js'
 import { resolveRecoveryTarget } from '../snapshots/platform-snapshot.js'
-import { listSnapshots, requireSnapshot, type SnapshotRecord } from '../snapshots/snapshot-record.js'
+import { explainPassedOver, findRollbackTarget } from '../snapshots/rollback-target.js'
+import { requireSnapshot, type SnapshotRecord } from '../snapshots/snapshot-record.js'
 import { refuseLiveLocks } from './target-lock.js'
 import { refuseUnfinishedRuns } from './unfinished-run.js'
 
@@ -105,21 +106,18 @@ async function explicitTarget(p: Platform, app: ResolvedApp, id: string): Promis
 }
 
 /**
- * The newest known-good snapshot that holds every selected component and in which one differs from what runs
- * now. A snapshot of fewer components (the safety snapshot of a partial rollback) cannot restore the others.
+ * The newest snapshot the one rule allows (snapshots/rollback-target.ts) that holds every selected component
+ * and in which one differs from what runs now. A snapshot of fewer components cannot restore the others.
  */
 async function lastKnownGood(p: Platform, app: ResolvedApp, selected: ResolvedComponent[], current: Map<string, VersionInfo>): Promise<SnapshotRecord> {
-  const snaps = await listSnapshots(p.state.db, app.name)
-  const version = (s: SnapshotRecord, c: ResolvedComponent) => s.components.find((sc) => sc.name === c.name)?.version
-  const target = snaps.find(
-    (s) => s.knownGood && selected.every((c) => version(s, c) !== undefined) && selected.some((c) => version(s, c) !== current.get(c.name)?.version),
-  )
-  if (!target) {
+  const differFrom = new Map(selected.map((c) => [c.name, current.get(c.name)?.version]))
+  const search = await findRollbackTarget(p.state.db, { app: app.name, components: selected, differFrom })
+  if (!search.target) {
     const now = selected.map((c) => `${c.name}=${current.get(c.name)?.version}`).join(', ')
     throw new UserError(
-      `no known-good snapshot of ${app.name} differs from what runs now (${now}); ` +
+      `no known-good snapshot of ${app.name} differs from what runs now (${now})${explainPassedOver(search)}; ` +
         `see \`lastgood snapshot list ${app.name}\`, mark one good with \`lastgood snapshot mark-good ID\`, or pass --to ID`,
     )
   }
-  return target
+  return search.target
 }

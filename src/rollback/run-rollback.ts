@@ -2,6 +2,7 @@ import type { AuditInput } from '../audit/audit-event.js'
 import { timeId } from '../core/clock.js'
 import { timeoutSignal } from '../core/timers.js'
 import type { Platform } from '../platform/platform.js'
+import { rejectMovedAway } from '../snapshots/rejected-releases.js'
 import { Journal } from './journal.js'
 import { persistPlan } from './persisted-plan.js'
 import type { RollbackPlan } from './plan-rollback.js'
@@ -17,7 +18,8 @@ export type { AppOutcome, AppReport, RollbackReport } from './rollback-report.js
 /**
  * Applies a plan: one lock over every app, then per app in priority order: verify the target, take a
  * safety snapshot, restore each component, validate. A restore or validation that fails puts the safety
- * snapshot back and stops the run (later apps are not started). The whole run has one deadline: the
+ * snapshot back and stops the run (later apps are not started). An app restored marks the release versions
+ * it moved away from rejected (snapshots/rejected-releases.ts). The whole run has one deadline: the
  * largest rollback timeout of its apps. The plan is recorded with the run, so a run that is killed can be
  * resumed as planned (resumeRollback).
  */
@@ -86,7 +88,9 @@ async function execute(p: Platform, journal: Journal, plan: RollbackPlan, opts: 
       actor: opts.actor, action: 'rollback.app', target: appPlan.app.name, reason: opts.reason,
       outcome: report.outcome === 'restored' ? 'success' : 'failure',
       details: { run: runId, outcome: report.outcome, target: report.target, safety: report.safety, from: report.from, to: report.to, error: report.error },
-    })
+    }, report.outcome === 'restored'
+      ? (tx) => rejectMovedAway(tx, { app: report.app, run: runId, from: report.from, to: report.to, actor: opts.actor, reason: opts.reason })
+      : undefined)
   }
   const status = reports.every((r) => r.outcome === 'restored') ? 'succeeded' : 'failed'
   const report: RollbackReport = {

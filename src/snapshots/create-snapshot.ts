@@ -55,7 +55,8 @@ export async function createSnapshot(p: Platform, app: ResolvedApp, opts: Create
     actor: opts.actor,
     health: health.state,
     healthDetail: health,
-    knownGood: !opts.provisional && health.state === 'passed',
+    // A safety snapshot holds what a rollback is moving away from: restored only when named, never vouched for.
+    knownGood: !opts.provisional && opts.kind !== 'safety' && health.state === 'passed',
     markedGoodBy: null,
     components,
     prunedAt: null,

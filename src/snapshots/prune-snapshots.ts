@@ -5,6 +5,7 @@ import type { Platform } from '../platform/platform.js'
 import type { PruneReport } from '../repository/repository.js'
 import { pinnedByUnfinishedRuns } from './pinned-snapshots.js'
 import { decideRetention } from './retention.js'
+import { defaultComponents, findRollbackTarget } from './rollback-target.js'
 import { listSnapshots, type SnapshotRecord } from './snapshot-record.js'
 
 export interface PruneResult {
@@ -25,7 +26,9 @@ export async function pruneSnapshots(p: Platform, apps: ResolvedApp[], opts: { d
   let kept = 0
   const pinned = await pinnedByUnfinishedRuns(p.state.db)
   for (const app of apps) {
-    const decision = decideRetention(app, await listSnapshots(p.state.db, app.name), now, pinned)
+    const target = (await findRollbackTarget(p.state.db, { app: app.name, components: defaultComponents(app.components) })).target
+    const keep = { pinned, ...(target ? { target: target.id } : {}) }
+    const decision = decideRetention(app, await listSnapshots(p.state.db, app.name), now, keep)
     kept += decision.keep.length
     removed.push(...decision.remove)
   }

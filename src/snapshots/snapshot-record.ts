@@ -25,7 +25,10 @@ export interface SnapshotRecord {
   actor: string
   health: HealthState
   healthDetail: HealthRound | null
-  /** Health passed at capture, or a person marked it good. The target of automatic rollbacks. */
+  /**
+   * Health passed at capture (never for a safety snapshot), or a person marked it good. Whether an automatic
+   * rollback may restore it is decided by rollback-target.ts: not when it holds a rejected release.
+   */
   knownGood: boolean
   markedGoodBy: string | null
   components: SnapshotComponent[]

@@ -206,6 +206,41 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('snapshots_platform').on('snapshots').column('platform_snapshot').execute()
     },
   },
+  // Which release a rollback moved away from, so no automatic rollback restores it again. Runs that restored
+  // an app before this migration are read from their reports: their `rollback.app` events are the audit record.
+  '0005-rollback-targets': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('rejected_releases')
+        .addColumn('app', 'text', (c) => c.notNull())
+        .addColumn('component', 'text', (c) => c.notNull())
+        .addColumn('version', 'text', (c) => c.notNull())
+        .addColumn('run_id', 'text', (c) => c.notNull())
+        .addColumn('rejected_at', 'text', (c) => c.notNull())
+        .addColumn('rejected_by', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('cleared_at', 'text')
+        .addColumn('cleared_by', 'text')
+        .addPrimaryKeyConstraint('rejected_releases_pk', ['app', 'component', 'version', 'run_id'])
+        .execute()
+      const runs = await db.selectFrom('rollback_runs').select(['id', 'actor', 'reason', 'started_at', 'ended_at', 'report'])
+        .where('report', 'is not', null).orderBy('started_at').execute()
+      for (const run of runs) {
+        type Moved = { app: string; outcome: string; from?: Record<string, string>; to?: Record<string, string> }
+        const report = JSON.parse(run.report as string) as { apps?: Moved[] }
+        for (const a of report.apps ?? []) {
+          if (a.outcome !== 'restored') continue
+          for (const [component, version] of Object.entries(a.from ?? {})) {
+            if (a.to?.[component] === undefined || a.to[component] === version) continue
+            await db.insertInto('rejected_releases').values({
+              app: a.app, component, version, run_id: run.id, rejected_at: run.ended_at ?? run.started_at, rejected_by: run.actor,
+              reason: run.reason, cleared_at: null, cleared_by: null,
+            }).execute()
+          }
+        }
+      }
+    },
+  },
   '0007-notification-order': {
     // Per channel and dedup key (one incident), messages go out in the order they were queued: seq is that
     // order (the writer lock serialises queuing), dedup_key the message's. Rows queued before are numbered

@@ -17,6 +17,7 @@ export interface Database {
   incident_timeline: IncidentTimelineTable
   notifications: NotificationTable
   continuity_activations: ContinuityActivationTable
+  rejected_releases: RejectedReleaseTable
 }
 
 export interface IncidentTimelineTable {
@@ -168,6 +169,25 @@ export interface SnapshotTable {
   pruned_at: string | null
   /** Shared by the snapshots of one `snapshot create --all`: every app at the same moment. */
   platform_snapshot: string | null
+}
+
+/**
+ * A component version a rollback moved away from (one row per run that did): never restored again unless a
+ * person names it (`--to`) or clears the mark (`snapshot mark-good`). The rule reads the versions, so a later
+ * snapshot that captures the same release again is no automatic target either.
+ */
+export interface RejectedReleaseTable {
+  app: string
+  component: string
+  version: string
+  /** The rollback run that moved away from it */
+  run_id: string
+  rejected_at: string
+  rejected_by: string
+  reason: string
+  /** Set when a person vouched for a snapshot holding it again */
+  cleared_at: string | null
+  cleared_by: string | null
 }
 
 export interface RollbackRunTable {

@@ -125,7 +125,7 @@ describe('RELIABILITY case 7: SIGKILL at every durable boundary of a three-compo
 
       const resumedRun = n !== N
       expect(runEvents(run), at).toEqual({
-        'rollback.start': 1, 'rollback.app': 1, 'rollback.finish': 1,
+        'rollback.start': 1, 'rollback.app': 1, 'release.reject': 1, 'rollback.finish': 1,
         ...(resumedRun ? { 'rollback.resume': 1, 'lock.takeover': 1 } : {}),
       })
       expect(query(`select status from rollback_runs where id = ?`, run)).toEqual([{ status: 'succeeded' }])

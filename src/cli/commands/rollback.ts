@@ -30,7 +30,11 @@ export function registerRollback(program: Command): void {
     .description('restore apps to their last known good snapshot (or --to one), in recovery-priority order; or finish (--resume) or give up (--abandon) a run that did not finish')
     .argument('[apps...]', 'apps to roll back, or "all"')
     .option('--reason <reason>', 'why (required; recorded in the audit trail)')
-    .option('--to <snapshot>', 'restore this snapshot instead of the last known good one (one app), or a platform snapshot ps-… (each app to its member)')
+    .option(
+      '--to <snapshot>',
+      'restore this snapshot instead of the last known good one (one app), or a platform snapshot ps-… (each app to its member); ' +
+        'the only way to restore a safety snapshot or a rejected release',
+    )
     .option('--component <name...>', 'restore only these components')
     .option('--resume <run>', 'finish a run that did not finish, as it was planned, under the same run id')
     .option('--abandon <run>', 'give up a run that did not finish; its apps stay as it left them')

@@ -7,7 +7,7 @@ import { runAction, withPlatform } from '../run-action.js'
 export function registerSnapshotMarkGood(snapshot: Command): void {
   snapshot
     .command('mark-good')
-    .description('vouch for a snapshot: it becomes a target for automatic rollback')
+    .description('vouch for a snapshot: it becomes a target for automatic rollback, and the release versions it holds are no longer rejected')
     .argument('<id>')
     .option('--reason <reason>', 'why it is good, for the audit trail')
     .action((id: string, opts: { reason?: string }, cmd: Command) =>
@@ -15,9 +15,12 @@ export function registerSnapshotMarkGood(snapshot: Command): void {
         const g = globals(cmd)
         const actor = actorOf(g)
         return withPlatform(g, async (p) => {
-          const s = await markGood(p, id, { actor, reason: opts.reason ?? null })
-          if (g.json) printJson({ snapshot: s })
-          else println(`${s.id} is now known good (marked by ${actor})`)
+          const { snapshot: s, cleared } = await markGood(p, id, { actor, reason: opts.reason ?? null, clearRejections: true })
+          if (g.json) printJson({ snapshot: s, clearedRejections: cleared })
+          else {
+            const unrejected = cleared.map((r) => `${r.component}=${r.version} (rejected by rollback ${r.run})`).join(', ')
+            println(`${s.id} is now known good (marked by ${actor})${unrejected ? `; no longer rejected: ${unrejected}` : ''}`)
+          }
           return 0
         })
       }),

@@ -11,7 +11,7 @@ import { runAction, withPlatform } from '../run-action.js'
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('per app: what runs now, the last known good snapshot, the last rollback, health; then pending rollbacks and open incidents')
+    .description('per app: what runs now, the last rollback, health; per component, the snapshot a rollback would restore; then pending rollbacks and open incidents')
     .argument('[apps...]', 'apps to show (default: all)')
     .action((apps: string[], _opts: unknown, cmd: Command) =>
       runAction(async () => {
@@ -36,11 +36,25 @@ function render(platform: string, apps: AppStatus[]): string {
     a.app,
     String(a.priority),
     a.components.map((c) => `${c.name}=${c.version ?? `? (${c.error})`}`).join(' '),
-    a.lastKnownGood ? `${a.lastKnownGood.id}${a.runningKnownGood ? ' (running)' : ''}` : 'none',
     a.lastRollback ? `${a.lastRollback.id} ${a.lastRollback.status}` : '',
     a.health.state === 'failed' ? `FAILED (${a.health.probes.filter((x) => !x.ok).map((x) => x.error).join('; ')})` : a.health.state,
   ])
-  return `platform ${platform}\n\n${table(['APP', 'PRIO', 'RUNNING', 'LAST KNOWN GOOD', 'LAST ROLLBACK', 'HEALTH'], rows)}`
+  return `platform ${platform}\n\n${table(['APP', 'PRIO', 'RUNNING', 'LAST ROLLBACK', 'HEALTH'], rows)}\n\n${renderTargets(apps)}`
+}
+
+/** Per component, what a rollback would restore now: never a safety snapshot or a rejected release. */
+function renderTargets(apps: AppStatus[]): string {
+  const rows = apps.flatMap((a) => a.components.map((c) => [
+    a.app, c.name, c.version ?? '?',
+    target(c),
+  ]))
+  const heading = "rollback targets (data components are restored only when named: --component, or a runbook's restore_data)"
+  return `${heading}\n${table(['APP', 'COMPONENT', 'RUNNING', 'A ROLLBACK RESTORES'], rows)}`
+}
+
+function target(c: AppStatus['components'][number]): string {
+  const t = c.rollbackTarget
+  return t ? `${t.version} from ${t.snapshot} (${t.kind}, ${t.createdAt.replace('T', ' ').slice(0, 19)})` : `none: ${c.noRollbackTarget ?? ''}`
 }
 
 function renderOpen(pending: PendingRollback[], incidents: Incident[]): string {
