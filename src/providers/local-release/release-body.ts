@@ -3,7 +3,8 @@ import { IntegrityError } from '../../core/errors.js'
 import type { ComponentManifest } from '../provider.js'
 import { pathProblem } from '../file-tree/path-rules.js'
 import type { CapturedTree, Owner, TreeEntry, TreeLimits } from '../file-tree/tree-entry.js'
-import { parseCapturedTree, parseOwner } from '../file-tree/validate-entries.js'
+import { parseMode, parseOwner } from '../file-tree/entry-fields.js'
+import { parseCapturedTree } from '../file-tree/validate-entries.js'
 
 /** The manifest body of a local-release capture. */
 export interface LocalReleaseBody {
@@ -51,14 +52,12 @@ export function parseReleaseBody(m: ComponentManifest, place: ReleasePlace): Par
   return dir ? { release, tree, dir } : { release, tree }
 }
 
+/** The release directory's own mode and owner, checked as an entry's (an older manifest has none). */
 function parseDir(raw: unknown): ({ mode: number } & Partial<Owner>) | undefined {
   if (raw === undefined) return undefined
-  const d = raw as Record<string, unknown> | null
-  const mode = d?.mode
-  if (typeof mode !== 'number' || !Number.isInteger(mode) || mode < 0 || mode > 0o777) {
-    throw refused('the mode of its release directory is not a permission value between 0000 and 0777')
-  }
-  return { mode, ...parseOwner('', d!) }
+  if (typeof raw !== 'object' || raw === null) throw refused('its release directory metadata is not a mapping')
+  const d = raw as Record<string, unknown>
+  return { mode: parseMode('', d.mode), ...parseOwner('', d) }
 }
 
 function refused(why: string): IntegrityError {
