@@ -53,6 +53,7 @@ async function deployedAsAnotherUser(): Promise<string> {
   await chown(join(r1, 'public/video.bin'), POSTGRES.uid, POSTGRES.gid)
   await chown(join(root, 'releases'), DEPLOY.uid, DEPLOY.gid)
   await symlink('releases/r1', join(root, 'current'))
+  await lchown(join(root, 'current'), DEPLOY.uid, DEPLOY.gid)
   return r1
 }
 
@@ -60,6 +61,7 @@ async function deployR2(): Promise<void> {
   await capistranoRelease(root, 'r2', RAILS_V2, 'relative')
   await rm(join(root, 'current'))
   await symlink('releases/r2', join(root, 'current'))
+  await lchown(join(root, 'current'), DEPLOY.uid, DEPLOY.gid)
 }
 
 beforeEach(async () => {
@@ -77,6 +79,7 @@ describe('RELIABILITY case 20: a restore run as root gives back owners, modes an
     await rm(r1, { recursive: true })
     expect(await provider.restore(web(), m, ctx())).toMatchObject({ path: 'materialise' })
     expect(await owners(r1)).toEqual(captured)
+    expect((await lstat(join(root, 'current'))).uid).toBe(DEPLOY.uid) // the switched link stays the deploy user's
     expect(captured['public/index.html']).toMatch(/ 101:104$/)
     expect(captured['public/video.bin']).toBe('file 604 101:104')
     expect(captured['private/routes']).toMatch(/ 65534:65534$/)
