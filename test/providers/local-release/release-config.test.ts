@@ -27,17 +27,13 @@ describe('issue 10 items 6 to 8: the local-release keys links_allowed_into, owne
       owner: 'deploy:www-data',
       displaced: { keepLast: 0, keepWithinMs: 30 * 86_400_000 },
     })
+    // Unset, the provider decides: shared/ when present, the owner captured, 2 copies for 7 days.
+    const plain = release('')
+    expect([plain.linksAllowedInto, plain.owner, plain.displaced]).toEqual([undefined, undefined, undefined])
   })
 
   it('takes numeric ids as written (YAML 1.2: 1000:1000 is a string, not a base-60 number)', () => {
     expect(release('        owner: 1000:1000\n').owner).toBe('1000:1000')
-  })
-
-  it('leaves all three unset by default (the provider applies shared/ when present, the captured owner, 2 copies for 7 days)', () => {
-    const c = release('')
-    expect(c.linksAllowedInto).toBeUndefined()
-    expect(c.owner).toBeUndefined()
-    expect(c.displaced).toBeUndefined()
   })
 
   it.each([
