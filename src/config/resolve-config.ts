@@ -140,17 +140,22 @@ function resolveHealth(app: AppYaml, config: ConfigYaml): ResolvedHealth {
 
 function resolveComponent(name: string, c: ComponentYaml, dir: string): ResolvedComponent {
   switch (c.provider) {
-    case 'local-release':
+    case 'local-release': {
+      const root = resolvePath(dir, c.path)
       return {
         name,
         provider: 'local-release',
-        path: resolvePath(dir, c.path),
+        path: root,
         releasesDir: c.releases_dir,
         currentLink: c.current_link,
         ...(c.restart !== undefined ? { restart: c.restart } : {}),
         restartTimeoutMs: c.restart_timeout,
+        ...(c.links_allowed_into ? { linksAllowedInto: c.links_allowed_into.map((p) => resolvePath(root, p)) } : {}),
+        ...(c.owner !== undefined ? { owner: c.owner } : {}),
+        ...(c.displaced ? { displaced: resolveDisplaced(c.displaced) } : {}),
         ...(c.data ? { data: true } : {}),
       }
+    }
     case 'command': {
       const cwd = c.cwd ? resolvePath(dir, c.cwd) : dir
       return {
@@ -167,6 +172,10 @@ function resolveComponent(name: string, c: ComponentYaml, dir: string): Resolved
       }
     }
   }
+}
+
+function resolveDisplaced(d: { keep_last?: number | undefined; keep_within?: number | undefined }): { keepLast?: number; keepWithinMs?: number } {
+  return { ...(d.keep_last !== undefined ? { keepLast: d.keep_last } : {}), ...(d.keep_within !== undefined ? { keepWithinMs: d.keep_within } : {}) }
 }
 
 function orderedEntries<T>(map: Record<string, T>, order: readonly string[] | undefined): [string, T][] {

@@ -239,6 +239,9 @@ const dataSchema = () =>
     .default(false)
     .describe('Holds data (a database, uploads): left out of every rollback that does not name it; restored by the restore_data runbook step or `rollback --component NAME`.')
 
+/** `user`, `user:group`, names or numeric ids (a name may end in $, as machine accounts do). */
+const OWNER_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?(:[A-Za-z0-9_][A-Za-z0-9_.-]*\$?)?$/
+
 const localReleaseSchema = strictObject({
   provider: z.literal('local-release').describe('A release directory and a `current` symlink.'),
   path: pathSchema('a directory path such as ./apps/staff').describe(
@@ -254,6 +257,31 @@ const localReleaseSchema = strictObject({
     .optional()
     .describe('Shell command run after the switch, in path.'),
   restart_timeout: duration().prefault('60s').describe('Timeout of the restart command.'),
+  links_allowed_into: z
+    .array(pathSchema('a directory path such as shared/'), { error: expected('a list of directory paths') })
+    .optional()
+    .describe(
+      'Directories, relative to path, that symlinks of a release may point into; they are kept as links and what they ' +
+        'point to is not captured. Default: [shared/] when path holds shared/ (Capistrano linked_files and linked_dirs), else none.',
+    ),
+  owner: z
+    .string({ error: expected('an owner such as deploy:deploy') })
+    .regex(OWNER_PATTERN, { error: expected('an owner such as deploy:deploy (user, or user:group; names or numeric ids)') })
+    .optional()
+    .describe(
+      'Owner given to every file of a restored release (user:group, or user for its primary group); default: the owner ' +
+        'recorded at capture. Either needs lastgood to run as root.',
+    ),
+  displaced: strictObject({
+    keep_last: intSchema(0, 1000).optional().describe('Displaced copies kept, newest first; default 2.'),
+    keep_within: ageSchema().optional().describe('Displaced copies older than this are removed; default 7d.'),
+  })
+    .optional()
+    .describe(
+      'Retention of <release>.displaced-<time>, a release directory that differed from its snapshot and was moved ' +
+        'aside by a restore: a copy is kept while it is among the newest keep_last and younger than keep_within; ' +
+        'the rest are removed at the end of each restore.',
+    ),
   data: dataSchema(),
 })
 

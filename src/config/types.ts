@@ -184,6 +184,15 @@ export interface LocalReleaseComponent {
   /** Shell command run after the switch (restart or reload), with cwd = path. */
   restart?: string
   restartTimeoutMs: number
+  /** Absolute directories a release's symlinks may point into; absent: `<path>/shared` when it exists. */
+  linksAllowedInto?: string[]
+  /** `user`, `user:group` (names or ids) given to every restored file, over the owner captured. */
+  owner?: string
+  /**
+   * Retention of displaced release copies: kept while among the newest keepLast and younger than keepWithinMs.
+   * Absent: the defaults (DEFAULT_DISPLACED in providers/local-release/displaced-copies.ts).
+   */
+  displaced?: { keepLast?: number; keepWithinMs?: number }
   /** Restored by a data-corruption runbook's restore_data step. */
   data?: boolean
 }

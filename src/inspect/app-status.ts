@@ -1,6 +1,7 @@
 import type { ResolvedApp } from '../config/types.js'
 import { type HealthRound, probeHealth } from '../monitor/probe-health.js'
 import type { Platform } from '../platform/platform.js'
+import type { Leftover } from '../providers/provider.js'
 import { providerFor } from '../providers/registry.js'
 import { latestRun, resumeCommand, unfinishedOf } from '../rollback/unfinished-run.js'
 import { providerContext } from '../snapshots/create-snapshot.js'
@@ -38,6 +39,8 @@ export interface AppStatus {
    */
   lastRollback: { id: string; status: string; startedAt: string; reason: string; actor: string; stoppedAt?: string; resume?: string } | null
   health: HealthRound
+  /** What earlier restores left on disk and retention still keeps (release copies moved aside), per component. */
+  leftovers: (Leftover & { component: string })[]
 }
 
 /** What runs now, what we would roll back to, the last rollback, and health. Reads only. */
@@ -70,6 +73,7 @@ export async function appStatus(p: Platform, app: ResolvedApp): Promise<AppStatu
       ...(unfinished && unfinished.run.plan !== null ? { resume: resumeCommand(run.id) } : {}),
     } : null,
     health: await probeHealth(app.health, signal),
+    leftovers: await leftoversOf(p, app, signal),
   }
 }
 
@@ -96,4 +100,14 @@ async function findRollbackTargets(p: Platform, app: ResolvedApp, status: Compon
       else s.noRollbackTarget = `no known-good snapshot differs from what runs now${explainPassedOver(search)}`
     }
   }
+}
+
+/** Each component's leftovers; one that cannot be listed shows none rather than hiding the rest of status. */
+async function leftoversOf(p: Platform, app: ResolvedApp, signal: AbortSignal): Promise<AppStatus['leftovers']> {
+  const out: AppStatus['leftovers'] = []
+  for (const c of app.components) {
+    const found = await providerFor(c).leftovers?.(c, providerContext(p, app, c, signal)).catch(() => [])
+    for (const l of found ?? []) out.push({ component: c.name, ...l })
+  }
+  return out
 }

@@ -40,6 +40,16 @@ export interface RestoreResult {
   detail?: string
 }
 
+/** Something earlier restores left on disk and a retention rule still keeps (a release copy moved aside). */
+export interface Leftover {
+  path: string
+  createdAt: string
+  /** What it is, for people. */
+  about: string
+  /** When it is removed at the latest: by the first restore of the component after this time. */
+  removedAfter?: string
+}
+
 export interface ProviderContext {
   app: string
   component: string
@@ -71,4 +81,6 @@ export interface Provider<C = unknown> {
   capture(c: C, ctx: ProviderContext): Promise<ComponentManifest>
   preview(c: C, m: ComponentManifest, ctx: ProviderContext): Promise<Change[]>
   restore(c: C, m: ComponentManifest, ctx: ProviderContext): Promise<RestoreResult>
+  /** Optional: what earlier restores left behind and is still kept, for `status`. Never changes anything. */
+  leftovers?(c: C, ctx: ProviderContext): Promise<Leftover[]>
 }

@@ -1,6 +1,7 @@
 import { appendAuditIn } from '../audit/audit-log.js'
 import type { ResolvedApp, ResolvedComponent } from '../config/types.js'
 import { timeId } from '../core/clock.js'
+import { asError, OperationFailedError, UserError } from '../core/errors.js'
 import { probeHealth } from '../monitor/probe-health.js'
 import type { Platform } from '../platform/platform.js'
 import type { ComponentManifest, ProviderContext } from '../providers/provider.js'
@@ -32,9 +33,16 @@ export async function createSnapshot(p: Platform, app: ResolvedApp, opts: Create
   const id = timeId(app.name)
   const selected = app.components.filter((c) => !opts.components || opts.components.includes(c.name))
   const components: SnapshotComponent[] = []
+  const failed: { name: string; err: unknown }[] = []
   for (const component of selected) {
     const ctx = { ...providerContext(p, app, component, signal), previous: previousManifest(p, app, component) }
-    const manifest = await providerFor(component).capture(component, ctx)
+    // One component that cannot be captured does not keep the others from being tried: the error names each.
+    const manifest = await providerFor(component).capture(component, ctx).catch((err: unknown) => {
+      if (signal.aborted) throw err
+      failed.push({ name: component.name, err })
+      return undefined
+    })
+    if (!manifest) continue
     const manifestId = await p.repository.putBlob('tree', encodeManifest(manifest))
     components.push({
       name: component.name,
@@ -45,6 +53,7 @@ export async function createSnapshot(p: Platform, app: ResolvedApp, opts: Create
       ...(manifest.summary?.bytes !== undefined ? { bytes: manifest.summary.bytes } : {}),
     })
   }
+  if (failed.length > 0) throw notTaken(app, failed, components)
   const health = await probeHealth(app.health, signal)
   const record: SnapshotRecord = {
     id,
@@ -78,6 +87,20 @@ export async function createSnapshot(p: Platform, app: ResolvedApp, opts: Create
     })
   })
   return record
+}
+
+/**
+ * A snapshot holds every component it names or is not recorded: one lacking a component would become a
+ * rollback target that silently leaves that component as it is. What the others stored stays in the
+ * repository unreferenced (the next capture reuses it; prune removes it). With one failure the error is that
+ * component's own; with several, one error naming each, a user error (exit 2) when every one is.
+ */
+function notTaken(app: ResolvedApp, failed: { name: string; err: unknown }[], captured: SnapshotComponent[]): Error {
+  const kept = captured.length > 0 ? `; captured but not recorded: ${captured.map((c) => `${c.name} (${c.version})`).join(', ')}` : ''
+  const why = failed.map((f) => `${f.name}: ${asError(f.err).message}`).join('; ')
+  if (failed.length === 1 && kept === '') return asError(failed[0]!.err)
+  const message = `snapshot of ${app.name} not taken, ${failed.length} of ${failed.length + captured.length} components failed: ${why}${kept}`
+  return failed.every((f) => f.err instanceof UserError) ? new UserError(message) : new OperationFailedError(message, { cause: failed[0]!.err })
 }
 
 export function providerContext(p: Platform, app: ResolvedApp, component: ResolvedComponent, signal: AbortSignal): ProviderContext {

@@ -43,7 +43,7 @@ export function everyDurationConfig(): Record<string, unknown> {
         priority: 1,
         health: { interval: '30s', timeout: '10s', checks: [{ name: 'api', url: 'http://127.0.0.1:4101/health', timeout: '5s' }] },
         components: {
-          release: { provider: 'local-release', path: './apps/staff', restart_timeout: '60s' },
+          release: { provider: 'local-release', path: './apps/staff', restart_timeout: '60s', displaced: { keep_within: '7d' } },
           edge: { provider: 'command', current: 'cat version', capture: 'cat state.json', restore: 'cat > state.json', timeout: '5m' },
         },
         retention: { keep_within: '30d' },

@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander'
-import { UserError } from '../../core/errors.js'
+import { asError, exitCodeOf, UserError } from '../../core/errors.js'
+import { redact } from '../../core/redact.js'
 import { selectApps } from '../../platform/platform.js'
 import { createPlatformSnapshot } from '../../snapshots/create-platform-snapshot.js'
 import { createSnapshot } from '../../snapshots/create-snapshot.js'
@@ -30,13 +31,23 @@ export function registerSnapshotCreate(snapshot: Command): void {
             else println(`platform snapshot ${ps.id}\n\n${renderCreated(ps.snapshots)}`)
             return 0
           }
+          // Each app is tried whatever happened to the one before; a single app keeps its own error and exit code.
+          const selected = selectApps(p.config, apps)
           const created: SnapshotRecord[] = []
-          for (const app of selectApps(p.config, apps)) {
-            created.push(await createSnapshot(p, app, { kind: opts.kind, label: opts.label ?? null, actor, reason: opts.reason ?? null }))
+          const failed: { app: string; err: Error }[] = []
+          for (const app of selected) {
+            try {
+              created.push(await createSnapshot(p, app, { kind: opts.kind, label: opts.label ?? null, actor, reason: opts.reason ?? null }))
+            } catch (err) {
+              if (selected.length === 1) throw err
+              failed.push({ app: app.name, err: asError(err) })
+            }
           }
-          if (g.json) printJson({ snapshots: created })
-          else println(renderCreated(created))
-          return 0
+          if (g.json) printJson({ snapshots: created, failed: failed.map((f) => ({ app: f.app, error: redact(f.err.message) })) })
+          else if (created.length > 0) println(renderCreated(created))
+          for (const f of failed) process.stderr.write(`lastgood: ${f.app}: not captured: ${redact(f.err.message)}\n`)
+          if (failed.length === 0) return 0
+          return created.length === 0 && failed.every((f) => exitCodeOf(f.err) === 2) ? 2 : 1
         })
       }),
     )

@@ -24,7 +24,7 @@ export function registerStatus(program: Command): void {
           const pending = await listPendingRollbacks(p.state.db, names)
           const incidents = (await listIncidents(p.state.db, { open: true })).filter((i) => i.scope.some((a) => names.includes(a)))
           if (g.json) printJson({ platform: p.config.platform, apps: statuses, pendingRollbacks: pending, openIncidents: incidents })
-          else println(render(p.config.platform, statuses) + renderOpen(pending, incidents))
+          else println(render(p.config.platform, statuses) + renderLeftovers(statuses) + renderOpen(pending, incidents))
           return 0
         })
       }),
@@ -55,6 +55,13 @@ function renderTargets(apps: AppStatus[]): string {
 function target(c: AppStatus['components'][number]): string {
   const t = c.rollbackTarget
   return t ? `${t.version} from ${t.snapshot} (${t.kind}, ${t.createdAt.replace('T', ' ').slice(0, 19)})` : `none: ${c.noRollbackTarget ?? ''}`
+}
+
+function renderLeftovers(apps: AppStatus[]): string {
+  const rows = apps.flatMap((a) => a.leftovers.map((l) => [a.app, l.component, l.path, l.createdAt, l.removedAfter ?? '']))
+  if (rows.length === 0) return ''
+  const title = 'kept by retention: release copies restores moved aside (removed by the first restore after REMOVED AFTER, or when newer ones outnumber keep_last)'
+  return `\n\n${title}\n${table(['APP', 'COMPONENT', 'COPY', 'MOVED ASIDE', 'REMOVED AFTER'], rows)}`
 }
 
 function renderOpen(pending: PendingRollback[], incidents: Incident[]): string {

@@ -3,6 +3,7 @@ import { IntegrityError, UserError } from '../../core/errors.js'
 import type { BlobId, BlobStore } from '../../repository/blob-store.js'
 import { mapBounded } from './bounded-map.js'
 import { withFilePool, type FilePool } from './file-pool.js'
+import type { LinkPolicy } from './link-policy.js'
 import { forEachChunk, readError } from './read-chunks.js'
 import { settled, type PreviousFiles } from './reuse-previous.js'
 import { DEFAULT_LIMITS, treeDigest, type CapturedTree, type FileEntry, type TreeEntry, type TreeLimits } from './tree-entry.js'
@@ -15,6 +16,8 @@ export interface CaptureTreeOptions {
   onSkip?: (path: string, why: string) => void
   /** The previous capture of the same tree: files whose metadata did not change are not read again. */
   previous?: PreviousFiles
+  /** Links that may leave the tree (a release's links into Capistrano's shared/); none by default. */
+  links?: LinkPolicy
 }
 
 /**
@@ -38,7 +41,7 @@ export async function captureTree(
   return withFilePool(async (pool) => {
     const live = await listTree(root, { maxDepth: limits.maxDepth, onSkip: options.onSkip, pool })
     const entries = await captureEntries(live, blobs, startedNs, pool, options.previous)
-    return { digest: treeDigest(restorable(root, entries, limits)), entries }
+    return { digest: treeDigest(restorable(root, entries, limits, options.links)), entries }
   })
 }
 
@@ -52,8 +55,8 @@ async function captureEntries(
   const entries = new Array<TreeEntry>(live.length)
   const toRead: number[] = []
   for (const [i, e] of live.entries()) {
-    if (e.type === 'dir') entries[i] = { path: e.path, type: 'dir', mode: e.mode }
-    else if (e.type === 'symlink') entries[i] = { path: e.path, type: 'symlink', target: e.target ?? '' }
+    if (e.type === 'dir') entries[i] = { path: e.path, type: 'dir', mode: e.mode, uid: e.uid, gid: e.gid }
+    else if (e.type === 'symlink') entries[i] = { path: e.path, type: 'symlink', target: e.target ?? '', uid: e.uid, gid: e.gid }
     else {
       const reused = previous?.reuse(e, blobs)
       if (reused) entries[i] = reused
@@ -92,7 +95,8 @@ export async function captureFile(
   const read = await forEachChunk(abs, async (chunk) => {
     content.push(await blobs.putBlob('data', chunk))
   })
-  const entry: FileEntry = { path, type: 'file', mode, size: read.bytes, content }
+  const { uid, gid } = read.stat
+  const entry: FileEntry = { path, type: 'file', mode, size: read.bytes, content, uid: Number(uid), gid: Number(gid) }
   if (startedNs !== undefined && read.steady && settled(read.stat.ctimeNs, startedNs)) Object.assign(entry, stampOf(read.stat))
   return entry
 }
@@ -131,22 +135,22 @@ async function captureUnit(
       if (id && data && !blobs.hasBlob(id) && (await blobs.putBlob('data', data)) !== id) {
         throw new Error(`capture: the file pool and the repository disagree on the hash of ${e.abs}`)
       }
-      const entry: FileEntry = { path: e.path, type: 'file', mode: e.mode, size: bytes, content: id ? [id] : [] }
+      const entry: FileEntry = { path: e.path, type: 'file', mode: e.mode, size: bytes, content: id ? [id] : [], uid: e.uid, gid: e.gid }
       if (steady && settled(BigInt(stamp.ctimeNs), startedNs)) Object.assign(entry, stamp)
       entries[i] = entry
     }
   })
 }
 
-function restorable(root: string, entries: TreeEntry[], limits: TreeLimits): TreeEntry[] {
+function restorable(root: string, entries: TreeEntry[], limits: TreeLimits, links: LinkPolicy | undefined): TreeEntry[] {
   try {
-    return validateEntries(entries, limits)
+    return validateEntries(entries, limits, links)
   } catch (err) {
     if (!(err instanceof IntegrityError)) throw err
     const reason = err.message.replace(/^manifest (entry|tree)/, '$1').replace(/; refusing to restore.*$/, '')
     throw new UserError(
       `cannot capture ${root}: ${reason}. lastgood would refuse to restore it, so it refuses to store it; ` +
-        'keep symlinks relative and inside the tree, and the tree within the limits',
+        'keep symlinks inside the tree (or list the directory they lead into in links_allowed_into), and the tree within the limits',
     )
   }
 }

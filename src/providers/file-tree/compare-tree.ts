@@ -4,6 +4,7 @@ import type { Change } from '../provider.js'
 import { mapBounded } from './bounded-map.js'
 import { withFilePool, type FilePool } from './file-pool.js'
 import { forEachChunk, readError } from './read-chunks.js'
+import { formatOwner, ownerOf, type OwnerRule } from './owner-rule.js'
 import { comparePaths, formatMode, type FileEntry, type TreeEntry } from './tree-entry.js'
 import { listTree, type LiveEntry } from './walk-tree.js'
 import { workUnits, type WorkUnit } from './work-units.js'
@@ -13,6 +14,8 @@ export interface CompareOptions {
   prefix?: string
   /** Stop at the first difference: enough to decide whether a tree is already there. */
   firstOnly?: boolean
+  /** Compare owners too, expecting the ones a restore under this rule would give (owner-rule.ts). */
+  owners?: OwnerRule
 }
 
 type Outcome = Omit<Change, 'path'> | undefined
@@ -25,7 +28,7 @@ interface ToHash {
 
 /**
  * What restoring `entries` into `liveRoot` would change, as Change lines: `added` (in the manifest only),
- * `removed` (on disk only), `changed` (type, mode, symlink target or content). A `liveRoot` that is missing or
+ * `removed` (on disk only), `changed` (type, mode, owner when asked, symlink target or content). A `liveRoot` that is missing or
  * not a directory holds nothing, so everything is added. Type, size and mode are compared first; content is
  * hashed only when they agree, chunk by chunk against the chunk ids (which are SHA-256), so no store is
  * needed; small files by a file pool, several at a time. Never changes anything.
@@ -52,7 +55,7 @@ async function compareWith(
   const outcomes = new Array<Outcome>(paths.length)
   const toHash = new Map<number, ToHash>()
   for (const [i, path] of paths.entries()) {
-    const r = compareShallow(liveByPath.get(path), wanted.get(path))
+    const r = compareShallow(liveByPath.get(path), wanted.get(path), options.owners)
     if (r && 'hash' in r) toHash.set(i, r.hash)
     else outcomes[i] = r
   }
@@ -66,7 +69,7 @@ async function compareWith(
       const same = await contentMatches(unit, toHash, pool!)
       for (const [k, i] of unit.items.entries()) {
         const { live: l, want } = toHash.get(i)!
-        outcomes[i] = same[k] ? modeChange(l, want) : { kind: 'changed', ...modes(l, want), sizeBefore: l.size, sizeAfter: want.size }
+        outcomes[i] = same[k] ? metaChange(l, want, options.owners) : { kind: 'changed', ...meta(l, want, options.owners), sizeBefore: l.size, sizeAfter: want.size }
         if (outcomes[i] && options.firstOnly) firstDiffer = Math.min(firstDiffer, i)
       }
     }, { weight: (unit) => unit.bytes })
@@ -81,9 +84,9 @@ async function compareWith(
   return changes
 }
 
-/** True when `liveRoot` holds exactly `entries`: same paths, types, modes, targets and bytes. */
-export async function treeMatches(liveRoot: string, entries: readonly TreeEntry[]): Promise<boolean> {
-  return (await compareTree(liveRoot, entries, { firstOnly: true })).length === 0
+/** True when `liveRoot` holds exactly `entries`: same paths, types, modes, targets and bytes (owners, given a rule). */
+export async function treeMatches(liveRoot: string, entries: readonly TreeEntry[], owners?: OwnerRule): Promise<boolean> {
+  return (await compareTree(liveRoot, entries, { firstOnly: true, ...(owners ? { owners } : {}) })).length === 0
 }
 
 /** Whether the regular file at `abs` holds exactly the chunks of `entry` (its mode is not looked at). */
@@ -108,28 +111,38 @@ async function contentMatches(unit: WorkUnit, toHash: ReadonlyMap<number, ToHash
 }
 
 /** Everything that can be told without reading a file; `hash` when only the bytes can tell. */
-function compareShallow(live: LiveEntry | undefined, want: TreeEntry | undefined): Outcome | { hash: ToHash } {
+function compareShallow(live: LiveEntry | undefined, want: TreeEntry | undefined, owners: OwnerRule | undefined): Outcome | { hash: ToHash } {
   if (!live && !want) return undefined
   if (!live) return { kind: 'added', ...sizeAfter(want) }
   if (!want) return { kind: 'removed', ...(live.type === 'file' ? { sizeBefore: live.size } : {}) }
   const sizes = { ...(live.type === 'file' ? { sizeBefore: live.size } : {}), ...sizeAfter(want) }
   if (live.type !== want.type) return { kind: 'changed', before: live.type, after: want.type, ...sizes }
-  if (want.type === 'symlink') {
-    return live.target === want.target ? undefined : { kind: 'changed', before: live.target, after: want.target }
-  }
-  if (want.type === 'file' && live.size !== want.size) return { kind: 'changed', ...modes(live, want), ...sizes }
+  if (want.type === 'symlink' && live.target !== want.target) return { kind: 'changed', before: live.target, after: want.target }
+  if (want.type === 'file' && live.size !== want.size) return { kind: 'changed', ...meta(live, want, owners), ...sizes }
   if (want.type === 'file') return { hash: { live, want } }
-  return modeChange(live, want)
+  return metaChange(live, want, owners)
 }
 
-function modeChange(live: LiveEntry, want: FileEntry | TreeEntry): Outcome {
-  if (want.type === 'symlink' || live.mode === want.mode) return undefined
-  return { kind: 'changed', ...modes(live, want), ...(want.type === 'file' ? { sizeBefore: live.size, sizeAfter: want.size } : {}) }
+function metaChange(live: LiveEntry, want: TreeEntry, owners: OwnerRule | undefined): Outcome {
+  const m = meta(live, want, owners)
+  if (m.before === undefined) return undefined
+  return { kind: 'changed', ...m, ...(want.type === 'file' ? { sizeBefore: live.size, sizeAfter: want.size } : {}) }
 }
 
-function modes(live: LiveEntry, want: TreeEntry): { before?: string; after?: string } {
-  if (want.type === 'symlink' || live.mode === want.mode) return {}
-  return { before: formatMode(live.mode), after: formatMode(want.mode) }
+/** The mode (not for a link) and owner (with a rule) that differ, as `0644 1000:1000`; empty when none does. */
+function meta(live: LiveEntry, want: TreeEntry, owners: OwnerRule | undefined): { before?: string; after?: string } {
+  const before: string[] = []
+  const after: string[] = []
+  if (want.type !== 'symlink' && live.mode !== want.mode) {
+    before.push(formatMode(live.mode))
+    after.push(formatMode(want.mode))
+  }
+  const owner = ownerOf(owners, want)
+  if (owner && (owner.uid !== live.uid || owner.gid !== live.gid)) {
+    before.push(formatOwner(live))
+    after.push(formatOwner(owner))
+  }
+  return before.length === 0 ? {} : { before: before.join(' '), after: after.join(' ') }
 }
 
 function sizeAfter(e: TreeEntry | undefined): { sizeAfter?: number } {

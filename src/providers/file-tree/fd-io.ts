@@ -1,4 +1,4 @@
-import { close, fchmod, fstat, fsync, open, read, write, type BigIntStats } from 'node:fs'
+import { close, fchmod, fchown, fstat, fsync, open, read, write, type BigIntStats } from 'node:fs'
 
 /**
  * Promises over the callback fs API with plain descriptors, for the per-file hot paths of capture, compare
@@ -36,6 +36,10 @@ export function closeFd(fd: number): Promise<void> {
 
 export function fchmodFd(fd: number, mode: number): Promise<void> {
   return new Promise((resolve, reject) => fchmod(fd, mode, (err) => (err ? reject(err) : resolve())))
+}
+
+export function fchownFd(fd: number, uid: number, gid: number): Promise<void> {
+  return new Promise((resolve, reject) => fchown(fd, uid, gid, (err) => (err ? reject(err) : resolve())))
 }
 
 export function fsyncFd(fd: number): Promise<void> {

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import { FILE_WORKER_SOURCE } from './file-worker-source.js'
-import { CHUNK_SIZE } from './tree-entry.js'
+import { CHUNK_SIZE, type Owner } from './tree-entry.js'
 import { POOL_BATCH_BYTES, POOL_BATCH_FILES } from './work-units.js'
 
 const POOL_START = 2
@@ -34,6 +34,8 @@ export interface PoolDirEntry {
   /** Permission bits. */
   mode: number
   size: number
+  uid: number
+  gid: number
   /** Files only. */
   ino?: string
   mtimeNs?: string
@@ -123,15 +125,15 @@ export class FilePool {
     return raw.map((r) => wrap(r, (ok) => ok.same))
   }
 
-  /** Creates each file (O_EXCL) with `data`, then `mode`, then fsync when asked. `data` is copied first. */
-  async write(files: { abs: string; mode: number; data: Uint8Array; fsync: boolean }[]): Promise<PoolResult<true>[]> {
+  /** Creates each file (O_EXCL) with `data`, then its owner when given, `mode`, fsync when asked. `data` is copied first. */
+  async write(files: { abs: string; mode: number; owner?: Owner; data: Uint8Array; fsync: boolean }[]): Promise<PoolResult<true>[]> {
     const slab = this.takeSlab(files.reduce((sum, f) => sum + f.data.length, 0))
     try {
       const view = new Uint8Array(slab)
       let offset = 0
       const placed = files.map((f) => {
         view.set(f.data, offset)
-        const at = { abs: f.abs, mode: f.mode, offset, length: f.data.length, fsync: f.fsync }
+        const at = { abs: f.abs, mode: f.mode, ...f.owner, offset, length: f.data.length, fsync: f.fsync }
         offset += f.data.length
         return at
       })

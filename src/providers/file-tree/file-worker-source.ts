@@ -11,9 +11,9 @@
  *   the slab at `offset`, and its SHA-256 (no id for an empty file). Rules as read-chunks.ts: O_NOFOLLOW,
  *   O_NONBLOCK, regular files only (code ENOTREG), a short read at the fstat size is the end.
  * - hash  `{ abs, size, id }` → `{ same }`: whether the file holds exactly `size` bytes hashing to `id`.
- * - write `{ abs, mode, offset, length, fsync }` → `{}`: a new file (O_EXCL | O_NOFOLLOW) holding that part of
- *   the slab, then `mode`, then fsync when asked.
- * - list  `{ abs }` → `{ entries: [{ name, kind, mode, size, ino, mtimeNs, ctimeNs, target? }] }`: a directory's
+ * - write `{ abs, mode, uid?, gid?, offset, length, fsync }` → `{}`: a new file (O_EXCL | O_NOFOLLOW) holding
+ *   that part of the slab, then its owner when given, then `mode`, then fsync when asked.
+ * - list  `{ abs }` → `{ entries: [{ name, kind, mode, size, uid, gid, ino, mtimeNs, ctimeNs, target? }] }`: a directory's
  *   entries as lstat sees them (kind d, f, l or o); an entry that vanishes meanwhile is left out. Names and link
  *   targets are strings when they are valid UTF-8, else their raw bytes, for the caller to refuse by name.
  * Anything this code does not handle, it answers `{ fallback: true }` and the caller takes the file back: a
@@ -113,7 +113,7 @@ function list(f) {
     const kind = st.isDirectory() ? 'd' : st.isFile() ? 'f' : st.isSymbolicLink() ? 'l' : 'o'
     const target = kind === 'l' ? vanishable(() => fs.readlinkSync(abs, { encoding: 'buffer' })) : undefined
     if (kind === 'l' && !target) continue
-    const e = { name: text(name), kind, mode: Number(st.mode & 0o777n), size: Number(st.size) }
+    const e = { name: text(name), kind, mode: Number(st.mode & 0o777n), size: Number(st.size), uid: Number(st.uid), gid: Number(st.gid) }
     if (kind === 'f') Object.assign(e, { ino: st.ino.toString(), mtimeNs: st.mtimeNs.toString(), ctimeNs: st.ctimeNs.toString() })
     if (target) e.target = text(target)
     entries.push(e)
@@ -146,7 +146,9 @@ function write(f, slab) {
   const fd = fs.openSync(f.abs, CREATE, 0o600)
   try {
     for (let offset = 0; offset < data.length; ) offset += fs.writeSync(fd, data, offset, data.length - offset)
-    // fchmod because umask trims open's mode; before the fsync, so the mode is as durable as the bytes.
+    // fchown first: a chown may clear mode bits. fchmod because umask trims open's mode; both before the
+    // fsync, so owner and mode are as durable as the bytes.
+    if (f.uid !== undefined) fs.fchownSync(fd, f.uid, f.gid)
     fs.fchmodSync(fd, f.mode)
     if (f.fsync) fs.fsyncSync(fd)
   } finally {

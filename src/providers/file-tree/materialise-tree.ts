@@ -1,5 +1,5 @@
 import { constants } from 'node:fs'
-import { chmod, mkdir, statfs, symlink } from 'node:fs/promises'
+import { chmod, chown, lchown, mkdir, statfs, symlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { IntegrityError, UserError } from '../../core/errors.js'
 import type { BlobStore } from '../../repository/blob-store.js'
@@ -7,9 +7,11 @@ import { mapBounded } from './bounded-map.js'
 import { withFilePool } from './file-pool.js'
 import { workUnits } from './work-units.js'
 import { fsyncDir, removeTree } from './durable-fs.js'
-import { closeFd, fchmodFd, fsyncFd, openFd, writeAllFd } from './fd-io.js'
+import { closeFd, fchmodFd, fchownFd, fsyncFd, openFd, writeAllFd } from './fd-io.js'
+import type { LinkPolicy } from './link-policy.js'
+import { ownerOf, type OwnerRule } from './owner-rule.js'
 import { durability, syncFilesystem, type Durability } from './sync-filesystem.js'
-import { CHUNK_SIZE, DEFAULT_LIMITS, type FileEntry, type TreeEntry, type TreeLimits } from './tree-entry.js'
+import { CHUNK_SIZE, DEFAULT_LIMITS, type FileEntry, type Owner, type TreeEntry, type TreeLimits } from './tree-entry.js'
 import { validateEntries } from './validate-entries.js'
 
 const EMPTY = new Uint8Array(0)
@@ -19,6 +21,12 @@ export interface MaterialiseOptions {
   limits?: TreeLimits
   /** Mode of `dest` itself, which no entry describes. */
   rootMode?: number
+  /** Owner of `dest` itself, when `owners` is given; default: the process's. */
+  rootOwner?: Owner
+  /** Gives entries an owner (lchown, never following a link); without it they belong to the process. */
+  owners?: OwnerRule
+  /** Links that may leave the tree, resolved from where `dest` will finally be (link-policy.ts). */
+  links?: LinkPolicy
   /** How to make the tree durable (sync-filesystem.ts); default: syncfs where it reports errors. For tests. */
   durability?: Durability
 }
@@ -27,8 +35,9 @@ export interface MaterialiseOptions {
  * Writes `entries` into `dest`, a directory this function creates (its parent must exist, `dest` must not).
  * Every entry is validated and every chunk looked up before the first write (RELIABILITY cases 4, 5, 6), so a
  * crafted manifest or a missing blob throws with nothing written. Order: directories, then files (O_EXCL |
- * O_NOFOLLOW, chunk by chunk, size checked, several at a time; small ones by a file pool), then symlinks, then directory modes, deepest
- * first, so a read-only directory is filled before it closes. When it returns, every byte, name and mode under
+ * O_NOFOLLOW, chunk by chunk, size checked, several at a time; small ones by a file pool), then symlinks, then
+ * directory modes, deepest first, so a read-only directory is filled before it closes. With `owners`, each
+ * entry is given its owner as it is created (fchown, lchown), before its mode. When it returns, every byte, name and mode under
  * `dest` is durable (one syncfs of the file system, or an fsync of each file and directory: see
  * sync-filesystem.ts), so a caller may rename `dest` into view. Any failure removes `dest`: it is whole or
  * absent.
@@ -39,7 +48,8 @@ export async function materialiseTree(
   blobs: BlobStore,
   options: MaterialiseOptions = {},
 ): Promise<void> {
-  const safe = validateEntries(entries, options.limits ?? DEFAULT_LIMITS)
+  const safe = validateEntries(entries, options.limits ?? DEFAULT_LIMITS, options.links)
+  const owner = (e: TreeEntry) => ownerOf(options.owners, e)
   requireBlobs(safe, blobs)
   await requireSpace(dirname(dest), safe)
   const mode = options.durability ?? (await durability())
@@ -51,28 +61,37 @@ export async function materialiseTree(
   try {
     const dirs = safe.filter((e) => e.type === 'dir')
     // Sorted by path, a parent always comes before its children.
-    for (const d of dirs) await mkdir(join(dest, d.path), { mode: 0o700 })
+    for (const d of dirs) {
+      await mkdir(join(dest, d.path), { mode: 0o700 })
+      await chownTo(join(dest, d.path), owner(d))
+    }
     const files = safe.filter((e) => e.type === 'file')
     const fsync = mode === 'fsync'
     await withFilePool((pool) =>
       mapBounded(workUnits([...files.keys()], (i) => files[i]!.size), async (unit) => {
         if (!unit.pooled) {
-          for (const i of unit.items) await writeFile(join(dest, files[i]!.path), files[i]!, blobs, fsync)
+          for (const i of unit.items) await writeFile(join(dest, files[i]!.path), files[i]!, owner(files[i]!), blobs, fsync)
           return
         }
         const batch = []
         for (const i of unit.items) {
           const e = files[i]!
-          batch.push({ abs: join(dest, e.path), mode: e.mode, data: e.content[0] ? await chunk(e, 0, blobs) : EMPTY, fsync })
+          const o = owner(e)
+          batch.push({ abs: join(dest, e.path), mode: e.mode, ...(o ? { owner: o } : {}), data: e.content[0] ? await chunk(e, 0, blobs) : EMPTY, fsync })
         }
         for (const r of await pool.write(batch)) if ('error' in r) throw r.error
       }, { weight: (unit) => unit.bytes }),
     )
-    for (const e of safe) if (e.type === 'symlink') await symlink(e.target, join(dest, e.path))
+    for (const e of safe) {
+      if (e.type !== 'symlink') continue
+      await symlink(e.target, join(dest, e.path))
+      await chownTo(join(dest, e.path), owner(e))
+    }
     for (const d of [...dirs].reverse()) {
       await chmod(join(dest, d.path), d.mode)
       if (mode === 'fsync') await fsyncDir(join(dest, d.path))
     }
+    if (options.owners && options.rootOwner) await chown(dest, options.rootOwner.uid, options.rootOwner.gid)
     await chmod(dest, options.rootMode ?? 0o755)
     if (mode === 'syncfs') {
       await syncFilesystem(dest)
@@ -86,7 +105,12 @@ export async function materialiseTree(
   }
 }
 
-async function writeFile(abs: string, e: FileEntry, blobs: BlobStore, fsync: boolean): Promise<void> {
+/** lchown: never follows a link, so a link's own owner is set and nothing outside the tree is touched. */
+async function chownTo(abs: string, owner: Owner | undefined): Promise<void> {
+  if (owner) await lchown(abs, owner.uid, owner.gid)
+}
+
+async function writeFile(abs: string, e: FileEntry, owner: Owner | undefined, blobs: BlobStore, fsync: boolean): Promise<void> {
   const fd = await openFd(abs, CREATE_FILE, 0o600)
   try {
     let written = 0
@@ -96,7 +120,9 @@ async function writeFile(abs: string, e: FileEntry, blobs: BlobStore, fsync: boo
       written += data.length
     }
     if (written !== e.size) throw new Error(`materialise: "${e.path}" has ${written} bytes, expected ${e.size}`)
-    // fchmod because umask trims open's mode; before the fsync, so the mode is as durable as the bytes.
+    // fchown first: a chown may clear mode bits. fchmod because umask trims open's mode. Both before the
+    // fsync, so owner and mode are as durable as the bytes.
+    if (owner) await fchownFd(fd, owner.uid, owner.gid)
     await fchmodFd(fd, e.mode)
     if (fsync) await fsyncFd(fd)
   } finally {

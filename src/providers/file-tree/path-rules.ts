@@ -27,12 +27,14 @@ export function pathProblem(path: string, maxDepth: number): string | undefined 
   return undefined
 }
 
-/** Why a symlink target is unsafe on its own (before resolving it against the tree), or undefined. */
+/**
+ * Why a symlink target is unsafe on its own, or undefined. Where it leads (inside the tree, or into a directory
+ * links are allowed into, absolute or not) is judged against the whole tree (symlink-containment.ts).
+ */
 export function targetProblem(target: string): string | undefined {
   if (target.length === 0) return 'the symlink target is empty'
   if (target.includes('\0')) return 'the symlink target contains a NUL byte'
   if (!isWellFormed(target)) return 'the symlink target is not valid Unicode'
-  if (target.startsWith('/')) return `the symlink target "${target}" is absolute`
   if (Buffer.byteLength(target, 'utf8') > MAX_TARGET_BYTES) return 'the symlink target is too long'
   return undefined
 }

@@ -43,7 +43,7 @@ export class PreviousFiles {
     if (prev.ino !== stamp.ino || prev.mtimeNs !== stamp.mtimeNs || prev.ctimeNs !== stamp.ctimeNs) return undefined
     // A chunk prune has removed since would make a snapshot that cannot be restored: read the file again.
     if (!prev.content.every((id) => blobs.hasBlob(id))) return undefined
-    return { path: live.path, type: 'file', mode: live.mode, size: live.size, content: [...prev.content], ...stamp }
+    return { path: live.path, type: 'file', mode: live.mode, size: live.size, content: [...prev.content], uid: live.uid, gid: live.gid, ...stamp }
   }
 }
 

@@ -5,10 +5,18 @@ import type { BlobId } from '../../repository/blob-store.js'
  * One entry of a captured directory tree. Paths are POSIX, relative to the tree's root, exactly the bytes the
  * OS gave (never Unicode-normalised). `mode` holds the permission bits only (0o777): setuid, setgid and sticky
  * bits are neither captured nor restored, so a crafted manifest can never plant a setuid binary.
+ * `uid` and `gid` are the numeric owner at capture (absent in manifests written before they were recorded);
+ * a restore run as root gives them back (owner-rule.ts).
  */
 export type TreeEntry = FileEntry | DirEntry | SymlinkEntry
 
-export interface FileEntry {
+/** The numeric owner of an entry, as lstat reports it. */
+export interface Owner {
+  uid: number
+  gid: number
+}
+
+export interface FileEntry extends Partial<Owner> {
   path: string
   type: 'file'
   mode: number
@@ -33,16 +41,19 @@ export interface FileStamp {
   ctimeNs: string
 }
 
-export interface DirEntry {
+export interface DirEntry extends Partial<Owner> {
   path: string
   type: 'dir'
   mode: number
 }
 
-export interface SymlinkEntry {
+export interface SymlinkEntry extends Partial<Owner> {
   path: string
   type: 'symlink'
-  /** Relative, and resolving inside the tree: restore refuses anything else. */
+  /**
+   * Resolving inside the tree, or into a directory the caller allows links into (a Capistrano `shared/`, see
+   * link-policy.ts): restore refuses anything else. Only the link is kept, never what it points to.
+   */
   target: string
 }
 
@@ -92,7 +103,8 @@ export function sortEntries<T extends { path: string }>(entries: T[]): T[] {
 
 /**
  * SHA-256 over one canonical JSON line per entry, in path byte order. Two trees with the same digest have the
- * same paths, types, modes, symlink targets and chunk ids, hence the same bytes (chunk ids are SHA-256).
+ * same paths, types, modes, owners, symlink targets and chunk ids, hence the same bytes (chunk ids are
+ * SHA-256). The owner joins a line only when recorded, so a manifest written before owners were keeps its digest.
  */
 export function treeDigest(entries: readonly TreeEntry[]): string {
   const hash = createHash('sha256')
@@ -101,13 +113,14 @@ export function treeDigest(entries: readonly TreeEntry[]): string {
 }
 
 function canonicalLine(e: TreeEntry): string {
+  const owner = e.uid === undefined ? [] : [e.uid, e.gid]
   switch (e.type) {
     case 'file':
-      return JSON.stringify(['file', e.path, e.mode, e.size, e.content]) + '\n'
+      return JSON.stringify(['file', e.path, e.mode, e.size, e.content, ...owner]) + '\n'
     case 'dir':
-      return JSON.stringify(['dir', e.path, e.mode]) + '\n'
+      return JSON.stringify(['dir', e.path, e.mode, ...owner]) + '\n'
     case 'symlink':
-      return JSON.stringify(['symlink', e.path, e.target]) + '\n'
+      return JSON.stringify(['symlink', e.path, e.target, ...owner]) + '\n'
   }
 }
 

@@ -1,6 +1,7 @@
-import { IntegrityError } from '../../core/errors.js'
 import { parentOf, pathProblem, targetProblem } from './path-rules.js'
-import { resolvesInside } from './symlink-containment.js'
+import { parseMode, parseOwner, parseStamp, refused } from './entry-fields.js'
+import { allowedTarget, describePolicy, type LinkPolicy } from './link-policy.js'
+import { resolveLink } from './symlink-containment.js'
 import {
   CHUNK_SIZE,
   DEFAULT_LIMITS,
@@ -19,16 +20,20 @@ const BLOB_ID = /^[0-9a-f]{64}$/
  * the caller writes anything. Throws IntegrityError naming the first bad entry (RELIABILITY cases 4, 5, 6).
  * Returns fresh objects sorted by path, so nothing unchecked rides along.
  */
-export function parseCapturedTree(raw: unknown, limits: TreeLimits = DEFAULT_LIMITS): CapturedTree {
+export function parseCapturedTree(raw: unknown, limits: TreeLimits = DEFAULT_LIMITS, links?: LinkPolicy): CapturedTree {
   if (!isRecord(raw) || typeof raw.digest !== 'string') throw refused('', 'the tree has no digest')
-  const entries = validateEntries(raw.entries, limits)
+  const entries = validateEntries(raw.entries, limits, links)
   if (treeDigest(entries) !== raw.digest) {
     throw refused('', 'the entries do not match the tree digest')
   }
   return { digest: raw.digest, entries }
 }
 
-export function validateEntries(raw: unknown, limits: TreeLimits = DEFAULT_LIMITS): TreeEntry[] {
+/**
+ * The checks of parseCapturedTree without the digest. A symlink may leave the tree only into a directory
+ * `links` allows; without a policy every link must stay inside.
+ */
+export function validateEntries(raw: unknown, limits: TreeLimits = DEFAULT_LIMITS, links?: LinkPolicy): TreeEntry[] {
   if (!Array.isArray(raw)) throw refused('', 'the entry list is not an array')
   if (raw.length > limits.maxEntries) {
     throw refused('', `the tree has ${raw.length} entries, more than the limit of ${limits.maxEntries}`)
@@ -51,11 +56,18 @@ export function validateEntries(raw: unknown, limits: TreeLimits = DEFAULT_LIMIT
     if (parent !== '' && byPath.get(parent)?.type !== 'dir') {
       throw refused(entry.path, `its parent "${parent}" is not a directory of this tree`)
     }
-    if (entry.type === 'symlink' && !resolvesInside(byPath, entry.path, entry.target)) {
-      throw refused(entry.path, `the symlink target "${entry.target}" resolves outside the tree (or loops)`)
-    }
+    if (entry.type === 'symlink') checkLink(byPath, entry.path, entry.target, links)
   }
   return sortEntries([...byPath.values()])
+}
+
+function checkLink(tree: ReadonlyMap<string, TreeEntry>, path: string, target: string, links: LinkPolicy | undefined): void {
+  const r = resolveLink(tree, path, target)
+  if ('inside' in r) return
+  if ('loops' in r) throw refused(path, `the symlink target "${target}" loops`)
+  if (allowedTarget(links, r.leaves)) return
+  const what = target.startsWith('/') ? 'is absolute and leads' : 'resolves'
+  throw refused(path, `the symlink target "${target}" ${what} outside the tree (${describePolicy(links)})`)
 }
 
 function parseEntry(item: unknown, limits: TreeLimits): TreeEntry {
@@ -65,12 +77,12 @@ function parseEntry(item: unknown, limits: TreeLimits): TreeEntry {
   if (problem) throw refused(path, problem)
   switch (item.type) {
     case 'dir':
-      return { path, type: 'dir', mode: parseMode(path, item.mode) }
+      return { path, type: 'dir', mode: parseMode(path, item.mode), ...parseOwner(path, item) }
     case 'symlink': {
       if (typeof item.target !== 'string') throw refused(path, 'the symlink has no target')
       const targetIssue = targetProblem(item.target)
       if (targetIssue) throw refused(path, targetIssue)
-      return { path, type: 'symlink', target: item.target }
+      return { path, type: 'symlink', target: item.target, ...parseOwner(path, item) }
     }
     case 'file': {
       const size = item.size
@@ -85,48 +97,16 @@ function parseEntry(item: unknown, limits: TreeLimits): TreeEntry {
       if (content.length !== Math.ceil(size / CHUNK_SIZE)) {
         throw refused(path, `the size ${size} does not match its ${content.length} chunks`)
       }
-      return { path, type: 'file', mode: parseMode(path, item.mode), size, content: [...(content as string[])], ...parseStamp(path, item) }
+      return {
+        path, type: 'file', mode: parseMode(path, item.mode), size, content: [...(content as string[])],
+        ...parseOwner(path, item), ...parseStamp(path, item),
+      }
     }
     default:
       throw refused(path, 'the entry type is not file, dir or symlink')
   }
 }
 
-/** Inode numbers are unsigned 64-bit; times are signed nanoseconds (before 1970 is possible), 64-bit too. */
-const INO = /^[0-9]{1,20}$/
-const TIME_NS = /^-?[0-9]{1,20}$/
-
-/**
- * The optional capture metadata of a file (tree-entry.ts, FileEntry). Never restored, only compared by the
- * next capture, but still bounded: a manifest field of any size or type would ride along into every later
- * snapshot that reuses the entry.
- */
-function parseStamp(path: string, item: Record<string, unknown>): { ino?: string; mtimeNs?: string; ctimeNs?: string } {
-  const out: { ino?: string; mtimeNs?: string; ctimeNs?: string } = {}
-  for (const [key, pattern] of [['ino', INO], ['mtimeNs', TIME_NS], ['ctimeNs', TIME_NS]] as const) {
-    const value = item[key]
-    if (value === undefined) continue
-    if (typeof value !== 'string' || !pattern.test(value)) {
-      throw refused(path, `the ${key} field is not a decimal string of at most 20 digits`)
-    }
-    out[key] = value
-  }
-  return out
-}
-
-function parseMode(path: string, mode: unknown): number {
-  if (typeof mode !== 'number' || !Number.isInteger(mode) || mode < 0 || mode > 0o777) {
-    throw refused(path, 'the mode is not a permission value between 0000 and 0777')
-  }
-  return mode
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-/** JSON-quoting the path keeps a NUL byte or a control character visible, and harmless, in the message. */
-function refused(path: string, reason: string): IntegrityError {
-  const where = path === '' ? 'manifest tree' : `manifest entry ${JSON.stringify(path)}`
-  return new IntegrityError('manifest', `${where}: ${reason}; refusing to restore it, nothing was written`)
 }

@@ -14,6 +14,8 @@ export interface LiveEntry {
   mode: number
   /** Bytes for a file, 0 otherwise. */
   size: number
+  uid: number
+  gid: number
   target?: string
   /** For a file: its inode number and change times, which decide whether a previous capture is still right. */
   stamp?: FileStamp
@@ -114,14 +116,14 @@ function liveEntry(root: string, base: string, dir: Dir, raw: PoolDirEntry, maxD
     throw new UserError(`cannot capture ${root}: "${rel}" is nested deeper than ${maxDepth} levels`)
   }
   const abs = `${base}/${rel}`
-  const { mode } = raw
+  const { mode, uid, gid } = raw
   switch (raw.kind) {
     case 'd':
-      return { path: rel, abs, type: 'dir', mode, size: 0 }
+      return { path: rel, abs, type: 'dir', mode, size: 0, uid, gid }
     case 'f':
-      return { path: rel, abs, type: 'file', mode, size: raw.size, stamp: { ino: raw.ino!, mtimeNs: raw.mtimeNs!, ctimeNs: raw.ctimeNs! } }
+      return { path: rel, abs, type: 'file', mode, size: raw.size, uid, gid, stamp: { ino: raw.ino!, mtimeNs: raw.mtimeNs!, ctimeNs: raw.ctimeNs! } }
     case 'l':
-      return { path: rel, abs, type: 'symlink', mode, size: 0, target: decodeName(root, rel, raw.target ?? new Uint8Array(0)) }
+      return { path: rel, abs, type: 'symlink', mode, size: 0, uid, gid, target: decodeName(root, rel, raw.target ?? new Uint8Array(0)) }
     default:
       return { skipped: rel }
   }

@@ -1,17 +1,17 @@
 import { lstat } from 'node:fs/promises'
-import { join } from 'node:path'
-import { OperationFailedError, UserError } from '../../core/errors.js'
+import { UserError } from '../../core/errors.js'
 import type { LocalReleaseComponent } from '../../config/types.js'
-import type { ComponentManifest, Provider, RestoreResult } from '../provider.js'
+import type { ComponentManifest, Provider } from '../provider.js'
 import { captureTree } from '../file-tree/capture-tree.js'
 import { PreviousFiles } from '../file-tree/reuse-previous.js'
 import { chunkRefs, treeSummary } from '../file-tree/tree-entry.js'
-import { runShell } from '../shell/run-shell.js'
-import { placeRelease } from './place-release.js'
+import { displacedRetention, listDisplaced } from './displaced-copies.js'
+import { allowedLinkDirs, releaseLinkPolicy } from './release-links.js'
+import { releaseOwnerRule } from './release-owner.js'
 import { parseReleaseBody, type LocalReleaseBody } from './release-body.js'
 import { previewRelease } from './preview-release.js'
-import { readCurrent, releaseLayout, requireCurrent } from './release-layout.js'
-import { switchCurrent } from './switch-current.js'
+import { releaseLayout, requireCurrent } from './release-layout.js'
+import { restoreRelease } from './restore-release.js'
 
 /**
  * A Capistrano-style deploy: releases side by side in `<path>/<releases_dir>/<id>/`, and `<path>/<current_link>`
@@ -26,7 +26,11 @@ export const localReleaseProvider: Provider<LocalReleaseComponent> = {
     return { version: cur.release, detail: { target: cur.target, releases: releaseLayout(c).releases } }
   },
 
-  /** Stores the live release's files. Idempotent (content-addressed). UserError if `current` dangles. */
+  /**
+   * Stores the live release's files with their modes and owners, and the release directory's own. Idempotent
+   * (content-addressed). Links into an allowed directory (Capistrano's shared/) are kept as links; any other
+   * link out of the release is refused. UserError if `current` dangles.
+   */
   async capture(c, ctx) {
     const cur = await requireCurrent(c)
     const st = await lstat(cur.releaseDir).catch(() => undefined)
@@ -37,9 +41,12 @@ export const localReleaseProvider: Provider<LocalReleaseComponent> = {
     const previous = await ctx.previous?.(cur.release)
     const tree = await captureTree(cur.releaseDir, ctx.blobs, {
       onSkip: (path, why) => ctx.log.warn({ component: c.name, path }, `left out of the capture: ${why}`),
+      links: await releaseLinkPolicy(c, cur.releaseDir),
       ...(previous?.provider === 'local-release' ? { previous: new PreviousFiles((previous.body as Partial<LocalReleaseBody> | null)?.entries) } : {}),
     })
-    const body: LocalReleaseBody = { release: cur.release, digest: tree.digest, entries: tree.entries }
+    const body: LocalReleaseBody = {
+      release: cur.release, digest: tree.digest, entries: tree.entries, dir: { mode: st.mode & 0o777, uid: st.uid, gid: st.gid },
+    }
     return {
       provider: 'local-release',
       version: cur.release,
@@ -51,39 +58,22 @@ export const localReleaseProvider: Provider<LocalReleaseComponent> = {
 
   /** The version change, file changes against the live release, and the steps restore would take. */
   async preview(c, m) {
-    return previewRelease(c, parseReleaseBody(m))
+    const { releases } = releaseLayout(c)
+    const parsed = parseReleaseBody(m, { releases, allowedInto: await allowedLinkDirs(c) })
+    return previewRelease(c, parsed, await releaseOwnerRule(c, releases))
   },
 
-  /**
-   * Validates the whole manifest, makes the release directory hold it (fast or rebuilt), switches `current`
-   * atomically, then runs `restart`. Before the switch a failure leaves the old release live; a restart that
-   * fails after it throws OperationFailedError with its stderr, the new release being live.
-   */
-  async restore(c, m, ctx) {
-    const { release, tree } = parseReleaseBody(m)
-    const { releases, link } = releaseLayout(c)
-    const before = await readCurrent(c)
-    const placed = await placeRelease(releases, release, tree, ctx.blobs, ctx.log)
-    if (ctx.signal.aborted) {
-      throw new OperationFailedError(`component ${c.name}: restore cancelled before the switch; ${before?.release ?? 'nothing'} stays live`)
-    }
-    const switched = await switchCurrent(link, join(releases, release), before?.absolute ?? false)
-    const detail = [
-      placed.path === 'fast' ? `release ${release} already present` : `rebuilt release ${release}`,
-      placed.displaced ? `moved the differing copy aside to ${placed.displaced}` : undefined,
-      switched ? `current switched from ${before?.release ?? '(none)'}` : 'current already pointed there',
-    ]
-    if (c.restart) await restart(c, c.restart, release, ctx.signal)
-    return { path: placed.path, detail: detail.filter(Boolean).join('; ') } satisfies RestoreResult
-  },
-}
+  /** See restore-release.ts. */
+  restore: restoreRelease,
 
-async function restart(c: LocalReleaseComponent, command: string, release: string, signal: AbortSignal) {
-  try {
-    await runShell({ component: c.name, command, cwd: c.path, timeoutMs: c.restartTimeoutMs, signal })
-  } catch (err) {
-    // Past the switch nothing is "unchanged" any more, so even a missing command is an operation failure.
-    const message = err instanceof Error ? err.message : String(err)
-    throw new OperationFailedError(`${message} (restart after current was switched to release ${release})`, { cause: err })
-  }
+  /** The release copies restores moved aside and the retention rule has not removed yet. */
+  async leftovers(c) {
+    const { releases } = releaseLayout(c)
+    return (await listDisplaced(releases)).map((d) => ({
+      path: `${releases}/${d.name}`,
+      createdAt: d.movedAt,
+      about: `release ${d.release} as it was on disk when a restore replaced it`,
+      removedAfter: new Date(Date.parse(d.movedAt) + displacedRetention(c.displaced).keepWithinMs).toISOString(),
+    }))
+  },
 }

@@ -4,28 +4,32 @@ import type { LocalReleaseComponent } from '../../config/types.js'
 import type { Change } from '../provider.js'
 import { compareTree, treeMatches } from '../file-tree/compare-tree.js'
 import { describeCommand } from '../shell/shell-messages.js'
+import type { OwnerRule } from '../file-tree/owner-rule.js'
 import type { CapturedTree } from '../file-tree/tree-entry.js'
 import { treeSummary } from '../file-tree/tree-entry.js'
+import { outsideLinks } from './release-links.js'
 import { readCurrent, releaseLayout } from './release-layout.js'
 
 /**
  * What restoring `release` would do, changing nothing: the version line, every file added, changed or removed
- * relative to the release live now (everything is added on a host without one), then `action` lines for the
- * steps (switch only, rebuild, move a modified copy aside, restart).
+ * relative to the release live now (everything is added on a host without one; owners too under `owners`),
+ * then `action` lines for the steps (switch only, rebuild, move a modified copy aside, restart) and the links
+ * kept as links, whose targets' content no snapshot holds.
  */
 export async function previewRelease(
   c: LocalReleaseComponent,
   wanted: { release: string; tree: CapturedTree },
+  owners: OwnerRule | undefined,
 ): Promise<Change[]> {
   const { release, tree } = wanted
   const cur = await readCurrent(c)
   const version: Change = { kind: 'version', after: release, ...(cur ? { before: cur.release } : {}) }
-  const files = await compareTree(cur?.releaseDir ?? '/nonexistent/lastgood', tree.entries)
+  const files = await compareTree(cur?.releaseDir ?? '/nonexistent/lastgood', tree.entries, owners ? { owners } : {})
   const target = join(releaseLayout(c).releases, release)
   const st = await lstat(target).catch(() => undefined)
   // When the release is the live one, the file comparison above already answers; do not hash it twice.
   const matches =
-    cur?.release === release ? files.length === 0 : !!st?.isDirectory() && (await treeMatches(target, tree.entries))
+    cur?.release === release ? files.length === 0 : !!st?.isDirectory() && (await treeMatches(target, tree.entries, owners))
   return [version, ...files, ...steps(c, release, tree, { matches, exists: !!st, live: cur?.release === release })]
 }
 
@@ -44,6 +48,10 @@ function steps(
     if (state.exists) out.push(action(`move the differing ${release} on disk aside to ${release}.displaced-<time>`))
   }
   if (c.restart) out.push(action(`run restart command ${describeCommand(c.restart)}`))
+  const links = outsideLinks(tree.entries)
+  if (links.length > 0) {
+    out.push(action(`keep ${links.length} links out of the release as links; what they point to is not in the snapshot: ${links.join(', ')}`))
+  }
   return out
 }
 

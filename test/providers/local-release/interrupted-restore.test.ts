@@ -1,6 +1,7 @@
 import { mkdir, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
+import { displacedName } from '../../../src/providers/local-release/displaced-copies.js'
 import { localReleaseProvider as provider } from '../../../src/providers/local-release/local-release-provider.js'
 import type { ComponentManifest } from '../../../src/providers/provider.js'
 import { MemoryBlobStore } from '../../helpers/memory-blob-store.js'
@@ -50,9 +51,10 @@ describe('RELIABILITY case 7: a restore killed between durable steps completes o
 
   it('killed after moving a differing release aside, before renaming the rebuilt one in', async () => {
     await writeFile(join(root, 'releases/r1/index.html'), 'edited in place\n')
-    await rename(join(root, 'releases/r1'), join(root, 'releases/r1.displaced-20260101T000000Z'))
+    const aside = displacedName('r1', new Date())
+    await rename(join(root, 'releases/r1'), join(root, 'releases', aside))
     await rerunCompletes()
-    expect(await readdir(join(root, 'releases'))).toContain('r1.displaced-20260101T000000Z') // user data kept
+    expect(await readdir(join(root, 'releases'))).toContain(aside) // user data kept (within the retention rule)
   })
 
   it('killed after the release was in place, before the switch (an older attempt left a temporary too)', async () => {
