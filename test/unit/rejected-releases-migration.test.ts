@@ -1,6 +1,6 @@
-import { sql } from 'kysely'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { assertPostgresReachable, engines, type StateFixture } from '../helpers/state-engines.js'
+import { openStateThrough } from '../helpers/state-before.js'
 
 beforeAll(assertPostgresReachable)
 
@@ -16,19 +16,17 @@ for (const engine of engines) {
   describe(`migration 0005-rollback-targets (${engine.name})`, () => {
     it('case 16: a state upgraded from before it rejects what its earlier rollbacks restored apps away from, and nothing else', async () => {
       fixture = await engine.fixture()
-      let state = await fixture.open()
-      // Back to the state before 0005, with the runs an older lastgood recorded.
-      await state.db.schema.dropTable('rejected_releases').execute()
-      await sql`delete from kysely_migration where name = '0005-rollback-targets'`.execute(state.db)
-      const run = (id: string, startedAt: string, apps: unknown[]) => state.db.insertInto('rollback_runs').values({
+      // The state as the lastgood before 0005 left it, with the runs it recorded.
+      const before = await openStateThrough(fixture, '0004-recovery')
+      const run = (id: string, startedAt: string, apps: unknown[]) => before.insertInto('rollback_runs').values({
         id, apps: '["staff"]', status: 'succeeded', reason: `reason of ${id}`, actor: 'nurse-lead', started_at: startedAt, ended_at: startedAt,
         owner_host: 'h', owner_pid: 1, report: report(apps), plan: null,
       }).execute()
       await run('rb-1', '2026-01-01T00:00:00.000Z', [{ app: 'staff', outcome: 'restored', from: { release: 'v2', config: 'c1' }, to: { release: 'v1', config: 'c1' } }])
       await run('rb-2', '2026-01-02T00:00:00.000Z', [{ app: 'staff', outcome: 'reverted', from: { release: 'v3' }, to: { release: 'v1' } }])
-      await state.close()
+      await before.destroy()
 
-      state = await fixture.open()
+      const state = await fixture.open()
       try {
         const rows = await state.db.selectFrom('rejected_releases').selectAll().execute()
         expect(rows).toEqual([{
