@@ -4,7 +4,7 @@ import { issueText } from '../../src/config/format-issues.js'
 import { loadConfig } from '../../src/config/load-config.js'
 import { parseConfigText } from '../../src/config/parse-config-text.js'
 import { exitCodeOf, UserError } from '../../src/core/errors.js'
-import { loadError, MINIMAL, tempDir } from './temp-config.js'
+import { loadError, MINIMAL, tempDir, writeConfig } from './temp-config.js'
 
 /** MINIMAL with one line replaced. */
 const edit = (from: string, to: string) => {
@@ -127,6 +127,20 @@ describe('a bad configuration names the file, the line, the path and what was ex
     expect(await loadError(defaults)).toBe(
       'lastgood.yaml:16:17: defaults.rollback.validation: expected a window of at least passes × interval = 3 × 2s = 6s, got window 5s',
     )
+  })
+
+  it('a bad duration under defaults.rollback.validation is located like any other (exit 2, not a crash)', async () => {
+    const text = `${MINIMAL}defaults:\n  rollback:\n    validation: { window: 1e3s, interval: 2s }\n`
+    const error = await loadConfig(await writeConfig(text), {}).catch((err: unknown) => err)
+    expect(exitCodeOf(error)).toBe(2)
+    expect((error as Error).message.split(/\n/).map((l) => l.replace(/^.*lastgood\.yaml/, 'lastgood.yaml'))).toEqual([
+      'lastgood.yaml:16:27: defaults.rollback.validation.window: expected a duration such as 30s, got "1e3s"',
+    ])
+  })
+
+  it('an escalation level whose time is not a duration gets one message, not a comparison with it', async () => {
+    const text = `${MINIMAL}escalation:\n  levels:\n    - after: soon\n    - after: 30m\n`
+    expect(await loadError(text)).toBe('lastgood.yaml:16:14: escalation.levels[0].after: expected a duration such as 30s, got "soon"')
   })
 
   it('unset environment variable without a default', async () => {
