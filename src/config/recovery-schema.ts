@@ -67,6 +67,8 @@ function keyedRecord<K extends string, V extends z.ZodType>(keys: readonly K[], 
       }
     })
     .transform((map) => map as Partial<Record<K, z.output<V>>>)
+    // The JSON Schema says which keys there are (the check above is not carried into it).
+    .meta({ propertyNames: { enum: [...keys] } })
 }
 
 const httpUrl = (example: string) =>

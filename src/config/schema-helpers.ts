@@ -68,4 +68,5 @@ export function namedMapSchema<V extends z.ZodType>(value: V, what: string, exam
   return z
     .record(nameSchema(example), value, { error: expected(`a mapping of ${what}`) })
     .refine((map) => Object.keys(map).length > 0, { error: `expected at least one ${what.replace(/s$/, '')}, got none` })
+    .meta({ minProperties: 1 })
 }
