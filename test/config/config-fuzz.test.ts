@@ -55,7 +55,7 @@ describe('any configuration is either accepted or refused with located problems 
             expect(err.issues.length).toBeGreaterThan(0)
           }
         }),
-        { numRuns: name === 'minimal' ? 100 : 40 },
+        { numRuns: name === 'minimal' ? 100 : 25 },
       )
     })
   }
@@ -77,10 +77,10 @@ describe('any configuration is either accepted or refused with located problems 
   })
 })
 
-/** What a typo makes of a value: an exponent in a number (`2e3m`), a stray letter, a sign, a fraction. */
+/** What a typo makes of a value: an exponent in a number (`2e3m`) or a stray letter, a sign. */
 function nearMisses(value: unknown): unknown[] {
-  if (typeof value === 'string') return [value.replace(/\d/, '$&e3'), `${value}x`]
-  if (typeof value === 'number') return [-value - 1, value + 0.5]
+  if (typeof value === 'string') return [/\d/.test(value) ? value.replace(/\d/, '$&e3') : `${value}x`]
+  if (typeof value === 'number') return [-value - 1]
   if (typeof value === 'boolean') return ['yes']
   return []
 }
