@@ -30,6 +30,14 @@ export function configJsonSchema(): JsonSchema {
   return allowInterpolation(schema as JsonSchema, true)
 }
 
+/**
+ * The schema as a file: what `lastgood config schema` prints and `lastgood init` writes beside the config.
+ * Not passed through redaction: it holds no secret, and descriptions that mention secrets must read whole.
+ */
+export function configJsonSchemaText(): string {
+  return `${JSON.stringify(configJsonSchema(), null, 2)}\n`
+}
+
 const INTERPOLATED = { type: 'string', pattern: '\\$\\{' }
 const ANNOTATIONS = ['description', 'default', 'title']
 

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { checkpointAudit } from '../audit/audit-checkpoint.js'
 import { appendAudit } from '../audit/audit-log.js'
-import { configJsonSchema } from '../config/json-schema.js'
+import { configJsonSchemaText } from '../config/json-schema.js'
 import { loadConfig } from '../config/load-config.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { UserError } from '../core/errors.js'
@@ -73,8 +73,7 @@ export const SCHEMA_FILE = 'lastgood.schema.json'
  * editors; an existing one is left alone (`lastgood config schema > lastgood.schema.json` refreshes it).
  */
 async function writeSchemaBeside(configFile: string): Promise<void> {
-  const text = `${JSON.stringify(configJsonSchema(), null, 2)}\n`
-  await writeFile(join(dirname(configFile), SCHEMA_FILE), text, { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
+  await writeFile(join(dirname(configFile), SCHEMA_FILE), configJsonSchemaText(), { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== 'EEXIST') throw err
   })
 }

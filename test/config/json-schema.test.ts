@@ -92,7 +92,11 @@ describe('lastgood init --example', () => {
     await run(process.execPath, [BIN, 'init', '--example', 'clinic', '--config', configFile], { cwd: dir })
     const text = await readFile(configFile, 'utf8')
     expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=./lastgood.schema.json')
-    const written = JSON.parse(await readFile(path.join(dir, 'lastgood.schema.json'), 'utf8')) as Schema
+    const file = await readFile(path.join(dir, 'lastgood.schema.json'), 'utf8')
+    // The same text `lastgood config schema` prints, descriptions whole (they mention secrets: none is in them).
+    expect((await run(process.execPath, [BIN, 'config', 'schema'])).stdout).toBe(file)
+    expect(file).toContain('it is a secret: put it in the environment, ${SLACK_WEBHOOK_URL}.')
+    const written = JSON.parse(file) as Schema
     expect(written).toEqual(configJsonSchema())
     expect(errorsOf(compile(written), parse(text))).toEqual([])
   })
