@@ -92,4 +92,18 @@ describe('the probe client has no browser restrictions', () => {
     expect(await check('/gzip', { expectBody: 'healthy' })).toMatchObject({ ok: true, status: 200 })
     expect(seen).toEqual(['GET /moved', 'GET /moved', 'HEAD /head', 'GET /gzip'])
   })
+
+  it('user:password@ in a check URL is sent as basic authentication, and appears in no result', async () => {
+    let authorization: string | undefined
+    server = createServer((req, res) => {
+      authorization = req.headers.authorization
+      res.writeHead(authorization ? 200 : 401).end()
+    })
+    await new Promise<void>((ok) => server!.listen(0, '127.0.0.1', ok))
+    const url = `http://probe:s3cr%40t@127.0.0.1:${(server.address() as AddressInfo).port}/health`
+    const result = await probeCheck({ name: 'auth', url, method: 'GET', expectStatus: [200], timeoutMs: 2000 })
+    expect(result).toMatchObject({ ok: true, status: 200 })
+    expect(authorization).toBe(`Basic ${Buffer.from('probe:s3cr@t').toString('base64')}`)
+    expect(JSON.stringify(result)).not.toContain('s3cr')
+  })
 })
