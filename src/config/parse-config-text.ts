@@ -90,6 +90,8 @@ function duplicateKeys(root: unknown): number[] {
 
 function syntaxMessage(code: string, message: string): string {
   if (code === 'MULTIPLE_DOCS') return 'expected one YAML document, found several (a second "---")'
+  // The yaml package reads nested collections recursively and reports the stack running out as an error.
+  if (message.includes('call stack')) return 'nested too deeply; expected a configuration a few levels deep'
   return message.split('\n')[0]!.replace(/:$/, '')
 }
 

@@ -59,6 +59,14 @@ describe('validation stays linear in the input, and lists a bounded number of pr
   })
 })
 
+describe('a configuration nested thousands of levels deep', () => {
+  it('is a located YAML error, not a stack trace', () => {
+    const { error } = timed(() => parseConfigText(`${MINIMAL}x: ${'['.repeat(5000)}${']'.repeat(5000)}\n`, 'lastgood.yaml', {}))
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as ConfigError).issues[0]).toMatchObject({ path: '', message: 'YAML syntax error: nested too deeply; expected a configuration a few levels deep', line: 14 })
+  })
+})
+
 describe('a configuration file has a size limit, checked while reading', () => {
   it('a device that never ends (/dev/zero) is refused at once, exit 2', async () => {
     const started = performance.now()
