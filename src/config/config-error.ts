@@ -29,3 +29,16 @@ export function formatIssue(file: string, issue: ConfigIssue): string {
   const where = issue.line === undefined ? file : `${file}:${issue.line}:${issue.column ?? 1}`
   return issue.path ? `${where}: ${issue.path}: ${issue.message}` : `${where}: ${issue.message}`
 }
+
+/** Problems listed at most: a file with 50,000 unknown keys needs the first few fixed, not 50,000 lines. */
+export const MAX_LISTED_ISSUES = 100
+
+/**
+ * The first MAX_LISTED_ISSUES of `all` (in the order given) as issues, then one line saying how many more
+ * there are; `toIssue` runs only for those listed.
+ */
+export function listedIssues<T>(all: readonly T[], toIssue: (item: T) => ConfigIssue): ConfigIssue[] {
+  const listed = all.slice(0, MAX_LISTED_ISSUES).map(toIssue)
+  const more = all.length - listed.length
+  return more > 0 ? [...listed, { path: '', message: `and ${more} more problems like these, not listed` }] : listed
+}

@@ -8,14 +8,35 @@ type JsonSchema = Record<string, unknown>
  * the same zod schema that validates it, so editors and the reference never drift from the code.
  *
  * Values are interpolated (`${VAR:-default}`) before lastgood validates them, so wherever a value is
- * constrained the schema also accepts a string holding `${`: an editor must not flag the example's
- * `interval: ${CLINIC_HEALTH_INTERVAL:-30s}`. Cross-field rules (a validation window long enough for its
- * passes, unique check names) are checked by lastgood only, and so is a duration's range: no standard keyword
- * bounds a string such as `30d`, so each duration's description ends with its range instead.
+ * constrained (a pattern, a format, a range, a list of values) the schema also accepts a string holding `${`:
+ * an editor must not flag the example's `interval: ${CLINIC_HEALTH_INTERVAL:-30s}` or
+ * `webhook_url: ${SLACK_IT_WEBHOOK_URL:-https://…}`. Cross-field rules (a validation window long enough for
+ * its passes, unique check names, names that must point at a configured channel or app) are checked by
+ * lastgood only, and so is a duration's range: no standard keyword bounds a string such as `30d`, so each
+ * duration's description ends with its range instead. JSON Schema draft 2020-12.
  */
 export function configJsonSchema(): JsonSchema {
-  const schema = z.toJSONSchema(configSchema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' })
+  const schema = z.toJSONSchema(configSchema, {
+    io: 'input',
+    target: 'draft-2020-12',
+    unrepresentable: 'any',
+    override: ({ zodSchema, jsonSchema }) => {
+      // `format: uri` alone would accept ftp://; a URL field says which schemes lastgood takes.
+      const protocol = (zodSchema._zod.def as { protocol?: unknown }).protocol
+      if (jsonSchema.format === 'uri' && protocol instanceof RegExp) {
+        jsonSchema.pattern = `^(?:${protocol.source.replace(/^\^|\$$/g, '')}):`
+      }
+    },
+  })
   return allowInterpolation(schema as JsonSchema, true)
+}
+
+/**
+ * The schema as a file: what `lastgood config schema` prints and `lastgood init` writes beside the config.
+ * Not passed through redaction: it holds no secret, and descriptions that mention secrets must read whole.
+ */
+export function configJsonSchemaText(): string {
+  return `${JSON.stringify(configJsonSchema(), null, 2)}\n`
 }
 
 const INTERPOLATED = { type: 'string', pattern: '\\$\\{' }
@@ -30,10 +51,12 @@ function allowInterpolation(node: JsonSchema, root = false): JsonSchema {
     out.description = typeof out.description === 'string' ? `${out.description} ${range}` : range
     delete out.durationRange
   }
-  if (out.type === 'string' && typeof out.pattern === 'string') {
+  if (out.type === 'string' && typeof out.pattern === 'string' && out.format === undefined) {
     return { ...out, pattern: `(?:${out.pattern})|\\$\\{` }
   }
-  if (out.type === 'integer' || out.type === 'number' || out.type === 'boolean' || Array.isArray(out.enum)) {
+  // A format (uri, email) cannot be widened like a pattern: `${SLACK_WEBHOOK_URL}` is no URI.
+  const formatted = out.type === 'string' && out.format !== undefined
+  if (formatted || out.type === 'integer' || out.type === 'number' || out.type === 'boolean' || Array.isArray(out.enum)) {
     const annotations: JsonSchema = {}
     const rest: JsonSchema = {}
     for (const [key, value] of Object.entries(out)) (ANNOTATIONS.includes(key) ? annotations : rest)[key] = value

@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises'
+import { open } from 'node:fs/promises'
 import { UserError } from '../core/errors.js'
 import type { Env } from './interpolate.js'
 import { parseConfigText } from './parse-config-text.js'
+import { formatSize } from './units.js'
 import type { ResolvedConfig } from './types.js'
 
 export const DEFAULT_CONFIG_FILE = 'lastgood.yaml'
@@ -17,13 +18,41 @@ export function configFileName(file?: string, env: Env = process.env): string {
  */
 export async function loadConfig(file?: string, env: Env = process.env): Promise<ResolvedConfig> {
   const name = configFileName(file, env)
-  let text: string
+  let bytes: Buffer | undefined
   try {
-    text = await readFile(name, 'utf8')
+    bytes = await readAtMost(name, MAX_CONFIG_BYTES)
   } catch (err) {
     throw new UserError(readProblem(name, err))
   }
-  return parseConfigText(text, name, env)
+  if (!bytes) {
+    throw new UserError(
+      `${name}: larger than ${formatSize(MAX_CONFIG_BYTES)}; expected a configuration file (is --config pointing at a device or a data file?)`,
+    )
+  }
+  return parseConfigText(bytes.toString('utf8'), name, env)
+}
+
+/**
+ * The largest configuration file read. A platform of hundreds of apps is a few hundred KiB; anything near
+ * this is a mistake (a device such as /dev/zero, a dump), refused before it is parsed.
+ */
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024
+
+/** The file's bytes, or undefined when it holds more than `limit` (never reading more than limit + 1 bytes). */
+async function readAtMost(name: string, limit: number): Promise<Buffer | undefined> {
+  const handle = await open(name, 'r')
+  try {
+    const buffer = Buffer.allocUnsafe(limit + 1)
+    let size = 0
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, size, buffer.length - size, null)
+      if (bytesRead === 0) return buffer.subarray(0, size)
+      size += bytesRead
+      if (size > limit) return undefined
+    }
+  } finally {
+    await handle.close()
+  }
 }
 
 function readProblem(name: string, err: unknown): string {

@@ -1,6 +1,6 @@
 import path from 'node:path'
-import { type Document, isMap, isScalar, LineCounter, parseDocument } from 'yaml'
-import { type ConfigIssue, ConfigError } from './config-error.js'
+import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml'
+import { type ConfigIssue, ConfigError, listedIssues } from './config-error.js'
 import { formatPath } from './config-path.js'
 import { issuesFromZod, issueText, type PathIssue } from './format-issues.js'
 import type { Env } from './interpolate.js'
@@ -17,13 +17,19 @@ import { locate } from './yaml-locate.js'
  */
 export function parseConfigText(text: string, file: string, env: Env = process.env): ResolvedConfig {
   const lines = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lines, merge: true, prettyErrors: false, uniqueKeys: true })
-  if (doc.errors.length > 0) {
+  // The yaml package checks unique keys by scanning the mapping for every key (quadratic: minutes for 50,000
+  // keys); duplicateKeys does it in one pass, with the same message.
+  const doc = parseDocument(text, { lineCounter: lines, merge: true, prettyErrors: false, uniqueKeys: false })
+  const syntax = [
+    ...doc.errors.map((err) => ({ pos: err.pos[0], message: syntaxMessage(err.code, err.message) })),
+    ...duplicateKeys(doc.contents).map((pos) => ({ pos, message: 'Map keys must be unique' })),
+  ]
+  if (syntax.length > 0) {
     throw new ConfigError(
       file,
-      doc.errors.map((err) => {
-        const { line, col } = lines.linePos(err.pos[0])
-        return { path: '', message: `YAML syntax error: ${syntaxMessage(err.code, err.message)}`, line, column: col }
+      listedIssues(syntax.sort((a, b) => a.pos - b.pos), (err) => {
+        const { line, col } = lines.linePos(err.pos)
+        return { path: '', message: `YAML syntax error: ${err.message}`, line, column: col }
       }),
     )
   }
@@ -48,21 +54,44 @@ export function parseConfigText(text: string, file: string, env: Env = process.e
 }
 
 function placeIssues(issues: PathIssue[], doc: Document, lines: LineCounter, sources: Map<string, string>): ConfigIssue[] {
-  return issues
-    .map((issue) => {
-      const where = formatPath(issue.path)
-      const pos = locate(doc, lines, issue.path, issue.atKey)
-      return {
-        path: where,
-        message: issueText(issue, issue.atKey ? undefined : sources.get(where)),
-        ...(pos ? { line: pos.line, column: pos.column } : {}),
+  const placed = issues
+    .map((issue) => ({ issue, pos: locate(doc, lines, issue.path, issue.atKey) }))
+    .sort((a, b) => (a.pos?.line ?? 0) - (b.pos?.line ?? 0) || (a.pos?.column ?? 0) - (b.pos?.column ?? 0))
+  return listedIssues(placed, ({ issue, pos }) => {
+    const where = formatPath(issue.path)
+    return {
+      path: where,
+      message: issueText(issue, issue.atKey ? undefined : sources.get(where)),
+      ...(pos ? { line: pos.line, column: pos.column } : {}),
+    }
+  })
+}
+
+/** Offsets of every key that repeats an earlier scalar key of its mapping (`<<` merge keys may repeat). */
+function duplicateKeys(root: unknown): number[] {
+  const found: number[] = []
+  const visit = (node: unknown): void => {
+    if (isMap(node)) {
+      const seen = new Set<unknown>()
+      for (const pair of node.items) {
+        if (isScalar(pair.key) && pair.key.value !== '<<') {
+          if (seen.has(pair.key.value)) found.push(pair.key.range?.[0] ?? 0)
+          seen.add(pair.key.value)
+        }
+        visit(pair.value)
       }
-    })
-    .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0))
+    } else if (isSeq(node)) {
+      for (const item of node.items) visit(item)
+    }
+  }
+  visit(root)
+  return found
 }
 
 function syntaxMessage(code: string, message: string): string {
   if (code === 'MULTIPLE_DOCS') return 'expected one YAML document, found several (a second "---")'
+  // The yaml package reads nested collections recursively and reports the stack running out as an error.
+  if (message.includes('call stack')) return 'nested too deeply; expected a configuration a few levels deep'
   return message.split('\n')[0]!.replace(/:$/, '')
 }
 

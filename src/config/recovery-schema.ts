@@ -67,6 +67,8 @@ function keyedRecord<K extends string, V extends z.ZodType>(keys: readonly K[], 
       }
     })
     .transform((map) => map as Partial<Record<K, z.output<V>>>)
+    // The JSON Schema says which keys there are (the check above is not carried into it).
+    .meta({ propertyNames: { enum: [...keys] } })
 }
 
 const httpUrl = (example: string) =>
@@ -167,6 +169,8 @@ export const escalationSchema = strictObject({
     .min(1, { error: 'expected at least one escalation level, got none' })
     .superRefine((levels, ctx) => {
       levels.forEach((l, i) => {
+        // A level whose `after` is not a duration has its own issue; it is no basis for comparing.
+        if (typeof l.after !== 'number' || (i > 0 && typeof levels[i - 1]!.after !== 'number')) return
         if (i === 0 && l.after !== 0) ctx.addIssue({ code: 'custom', path: [0, 'after'], message: 'expected 0s for the first level (it starts at the declaration)' })
         if (i > 0 && l.after <= levels[i - 1]!.after) {
           ctx.addIssue({ code: 'custom', path: [i, 'after'], message: `expected a time later than level ${i}'s` })

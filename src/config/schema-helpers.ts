@@ -37,6 +37,8 @@ export function textSchema(what: string) {
  */
 export const KEY_SEPARATOR = '\u0000'
 
+const MAX_HINTED_KEYS = 100
+
 /**
  * A strict object (an unknown key is an error, with the closest known key as a hint). `what` names the
  * mapping for the message when the value is not a mapping at all.
@@ -46,8 +48,10 @@ export function strictObject<T extends z.core.$ZodLooseShape>(shape: T, what = '
   return z.strictObject(shape, {
     error: (iss) => {
       if (iss.code === 'unrecognized_keys') {
+        // Hints only for the keys that can be listed: a hint costs an edit distance per known key.
         return iss.keys
-          .map((key) => {
+          .map((key, i) => {
+            if (i >= MAX_HINTED_KEYS) return 'unknown key'
             const hint = closest(key, known)
             return hint ? `unknown key, did you mean "${hint}"?` : `unknown key, expected one of: ${known.join(', ')}`
           })
@@ -64,4 +68,5 @@ export function namedMapSchema<V extends z.ZodType>(value: V, what: string, exam
   return z
     .record(nameSchema(example), value, { error: expected(`a mapping of ${what}`) })
     .refine((map) => Object.keys(map).length > 0, { error: `expected at least one ${what.replace(/s$/, '')}, got none` })
+    .meta({ minProperties: 1 })
 }

@@ -532,6 +532,9 @@ function checkValidationWindow(
   path: (string | number)[],
   ctx: z.RefinementCtx,
 ): void {
+  // Cross-field checks run even when a field has its own issue (zod keeps going after a failed format), and
+  // then that field is still the text as written: its own issue says what is wrong with it.
+  if (![v.window, v.passes, v.interval].every((n) => typeof n === 'number')) return
   const needed = v.passes * v.interval
   if (v.window >= needed) return
   ctx.addIssue({

@@ -1,4 +1,4 @@
-import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml'
+import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml'
 import type { ConfigPath } from './config-path.js'
 
 export interface Position {
@@ -19,7 +19,7 @@ export function locate(doc: Document, lines: LineCounter, path: ConfigPath, atKe
     if (isAlias(node)) node = node.resolve(doc)
     const last = i === path.length - 1
     if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg))
+      const pair = keyIndex(node).get(String(seg))
       if (!pair) return parent
       parent = positionOf(pair.key, lines) ?? parent
       node = last && atKey ? pair.key : (pair.value ?? pair.key)
@@ -32,6 +32,24 @@ export function locate(doc: Document, lines: LineCounter, path: ConfigPath, atKe
     found = positionOf(node, lines) ?? found
   }
   return found
+}
+
+// A file with 50,000 unknown keys has 50,000 issues in one mapping: looking each up by scanning the mapping
+// would take quadratic time, so each mapping's keys are indexed once.
+const indexes = new WeakMap<YAMLMap, Map<string, Pair>>()
+
+function keyIndex(map: YAMLMap): Map<string, Pair> {
+  let index = indexes.get(map)
+  if (!index) {
+    index = new Map()
+    for (const pair of map.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : undefined
+      // The first of two equal keys, as a scan would find (the second is a duplicate-key error anyway).
+      if (key !== undefined && !index.has(key)) index.set(key, pair as Pair)
+    }
+    indexes.set(map, index)
+  }
+  return index
 }
 
 function positionOf(node: unknown, lines: LineCounter): Position | undefined {

@@ -1,6 +1,7 @@
 import type { ResolvedApp } from '../config/types.js'
 import type { Platform } from '../platform/platform.js'
 import { appStatus } from './app-status.js'
+import { placeholderChannels } from './placeholder-channels.js'
 
 export type CheckOutcome = 'ok' | 'warning' | 'failed'
 
@@ -23,6 +24,7 @@ export interface IntegrityReport {
  */
 export async function validateIntegrity(p: Platform, apps: ResolvedApp[]): Promise<IntegrityReport> {
   const checks: IntegrityCheck[] = [{ area: 'config', target: p.config.file, outcome: 'ok', message: `${p.config.apps.length} apps, configuration valid` }]
+  for (const w of placeholderChannels(p.config)) checks.push({ area: 'config', target: w.target, outcome: 'warning', message: w.message })
   for (const app of apps) {
     const s = await appStatus(p, app)
     for (const c of s.components) {

@@ -1,6 +1,7 @@
 import type { ResolvedHealth, ResolvedHealthCheck } from '../config/types.js'
 import { redact } from '../core/redact.js'
 import { startTimer } from '../core/timers.js'
+import { probeRequest } from './probe-client.js'
 
 export interface ProbeResult {
   check: string
@@ -18,6 +19,9 @@ export interface HealthRound {
   at: string
   probes: ProbeResult[]
 }
+
+/** expect_body is looked for in the first MiB of the body: a health answer is small, and a probe stays cheap. */
+export const PROBE_BODY_LIMIT = 1024 * 1024
 
 /**
  * Runs one HTTP check. Never throws: a failed measurement is a result (the monitor and the validator decide
@@ -43,8 +47,12 @@ export async function probeCheck(check: ResolvedHealthCheck, signal?: AbortSigna
     ...extra,
   })
   try {
-    const res = await fetch(check.url, { method: check.method, signal: abort.signal, redirect: 'manual' })
-    const body = check.expectBody !== undefined ? await res.text() : (await res.body?.cancel(), '')
+    const res = await probeRequest(check.url, {
+      method: check.method,
+      signal: abort.signal,
+      bodyLimit: check.expectBody !== undefined ? PROBE_BODY_LIMIT : 0,
+    })
+    const body = res.body
     if (!check.expectStatus.includes(res.status)) {
       return done(false, { status: res.status, error: `status ${res.status}, expected ${check.expectStatus.join(' or ')}` })
     }
@@ -53,9 +61,7 @@ export async function probeCheck(check: ResolvedHealthCheck, signal?: AbortSigna
     }
     return done(true, { status: res.status })
   } catch (err) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause
-    const detail = cause?.code ?? cause?.message
-    const message = timedOut ? `timed out after ${check.timeoutMs} ms` : (detail ?? (err as Error).message)
+    const message = timedOut ? `timed out after ${check.timeoutMs} ms` : ((err as NodeJS.ErrnoException).code ?? (err as Error).message)
     return done(false, { error: redact(message) })
   } finally {
     timer.clear()

@@ -1,9 +1,10 @@
-import { access, copyFile, mkdir, readdir } from 'node:fs/promises'
+import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { constants, existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { checkpointAudit } from '../audit/audit-checkpoint.js'
 import { appendAudit } from '../audit/audit-log.js'
+import { configJsonSchemaText } from '../config/json-schema.js'
 import { loadConfig } from '../config/load-config.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { UserError } from '../core/errors.js'
@@ -32,7 +33,9 @@ export async function initPlatform(opts: { configFile?: string; example?: string
     if (!examples.includes(opts.example)) throw new UserError(`no example "${opts.example}"; examples: ${examples.join(', ')}`)
     if (existsSync(configFile)) throw new UserError(`${configFile} already exists; remove it or choose another --config to start from the example`)
     await mkdir(dirname(configFile), { recursive: true })
-    await copyFile(join(EXAMPLES_DIR, opts.example, 'lastgood.yaml'), configFile)
+    await writeSchemaBeside(configFile)
+    const example = await readFile(join(EXAMPLES_DIR, opts.example, 'lastgood.yaml'), 'utf8')
+    await writeFile(configFile, `# yaml-language-server: $schema=./${SCHEMA_FILE}\n${example}`, { flag: 'wx' })
     wroteConfig = true
   } else if (!existsSync(configFile)) {
     throw new UserError(`no configuration at ${configFile}; write one, or start from an example: \`lastgood init --example clinic\``)
@@ -60,6 +63,19 @@ export async function initPlatform(opts: { configFile?: string; example?: string
     await repository.close()
   }
   return { config, wroteConfig, keyMode: key.passphrase ? 'passphrase' : 'key-file' }
+}
+
+/** The JSON Schema `init` writes beside the configuration it writes, for editors (yaml-language-server). */
+export const SCHEMA_FILE = 'lastgood.schema.json'
+
+/**
+ * Writes the JSON Schema of this version beside the configuration, where the config's first line points
+ * editors; an existing one is left alone (`lastgood config schema > lastgood.schema.json` refreshes it).
+ */
+async function writeSchemaBeside(configFile: string): Promise<void> {
+  await writeFile(join(dirname(configFile), SCHEMA_FILE), configJsonSchemaText(), { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EEXIST') throw err
+  })
 }
 
 /** Checked before anything is created, so a bad `audit.checkpoint_file` leaves nothing half-initialised. */

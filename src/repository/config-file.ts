@@ -1,6 +1,7 @@
 import { IntegrityError, UserError } from '../core/errors.js'
 import { FORMAT_VERSION, aad } from './format.js'
 import { seal, unseal } from './crypto/seal.js'
+import { parseStoredJson } from './stored-json.js'
 
 /**
  * `config`: what kind of repository this is. The outer JSON is readable without a key (format version and
@@ -45,12 +46,7 @@ export interface ConfigEnvelope {
 
 /** Reads the unauthenticated outer part. UserError when this is not a repository this version can read. */
 export function readEnvelope(bytes: Uint8Array, dir: string): ConfigEnvelope {
-  let outer: Partial<OuterJson>
-  try {
-    outer = JSON.parse(Buffer.from(bytes).toString('utf8')) as Partial<OuterJson>
-  } catch {
-    outer = {}
-  }
+  const outer = (parseStoredJson(bytes) ?? {}) as Partial<OuterJson>
   if (outer.lastgood !== 'repository' || typeof outer.sealed !== 'string') {
     throw new IntegrityError('config', `${dir}/config is damaged or is not a lastgood repository config`)
   }
@@ -67,7 +63,11 @@ export function readEnvelope(bytes: Uint8Array, dir: string): ConfigEnvelope {
 export function openConfig(env: ConfigEnvelope, dataKey: Uint8Array): RepoConfig | undefined {
   const plain = unseal(dataKey, aad.config(), env.sealed)
   if (!plain) return undefined
-  const cfg = JSON.parse(plain.toString('utf8')) as RepoConfig
+  const cfg = parseStoredJson(plain) as Partial<RepoConfig> | null
+  if (typeof cfg !== 'object' || cfg === null || typeof cfg.id !== 'string') {
+    // It authenticated, so the key is right: the body is damaged in a way only a bug or a key holder can cause.
+    throw new IntegrityError('config', 'repository config is damaged: its sealed body is not a repository config')
+  }
   if (cfg.version !== env.version || cfg.keyMode !== env.keyMode) return undefined
-  return cfg
+  return cfg as RepoConfig
 }

@@ -20,10 +20,15 @@ export function persistPlan(plan: RollbackPlan): PersistedPlan {
 
 /** Parses rollback_runs.plan; throws on anything this version did not write (a bug or a hand edit). */
 export function parsePersistedPlan(text: string): PersistedPlan {
-  const plan = JSON.parse(text) as PersistedPlan
+  let plan: PersistedPlan | null | undefined
+  try {
+    plan = JSON.parse(text) as PersistedPlan | null
+  } catch {
+    throw new Error('unreadable rollback plan (not JSON)')
+  }
   const wellFormed = plan?.version === 1 && Array.isArray(plan.apps) &&
-    plan.apps.every((a) => typeof a.app === 'string' && typeof a.target === 'string' && Array.isArray(a.components) &&
-      a.components.every((c) => typeof c.name === 'string' && typeof c.from === 'string'))
-  if (!wellFormed) throw new Error(`unreadable rollback plan (format ${String(plan?.version)})`)
-  return plan
+    plan.apps.every((a) => typeof a?.app === 'string' && typeof a.target === 'string' && Array.isArray(a.components) &&
+      a.components.every((c) => typeof c?.name === 'string' && typeof c.from === 'string'))
+  if (!wellFormed) throw new Error(`unreadable rollback plan (format ${String((plan as { version?: unknown } | null)?.version)})`)
+  return plan!
 }

@@ -36,9 +36,23 @@ export function fromStepRow(r: RollbackStepTable): StepRecord {
     seq, app: r.app, name: r.name as StepName, component: r.component, status: r.status as StepStatus,
     startedAt: r.started_at, endedAt: r.ended_at,
     durationMs: r.ended_at ? Date.parse(r.ended_at) - Date.parse(r.started_at) : null,
-    detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
+    detail: r.detail ? stepDetail(r) : null,
     error: r.error,
   }
+}
+
+/** A step's recorded detail, a JSON object; anything else is a damaged journal, said as such. */
+function stepDetail(r: RollbackStepTable): Record<string, unknown> {
+  let detail: unknown
+  try {
+    detail = JSON.parse(r.detail!)
+  } catch {
+    detail = undefined
+  }
+  if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
+    throw new Error(`rollback ${r.run_id}, step ${String(r.seq)}: the journal's detail of this step is damaged (not a JSON object)`)
+  }
+  return detail as Record<string, unknown>
 }
 
 /** The journal of one run, in order. */

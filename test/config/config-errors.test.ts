@@ -4,129 +4,21 @@ import { issueText } from '../../src/config/format-issues.js'
 import { loadConfig } from '../../src/config/load-config.js'
 import { parseConfigText } from '../../src/config/parse-config-text.js'
 import { exitCodeOf, UserError } from '../../src/core/errors.js'
-import { loadError, MINIMAL, tempDir } from './temp-config.js'
-
-/** MINIMAL with one line replaced. */
-const edit = (from: string, to: string) => {
-  expect(MINIMAL).toContain(from)
-  return MINIMAL.replace(from, to)
-}
+import { BAD_CONFIGS, edit } from './bad-configs.js'
+import { loadError, MINIMAL, tempDir, writeConfig } from './temp-config.js'
 
 describe('a bad configuration names the file, the line, the path and what was expected', () => {
-  it('bad duration', async () => {
-    const text = edit('    health:\n', '    health:\n      interval: thirty\n')
-    expect(await loadError(text)).toBe(
-      'lastgood.yaml:7:17: apps.staff.health.interval: expected a duration such as 30s, got "thirty"',
-    )
-  })
+  for (const bad of BAD_CONFIGS) {
+    it(bad.name, async () => {
+      const message = await loadError(bad.text)
+      if (typeof bad.error === 'string') expect(message).toBe(bad.error)
+      else expect(message).toMatch(bad.error)
+    })
+  }
 
-  it('a number where a duration is expected', async () => {
-    expect(await loadError(edit('    health:\n', '    health:\n      timeout: 30\n'))).toBe(
-      'lastgood.yaml:7:16: apps.staff.health.timeout: expected a duration such as 30s, got 30',
-    )
-  })
-
-  it('zero timeout', async () => {
-    expect(await loadError(edit('url: http://127.0.0.1:4101/health', 'url: http://127.0.0.1:4101/health\n          timeout: 0s'))).toBe(
-      'lastgood.yaml:10:20: apps.staff.health.checks[0].timeout: expected a duration greater than 0 such as 30s, got "0s"',
-    )
-  })
-
-  it('unknown key, with the likely intended one', async () => {
-    expect(await loadError(edit('    health:\n', '    helth: {}\n    health:\n'))).toBe(
-      'lastgood.yaml:6:5: apps.staff.helth: unknown key, did you mean "health"?',
-    )
-    expect(await loadError(edit('version: 1\n', 'version: 1\nstate-dir: x\n'))).toBe(
-      'lastgood.yaml:2:1: state-dir: unknown key, did you mean "state_dir"?',
-    )
-    expect(await loadError(edit('        path: ./apps/staff\n', '        path: ./apps/staff\n        releasesDir: builds\n'))).toBe(
-      'lastgood.yaml:14:9: apps.staff.components.release.releasesDir: unknown key, did you mean "releases_dir"?',
-    )
-  })
-
-  it('unknown key with nothing close lists the keys there are', async () => {
-    expect(await loadError(edit('    priority: 1\n', '    priority: 1\n    colour: blue\n'))).toBe(
-      'lastgood.yaml:6:5: apps.staff.colour: unknown key, expected one of: description, priority, health, components, retention, rollback, triggers, prometheus',
-    )
-  })
-
-  it('unknown provider says which ones exist', async () => {
-    expect(await loadError(edit('provider: local-release', 'provider: docker'))).toBe(
-      'lastgood.yaml:12:19: apps.staff.components.release.provider: expected a provider, one of local-release, command, got "docker"',
-    )
-  })
-
-  it('missing required keys', async () => {
-    expect(await loadError(edit('platform: clinic\n', ''))).toBe(
-      'lastgood.yaml:1:1: platform: missing; expected a name of lowercase letters, digits and dashes such as clinic',
-    )
-    expect(await loadError(edit('    priority: 1\n', ''))).toBe(
-      'lastgood.yaml:4:3: apps.staff.priority: missing; expected an integer >= 1',
-    )
-    expect(await loadError(edit('        path: ./apps/staff\n', ''))).toBe(
-      'lastgood.yaml:11:7: apps.staff.components.release.path: missing; expected a directory path such as ./apps/staff',
-    )
-    expect(await loadError(edit('        provider: local-release\n', ''))).toBe(
-      'lastgood.yaml:11:7: apps.staff.components.release.provider: missing; expected a provider, one of local-release, command',
-    )
-  })
-
-  it('bad priority', async () => {
-    expect(await loadError(edit('priority: 1', 'priority: 0'))).toBe(
-      'lastgood.yaml:5:15: apps.staff.priority: expected an integer >= 1, got 0',
-    )
-    expect(await loadError(edit('priority: 1', 'priority: 1.5'))).toBe(
-      'lastgood.yaml:5:15: apps.staff.priority: expected an integer >= 1, got 1.5',
-    )
-    expect(await loadError(edit('priority: 1', 'priority: first'))).toBe(
-      'lastgood.yaml:5:15: apps.staff.priority: expected an integer >= 1, got "first"',
-    )
-  })
-
-  it('bad app name', async () => {
-    expect(await loadError(edit('  staff:\n', '  Staff:\n'))).toBe(
-      'lastgood.yaml:4:3: apps.Staff: expected a name of lowercase letters, digits and dashes such as staff, got "Staff"',
-    )
-  })
-
-  it('no apps, no components, no checks', async () => {
-    expect(await loadError('platform: clinic\napps: {}\n')).toBe('lastgood.yaml:2:7: apps: expected at least one app, got none')
-    expect(await loadError(edit(MINIMAL.slice(MINIMAL.indexOf('    components:')), '    components: {}\n'))).toBe(
-      'lastgood.yaml:10:17: apps.staff.components: expected at least one component, got none',
-    )
-    expect(await loadError(edit(MINIMAL.slice(MINIMAL.indexOf('      checks:'), MINIMAL.indexOf('    components:')), '      checks: []\n'))).toBe(
-      'lastgood.yaml:7:15: apps.staff.health.checks: expected at least one health check, got none',
-    )
-  })
-
-  it('URLs must be http(s), statuses 100–599, check names unique', async () => {
-    const text = edit(
-      '        - name: api\n          url: http://127.0.0.1:4101/health\n',
-      [
-        '        - name: api',
-        '          url: ftp://127.0.0.1/health',
-        '        - name: api',
-        '          url: http://127.0.0.1:4101/health',
-        '          expect_status: [200, 700]',
-        '',
-      ].join('\n'),
-    )
-    expect((await loadError(text)).split('\n')).toEqual([
-      'lastgood.yaml:9:16: apps.staff.health.checks[0].url: expected an http(s) URL such as http://127.0.0.1:4101/health, got "ftp://127.0.0.1/health"',
-      'lastgood.yaml:10:17: apps.staff.health.checks[1].name: expected a unique check name, got "api" again (also checks[0])',
-      'lastgood.yaml:12:32: apps.staff.health.checks[1].expect_status[1]: expected an integer from 100 to 599, got 700',
-    ])
-  })
-
-  it('the validation window must hold passes × interval, on the merged values', async () => {
-    const text = edit('    priority: 1\n', '    priority: 1\n    rollback:\n      validation:\n        passes: 100\n')
-    expect(await loadError(text)).toBe(
-      'lastgood.yaml:8:9: apps.staff.rollback.validation: expected a window of at least passes × interval = 100 × 2s = 3m20s, got window 2m',
-    )
-    const defaults = `${MINIMAL}defaults:\n  rollback:\n    validation: { window: 5s, interval: 2s }\n`
-    expect(await loadError(defaults)).toBe(
-      'lastgood.yaml:16:17: defaults.rollback.validation: expected a window of at least passes × interval = 3 × 2s = 6s, got window 5s',
-    )
+  it('a bad duration under defaults.rollback.validation exits 2 (it crashed with exit 1)', async () => {
+    const { text } = BAD_CONFIGS.find((b) => b.name.startsWith('a bad duration under defaults.rollback.validation'))!
+    expect(exitCodeOf(await loadConfig(await writeConfig(text), {}).catch((err: unknown) => err))).toBe(2)
   })
 
   it('unset environment variable without a default', async () => {

@@ -1,16 +1,24 @@
-import { readFile } from 'node:fs/promises'
+import { execFile } from 'node:child_process'
+import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
+import { promisify } from 'node:util'
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
+import addFormats from 'ajv-formats'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { configJsonSchema } from '../../src/config/json-schema.js'
-import { MINIMAL } from './temp-config.js'
+import { BAD_CONFIGS } from './bad-configs.js'
+import { MINIMAL, tempDir } from './temp-config.js'
 
-const EXAMPLE = path.resolve(import.meta.dirname, '../../examples/clinic/lastgood.yaml')
+const EXAMPLES = path.resolve(import.meta.dirname, '../../examples')
+const BIN = path.resolve(import.meta.dirname, '../../bin/lastgood.js')
+const run = promisify(execFile)
 
 type Schema = Record<string, any>
 
 describe('configJsonSchema', () => {
   const schema = configJsonSchema()
+  const validate = compile(schema)
 
   it('is a JSON Schema of an object with the required keys', () => {
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema')
@@ -42,28 +50,94 @@ describe('configJsonSchema', () => {
     expect(count).toBeGreaterThan(50)
   })
 
-  it('accepts the example as written, ${…} included', async () => {
-    const example: unknown = parse(await readFile(EXAMPLE, 'utf8'))
-    expect(validate(schema, example)).toEqual([])
-    expect(validate(schema, parse(MINIMAL))).toEqual([])
+  it('is valid draft 2020-12, and a standard validator (Ajv, formats on) accepts every shipped example as written', async () => {
+    for (const file of await shippedExamples()) {
+      const example: unknown = parse(await readFile(file, 'utf8'))
+      expect({ file, errors: errorsOf(validate, example) }).toEqual({ file, errors: [] })
+    }
+    expect(errorsOf(validate, parse(MINIMAL))).toEqual([])
   })
 
-  it('rejects what lastgood rejects: unknown keys, providers, bad units, missing keys', () => {
+  it('rejects every bad configuration of the config tests that a JSON Schema can express', () => {
+    const expressible = BAD_CONFIGS.filter((b) => b.beyondSchema === undefined)
+    expect(expressible.length).toBeGreaterThan(25)
+    const accepted = expressible.filter((b) => errorsOf(validate, parse(b.text)).length === 0).map((b) => b.name)
+    expect(accepted).toEqual([])
+  })
+
+  it('says where and why, as an editor would show it', () => {
     const bad = parse(MINIMAL) as Schema
     bad.apps.staff.helth = {}
     bad.apps.staff.components.release.provider = 'docker'
     bad.apps.staff.priority = 0
+    bad.apps.staff.health.checks[0].url = 'ftp://127.0.0.1/health'
     bad.defaults = { health: { interval: 'thirty' } }
     delete bad.platform
-    expect(validate(schema, bad).sort()).toEqual([
-      '/: missing platform',
-      '/apps/staff/components/release: no oneOf branch matches',
-      '/apps/staff/helth: not allowed',
-      '/apps/staff/priority: no anyOf branch matches',
-      '/defaults/health/interval: does not match pattern',
+    expect(errorsOf(validate, bad)).toEqual([
+      '/: must have required property \'platform\'',
+      '/apps/staff/components/release: must match exactly one schema in oneOf',
+      '/apps/staff/health/checks/0/url: must match a schema in anyOf',
+      '/apps/staff/priority: must match a schema in anyOf',
+      '/apps/staff: must NOT have additional properties (helth)',
+      '/defaults/health/interval: must match pattern "(?:^\\s*(?:\\d+(?:\\.\\d+)?(?:ms|d|h|m|s))+\\s*$)|\\$\\{"',
     ])
   })
 })
+
+describe('lastgood init --example', () => {
+  it('writes the config with a yaml-language-server line pointing at the schema it writes beside it', async () => {
+    const dir = await tempDir()
+    const configFile = path.join(dir, 'lastgood.yaml')
+    // The built CLI (npm run build), as a user runs it: it finds the examples shipped beside dist/.
+    await run(process.execPath, [BIN, 'init', '--example', 'clinic', '--config', configFile], { cwd: dir })
+    const text = await readFile(configFile, 'utf8')
+    expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=./lastgood.schema.json')
+    const file = await readFile(path.join(dir, 'lastgood.schema.json'), 'utf8')
+    // The same text `lastgood config schema` prints, descriptions whole (they mention secrets: none is in them).
+    expect((await run(process.execPath, [BIN, 'config', 'schema'])).stdout).toBe(file)
+    expect(file).toContain('it is a secret: put it in the environment, ${SLACK_WEBHOOK_URL}.')
+    const written = JSON.parse(file) as Schema
+    expect(written).toEqual(configJsonSchema())
+    expect(errorsOf(compile(written), parse(text))).toEqual([])
+  })
+})
+
+/** Every lastgood configuration shipped under examples/. */
+async function shippedExamples(): Promise<string[]> {
+  const files = await readdir(EXAMPLES, { recursive: true })
+  const configs = files.filter((f) => /(^|\/)lastgood[^/]*\.ya?ml$/.test(f)).map((f) => path.join(EXAMPLES, f))
+  expect(configs.length).toBeGreaterThan(0)
+  return configs
+}
+
+function compile(schema: Schema): ValidateFunction {
+  // Strict: an unknown keyword or format in the schema is an error, not silently ignored.
+  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true })
+  addFormats.default(ajv)
+  return ajv.compile(schema)
+}
+
+/**
+ * One line per failed location, sorted: a value failing every branch of an anyOf or oneOf gets that line
+ * only (the branches' own lines, inside it too, say the same thing once per branch).
+ */
+function errorsOf(validate: ValidateFunction, value: unknown): string[] {
+  if (validate(value)) return []
+  const errors = validate.errors ?? []
+  const unions = new Set(errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => e.instancePath))
+  const lines = errors
+    .filter((e) => unions.has(e.instancePath) ? e.keyword === 'anyOf' || e.keyword === 'oneOf' : !isUnder(e.instancePath, unions))
+    .map((e) => {
+      const extra = e.keyword === 'additionalProperties' ? ` (${(e.params as { additionalProperty: string }).additionalProperty})` : ''
+      return `${e.instancePath || '/'}: ${e.message}${extra}`
+    })
+  return [...new Set(lines)].sort()
+}
+
+function isUnder(at: string, parents: Set<string>): boolean {
+  for (const p of parents) if (at === p || at.startsWith(`${p}/`)) return true
+  return false
+}
 
 function walkProperties(schema: Schema, where: string, visit: (where: string, prop: Schema) => void): void {
   for (const [key, prop] of Object.entries((schema.properties ?? {}) as Record<string, Schema>)) {
@@ -74,56 +148,4 @@ function walkProperties(schema: Schema, where: string, visit: (where: string, pr
     if (schema[sub] && typeof schema[sub] === 'object') walkProperties(schema[sub] as Schema, `${where}[]`, visit)
   }
   for (const sub of (schema.oneOf ?? schema.anyOf ?? []) as Schema[]) walkProperties(sub, where, visit)
-}
-
-/**
- * A small JSON Schema validator for the keywords the generated schema uses, so the test needs no new
- * dependency. Returns one error per failed location.
- */
-function validate(schema: Schema, value: unknown, at = ''): string[] {
-  const where = at || '/'
-  const errors: string[] = []
-  const type = typeOf(value)
-  if (schema.type !== undefined) {
-    const types = Array.isArray(schema.type) ? schema.type : [schema.type]
-    const ok = types.some((t: string) => t === type || (t === 'number' && type === 'integer'))
-    if (!ok) return [`${where}: expected ${types.join('|')}, got ${type}`]
-  }
-  if ('const' in schema && value !== schema.const) errors.push(`${where}: not ${JSON.stringify(schema.const)}`)
-  if (schema.enum && !schema.enum.includes(value)) errors.push(`${where}: not in enum`)
-  if (typeof value === 'string') {
-    if (schema.pattern && !new RegExp(schema.pattern, 'u').test(value)) errors.push(`${where}: does not match pattern`)
-    if (schema.minLength !== undefined && value.length < schema.minLength) errors.push(`${where}: too short`)
-    if (schema.maxLength !== undefined && value.length > schema.maxLength) errors.push(`${where}: too long`)
-  }
-  if (typeof value === 'number') {
-    if (schema.minimum !== undefined && value < schema.minimum) errors.push(`${where}: below minimum`)
-    if (schema.maximum !== undefined && value > schema.maximum) errors.push(`${where}: above maximum`)
-  }
-  if (Array.isArray(value)) {
-    if (schema.minItems !== undefined && value.length < schema.minItems) errors.push(`${where}: too few items`)
-    if (schema.items) value.forEach((v, i) => errors.push(...validate(schema.items, v, `${at}/${i}`)))
-  }
-  if (type === 'object') {
-    const obj = value as Record<string, unknown>
-    for (const key of schema.required ?? []) if (!(key in obj)) errors.push(`${where}: missing ${key}`)
-    for (const [key, v] of Object.entries(obj)) {
-      if (schema.propertyNames) errors.push(...validate(schema.propertyNames, key, `${at}/${key}(name)`))
-      if (schema.properties && key in schema.properties) errors.push(...validate(schema.properties[key], v, `${at}/${key}`))
-      else if (schema.additionalProperties === false) errors.push(`${at}/${key}: not allowed`)
-      else if (typeof schema.additionalProperties === 'object') errors.push(...validate(schema.additionalProperties, v, `${at}/${key}`))
-    }
-  }
-  if (schema.anyOf && !schema.anyOf.some((s: Schema) => validate(s, value, at).length === 0)) errors.push(`${where}: no anyOf branch matches`)
-  if (schema.oneOf && schema.oneOf.filter((s: Schema) => validate(s, value, at).length === 0).length !== 1) {
-    errors.push(`${where}: no oneOf branch matches`)
-  }
-  return errors
-}
-
-function typeOf(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'array'
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number'
-  return typeof value
 }

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { promDuration, prometheusQuery, PrometheusSource } from '../../src/monitor/sources/prometheus-source.js'
+import { listenOnBadPort } from '../helpers/bad-port.js'
 
 describe('prometheusQuery', () => {
   const sel = 'job="staff"'
@@ -100,6 +101,12 @@ describe('PrometheusSource answers', () => {
     expect(await measure()).toEqual({ phase: 'error', error: `Prometheus at http://${host} answered with a result it could not read` })
     answer = () => undefined
     expect(await measure()).toEqual({ phase: 'error', error: `Prometheus at http://${host} did not answer within 300 ms` })
+  })
+
+  it('queries a Prometheus listening on a port browsers block (6000, 10080, …)', async () => {
+    server = createServer((_req, res) => json(res, 200, { status: 'success', data: { resultType: 'scalar', result: [1, '0.5'] } }))
+    const port = await listenOnBadPort(server)
+    expect(await source(`http://127.0.0.1:${port}`).measure(q, AbortSignal.timeout(5000))).toEqual({ phase: 'value', value: 0.5 })
   })
 
   it('reports a cancelled measurement as cancelled', async () => {

@@ -1,6 +1,5 @@
 import type { Command } from 'commander'
-import { configJsonSchema } from '../../config/json-schema.js'
-import { printJson } from '../output.js'
+import { configJsonSchemaText } from '../../config/json-schema.js'
 import { runAction } from '../run-action.js'
 
 export function registerConfig(program: Command): void {
@@ -10,7 +9,7 @@ export function registerConfig(program: Command): void {
     .description('print the JSON Schema of lastgood.yaml (generated from the same schema that validates it)')
     .action(() =>
       runAction(async () => {
-        printJson(configJsonSchema())
+        process.stdout.write(configJsonSchemaText())
         return 0
       }),
     )

@@ -1,6 +1,10 @@
 import { redact } from '../../core/redact.js'
 import { startTimer } from '../../core/timers.js'
 import type { Measurement, MetricQuery, MetricSource } from '../metric-source.js'
+import { probeRequest } from '../probe-client.js'
+
+/** A query answer larger than this is not read: a built-in query answers one sample, a promql one a vector. */
+const ANSWER_LIMIT = 64 * 1024 * 1024
 
 /** The metric names and error codes the built-in queries use; the defaults are the Prometheus conventions. */
 export interface QueryNames {
@@ -97,7 +101,7 @@ export class PrometheusSource implements MetricSource {
       errorStatus: opts.errorStatus ?? DEFAULT_NAMES.errorStatus,
     }
     const base = new URL(opts.url)
-    // fetch refuses a URL with credentials in it; they travel as a header instead.
+    // Credentials travel as a header, so the URL shown in messages never holds them.
     if (base.username || base.password) {
       const pair = `${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`
       this.headers.authorization = `Basic ${Buffer.from(pair).toString('base64')}`
@@ -124,8 +128,10 @@ export class PrometheusSource implements MetricSource {
       const url = new URL(this.endpoint)
       url.searchParams.set('query', this.query(q))
       url.searchParams.set('time', (q.at / 1000).toFixed(3))
-      const res = await fetch(url, { headers: this.headers, signal: AbortSignal.any([signal, timeout.signal]) })
-      const text = await res.text()
+      const res = await probeRequest(url, { headers: this.headers, signal: AbortSignal.any([signal, timeout.signal]), bodyLimit: ANSWER_LIMIT })
+      if (!res.complete) return this.failed(`answered more than ${ANSWER_LIMIT / 1024 / 1024} MiB`)
+      const text = res.body
+      const ok = res.status >= 200 && res.status < 300
       let body: { status?: string; errorType?: string; error?: string; data?: QueryData } | null
       try {
         body = JSON.parse(text) as typeof body
@@ -133,9 +139,9 @@ export class PrometheusSource implements MetricSource {
         body = null
       }
       if (typeof body !== 'object' || body === null) {
-        return this.failed(res.ok ? 'answered with something that is not JSON' : `answered HTTP ${res.status} ${res.statusText}`.trimEnd())
+        return this.failed(ok ? 'answered with something that is not JSON' : `answered HTTP ${res.status} ${res.statusText}`.trimEnd())
       }
-      if (body.status === 'error' || !res.ok) {
+      if (body.status === 'error' || !ok) {
         const detail = [body.errorType, body.error].filter(Boolean).join(': ')
         return this.failed(detail ? `rejected the query: ${detail}` : `answered HTTP ${res.status} ${res.statusText}`.trimEnd())
       }
@@ -144,8 +150,7 @@ export class PrometheusSource implements MetricSource {
     } catch (err) {
       if (timeout.signal.aborted) return this.failed(`did not answer within ${this.opts.timeoutMs} ms`)
       if (signal.aborted) return { phase: 'error', error: 'measurement cancelled' }
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause
-      return this.failed(`could not be queried: ${cause?.code ?? cause?.message ?? (err as Error).message}`)
+      return this.failed(`could not be queried: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
     } finally {
       timer.clear()
     }

@@ -2,6 +2,7 @@ import type { BlobType } from '../blob-store.js'
 import { aad } from '../format.js'
 import { HEX64, seal, sha256Hex, unseal } from '../crypto/seal.js'
 import type { PackEntry } from '../pack/pack-header.js'
+import { parseStoredJson } from '../stored-json.js'
 
 /**
  * `index/<id>`: sealed JSON `{"version":1,"packs":[{"id","size","blobs":[{"id","type","offset","length",
@@ -49,8 +50,8 @@ export function decodeIndexFile(name: string, bytes: Uint8Array, dataKey: Uint8A
   if (sha256Hex(bytes) !== name) throw new Error('content does not hash to its name')
   const plain = unseal(dataKey, aad.index(), bytes)
   if (!plain) throw new Error('failed authentication')
-  const doc = JSON.parse(plain.toString('utf8')) as { version?: unknown; packs?: unknown }
-  if (doc.version !== 1 || !Array.isArray(doc.packs)) throw new Error('is not a version 1 index')
+  const doc = parseStoredJson(plain) as { version?: unknown; packs?: unknown } | null
+  if (doc?.version !== 1 || !Array.isArray(doc.packs)) throw new Error('is not a version 1 index')
   return doc.packs.map((p) => checkPack(p as PackRecord))
 }
 
