@@ -8,6 +8,7 @@ import type { ResumePlan } from './plan-resume.js'
 import { type Actor, notStarted, rollbackApp } from './rollback-app.js'
 import type { AppReport, RollbackReport } from './rollback-report.js'
 import { describeStop } from './step-record.js'
+import { stoppedByStorage } from './storage-stop.js'
 import { acquireTargetLock } from './target-lock.js'
 import { refuseUnfinishedRuns, requireUnfinished } from './unfinished-run.js'
 
@@ -33,6 +34,9 @@ export async function runRollback(p: Platform, plan: RollbackPlan, opts: Actor):
       details: { run: runId, targets: Object.fromEntries(plan.apps.map((a) => [a.app.name, a.target.id])) },
     })
     return await execute(p, journal, plan, opts, { started, startedAt, reason: opts.reason, actor: opts.actor })
+      .catch(async (err: unknown) => {
+        throw await stoppedByStorage(p, journal, plan, { ...opts, startedAt, started }, err)
+      })
   } finally {
     await lock.release()
   }
