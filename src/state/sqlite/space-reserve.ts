@@ -25,7 +25,8 @@ export class SpaceReserve {
       try {
         const fd = openSync(tmp, 'w', 0o600)
         try {
-          writeSync(fd, Buffer.alloc(RESERVE_BYTES))
+          // A disk nearly full takes part of the write and then refuses: no reserve is better than half of one.
+          if (writeSync(fd, Buffer.alloc(RESERVE_BYTES)) !== RESERVE_BYTES) throw new Error('short write')
           fsyncSync(fd)
         } finally {
           closeSync(fd)
