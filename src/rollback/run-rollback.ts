@@ -28,6 +28,7 @@ export async function runRollback(p: Platform, plan: RollbackPlan, opts: Actor):
   const appNames = plan.apps.map((a) => a.app.name)
   // Checked again under the lock: an unfinished run of these apps must be resumed or abandoned first.
   const lock = await acquireTargetLock(p.state, appNames.map((n) => `app:${n}`), runId, opts.actor, { guard: (tx) => refuseUnfinishedRuns(tx, appNames) })
+  let stopped: unknown
   try {
     const journal = await Journal.begin(p.state, lock, { apps: appNames, reason: opts.reason, actor: opts.actor, plan: persistPlan(plan) }, {
       actor: opts.actor, action: 'rollback.start', target: appNames.join(','), reason: opts.reason, outcome: 'started',
@@ -35,10 +36,14 @@ export async function runRollback(p: Platform, plan: RollbackPlan, opts: Actor):
     })
     return await execute(p, journal, plan, opts, { started, startedAt, reason: opts.reason, actor: opts.actor })
       .catch(async (err: unknown) => {
-        throw await stoppedByStorage(p, journal, plan, { ...opts, startedAt, started }, err)
+        throw (stopped = await stoppedByStorage(p, journal, plan, { ...opts, startedAt, started }, err))
       })
   } finally {
-    await lock.release()
+    // A run that stopped says what it left; a lock the same failing disk will not release is stale once this
+    // process exits, and is recognised as such.
+    await lock.release().catch((err: unknown) => {
+      if (stopped === undefined) throw err
+    })
   }
 }
 
