@@ -102,10 +102,11 @@ describe('RELIABILITY case 8: a full disk', () => {
     expect(await readlink(join(p.dir, 'apps/staff/current'))).toBe('releases/v1')
   }, 60_000)
 
-  // Write 7 ends the restore: the validation's start, the revert and the outcome cannot be journaled. Write 10
-  // records the app's outcome: only the finish (the run's end and its audit event, together) meets the full disk.
-  // Either way a restore took effect, so the journal is the truth: the run stays for --resume, which finishes it.
-  it.each([7, 10])('case 8: a disk that fills after durable write %i (a journal write, an audit append) leaves no half-visible state; --resume finishes the run', async (after) => {
+  // Write 7 ends the restore: the validation's start (a journal write), the revert and the outcome (an audit
+  // append) cannot be written. A restore took effect, so the journal is the truth: the run stays for --resume.
+  // (disk-eio.test.ts fails the finish, the run's end and its audit event, with a real I/O error.)
+  it('case 8: a disk that fills after durable write 7 (a journal write) leaves no half-visible state; --resume finishes the run', async () => {
+    const after = 7
     await p.deploy('staff', 'v2', { healthy: false })
     const r = await p.cli(['rollback', 'staff', '--reason', `full after ${after}`, '--yes'], { env: { LASTGOOD_FAULT_DISK_FULL_AFTER: String(after), LASTGOOD_FAULT_DISK_FULL_FILE: filler } })
     await rm(filler, { force: true })

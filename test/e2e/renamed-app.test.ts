@@ -18,7 +18,6 @@ describe('renaming an app', () => {
     expect((await p.cli(['init'])).code).toBe(0)
     const ids: string[] = []
     for (let i = 0; i < 2; i++) ids.push(JSON.parse((await p.cli(['--json', 'snapshot', 'create', 'staff'])).stdout).snapshots[0].id)
-    expect((await p.cli(['--json', 'validate'])).code).toBe(0)
 
     // The app is renamed in the configuration; its two snapshots still carry the old name.
     await writeFile(p.configFile, (await readFile(p.configFile, 'utf8')).replace('\n  staff:\n', '\n  staff-web:\n'))
@@ -36,13 +35,10 @@ describe('renaming an app', () => {
     // The app goes on under its new name; a plain prune keeps the old name's snapshots (it prunes configured apps).
     expect((await p.cli(['snapshot', 'create', 'staff-web'])).code).toBe(0)
     expect(JSON.parse((await p.cli(['--json', 'snapshot', 'prune'])).stdout).removed).toEqual([])
-    const dry = JSON.parse((await p.cli(['--json', 'snapshot', 'prune', '--unconfigured', '--dry-run'])).stdout)
-    expect(dry.removed.map((s: { id: string }) => s.id).sort()).toEqual([...ids].sort())
     const pruned = await p.cli(['--json', 'snapshot', 'prune', '--unconfigured'])
     expect(pruned.code, pruned.stderr).toBe(0)
-    expect(JSON.parse(pruned.stdout).removed).toHaveLength(2)
+    expect(JSON.parse(pruned.stdout).removed.map((s: { id: string }) => s.id).sort()).toEqual([...ids].sort())
     const after = JSON.parse((await p.cli(['--json', 'validate'])).stdout).checks as Check[]
     expect(after.filter((c) => c.area === 'snapshots')).toEqual([])
-    expect((await p.cli(['snapshot', 'verify'])).code).toBe(0)
   }, 60_000)
 })

@@ -10,8 +10,8 @@ let p: SamplePlatform
 
 beforeAll(async () => {
   p = await SamplePlatform.create({ configText: singleAppConfig() })
-  // Three files past the 16 MiB pack size: three packs, then the index, then the snapshot.
-  const big = Object.fromEntries([1, 2, 3].map((i) => [`public/media-${i}.bin`, randomBytes(17 * 1024 * 1024)]))
+  // Two files past the 16 MiB pack size: two packs, then the index, then the snapshot.
+  const big = Object.fromEntries([1, 2].map((i) => [`public/media-${i}.bin`, randomBytes(17 * 1024 * 1024)]))
   await p.deploy('staff', 'v1', { healthy: true }, big)
   await p.start(['staff'])
   expect((await p.cli(['init'])).code).toBe(0)
