@@ -13,7 +13,7 @@ function renderIncident(i: Incident): string {
     ['incident', i.id], ['type', i.type], ['severity', i.severity], ['status', i.status],
     ['level', i.level === 0 ? '0 (no escalation level applied yet)' : `${i.level} since ${i.levelAt ?? '?'}`],
     ['scope', i.scope.join(', ')], ['reason', i.reason], ['opened', `${i.openedAt} by ${i.openedBy}`],
-    ['audience', i.audience.length > 0 ? i.audience.join(', ') : 'nobody told yet'],
+    ['audience', i.audience.length > 0 ? i.audience.join(', ') : 'NO CHANNEL has been told of this incident (see the timeline)'],
   ]
   if (i.summary) rows.push(['summary', i.summary])
   if (i.recoveryTarget) rows.push(['recovery target', i.recoveryTarget])

@@ -2,11 +2,12 @@ import type { ResolvedApp } from '../config/types.js'
 import type { Platform } from '../platform/platform.js'
 import { appStatus } from './app-status.js'
 import { placeholderChannels } from './placeholder-channels.js'
+import { unconfiguredSnapshotChecks } from './unconfigured-snapshots-check.js'
 
 export type CheckOutcome = 'ok' | 'warning' | 'failed'
 
 export interface IntegrityCheck {
-  area: 'config' | 'deployment' | 'health' | 'repository'
+  area: 'config' | 'deployment' | 'health' | 'snapshots' | 'repository'
   target: string
   outcome: CheckOutcome
   message: string
@@ -43,6 +44,7 @@ export async function validateIntegrity(p: Platform, apps: ResolvedApp[]): Promi
       message: s.health.state === 'unknown' ? 'no health checks configured' : s.health.state === 'passed' ? `${s.health.probes.length} check(s) passed` : failing.map((x) => `${x.check}: ${x.error}`).join('; '),
     })
   }
+  checks.push(...(await unconfiguredSnapshotChecks(p)))
   const verify = await p.repository.verify({ readData: false })
   checks.push(verify.ok
     ? { area: 'repository', target: p.config.repository.path, outcome: 'ok', message: `${verify.checked.snapshots} snapshots, ${verify.checked.blobs} objects present` }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import type { ResolvedApp, ResolvedTrigger } from '../config/types.js'
 import { redact } from '../core/redact.js'
 import { startTimer, type Timer, timeoutSignal } from '../core/timers.js'
@@ -58,6 +59,9 @@ export class Monitor {
   private stopped = false
 
   constructor(private readonly p: Platform, readonly apps: ResolvedApp[], private readonly opts: MonitorOptions = {}) {
+    // Every probe, measurement and rollback of every app listens to this one signal while it runs (each removes
+    // its listener when done): hundreds at once is the design, not a leak.
+    setMaxListeners(Infinity, this.abort.signal)
     this.actor = opts.actor ?? MONITOR_ACTOR
     this.bus = new EventBus(p.state, this.actor)
     this.responder = new Responder(p, this.bus, this.actor, { rolledBack: (app) => this.judgeAfresh(app) })

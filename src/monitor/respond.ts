@@ -162,11 +162,11 @@ export class Responder {
   private async escalate(app: string, reason: string, details: Record<string, unknown>): Promise<void> {
     // The same path as `lastgood incident declare`: level 1, its channels, the timeline. No runbook: the
     // monitor has done what it could; an open incident of the app gets the report on its timeline instead.
-    const { incident, existing } = await declareIncident(this.p, { type: 'critical_application_failure', scope: [app], reason, actor: this.actor, details, dedupe: true, runRunbook: false })
+    const { incident, existing, unheard } = await declareIncident(this.p, { type: 'critical_application_failure', scope: [app], reason, actor: this.actor, details, dedupe: true, runRunbook: false })
     await this.bus.emit({
       type: 'escalation.recorded', app, outcome: 'failure',
-      message: existing ? `${app} already has open incident ${incident.id}: ${reason}` : `incident ${incident.id} opened for ${app}: ${reason}`,
-      data: { incident: incident.id, existing, ...details },
+      message: (existing ? `${app} already has open incident ${incident.id}: ${reason}` : `incident ${incident.id} opened for ${app}: ${reason}`) + (unheard ? `; ${unheard}` : ''),
+      data: { incident: incident.id, existing, ...details, ...(unheard ? { unheard } : {}) },
     })
   }
 }

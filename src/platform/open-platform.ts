@@ -2,6 +2,7 @@ import { auditHead, checkpointAudit, type AuditHead } from '../audit/audit-check
 import { loadConfig } from '../config/load-config.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { UserError } from '../core/errors.js'
+import { asStorageError } from '../core/storage-fault.js'
 import { createLogger, type Logger } from '../core/logger.js'
 import { registerSecret } from '../core/redact.js'
 import { registerChannelSecrets } from '../notify/channels/channel-registry.js'
@@ -19,14 +20,17 @@ export function keySource(config: ResolvedConfig): KeySource {
  * Opens an initialised platform. A missing repository is a user error (nothing is created implicitly:
  * `lastgood init` does that), so a typo in --config never scatters state directories around.
  */
-export async function openPlatform(configFile?: string): Promise<Platform> {
+export async function openPlatform(configFile?: string, opts: { readOnly?: boolean } = {}): Promise<Platform> {
   const config = await loadConfig(configFile)
   // Before anything from outside can enter: a receiver's answer, a command's output, a stored record shown.
   registerChannelSecrets(config.notifications.channels)
   if (!(await Repository.exists(config.repository.path))) {
     throw new UserError(`no lastgood repository at ${config.repository.path}; run \`lastgood init --config ${config.file}\` first`)
   }
-  const repository = await Repository.open(config.repository.path, keySource(config), { compressionLevel: config.repository.compressionLevel })
+  const repository = await Repository.open(config.repository.path, keySource(config), { compressionLevel: config.repository.compressionLevel, readOnly: opts.readOnly })
+    .catch((err: unknown) => {
+      throw asStorageError(err, `its repository lock in ${config.repository.path}`)
+    })
   let state: State | undefined
   let opened: AuditHead | undefined
   try {
@@ -36,7 +40,7 @@ export async function openPlatform(configFile?: string): Promise<Platform> {
   } catch (err) {
     await state?.close()
     await repository.close()
-    throw err
+    throw asStorageError(err, config.database ? 'its PostgreSQL state database' : `its state database in ${config.stateDir}`)
   }
   return assemble(config, state, repository, opened)
 }

@@ -7,6 +7,7 @@ import { findIncident } from './incident-store.js'
 import { openIncidentIn, openIncidentsCovering } from './open-incident.js'
 import { tellIncident } from './tell-incident.js'
 import { recordTimeline } from './timeline.js'
+import { noteIfUnheard } from './unheard-incident.js'
 
 /**
  * A function down longer than its plan's max_downtime is a breach: the open incident covering its down apps
@@ -49,6 +50,7 @@ export async function checkContinuityBreaches(p: Platform, opts: { actor: string
         kind: 'continuity_breached', add: plan.notify,
         vars: { function: plan.function, fallback: plan.fallback, downtime, max_downtime: formatDuration(plan.maxDowntimeMs), level: String(incident.level) },
       })
+      if (declared) await noteIfUnheard(tx, p.config, incident, opts.actor, now)
       return { activation: { ...a, breachedAt: new Date(now).toISOString(), incidentId: incident.id }, incident, declared }
     })
     if (handled) out.push(handled)

@@ -8,6 +8,7 @@ import { type Declaration, openIncidentIn, openIncidentsCovering } from './open-
 import { runbookFor, type RunbookResult, runRunbook } from './runbook/run-runbook.js'
 import { stepName } from './runbook/step-context.js'
 import { recordTimeline } from './timeline.js'
+import { noteIfUnheard } from './unheard-incident.js'
 
 export interface DeclareRequest {
   type: IncidentType
@@ -31,25 +32,28 @@ export interface DeclareRequest {
  * incident_declared message (open-incident.ts); then, unless asked not to, the type's runbook runs, and a
  * runbook step that stops escalates the incident one level. Delivery of messages is not awaited here.
  */
-export async function declareIncident(p: Platform, req: DeclareRequest, opts: { signal?: AbortSignal; now?: number } = {}): Promise<{ incident: Incident; existing: boolean; runbook?: RunbookResult }> {
+export async function declareIncident(p: Platform, req: DeclareRequest, opts: { signal?: AbortSignal; now?: number } = {}): Promise<{ incident: Incident; existing: boolean; runbook?: RunbookResult; unheard?: string }> {
   const d = await checkDeclaration(p, req)
   const runs = req.runRunbook !== false
   if (runs) d.planned = [`Runbook: ${runbookFor(p.config, d.type).map(stepName).join(', ') || '(no steps)'}`]
   const now = opts.now ?? Date.now()
-  const { incident, existing } = await p.state.writeTransaction(async (tx) => {
+  const { incident, existing, unheard } = await p.state.writeTransaction(async (tx) => {
     const open = req.dedupe ? (await openIncidentsCovering(tx, d.scope))[0] : undefined
-    if (!open) return { incident: await openIncidentIn(tx, p.config, d, now), existing: false }
+    if (!open) {
+      const opened = await openIncidentIn(tx, p.config, d, now)
+      return { incident: opened, existing: false, unheard: await noteIfUnheard(tx, p.config, opened, d.actor, now) }
+    }
     await recordTimeline(tx, open.id, {
       kind: 'note', actor: d.actor, at: now,
       message: `${d.type} reported again for ${d.scope.join(', ')}: ${d.reason}`,
       data: { redeclared: true, type: d.type, scope: d.scope, details: d.details },
     })
-    return { incident: open, existing: true }
+    return { incident: open, existing: true, unheard: undefined }
   })
-  if (existing || !runs) return { incident, existing }
+  if (existing || !runs) return { incident, existing, ...(unheard ? { unheard } : {}) }
   const escalate = async (reason: string) => void (await escalateIncident(p, incident.id, { actor: d.actor, reason, atTop: 'note' }))
   const runbook = await runRunbook(p, incident, { actor: d.actor, escalate, ...(opts.signal ? { signal: opts.signal } : {}) })
-  return { incident: await requireIncident(p.state.db, incident.id), existing, runbook }
+  return { incident: await requireIncident(p.state.db, incident.id), existing, runbook, ...(unheard ? { unheard } : {}) }
 }
 
 /** Everything a declaration can get wrong, named, before any write. */

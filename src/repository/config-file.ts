@@ -25,6 +25,8 @@ interface OuterJson {
   lastgood: 'repository'
   version: number
   keyMode: KeyMode
+  /** The body's id, readable without a key so a key file of another repository can be named as such. */
+  id?: string
   sealed: string
 }
 
@@ -33,6 +35,7 @@ export function encodeConfig(cfg: RepoConfig, dataKey: Uint8Array): Uint8Array {
     lastgood: 'repository',
     version: cfg.version,
     keyMode: cfg.keyMode,
+    id: cfg.id,
     sealed: seal(dataKey, aad.config(), Buffer.from(JSON.stringify(cfg))).toString('base64'),
   }
   return Buffer.from(JSON.stringify(outer, null, 2) + '\n')
@@ -41,6 +44,8 @@ export function encodeConfig(cfg: RepoConfig, dataKey: Uint8Array): Uint8Array {
 export interface ConfigEnvelope {
   version: number
   keyMode: KeyMode
+  /** Absent in repositories made before the id was written outside; unauthenticated until the body opens. */
+  id: string | undefined
   sealed: Buffer
 }
 
@@ -56,7 +61,8 @@ export function readEnvelope(bytes: Uint8Array, dir: string): ConfigEnvelope {
     )
   }
   const keyMode = outer.keyMode === 'key-file' ? 'key-file' : 'passphrase'
-  return { version: outer.version, keyMode, sealed: Buffer.from(outer.sealed, 'base64') }
+  const id = typeof outer.id === 'string' ? outer.id : undefined
+  return { version: outer.version, keyMode, id, sealed: Buffer.from(outer.sealed, 'base64') }
 }
 
 /** The authenticated config, or undefined when the key is wrong (or the config was tampered with). */
@@ -68,6 +74,6 @@ export function openConfig(env: ConfigEnvelope, dataKey: Uint8Array): RepoConfig
     // It authenticated, so the key is right: the body is damaged in a way only a bug or a key holder can cause.
     throw new IntegrityError('config', 'repository config is damaged: its sealed body is not a repository config')
   }
-  if (cfg.version !== env.version || cfg.keyMode !== env.keyMode) return undefined
+  if (cfg.version !== env.version || cfg.keyMode !== env.keyMode || (env.id !== undefined && cfg.id !== env.id)) return undefined
   return cfg as RepoConfig
 }

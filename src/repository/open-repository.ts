@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { IntegrityError, UserError } from '../core/errors.js'
 import { AlreadyExistsError, NotFoundError, type Backend } from './backend.js'
-import { encodeConfig, openConfig, readEnvelope, type RepoConfig } from './config-file.js'
+import { type ConfigEnvelope, encodeConfig, openConfig, readEnvelope, type RepoConfig } from './config-file.js'
 import { createKeyFile, readKeyFile, removeKeyFile } from './crypto/key-file.js'
 import { unwrapMasterKey, wrapMasterKey, type KdfParams } from './crypto/passphrase-key.js'
 import { KEY_LENGTH, deriveDataKey, randomHex, sha256Hex } from './crypto/seal.js'
@@ -70,12 +70,40 @@ export async function unlockRepository(backend: Backend, key: KeySource): Promis
     throw err
   }
   const envelope = readEnvelope(bytes, loc)
-  const master = envelope.keyMode === 'passphrase' ? await fromPassphrase(backend, key) : await readKeyFile(key.keyFile)
+  if (envelope.keyMode === 'key-file') return fromKeyFile(envelope, key.keyFile, loc)
+  const master = await fromPassphrase(backend, key)
   const wrong = new UserError(`wrong passphrase or key file for repository ${loc}`)
   if (!master) throw wrong
   const dataKey = deriveDataKey(master)
   const config = openConfig(envelope, dataKey)
   if (!config) throw wrong
+  return { dataKey, config }
+}
+
+/**
+ * A key file names the repository it was made for: one made for another repository is refused as such (when
+ * this repository's id is readable outside its sealed body), and one whose key opens this repository while
+ * naming another was edited, and is refused too, so the field can be trusted when it says whose key it is.
+ */
+async function fromKeyFile(envelope: ConfigEnvelope, path: string, loc: string): Promise<Unlocked> {
+  const file = await readKeyFile(path)
+  const dataKey = deriveDataKey(file.key)
+  const config = openConfig(envelope, dataKey)
+  if (!config) {
+    if (file.repository && envelope.id && file.repository !== envelope.id) {
+      throw new UserError(
+        `key file ${path} belongs to another repository (${file.repository}), not to the repository at ${loc} (${envelope.id}): ` +
+          'set repository.key_file to the key file lastgood init wrote for it',
+      )
+    }
+    throw new UserError(`wrong passphrase or key file for repository ${loc}`)
+  }
+  if (file.repository !== config.id) {
+    throw new UserError(
+      `key file ${path} names repository ${file.repository ?? '(none)'}, but the repository at ${loc} is ${config.id}: ` +
+        `its repository field was edited; set it back to ${config.id}`,
+    )
+  }
   return { dataKey, config }
 }
 

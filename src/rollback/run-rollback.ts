@@ -10,6 +10,7 @@ import type { ResumePlan } from './plan-resume.js'
 import { type Actor, notStarted, rollbackApp } from './rollback-app.js'
 import type { AppReport, RollbackReport } from './rollback-report.js'
 import { describeStop } from './step-record.js'
+import { stoppedByStorage } from './storage-stop.js'
 import { acquireTargetLock } from './target-lock.js'
 import { refuseUnfinishedRuns, requireUnfinished } from './unfinished-run.js'
 
@@ -30,14 +31,22 @@ export async function runRollback(p: Platform, plan: RollbackPlan, opts: Actor):
   const appNames = plan.apps.map((a) => a.app.name)
   // Checked again under the lock: an unfinished run of these apps must be resumed or abandoned first.
   const lock = await acquireTargetLock(p.state, appNames.map((n) => `app:${n}`), runId, opts.actor, { guard: (tx) => refuseUnfinishedRuns(tx, appNames) })
+  let stopped: unknown
   try {
     const journal = await Journal.begin(p.state, lock, { apps: appNames, reason: opts.reason, actor: opts.actor, plan: persistPlan(plan) }, {
       actor: opts.actor, action: 'rollback.start', target: appNames.join(','), reason: opts.reason, outcome: 'started',
       details: { run: runId, targets: Object.fromEntries(plan.apps.map((a) => [a.app.name, a.target.id])) },
     })
     return await execute(p, journal, plan, opts, { started, startedAt, reason: opts.reason, actor: opts.actor })
+      .catch(async (err: unknown) => {
+        throw (stopped = await stoppedByStorage(p, journal, plan, { ...opts, startedAt, started }, err))
+      })
   } finally {
-    await lock.release()
+    // A run that stopped says what it left; a lock the same failing disk will not release is stale once this
+    // process exits, and is recognised as such.
+    await lock.release().catch((err: unknown) => {
+      if (stopped === undefined) throw err
+    })
   }
 }
 

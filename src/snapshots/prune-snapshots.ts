@@ -7,6 +7,7 @@ import { pinnedByUnfinishedRuns } from './pinned-snapshots.js'
 import { decideRetention } from './retention.js'
 import { defaultComponents, findRollbackTarget } from './rollback-target.js'
 import { listSnapshots, type SnapshotRecord } from './snapshot-record.js'
+import { unconfiguredSnapshots } from './unconfigured-snapshots.js'
 
 export interface PruneResult {
   dryRun: boolean
@@ -20,7 +21,7 @@ export interface PruneResult {
  * needs. Snapshot documents are forgotten before data is collected, and the repository itself refuses to
  * collect when it cannot read every remaining snapshot, so an object still referenced is never deleted.
  */
-export async function pruneSnapshots(p: Platform, apps: ResolvedApp[], opts: { dryRun: boolean; actor: string }): Promise<PruneResult> {
+export async function pruneSnapshots(p: Platform, apps: ResolvedApp[], opts: { dryRun: boolean; actor: string; unconfigured?: boolean }): Promise<PruneResult> {
   const now = Date.now()
   const removed: SnapshotRecord[] = []
   let kept = 0
@@ -32,6 +33,8 @@ export async function pruneSnapshots(p: Platform, apps: ResolvedApp[], opts: { d
     kept += decision.keep.length
     removed.push(...decision.remove)
   }
+  // Snapshots of apps no longer configured (renamed, removed): all of them, except what an unfinished run needs.
+  if (opts.unconfigured) for (const snaps of (await unconfiguredSnapshots(p.state.db, p.config)).values()) removed.push(...snaps.filter((s) => !pinned.has(s.id)))
   if (!opts.dryRun) {
     for (const s of removed) {
       await p.repository.removeSnapshot(s.id)

@@ -18,6 +18,11 @@ export interface State {
    * handle it is given, not `db`.
    */
   writeTransaction<T>(fn: (tx: StateDb) => Promise<T>): Promise<T>
+  /**
+   * Gives back the space kept aside for a full disk (SQLite: a file in the state directory), so the failure
+   * the full disk caused can still be recorded. Whether there was any. Absent: the engine keeps none.
+   */
+  releaseReserve?(): boolean
   close(): Promise<void>
 }
 

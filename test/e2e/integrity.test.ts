@@ -85,6 +85,21 @@ describe('repository integrity through the CLI', () => {
     expect((await pl.cli(['snapshot', 'list'])).code).toBe(0)
   })
 
+  it("another repository's key file is refused with exit 2, naming both repositories, and nothing is opened", async () => {
+    const pl = await platform()
+    const other = await SamplePlatform.create({ configText: singleAppConfig() })
+    try {
+      expect((await other.cli(['init'])).code).toBe(0)
+      const theirs = join(other.dir, '.lastgood/repository.key')
+      await writeFile(pl.configFile, `${await readFile(pl.configFile, 'utf8')}repository:\n  key_file: ${theirs}\n`)
+      const r = await pl.cli(['snapshot', 'list'])
+      expect(r.code).toBe(2)
+      expect(r.stderr).toMatch(new RegExp(`key file ${theirs} belongs to another repository \\([0-9a-f]{64}\\), not to the repository at ${join(pl.dir, '.lastgood/repo')}`))
+    } finally {
+      await other.destroy()
+    }
+  })
+
   it('an edited audit event is found by audit verify, which names it (case 11)', async () => {
     const pl = await platform()
     for (let i = 0; i < 3; i++) expect((await pl.cli(['snapshot', 'create', 'staff', '--reason', `n${i}`])).code).toBe(0)

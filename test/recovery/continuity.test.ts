@@ -24,6 +24,20 @@ const app = (p: Platform, name: string) => p.config.apps.find((a) => a.name === 
 const activations = (p: Platform) => p.state.db.selectFrom('continuity_activations').selectAll().orderBy('started_at').execute()
 
 describe.each(engines)('continuity plans on $name', (engine) => {
+  it('a breach that declares an incident no channel hears says so on its timeline, with the first level that will tell someone', async () => {
+    // Patient education has no notify of its own; incidents tell nobody and level 1 has no channel.
+    rp = await RecoveryPlatform.create(engine, { incidents: '[]', levels: '    - { after: 0s, notify: [] }\n    - { after: 15m, notify: [management] }\n' })
+    const watch = new ContinuityWatch(rp.p, 'monitor')
+    for (let i = 0; i < 2; i++) await watch.observe(app(rp.p, 'handouts'), 'failed', T0 + i * S)
+    const [breach] = await checkContinuityBreaches(rp.p, { actor: 'monitor', now: T0 + 60 * MIN })
+    expect(breach).toMatchObject({ declared: true, incident: { audience: [] } })
+    const timeline = await loadTimeline(rp.p.state.db, breach!.incident.id)
+    expect(timeline.map((e) => e.kind)).toEqual(['declared', 'escalation', 'continuity.breached', 'unheard'])
+    expect(timeline.at(-1)!.message).toBe(
+      'no channel was told of this incident: notifications.incidents and escalation level 1 name none; level 2 (after 15m) is the first to tell one (management)',
+    )
+  })
+
   it('activate when an app is down (health.failures rounds), breach past max_downtime by declaring an incident, end when the app is up', async () => {
     rp = await RecoveryPlatform.create(engine)
     const watch = new ContinuityWatch(rp.p, 'monitor')

@@ -7,7 +7,7 @@ import type { Platform } from '../../src/platform/platform.js'
 import type { Engine } from '../helpers/state-engines.js'
 
 /** The seeds' escalation levels and continuity plans over four apps, with webhook channels nobody listens on. */
-export function recoveryConfig(opts: { database?: string; levels?: string; statusUpdates?: string; port?: number } = {}): string {
+export function recoveryConfig(opts: { database?: string; levels?: string; statusUpdates?: string; port?: number; incidents?: string } = {}): string {
   const app = (name: string, priority: number) => `  ${name}:
     priority: ${priority}
     health:
@@ -25,7 +25,7 @@ ${opts.database ?? ''}defaults:
 apps:
 ${app('staff', 1)}${app('inventory', 2)}${app('handouts', 3)}${app('checkin-kiosk', 5)}notifications:
   channels:
-${['it-team', 'management', 'all-staff', 'front-desk', 'pharmacy'].map(hook).join('')}  incidents: [it-team]
+${['it-team', 'management', 'all-staff', 'front-desk', 'pharmacy'].map(hook).join('')}  incidents: ${opts.incidents ?? '[it-team]'}
   status_updates: ${opts.statusUpdates ?? '10m'}
   timeout: 1s
   retry: { attempts: 2, backoff: 100ms }

@@ -96,15 +96,31 @@ describe('keys and passphrases', () => {
     expect(await readFile(t.key.keyFile)).toEqual(before)
   })
 
-  test("another repository's key file is a wrong key, and the key never appears in the message", async () => {
+  test("another repository's key file is refused as another repository's, and the key never appears in the message", async () => {
     const a = await newRepo()
     const b = await newRepo()
     await a.repo.close()
     const err = await errorOf(Repository.open(a.dir, b.key))
     expect(err).toBeInstanceOf(UserError)
-    expect(err.message).toBe(`wrong passphrase or key file for repository ${a.dir}`)
+    expect(err.message).toBe(
+      `key file ${b.key.keyFile} belongs to another repository (${b.repo.config.id}), not to the repository at ${a.dir} ` +
+        `(${a.repo.config.id}): set repository.key_file to the key file lastgood init wrote for it`,
+    )
     const key = (JSON.parse(await readFile(b.key.keyFile, 'utf8')) as { key: string }).key
     expect(err.message).not.toContain(key)
+  })
+
+  test("a key file whose repository field was edited is refused, whether or not its key opens the repository", async () => {
+    const t = await newRepo()
+    await t.repo.close()
+    const body = JSON.parse(await readFile(t.key.keyFile, 'utf8')) as { repository: string }
+    await writeFile(t.key.keyFile, JSON.stringify({ ...body, repository: 'f'.repeat(64) }))
+    const err = await errorOf(t.reopen())
+    expect(err).toBeInstanceOf(UserError)
+    expect(err.message).toBe(
+      `key file ${t.key.keyFile} names repository ${'f'.repeat(64)}, but the repository at ${t.dir} is ${t.repo.config.id}: ` +
+        `its repository field was edited; set it back to ${t.repo.config.id}`,
+    )
   })
 
   test('a missing or malformed key file is a UserError', async () => {

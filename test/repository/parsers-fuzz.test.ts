@@ -124,7 +124,7 @@ describe('parsers of stored data refuse malformed input by name, without crashin
     const body = fc.oneof(junk, fc.record({ version: fc.oneof(fc.constant(1), junk), id: junk, keyMode: fc.oneof(fc.constant('key-file'), junk), chunker: junk, compression: junk, createdAt: junk }, { requiredKeys: [] }))
     fc.assert(
       fc.property(text(body), (plain) => {
-        const env = { version: 1, keyMode: 'key-file' as const, sealed: seal(KEY, aad.config(), Buffer.from(plain)) }
+        const env = { version: 1, keyMode: 'key-file' as const, id: undefined, sealed: seal(KEY, aad.config(), Buffer.from(plain)) }
         const err = thrown(() => openConfig(env, KEY))
         expectNoCrash(err)
         if (err) expect(err).toMatchObject({ name: 'IntegrityError', objectId: 'config' })

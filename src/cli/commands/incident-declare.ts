@@ -40,7 +40,7 @@ export function registerIncidentDeclare(incident: Command): void {
             }, { signal: abort.signal }))
             const ok = result.runbook?.outcome === 'succeeded'
             if (g.json) printJson({ ...result, notificationsPending: pending })
-            else println(render(result.incident.id, `${result.incident.type} (${result.incident.severity}) for ${result.incident.scope.join(', ')}, level ${result.incident.level}, status ${result.incident.status}`, result.runbook, pending))
+            else println(render(result.incident.id, `${result.incident.type} (${result.incident.severity}) for ${result.incident.scope.join(', ')}, level ${result.incident.level}, status ${result.incident.status}${result.unheard ? `\nWARNING: ${result.unheard}` : ''}`, result.runbook, pending))
             return ok ? 0 : 1
           })
         } finally {

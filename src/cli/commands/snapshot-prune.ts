@@ -11,12 +11,13 @@ export function registerSnapshotPrune(snapshot: Command): void {
     .description('apply retention (last N per app, everything younger than the window, the newest known good) and free unused data')
     .argument('[apps...]', 'apps to prune (default: all)')
     .option('--dry-run', 'say what would be removed, remove nothing', false)
-    .action((apps: string[], opts: { dryRun: boolean }, cmd: Command) =>
+    .option('--unconfigured', 'also remove every snapshot of an app the configuration no longer has (renamed or removed)', false)
+    .action((apps: string[], opts: { dryRun: boolean; unconfigured: boolean }, cmd: Command) =>
       runAction(async () => {
         const g = globals(cmd)
         const actor = actorOf(g)
         return withPlatform(g, async (p) => {
-          const result = await pruneSnapshots(p, selectApps(p.config, apps), { dryRun: opts.dryRun, actor })
+          const result = await pruneSnapshots(p, selectApps(p.config, apps), { dryRun: opts.dryRun, actor, unconfigured: opts.unconfigured })
           if (g.json) printJson(result)
           else {
             const verb = opts.dryRun ? 'would remove' : 'removed'

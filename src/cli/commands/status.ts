@@ -1,11 +1,12 @@
 import type { Command } from 'commander'
 import { type AppStatus, appStatus } from '../../inspect/app-status.js'
 import { listPendingRollbacks, type PendingRollback } from '../../monitor/monitor-store.js'
+import { type FullDisk, fullDisks } from '../../platform/full-disks.js'
 import { selectApps } from '../../platform/platform.js'
 import type { Incident } from '../../recovery/incident.js'
 import { listIncidents } from '../../recovery/incident-store.js'
 import { globals } from '../global-options.js'
-import { printJson, println, table } from '../output.js'
+import { formatBytes, printJson, println, table } from '../output.js'
 import { runAction, withPlatform } from '../run-action.js'
 
 export function registerStatus(program: Command): void {
@@ -23,10 +24,11 @@ export function registerStatus(program: Command): void {
           const names = selected.map((a) => a.name)
           const pending = await listPendingRollbacks(p.state.db, names)
           const incidents = (await listIncidents(p.state.db, { open: true })).filter((i) => i.scope.some((a) => names.includes(a)))
-          if (g.json) printJson({ platform: p.config.platform, apps: statuses, pendingRollbacks: pending, openIncidents: incidents })
-          else println(render(p.config.platform, statuses) + renderLeftovers(statuses) + renderOpen(pending, incidents))
+          const full = await fullDisks(p.config)
+          if (g.json) printJson({ platform: p.config.platform, apps: statuses, pendingRollbacks: pending, openIncidents: incidents, fullDisks: full })
+          else println(render(p.config.platform, statuses) + renderLeftovers(statuses) + renderOpen(pending, incidents) + renderFull(full))
           return 0
-        })
+        }, { readOnly: true })
       }),
     )
 }
@@ -62,6 +64,10 @@ function renderLeftovers(apps: AppStatus[]): string {
   if (rows.length === 0) return ''
   const title = 'kept by retention: release copies restores moved aside (removed by the first restore after REMOVED AFTER, or when newer ones outnumber keep_last)'
   return `\n\n${title}\n${table(['APP', 'COMPONENT', 'COPY', 'MOVED ASIDE', 'REMOVED AFTER'], rows)}`
+}
+
+function renderFull(full: FullDisk[]): string {
+  return full.map((d) => `\n\nWARNING: the disk holding ${d.path} is full (${formatBytes(d.freeBytes)} free): snapshots, rollbacks and audit events cannot be written until space is freed there`).join('')
 }
 
 function renderOpen(pending: PendingRollback[], incidents: Incident[]): string {

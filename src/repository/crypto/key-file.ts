@@ -42,11 +42,17 @@ export async function removeKeyFile(path: string): Promise<void> {
   await unlink(path).catch(() => undefined)
 }
 
+export interface KeyFile {
+  key: Buffer
+  /** The id of the repository the file was made for (its `repository` field), checked by the caller. */
+  repository: string | undefined
+}
+
 /**
  * Reads the master key. UserError when the file is missing, readable by others, or not a key file. A file
  * that parses but holds another repository's key is caught later, when the config fails to authenticate.
  */
-export async function readKeyFile(path: string): Promise<Buffer> {
+export async function readKeyFile(path: string): Promise<KeyFile> {
   let info
   try {
     info = await stat(path)
@@ -60,12 +66,14 @@ export async function readKeyFile(path: string): Promise<Buffer> {
     throw new UserError(`key file ${path} is readable by group or others; run: chmod 600 ${path}`)
   }
   let key: Buffer | undefined
+  let repository: string | undefined
   try {
     const body = JSON.parse(await readFile(path, 'utf8')) as Partial<PlainKeyJson>
     if (body.lastgood === 'master-key' && typeof body.key === 'string') key = Buffer.from(body.key, 'base64')
+    if (typeof body.repository === 'string') repository = body.repository
   } catch {
     key = undefined
   }
   if (key?.length !== KEY_LENGTH) throw new UserError(`${path} is not a lastgood key file`)
-  return key
+  return { key, repository }
 }

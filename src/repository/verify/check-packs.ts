@@ -29,7 +29,7 @@ export async function checkPacks(core: RepoCore, input: PackCheckInput): Promise
     stored = new Map((await listAll(core.backend, 'pack')).map((f) => [f.name, f]))
     for (const f of stored.values()) {
       if (!core.index.packs.has(f.name)) {
-        problems.push({ object: f.name, kind: 'unreferenced', message: `pack ${f.name} is in no index (left by an interrupted write); prune removes it` })
+        problems.push({ object: f.name, kind: 'unreferenced', message: 'in no index (left by an interrupted write): no snapshot uses it, and prune removes it' })
       }
     }
   }
