@@ -1,4 +1,5 @@
 import type { ResolvedApp } from '../config/types.js'
+import { protectionGap } from '../monitor/protection-gap.js'
 import type { Platform } from '../platform/platform.js'
 import { appStatus } from './app-status.js'
 
@@ -24,6 +25,8 @@ export interface IntegrityReport {
 export async function validateIntegrity(p: Platform, apps: ResolvedApp[]): Promise<IntegrityReport> {
   const checks: IntegrityCheck[] = [{ area: 'config', target: p.config.file, outcome: 'ok', message: `${p.config.apps.length} apps, configuration valid` }]
   for (const app of apps) {
+    const gap = protectionGap(app)
+    if (gap) checks.push({ area: 'config', target: app.name, outcome: 'warning', message: gap })
     const s = await appStatus(p, app)
     for (const c of s.components) {
       if (c.error) checks.push({ area: 'deployment', target: `${app.name}/${c.name}`, outcome: 'failed', message: c.error })

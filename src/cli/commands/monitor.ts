@@ -6,7 +6,9 @@ import { RecoveryScheduler } from '../../recovery/recovery-scheduler.js'
 import { actorOf, globals } from '../global-options.js'
 import { printJson } from '../output.js'
 import { printEvent } from '../render-event.js'
+import { stopReason } from '../../rollback/journal.js'
 import { runAction, withPlatform } from '../run-action.js'
+import { stopOnSignal } from '../stop-signal.js'
 
 export function registerMonitor(program: Command): void {
   program
@@ -34,13 +36,17 @@ export function registerMonitor(program: Command): void {
             }
             return 0
           }
-          await monitor.start()
-          await new Promise<void>((resolve) => {
-            const stop = () => resolve()
-            process.once('SIGINT', stop)
-            process.once('SIGTERM', stop)
-          })
-          await monitor.stop()
+          // Listening before start: a signal while the monitor resumes a run must stop it cleanly, not kill it.
+          const { signal, dispose } = stopOnSignal()
+          const stopped = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))
+          void stopped.then(() => monitor.stop(stopReason(signal)))
+          try {
+            await monitor.start()
+            await stopped
+            await monitor.stop(stopReason(signal))
+          } finally {
+            dispose()
+          }
           return 0
         })
       }),

@@ -1,0 +1,297 @@
+import { readlink, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { describe, expect, it, type TestContext } from 'vitest'
+import { SamplePlatform } from '../../src/demo/sample-platform.js'
+import { StreamingCli } from '../helpers/monitor-process.js'
+
+/**
+ * RELIABILITY case 17: protection never lapses. After each way a rollback run can end, and after any new
+ * deploy, the next bad state is detected and rolled back; a resume onto a state a person deployed meanwhile
+ * restores nothing. Real monitor processes against a real sample app, probed every 200 ms.
+ */
+
+/** What one test started, stopped when it ends (the tests run concurrently: each cleans up only its own). */
+class Trial {
+  readonly monitors: StreamingCli[] = []
+  p!: SamplePlatform
+
+  constructor(ctx: TestContext) {
+    ctx.onTestFinished(async () => {
+      for (const m of this.monitors) await m.stop()
+      await this.p?.destroy()
+    })
+  }
+}
+
+interface Setup {
+  /** YAML lines under the app's `triggers:` (none: the app has no `triggers` key). */
+  triggers?: string
+  restart?: string
+  /** Extra top-level YAML. */
+  extra?: string
+  /** Extra apps (YAML under `apps:`). */
+  apps?: string
+}
+
+function config(s: Setup): string {
+  return `version: 1
+platform: test
+monitor:
+  cooldown: 10m
+apps:
+  staff:
+    priority: 1
+    health:
+      interval: 200ms
+      timeout: 1s
+      checks:
+        - name: health
+          url: http://127.0.0.1:\${CLINIC_STAFF_PORT}/health
+    components:
+      release:
+        provider: local-release
+        path: ./apps/staff
+${s.restart ? `        restart: ${JSON.stringify(s.restart)}\n` : ''}    rollback:
+      validation: { window: "\${STAFF_VALIDATION_WINDOW:-20s}", passes: 2, interval: 100ms }
+${s.triggers ? `    triggers:\n${s.triggers}` : ''}${s.apps ?? ''}${s.extra ?? ''}`
+}
+
+let creating: Promise<unknown> = Promise.resolve()
+
+const HEALTH = '      health: { kind: health_failures, action: rollback }\n'
+
+/** staff v1 running and snapshotted (known good), then v2 deployed bad. */
+async function platform(t: Trial, s: Setup = { triggers: HEALTH }, env: Record<string, string> = {}): Promise<SamplePlatform> {
+  // One at a time: create() sets process.env while it loads the config.
+  const created = creating.then(() => SamplePlatform.create({ configText: config(s), env }))
+  creating = created.catch(() => undefined)
+  const p = await created
+  t.p = p
+  await p.deploy('staff', 'v1')
+  await p.startApp('staff')
+  expect((await p.cli(['init'])).code).toBe(0)
+  const snap = await p.cli(['--json', 'snapshot', 'create', 'staff'])
+  expect(JSON.parse(snap.stdout).snapshots[0].knownGood, snap.stderr).toBe(true)
+  await p.deploy('staff', 'v2', { healthy: false })
+  return p
+}
+
+function monitor(t: Trial, env: Record<string, string> = {}, args: string[] = ['staff']): StreamingCli {
+  const m = new StreamingCli(t.p, ['monitor', ...args], env)
+  t.monitors.push(m)
+  return m
+}
+
+const live = (p: SamplePlatform) => readlink(join(p.dir, 'apps/staff/current'))
+
+function query<T>(p: SamplePlatform, sql: string): T[] {
+  const db = new Database(join(p.dir, '.lastgood/state.db'), { readonly: true })
+  try {
+    return db.prepare(sql).all() as T[]
+  } finally {
+    db.close()
+  }
+}
+const runs = (p: SamplePlatform) => query<{ id: string; status: string; actor: string }>(p, 'select id, status, actor from rollback_runs order by started_at, id')
+
+/** Kills the monitor's rollback right after the restore of v1 (v1 live, validation not done), or earlier. */
+async function killedMidRun(t: Trial, after: 'restore' | 'safety-snapshot'): Promise<string> {
+  const p = t.p
+  const m = monitor(t, { LASTGOOD_FAULT_KILL_AFTER: after === 'restore' ? '7' : '5' })
+  expect((await m.exited).signal).toBe('SIGKILL')
+  const [run] = runs(p)
+  const steps = query<{ name: string; status: string }>(p, `select name, status from rollback_steps where run_id = '${run!.id}' order by seq`)
+  expect(steps.at(-1)).toEqual({ name: after, status: 'succeeded' })
+  return run!.id
+}
+
+/** The next bad release is rolled back by this monitor: the proof that protection did not lapse. */
+async function nextBadDeployRolledBack(p: SamplePlatform, m: StreamingCli, version: string): Promise<void> {
+  const before = m.events.filter((e) => e.type === 'rollback.done').length
+  await p.deploy('staff', version, { healthy: false })
+  await m.waitFor((e) => e.type === 'rollback.done' && m.events.filter((x) => x.type === 'rollback.done').indexOf(e) === before && e.outcome === 'success')
+  expect(await live(p)).toBe('releases/v1')
+  expect(m.events.filter((e) => e.type === 'escalation.recorded' || e.type === 'rollback.skipped')).toEqual([])
+}
+
+describe('RELIABILITY case 17: the monitor never stops protecting an app', () => {
+  it.concurrent('case 17: completed, then a different bad release inside the cooldown → rolled back again (the cooldown resets when the version changes)', async (ctx) => {
+    const t = new Trial(ctx)
+    const p = await platform(t)
+    const m = monitor(t)
+    await m.waitFor((e) => e.type === 'rollback.done' && e.outcome === 'success')
+    expect(await live(p)).toBe('releases/v1')
+    await nextBadDeployRolledBack(p, m, 'v3')
+    await nextBadDeployRolledBack(p, m, 'v4')
+    expect(runs(p).map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded'])
+  }, 60_000)
+
+  it.concurrent('case 17: failed (the restore failed and was reverted), then a new bad deploy → rolled back', async (ctx) => {
+    // The first restart fails after the switch: the run reverts to v2 and fails; later restarts work.
+    const t = new Trial(ctx)
+    const p = await platform(t, { triggers: HEALTH, restart: 'test -e .failed-once || { touch .failed-once; exit 1; }' }, { STAFF_VALIDATION_WINDOW: '2s' })
+    const m = monitor(t)
+    const failed = await m.waitFor((e) => e.type === 'rollback.done')
+    expect(failed.outcome).toBe('failure')
+    expect(await live(p)).toBe('releases/v2')
+    const before = m.events.length
+    await p.deploy('staff', 'v3', { healthy: false })
+    await m.waitFor((e) => e.type === 'rollback.done' && e.outcome === 'success' && m.events.indexOf(e) >= before)
+    expect(await live(p)).toBe('releases/v1')
+    expect(runs(p).map((r) => r.status)).toEqual(['failed', 'succeeded'])
+  }, 60_000)
+
+  it.concurrent('case 17: abandoned, then a new bad deploy → rolled back, not skipped as "began after the condition did"', async (ctx) => {
+    const t = new Trial(ctx)
+    const p = await platform(t)
+    const run = await killedMidRun(t, 'safety-snapshot')
+    const abandoned = await p.cli(['rollback', '--abandon', run, '--reason', 'fixing it by hand', '--yes'])
+    expect(abandoned.code, abandoned.stderr).toBe(0)
+    await p.deploy('staff', 'v3', { healthy: false })
+    const m = monitor(t)
+    await m.waitFor((e) => e.type === 'rollback.done' && e.outcome === 'success')
+    expect(await live(p)).toBe('releases/v1')
+    expect(m.events.filter((e) => e.type === 'rollback.skipped')).toEqual([])
+    expect(runs(p).map((r) => r.status)).toEqual(['abandoned', 'succeeded'])
+  }, 60_000)
+
+  it.concurrent('case 17: kill -9 mid-rollback, resumed by the next monitor, then a new bad deploy → rolled back', async (ctx) => {
+    const t = new Trial(ctx)
+    const p = await platform(t)
+    const run = await killedMidRun(t, 'restore')
+    const m = monitor(t)
+    expect((await m.waitFor((e) => e.type === 'run.resumed')).data.run).toBe(run)
+    await m.waitFor((e) => e.type === 'rollback.done' && e.outcome === 'success')
+    await nextBadDeployRolledBack(p, m, 'v3')
+    expect(runs(p).map((r) => r.status)).toEqual(['succeeded', 'succeeded'])
+  }, 60_000)
+
+  it.concurrent('case 17: SIGINT while resuming a run → the step in progress is journaled, exit 0 within 10 s; the next monitor finishes it, then rolls back a new bad deploy', async (ctx) => {
+    const t = new Trial(ctx)
+    const p = await platform(t)
+    const run = await killedMidRun(t, 'restore')
+    // A broken dependency keeps the resumed validation going until the signal.
+    await writeFile(join(p.dir, 'apps/staff/outage.json'), JSON.stringify({ healthy: false }))
+    const second = monitor(t)
+    await second.waitFor((e) => e.type === 'run.resumed')
+    await new Promise((r) => setTimeout(r, 500))
+    const signalled = Date.now()
+    second.kill('SIGINT')
+    expect(await second.exited).toEqual({ code: 0, signal: null })
+    expect(Date.now() - signalled).toBeLessThan(10_000)
+    const said = await second.waitFor((e) => e.type === 'rollback.interrupted')
+    expect(said.message).toMatch(/SIGINT/)
+    expect(said.message).toMatch(/validate/)
+    expect(runs(p)).toEqual([expect.objectContaining({ id: run, status: 'interrupted' })])
+
+    await rm(join(p.dir, 'apps/staff/outage.json'))
+    const third = monitor(t)
+    expect((await third.waitFor((e) => e.type === 'run.resumed')).data.run).toBe(run)
+    await third.waitFor((e) => e.type === 'rollback.done' && e.outcome === 'success')
+    await nextBadDeployRolledBack(p, third, 'v3')
+    expect((await p.cli(['audit', 'verify'])).code).toBe(0)
+  }, 60_000)
+
+  it.concurrent('case 17: SIGTERM during an automatic rollback → journaled, exit 0 within 10 s; the next monitor finishes it, then rolls back a new bad deploy', async (ctx) => {
+    const t = new Trial(ctx)
+    const p = await platform(t)
+    const first = monitor(t)
+    await first.waitFor((e) => e.type === 'rollback.queued')
+    // Wait until the run validates v1 while a broken dependency keeps validation from passing.
+    await writeFile(join(p.dir, 'apps/staff/outage.json'), JSON.stringify({ healthy: false }))
+    for (let i = 0; i < 200 && query(p, "select 1 from rollback_steps where name = 'validate'").length === 0; i++) await new Promise((r) => setTimeout(r, 50))
+    const signalled = Date.now()
+    first.kill('SIGTERM')
+    expect(await first.exited).toEqual({ code: 0, signal: null })
+    expect(Date.now() - signalled).toBeLessThan(10_000)
+    expect((await first.waitFor((e) => e.type === 'rollback.interrupted')).message).toMatch(/SIGTERM/)
+    expect(runs(p)).toEqual([expect.objectContaining({ status: 'interrupted' })])
+
+    await rm(join(p.dir, 'apps/staff/outage.json'))
+    const second = monitor(t)
+    await second.waitFor((e) => e.type === 'rollback.done' && e.outcome === 'success')
+    await nextBadDeployRolledBack(p, second, 'v3')
+  }, 60_000)
+
+  it.concurrent('case 17: a resume onto a release a person deployed meanwhile → superseded, nothing restored, notified; the new release is watched as a new deploy', async (ctx) => {
+    const t = new Trial(ctx)
+    const p = await platform(t, {
+      triggers: HEALTH,
+      extra: 'notifications:\n  channels:\n    ops: { type: webhook, url: "http://127.0.0.1:9/hook", secret: "0123456789abcdef0123" }\n  incidents: [ops]\n',
+    })
+    const run = await killedMidRun(t, 'safety-snapshot')
+    await p.deploy('staff', 'v3')
+    const m = monitor(t)
+    const superseded = await m.waitFor((e) => e.type === 'rollback.superseded')
+    expect(superseded.data.run).toBe(run)
+    expect(superseded.message).toMatch(/v3/)
+    expect(await live(p)).toBe('releases/v3')
+    expect(runs(p)).toEqual([expect.objectContaining({ id: run, status: 'superseded' })])
+    expect(query<{ action: string }>(p, "select action from audit_events where action = 'rollback.superseded'")).toHaveLength(1)
+    expect(query<{ kind: string }>(p, "select kind from notifications where kind = 'rollback_superseded'")).toHaveLength(1)
+    // v3 breaks later (its config, say): that is the new deploy going bad, and it is rolled back.
+    await new Promise((r) => setTimeout(r, 1000))
+    expect(await live(p)).toBe('releases/v3')
+    await p.deploy('staff', 'v3', { healthy: false })
+    await m.waitFor((e) => e.type === 'rollback.done' && e.outcome === 'success')
+    expect(await live(p)).toBe('releases/v1')
+  }, 60_000)
+
+  it.concurrent('case 17: rollback --resume onto a release a person deployed meanwhile → superseded, exit 3, nothing restored', async (ctx) => {
+    const t = new Trial(ctx)
+    const p = await platform(t)
+    const killed = await p.cli(['rollback', 'staff', '--reason', 'bad deploy', '--yes'], { env: { LASTGOOD_FAULT_KILL_AFTER: '5' } })
+    expect(killed.signal).toBe('SIGKILL')
+    const [run] = runs(p)
+    await p.deploy('staff', 'v3')
+    const resumed = await p.cli(['rollback', '--resume', run!.id, '--reason', 'finish it', '--yes'])
+    expect(resumed.code, resumed.stderr).toBe(3)
+    expect(resumed.stderr).toMatch(/superseded/)
+    expect(resumed.stderr).toMatch(/release runs v3/)
+    expect(await live(p)).toBe('releases/v3')
+    expect(runs(p)).toEqual([expect.objectContaining({ id: run!.id, status: 'superseded' })])
+    // Closed, not left for --resume or --abandon: a new rollback is not refused.
+    const again = await p.cli(['rollback', 'staff', '--reason', 'v3 is bad too', '--yes'])
+    expect(again.code, again.stderr).toBe(0)
+    expect(await live(p)).toBe('releases/v1')
+    expect((await p.cli(['audit', 'verify'])).code).toBe(0)
+  }, 60_000)
+})
+
+describe('issue 10 item 2(c): every app with a health check is protected unless it opts out', () => {
+  it.concurrent('an app without triggers gets the default health trigger; one that opts out is named by validate and monitor', async (ctx) => {
+    const t = new Trial(ctx)
+    const p = await platform(t, {
+      apps: `  inventory:
+    priority: 2
+    health:
+      checks:
+        - name: health
+          url: http://127.0.0.1:\${CLINIC_INVENTORY_PORT}/health
+    components:
+      release:
+        provider: local-release
+        path: ./apps/inventory
+    triggers:
+      health: { kind: off }
+`,
+    })
+    await p.deploy('inventory', 'v1')
+    const validated = await p.cli(['--json', 'validate', 'inventory'])
+    const checks = JSON.parse(validated.stdout).checks as { area: string; target: string; outcome: string; message: string }[]
+    expect(checks).toContainEqual(expect.objectContaining({ target: 'inventory', outcome: 'warning', message: expect.stringMatching(/nothing to act on/) }))
+    const human = await p.cli(['validate'])
+    expect(human.stdout).toMatch(/inventory .*WARNING.*nothing to act on/)
+    expect(human.stdout).not.toMatch(/staff .*nothing to act on/)
+
+    const m = monitor(t, {}, [])
+    const warned = await m.waitFor((e) => e.type === 'monitor.warning')
+    expect(warned).toMatchObject({ app: 'inventory' })
+    expect(warned.message).toMatch(/nothing to act on/)
+    const fired = await m.waitFor((e) => e.type === 'trigger.firing')
+    expect(fired).toMatchObject({ app: 'staff', trigger: 'health' })
+    await m.waitFor((e) => e.type === 'rollback.done' && e.outcome === 'success')
+    expect(await live(p)).toBe('releases/v1')
+  }, 60_000)
+})
