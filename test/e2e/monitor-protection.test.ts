@@ -2,7 +2,10 @@ import { readlink, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it, type TestContext } from 'vitest'
-import { SamplePlatform } from '../../src/demo/sample-platform.js'
+import { SamplePlatform, withEnv } from '../../src/demo/sample-platform.js'
+import { openPlatform } from '../../src/platform/open-platform.js'
+import { planRollback } from '../../src/rollback/plan-rollback.js'
+import { runRollback } from '../../src/rollback/run-rollback.js'
 import { StreamingCli } from '../helpers/monitor-process.js'
 
 /**
@@ -293,5 +296,43 @@ describe('issue 10 item 2(c): every app with a health check is protected unless 
     expect(fired).toMatchObject({ app: 'staff', trigger: 'health' })
     await m.waitFor((e) => e.type === 'rollback.done' && e.outcome === 'success')
     expect(await live(p)).toBe('releases/v1')
+  }, 60_000)
+})
+
+describe('issue 10 item 3: a run stopped by a signal says where, and one that changed nothing is not left behind', () => {
+  it.concurrent('a run stopped before it changed anything is recorded as not started (not left for --resume/--abandon); one stopped in validation stays interrupted for --resume', async (ctx) => {
+    const t = new Trial(ctx)
+    const p = await platform(t)
+    const lg = await withEnv(p.env, () => openPlatform(p.configFile))
+    try {
+      const stopped = new AbortController()
+      stopped.abort(new Error('SIGINT'))
+      const plan = await planRollback(lg, { apps: [lg.config.apps[0]!], signal: new AbortController().signal })
+      const report = await runRollback(lg, plan, { actor: 'tester', reason: 'stopped at once', stop: stopped.signal })
+      expect(report).toMatchObject({ status: 'not-started', stopped: { why: 'stopped by SIGINT' }, apps: [{ outcome: 'not-started' }] })
+      expect(await live(p)).toBe('releases/v2')
+      expect(runs(p)).toEqual([expect.objectContaining({ status: 'not-started' })])
+
+      // Stopped while validating (a broken dependency keeps validation going): the restore happened, so the run
+      // stays interrupted, journaled at validate, for --resume to finish.
+      await writeFile(join(p.dir, 'apps/staff/outage.json'), JSON.stringify({ healthy: false }))
+      const stop = new AbortController()
+      const again = await planRollback(lg, { apps: [lg.config.apps[0]!], signal: new AbortController().signal })
+      const running = runRollback(lg, again, { actor: 'tester', reason: 'stopped in validation', stop: stop.signal })
+      for (let i = 0; i < 200 && query(p, "select 1 from rollback_steps where name = 'validate'").length === 0; i++) await new Promise((r) => setTimeout(r, 50))
+      stop.abort(new Error('SIGTERM'))
+      const cut = await running
+      expect(cut).toMatchObject({ status: 'interrupted', stopped: { why: 'stopped by SIGTERM', at: expect.stringMatching(/^at validate/) }, apps: [{ outcome: 'interrupted' }] })
+    } finally {
+      await lg.close()
+    }
+    expect(await live(p)).toBe('releases/v1')
+    await rm(join(p.dir, 'apps/staff/outage.json'))
+    const refused = await p.cli(['rollback', 'staff', '--reason', 'afresh', '--yes'])
+    expect(refused.code).toBe(3)
+    const [, second] = runs(p)
+    const resumed = await p.cli(['rollback', '--resume', second!.id, '--reason', 'finish it', '--yes'])
+    expect(resumed.code, resumed.stderr).toBe(0)
+    expect(runs(p).map((r) => r.status)).toEqual(['not-started', 'succeeded'])
   }, 60_000)
 })
