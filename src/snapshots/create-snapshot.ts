@@ -35,6 +35,8 @@ export async function createSnapshot(p: Platform, app: ResolvedApp, opts: Create
   for (const component of selected) {
     const ctx = { ...providerContext(p, app, component, signal), previous: previousManifest(p, app, component) }
     const manifest = await providerFor(component).capture(component, ctx)
+    // A stop (Ctrl-C) between components: what was written stays unreferenced, for prune; no record is made.
+    signal.throwIfAborted()
     const manifestId = await p.repository.putBlob('tree', encodeManifest(manifest))
     components.push({
       name: component.name,
@@ -46,6 +48,7 @@ export async function createSnapshot(p: Platform, app: ResolvedApp, opts: Create
     })
   }
   const health = await probeHealth(app.health, signal)
+  signal.throwIfAborted()
   const record: SnapshotRecord = {
     id,
     app: app.name,

@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { readlink, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it, type TestContext } from 'vitest'
-import { SamplePlatform, withEnv } from '../../src/demo/sample-platform.js'
+import { PACKAGE_ROOT, SamplePlatform, withEnv } from '../../src/demo/sample-platform.js'
 import { openPlatform } from '../../src/platform/open-platform.js'
 import { planRollback } from '../../src/rollback/plan-rollback.js'
 import { runRollback } from '../../src/rollback/run-rollback.js'
@@ -334,5 +336,43 @@ describe('issue 10 item 3: a run stopped by a signal says where, and one that ch
     const resumed = await p.cli(['rollback', '--resume', second!.id, '--reason', 'finish it', '--yes'])
     expect(resumed.code, resumed.stderr).toBe(0)
     expect(runs(p).map((r) => r.status)).toEqual(['not-started', 'succeeded'])
+  }, 60_000)
+})
+
+const INVENTORY = `  inventory:
+    priority: 2
+    health:
+      checks:
+        - name: health
+          url: http://127.0.0.1:\${CLINIC_INVENTORY_PORT}/health
+    components:
+      release:
+        provider: local-release
+        path: ./apps/inventory
+`
+
+describe('issue 10 item 3: Ctrl-C during snapshot create', () => {
+  it.concurrent('says what was kept: the snapshots completed, and which app was cut short (its data unreferenced, for prune)', async (ctx) => {
+    const t = new Trial(ctx)
+    const p = await platform(t, { triggers: HEALTH, apps: INVENTORY })
+    // Big enough that capturing it takes a while: the signal lands while inventory is being captured.
+    await p.deploy('inventory', 'v1', { healthy: true }, { 'assets/bundle.bin': randomBytes(48 * 1024 * 1024) })
+    const snaps = () => query<{ id: string; app: string }>(p, 'select id, app from snapshots order by created_at')
+    const before = snaps().length
+    const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin/lastgood.js'), '--config', p.configFile, 'snapshot', 'create', 'staff', 'inventory'], {
+      cwd: p.dir, env: { ...process.env, LASTGOOD_ACTOR: 'tester', ...p.env }, stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stderr = ''
+    child.stderr.on('data', (d) => (stderr += d))
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) => child.once('exit', (code, signal) => ok({ code, signal })))
+    for (let i = 0; i < 400 && snaps().length === before; i++) await new Promise((r) => setTimeout(r, 25))
+    const kept = snaps().at(-1)!
+    expect(kept.app).toBe('staff')
+    child.kill('SIGINT')
+    expect(await exited, stderr).toEqual({ code: 1, signal: null })
+    expect(stderr).toContain(`stopped by SIGINT while capturing inventory: kept ${kept.id} (complete); inventory was not captured`)
+    expect(stderr).toMatch(/snapshot prune/)
+    expect(snaps().filter((s) => s.app === 'inventory')).toEqual([])
+    expect((await p.cli(['snapshot', 'verify'])).code).toBe(0)
   }, 60_000)
 })

@@ -1,12 +1,14 @@
 import { type Command, Option } from 'commander'
-import { UserError } from '../../core/errors.js'
+import { OperationFailedError, UserError } from '../../core/errors.js'
 import { selectApps } from '../../platform/platform.js'
 import { createPlatformSnapshot } from '../../snapshots/create-platform-snapshot.js'
 import { createSnapshot } from '../../snapshots/create-snapshot.js'
 import { SNAPSHOT_KINDS, type SnapshotRecord } from '../../snapshots/snapshot-record.js'
 import { actorOf, globals } from '../global-options.js'
 import { formatBytes, printJson, println, table } from '../output.js'
+import { stopReason } from '../../rollback/journal.js'
 import { runAction, withPlatform } from '../run-action.js'
+import { stopOnSignal } from '../stop-signal.js'
 
 export function registerSnapshotCreate(snapshot: Command): void {
   snapshot
@@ -23,23 +25,42 @@ export function registerSnapshotCreate(snapshot: Command): void {
         const actor = actorOf(g)
         if (opts.all && apps.length > 0) throw new UserError(`--all takes every app; drop ${apps.join(' ')} (or drop --all to capture only those)`)
         if (!opts.all && apps.length === 0) throw new UserError('name the apps to capture (or all), or pass --all for one platform snapshot of every app')
-        return withPlatform(g, async (p) => {
-          if (opts.all) {
-            const ps = await createPlatformSnapshot(p, p.config.apps, { kind: opts.kind, label: opts.label ?? null, actor, reason: opts.reason ?? null })
-            if (g.json) printJson({ platformSnapshot: ps.id, snapshots: ps.snapshots })
-            else println(`platform snapshot ${ps.id}\n\n${renderCreated(ps.snapshots)}`)
+        // Ctrl-C stops between components and says what was kept, instead of killing the process mid-write.
+        const stop = stopOnSignal()
+        try {
+          return await withPlatform(g, async (p) => {
+            if (opts.all) {
+              const ps = await createPlatformSnapshot(p, p.config.apps, { kind: opts.kind, label: opts.label ?? null, actor, reason: opts.reason ?? null })
+              if (g.json) printJson({ platformSnapshot: ps.id, snapshots: ps.snapshots })
+              else println(`platform snapshot ${ps.id}\n\n${renderCreated(ps.snapshots)}`)
+              return 0
+            }
+            const created: SnapshotRecord[] = []
+            const selected = selectApps(p.config, apps)
+            for (const app of selected) {
+              try {
+                created.push(await createSnapshot(p, app, { kind: opts.kind, label: opts.label ?? null, actor, reason: opts.reason ?? null, signal: stop.signal }))
+              } catch (err) {
+                if (!stop.signal.aborted) throw err
+                throw new OperationFailedError(keptSoFar(`stopped by ${stopReason(stop.signal)}`, created, app.name, selected.slice(created.length + 1).map((a) => a.name)))
+              }
+            }
+            if (g.json) printJson({ snapshots: created })
+            else println(renderCreated(created))
             return 0
-          }
-          const created: SnapshotRecord[] = []
-          for (const app of selectApps(p.config, apps)) {
-            created.push(await createSnapshot(p, app, { kind: opts.kind, label: opts.label ?? null, actor, reason: opts.reason ?? null }))
-          }
-          if (g.json) printJson({ snapshots: created })
-          else println(renderCreated(created))
-          return 0
-        })
+          })
+        } finally {
+          stop.dispose()
+        }
       }),
     )
+}
+
+/** What a stopped `snapshot create` leaves: complete snapshots kept, the one cut short unreferenced (prune removes it). */
+function keptSoFar(why: string, kept: SnapshotRecord[], cut: string, notStarted: string[]): string {
+  const ids = kept.map((s) => s.id).join(', ')
+  return `${why} while capturing ${cut}: ${kept.length > 0 ? `kept ${ids} (complete)` : 'nothing was kept'}; ${cut} was not captured ` +
+    `(the data written so far is unreferenced; \`lastgood snapshot prune\` removes it)${notStarted.length > 0 ? `; not started: ${notStarted.join(', ')}` : ''}`
 }
 
 function renderCreated(snaps: SnapshotRecord[]): string {
