@@ -7,15 +7,15 @@ import { planResume, type ResumePlan } from '../rollback/plan-resume.js'
 import { resumeRollback } from '../rollback/run-rollback.js'
 import { supersedeRun } from '../rollback/supersede-run.js'
 import { findUnfinishedRun } from '../rollback/unfinished-run.js'
-import { type AppCooldown, decide } from './decide.js'
+import { decide } from './decide.js'
 import { EventBus, type EventType, type MonitorEvent } from './events.js'
-import { deployedSince, liveVersions, restoredVersions, type Versions } from './live-versions.js'
 import type { MetricSource } from './metric-source.js'
 import { probeHealth } from './probe-health.js'
 import { ProbeHistory, ProbeSource } from './probe-source.js'
 import {
-  beat, lastHeartbeat, loadCooldown, loadTriggerStates, monitorId, RESUME_GRACE_MS, resetAppTriggers, saveCooldown, saveTriggerState, triggerKey,
+  beat, lastHeartbeat, loadCooldown, loadTriggerStates, monitorId, RESUME_GRACE_MS, resetAppTriggers, saveTriggerState, triggerKey,
 } from './monitor-store.js'
+import { NewDeploys } from './new-deploys.js'
 import { protectionGap } from './protection-gap.js'
 import { Responder } from './respond.js'
 import { tellSuperseded } from './tell-superseded.js'
@@ -61,12 +61,12 @@ export class Monitor {
   private stopped = false
   private starting: Promise<void> | null = null
   private stopping: Promise<void> | null = null
-  /** What ran when each app's trigger fired: while it stays firing, a change of version is a new deploy. */
-  private readonly firedOn = new Map<string, Versions>()
+  private readonly deploys: NewDeploys
 
   constructor(private readonly p: Platform, readonly apps: ResolvedApp[], private readonly opts: MonitorOptions = {}) {
     this.actor = opts.actor ?? MONITOR_ACTOR
     this.bus = new EventBus(p.state, this.actor)
+    this.deploys = new NewDeploys(p, this.bus, this.abort.signal)
     this.responder = new Responder(p, this.bus, this.actor, { rolledBack: (app) => this.judgeAfresh(app) }, this.abort.signal)
     opts.recovery?.subscribe((e) => this.bus.relay(recoveryEvent(e)))
     for (const app of apps) this.histories.set(app.name, historyFor(app))
@@ -138,7 +138,7 @@ export class Monitor {
   /** Forgets the app's rounds and trigger states: after a rollback or a deploy, the new state is judged alone. */
   async judgeAfresh(app: string): Promise<void> {
     this.histories.get(app)?.clear()
-    this.firedOn.delete(app)
+    this.deploys.forget(app)
     for (const k of [...this.states.keys()]) if (k.startsWith(triggerKey(app, ''))) this.states.delete(k)
     await resetAppTriggers(this.p.state, app)
   }
@@ -189,7 +189,9 @@ export class Monitor {
         if (changed) await saveTriggerState(this.p.state, app.name, t.name, next, { value: observation.value ?? null, detail: observation.detail })
         if (transition) await this.transitioned(app, t, transition, observation, prev, now)
       }
-      await this.noticeDeploy(app)
+      // A trigger stays firing after a failed or escalated rollback: a new deploy must be judged afresh.
+      const firing = app.triggers.some((t) => this.triggerState(app.name, t.name).phase === 'firing')
+      if (firing && !this.stopped && (await this.deploys.since(app))) await this.judgeAfresh(app.name)
     } catch (err) {
       this.p.log.error({ app: app.name, err: redact((err as Error).stack ?? String(err)) }, 'monitor round failed')
     } finally {
@@ -225,42 +227,10 @@ export class Monitor {
       data: { kind: t.kind, action: t.action, value: o.value ?? null, detail: o.detail, ...(transition === 'firing' ? { conditionSince: new Date(prev.phase === 'pending' ? prev.since : now).toISOString() } : {}) },
     })
     if (transition !== 'firing') return
-    this.firedOn.set(app.name, await liveVersions(this.p, app, this.abort.signal))
-    const decision = decide(t, await this.cooldown(app), this.p.config.monitor, now)
+    await this.deploys.fired(app)
+    const decision = decide(t, await this.deploys.cooldown(app), this.p.config.monitor, now)
     const since = prev.phase === 'pending' ? prev.since : now - (t.kind === 'health_failures' ? (t.consecutive - 1) * app.health.intervalMs : 0)
     await this.responder.respond({ app, trigger: t, decision, detail: o.detail, since })
-  }
-
-  /**
-   * The app's cooldown, unless what runs now is not what its last automatic rollback restored: then someone
-   * deployed since, the cooldown (which is about the restored state) no longer applies, and it is reset.
-   */
-  private async cooldown(app: ResolvedApp): Promise<AppCooldown> {
-    const c = await loadCooldown(this.p.state.db, app.name)
-    if (c.cooldownUntil === null || Date.now() >= c.cooldownUntil || !c.lastRun) return c
-    const changed = deployedSince(await restoredVersions(this.p.state.db, c.lastRun, app.name), this.firedOn.get(app.name) ?? {})
-    if (changed.length === 0) return c
-    await this.newDeploy(app.name, `${app.name} runs ${changed.join('; ')} that its automatic rollback ${c.lastRun} restored: a new deploy, so the cooldown is reset`)
-    return { cooldownUntil: null, automaticRollbacks: 0, lastRun: null }
-  }
-
-  /**
-   * A trigger that fired stays firing until its condition clears, so a bad release deployed over a failed or
-   * escalated rollback would never fire it again. While one fires, a change of version is a new deploy: the
-   * app is judged afresh, and the next bad state fires again.
-   */
-  private async noticeDeploy(app: ResolvedApp): Promise<void> {
-    const fired = this.firedOn.get(app.name)
-    if (!fired || this.stopped || !app.triggers.some((t) => this.triggerState(app.name, t.name).phase === 'firing')) return
-    const changed = deployedSince(fired, await liveVersions(this.p, app, this.abort.signal))
-    if (changed.length === 0) return
-    await this.newDeploy(app.name, `${app.name} runs ${changed.join('; ')} when its trigger fired: a new deploy, judged afresh`)
-    await this.judgeAfresh(app.name)
-  }
-
-  private async newDeploy(app: string, message: string): Promise<void> {
-    await saveCooldown(this.p.state, app, { cooldownUntil: null, automaticRollbacks: 0 }, null)
-    await this.bus.emit({ type: 'deploy.detected', app, message, data: {} })
   }
 
   private async restore(): Promise<void> {
@@ -320,7 +290,7 @@ export class Monitor {
     const told = await tellSuperseded(this.p, closed)
     for (const a of closed.apps) {
       await this.judgeAfresh(a)
-      await saveCooldown(this.p.state, a, { cooldownUntil: null, automaticRollbacks: 0 }, null)
+      await this.deploys.reset(a)
     }
     await this.bus.emit({
       type: 'rollback.superseded', app, outcome: 'refused', message: `${closed.message}; watching what runs now as a new deploy`,
