@@ -25,25 +25,24 @@ export function registerMonitor(program: Command): void {
           const monitor = new Monitor(p, selectApps(p.config, names), { startedBy, recovery })
           const events: unknown[] = []
           monitor.bus.subscribe((e) => (opts.once && g.json ? events.push(e) : printEvent(e, g.json)))
-          if (opts.once) {
-            await monitor.start({ schedule: false })
-            await monitor.runOnce()
-            await monitor.stop()
-            await deliverBeforeExit(p)
-            if (g.json) {
-              const triggers = monitor.apps.flatMap((a) => a.triggers.map((t) => ({ app: a.name, trigger: t.name, kind: t.kind, action: t.action, ...monitor.triggerState(a.name, t.name) })))
-              printJson({ events, triggers })
-            }
-            return 0
-          }
-          // Listening before start: a signal while the monitor resumes a run must stop it cleanly, not kill it.
+          // Listening before start: a signal at any moment (resuming a run, rolling back) stops it cleanly.
           const { signal, dispose } = stopOnSignal()
-          const stopped = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))
-          void stopped.then(() => monitor.stop(stopReason(signal)))
+          signal.addEventListener('abort', () => void monitor.stop(stopReason(signal)), { once: true })
           try {
+            if (opts.once) {
+              await monitor.start({ schedule: false })
+              if (!signal.aborted) await monitor.runOnce()
+              await monitor.stop()
+              await deliverBeforeExit(p)
+              if (g.json) {
+                const triggers = monitor.apps.flatMap((a) => a.triggers.map((t) => ({ app: a.name, trigger: t.name, kind: t.kind, action: t.action, ...monitor.triggerState(a.name, t.name) })))
+                printJson({ events, triggers })
+              }
+              return 0
+            }
             await monitor.start()
-            await stopped
-            await monitor.stop(stopReason(signal))
+            await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })))
+            await monitor.stop()
           } finally {
             dispose()
           }
