@@ -49,7 +49,9 @@ export async function watchDeploy(p: Platform, app: ResolvedApp, opts: { forMs: 
     })
     setTimeout(() => resolve(soakEnded()), opts.forMs).unref()
     // A stop (Ctrl-C) ends the soak unproven; a rollback under way stops at its next step boundary, journaled.
-    opts.stop?.addEventListener('abort', () => resolve(result('inconclusive', `stopped by ${stopReason(opts.stop!)} before the soak ended; not vouching for ${snap.id}`)), { once: true })
+    const stopped = () => resolve(result('inconclusive', `stopped by ${stopReason(opts.stop!)} before the soak ended; not vouching for ${snap.id}`))
+    if (opts.stop?.aborted) stopped()
+    else opts.stop?.addEventListener('abort', stopped, { once: true })
   })
   function soakEnded(): WatchResult {
     const states = app.triggers.map((t) => ({ t: t.name, s: monitor.triggerState(app.name, t.name).phase }))

@@ -7,7 +7,7 @@ import type { RollbackPlan } from './plan-rollback.js'
 import type { ResumePlan } from './plan-resume.js'
 import { type Actor, notStarted, rollbackApp } from './rollback-app.js'
 import type { AppReport, RollbackReport } from './rollback-report.js'
-import { describeStop, type StepRecord } from './step-record.js'
+import { describeStop } from './step-record.js'
 import { acquireTargetLock } from './target-lock.js'
 import { refuseUnfinishedRuns, requireUnfinished } from './unfinished-run.js'
 
@@ -69,10 +69,13 @@ export async function resumeRollback(p: Platform, resume: ResumePlan, opts: RunO
  * for --resume (or the monitor that started it) to finish as planned.
  */
 async function interrupted(journal: Journal, plan: RollbackPlan, opts: RunOptions, facts: RunFacts, done: AppReport[], err: RunInterrupted): Promise<RollbackReport> {
-  const changed = journal.steps.some((s: StepRecord) => s.name === 'restore' || s.name === 'revert')
+  const changed = journal.steps.some((s) => s.name === 'restore' || s.name === 'revert')
   const status = changed ? 'interrupted' : 'not-started'
   const at = describeStop(journal.steps)
-  const apps = plan.apps.map((a) => done.find((r) => r.app === a.app.name) ?? { ...notStarted(a), outcome: changed ? 'interrupted' as const : 'not-started' as const, error: `${err.message} ${at}` })
+  const cut = journal.steps.at(-1)?.app
+  const apps = plan.apps.map((a) => done.find((r) => r.app === a.app.name) ?? {
+    ...notStarted(a), outcome: changed && a.app.name === cut ? 'interrupted' as const : 'not-started' as const, error: `${err.message} ${at}`,
+  })
   const report: RollbackReport = {
     run: journal.runId, status, stopped: { at, why: err.message }, reason: facts.reason, actor: facts.actor, startedAt: facts.startedAt,
     ...(facts.resumed ? { resumed: facts.resumed } : {}), endedAt: new Date().toISOString(), durationMs: Math.round(performance.now() - facts.started), apps, steps: journal.steps,
