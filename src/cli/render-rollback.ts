@@ -3,6 +3,7 @@ import type { ResumePlan } from '../rollback/plan-resume.js'
 import type { RollbackPlan } from '../rollback/plan-rollback.js'
 import type { RollbackReport } from '../rollback/rollback-report.js'
 import type { StepRecord } from '../rollback/step-record.js'
+import { resumeCommand } from '../rollback/unfinished-run.js'
 import { formatBytes, formatMs, table } from './output.js'
 
 const MAX_FILES_SHOWN = 20
@@ -75,6 +76,11 @@ export function renderReport(r: RollbackReport): string {
     if (a.validation) out.push(`  validation: ${a.validation.outcome}, ${a.validation.consecutivePasses} consecutive passes in ${formatMs(a.validation.elapsedMs)}`)
     if (a.safety) out.push(`  safety snapshot: ${a.safety}`)
     if (a.error) out.push(`  error: ${a.error}`)
+  }
+  if (r.stopped) {
+    out.push('', r.status === 'interrupted'
+      ? `${r.stopped.why} ${r.stopped.at}; journaled: finish it with \`${resumeCommand(r.run)}\``
+      : `${r.stopped.why} ${r.stopped.at}, before anything changed; recorded as not started`)
   }
   return out.join('\n')
 }

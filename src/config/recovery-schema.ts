@@ -34,6 +34,7 @@ export const TEMPLATE_NAMES = [
   'continuity_breached',
   'runbook_step_failed',
   'incident_resolved',
+  'rollback_superseded',
 ] as const
 export type TemplateName = (typeof TEMPLATE_NAMES)[number]
 

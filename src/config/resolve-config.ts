@@ -84,17 +84,26 @@ function resolveApp(
       timeoutMs: app.rollback?.timeout ?? d.rollback.timeout,
       validation: { windowMs: validation.window, passes: validation.passes, intervalMs: validation.interval },
     },
-    triggers: resolveTriggers(app, config, health.failures),
+    triggers: resolveTriggers(app, config, health),
     prometheusSelector: app.prometheus?.selector ?? `job="${name}"`,
   }
 }
 
-function resolveTriggers(app: AppYaml, config: ConfigYaml, failures: number): ResolvedTrigger[] {
-  const merged: Record<string, Trigger> = { ...config.defaults.triggers, ...app.triggers }
+/**
+ * The seeds' default, `health: { kind: health_failures, action: rollback }` (health.failures rounds in a row),
+ * for every app with a health check: below defaults.triggers and the app's own, so `health: { kind: off }`
+ * opts out, and left out when another health_failures trigger already says what failed rounds do.
+ */
+const DEFAULT_HEALTH_TRIGGER = { health: { kind: 'health_failures', action: 'rollback' } } as const satisfies Record<string, Trigger>
+
+function resolveTriggers(app: AppYaml, config: ConfigYaml, health: ResolvedHealth): ResolvedTrigger[] {
+  const configured: Record<string, Trigger> = { ...config.defaults.triggers, ...app.triggers }
+  const covered = 'health' in configured || Object.values(configured).some((t) => t.kind === 'health_failures')
+  const merged = health.checks.length > 0 && !covered ? { ...DEFAULT_HEALTH_TRIGGER, ...configured } : configured
   return Object.entries(merged)
     .filter((e): e is [string, Exclude<Trigger, { kind: 'off' }>] => e[1].kind !== 'off')
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, t]) => resolveTrigger(name, t, failures))
+    .map(([name, t]) => resolveTrigger(name, t, health.failures))
 }
 
 function resolveTrigger(name: string, t: Exclude<Trigger, { kind: 'off' }>, failures: number): ResolvedTrigger {

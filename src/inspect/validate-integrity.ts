@@ -1,4 +1,5 @@
 import type { ResolvedApp } from '../config/types.js'
+import { protectionGap } from '../monitor/protection-gap.js'
 import type { Platform } from '../platform/platform.js'
 import { appStatus } from './app-status.js'
 import { placeholderChannels } from './placeholder-channels.js'
@@ -27,6 +28,8 @@ export async function validateIntegrity(p: Platform, apps: ResolvedApp[]): Promi
   const checks: IntegrityCheck[] = [{ area: 'config', target: p.config.file, outcome: 'ok', message: `${p.config.apps.length} apps, configuration valid` }]
   for (const w of placeholderChannels(p.config)) checks.push({ area: 'config', target: w.target, outcome: 'warning', message: w.message })
   for (const app of apps) {
+    const gap = protectionGap(app)
+    if (gap) checks.push({ area: 'config', target: app.name, outcome: 'warning', message: gap })
     const s = await appStatus(p, app)
     for (const c of s.components) {
       const check = (outcome: CheckOutcome, message: string) => checks.push({ area: 'deployment', target: `${app.name}/${c.name}`, outcome, message })

@@ -5,6 +5,8 @@ export interface AppCooldown {
   cooldownUntil: number | null
   /** Automatic rollbacks in a row, each within the cooldown of the one before. */
   automaticRollbacks: number
+  /** The automatic run that set the cooldown: what it restored is the state the cooldown is about. */
+  lastRun?: string | null
 }
 
 export type Decision =

@@ -3,6 +3,7 @@ import { startTimer } from '../core/timers.js'
 import type { Platform } from '../platform/platform.js'
 import { createSnapshot } from '../snapshots/create-snapshot.js'
 import { markGood } from '../snapshots/mark-good.js'
+import { stopReason } from '../rollback/journal.js'
 import type { MonitorEvent } from './events.js'
 import { Monitor } from './monitor.js'
 import { saveCooldown } from './monitor-store.js'
@@ -29,7 +30,7 @@ export interface WatchResult {
  * as in `monitor`: a rollback restores the last known good state. This is how known-good snapshots appear
  * without a person.
  */
-export async function watchDeploy(p: Platform, app: ResolvedApp, opts: { forMs: number; actor: string; onEvent?: (e: MonitorEvent) => void }): Promise<WatchResult> {
+export async function watchDeploy(p: Platform, app: ResolvedApp, opts: { forMs: number; actor: string; onEvent?: (e: MonitorEvent) => void; stop?: AbortSignal }): Promise<WatchResult> {
   const startedAt = new Date().toISOString()
   const monitor = new Monitor(p, [app], { startedBy: opts.actor })
   if (opts.onEvent) monitor.bus.subscribe(opts.onEvent)
@@ -48,6 +49,10 @@ export async function watchDeploy(p: Platform, app: ResolvedApp, opts: { forMs: 
       if (e.type === 'escalation.recorded') resolve(result('escalated', e.message))
     })
     startTimer(opts.forMs, () => resolve(soakEnded())).unref()
+    // A stop (Ctrl-C) ends the soak unproven; a rollback under way stops at its next step boundary, journaled.
+    const stopped = () => resolve(result('inconclusive', `stopped by ${stopReason(opts.stop!)} before the soak ended; not vouching for ${snap.id}`))
+    if (opts.stop?.aborted) stopped()
+    else opts.stop?.addEventListener('abort', stopped, { once: true })
   })
   function soakEnded(): WatchResult {
     const states = app.triggers.map((t) => ({ t: t.name, s: monitor.triggerState(app.name, t.name).phase }))
@@ -60,7 +65,7 @@ export async function watchDeploy(p: Platform, app: ResolvedApp, opts: { forMs: 
   await monitor.bus.emit({ type: 'watch.started', app: app.name, outcome: 'started', message: `watching ${app.name} (${Object.entries(versions).map(([c, v]) => `${c}=${v}`).join(', ')}) for ${Math.round(opts.forMs / 1000)} s; captured as ${snap.id}`, data: { snapshot: snap.id, forMs: opts.forMs } })
   await monitor.start()
   const r = await ended
-  await monitor.stop()
+  await monitor.stop(opts.stop?.aborted ? stopReason(opts.stop) : undefined)
   if (r.outcome === 'passed') await markGood(p, snap.id, { actor: opts.actor, reason: `deploy watch: ${r.detail}` })
   await monitor.bus.emit({ type: r.outcome === 'passed' ? 'watch.passed' : 'watch.failed', app: app.name, outcome: r.outcome === 'passed' ? 'success' : 'failure', message: r.outcome === 'passed' ? `${snap.id} is known good: ${r.detail}` : `${r.outcome}: ${r.detail}`, data: { snapshot: snap.id, outcome: r.outcome } })
   return { ...r, endedAt: new Date().toISOString() }

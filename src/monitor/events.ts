@@ -11,15 +11,19 @@ import type { State } from '../state/open-state.js'
  * act:     rollback.queued, rollback.done, rollback.skipped, alert.recorded, escalation.recorded,
  *          run.resumed, run.unfinished
  * watch:   watch.started, watch.passed, watch.failed
- * life:    monitor.started, monitor.stopped
+ * act:     rollback.interrupted (a stop signal ended a run at a step boundary), rollback.superseded (a resume
+ *          found a release deployed meanwhile), deploy.detected (the live version changed under a firing trigger
+ *          or an automatic rollback's cooldown)
+ * life:    monitor.started, monitor.stopped, monitor.warning (an app nothing would act on)
  * relayed: recovery (an incident or continuity action some process recorded; already in the audit chain)
  */
 export type EventType =
   | 'trigger.pending' | 'trigger.firing' | 'trigger.cleared' | 'trigger.resolved' | 'trigger.no-data'
   | 'decision'
   | 'rollback.queued' | 'rollback.done' | 'rollback.skipped' | 'alert.recorded' | 'escalation.recorded' | 'run.resumed' | 'run.unfinished'
+  | 'rollback.interrupted' | 'rollback.superseded' | 'deploy.detected'
   | 'watch.started' | 'watch.passed' | 'watch.failed'
-  | 'monitor.started' | 'monitor.stopped'
+  | 'monitor.started' | 'monitor.stopped' | 'monitor.warning'
   | 'recovery'
 
 export interface MonitorEvent {

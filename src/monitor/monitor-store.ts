@@ -34,7 +34,7 @@ export async function resetAppTriggers(state: State, app: string): Promise<void>
 
 export async function loadCooldown(db: StateDb, app: string): Promise<AppCooldown> {
   const r = await db.selectFrom('monitor_apps').selectAll().where('app', '=', app).executeTakeFirst()
-  return { cooldownUntil: r?.cooldown_until ? Date.parse(r.cooldown_until) : null, automaticRollbacks: Number(r?.automatic_rollbacks ?? 0) }
+  return { cooldownUntil: r?.cooldown_until ? Date.parse(r.cooldown_until) : null, automaticRollbacks: Number(r?.automatic_rollbacks ?? 0), lastRun: r?.last_run ?? null }
 }
 
 export async function saveCooldown(state: State, app: string, c: AppCooldown, lastRun: string | null): Promise<void> {

@@ -5,8 +5,9 @@ import { startTimer, type Timer, timeoutSignal } from '../core/timers.js'
 import type { Platform } from '../platform/platform.js'
 import type { AuditEvent } from '../audit/audit-event.js'
 import type { RecoveryScheduler } from '../recovery/recovery-scheduler.js'
-import { planResume } from '../rollback/plan-resume.js'
+import { planResume, type ResumePlan } from '../rollback/plan-resume.js'
 import { resumeRollback } from '../rollback/run-rollback.js'
+import { supersedeRun } from '../rollback/supersede-run.js'
 import { findUnfinishedRun } from '../rollback/unfinished-run.js'
 import { decide } from './decide.js'
 import { EventBus, type EventType, type MonitorEvent } from './events.js'
@@ -16,7 +17,10 @@ import { ProbeHistory, ProbeSource } from './probe-source.js'
 import {
   beat, lastHeartbeat, loadCooldown, loadTriggerStates, monitorId, RESUME_GRACE_MS, resetAppTriggers, saveTriggerState, triggerKey,
 } from './monitor-store.js'
+import { NewDeploys } from './new-deploys.js'
+import { protectionGap } from './protection-gap.js'
 import { Responder } from './respond.js'
+import { tellSuperseded } from './tell-superseded.js'
 import { PrometheusSource } from './sources/prometheus-source.js'
 import { advance, INITIAL, type Observation, observe, observeRound, type Transition, type TriggerState } from './trigger-state.js'
 
@@ -57,6 +61,9 @@ export class Monitor {
   private readonly id = monitorId()
   private readonly actor: string
   private stopped = false
+  private starting: Promise<void> | null = null
+  private stopping: Promise<void> | null = null
+  private readonly deploys: NewDeploys
 
   constructor(private readonly p: Platform, readonly apps: ResolvedApp[], private readonly opts: MonitorOptions = {}) {
     // Every probe, measurement and rollback of every app listens to this one signal while it runs (each removes
@@ -64,7 +71,8 @@ export class Monitor {
     setMaxListeners(Infinity, this.abort.signal)
     this.actor = opts.actor ?? MONITOR_ACTOR
     this.bus = new EventBus(p.state, this.actor)
-    this.responder = new Responder(p, this.bus, this.actor, { rolledBack: (app) => this.judgeAfresh(app) })
+    this.deploys = new NewDeploys(p, this.bus, this.abort.signal)
+    this.responder = new Responder(p, this.bus, this.actor, { rolledBack: (app) => this.judgeAfresh(app) }, this.abort.signal)
     opts.recovery?.subscribe((e) => this.bus.relay(recoveryEvent(e)))
     for (const app of apps) this.histories.set(app.name, historyFor(app))
     const prom = p.config.prometheus
@@ -75,14 +83,27 @@ export class Monitor {
     }
   }
 
-  /** Restores what the last monitor left (within the grace), resumes its unfinished runs, then schedules. */
-  async start(opts: { schedule?: boolean } = {}): Promise<void> {
+  /**
+   * Restores what the last monitor left (within the grace), resumes its unfinished runs, then schedules. A stop
+   * meanwhile (stop() may be called at any moment) ends a resumed run at its next step boundary, and nothing
+   * is scheduled.
+   */
+  start(opts: { schedule?: boolean } = {}): Promise<void> {
+    this.starting ??= this.begin(opts)
+    return this.starting
+  }
+
+  private async begin(opts: { schedule?: boolean }): Promise<void> {
     await this.restore()
     await beat(this.p.state, this.id, this.apps.map((a) => a.name))
     await this.bus.emit({ type: 'monitor.started', message: `monitoring ${this.apps.map((a) => a.name).join(', ')}`, outcome: 'started', data: { monitor: this.id, apps: this.apps.map((a) => a.name), ...(this.opts.startedBy ? { startedBy: this.opts.startedBy } : {}) } })
+    for (const app of this.apps) {
+      const gap = protectionGap(app)
+      if (gap) await this.bus.emit({ type: 'monitor.warning', app: app.name, outcome: 'failure', message: gap, data: { triggers: app.triggers.length, checks: app.health.checks.length } })
+    }
     await this.opts.recovery?.start(opts)
     await this.resumeUnfinished()
-    if (opts.schedule === false) return
+    if (opts.schedule === false || this.stopped) return
     const hb = setInterval(() => void beat(this.p.state, this.id, this.apps.map((a) => a.name)).catch((err) => this.p.log.warn({ err: redact(String(err)) }, 'monitor heartbeat failed')), HEARTBEAT_MS)
     this.timers.set('heartbeat', { clear: () => clearInterval(hb) })
     const groups = new Map<number, ResolvedApp[]>()
@@ -97,22 +118,32 @@ export class Monitor {
     await this.opts.recovery?.tick()
   }
 
-  async stop(): Promise<void> {
-    if (this.stopped) return
+  /**
+   * Stops at once, whatever the monitor is doing (starting, resuming a run, rolling back): a rollback under way
+   * finishes the step in progress (a restore, bounded by its deadline) or cuts a step that only reads, journals
+   * where it stopped and says so; the next monitor resumes it. `why` (SIGINT, SIGTERM) is in what it says.
+   */
+  stop(why = 'a stop request'): Promise<void> {
+    this.stopping ??= this.halt(why)
+    return this.stopping
+  }
+
+  private async halt(why: string): Promise<void> {
     this.stopped = true
     for (const t of this.timers.values()) t.clear()
-    this.abort.abort()
-    // A rollback under way finishes (its journal makes it safe to kill, but finishing is better).
+    this.abort.abort(new Error(why))
+    await this.starting?.catch((err: unknown) => this.p.log.error({ err: redact(String(err)) }, 'monitor start failed'))
     await this.responder.idle()
     while (this.ticking.size > 0) await new Promise((r) => setTimeout(r, 10))
     await this.opts.recovery?.stop()
     await beat(this.p.state, this.id, this.apps.map((a) => a.name), true)
-    await this.bus.emit({ type: 'monitor.stopped', message: 'monitor stopped', data: { monitor: this.id } })
+    await this.bus.emit({ type: 'monitor.stopped', message: `monitor stopped (${why})`, data: { monitor: this.id, why } })
   }
 
   /** Forgets the app's rounds and trigger states: after a rollback or a deploy, the new state is judged alone. */
   async judgeAfresh(app: string): Promise<void> {
     this.histories.get(app)?.clear()
+    this.deploys.forget(app)
     for (const k of [...this.states.keys()]) if (k.startsWith(triggerKey(app, ''))) this.states.delete(k)
     await resetAppTriggers(this.p.state, app)
   }
@@ -163,6 +194,9 @@ export class Monitor {
         if (changed) await saveTriggerState(this.p.state, app.name, t.name, next, { value: observation.value ?? null, detail: observation.detail })
         if (transition) await this.transitioned(app, t, transition, observation, prev, now)
       }
+      // A trigger stays firing after a failed or escalated rollback: a new deploy must be judged afresh.
+      const firing = app.triggers.some((t) => this.triggerState(app.name, t.name).phase === 'firing')
+      if (firing && !this.stopped && (await this.deploys.since(app))) await this.judgeAfresh(app.name)
     } catch (err) {
       this.p.log.error({ app: app.name, err: redact((err as Error).stack ?? String(err)) }, 'monitor round failed')
     } finally {
@@ -198,7 +232,8 @@ export class Monitor {
       data: { kind: t.kind, action: t.action, value: o.value ?? null, detail: o.detail, ...(transition === 'firing' ? { conditionSince: new Date(prev.phase === 'pending' ? prev.since : now).toISOString() } : {}) },
     })
     if (transition !== 'firing') return
-    const decision = decide(t, await loadCooldown(this.p.state.db, app.name), this.p.config.monitor, now)
+    await this.deploys.fired(app)
+    const decision = decide(t, await this.deploys.cooldown(app), this.p.config.monitor, now)
     const since = prev.phase === 'pending' ? prev.since : now - (t.kind === 'health_failures' ? (t.consecutive - 1) * app.health.intervalMs : 0)
     await this.responder.respond({ app, trigger: t, decision, detail: o.detail, since })
   }
@@ -228,6 +263,7 @@ export class Monitor {
   private async resumeUnfinished(): Promise<void> {
     const seen = new Set<string>()
     for (const app of this.apps) {
+      if (this.stopped) return
       const u = await findUnfinishedRun(this.p.state.db, app.name)
       if (!u || seen.has(u.run.id) || u.run.plan === null) continue
       seen.add(u.run.id)
@@ -237,13 +273,34 @@ export class Monitor {
       }
       try {
         const resume = await planResume(this.p, u.run.id, timeoutSignal(app.rollback.timeoutMs))
+        if (resume.superseded.length > 0) {
+          await this.superseded(app.name, resume)
+          continue
+        }
         await this.bus.emit({ type: 'run.resumed', app: app.name, outcome: 'started', message: `resuming automatic rollback ${u.run.id}, which stopped ${u.stoppedAt}`, data: { run: u.run.id, stoppedAt: u.stoppedAt } })
-        const report = await resumeRollback(this.p, resume, { actor: this.actor, reason: `the monitor restarted; finishing its rollback ${u.run.id}` })
+        const report = await resumeRollback(this.p, resume, { actor: this.actor, reason: `the monitor restarted; finishing its rollback ${u.run.id}`, stop: this.abort.signal })
         await this.responder.finished(report, new Map())
       } catch (err) {
         await this.bus.emit({ type: 'run.unfinished', app: app.name, outcome: 'failure', message: `rollback ${u.run.id} stopped ${u.stoppedAt} and could not be resumed: ${redact((err as Error).message)}`, data: { run: u.run.id } })
       }
     }
+  }
+
+  /**
+   * A release was deployed since the monitor's own run stopped: finishing the run would revert it. The run is
+   * closed as superseded (nothing restored), people are told, and what runs now is watched as a new deploy.
+   */
+  private async superseded(app: string, resume: ResumePlan): Promise<void> {
+    const closed = await supersedeRun(this.p, resume, { actor: this.actor, reason: `the monitor restarted and found a release deployed since its rollback ${resume.run.id} stopped` })
+    const told = await tellSuperseded(this.p, closed)
+    for (const a of closed.apps) {
+      await this.judgeAfresh(a)
+      await this.deploys.reset(a)
+    }
+    await this.bus.emit({
+      type: 'rollback.superseded', app, outcome: 'refused', message: `${closed.message}; watching what runs now as a new deploy`,
+      data: { run: closed.run, stoppedAt: closed.stoppedAt, superseded: closed.superseded, notified: told },
+    })
   }
 }
 

@@ -41,7 +41,8 @@ export class Responder {
   private timer: NodeJS.Timeout | null = null
   private readonly busyApps = new Set<string>()
 
-  constructor(private readonly p: Platform, private readonly bus: EventBus, private readonly actor: string, private readonly hooks: ResponderHooks) {}
+  /** `stop` aborted: no new run starts, and the one under way ends at its next step boundary, journaled. */
+  constructor(private readonly p: Platform, private readonly bus: EventBus, private readonly actor: string, private readonly hooks: ResponderHooks, private readonly stop: AbortSignal) {}
 
   /** The app is being rolled back or waits for it: its probes would only measure the rollback. */
   busy(app: string): boolean {
@@ -85,9 +86,16 @@ export class Responder {
       const plans: AppPlan[] = []
       const planned: Firing[] = []
       for (const f of batch) {
+        if (this.stop.aborted) {
+          await this.bus.emit({ type: 'rollback.skipped', app: f.app.name, trigger: f.trigger.name, message: 'the monitor is stopping; the next monitor judges the app again', data: {} })
+          continue
+        }
+        // Only a run that restored something (or still runs) answers a condition that began before it; one that
+        // failed, was abandoned, superseded or never started answered nothing.
         const answered = await latestRun(this.p.state.db, f.app.name)
-        if (answered && Date.parse(answered.started_at) >= f.since) {
-          await this.bus.emit({ type: 'rollback.skipped', app: f.app.name, trigger: f.trigger.name, message: `rollback ${answered.id} began after the condition did; not rolling back again`, data: { run: answered.id } })
+        if (answered && (answered.status === 'succeeded' || answered.status === 'running') && Date.parse(answered.started_at) >= f.since) {
+          await this.bus.emit({ type: 'rollback.skipped', app: f.app.name, trigger: f.trigger.name, message: `rollback ${answered.id} began after the condition did; judging ${f.app.name} afresh from now`, data: { run: answered.id } })
+          await this.hooks.rolledBack(f.app.name)
           continue
         }
         try {
@@ -102,7 +110,7 @@ export class Responder {
       const reason = planned.map((f) => `trigger ${f.trigger.name} of ${f.app.name} fired: ${f.detail}`).join('; ')
       let report: RollbackReport
       try {
-        report = await runRollback(this.p, { apps: plans }, { actor: this.actor, reason })
+        report = await runRollback(this.p, { apps: plans }, { actor: this.actor, reason, stop: this.stop })
       } catch (err) {
         for (const f of planned) await this.escalate(f.app.name, `automatic rollback could not run: ${redact((err as Error).message)}`, { trigger: f.trigger.name })
         return
@@ -116,6 +124,11 @@ export class Responder {
   /** After an automatic run (new or resumed): cooldown for what was restored, escalation for the rest. */
   async finished(report: RollbackReport, triggers: Map<string, string>): Promise<void> {
     await recordRunOnIncidents(this.p, report)
+    if (report.stopped) {
+      const what = report.status === 'interrupted' ? 'journaled; the next monitor resumes it' : 'it had changed nothing, so it is recorded as not started'
+      await this.bus.emit({ type: 'rollback.interrupted', app: report.apps.map((a) => a.app).join(','), outcome: 'failure', message: `rollback ${report.run} ${report.stopped.why} ${report.stopped.at}: ${what}`, data: { run: report.run, status: report.status, stoppedAt: report.stopped.at } })
+      return
+    }
     for (const a of report.apps) {
       const trigger = triggers.get(a.app)
       if (a.outcome === 'restored') {

@@ -102,6 +102,13 @@ Resolved by: {{actor}}
 
 System Status: OPERATIONAL
 Post-Mortem: lastgood incident postmortem {{incident}}`,
+
+  rollback_superseded: `ROLLBACK SUPERSEDED - {{platform}}
+
+Affected Apps: {{scope}}
+Found: {{issue}}
+Action: nothing restored; the live release is watched as a new deploy
+Rollback: {{summary}}`,
 }
 
 const PLACEHOLDER = /\{\{\s*([a-z_]+)\s*\}\}/g

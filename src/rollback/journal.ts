@@ -34,6 +34,9 @@ export class Journal {
     this.seq = steps.at(-1)?.seq ?? 0
   }
 
+  /** Set by the caller: once aborted, no further step starts (RunInterrupted), and a cut step is `interrupted`. */
+  stop: AbortSignal | undefined
+
   get runId(): string {
     return this.lock.runId
   }
@@ -61,12 +64,15 @@ export class Journal {
     return new Journal(state, lock, steps, true)
   }
 
-  /** Gives an unfinished run up for good: its dead steps become `interrupted`, the run `abandoned`, audited. */
-  static async abandon(state: State, lock: TargetLock, audit: (steps: StepRecord[]) => AuditInput): Promise<StepRecord[]> {
-    return Journal.closeDeadRun(state, lock, 'abandoned', audit)
+  /**
+   * Closes an unfinished run for good: its dead steps become `interrupted`, the run `abandoned` (a person gave
+   * it up) or `superseded` (a resume found a release deployed since), audited.
+   */
+  static async abandon(state: State, lock: TargetLock, audit: (steps: StepRecord[]) => AuditInput, status: 'abandoned' | 'superseded' = 'abandoned'): Promise<StepRecord[]> {
+    return Journal.closeDeadRun(state, lock, status, audit)
   }
 
-  private static async closeDeadRun(state: State, lock: TargetLock, status: 'running' | 'abandoned', audit: (steps: StepRecord[]) => AuditInput): Promise<StepRecord[]> {
+  private static async closeDeadRun(state: State, lock: TargetLock, status: 'running' | 'abandoned' | 'superseded', audit: (steps: StepRecord[]) => AuditInput): Promise<StepRecord[]> {
     const journal = new Journal(state, lock, [], true)
     let steps: StepRecord[] = []
     await journal.commit(async (tx) => {
@@ -74,7 +80,7 @@ export class Journal {
       if (run?.status !== 'running' && run?.status !== 'interrupted') throw new Error(`bug: rollback ${lock.runId} is ${run?.status ?? 'missing'}, not unfinished`)
       steps = await loadSteps(tx, lock.runId)
       const now = isoNow()
-      const then = status === 'running' ? 'the step is redone now' : 'the run was abandoned'
+      const then = status === 'running' ? 'the step is redone now' : `the run was ${status}`
       for (const s of steps.filter((x) => x.status === 'running')) {
         Object.assign(s, { status: 'interrupted', endedAt: now, error: `its process stopped during this step (killed, crashed or cut off); ${then}` })
         await tx.updateTable('rollback_steps').set(toStepRow(lock.runId, s)).where('run_id', '=', lock.runId).where('seq', '=', s.seq).execute()
@@ -89,6 +95,7 @@ export class Journal {
 
   /** Runs one step: journaled before it starts and after it ends; a thrown error marks it failed and rethrows. */
   async step<T>(app: string, name: StepName, component: string | null, fn: () => Promise<StepResult<T>>): Promise<T> {
+    if (this.stop?.aborted) throw new RunInterrupted(this.stop)
     const record: StepRecord = {
       seq: ++this.seq, app, name, component, status: 'running', startedAt: isoNow(), endedAt: null, durationMs: null, detail: null, error: null,
     }
@@ -100,7 +107,8 @@ export class Journal {
       Object.assign(record, { status: status ?? 'succeeded', detail: detail ?? null })
       return value
     } catch (err) {
-      Object.assign(record, { status: 'failed', error: redact((err as Error).message), detail: err instanceof StepFailed ? err.detail : null })
+      const cut = err instanceof RunInterrupted
+      Object.assign(record, { status: cut ? 'interrupted' : 'failed', error: redact((err as Error).message), detail: err instanceof StepFailed ? err.detail : null })
       throw err
     } finally {
       Object.assign(record, { endedAt: isoNow(), durationMs: Math.round(performance.now() - started) })
@@ -140,10 +148,14 @@ export class Journal {
     })
   }
 
-  /** Ends the run with its report and its `rollback.finish` event. */
-  async finish(status: 'succeeded' | 'failed', report: unknown, audit: AuditInput): Promise<void> {
+  /**
+   * Ends the run with its report and its event: `rollback.finish`; or, stopped by a signal, `rollback.interrupt`
+   * (`interrupted` stays unfinished for --resume; `not-started` changed nothing and is closed).
+   */
+  async finish(status: 'succeeded' | 'failed' | 'interrupted' | 'not-started', report: unknown, audit: AuditInput): Promise<void> {
     await this.commit(async (tx) => {
-      await tx.updateTable('rollback_runs').set({ status, ended_at: isoNow(), report: JSON.stringify(report) }).where('id', '=', this.runId).execute()
+      const ended = status === 'interrupted' ? null : isoNow()
+      await tx.updateTable('rollback_runs').set({ status, ended_at: ended, report: JSON.stringify(report) }).where('id', '=', this.runId).execute()
       await appendAuditIn(tx, audit)
     })
   }
@@ -182,4 +194,18 @@ export class PriorStepFailed extends Error {
   constructor(readonly record: StepRecord) {
     super(record.error ?? `${record.name} failed`)
   }
+}
+
+/** A stop signal reached the run: no further step starts, and a step it cut short is journaled `interrupted`. */
+export class RunInterrupted extends Error {
+  override readonly name = 'RunInterrupted'
+  constructor(readonly stop: AbortSignal) {
+    super(`stopped by ${stopReason(stop)}`)
+  }
+}
+
+/** What stopped the run, in words: the signal's name when a command passed it as the abort reason. */
+export function stopReason(stop: AbortSignal): string {
+  const r: unknown = stop.reason
+  return r instanceof Error ? r.message : typeof r === 'string' ? r : 'a stop request'
 }

@@ -16,6 +16,19 @@ export interface ResumePlan {
   /** The journal so far, as read before the lock is taken (the run re-reads it under the lock). */
   steps: StepRecord[]
   stoppedAt: string
+  /**
+   * Components whose live version is neither the run's recorded "before" nor its target: someone deployed
+   * since the run stopped, so finishing it would revert their release. Non-empty: restore nothing (supersedeRun).
+   */
+  superseded: Superseded[]
+}
+
+export interface Superseded {
+  app: string
+  component: string
+  live: string
+  before: string
+  target: string
 }
 
 /**
@@ -29,6 +42,7 @@ export async function planResume(p: Platform, runId: string, signal: AbortSignal
   const steps = await loadSteps(p.state.db, runId)
   const cannot = (why: string) => new UserError(`rollback ${runId} cannot be resumed as planned: ${why}; give it up with \`lastgood rollback --abandon ${runId} --reason "<why>"\``)
   const apps: AppPlan[] = []
+  const superseded: Superseded[] = []
   for (const planned of parsePersistedPlan(run.plan!).apps) {
     const app = p.config.apps.find((a) => a.name === planned.app)
     if (!app) throw cannot(`app ${planned.app} is no longer in the configuration`)
@@ -44,9 +58,11 @@ export async function planResume(p: Platform, runId: string, signal: AbortSignal
       const c = app.components.find((x) => x.name === name)
       if (!c) throw cannot(`component ${app.name}/${name} is no longer in the configuration`)
       const current = await providerFor(c).current(c, providerContext(p, app, c, signal))
-      components.push(await planComponent(p, app, target, c, current, from, signal))
+      const planned = await planComponent(p, app, target, c, current, from, signal)
+      if (current.version !== from && current.version !== planned.manifest.version) superseded.push({ app: app.name, component: name, live: current.version, before: from, target: planned.manifest.version })
+      components.push(planned)
     }
     apps.push({ app, target, components })
   }
-  return { run, plan: { apps }, steps, stoppedAt: describeStop(steps) }
+  return { run, plan: { apps }, steps, stoppedAt: describeStop(steps), superseded }
 }

@@ -5,7 +5,7 @@ import { providerFor } from '../providers/registry.js'
 import type { RestoreResult } from '../providers/provider.js'
 import { createSnapshot, loadManifest, providerContext } from '../snapshots/create-snapshot.js'
 import { findSnapshot, fromSnapshotRow, type SnapshotRecord } from '../snapshots/snapshot-record.js'
-import { type Journal, PriorStepFailed, StepFailed } from './journal.js'
+import { type Journal, PriorStepFailed, RunInterrupted, StepFailed } from './journal.js'
 import type { AppPlan } from './plan-rollback.js'
 import type { AppReport } from './rollback-report.js'
 import { type ValidationResult, validateHealth } from './validate-health.js'
@@ -30,21 +30,32 @@ export async function rollbackApp(p: Platform, journal: Journal, plan: AppPlan, 
     to: Object.fromEntries(plan.components.map((c) => [c.component.name, c.manifest.version])),
     restorePaths: {},
   }
+  // Steps that only read (verify, the safety snapshot, validation) stop at once on a stop signal; a restore
+  // in progress finishes (bounded by the deadline), since cutting it past its switch point helps nobody.
+  const stop = journal.stop ?? new AbortController().signal
+  const reading = AbortSignal.any([deadline, stop])
+  const cut = <T>(fn: () => Promise<T>) => async (): Promise<T> => {
+    try {
+      return await fn()
+    } catch (err) {
+      throw stop.aborted ? new RunInterrupted(stop) : err
+    }
+  }
   // Nothing has changed until the safety snapshot exists, so failures up to there need no revert.
   try {
-    await journal.once(app.name, 'verify', null, async () => {
+    await journal.once(app.name, 'verify', null, cut(async () => {
       const v = await p.repository.verify({ snapshotIds: [target.id], readData: true })
       if (!v.ok) throw new Error(`snapshot ${target.id} is damaged: ${v.problems.map((x) => `${x.object}: ${x.message}`).join('; ')}`)
       return { value: undefined, detail: { blobs: v.checked.blobs, bytesRead: v.checked.bytesRead } }
-    }, () => undefined)
-    const safety = await journal.once(app.name, 'safety-snapshot', null, async () => {
+    }), () => undefined)
+    const safety = await journal.once(app.name, 'safety-snapshot', null, cut(async () => {
       const label = safetyLabel(journal.runId)
       // Killed after the snapshot was committed but before its step was recorded: adopt it, never take a
       // second one (which would capture whatever the first attempt had already changed).
       const adopted = await findSafetySnapshot(p, app.name, label)
-      const s = adopted ?? await createSnapshot(p, app, { kind: 'safety', label, actor: opts.actor, reason: `before rollback ${journal.runId}: ${opts.reason}`, signal: deadline, components: plan.components.map((c) => c.component.name) })
+      const s = adopted ?? await createSnapshot(p, app, { kind: 'safety', label, actor: opts.actor, reason: `before rollback ${journal.runId}: ${opts.reason}`, signal: reading, components: plan.components.map((c) => c.component.name) })
       return { value: s, detail: { snapshot: s.id, ...(adopted ? { adopted: true } : {}) } }
-    }, async (done) => {
+    }), async (done) => {
       const s = await findSnapshot(p.state.db, String(done.detail?.snapshot))
       if (!s || s.prunedAt) throw new Error(`the safety snapshot ${String(done.detail?.snapshot)} of this run is gone; nothing to revert to`)
       return s
@@ -60,15 +71,16 @@ export async function rollbackApp(p: Platform, journal: Journal, plan: AppPlan, 
         }, (done) => ({ path: done.detail?.path as RestoreResult['path'] }))
         report.restorePaths[c.component.name] = result.path
       }
-      const validation = await journal.once(app.name, 'validate', null, async () => {
-        const v = await validateHealth(app, deadline)
-        if (v.outcome === 'failed') throw new ValidationFailed(v)
+      const validation = await journal.once(app.name, 'validate', null, cut(async () => {
+        const v = await validateHealth(app, reading)
+        if (v.outcome === 'failed') throw stop.aborted ? new RunInterrupted(stop) : new ValidationFailed(v)
         return { value: v, status: v.outcome === 'unchecked' ? 'skipped' : 'succeeded', detail: { ...v } }
-      }, (done) => done.detail as unknown as ValidationResult)
+      }), (done) => done.detail as unknown as ValidationResult)
       report.validation = validation
       report.outcome = 'restored'
       return report
     } catch (err) {
+      if (err instanceof RunInterrupted) throw err
       if (err instanceof ValidationFailed) report.validation = err.result
       if (err instanceof PriorStepFailed && err.record.name === 'validate' && err.record.detail) report.validation = err.record.detail as unknown as ValidationResult
       report.error = redact(deadline.aborted ? `rollback timed out after ${app.rollback.timeoutMs} ms` : (err as Error).message)
@@ -76,6 +88,7 @@ export async function rollbackApp(p: Platform, journal: Journal, plan: AppPlan, 
       return report
     }
   } catch (err) {
+    if (err instanceof RunInterrupted) throw err
     report.error ??= redact((err as Error).message)
     return report
   }
@@ -105,7 +118,8 @@ async function revert(p: Platform, journal: Journal, plan: AppPlan, safety: Snap
       return { value: result, status: result.outcome === 'passed' ? 'succeeded' : result.outcome === 'unchecked' ? 'skipped' : 'failed', detail: { ...result } }
     }, (done) => done.detail as unknown as ValidationResult)
     return v.outcome !== 'failed'
-  } catch {
+  } catch (err) {
+    if (err instanceof RunInterrupted) throw err
     return false
   }
 }

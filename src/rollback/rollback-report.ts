@@ -1,7 +1,8 @@
 import type { StepRecord } from './step-record.js'
 import type { ValidationResult } from './validate-health.js'
 
-export type AppOutcome = 'restored' | 'reverted' | 'failed' | 'not-started'
+/** `interrupted`: a stop signal ended the run at a step boundary of this app; the journal says where. */
+export type AppOutcome = 'restored' | 'reverted' | 'failed' | 'not-started' | 'interrupted'
 
 export interface AppReport {
   app: string
@@ -17,7 +18,13 @@ export interface AppReport {
 
 export interface RollbackReport {
   run: string
-  status: 'succeeded' | 'failed'
+  /**
+   * `interrupted`: a stop signal (SIGINT, SIGTERM) ended it at a step boundary after it had changed something,
+   * journaled for `--resume`; `not-started`: it stopped before it changed anything, so it is closed.
+   */
+  status: 'succeeded' | 'failed' | 'interrupted' | 'not-started'
+  /** Where an interrupted or not-started run stopped, and why. */
+  stopped?: { at: string; why: string }
   reason: string
   actor: string
   startedAt: string

@@ -3,7 +3,7 @@ import { timeId } from '../core/clock.js'
 import { timeoutSignal } from '../core/timers.js'
 import type { Platform } from '../platform/platform.js'
 import { rejectMovedAway } from '../snapshots/rejected-releases.js'
-import { Journal } from './journal.js'
+import { Journal, RunInterrupted } from './journal.js'
 import { persistPlan } from './persisted-plan.js'
 import type { RollbackPlan } from './plan-rollback.js'
 import type { ResumePlan } from './plan-resume.js'
@@ -24,7 +24,7 @@ export type { AppOutcome, AppReport, RollbackReport } from './rollback-report.js
  * largest rollback timeout of its apps. The plan is recorded with the run, so a run that is killed can be
  * resumed as planned (resumeRollback).
  */
-export async function runRollback(p: Platform, plan: RollbackPlan, opts: Actor): Promise<RollbackReport> {
+export async function runRollback(p: Platform, plan: RollbackPlan, opts: RunOptions): Promise<RollbackReport> {
   const started = performance.now()
   const startedAt = new Date().toISOString()
   const runId = timeId('rb')
@@ -56,7 +56,7 @@ export async function runRollback(p: Platform, plan: RollbackPlan, opts: Actor):
  * plan. Steps that took effect are not repeated; the interrupted step and validation are redone; a revert
  * restores the safety snapshot the first attempt took. The deadline starts afresh.
  */
-export async function resumeRollback(p: Platform, resume: ResumePlan, opts: Actor): Promise<RollbackReport> {
+export async function resumeRollback(p: Platform, resume: ResumePlan, opts: RunOptions): Promise<RollbackReport> {
   const started = performance.now()
   const { run, plan } = resume
   const appNames = plan.apps.map((a) => a.app.name)
@@ -75,6 +75,30 @@ export async function resumeRollback(p: Platform, resume: ResumePlan, opts: Acto
   }
 }
 
+/**
+ * A stop signal ended the run at a step boundary: journaled where it stopped. A run that changed nothing yet (no
+ * restore or revert began, in any attempt) is closed as `not-started`; any other stays `interrupted`, unfinished,
+ * for --resume (or the monitor that started it) to finish as planned.
+ */
+async function interrupted(journal: Journal, plan: RollbackPlan, opts: RunOptions, facts: RunFacts, done: AppReport[], err: RunInterrupted): Promise<RollbackReport> {
+  const changed = journal.steps.some((s) => s.name === 'restore' || s.name === 'revert')
+  const status = changed ? 'interrupted' : 'not-started'
+  const at = describeStop(journal.steps)
+  const cut = journal.steps.at(-1)?.app
+  const apps = plan.apps.map((a) => done.find((r) => r.app === a.app.name) ?? {
+    ...notStarted(a), outcome: changed && a.app.name === cut ? 'interrupted' as const : 'not-started' as const, error: `${err.message} ${at}`,
+  })
+  const report: RollbackReport = {
+    run: journal.runId, status, stopped: { at, why: err.message }, reason: facts.reason, actor: facts.actor, startedAt: facts.startedAt,
+    ...(facts.resumed ? { resumed: facts.resumed } : {}), endedAt: new Date().toISOString(), durationMs: Math.round(performance.now() - facts.started), apps, steps: journal.steps,
+  }
+  await journal.finish(status, report, {
+    actor: opts.actor, action: 'rollback.interrupt', target: apps.map((a) => a.app).join(','), reason: opts.reason, outcome: 'failure',
+    details: { run: journal.runId, status, stoppedAt: at, why: err.message },
+  })
+  return report
+}
+
 interface RunFacts {
   started: number
   startedAt: string
@@ -84,14 +108,24 @@ interface RunFacts {
   resumed?: RollbackReport['resumed']
 }
 
-async function execute(p: Platform, journal: Journal, plan: RollbackPlan, opts: Actor, facts: RunFacts): Promise<RollbackReport> {
+/** Who runs it and why; `stop` (a SIGINT or SIGTERM, its name as the reason) ends it at the next step boundary. */
+export type RunOptions = Actor & { stop?: AbortSignal }
+
+async function execute(p: Platform, journal: Journal, plan: RollbackPlan, opts: RunOptions, facts: RunFacts): Promise<RollbackReport> {
   const runId = journal.runId
   const appNames = plan.apps.map((a) => a.app.name)
   const deadline = timeoutSignal(Math.max(...plan.apps.map((a) => a.app.rollback.timeoutMs)))
+  journal.stop = opts.stop
   const reports: AppReport[] = []
   for (const appPlan of plan.apps) {
     const failedBefore = reports.some((r) => r.outcome !== 'restored')
-    const report = failedBefore ? notStarted(appPlan) : await rollbackApp(p, journal, appPlan, opts, deadline)
+    let report: AppReport
+    try {
+      report = failedBefore ? notStarted(appPlan) : await rollbackApp(p, journal, appPlan, opts, deadline)
+    } catch (err) {
+      if (!(err instanceof RunInterrupted)) throw err
+      return interrupted(journal, plan, opts, facts, reports, err)
+    }
     reports.push(report)
     await journal.recordApp(appPlan.app.name, {
       actor: opts.actor, action: 'rollback.app', target: appPlan.app.name, reason: opts.reason,

@@ -42,6 +42,8 @@ export async function createSnapshot(p: Platform, app: ResolvedApp, opts: Create
       failed.push({ name: component.name, err })
       return undefined
     })
+    // A stop (Ctrl-C) between components: what was written stays unreferenced, for prune; no record is made.
+    signal.throwIfAborted()
     if (!manifest) continue
     const manifestId = await p.repository.putBlob('tree', encodeManifest(manifest))
     components.push({
@@ -55,6 +57,7 @@ export async function createSnapshot(p: Platform, app: ResolvedApp, opts: Create
   }
   if (failed.length > 0) throw notTaken(app, failed, components)
   const health = await probeHealth(app.health, signal)
+  signal.throwIfAborted()
   const record: SnapshotRecord = {
     id,
     app: app.name,

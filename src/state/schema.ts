@@ -194,7 +194,11 @@ export interface RollbackRunTable {
   id: string
   /** JSON: string[] in execution order */
   apps: string
-  /** 'running' | 'succeeded' | 'failed' | 'interrupted' (taken over) | 'abandoned' (a person gave it up) */
+  /**
+   * 'running' | 'succeeded' | 'failed' | 'interrupted' (taken over, or stopped by a signal after it changed
+   * something) | 'abandoned' (a person gave it up) | 'superseded' (a resume found a release deployed since) |
+   * 'not-started' (stopped by a signal before it changed anything)
+   */
   status: string
   reason: string
   actor: string

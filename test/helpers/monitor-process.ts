@@ -57,6 +57,11 @@ export class StreamingCli {
     }
   }
 
+  /** Sends a signal (a person's Ctrl-C is SIGINT, a service manager's stop SIGTERM). */
+  kill(signal: NodeJS.Signals): void {
+    this.child.kill(signal)
+  }
+
   async stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM')
     return this.exited

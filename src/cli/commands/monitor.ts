@@ -6,7 +6,9 @@ import { RecoveryScheduler } from '../../recovery/recovery-scheduler.js'
 import { actorOf, globals } from '../global-options.js'
 import { printJson } from '../output.js'
 import { printEvent } from '../render-event.js'
+import { stopReason } from '../../rollback/journal.js'
 import { runAction, withPlatform } from '../run-action.js'
+import { stopOnSignal } from '../stop-signal.js'
 
 export function registerMonitor(program: Command): void {
   program
@@ -23,24 +25,27 @@ export function registerMonitor(program: Command): void {
           const monitor = new Monitor(p, selectApps(p.config, names), { startedBy, recovery })
           const events: unknown[] = []
           monitor.bus.subscribe((e) => (opts.once && g.json ? events.push(e) : printEvent(e, g.json)))
-          if (opts.once) {
-            await monitor.start({ schedule: false })
-            await monitor.runOnce()
-            await monitor.stop()
-            await deliverBeforeExit(p)
-            if (g.json) {
-              const triggers = monitor.apps.flatMap((a) => a.triggers.map((t) => ({ app: a.name, trigger: t.name, kind: t.kind, action: t.action, ...monitor.triggerState(a.name, t.name) })))
-              printJson({ events, triggers })
+          // Listening before start: a signal at any moment (resuming a run, rolling back) stops it cleanly.
+          const { signal, dispose } = stopOnSignal()
+          signal.addEventListener('abort', () => void monitor.stop(stopReason(signal)), { once: true })
+          try {
+            if (opts.once) {
+              await monitor.start({ schedule: false })
+              if (!signal.aborted) await monitor.runOnce()
+              await monitor.stop()
+              await deliverBeforeExit(p)
+              if (g.json) {
+                const triggers = monitor.apps.flatMap((a) => a.triggers.map((t) => ({ app: a.name, trigger: t.name, kind: t.kind, action: t.action, ...monitor.triggerState(a.name, t.name) })))
+                printJson({ events, triggers })
+              }
+              return 0
             }
-            return 0
+            await monitor.start()
+            await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })))
+            await monitor.stop()
+          } finally {
+            dispose()
           }
-          await monitor.start()
-          await new Promise<void>((resolve) => {
-            const stop = () => resolve()
-            process.once('SIGINT', stop)
-            process.once('SIGTERM', stop)
-          })
-          await monitor.stop()
           return 0
         })
       }),

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises'
 import type { Command } from 'commander'
-import { UserError } from '../../core/errors.js'
+import { RefusedError, UserError } from '../../core/errors.js'
 import { type Platform, selectApps } from '../../platform/platform.js'
 import { findPendingRollback, resolvePendingRollback } from '../../monitor/monitor-store.js'
 import { abandonRun } from '../../rollback/abandon-run.js'
@@ -8,10 +8,12 @@ import { planResume } from '../../rollback/plan-resume.js'
 import { planRollback, type RollbackPlan } from '../../rollback/plan-rollback.js'
 import { recordRunOnIncidents } from '../../recovery/record-run.js'
 import { resumeRollback, runRollback } from '../../rollback/run-rollback.js'
+import { describeSuperseded, supersedeRun } from '../../rollback/supersede-run.js'
 import { actorOf, type GlobalOptions, globals, requireReason } from '../global-options.js'
 import { printJson, println } from '../output.js'
 import { renderPlan, renderReport, renderResume } from '../render-rollback.js'
 import { runAction, withPlatform } from '../run-action.js'
+import { stopOnSignal } from '../stop-signal.js'
 
 interface RollbackOptions {
   reason?: string
@@ -56,29 +58,38 @@ export function registerRollback(program: Command): void {
         }
         if (!existing && apps.length === 0) throw new UserError('name the apps to roll back (or all), or --resume RUN / --abandon RUN / --pending ID')
         const reason = requireReason(opts.reason, 'rollback')
-        return withPlatform(g, async (p) => {
-          if (opts.resume) return resume(p, g, opts.resume, opts, { reason, actor })
-          if (opts.abandon) return abandon(p, g, opts.abandon, opts, { reason, actor })
-          const plan = await planRollback(p, {
-            apps: selectApps(p.config, apps),
-            ...(opts.to ? { to: opts.to } : {}),
-            ...(opts.component ? { components: opts.component } : {}),
-            signal: new AbortController().signal,
-          })
-          if (opts.dryRun) {
-            if (g.json) printJson({ dryRun: true, plan: planJson(plan) })
-            else println(`${renderPlan(plan)}\n\ndry run: nothing was changed`)
-            return 0
-          }
-          await confirmOrRefuse(g, opts, renderPlan(plan), 'roll back now?')
-          const report = await runRollback(p, plan, { reason, actor })
-          await recordRunOnIncidents(p, report)
-          if (g.json) printJson({ plan: planJson(plan), report })
-          else println(renderReport(report))
-          return report.status === 'succeeded' ? 0 : 1
-        })
+        // Ctrl-C ends the run at its next step boundary, journaled; it does not kill it mid-step.
+        const { signal: stop, dispose } = stopOnSignal()
+        try {
+          return await withPlatform(g, (p) => rollbackCommand(p, g, apps, opts, { reason, actor, stop }))
+        } finally {
+          dispose()
+        }
       }),
     )
+}
+
+async function rollbackCommand(p: Platform, g: GlobalOptions, apps: string[], opts: RollbackOptions, who: { reason: string; actor: string; stop: AbortSignal }): Promise<number> {
+  const { reason, actor } = who
+  if (opts.resume) return resume(p, g, opts.resume, opts, who)
+  if (opts.abandon) return abandon(p, g, opts.abandon, opts, { reason, actor })
+  const plan = await planRollback(p, {
+    apps: selectApps(p.config, apps),
+    ...(opts.to ? { to: opts.to } : {}),
+    ...(opts.component ? { components: opts.component } : {}),
+    signal: new AbortController().signal,
+  })
+  if (opts.dryRun) {
+    if (g.json) printJson({ dryRun: true, plan: planJson(plan) })
+    else println(`${renderPlan(plan)}\n\ndry run: nothing was changed`)
+    return 0
+  }
+  await confirmOrRefuse(g, opts, renderPlan(plan), 'roll back now?')
+  const report = await runRollback(p, plan, { reason, actor, stop: who.stop })
+  await recordRunOnIncidents(p, report)
+  if (g.json) printJson({ plan: planJson(plan), report })
+  else println(renderReport(report))
+  return report.status === 'succeeded' ? 0 : 1
 }
 
 /** An alert trigger's proposal, run as proposed: its app and target, its reason unless --reason is given. */
@@ -104,8 +115,14 @@ async function runPending(p: Platform, g: GlobalOptions, id: string, opts: Rollb
   return report.status === 'succeeded' ? 0 : 1
 }
 
-async function resume(p: Platform, g: GlobalOptions, runId: string, opts: RollbackOptions, who: { reason: string; actor: string }): Promise<number> {
+async function resume(p: Platform, g: GlobalOptions, runId: string, opts: RollbackOptions, who: { reason: string; actor: string; stop: AbortSignal }): Promise<number> {
   const r = await planResume(p, runId, new AbortController().signal)
+  if (r.superseded.length > 0) {
+    // Finishing it would revert a release someone deployed since: close it, restore nothing (exit 3).
+    if (opts.dryRun) throw new RefusedError(`rollback ${runId} is superseded: ${describeSuperseded(r.superseded)}; a resume would restore nothing and close it (dry run: nothing was changed)`)
+    const closed = await supersedeRun(p, r, who)
+    throw new RefusedError(`${closed.message}. The run is closed; if what runs now is bad, roll back afresh: \`lastgood rollback ${closed.apps.join(' ')} --reason "<why>"\``)
+  }
   if (opts.dryRun) {
     if (g.json) printJson({ dryRun: true, resume: { run: r.run.id, stoppedAt: r.stoppedAt, steps: r.steps }, plan: planJson(r.plan) })
     else println(`${renderResume(r)}\n\ndry run: nothing was changed`)

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander'
-import { asError, exitCodeOf, UserError } from '../../core/errors.js'
+import { asError, exitCodeOf, OperationFailedError, UserError } from '../../core/errors.js'
 import { redact } from '../../core/redact.js'
 import { selectApps } from '../../platform/platform.js'
 import { createPlatformSnapshot } from '../../snapshots/create-platform-snapshot.js'
@@ -7,7 +7,9 @@ import { createSnapshot } from '../../snapshots/create-snapshot.js'
 import { SNAPSHOT_KINDS, type SnapshotRecord } from '../../snapshots/snapshot-record.js'
 import { actorOf, globals } from '../global-options.js'
 import { formatBytes, printJson, println, table } from '../output.js'
+import { stopReason } from '../../rollback/journal.js'
 import { runAction, withPlatform } from '../run-action.js'
+import { stopOnSignal } from '../stop-signal.js'
 
 export function registerSnapshotCreate(snapshot: Command): void {
   snapshot
@@ -24,33 +26,49 @@ export function registerSnapshotCreate(snapshot: Command): void {
         const actor = actorOf(g)
         if (opts.all && apps.length > 0) throw new UserError(`--all takes every app; drop ${apps.join(' ')} (or drop --all to capture only those)`)
         if (!opts.all && apps.length === 0) throw new UserError('name the apps to capture (or all), or pass --all for one platform snapshot of every app')
-        return withPlatform(g, async (p) => {
-          if (opts.all) {
-            const ps = await createPlatformSnapshot(p, p.config.apps, { kind: opts.kind, label: opts.label ?? null, actor, reason: opts.reason ?? null })
-            if (g.json) printJson({ platformSnapshot: ps.id, snapshots: ps.snapshots })
-            else println(`platform snapshot ${ps.id}\n\n${renderCreated(ps.snapshots)}`)
-            return 0
-          }
-          // Each app is tried whatever happened to the one before; a single app keeps its own error and exit code.
-          const selected = selectApps(p.config, apps)
-          const created: SnapshotRecord[] = []
-          const failed: { app: string; err: Error }[] = []
-          for (const app of selected) {
-            try {
-              created.push(await createSnapshot(p, app, { kind: opts.kind, label: opts.label ?? null, actor, reason: opts.reason ?? null }))
-            } catch (err) {
-              if (selected.length === 1) throw err
-              failed.push({ app: app.name, err: asError(err) })
+        // Ctrl-C stops between components and says what was kept, instead of killing the process mid-write.
+        const stop = stopOnSignal()
+        try {
+          return await withPlatform(g, async (p) => {
+            if (opts.all) {
+              const ps = await createPlatformSnapshot(p, p.config.apps, { kind: opts.kind, label: opts.label ?? null, actor, reason: opts.reason ?? null })
+              if (g.json) printJson({ platformSnapshot: ps.id, snapshots: ps.snapshots })
+              else println(`platform snapshot ${ps.id}\n\n${renderCreated(ps.snapshots)}`)
+              return 0
             }
-          }
-          if (g.json) printJson({ snapshots: created, failed: failed.map((f) => ({ app: f.app, error: redact(f.err.message) })) })
-          else if (created.length > 0) println(renderCreated(created))
-          for (const f of failed) process.stderr.write(`lastgood: ${f.app}: not captured: ${redact(f.err.message)}\n`)
-          if (failed.length === 0) return 0
-          return created.length === 0 && failed.every((f) => exitCodeOf(f.err) === 2) ? 2 : 1
-        })
+            // Each app is tried whatever happened to the one before; a single app keeps its own error and exit code.
+            const selected = selectApps(p.config, apps)
+            const created: SnapshotRecord[] = []
+            const failed: { app: string; err: Error }[] = []
+            for (const [i, app] of selected.entries()) {
+              try {
+                created.push(await createSnapshot(p, app, { kind: opts.kind, label: opts.label ?? null, actor, reason: opts.reason ?? null, signal: stop.signal }))
+              } catch (err) {
+                if (stop.signal.aborted) {
+                  throw new OperationFailedError(keptSoFar(`stopped by ${stopReason(stop.signal)}`, created, app.name, selected.slice(i + 1).map((a) => a.name)))
+                }
+                if (selected.length === 1) throw err
+                failed.push({ app: app.name, err: asError(err) })
+              }
+            }
+            if (g.json) printJson({ snapshots: created, failed: failed.map((f) => ({ app: f.app, error: redact(f.err.message) })) })
+            else if (created.length > 0) println(renderCreated(created))
+            for (const f of failed) process.stderr.write(`lastgood: ${f.app}: not captured: ${redact(f.err.message)}\n`)
+            if (failed.length === 0) return 0
+            return created.length === 0 && failed.every((f) => exitCodeOf(f.err) === 2) ? 2 : 1
+          })
+        } finally {
+          stop.dispose()
+        }
       }),
     )
+}
+
+/** What a stopped `snapshot create` leaves: complete snapshots kept, the one cut short unreferenced (prune removes it). */
+function keptSoFar(why: string, kept: SnapshotRecord[], cut: string, notStarted: string[]): string {
+  const ids = kept.map((s) => s.id).join(', ')
+  return `${why} while capturing ${cut}: ${kept.length > 0 ? `kept ${ids} (complete)` : 'nothing was kept'}; ${cut} was not captured ` +
+    `(the data written so far is unreferenced; \`lastgood snapshot prune\` removes it)${notStarted.length > 0 ? `; not started: ${notStarted.join(', ')}` : ''}`
 }
 
 function renderCreated(snaps: SnapshotRecord[]): string {

@@ -7,6 +7,7 @@ import { parseDurationOption } from '../parse-time.js'
 import { printJson, println } from '../output.js'
 import { printEvent } from '../render-event.js'
 import { runAction, withPlatform } from '../run-action.js'
+import { stopOnSignal } from '../stop-signal.js'
 
 export function registerWatch(program: Command): void {
   program
@@ -22,7 +23,8 @@ export function registerWatch(program: Command): void {
         const forMs = opts.for === undefined ? undefined : parseDurationOption('--for', opts.for, POSITIVE_TIMER_RANGE)
         return withPlatform(g, async (p) => {
           const app = findApp(p.config, name)
-          const r = await watchDeploy(p, app, { forMs: forMs ?? p.config.monitor.watchForMs, actor, ...(g.json ? {} : { onEvent: (e) => printEvent(e, false) }) })
+          // Ctrl-C ends the soak unproven (exit 1); a rollback under way stops at a step boundary, journaled.
+          const r = await watchDeploy(p, app, { forMs: forMs ?? p.config.monitor.watchForMs, actor, stop: stopOnSignal().signal, ...(g.json ? {} : { onEvent: (e) => printEvent(e, false) }) })
           if (g.json) printJson({ watch: r })
           else println(r.outcome === 'passed' ? `${app.name}: ${r.snapshot} is known good` : `${app.name}: ${r.outcome}: ${r.detail}`)
           return r.outcome === 'passed' ? 0 : 1
