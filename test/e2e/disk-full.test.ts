@@ -69,7 +69,9 @@ describe('RELIABILITY case 8: a full disk', () => {
     try {
       const human = await p.cli(['status'])
       expect(human.code, human.stderr).toBe(0)
-      expect(human.stdout).toMatch(/staff +1 +release=v1 +staff-\S+ \(running\)/)
+      // What it read from the state and the live release, the rollback target included, before the warning.
+      expect(human.stdout).toMatch(/staff +1 +release=v1 +passed/)
+      expect(human.stdout).toMatch(/staff +release +v1 +none: no known-good snapshot differs from what runs now/)
       expect(human.stdout).toContain(`WARNING: the disk holding ${state} is full`)
       const json = await p.cli(['--json', 'status'])
       expect(json.code, json.stderr).toBe(0)
