@@ -8,6 +8,7 @@ import type { RecoveryScheduler } from '../recovery/recovery-scheduler.js'
 import { planResume, type ResumePlan } from '../rollback/plan-resume.js'
 import { resumeRollback } from '../rollback/run-rollback.js'
 import { supersedeRun } from '../rollback/supersede-run.js'
+import { changedAnything } from '../rollback/close-run.js'
 import { findUnfinishedRun } from '../rollback/unfinished-run.js'
 import { decide } from './decide.js'
 import { EventBus, type EventType, type MonitorEvent } from './events.js'
@@ -268,7 +269,8 @@ export class Monitor {
       if (!u || seen.has(u.run.id) || u.run.plan === null) continue
       seen.add(u.run.id)
       if (u.run.actor !== this.actor) {
-        await this.bus.emit({ type: 'run.unfinished', app: app.name, outcome: 'refused', message: `rollback ${u.run.id} by ${u.run.actor} stopped ${u.stoppedAt}; a person resumes or abandons it`, data: { run: u.run.id } })
+        const next = changedAnything(u.steps) ? 'a person resumes or abandons it' : `it changed nothing, so the next rollback of ${app.name} closes it`
+        await this.bus.emit({ type: 'run.unfinished', app: app.name, outcome: 'refused', message: `rollback ${u.run.id} by ${u.run.actor} stopped ${u.stoppedAt}; ${next}`, data: { run: u.run.id } })
         continue
       }
       try {

@@ -4,9 +4,10 @@ import { isoNow } from '../core/clock.js'
 import { HOST } from '../core/process-alive.js'
 import { redact } from '../core/redact.js'
 import type { State, StateDb } from '../state/open-state.js'
+import { closeDeadRunIn } from './close-run.js'
 import { durableWriteDone } from './fault-injection.js'
 import type { PersistedPlan } from './persisted-plan.js'
-import { loadSteps, type StepName, type StepRecord, type StepStatus, toStepRow } from './step-record.js'
+import { type StepName, type StepRecord, type StepStatus, toStepRow } from './step-record.js'
 import type { TargetLock } from './target-lock.js'
 
 export type { StepName, StepRecord, StepStatus } from './step-record.js'
@@ -76,19 +77,7 @@ export class Journal {
     const journal = new Journal(state, lock, [], true)
     let steps: StepRecord[] = []
     await journal.commit(async (tx) => {
-      const run = await tx.selectFrom('rollback_runs').select('status').where('id', '=', lock.runId).executeTakeFirst()
-      if (run?.status !== 'running' && run?.status !== 'interrupted') throw new Error(`bug: rollback ${lock.runId} is ${run?.status ?? 'missing'}, not unfinished`)
-      steps = await loadSteps(tx, lock.runId)
-      const now = isoNow()
-      const then = status === 'running' ? 'the step is redone now' : `the run was ${status}`
-      for (const s of steps.filter((x) => x.status === 'running')) {
-        Object.assign(s, { status: 'interrupted', endedAt: now, error: `its process stopped during this step (killed, crashed or cut off); ${then}` })
-        await tx.updateTable('rollback_steps').set(toStepRow(lock.runId, s)).where('run_id', '=', lock.runId).where('seq', '=', s.seq).execute()
-      }
-      await tx.updateTable('rollback_runs')
-        .set(status === 'running' ? { status, ended_at: null, owner_host: HOST, owner_pid: process.pid } : { status, ended_at: now })
-        .where('id', '=', lock.runId).execute()
-      await appendAuditIn(tx, audit(steps))
+      steps = await closeDeadRunIn(tx, lock.runId, status, audit)
     })
     return steps
   }

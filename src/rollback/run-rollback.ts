@@ -3,6 +3,7 @@ import { timeId } from '../core/clock.js'
 import { timeoutSignal } from '../core/timers.js'
 import type { Platform } from '../platform/platform.js'
 import { rejectMovedAway } from '../snapshots/rejected-releases.js'
+import { changedAnything } from './close-run.js'
 import { Journal, RunInterrupted } from './journal.js'
 import { persistPlan } from './persisted-plan.js'
 import type { RollbackPlan } from './plan-rollback.js'
@@ -30,7 +31,7 @@ export async function runRollback(p: Platform, plan: RollbackPlan, opts: RunOpti
   const runId = timeId('rb')
   const appNames = plan.apps.map((a) => a.app.name)
   // Checked again under the lock: an unfinished run of these apps must be resumed or abandoned first.
-  const lock = await acquireTargetLock(p.state, appNames.map((n) => `app:${n}`), runId, opts.actor, { guard: (tx) => refuseUnfinishedRuns(tx, appNames) })
+  const lock = await acquireTargetLock(p.state, appNames.map((n) => `app:${n}`), runId, opts.actor, { guard: (tx) => refuseUnfinishedRuns(tx, appNames, { actor: opts.actor, reason: opts.reason, run: runId }) })
   let stopped: unknown
   try {
     const journal = await Journal.begin(p.state, lock, { apps: appNames, reason: opts.reason, actor: opts.actor, plan: persistPlan(plan) }, {
@@ -81,7 +82,7 @@ export async function resumeRollback(p: Platform, resume: ResumePlan, opts: RunO
  * for --resume (or the monitor that started it) to finish as planned.
  */
 async function interrupted(journal: Journal, plan: RollbackPlan, opts: RunOptions, facts: RunFacts, done: AppReport[], err: RunInterrupted): Promise<RollbackReport> {
-  const changed = journal.steps.some((s) => s.name === 'restore' || s.name === 'revert')
+  const changed = changedAnything(journal.steps)
   const status = changed ? 'interrupted' : 'not-started'
   const at = describeStop(journal.steps)
   const cut = journal.steps.at(-1)?.app

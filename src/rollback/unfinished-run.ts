@@ -1,6 +1,7 @@
 import { RefusedError, UserError } from '../core/errors.js'
 import type { StateDb } from '../state/open-state.js'
 import type { RollbackRunTable } from '../state/schema.js'
+import { changedAnything, closeDeadRunIn } from './close-run.js'
 import { describeStop, loadSteps, type StepRecord } from './step-record.js'
 import { lockStaleness } from './target-lock.js'
 
@@ -47,14 +48,20 @@ export async function unfinishedOf(db: StateDb, run: RollbackRunTable): Promise<
 }
 
 /**
- * Refuses (exit 3) to start a new rollback of apps whose latest run stopped unfinished: its safety snapshot
- * would capture a half-rolled-back state, and its plan would be made against one. A run recorded before
+ * Refuses (exit 3) to start a new rollback of apps whose latest run stopped unfinished after it began changing
+ * them: its safety snapshot would capture a half-rolled-back state, and its plan would be made against one. A
+ * run that died before any restore began changed nothing, so it blocks nobody: given `closeAs` (inside the new
+ * run's lock transaction) it is closed as `not-started`, audited, and protection goes on. A run recorded before
  * runs kept their plan (state migration 0002) cannot be resumed, so it is taken over as it was before.
  */
-export async function refuseUnfinishedRuns(db: StateDb, apps: string[]): Promise<void> {
+export async function refuseUnfinishedRuns(db: StateDb, apps: string[], closeAs?: { actor: string; reason: string; run: string }): Promise<void> {
   for (const app of apps) {
     const u = await findUnfinishedRun(db, app)
     if (!u || u.run.plan === null) continue
+    if (!changedAnything(u.steps)) {
+      if (closeAs) await closeUnchanged(db, u, closeAs)
+      continue
+    }
     throw new RefusedError(
       `rollback ${u.run.id} of ${app} did not finish: it stopped ${u.stoppedAt}, and its process (pid ${u.run.owner_pid} on ${u.run.owner_host}) ` +
         'no longer holds its lock; components may be half rolled back. A person decides what happens next: ' +
@@ -62,6 +69,16 @@ export async function refuseUnfinishedRuns(db: StateDb, apps: string[]): Promise
         `\`lastgood rollback --abandon ${u.run.id} --reason "<why>"\` and roll back afresh`,
     )
   }
+}
+
+async function closeUnchanged(tx: StateDb, u: UnfinishedRun, by: { actor: string; reason: string; run: string }): Promise<void> {
+  await closeDeadRunIn(tx, u.run.id, 'not-started', () => ({
+    actor: by.actor, action: 'rollback.interrupt', target: (JSON.parse(u.run.apps) as string[]).join(','), reason: by.reason, outcome: 'failure',
+    details: {
+      run: u.run.id, status: 'not-started', stoppedAt: u.stoppedAt, closedBy: by.run,
+      why: `its process (pid ${u.run.owner_pid} on ${u.run.owner_host}) stopped before any restore began; nothing was changed`,
+    },
+  }))
 }
 
 export function resumeCommand(runId: string): string {

@@ -17,7 +17,7 @@ describe('warnings in human output', () => {
     await p.deploy('staff', 'v1')
     expect((await p.cli(['init'])).code).toBe(0)
     // A socket in the release cannot be captured: lastgood leaves it out and warns.
-    const release = join(p.app('staff').components[0]!.path, 'releases', 'v1')
+    const release = join(p.dir, 'apps/staff/releases/v1')
     socket = createServer()
     await new Promise<void>((resolve) => socket!.listen(join(release, 'app.sock'), resolve))
 

@@ -150,6 +150,21 @@ describe('RELIABILITY case 17: the monitor never stops protecting an app', () =>
     expect(runs(p).map((r) => r.status)).toEqual(['abandoned', 'succeeded'])
   }, 60_000)
 
+  it.concurrent("case 17: a person's rollback killed before it changed anything → the monitor rolls the bad deploy back (the dead run closed as not started)", async (ctx) => {
+    const t = new Trial(ctx)
+    const p = await platform(t)
+    // Killed after its verify step: nothing was restored, so it must not leave the app unprotected.
+    const killed = await p.cli(['rollback', 'staff', '--reason', 'by hand', '--yes'], { env: { LASTGOOD_FAULT_KILL_AFTER: '3' } })
+    expect(killed.signal, killed.stderr).toBe('SIGKILL')
+    const [dead] = runs(p)
+    const m = monitor(t)
+    await m.waitFor((e) => e.type === 'rollback.done' && e.outcome === 'success')
+    expect(await live(p)).toBe('releases/v1')
+    expect(runs(p)).toEqual([expect.objectContaining({ id: dead!.id, status: 'not-started' }), expect.objectContaining({ status: 'succeeded' })])
+    const closed = query<{ actor: string; details: string }>(p, "select actor, details from audit_events where action = 'rollback.interrupt'")
+    expect(closed.map((e) => ({ actor: e.actor, run: JSON.parse(e.details).run, status: JSON.parse(e.details).status }))).toEqual([{ actor: 'lastgood-monitor', run: dead!.id, status: 'not-started' }])
+  }, 60_000)
+
   it.concurrent('case 17: kill -9 mid-rollback; SIGINT while the next monitor resumes it → journaled, exit 0 within 10 s; a third monitor finishes it (resumed), then rolls back a new bad deploy', async (ctx) => {
     const t = new Trial(ctx)
     const p = await platform(t)

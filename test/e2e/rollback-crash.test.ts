@@ -61,8 +61,9 @@ function runEvents(run: string): Record<string, number> {
 }
 
 // RELIABILITY case 7, end to end: the real CLI is SIGKILLed (LASTGOOD_FAULT_KILL_AFTER, the journal's test hook)
-// right after each durable write of a three-component rollback, one boundary per round; a person then meets
-// the refusal, resumes the run, and every effect must have happened exactly once.
+// right after each durable write of a three-component rollback, one boundary per round. Killed before any
+// restore began, the run changed nothing and the next rollback closes it as not started; killed later, a
+// person meets the refusal and resumes the run. Every effect must have happened exactly once.
 describe('RELIABILITY case 7: SIGKILL at every durable boundary of a three-component rollback', () => {
   it('case 7: each step takes effect exactly once after --resume, one safety snapshot per run, the audit chain verifies', async () => {
     await deployBroken()
@@ -84,6 +85,9 @@ describe('RELIABILITY case 7: SIGKILL at every durable boundary of a three-compo
       // Write 2k starts step k, 2k+1 ends it: a kill after an even write leaves that step running.
       const running = n % 2 === 0 && n / 2 <= STEPS.length ? STEPS[n / 2 - 1]! : null
 
+      // Until write 6 (restore release-a starts) the killed run changed nothing: a new rollback closes it.
+      const unchanged = n < 2 * STEPS.indexOf('restore release-a') + 2
+      let finished = run
       if (n === N) {
         // Killed after its last write: the run finished. Nothing to resume, nothing left to roll back.
         expect(last.status, at).toBe('succeeded')
@@ -94,13 +98,23 @@ describe('RELIABILITY case 7: SIGKILL at every durable boundary of a three-compo
       } else {
         expect(last.status, at).toMatch(running ? `interrupted at ${running} (staff, step ${n / 2})` : /^interrupted (after|before) /)
         expect(last.resume, at).toBe(`lastgood rollback --resume ${run} --reason "<why>"`)
-        const refused = await p.cli(['rollback', 'staff', '--reason', 'plan afresh', '--yes'])
-        expect(refused.code, `${at}: ${refused.stderr}`).toBe(3)
-        expect(refused.stderr).toContain(`rollback ${run} of staff did not finish: it stopped ${last.stoppedAt}`)
-        expect(refused.stderr).toContain(`lastgood rollback --resume ${run} --reason`)
-        const resumed = await p.cli(['--json', 'rollback', '--resume', run, '--reason', 'finish it', '--yes'])
-        expect(resumed.code, `${at}: ${resumed.stderr}`).toBe(0)
-        expect(JSON.parse(resumed.stdout).report).toMatchObject({ run, status: 'succeeded', apps: [{ outcome: 'restored' }] })
+        const afresh = await p.cli(['--json', 'rollback', 'staff', '--reason', 'plan afresh', '--yes'])
+        if (unchanged) {
+          // Nothing was restored: the dead run blocks nobody. It is closed as not started, audited, and the
+          // new run rolls back on its own.
+          expect(afresh.code, `${at}: ${afresh.stderr}`).toBe(0)
+          finished = JSON.parse(afresh.stdout).report.run as string
+          expect(JSON.parse(afresh.stdout).report).toMatchObject({ status: 'succeeded', apps: [{ outcome: 'restored' }] })
+          expect(query(`select status from rollback_runs where id = ?`, run), at).toEqual([{ status: 'not-started' }])
+          expect(runEvents(run), at).toEqual({ 'rollback.start': 1, 'rollback.interrupt': 1 })
+        } else {
+          expect(afresh.code, `${at}: ${afresh.stderr}`).toBe(3)
+          expect(afresh.stderr).toContain(`rollback ${run} of staff did not finish: it stopped ${last.stoppedAt}`)
+          expect(afresh.stderr).toContain(`lastgood rollback --resume ${run} --reason`)
+          const resumed = await p.cli(['--json', 'rollback', '--resume', run, '--reason', 'finish it', '--yes'])
+          expect(resumed.code, `${at}: ${resumed.stderr}`).toBe(0)
+          expect(JSON.parse(resumed.stdout).report).toMatchObject({ run, status: 'succeeded', apps: [{ outcome: 'restored' }] })
+        }
       }
 
       for (const x of PARTS) expect(await readlink(join(root(x), 'current')), `${at}: release-${x}`).toBe('releases/v1')
@@ -109,26 +123,27 @@ describe('RELIABILITY case 7: SIGKILL at every durable boundary of a three-compo
       // twice; restores are idempotent for that, see test/providers/local-release/interrupted-restore.test.ts.)
       for (const x of PARTS) expect(await restarts(x), `${at}: restarts of release-${x}`).toEqual(['releases/v1'])
 
-      const steps = query<Row>(`select seq, name, component, status, detail from rollback_steps where run_id = ? order by seq`, run)
+      const steps = query<Row>(`select seq, name, component, status, detail from rollback_steps where run_id = ? order by seq`, finished)
+      const interrupted = finished === run ? running : null
       for (const step of STEPS) {
         const rows = steps.filter((s) => label(s) === step)
         expect(rows.filter((s) => s.status === 'succeeded'), `${at}: ${step} succeeded once`).toHaveLength(1)
         // The step that was running when the process died is marked interrupted, then done once more.
-        expect(rows.filter((s) => s.status !== 'succeeded').map((s) => s.status), `${at}: ${step}`).toEqual(step === running ? ['interrupted'] : [])
+        expect(rows.filter((s) => s.status !== 'succeeded').map((s) => s.status), `${at}: ${step}`).toEqual(step === interrupted ? ['interrupted'] : [])
       }
       expect(steps.map((s) => s.seq)).toEqual(steps.map((_, i) => i + 1))
 
-      const safety = query<{ id: string }>(`select id from snapshots where kind = 'safety' and label = ?`, `before ${run}`)
+      const safety = query<{ id: string }>(`select id from snapshots where kind = 'safety' and label = ?`, `before ${finished}`)
       expect(safety, `${at}: one safety snapshot`).toHaveLength(1)
       const safetyStep = steps.find((s) => s.name === 'safety-snapshot' && s.status === 'succeeded')!
       expect(JSON.parse(safetyStep.detail!).snapshot).toBe(safety[0]!.id)
 
-      const resumedRun = n !== N
-      expect(runEvents(run), at).toEqual({
+      const resumedRun = n !== N && !unchanged
+      expect(runEvents(finished), at).toEqual({
         'rollback.start': 1, 'rollback.app': 1, 'release.reject': 1, 'rollback.finish': 1,
         ...(resumedRun ? { 'rollback.resume': 1, 'lock.takeover': 1 } : {}),
       })
-      expect(query(`select status from rollback_runs where id = ?`, run)).toEqual([{ status: 'succeeded' }])
+      expect(query(`select status from rollback_runs where id = ?`, finished)).toEqual([{ status: 'succeeded' }])
     }
 
     const verify = await p.cli(['audit', 'verify'])
