@@ -17,7 +17,8 @@ const ACTIONS = new Set([
   'monitor.alert.recorded', // a pending rollback proposed for a person to run
   'monitor.escalation.recorded',
   'lock.takeover', // a stale rollback lock taken over before a resume or an abandon
-  'snapshot.mark-good', // vouching for a snapshot makes it a target of automatic rollback
+  'snapshot.mark-good', // vouching for a snapshot makes it a target of automatic rollback (and ends rejections)
+  'release.reject', // a release a rollback moved away from: never an automatic target again
   'drill.result', // a rehearsal of recovery, measured against the RTO
 ])
 

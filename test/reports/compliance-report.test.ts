@@ -31,6 +31,7 @@ async function someHistory(p: Platform): Promise<{ between: string }> {
   await appendAudit(p.state, { actor: 'alice', action: 'rollback.start', target: 'staff', reason: 'v2 is broken', outcome: 'started', details: { run: 'rb-1' } })
   await appendAudit(p.state, { actor: 'alice', action: 'snapshot.create', target: 'staff', reason: 'before rollback rb-1', outcome: 'success', details: { snapshot: 's2', kind: 'safety' } })
   await appendAudit(p.state, { actor: 'alice', action: 'rollback.finish', target: 'staff', reason: 'v2 is broken', outcome: 'success', details: { run: 'rb-1' } })
+  await appendAudit(p.state, { actor: 'alice', action: 'release.reject', target: 'staff', reason: 'v2 is broken', outcome: 'success', details: { run: 'rb-1', release: 'v2' } })
   const between = await instant()
   await appendAudit(p.state, { actor: 'monitor', action: 'monitor.trigger.firing', target: 'staff', reason: 'health failed 3 times', outcome: 'success' })
   await appendAudit(p.state, { actor: 'monitor', action: 'monitor.decision', target: 'staff', reason: 'rollback: trigger health rolls back automatically', outcome: 'success' })
@@ -52,6 +53,7 @@ describe.each(engines)('compliance report on $name', (engine) => {
       'alice rollback.start staff started',
       'alice snapshot.create staff success',
       'alice rollback.finish staff success',
+      'alice release.reject staff success',
       'monitor monitor.decision staff success',
       'alice incident.declared inc-1 success',
       'runbook incident.evidence inc-1 success',
@@ -69,7 +71,7 @@ describe.each(engines)('compliance report on $name', (engine) => {
     expect(after.window).toEqual({ since: between, until: null })
     expect(after.actions.map((a) => a.action)).toEqual(['monitor.decision', 'incident.declared', 'incident.evidence', 'snapshot.create', 'drill.result'])
     const before = await buildComplianceReport(rp.p.state.db, { platform: 'test', until: between })
-    expect(before.actions.map((a) => a.action)).toEqual(['rollback.start', 'snapshot.create', 'rollback.finish'])
+    expect(before.actions.map((a) => a.action)).toEqual(['rollback.start', 'snapshot.create', 'rollback.finish', 'release.reject'])
     expect(before.chain.events).toBe(after.chain.events)
   })
 
@@ -83,7 +85,7 @@ describe.each(engines)('compliance report on $name', (engine) => {
     expect(r.chain.firstBad).toMatchObject({ seq: Number(target.seq) })
     expect(r.chain.firstBad!.problem).toContain('changed after it was written')
     expect(r.actions.find((a) => a.action === 'rollback.finish')!.reason).toBe('nothing happened')
-    expect(r.actions).toHaveLength(8)
+    expect(r.actions).toHaveLength(9)
   })
 })
 
