@@ -153,8 +153,13 @@ export class Monitor {
     return this.states.get(triggerKey(app, trigger)) ?? INITIAL
   }
 
+  /**
+   * The first round runs at once: a monitor that starts or restarts must know the state now, not at the next
+   * multiple of a long interval (with `interval: 300d`, that could be months away). Later rounds fall on
+   * multiples of the interval, so the apps of a group are probed together; missed ticks are skipped, never burst.
+   */
   private scheduleGroup(interval: number, group: ResolvedApp[]): void {
-    let due = Math.ceil(Date.now() / interval) * interval
+    let due = Date.now()
     const fire = () => {
       if (this.stopped) return
       for (const app of group) {
@@ -162,12 +167,11 @@ export class Monitor {
         this.opts.onDelay?.(Date.now() - due)
         void this.tick(app)
       }
-      due += interval
-      // Fell behind (a blocked event loop, a suspended laptop): skip the missed ticks, never burst.
-      if (due <= Date.now()) due = Math.ceil(Date.now() / interval) * interval
+      // The next multiple after both now and this tick: a timer that fires a little early never fires twice.
+      due = (Math.floor(Math.max(Date.now(), due) / interval) + 1) * interval
       this.timers.set(`group:${interval}`, startTimer(due - Date.now(), fire))
     }
-    this.timers.set(`group:${interval}`, startTimer(due - Date.now(), fire))
+    this.timers.set(`group:${interval}`, startTimer(0, fire))
   }
 
   private async tick(app: ResolvedApp): Promise<void> {
