@@ -31,18 +31,21 @@ export function toStepRow(runId: string, r: StepRecord): RollbackStepTable {
 }
 
 export function fromStepRow(r: RollbackStepTable): StepRecord {
-  const seq = Number(r.seq)
+  // PostgreSQL may hand an integer column back as text; anything that is not a whole number is damage.
+  const raw: unknown = r.seq
+  const seq = typeof raw === 'number' || typeof raw === 'string' || typeof raw === 'bigint' ? Number(raw) : Number.NaN
+  if (!Number.isSafeInteger(seq)) throw new Error(`rollback ${r.run_id}, step ?: the journal's step number is damaged (not a whole number)`)
   return {
     seq, app: r.app, name: r.name as StepName, component: r.component, status: r.status as StepStatus,
     startedAt: r.started_at, endedAt: r.ended_at,
     durationMs: r.ended_at ? Date.parse(r.ended_at) - Date.parse(r.started_at) : null,
-    detail: r.detail ? stepDetail(r) : null,
+    detail: r.detail ? stepDetail(r, seq) : null,
     error: r.error,
   }
 }
 
 /** A step's recorded detail, a JSON object; anything else is a damaged journal, said as such. */
-function stepDetail(r: RollbackStepTable): Record<string, unknown> {
+function stepDetail(r: RollbackStepTable, seq: number): Record<string, unknown> {
   let detail: unknown
   try {
     detail = JSON.parse(r.detail!)
@@ -50,7 +53,7 @@ function stepDetail(r: RollbackStepTable): Record<string, unknown> {
     detail = undefined
   }
   if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
-    throw new Error(`rollback ${r.run_id}, step ${String(r.seq)}: the journal's detail of this step is damaged (not a JSON object)`)
+    throw new Error(`rollback ${r.run_id}, step ${seq}: the journal's detail of this step is damaged (not a JSON object)`)
   }
   return detail as Record<string, unknown>
 }
