@@ -3,6 +3,9 @@ import { startTimer } from '../core/timers.js'
 import type { Platform } from '../platform/platform.js'
 import { createSnapshot } from '../snapshots/create-snapshot.js'
 import { markGood } from '../snapshots/mark-good.js'
+import { loadRejections } from '../snapshots/rejected-releases.js'
+import { releaseNames } from '../snapshots/rollback-target.js'
+import type { SnapshotRecord } from '../snapshots/snapshot-record.js'
 import { stopReason } from '../rollback/journal.js'
 import type { MonitorEvent } from './events.js'
 import { Monitor } from './monitor.js'
@@ -66,7 +69,21 @@ export async function watchDeploy(p: Platform, app: ResolvedApp, opts: { forMs: 
   await monitor.start()
   const r = await ended
   await monitor.stop(opts.stop?.aborted ? stopReason(opts.stop) : undefined)
-  if (r.outcome === 'passed') await markGood(p, snap.id, { actor: opts.actor, reason: `deploy watch: ${r.detail}` })
+  if (r.outcome === 'passed') {
+    await markGood(p, snap.id, { actor: opts.actor, reason: `deploy watch: ${r.detail}` })
+    r.detail += await stillRejected(p, app, snap)
+  }
   await monitor.bus.emit({ type: r.outcome === 'passed' ? 'watch.passed' : 'watch.failed', app: app.name, outcome: r.outcome === 'passed' ? 'success' : 'failure', message: r.outcome === 'passed' ? `${snap.id} is known good: ${r.detail}` : `${r.outcome}: ${r.detail}`, data: { snapshot: snap.id, outcome: r.outcome } })
   return { ...r, endedAt: new Date().toISOString() }
+}
+
+/**
+ * A soak says nothing of the business bug a person rolled back from: a release a rollback moved away from
+ * stays out of automatic rollbacks until a person vouches for it, and the watch says so.
+ */
+async function stillRejected(p: Platform, app: ResolvedApp, snap: SnapshotRecord): Promise<string> {
+  const rejected = (await loadRejections(p.state.db, app.name)).inSnapshot(snap, releaseNames(app.components))
+  if (rejected.length === 0) return ''
+  const which = rejected.map((x) => `${x.component}=${x.version} (rejected by rollback ${x.run})`).join(', ')
+  return `; but it holds ${which}, so automatic rollbacks restore it only once a person runs \`lastgood snapshot mark-good ${snap.id}\``
 }

@@ -64,6 +64,12 @@ describe('rollback targets', () => {
     // v2 is deployed again and captured again; then a broken v3. status, the monitor: v1.
     await sp.deploy('staff', 'v2')
     const s3 = await snapshot(sp, 'staff', 'scheduled')
+    // A capture of the rejected release, and a soak it passes, say that no automatic rollback restores it.
+    const captured = await sp.cli(['snapshot', 'create', 'staff'])
+    expect(captured.stdout).toMatch(/rejected: release=v2 \(restored only with --to, until `lastgood snapshot mark-good staff-\S+`\)/)
+    const watched = await sp.cli(['watch', 'staff', '--for', '2s'])
+    expect(watched.code, watched.stdout + watched.stderr).toBe(0)
+    expect(watched.stdout).toContain(`but it holds release=v2 (rejected by rollback ${report.run}), so automatic rollbacks restore it only once a person runs`)
     await sp.deploy('staff', 'v3', { healthy: false })
     expect((await sp.cli(['status', 'staff'])).stdout).toMatch(new RegExp(`staff +release +v3 +v1 from ${p1} \\(pre-deploy`))
     monitor = new StreamingCli(sp, ['monitor', 'staff'])

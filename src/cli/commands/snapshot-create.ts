@@ -9,6 +9,7 @@ import { actorOf, globals } from '../global-options.js'
 import { formatBytes, printJson, println, table } from '../output.js'
 import { stopReason } from '../../rollback/journal.js'
 import { runAction, withPlatform } from '../run-action.js'
+import { goodMark, type Marked, withMarks } from '../snapshot-marks.js'
 import { stopOnSignal } from '../stop-signal.js'
 
 export function registerSnapshotCreate(snapshot: Command): void {
@@ -33,7 +34,7 @@ export function registerSnapshotCreate(snapshot: Command): void {
             if (opts.all) {
               const ps = await createPlatformSnapshot(p, p.config.apps, { kind: opts.kind, label: opts.label ?? null, actor, reason: opts.reason ?? null })
               if (g.json) printJson({ platformSnapshot: ps.id, snapshots: ps.snapshots })
-              else println(`platform snapshot ${ps.id}\n\n${renderCreated(ps.snapshots)}`)
+              else println(`platform snapshot ${ps.id}\n\n${renderCreated(await withMarks(p, ps.snapshots))}`)
               return 0
             }
             // Each app is tried whatever happened to the one before; a single app keeps its own error and exit code.
@@ -52,7 +53,7 @@ export function registerSnapshotCreate(snapshot: Command): void {
               }
             }
             if (g.json) printJson({ snapshots: created, failed: failed.map((f) => ({ app: f.app, error: redact(f.err.message) })) })
-            else if (created.length > 0) println(renderCreated(created))
+            else if (created.length > 0) println(renderCreated(await withMarks(p, created)))
             for (const f of failed) process.stderr.write(`lastgood: ${f.app}: not captured: ${redact(f.err.message)}\n`)
             if (failed.length === 0) return 0
             return created.length === 0 && failed.every((f) => exitCodeOf(f.err) === 2) ? 2 : 1
@@ -71,14 +72,15 @@ function keptSoFar(why: string, kept: SnapshotRecord[], cut: string, notStarted:
     `(the data written so far is unreferenced; \`lastgood snapshot prune\` removes it)${notStarted.length > 0 ? `; not started: ${notStarted.join(', ')}` : ''}`
 }
 
-function renderCreated(snaps: SnapshotRecord[]): string {
+function renderCreated(snaps: Marked[]): string {
   const rows = snaps.map((s) => [
     s.id,
     s.app,
     s.components.map((c) => `${c.name}=${c.version}`).join(' '),
     formatBytes(s.components.reduce((n, c) => n + (c.bytes ?? 0), 0)),
     s.health,
-    s.knownGood ? 'known good' : '',
+    // A capture of a release a rollback moved away from passed its health check, yet no automatic rollback restores it.
+    s.rejected.length > 0 ? `${goodMark(s)} (restored only with --to, until \`lastgood snapshot mark-good ${s.id}\`)` : s.knownGood ? 'known good' : '',
   ])
   return table(['SNAPSHOT', 'APP', 'VERSIONS', 'SIZE', 'HEALTH', ''], rows)
 }

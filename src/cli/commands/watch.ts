@@ -26,7 +26,7 @@ export function registerWatch(program: Command): void {
           // Ctrl-C ends the soak unproven (exit 1); a rollback under way stops at a step boundary, journaled.
           const r = await watchDeploy(p, app, { forMs: forMs ?? p.config.monitor.watchForMs, actor, stop: stopOnSignal().signal, ...(g.json ? {} : { onEvent: (e) => printEvent(e, false) }) })
           if (g.json) printJson({ watch: r })
-          else println(r.outcome === 'passed' ? `${app.name}: ${r.snapshot} is known good` : `${app.name}: ${r.outcome}: ${r.detail}`)
+          else println(r.outcome === 'passed' ? `${app.name}: ${r.snapshot} is known good: ${r.detail}` : `${app.name}: ${r.outcome}: ${r.detail}`)
           return r.outcome === 'passed' ? 0 : 1
         })
       }),
