@@ -1,10 +1,7 @@
 import type { Platform } from '../platform/platform.js'
-import { Journal } from './journal.js'
+import { closeUnfinishedRun } from './abandon-run.js'
 import type { ResumePlan, Superseded } from './plan-resume.js'
 import type { Actor } from './rollback-app.js'
-import { describeStop } from './step-record.js'
-import { acquireTargetLock } from './target-lock.js'
-import { requireUnfinished } from './unfinished-run.js'
 
 export interface SupersedeResult {
   run: string
@@ -23,22 +20,9 @@ export interface SupersedeResult {
  */
 export async function supersedeRun(p: Platform, resume: ResumePlan, opts: Actor): Promise<SupersedeResult> {
   const { run, superseded } = resume
-  const apps = JSON.parse(run.apps) as string[]
   const message = `rollback ${run.id} superseded: ${describeSuperseded(superseded)}; someone deployed since it stopped, so nothing was restored`
-  const lock = await acquireTargetLock(p.state, apps.map((n) => `app:${n}`), run.id, opts.actor, { guard: async (tx) => void (await requireUnfinished(tx, run.id, 'resume')) })
-  try {
-    let stoppedAt = ''
-    await Journal.abandon(p.state, lock, (steps) => {
-      stoppedAt = describeStop(steps)
-      return {
-        actor: opts.actor, action: 'rollback.superseded', target: apps.join(','), reason: opts.reason, outcome: 'refused',
-        details: { run: run.id, stoppedAt, superseded, previousOwner: { host: run.owner_host, pid: run.owner_pid }, startedBy: run.actor, startedAt: run.started_at },
-      }
-    }, 'superseded')
-    return { run: run.id, apps, stoppedAt, superseded, message }
-  } finally {
-    await lock.release()
-  }
+  const closed = await closeUnfinishedRun(p, run, opts, { purpose: 'resume', status: 'superseded', action: 'rollback.superseded', outcome: 'refused', details: { superseded } })
+  return { ...closed, superseded, message }
 }
 
 /** `staff/release runs v3, which is neither the run's before (v2) nor its target (v1)` */
