@@ -1,6 +1,6 @@
 import { IntegrityError, UserError } from '../core/errors.js'
 import { AlreadyExistsError, NotFoundError, listAll, type Backend } from './backend.js'
-import { HEX64, seal, unseal } from './crypto/seal.js'
+import { isHex64, seal, unseal } from './crypto/seal.js'
 import { aad } from './format.js'
 import type { CheckpointListing, RepoCheckpoint, StoredCheckpoint } from './types.js'
 
@@ -21,7 +21,7 @@ export function checkpointId(c: Pick<RepoCheckpoint, 'seq' | 'hash'>): string {
 export function checkCheckpoint(c: RepoCheckpoint): string | undefined {
   if (typeof c !== 'object' || c === null) return 'not an object'
   if (!Number.isSafeInteger(c.seq) || c.seq < 1 || c.seq > 999_999_999_999) return 'seq is not a whole number from 1 to 999999999999'
-  if (typeof c.hash !== 'string' || !HEX64.test(c.hash)) return 'hash is not 64 lowercase hex digits'
+  if (!isHex64(c.hash)) return 'hash is not 64 lowercase hex digits'
   if (typeof c.ts !== 'string' || Number.isNaN(Date.parse(c.ts))) return 'ts is not an ISO 8601 time'
   if (!Number.isSafeInteger(c.events) || c.events < 0) return 'events is not a whole number'
   return undefined

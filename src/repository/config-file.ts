@@ -1,4 +1,5 @@
 import { IntegrityError, UserError } from '../core/errors.js'
+import { valueText } from '../core/value-text.js'
 import { FORMAT_VERSION, aad } from './format.js'
 import { seal, unseal } from './crypto/seal.js'
 import { parseStoredJson } from './stored-json.js'
@@ -57,7 +58,7 @@ export function readEnvelope(bytes: Uint8Array, dir: string): ConfigEnvelope {
   }
   if (outer.version !== FORMAT_VERSION) {
     throw new UserError(
-      `repository ${dir} uses format version ${String(outer.version)}; this lastgood reads version ${FORMAT_VERSION}: upgrade lastgood`,
+      `repository ${dir} uses format version ${valueText(outer.version)}; this lastgood reads version ${FORMAT_VERSION}: upgrade lastgood`,
     )
   }
   const keyMode = outer.keyMode === 'key-file' ? 'key-file' : 'passphrase'

@@ -1,5 +1,6 @@
 import { hostname, userInfo } from 'node:os'
 import { RefusedError } from '../core/errors.js'
+import { valueText } from '../core/value-text.js'
 import { NotFoundError, type Backend } from './backend.js'
 import { randomHex } from './crypto/seal.js'
 
@@ -98,7 +99,7 @@ async function findConflict(backend: Backend, exclusive: boolean, ignore: string
 }
 
 export function isStale(l: Partial<LockInfo>, now = Date.now()): boolean {
-  const time = Date.parse(String(l.time))
+  const time = typeof l.time === 'string' ? Date.parse(l.time) : Number.NaN
   if (Number.isNaN(time) || now - time > STALE_AFTER_MS) return true
   return l.host === hostname() && typeof l.pid === 'number' && !pidAlive(l.pid)
 }
@@ -119,8 +120,8 @@ function describe(backend: Backend, h: Holder): string {
   }
   const kind = h.exclusive ? 'an exclusive lock (prune)' : 'a shared lock'
   return (
-    `repository ${backend.location} is in use: ${kind} held by pid ${String(h.pid)} on host ${h.host} (user ${String(h.user)}) ` +
-    `since ${String(h.time)}; try again when it finishes, or remove ${where} if that process is gone`
+    `repository ${backend.location} is in use: ${kind} held by pid ${valueText(h.pid)} on host ${valueText(h.host)} (user ${valueText(h.user)}) ` +
+    `since ${valueText(h.time)}; try again when it finishes, or remove ${where} if that process is gone`
   )
 }
 

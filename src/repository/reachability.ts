@@ -1,4 +1,5 @@
-import { HEX64 } from './crypto/seal.js'
+import { valueText } from '../core/value-text.js'
+import { isHex64 } from './crypto/seal.js'
 
 /**
  * The one thing the repository knows about manifests: a manifest is a `tree` blob whose JSON has a top-level
@@ -15,6 +16,6 @@ export function manifestRefs(plaintext: Uint8Array): string[] {
   }
   const refs = (doc as { refs?: unknown } | null)?.refs
   if (!Array.isArray(refs)) throw new Error('has no top-level refs list')
-  for (const r of refs) if (typeof r !== 'string' || !HEX64.test(r)) throw new Error(`lists an invalid blob id ${JSON.stringify(r)}`)
+  for (const r of refs) if (!isHex64(r)) throw new Error(`lists an invalid blob id ${valueText(r)}`)
   return refs as string[]
 }

@@ -1,6 +1,6 @@
 import { IntegrityError, UserError } from '../core/errors.js'
 import { NotFoundError, isValidName, type Backend } from './backend.js'
-import { HEX64, seal, unseal } from './crypto/seal.js'
+import { isHex64, seal, unseal } from './crypto/seal.js'
 import { aad } from './format.js'
 import type { RepoSnapshot } from './types.js'
 
@@ -53,7 +53,7 @@ export function checkShape(s: RepoSnapshot): string | undefined {
     if (typeof c?.name !== 'string' || typeof c.provider !== 'string' || typeof c.version !== 'string') {
       return 'a component lacks name, provider or version'
     }
-    if (!HEX64.test(String(c.manifest))) return `component ${c.name} has no valid manifest id`
+    if (!isHex64(c.manifest)) return `component ${c.name} has no valid manifest id`
   }
   if (s.meta !== undefined && (typeof s.meta !== 'object' || s.meta === null)) return 'meta is not an object'
   return undefined

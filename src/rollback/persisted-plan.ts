@@ -1,3 +1,4 @@
+import { valueText } from '../core/value-text.js'
 import type { RollbackPlan } from './plan-rollback.js'
 
 /**
@@ -29,6 +30,6 @@ export function parsePersistedPlan(text: string): PersistedPlan {
   const wellFormed = plan?.version === 1 && Array.isArray(plan.apps) &&
     plan.apps.every((a) => typeof a?.app === 'string' && typeof a.target === 'string' && Array.isArray(a.components) &&
       a.components.every((c) => typeof c?.name === 'string' && typeof c.from === 'string'))
-  if (!wellFormed) throw new Error(`unreadable rollback plan (format ${String((plan as { version?: unknown } | null)?.version)})`)
+  if (!wellFormed) throw new Error(`unreadable rollback plan (format ${valueText((plan as { version?: unknown } | null)?.version)})`)
   return plan!
 }

@@ -1,5 +1,6 @@
 import { redact } from '../core/redact.js'
 import { timeoutSignal } from '../core/timers.js'
+import { valueText } from '../core/value-text.js'
 import type { Platform } from '../platform/platform.js'
 import { providerFor } from '../providers/registry.js'
 import type { RestoreResult } from '../providers/provider.js'
@@ -56,8 +57,8 @@ export async function rollbackApp(p: Platform, journal: Journal, plan: AppPlan, 
       const s = adopted ?? await createSnapshot(p, app, { kind: 'safety', label, actor: opts.actor, reason: `before rollback ${journal.runId}: ${opts.reason}`, signal: reading, components: plan.components.map((c) => c.component.name) })
       return { value: s, detail: { snapshot: s.id, ...(adopted ? { adopted: true } : {}) } }
     }), async (done) => {
-      const s = await findSnapshot(p.state.db, String(done.detail?.snapshot))
-      if (!s || s.prunedAt) throw new Error(`the safety snapshot ${String(done.detail?.snapshot)} of this run is gone; nothing to revert to`)
+      const s = await findSnapshot(p.state.db, valueText(done.detail?.snapshot))
+      if (!s || s.prunedAt) throw new Error(`the safety snapshot ${valueText(done.detail?.snapshot)} of this run is gone; nothing to revert to`)
       return s
     })
     report.safety = safety.id

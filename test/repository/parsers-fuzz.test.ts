@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { IntegrityError, UserError } from '../../src/core/errors.js'
+import { IntegrityError, RefusedError, UserError } from '../../src/core/errors.js'
 import { FsBackend } from '../../src/repository/backends/fs/fs-backend.js'
 import { decodeCheckpoint } from '../../src/repository/checkpoint-store.js'
 import { openConfig, readEnvelope } from '../../src/repository/config-file.js'
@@ -13,6 +13,7 @@ import { seal, sha256Hex } from '../../src/repository/crypto/seal.js'
 import { aad } from '../../src/repository/format.js'
 import { decodeIndexFile } from '../../src/repository/index/index-file.js'
 import { manifestRefs } from '../../src/repository/reachability.js'
+import { RepoLock } from '../../src/repository/lock.js'
 import { loadSnapshotFile } from '../../src/repository/snapshot-store.js'
 import { parsePersistedPlan } from '../../src/rollback/persisted-plan.js'
 import { fromStepRow } from '../../src/rollback/step-record.js'
@@ -28,8 +29,12 @@ const KEY = randomBytes(32)
 const HEX = 'a'.repeat(64)
 const RUNS = { numRuns: 200 }
 
-/** JSON values, and near misses of the shapes the parsers expect. */
-const junk = fc.jsonValue({ maxDepth: 3 })
+/**
+ * JSON values, and near misses of the shapes the parsers expect. Objects whose `toString` or `valueOf` is not
+ * a function are always among them: `String()` or a template literal of one throws a TypeError.
+ */
+const hostile = fc.constantFrom({ toString: false }, { toString: null, valueOf: 1 }, [{ toString: 'x' }])
+const junk = fc.oneof(fc.jsonValue({ maxDepth: 3 }), hostile)
 const uintOrJunk = fc.oneof(fc.nat(), fc.constantFrom(-1, 1.5, '1', null), junk)
 const idOrJunk = fc.oneof(fc.constant(HEX), fc.constantFrom('', 'zz', null, 7), junk)
 const blob = fc.oneof(junk, fc.record({ id: idOrJunk, type: fc.constantFrom('data', 'tree', 'x', null), offset: uintOrJunk, length: uintOrJunk, rawLength: uintOrJunk }, { requiredKeys: [] }))
@@ -154,6 +159,22 @@ describe('parsers of stored data refuse malformed input by name, without crashin
         expect(err).toBeUndefined()
       }),
       { numRuns: 60 },
+    )
+  })
+
+  it('lock files another process wrote: a lock is taken, or refused naming the holder', async () => {
+    const backend = new FsBackend(join(await tempDir(), 'repo'))
+    const now = new Date().toISOString()
+    const info = fc.oneof(junk, fc.record({ exclusive: fc.oneof(fc.boolean(), junk), host: fc.oneof(fc.constant('elsewhere'), junk), pid: uintOrJunk, user: junk, time: fc.oneof(fc.constant(now), junk) }, { requiredKeys: [] }))
+    await fc.assert(
+      fc.asyncProperty(text(info), async (plain) => {
+        await backend.save({ type: 'lock', name: 'other' }, Buffer.from(plain))
+        const err = await thrownAsync(async () => (await RepoLock.acquire(backend, true)).release())
+        await backend.remove({ type: 'lock', name: 'other' }).catch(() => undefined)
+        expectNoCrash(err)
+        if (err) expect(err).toBeInstanceOf(RefusedError)
+      }),
+      { numRuns: 100 },
     )
   })
 

@@ -52,4 +52,9 @@ export function randomHex(bytes = 32): string {
   return randomBytes(bytes).toString('hex')
 }
 
-export const HEX64 = /^[0-9a-f]{64}$/
+const HEX64 = /^[0-9a-f]{64}$/
+
+/** True for a SHA-256 id as lastgood writes it. Takes any stored value: a non-string is simply not one. */
+export function isHex64(value: unknown): value is string {
+  return typeof value === 'string' && HEX64.test(value)
+}

@@ -1,6 +1,6 @@
 import type { BlobType } from '../blob-store.js'
 import { aad } from '../format.js'
-import { HEX64, seal, sha256Hex, unseal } from '../crypto/seal.js'
+import { isHex64, seal, sha256Hex, unseal } from '../crypto/seal.js'
 import type { PackEntry } from '../pack/pack-header.js'
 import { parseStoredJson } from '../stored-json.js'
 
@@ -56,10 +56,10 @@ export function decodeIndexFile(name: string, bytes: Uint8Array, dataKey: Uint8A
 }
 
 function checkPack(p: PackRecord): PackRecord {
-  if (!HEX64.test(String(p?.id)) || !isUint(p.size) || !Array.isArray(p.blobs)) throw new Error('has a malformed pack entry')
+  if (!isHex64(p?.id) || !isUint(p.size) || !Array.isArray(p.blobs)) throw new Error('has a malformed pack entry')
   for (const b of p.blobs) {
     const okType = (b?.type as BlobType) === 'data' || b?.type === 'tree'
-    if (!HEX64.test(String(b?.id)) || !okType || !isUint(b.offset) || !isUint(b.length) || !isUint(b.rawLength)) {
+    if (!isHex64(b?.id) || !okType || !isUint(b.offset) || !isUint(b.length) || !isUint(b.rawLength)) {
       throw new Error(`has a malformed blob entry in pack ${p.id}`)
     }
     if (b.offset + b.length > p.size) throw new Error(`places blob ${b.id} past the end of pack ${p.id}`)
