@@ -38,7 +38,8 @@ async function cli(p: SamplePlatform, args: string[]) {
 /** What `lastgood drill complete-system-failure` does in process, through the CLI (the shared parts are the drill's). */
 async function once(p: SamplePlatform, apps: string[], i: number): Promise<Sample> {
   for (const a of apps) await p.deploy(a, 'v1')
-  const ps = JSON.parse((await cli(p, ['--json', 'snapshot', 'create', '--all', '--label', `bench-${i}`])).stdout).platformSnapshot as string
+  const ps = JSON.parse((await cli(p, ['--json', 'snapshot', 'create', '--all', '--label', `bench-${i}`])).stdout)
+    .platformSnapshot as string
   await breakAll(p, apps, `v2-${i}`)
   const watch = watchAllHealthy(p, apps)
   const r = await cli(p, ['--json', 'incident', 'declare', 'complete_system_failure', '--scope', 'all', '--to', ps, '--reason', 'drill'])
@@ -50,8 +51,11 @@ async function once(p: SamplePlatform, apps: string[], i: number): Promise<Sampl
     const problem = recoveryProblem(m, apps) ?? (probed === null ? 'not every app answered healthy from outside' : null)
     if (problem) throw new Error(`run ${i + 1}: ${problem}`)
     return {
-      timelineMs: Math.max(...m.apps.map((a) => a.healthyMs!)), probedMs: probed! - m.declaredAt,
-      evidenceMs: m.evidenceMs!, recoverMs: m.recoverMs!, cliMs: r.ms,
+      timelineMs: Math.max(...m.apps.map((a) => a.healthyMs!)),
+      probedMs: probed! - m.declaredAt,
+      evidenceMs: m.evidenceMs!,
+      recoverMs: m.recoverMs!,
+      cliMs: r.ms,
     }
   } finally {
     await platform.close()
@@ -73,18 +77,40 @@ async function main(): Promise<void> {
     }
     const rto = p.config.objectives.rtoMs
     const row = (name: string, xs: number[], againstRto = true) => [
-      name, median(xs).toFixed(0), percentile(xs, 95).toFixed(0), Math.max(...xs).toFixed(0),
-      againstRto ? formatDuration(rto) : '', againstRto ? (Math.max(...xs) <= rto ? 'yes' : 'NO') : '',
+      name,
+      median(xs).toFixed(0),
+      percentile(xs, 95).toFixed(0),
+      Math.max(...xs).toFixed(0),
+      againstRto ? formatDuration(rto) : '',
+      againstRto ? (Math.max(...xs) <= rto ? 'yes' : 'NO') : '',
     ]
     printTable(
       `complete_system_failure drill, ${apps.length} apps (${apps.join(', ')}), ${RUNS} runs, validation 3 passes ${INTERVAL} apart; milliseconds`,
       ['measure', 'median', 'p95', 'max', 'RTO objective', 'within RTO'],
       [
-        row('declared → last app validated (timeline)', samples.map((s) => s.timelineMs)),
-        row('declared → all apps healthy (probed)', samples.map((s) => s.probedMs)),
-        row('  of which preserve_evidence', samples.map((s) => s.evidenceMs), false),
-        row('  of which recover (5 apps in order)', samples.map((s) => s.recoverMs), false),
-        row('incident declare, process start to exit', samples.map((s) => s.cliMs), false),
+        row(
+          'declared → last app validated (timeline)',
+          samples.map((s) => s.timelineMs),
+        ),
+        row(
+          'declared → all apps healthy (probed)',
+          samples.map((s) => s.probedMs),
+        ),
+        row(
+          '  of which preserve_evidence',
+          samples.map((s) => s.evidenceMs),
+          false,
+        ),
+        row(
+          '  of which recover (5 apps in order)',
+          samples.map((s) => s.recoverMs),
+          false,
+        ),
+        row(
+          'incident declare, process start to exit',
+          samples.map((s) => s.cliMs),
+          false,
+        ),
       ],
     )
   } finally {

@@ -32,6 +32,18 @@ for (const s of scenarios) {
     return `${fmt(median(v))} / ${fmt(percentile(v, 95))}`
   }
   const recovery = results.map((r) => r.recoveryMs!)
-  rows.push([s.name, String(RUNS), figure((a) => a.detectMs), figure((a) => a.decideMs), figure((a) => a.rollbackMs), `${fmt(median(recovery))} / ${fmt(percentile(recovery, 95))}`, fmt(Math.max(...recovery))])
+  rows.push([
+    s.name,
+    String(RUNS),
+    figure((a) => a.detectMs),
+    figure((a) => a.decideMs),
+    figure((a) => a.rollbackMs),
+    `${fmt(median(recovery))} / ${fmt(percentile(recovery, 95))}`,
+    fmt(Math.max(...recovery)),
+  ])
 }
-printTable(`drills with ${INTERVAL} probes, 3 failures; each cell median / p95; healthy: fault injected → validated after the rollback (slowest app)`, ['scenario', 'runs', 'detect', 'decide', 'rollback', 'healthy', 'worst'], rows)
+printTable(
+  `drills with ${INTERVAL} probes, 3 failures; each cell median / p95; healthy: fault injected → validated after the rollback (slowest app)`,
+  ['scenario', 'runs', 'detect', 'decide', 'rollback', 'healthy', 'worst'],
+  rows,
+)

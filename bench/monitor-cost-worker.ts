@@ -61,7 +61,11 @@ async function main(): Promise<void> {
   const gcPauses: { ms: number; major: boolean }[] = []
   const gc = new PerformanceObserver((list) => {
     if (!measuring) return
-    for (const e of list.getEntries()) gcPauses.push({ ms: e.duration, major: (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR })
+    for (const e of list.getEntries())
+      gcPauses.push({
+        ms: e.duration,
+        major: (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR,
+      })
   })
   gc.observe({ entryTypes: ['gc'] })
   const monitor = new Monitor(p, p.config.apps, { onDelay })
@@ -99,16 +103,28 @@ async function main(): Promise<void> {
       loopDelayMs: { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
       rounds: {
         count: rounds.size,
-        firstMs: { median: median([...rounds.values()].map((r) => r.first)), p99: percentile([...rounds.values()].map((r) => r.first), 99) },
+        firstMs: {
+          median: median([...rounds.values()].map((r) => r.first)),
+          p99: percentile(
+            [...rounds.values()].map((r) => r.first),
+            99,
+          ),
+        },
         spreadMs: {
           median: median([...rounds.values()].map((r) => r.last - r.first)),
-          p99: percentile([...rounds.values()].map((r) => r.last - r.first), 99),
+          p99: percentile(
+            [...rounds.values()].map((r) => r.last - r.first),
+            99,
+          ),
           max: Math.max(...[...rounds.values()].map((r) => r.last - r.first)),
         },
       },
       gc: {
-        msPerSecond: gcPauses.reduce((a, g) => a + g.ms, 0) / (wallUs / 1e6), maxPauseMs: Math.max(0, ...gcPauses.map((g) => g.ms)), count: gcPauses.length,
-        majorCount: gcPauses.filter((g) => g.major).length, majorMaxMs: Math.max(0, ...gcPauses.filter((g) => g.major).map((g) => g.ms)),
+        msPerSecond: gcPauses.reduce((a, g) => a + g.ms, 0) / (wallUs / 1e6),
+        maxPauseMs: Math.max(0, ...gcPauses.map((g) => g.ms)),
+        count: gcPauses.length,
+        majorCount: gcPauses.filter((g) => g.major).length,
+        majorMaxMs: Math.max(0, ...gcPauses.filter((g) => g.major).map((g) => g.ms)),
       },
       heapStartMiB: heap0 / 2 ** 20,
       rssMiB: mem.rss / 2 ** 20,

@@ -128,7 +128,10 @@ async function main(): Promise<void> {
   if (!hasTaskset()) process.stderr.write('taskset (util-linux) not found: the monitor is NOT pinned to one core\n')
   const dir = await mkdtemp(join(tmpdir(), 'lastgood-monitor-bench-'))
   const cores = availableParallelism()
-  const [targetCmd, targetArgs] = cores > 1 ? pinned(1, [process.execPath, fileURLToPath(import.meta.url), '--target']) : [process.execPath, [fileURLToPath(import.meta.url), '--target']]
+  const [targetCmd, targetArgs] =
+    cores > 1
+      ? pinned(1, [process.execPath, fileURLToPath(import.meta.url), '--target'])
+      : [process.execPath, [fileURLToPath(import.meta.url), '--target']]
   const target = spawn(targetCmd, targetArgs, { stdio: ['ignore', 'pipe', 'inherit'] })
   try {
     const port = await new Promise<number>((ok, fail) => {
@@ -146,7 +149,11 @@ async function main(): Promise<void> {
     const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', resolve(process.env.BENCH_CPU_PROF)] : []
     const [cmd, args] = pinned(0, [process.execPath, ...prof, join(HERE, 'monitor-cost-worker.js'), file, `http://127.0.0.1:${port}`])
     const out = await run(cmd, args, env)
-    const line = out.trim().split('\n').reverse().find((l) => l.startsWith('{'))
+    const line = out
+      .trim()
+      .split('\n')
+      .reverse()
+      .find((l) => l.startsWith('{'))
     if (!line) throw new Error(`the monitor's process printed no result: ${out}`)
     const r = JSON.parse(line) as WorkerResult
 
@@ -155,21 +162,70 @@ async function main(): Promise<void> {
     printTable(
       `lastgood monitor, ${r.apps} apps, one HTTP check each every ${r.intervalMs / 1000} s, 5 triggers per app; ` +
         `one core (${hasTaskset() ? 'taskset -c 0' : 'NOT pinned'}), ${r.seconds.toFixed(0)} s measured after ${process.env.BENCH_WARMUP ?? 5} s warm-up`,
-      ['apps', 'interval', 'checks/s (expected)', 'answered/s', 'CPU % of one core (user+sys)', 'delay median', 'delay p95', 'delay p99', 'delay max', 'event-loop p99', 'RSS MiB'],
-      [[
-        r.apps, `${r.intervalMs / 1000} s`, `${(r.checks / r.seconds).toFixed(1)} (${expected.toFixed(0)})`, (r.served / r.seconds).toFixed(1),
-        `${(r.cpuShare * 100).toFixed(1)} (${(r.userShare * 100).toFixed(1)}+${(r.systemShare * 100).toFixed(1)})`,
-        ms(r.delayMs.median), ms(r.delayMs.p95), ms(r.delayMs.p99), ms(r.delayMs.max), ms(r.loopDelayMs.p99), r.rssMiB.toFixed(0),
-      ]],
+      [
+        'apps',
+        'interval',
+        'checks/s (expected)',
+        'answered/s',
+        'CPU % of one core (user+sys)',
+        'delay median',
+        'delay p95',
+        'delay p99',
+        'delay max',
+        'event-loop p99',
+        'RSS MiB',
+      ],
+      [
+        [
+          r.apps,
+          `${r.intervalMs / 1000} s`,
+          `${(r.checks / r.seconds).toFixed(1)} (${expected.toFixed(0)})`,
+          (r.served / r.seconds).toFixed(1),
+          `${(r.cpuShare * 100).toFixed(1)} (${(r.userShare * 100).toFixed(1)}+${(r.systemShare * 100).toFixed(1)})`,
+          ms(r.delayMs.median),
+          ms(r.delayMs.p95),
+          ms(r.delayMs.p99),
+          ms(r.delayMs.max),
+          ms(r.loopDelayMs.p99),
+          r.rssMiB.toFixed(0),
+        ],
+      ],
     )
     printTable(
       'where the delay comes from, per round (all apps share one 1 s tick and are started one after another, synchronously); milliseconds',
-      ['rounds', 'first check delay median', 'first check delay p99', 'last − first median', 'last − first p99', 'last − first max', 'GC ms per s', 'GC max pause', 'GC events (major)', 'major GC max', 'heap MiB start → end'],
-      [[r.rounds.count, ms(r.rounds.firstMs.median), ms(r.rounds.firstMs.p99), ms(r.rounds.spreadMs.median), ms(r.rounds.spreadMs.p99), ms(r.rounds.spreadMs.max),
-        ms(r.gc.msPerSecond), ms(r.gc.maxPauseMs), `${r.gc.count} (${r.gc.majorCount})`, ms(r.gc.majorMaxMs), `${r.heapStartMiB.toFixed(0)} → ${r.heapMiB.toFixed(0)}`]],
+      [
+        'rounds',
+        'first check delay median',
+        'first check delay p99',
+        'last − first median',
+        'last − first p99',
+        'last − first max',
+        'GC ms per s',
+        'GC max pause',
+        'GC events (major)',
+        'major GC max',
+        'heap MiB start → end',
+      ],
+      [
+        [
+          r.rounds.count,
+          ms(r.rounds.firstMs.median),
+          ms(r.rounds.firstMs.p99),
+          ms(r.rounds.spreadMs.median),
+          ms(r.rounds.spreadMs.p99),
+          ms(r.rounds.spreadMs.max),
+          ms(r.gc.msPerSecond),
+          ms(r.gc.maxPauseMs),
+          `${r.gc.count} (${r.gc.majorCount})`,
+          ms(r.gc.majorMaxMs),
+          `${r.heapStartMiB.toFixed(0)} → ${r.heapMiB.toFixed(0)}`,
+        ],
+      ],
     )
     const met = r.delayMs.p99 <= GOAL_P99_MS
-    process.stdout.write(`\ndelays in ms from a check's due time to its start; goal p99 ≤ ${GOAL_P99_MS} ms: ${met ? 'met' : 'MISSED'} (p99 ${ms(r.delayMs.p99)} ms)\n`)
+    process.stdout.write(
+      `\ndelays in ms from a check's due time to its start; goal p99 ≤ ${GOAL_P99_MS} ms: ${met ? 'met' : 'MISSED'} (p99 ${ms(r.delayMs.p99)} ms)\n`,
+    )
   } finally {
     target.kill('SIGTERM')
     await rm(dir, { recursive: true, force: true })

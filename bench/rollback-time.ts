@@ -25,9 +25,13 @@ async function measure(p: SamplePlatform, materialise: boolean): Promise<Sample[
     if (materialise) await rm(join(p.dir, 'apps/staff/releases/v1'), { recursive: true, force: true })
     const r = await p.cli(['--json', 'rollback', 'staff', '--reason', 'bench', '--yes'])
     if (r.code !== 0) throw new Error(`rollback failed: ${r.stderr}${r.stdout}`)
-    const report = JSON.parse(r.stdout).report as { apps: { restorePaths: Record<string, string> }[]; steps: { name: string; durationMs: number }[] }
+    const report = JSON.parse(r.stdout).report as {
+      apps: { restorePaths: Record<string, string> }[]
+      steps: { name: string; durationMs: number }[]
+    }
     const path = report.apps[0]!.restorePaths.release
-    if (path !== (materialise ? 'materialise' : 'fast')) throw new Error(`expected the ${materialise ? 'materialise' : 'fast'} path, got ${path}`)
+    if (path !== (materialise ? 'materialise' : 'fast'))
+      throw new Error(`expected the ${materialise ? 'materialise' : 'fast'} path, got ${path}`)
     samples.push({ totalMs: r.ms, steps: Object.fromEntries(report.steps.map((s) => [s.name, s.durationMs])) })
   }
   return samples
@@ -44,11 +48,25 @@ async function main(): Promise<void> {
     for (const materialise of [false, true]) {
       const s = await measure(p, materialise)
       const step = (name: string) => median(s.map((x) => x.steps[name] ?? 0)).toFixed(0)
-      rows.push([materialise ? 'materialise' : 'fast', RUNS, median(s.map((x) => x.totalMs)).toFixed(0), percentile(s.map((x) => x.totalMs), 95).toFixed(0),
-        step('verify'), step('safety-snapshot'), step('restore'), step('validate')])
+      rows.push([
+        materialise ? 'materialise' : 'fast',
+        RUNS,
+        median(s.map((x) => x.totalMs)).toFixed(0),
+        percentile(
+          s.map((x) => x.totalMs),
+          95,
+        ).toFixed(0),
+        step('verify'),
+        step('safety-snapshot'),
+        step('restore'),
+        step('validate'),
+      ])
     }
-    printTable(`lastgood rollback, one app (staff), median of ${RUNS}, validation 3 passes ${INTERVAL} apart; milliseconds`,
-      ['path', 'runs', 'total median', 'total p95', 'verify', 'safety snapshot', 'restore', 'validate'], rows)
+    printTable(
+      `lastgood rollback, one app (staff), median of ${RUNS}, validation 3 passes ${INTERVAL} apart; milliseconds`,
+      ['path', 'runs', 'total median', 'total p95', 'verify', 'safety snapshot', 'restore', 'validate'],
+      rows,
+    )
   } finally {
     await p.destroy()
   }

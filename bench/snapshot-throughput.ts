@@ -25,7 +25,12 @@ interface Timed {
 /** Runs a command under /usr/bin/time to get its peak RSS; throws on a non-zero exit. */
 function timed(cmd: string, args: string[], env: Record<string, string> = {}, cwd?: string): Timed {
   const started = performance.now()
-  const r = spawnSync('/usr/bin/time', ['-f', 'RSS_KB=%M', cmd, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 28, ...(cwd ? { cwd } : {}) })
+  const r = spawnSync('/usr/bin/time', ['-f', 'RSS_KB=%M', cmd, ...args], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    ...(cwd ? { cwd } : {}),
+  })
   const ms = performance.now() - started
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`)
   const rss = Number(/RSS_KB=(\d+)/.exec(r.stderr)?.[1] ?? 0)
@@ -83,8 +88,20 @@ async function main(): Promise<void> {
     process.stderr.write(`round ${i + 1}/${runs} done\n`)
   }
   const rows = [row('lastgood', lg, mb), ...(withRestic ? [row('restic', rs, mb), ratioRow(lg, rs)] : [])]
-  printTable(`Snapshot and restore of ${releases.length} releases (~${mb.toFixed(0)} MB, ${releases[0]} …); wall time including process start; median (min–max) of ${runs} interleaved rounds`,
-    ['tool', 'first snapshot', 'incremental (median)', 'repo after all', 'restore last (data)', 'rollback command total', 'verify --read-data', 'peak RSS snap / restore / verify'], rows)
+  printTable(
+    `Snapshot and restore of ${releases.length} releases (~${mb.toFixed(0)} MB, ${releases[0]} …); wall time including process start; median (min–max) of ${runs} interleaved rounds`,
+    [
+      'tool',
+      'first snapshot',
+      'incremental (median)',
+      'repo after all',
+      'restore last (data)',
+      'rollback command total',
+      'verify --read-data',
+      'peak RSS snap / restore / verify',
+    ],
+    rows,
+  )
 }
 
 const secs = (ms: number) => (ms / 1000).toFixed(2)
@@ -99,18 +116,31 @@ function row(tool: string, rounds: Round[], mb: number): string[] {
   const rate = (xs: number[]) => `, ${(mb / (median(xs) / 1000)).toFixed(0)} MB/s`
   const totals = rounds.map((r) => r.total).filter((t): t is number => t !== null)
   return [
-    tool, `${spread(of('first'), secs)} s${rate(of('first'))}`, `${spread(of('incremental'), secs)} s`,
-    `${median(rounds.map((r) => r.repoMb)).toFixed(0)} MB`, `${spread(of('restore'), secs)} s${rate(of('restore'))}`,
-    totals.length > 0 ? `${spread(totals, secs)} s` : '—', `${spread(of('verify'), secs)} s${tool === 'restic' ? ' (whole repo)' : ''}`,
+    tool,
+    `${spread(of('first'), secs)} s${rate(of('first'))}`,
+    `${spread(of('incremental'), secs)} s`,
+    `${median(rounds.map((r) => r.repoMb)).toFixed(0)} MB`,
+    `${spread(of('restore'), secs)} s${rate(of('restore'))}`,
+    totals.length > 0 ? `${spread(totals, secs)} s` : '—',
+    `${spread(of('verify'), secs)} s${tool === 'restic' ? ' (whole repo)' : ''}`,
     [0, 1, 2].map((i) => median(rounds.map((r) => r.rss[i]!)).toFixed(0)).join(' / ') + ' MB',
   ]
 }
 
 /** restic's median over lastgood's, per figure: above 1, lastgood is faster (or smaller). */
 function ratioRow(lg: Round[], rs: Round[]): string[] {
-  const ratio = (k: 'first' | 'incremental' | 'repoMb' | 'restore' | 'verify') => `${(median(rs.map((r) => r[k])) / median(lg.map((r) => r[k]))).toFixed(2)}×`
-  return ['restic ÷ lastgood', ratio('first'), ratio('incremental'), ratio('repoMb'), ratio('restore'), '—', ratio('verify'),
-    [0, 1, 2].map((i) => (median(rs.map((r) => r.rss[i]!)) / median(lg.map((r) => r.rss[i]!))).toFixed(2)).join(' / ') + ' ×']
+  const ratio = (k: 'first' | 'incremental' | 'repoMb' | 'restore' | 'verify') =>
+    `${(median(rs.map((r) => r[k])) / median(lg.map((r) => r[k]))).toFixed(2)}×`
+  return [
+    'restic ÷ lastgood',
+    ratio('first'),
+    ratio('incremental'),
+    ratio('repoMb'),
+    ratio('restore'),
+    '—',
+    ratio('verify'),
+    [0, 1, 2].map((i) => (median(rs.map((r) => r.rss[i]!)) / median(lg.map((r) => r.rss[i]!))).toFixed(2)).join(' / ') + ' ×',
+  ]
 }
 
 /** Ten deploys and snapshots through the CLI, then the last release rebuilt by `rollback --to`, then verify. */
@@ -120,7 +150,10 @@ async function lastgoodRound(releases: string[]): Promise<Round> {
     const deploy = join(work, 'deploy')
     await mkdir(join(deploy, 'releases'), { recursive: true })
     const config = join(work, 'lastgood.yaml')
-    await writeFile(config, `version: 1\nplatform: bench\napps:\n  web:\n    priority: 1\n    components:\n      release:\n        provider: local-release\n        path: ./deploy\n`)
+    await writeFile(
+      config,
+      `version: 1\nplatform: bench\napps:\n  web:\n    priority: 1\n    components:\n      release:\n        provider: local-release\n        path: ./deploy\n`,
+    )
     const lg = (args: string[]) => timed(process.execPath, [CLI, '--config', config, '--json', ...args], { LASTGOOD_ACTOR: 'bench' }, work)
     lg(['init'])
     const snaps: Timed[] = []
@@ -139,12 +172,21 @@ async function lastgoodRound(releases: string[]): Promise<Round> {
     await switchCurrent(join(deploy, 'current'), join('releases', releases.at(-2)!))
     await rm(join(deploy, 'releases', last), { recursive: true })
     const restore = lg(['rollback', 'web', '--to', ids.at(-1)!, '--reason', 'bench', '--yes'])
-    const report = JSON.parse(restore.stdout).report as { status: string; apps: { restorePaths: Record<string, string> }[]; steps: { name: string; durationMs: number }[] }
-    if (report.status !== 'succeeded' || report.apps[0]!.restorePaths.release !== 'materialise') throw new Error(`restore did not materialise: ${restore.stdout}`)
+    const report = JSON.parse(restore.stdout).report as {
+      status: string
+      apps: { restorePaths: Record<string, string> }[]
+      steps: { name: string; durationMs: number }[]
+    }
+    if (report.status !== 'succeeded' || report.apps[0]!.restorePaths.release !== 'materialise')
+      throw new Error(`restore did not materialise: ${restore.stdout}`)
     const verify = lg(['snapshot', 'verify', '--read-data', ids.at(-1)!])
     return {
-      first: snaps[0]!.ms, incremental: median(snaps.slice(1).map((s) => s.ms)), repoMb,
-      restore: report.steps.find((s) => s.name === 'restore')!.durationMs, total: restore.ms, verify: verify.ms,
+      first: snaps[0]!.ms,
+      incremental: median(snaps.slice(1).map((s) => s.ms)),
+      repoMb,
+      restore: report.steps.find((s) => s.name === 'restore')!.durationMs,
+      total: restore.ms,
+      verify: verify.ms,
       rss: [Math.max(...snaps.map((s) => s.rssMb)), restore.rssMb, verify.rssMb],
     }
   } finally {
@@ -168,7 +210,12 @@ async function resticRound(releases: string[]): Promise<Round> {
     const restore = timed('restic', ['restore', 'latest', '--repo', repo, '--target', join(work, 'restic-restore'), '-q'], env)
     const check = timed('restic', ['check', '--read-data', '--repo', repo, '-q'], env)
     return {
-      first: times[0]!.ms, incremental: median(times.slice(1).map((t) => t.ms)), repoMb, restore: restore.ms, total: null, verify: check.ms,
+      first: times[0]!.ms,
+      incremental: median(times.slice(1).map((t) => t.ms)),
+      repoMb,
+      restore: restore.ms,
+      total: null,
+      verify: check.ms,
       rss: [Math.max(...times.map((t) => t.rssMb)), restore.rssMb, check.rssMb],
     }
   } finally {

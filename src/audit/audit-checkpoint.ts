@@ -39,15 +39,26 @@ export async function auditHead(db: StateDb): Promise<AuditHead | undefined> {
  * every checkpoint with the chain, so a checkpoint of a tampered head does not hide the older ones that
  * contradict it. If the copy fails after the store succeeded, a retry stores nothing twice.
  */
-export async function checkpointAudit(db: StateDb, store: CheckpointStore, opts: CheckpointOptions = {}): Promise<StoredCheckpoint | undefined> {
+export async function checkpointAudit(
+  db: StateDb,
+  store: CheckpointStore,
+  opts: CheckpointOptions = {},
+): Promise<StoredCheckpoint | undefined> {
   const head = await auditHead(db)
   if (!head) return undefined
   // Counted up to the head only, so an event appended meanwhile by another process does not skew it.
-  const { n } = await db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).where('seq', '<=', head.seq).executeTakeFirstOrThrow()
+  const { n } = await db
+    .selectFrom('audit_events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('seq', '<=', head.seq)
+    .executeTakeFirstOrThrow()
   const { checkpoint, sealed } = await store.saveCheckpoint({ seq: head.seq, hash: head.hash, ts: isoNow(), events: Number(n) })
   if (opts.copyFile) {
     await appendCheckpointCopy(opts.copyFile, checkpoint, sealed).catch((err: Error) => {
-      throw new Error(`checkpoint ${checkpoint.id} is stored in the repository, but copying it to ${opts.copyFile} failed: ${err.message}`, { cause: err })
+      throw new Error(
+        `checkpoint ${checkpoint.id} is stored in the repository, but copying it to ${opts.copyFile} failed: ${err.message}`,
+        { cause: err },
+      )
     })
   }
   return checkpoint

@@ -17,7 +17,15 @@ export type OpenCheckpoint = (id: string, sealed: Uint8Array) => StoredCheckpoin
 
 /** Appends one line and fsyncs it. Append-only, so it works on files the OS only lets grow (chattr +a, WORM). */
 export async function appendCheckpointCopy(file: string, c: StoredCheckpoint, sealed: Uint8Array): Promise<void> {
-  const line = JSON.stringify({ lastgood: 'audit-checkpoint', id: c.id, seq: c.seq, hash: c.hash, ts: c.ts, events: c.events, sealed: Buffer.from(sealed).toString('base64') })
+  const line = JSON.stringify({
+    lastgood: 'audit-checkpoint',
+    id: c.id,
+    seq: c.seq,
+    hash: c.hash,
+    ts: c.ts,
+    events: c.events,
+    sealed: Buffer.from(sealed).toString('base64'),
+  })
   const fh = await open(file, 'a', 0o600)
   let created = false
   try {
@@ -43,7 +51,10 @@ export async function readCheckpointCopies(file: string, openCheckpoint: OpenChe
     text = await readFile(file, 'utf8')
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
-    out.damaged.push({ id: file, message: `checkpoint file ${file} does not exist (the next command that appends an audit event creates it)` })
+    out.damaged.push({
+      id: file,
+      message: `checkpoint file ${file} does not exist (the next command that appends an audit event creates it)`,
+    })
     return out
   }
   const lines = text.split('\n')
@@ -74,7 +85,13 @@ function parseLine(line: string, openCheckpoint: OpenCheckpoint): StoredCheckpoi
   } catch {
     throw new IntegrityError('', 'not valid JSON')
   }
-  if (typeof v !== 'object' || v === null || v.lastgood !== 'audit-checkpoint' || typeof v.id !== 'string' || typeof v.sealed !== 'string') {
+  if (
+    typeof v !== 'object' ||
+    v === null ||
+    v.lastgood !== 'audit-checkpoint' ||
+    typeof v.id !== 'string' ||
+    typeof v.sealed !== 'string'
+  ) {
     throw new IntegrityError('', 'not an audit checkpoint line')
   }
   const c = openCheckpoint(v.id, Buffer.from(v.sealed, 'base64'))

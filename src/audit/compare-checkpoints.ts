@@ -39,9 +39,10 @@ export class CheckpointComparison {
       this.rewritten ??= {
         checkpoint: c.id,
         kind: 'rewritten',
-        message: c.seq === seq
-          ? `event ${c.seq} differs from the checkpoint of ${c.ts}: the chain was rewritten`
-          : `event ${c.seq} is missing but the checkpoint of ${c.ts} saw it: the chain was rewritten`,
+        message:
+          c.seq === seq
+            ? `event ${c.seq} differs from the checkpoint of ${c.ts}: the chain was rewritten`
+            : `event ${c.seq} is missing but the checkpoint of ${c.ts} saw it: the chain was rewritten`,
       }
     }
   }
@@ -53,11 +54,19 @@ export class CheckpointComparison {
     const latest = this.sorted.at(-1)
     if (latest && latest.seq > lastSeq) {
       const end = lastSeq > 0 ? `the chain ends at event ${lastSeq}` : 'the chain is empty'
-      problems.push({ checkpoint: latest.id, kind: 'truncated', message: `${end} but a checkpoint of ${latest.ts} saw event ${latest.seq}: the tail was truncated` })
+      problems.push({
+        checkpoint: latest.id,
+        kind: 'truncated',
+        message: `${end} but a checkpoint of ${latest.ts} saw event ${latest.seq}: the tail was truncated`,
+      })
     }
     if (!latest && lastSeq > 0) {
       // init writes the first checkpoint, so a chain with events and none at all lost them.
-      problems.push({ checkpoint: '', kind: 'none', message: `the chain has events up to ${lastSeq} but there is no checkpoint: checkpoints were removed or never written` })
+      problems.push({
+        checkpoint: '',
+        kind: 'none',
+        message: `the chain has events up to ${lastSeq} but there is no checkpoint: checkpoints were removed or never written`,
+      })
     }
     for (const d of this.listing.damaged) problems.push({ checkpoint: d.id, kind: 'damaged', message: d.message })
     return { count: this.sorted.length, latest: latest ? { seq: latest.seq, ts: latest.ts } : null, problems }

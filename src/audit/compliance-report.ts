@@ -72,7 +72,15 @@ async function eventsIn(db: StateDb, opts: ComplianceOptions): Promise<AuditEven
 
 function toAction(e: AuditEvent): ComplianceAction {
   return {
-    seq: e.seq, at: e.ts, actor: e.actor, action: e.action, target: e.target, reason: e.reason, outcome: e.outcome,
-    approvals: NONE_RECORDED, breakGlass: NONE_RECORDED, details: e.details,
+    seq: e.seq,
+    at: e.ts,
+    actor: e.actor,
+    action: e.action,
+    target: e.target,
+    reason: e.reason,
+    outcome: e.outcome,
+    approvals: NONE_RECORDED,
+    breakGlass: NONE_RECORDED,
+    details: e.details,
   }
 }

@@ -59,15 +59,18 @@ export async function verifyAudit(db: StateDb, opts: VerifyAuditOptions = {}): P
 
 function checkLink(row: AuditEventTable, expectedSeq: number, prevHash: string): AuditVerifyReport['firstBad'] {
   const seq = Number(row.seq)
-  if (seq !== expectedSeq) return { seq: expectedSeq, problem: `event ${expectedSeq} is missing (removed); the next present event is ${seq}` }
+  if (seq !== expectedSeq)
+    return { seq: expectedSeq, problem: `event ${expectedSeq} is missing (removed); the next present event is ${seq}` }
   let e: AuditEvent
   try {
     e = fromRow(row)
   } catch {
     return { seq, problem: `event ${seq} was changed after it was written: its details are not valid JSON` }
   }
-  if (e.prevHash !== prevHash) return { seq, problem: `event ${seq} does not follow event ${seq - 1}: its previous-hash does not match (removed or reordered events)` }
+  if (e.prevHash !== prevHash)
+    return { seq, problem: `event ${seq} does not follow event ${seq - 1}: its previous-hash does not match (removed or reordered events)` }
   const { hash, ...unsigned } = e
-  if (hashEvent(unsigned) !== hash) return { seq, problem: `event ${seq} was changed after it was written: its content does not match its hash` }
+  if (hashEvent(unsigned) !== hash)
+    return { seq, problem: `event ${seq} was changed after it was written: its content does not match its hash` }
   return undefined
 }

@@ -22,6 +22,7 @@ export function parseTimeOption(flag: string, text: string, now = Date.now()): s
   const looksBack = parseDuration(text) !== undefined
   if (looksBack) return new Date(now - parseDurationOption(flag, text, AGE_RANGE)).toISOString()
   const t = Date.parse(text)
-  if (Number.isNaN(t)) throw new UserError(`${flag}: expected an ISO time such as 2026-11-26T04:00Z or a duration back from now such as 7d, got "${text}"`)
+  if (Number.isNaN(t))
+    throw new UserError(`${flag}: expected an ISO time such as 2026-11-26T04:00Z or a duration back from now such as 7d, got "${text}"`)
   return new Date(t).toISOString()
 }

@@ -10,9 +10,14 @@ export function renderIncidentShow(i: Incident, timeline: TimelineEntry[], r: Re
 
 function renderIncident(i: Incident): string {
   const rows: [string, string][] = [
-    ['incident', i.id], ['type', i.type], ['severity', i.severity], ['status', i.status],
+    ['incident', i.id],
+    ['type', i.type],
+    ['severity', i.severity],
+    ['status', i.status],
     ['level', i.level === 0 ? '0 (no escalation level applied yet)' : `${i.level} since ${i.levelAt ?? '?'}`],
-    ['scope', i.scope.join(', ')], ['reason', i.reason], ['opened', `${i.openedAt} by ${i.openedBy}`],
+    ['scope', i.scope.join(', ')],
+    ['reason', i.reason],
+    ['opened', `${i.openedAt} by ${i.openedBy}`],
     ['audience', i.audience.length > 0 ? i.audience.join(', ') : 'NO CHANNEL has been told of this incident (see the timeline)'],
   ]
   if (i.summary) rows.push(['summary', i.summary])
@@ -23,7 +28,10 @@ function renderIncident(i: Incident): string {
 
 export function renderTimeline(timeline: TimelineEntry[]): string {
   if (timeline.length === 0) return 'no entries'
-  return table(['TIME', 'KIND', 'ACTOR', 'MESSAGE'], timeline.map((e) => [e.at, e.kind, e.actor, e.message]))
+  return table(
+    ['TIME', 'KIND', 'ACTOR', 'MESSAGE'],
+    timeline.map((e) => [e.at, e.kind, e.actor, e.message]),
+  )
 }
 
 function renderRecovery(r: RecoveryReport): string {
@@ -32,23 +40,59 @@ function renderRecovery(r: RecoveryReport): string {
     describeRto(r),
   ]
   if (r.apps.length > 0) {
-    out.push('', table(['APP', 'OUTCOME', 'FROM', 'TO', 'TARGET', 'STARTED', 'VALIDATED', 'RUN'], r.apps.map((a) => [
-      a.app, a.outcome, versions(a.from), versions(a.to), a.target ?? '—', a.startedAt ?? '—', a.validatedAt ?? '—', a.run ?? '—',
-    ])))
+    out.push(
+      '',
+      table(
+        ['APP', 'OUTCOME', 'FROM', 'TO', 'TARGET', 'STARTED', 'VALIDATED', 'RUN'],
+        r.apps.map((a) => [
+          a.app,
+          a.outcome,
+          versions(a.from),
+          versions(a.to),
+          a.target ?? '—',
+          a.startedAt ?? '—',
+          a.validatedAt ?? '—',
+          a.run ?? '—',
+        ]),
+      ),
+    )
     for (const a of r.apps.filter((x) => x.error)) out.push(`  ${a.app}${a.run ? ` (${a.run})` : ''}: ${a.error}`)
   } else out.push('no rollback run recorded')
   if (r.runbook.steps.length > 0) {
-    out.push('', `runbook: ${r.runbook.outcome ?? 'running'}`, table(['#', 'STEP', 'OUTCOME', 'AT', 'DETAIL'], r.runbook.steps.map((s) => [
-      s.index === null ? '' : String(s.index), s.kind && s.kind !== s.name ? `${s.name} (${s.kind})` : s.name, s.outcome, s.at, s.detail,
-    ])))
+    out.push(
+      '',
+      `runbook: ${r.runbook.outcome ?? 'running'}`,
+      table(
+        ['#', 'STEP', 'OUTCOME', 'AT', 'DETAIL'],
+        r.runbook.steps.map((s) => [
+          s.index === null ? '' : String(s.index),
+          s.kind && s.kind !== s.name ? `${s.name} (${s.kind})` : s.name,
+          s.outcome,
+          s.at,
+          s.detail,
+        ]),
+      ),
+    )
   }
   for (const e of r.evidence) out.push(`evidence ${e.at}: ${e.hash ? `sha256 ${e.hash}` : 'no hash recorded'}${e.ref ? ` (${e.ref})` : ''}`)
-  out.push(r.escalations.length === 0 ? 'escalation: none' : `escalation: ${r.escalations.map((e) => `level ${e.level ?? '?'} at ${e.at}`).join(', ')}`)
+  out.push(
+    r.escalations.length === 0
+      ? 'escalation: none'
+      : `escalation: ${r.escalations.map((e) => `level ${e.level ?? '?'} at ${e.at}`).join(', ')}`,
+  )
   for (const c of r.continuity) {
-    out.push(`continuity ${c.plan}${c.function ? ` (${c.function})` : ''}: activated ${c.activatedAt}${c.breachedAt ? `, BREACHED ${c.breachedAt}` : ''}${c.endedAt ? `, ended ${c.endedAt}` : ', active'}${c.fallback ? `; fallback: ${c.fallback}` : ''}`)
+    out.push(
+      `continuity ${c.plan}${c.function ? ` (${c.function})` : ''}: activated ${c.activatedAt}${c.breachedAt ? `, BREACHED ${c.breachedAt}` : ''}${c.endedAt ? `, ended ${c.endedAt}` : ', active'}${c.fallback ? `; fallback: ${c.fallback}` : ''}`,
+    )
   }
   if (r.notifications.length === 0) out.push('notifications: none queued')
-  else out.push(table(['CHANNEL', 'SENT', 'FAILED', 'PENDING', 'LAST ERROR'], r.notifications.map((n) => [n.channel, String(n.sent), String(n.failed), String(n.pending), n.lastError ?? ''])))
+  else
+    out.push(
+      table(
+        ['CHANNEL', 'SENT', 'FAILED', 'PENDING', 'LAST ERROR'],
+        r.notifications.map((n) => [n.channel, String(n.sent), String(n.failed), String(n.pending), n.lastError ?? '']),
+      ),
+    )
   return out.join('\n')
 }
 
@@ -61,7 +105,9 @@ export function describeRto(r: RecoveryReport): string {
       : `not recovered yet: ${formatMs(-r.rto.deltaMs)} left of the RTO ${rto}`
   }
   const how = `time to recover ${formatMs(ttr)} (declaration → ${r.recovered.basis === 'validation' ? 'last app validated' : r.recovered.basis})`
-  return r.rto.verdict === 'met' ? `${how}: RTO ${rto} met, ${formatMs(-r.rto.deltaMs)} to spare` : `${how}: RTO ${rto} MISSED by ${formatMs(r.rto.deltaMs)}`
+  return r.rto.verdict === 'met'
+    ? `${how}: RTO ${rto} met, ${formatMs(-r.rto.deltaMs)} to spare`
+    : `${how}: RTO ${rto} MISSED by ${formatMs(r.rto.deltaMs)}`
 }
 
 function versions(v: Record<string, string>): string {

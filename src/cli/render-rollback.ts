@@ -12,7 +12,9 @@ const MAX_FILES_SHOWN = 20
 export function renderPlan(plan: RollbackPlan): string {
   const out: string[] = []
   plan.apps.forEach((a, i) => {
-    out.push(`${i + 1}. ${a.app.name} (priority ${a.app.priority}) → snapshot ${a.target.id} (${a.target.kind}, ${a.target.createdAt}${a.target.label ? `, ${a.target.label}` : ''})`)
+    out.push(
+      `${i + 1}. ${a.app.name} (priority ${a.app.priority}) → snapshot ${a.target.id} (${a.target.kind}, ${a.target.createdAt}${a.target.label ? `, ${a.target.label}` : ''})`,
+    )
     for (const c of a.components) {
       const now = c.current.version !== c.from ? ` (now ${c.current.version})` : ''
       out.push(`   ${c.component.name} [${c.component.provider}]: ${c.from} → ${c.manifest.version}${now}`)
@@ -71,16 +73,24 @@ export function renderReport(r: RollbackReport): string {
   out.push(stepTable(r.steps))
   out.push('')
   for (const a of r.apps) {
-    const versions = Object.keys(a.to).map((k) => `${k} ${a.from[k]} → ${a.to[k]}${a.restorePaths[k] ? ` (${a.restorePaths[k]})` : ''}`).join(', ')
+    const versions = Object.keys(a.to)
+      .map((k) => `${k} ${a.from[k]} → ${a.to[k]}${a.restorePaths[k] ? ` (${a.restorePaths[k]})` : ''}`)
+      .join(', ')
     out.push(`${a.app}: ${a.outcome} — ${versions}`)
-    if (a.validation) out.push(`  validation: ${a.validation.outcome}, ${a.validation.consecutivePasses} consecutive passes in ${formatMs(a.validation.elapsedMs)}`)
+    if (a.validation)
+      out.push(
+        `  validation: ${a.validation.outcome}, ${a.validation.consecutivePasses} consecutive passes in ${formatMs(a.validation.elapsedMs)}`,
+      )
     if (a.safety) out.push(`  safety snapshot: ${a.safety}`)
     if (a.error) out.push(`  error: ${a.error}`)
   }
   if (r.stopped) {
-    out.push('', r.status === 'interrupted'
-      ? `${r.stopped.why} ${r.stopped.at}; journaled: finish it with \`${resumeCommand(r.run)}\``
-      : `${r.stopped.why} ${r.stopped.at}, before anything changed; recorded as not started`)
+    out.push(
+      '',
+      r.status === 'interrupted'
+        ? `${r.stopped.why} ${r.stopped.at}; journaled: finish it with \`${resumeCommand(r.run)}\``
+        : `${r.stopped.why} ${r.stopped.at}, before anything changed; recorded as not started`,
+    )
   }
   return out.join('\n')
 }

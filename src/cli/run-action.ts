@@ -23,7 +23,8 @@ export function reportError(thrown: unknown): ExitCode {
   if (thrown instanceof CommanderError) return thrown.exitCode === 0 ? 0 : 2
   // A full disk or an I/O error is the operator's to fix, not a bug: say so, in words.
   const err = asStorageError(thrown, 'its files')
-  const known = err instanceof UserError || err instanceof RefusedError || err instanceof OperationFailedError || err instanceof IntegrityError
+  const known =
+    err instanceof UserError || err instanceof RefusedError || err instanceof OperationFailedError || err instanceof IntegrityError
   const message = err instanceof Error ? err.message : String(err)
   process.stderr.write(`lastgood: ${redact(message)}\n`)
   if (!known && process.env.LASTGOOD_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${redact(err.stack)}\n`)

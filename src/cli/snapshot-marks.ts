@@ -9,7 +9,13 @@ export async function withMarks(p: Platform, snaps: SnapshotRecord[]): Promise<M
   const marks = new Map<string, TargetMark>()
   for (const app of new Set(snaps.map((s) => s.app))) {
     const components = p.config.apps.find((a) => a.name === app)?.components
-    for (const [id, m] of await targetMarks(p.state.db, app, snaps.filter((s) => s.app === app), components)) marks.set(id, m)
+    for (const [id, m] of await targetMarks(
+      p.state.db,
+      app,
+      snaps.filter((s) => s.app === app),
+      components,
+    ))
+      marks.set(id, m)
   }
   return snaps.map((s) => ({ ...s, ...marks.get(s.id)! }))
 }
@@ -20,4 +26,3 @@ export function goodMark(s: Marked): string {
   if (s.rejected.length > 0) return `rejected: ${s.rejected.map((r) => `${r.component}=${r.version}`).join(' ')}`
   return s.knownGood ? 'yes' : ''
 }
-

@@ -8,9 +8,7 @@
 export type Env = Readonly<Record<string, string | undefined>>
 
 /** On failure, `error` has a `{got}` placeholder for `got`, filled in (or masked) by format-issues.ts. */
-export type Interpolated =
-  | { ok: true; value: string; changed: boolean }
-  | { ok: false; error: string; got: string | undefined }
+export type Interpolated = { ok: true; value: string; changed: boolean } | { ok: false; error: string; got: string | undefined }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 

@@ -27,10 +27,13 @@ export function parseConfigText(text: string, file: string, env: Env = process.e
   if (syntax.length > 0) {
     throw new ConfigError(
       file,
-      listedIssues(syntax.sort((a, b) => a.pos - b.pos), (err) => {
-        const { line, col } = lines.linePos(err.pos)
-        return { path: '', message: `YAML syntax error: ${err.message}`, line, column: col }
-      }),
+      listedIssues(
+        syntax.sort((a, b) => a.pos - b.pos),
+        (err) => {
+          const { line, col } = lines.linePos(err.pos)
+          return { path: '', message: `YAML syntax error: ${err.message}`, line, column: col }
+        },
+      ),
     )
   }
 

@@ -40,16 +40,46 @@ export type TemplateName = (typeof TEMPLATE_NAMES)[number]
 
 /** Every {{placeholder}} a message may carry (not every message fills all: an unfilled one reads n/a). */
 export const TEMPLATE_PLACEHOLDERS = [
-  'platform', 'incident', 'type', 'severity', 'status', 'level', 'scope', 'reason', 'issue', 'actor', 'at',
-  'components', 'actions', 'eta', 'update_interval', 'version', 'duration', 'impact', 'system_status',
-  'post_mortem', 'elapsed', 'level_actions', 'function', 'fallback', 'max_downtime', 'downtime', 'step',
-  'error', 'summary',
+  'platform',
+  'incident',
+  'type',
+  'severity',
+  'status',
+  'level',
+  'scope',
+  'reason',
+  'issue',
+  'actor',
+  'at',
+  'components',
+  'actions',
+  'eta',
+  'update_interval',
+  'version',
+  'duration',
+  'impact',
+  'system_status',
+  'post_mortem',
+  'elapsed',
+  'level_actions',
+  'function',
+  'fallback',
+  'max_downtime',
+  'downtime',
+  'step',
+  'error',
+  'summary',
 ] as const
 
 const templateSchema = textSchema('a message template').superRefine((text, ctx) => {
-  const unknown = [...text.matchAll(/\{\{\s*([a-z_]+)\s*\}\}/g)].map((m) => m[1]!).filter((n) => !(TEMPLATE_PLACEHOLDERS as readonly string[]).includes(n))
+  const unknown = [...text.matchAll(/\{\{\s*([a-z_]+)\s*\}\}/g)]
+    .map((m) => m[1]!)
+    .filter((n) => !(TEMPLATE_PLACEHOLDERS as readonly string[]).includes(n))
   if (unknown.length > 0) {
-    ctx.addIssue({ code: 'custom', message: `expected placeholders from ${TEMPLATE_PLACEHOLDERS.join(', ')}, got {{${unknown.join('}}, {{')}}}` })
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected placeholders from ${TEMPLATE_PLACEHOLDERS.join(', ')}, got {{${unknown.join('}}, {{')}}}`,
+    })
   }
 })
 
@@ -58,25 +88,33 @@ const templateSchema = textSchema('a message template').superRefine((text, ctx) 
  * missing mapping; this names the key and the closest known one.
  */
 function keyedRecord<K extends string, V extends z.ZodType>(keys: readonly K[], value: V, what: string, keyWhat: string) {
-  return z
-    .record(z.string(), value, { error: expected(`a mapping of ${what}`) })
-    .superRefine((map, ctx) => {
-      for (const key of Object.keys(map)) {
-        if ((keys as readonly string[]).includes(key)) continue
-        const hint = closest(key, keys)
-        ctx.addIssue({ code: 'custom', path: [key], message: `unknown ${keyWhat} "${key}"${hint ? `, did you mean "${hint}"?` : ''}; expected one of ${keys.join(', ')}` })
-      }
-    })
-    .transform((map) => map as Partial<Record<K, z.output<V>>>)
-    // The JSON Schema says which keys there are (the check above is not carried into it).
-    .meta({ propertyNames: { enum: [...keys] } })
+  return (
+    z
+      .record(z.string(), value, { error: expected(`a mapping of ${what}`) })
+      .superRefine((map, ctx) => {
+        for (const key of Object.keys(map)) {
+          if ((keys as readonly string[]).includes(key)) continue
+          const hint = closest(key, keys)
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `unknown ${keyWhat} "${key}"${hint ? `, did you mean "${hint}"?` : ''}; expected one of ${keys.join(', ')}`,
+          })
+        }
+      })
+      .transform((map) => map as Partial<Record<K, z.output<V>>>)
+      // The JSON Schema says which keys there are (the check above is not carried into it).
+      .meta({ propertyNames: { enum: [...keys] } })
+  )
 }
 
-const httpUrl = (example: string) =>
-  z.url({ protocol: /^https?$/, error: expected(`an http(s) URL such as ${example}`) })
+const httpUrl = (example: string) => z.url({ protocol: /^https?$/, error: expected(`an http(s) URL such as ${example}`) })
 
 const channelNames = (what: string) =>
-  z.array(nameSchema('it-team'), { error: expected('a list of channel names') }).default([]).describe(what)
+  z
+    .array(nameSchema('it-team'), { error: expected('a list of channel names') })
+    .default([])
+    .describe(what)
 
 const slackChannel = strictObject({
   type: z.literal('slack').describe('A Slack incoming webhook.'),
@@ -103,8 +141,14 @@ const emailChannel = strictObject({
   smtp: strictObject({
     host: textSchema('a host name such as smtp.clinic.example').describe('SMTP server.'),
     port: intSchema(1, 65535).default(587).describe('SMTP port: 587 (STARTTLS), 465 (TLS) or 25.'),
-    secure: z.boolean({ error: expected('true or false') }).default(false).describe('TLS from the first byte (port 465); otherwise STARTTLS when offered.'),
-    require_tls: z.boolean({ error: expected('true or false') }).default(false).describe('Refuse to send unless the connection is upgraded to TLS.'),
+    secure: z
+      .boolean({ error: expected('true or false') })
+      .default(false)
+      .describe('TLS from the first byte (port 465); otherwise STARTTLS when offered.'),
+    require_tls: z
+      .boolean({ error: expected('true or false') })
+      .default(false)
+      .describe('Refuse to send unless the connection is upgraded to TLS.'),
     user: textSchema('a user name').optional().describe('SMTP user, when the server needs a login.'),
     password: textSchema('a password').optional().describe('SMTP password; a secret: ${SMTP_PASSWORD}.'),
   }).describe('How to reach the SMTP server.'),
@@ -172,7 +216,8 @@ export const escalationSchema = strictObject({
       levels.forEach((l, i) => {
         // A level whose `after` is not a duration has its own issue; it is no basis for comparing.
         if (typeof l.after !== 'number' || (i > 0 && typeof levels[i - 1]!.after !== 'number')) return
-        if (i === 0 && l.after !== 0) ctx.addIssue({ code: 'custom', path: [0, 'after'], message: 'expected 0s for the first level (it starts at the declaration)' })
+        if (i === 0 && l.after !== 0)
+          ctx.addIssue({ code: 'custom', path: [0, 'after'], message: 'expected 0s for the first level (it starts at the declaration)' })
         if (i > 0 && l.after <= levels[i - 1]!.after) {
           ctx.addIssue({ code: 'custom', path: [i, 'after'], message: `expected a time later than level ${i}'s` })
         }
@@ -209,20 +254,30 @@ const onFailure = (dflt: 'stop' | 'continue') =>
     .describe('When this step fails: stop the runbook and escalate, or record it and go on.')
 
 const hookShape = {
-  run: textSchema('a shell command').describe('Shell command, run in the config directory with LASTGOOD_INCIDENT, LASTGOOD_INCIDENT_TYPE and LASTGOOD_SCOPE set.'),
+  run: textSchema('a shell command').describe(
+    'Shell command, run in the config directory with LASTGOOD_INCIDENT, LASTGOOD_INCIDENT_TYPE and LASTGOOD_SCOPE set.',
+  ),
   timeout: positiveDurationSchema().prefault('2m').describe('Timeout of the command.'),
   on_failure: onFailure('stop'),
 }
 
-const hookStep = <S extends 'isolate' | 'stop_writes'>(step: S, what: string) => strictObject({ step: z.literal(step).describe(what), ...hookShape })
+const hookStep = <S extends 'isolate' | 'stop_writes'>(step: S, what: string) =>
+  strictObject({ step: z.literal(step).describe(what), ...hookShape })
 
 const runbookStepSchema = z
   .discriminatedUnion(
     'step',
     [
       strictObject({
-        step: z.literal('preserve_evidence').describe('An emergency snapshot of every app in scope and copies of the given logs; its hash goes to the audit chain before anything changes.'),
-        logs: z.array(textSchema('a file or directory path'), { error: expected('a list of paths') }).default([]).describe('Log files or directories kept as evidence; relative to the config file.'),
+        step: z
+          .literal('preserve_evidence')
+          .describe(
+            'An emergency snapshot of every app in scope and copies of the given logs; its hash goes to the audit chain before anything changes.',
+          ),
+        logs: z
+          .array(textSchema('a file or directory path'), { error: expected('a list of paths') })
+          .default([])
+          .describe('Log files or directories kept as evidence; relative to the config file.'),
         on_failure: onFailure('stop'),
       }),
       hookStep('isolate', 'Isolates the platform: maintenance mode, block traffic (a command hook).'),
@@ -234,12 +289,18 @@ const runbookStepSchema = z
       }),
       strictObject({
         step: z.literal('notify').describe('Tells channels about the incident now.'),
-        channels: z.array(nameSchema('security'), { error: expected('a list of channel names') }).min(1, { error: 'expected at least one channel, got none' }).describe('Channels to tell; they hear every later update too.'),
+        channels: z
+          .array(nameSchema('security'), { error: expected('a list of channel names') })
+          .min(1, { error: 'expected at least one channel, got none' })
+          .describe('Channels to tell; they hear every later update too.'),
         on_failure: onFailure('continue'),
       }),
       strictObject({
         step: z.literal('rollback').describe('Rolls every app in scope back to its last known good state (one run, priority order).'),
-        components: z.array(nameSchema('release'), { error: expected('a list of component names') }).optional().describe('Only these components; default all.'),
+        components: z
+          .array(nameSchema('release'), { error: expected('a list of component names') })
+          .optional()
+          .describe('Only these components; default all.'),
         on_failure: onFailure('stop'),
       }),
       strictObject({
@@ -247,7 +308,9 @@ const runbookStepSchema = z
         on_failure: onFailure('stop'),
       }),
       strictObject({
-        step: z.literal('recover').describe('Recovers every app in scope in priority order, each validated before the next, with a result per app.'),
+        step: z
+          .literal('recover')
+          .describe('Recovers every app in scope in priority order, each validated before the next, with a result per app.'),
         on_failure: onFailure('continue'),
       }),
     ],
@@ -270,7 +333,11 @@ export const runbooksSchema = keyedRecord(
       if (evidence <= 0) continue
       const change = steps.findIndex((s) => s.step !== 'notify')
       if (change < evidence) {
-        ctx.addIssue({ code: 'custom', path: [type, change, 'step'], message: `expected preserve_evidence before ${steps[change]!.step}: evidence is kept before anything is changed` })
+        ctx.addIssue({
+          code: 'custom',
+          path: [type, change, 'step'],
+          message: `expected preserve_evidence before ${steps[change]!.step}: evidence is kept before anything is changed`,
+        })
       }
     }
   })

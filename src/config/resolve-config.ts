@@ -31,9 +31,7 @@ export function resolveConfig(config: ConfigYaml, file: string, options: Resolve
     ...(config.database ? { database: { url: config.database.url, schema: config.database.schema } } : {}),
     repository: {
       path: config.repository.path ? resolvePath(dir, config.repository.path) : path.join(stateDir, 'repo'),
-      keyFile: config.repository.key_file
-        ? resolvePath(dir, config.repository.key_file)
-        : path.join(stateDir, 'repository.key'),
+      keyFile: config.repository.key_file ? resolvePath(dir, config.repository.key_file) : path.join(stateDir, 'repository.key'),
       compressionLevel: config.repository.compression_level,
     },
     audit: config.audit.checkpoint_file ? { checkpointFile: resolvePath(dir, config.audit.checkpoint_file) } : {},
@@ -60,13 +58,7 @@ export function resolveConfig(config: ConfigYaml, file: string, options: Resolve
   }
 }
 
-function resolveApp(
-  name: string,
-  app: AppYaml,
-  config: ConfigYaml,
-  dir: string,
-  order: readonly string[] | undefined,
-): ResolvedApp {
+function resolveApp(name: string, app: AppYaml, config: ConfigYaml, dir: string, order: readonly string[] | undefined): ResolvedApp {
   const d = config.defaults
   const validation = { ...d.rollback.validation, ...app.rollback?.validation }
   const health = resolveHealth(app, config)
@@ -113,7 +105,13 @@ function resolveTrigger(name: string, t: Exclude<Trigger, { kind: 'off' }>, fail
       return { name, kind: t.kind, action, forMs: 0, consecutive: t.consecutive ?? failures }
     case 'error_rate':
       return {
-        name, kind: t.kind, action, forMs: t.for ?? 0, windowMs: t.window, source: t.source, above: t.above,
+        name,
+        kind: t.kind,
+        action,
+        forMs: t.for ?? 0,
+        windowMs: t.window,
+        source: t.source,
+        above: t.above,
         ...(t.over_requests !== undefined ? { overRequests: t.over_requests } : {}),
       }
     case 'latency':
@@ -122,7 +120,11 @@ function resolveTrigger(name: string, t: Exclude<Trigger, { kind: 'off' }>, fail
       return { name, kind: t.kind, action, forMs: t.for, windowMs: t.window, source: t.source, below: t.below }
     case 'promql':
       return {
-        name, kind: t.kind, action, forMs: t.for, query: t.query,
+        name,
+        kind: t.kind,
+        action,
+        forMs: t.for,
+        query: t.query,
         ...(t.above !== undefined ? { above: t.above } : {}),
         ...(t.below !== undefined ? { below: t.below } : {}),
       }
@@ -183,8 +185,14 @@ function resolveComponent(name: string, c: ComponentYaml, dir: string): Resolved
   }
 }
 
-function resolveDisplaced(d: { keep_last?: number | undefined; keep_within?: number | undefined }): { keepLast?: number; keepWithinMs?: number } {
-  return { ...(d.keep_last !== undefined ? { keepLast: d.keep_last } : {}), ...(d.keep_within !== undefined ? { keepWithinMs: d.keep_within } : {}) }
+function resolveDisplaced(d: { keep_last?: number | undefined; keep_within?: number | undefined }): {
+  keepLast?: number
+  keepWithinMs?: number
+} {
+  return {
+    ...(d.keep_last !== undefined ? { keepLast: d.keep_last } : {}),
+    ...(d.keep_within !== undefined ? { keepWithinMs: d.keep_within } : {}),
+  }
 }
 
 function orderedEntries<T>(map: Record<string, T>, order: readonly string[] | undefined): [string, T][] {

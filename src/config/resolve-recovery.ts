@@ -46,9 +46,15 @@ function resolveChannel(name: string, c: ConfigYaml['notifications']['channels']
       return { name, type: 'pagerduty', routingKey: c.routing_key, url: c.url }
     case 'email':
       return {
-        name, type: 'email', from: c.from, to: c.to,
+        name,
+        type: 'email',
+        from: c.from,
+        to: c.to,
         smtp: {
-          host: c.smtp.host, port: c.smtp.port, secure: c.smtp.secure, requireTls: c.smtp.require_tls,
+          host: c.smtp.host,
+          port: c.smtp.port,
+          secure: c.smtp.secure,
+          requireTls: c.smtp.require_tls,
           ...(c.smtp.user !== undefined ? { user: c.smtp.user } : {}),
           ...(c.smtp.password !== undefined ? { password: c.smtp.password } : {}),
         },

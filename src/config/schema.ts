@@ -1,12 +1,5 @@
 import { z } from 'zod'
-import {
-  expected,
-  intSchema,
-  nameSchema,
-  namedMapSchema,
-  strictObject,
-  textSchema,
-} from './schema-helpers.js'
+import { expected, intSchema, nameSchema, namedMapSchema, strictObject, textSchema } from './schema-helpers.js'
 import type { ResolvedComponent } from './types.js'
 import { ageSchema, durationSchema, formatDuration, percentageSchema, positiveDurationSchema } from './units.js'
 import { continuitySchema, escalationSchema, notificationsSchema, runbooksSchema } from './recovery-schema.js'
@@ -48,9 +41,7 @@ const healthCheckSchema = strictObject(
       })
       .default(200)
       .describe('Status (or list of statuses) that counts as healthy.'),
-    expect_body: textSchema('the text the body must contain')
-      .optional()
-      .describe('When set, the body must contain this text.'),
+    expect_body: textSchema('the text the body must contain').optional().describe('When set, the body must contain this text.'),
     timeout: duration().optional().describe("Timeout of this check; default: the app's health timeout."),
   },
   'a health check mapping (name, url, …)',
@@ -143,8 +134,7 @@ const forSchema = () =>
     'The condition must hold at every evaluation for this long before the trigger fires (Prometheus `for`); 0s fires at once.',
   )
 
-const windowSchema = () =>
-  positiveDurationSchema().prefault('1m').describe('Each evaluation measures over this window ending now.')
+const windowSchema = () => positiveDurationSchema().prefault('1m').describe('Each evaluation measures over this window ending now.')
 
 const sourceSchema = z
   .enum(['probes', 'prometheus'], { error: expected('probes or prometheus') })
@@ -199,8 +189,14 @@ const promqlTrigger = strictObject({
     'Without above/below, the condition holds while the result is non-empty (alerting-rule semantics); ' +
       'with one, the largest sample is compared and an empty result is missing data.',
   ),
-  above: z.number({ error: expected('a number') }).optional().describe('Holds when the largest sample is above this.'),
-  below: z.number({ error: expected('a number') }).optional().describe('Holds when the largest sample is below this.'),
+  above: z
+    .number({ error: expected('a number') })
+    .optional()
+    .describe('Holds when the largest sample is above this.'),
+  below: z
+    .number({ error: expected('a number') })
+    .optional()
+    .describe('Holds when the largest sample is below this.'),
   for: forSchema().prefault('0s'),
   action: actionSchema,
 })
@@ -217,10 +213,19 @@ const triggerSchema = z
   })
   .superRefine((t, ctx) => {
     if (t.kind === 'error_rate' && (t.over_requests === undefined) === (t.for === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['over_requests'], message: 'expected exactly one of over_requests (last N requests) or for (a duration), got ' + (t.for === undefined ? 'neither' : 'both') })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['over_requests'],
+        message:
+          'expected exactly one of over_requests (last N requests) or for (a duration), got ' + (t.for === undefined ? 'neither' : 'both'),
+      })
     }
     if (t.kind === 'error_rate' && t.over_requests !== undefined && t.source !== 'probes') {
-      ctx.addIssue({ code: 'custom', path: ['over_requests'], message: 'expected over_requests only with source: probes (Prometheus measures over time windows: use for and window)' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['over_requests'],
+        message: 'expected over_requests only with source: probes (Prometheus measures over time windows: use for and window)',
+      })
     }
     if (t.kind === 'promql' && t.above !== undefined && t.below !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['below'], message: 'expected above or below, got both' })
@@ -237,7 +242,9 @@ const dataSchema = () =>
   z
     .boolean({ error: expected('true or false') })
     .default(false)
-    .describe('Holds data (a database, uploads): left out of every rollback that does not name it; restored by the restore_data runbook step or `rollback --component NAME`.')
+    .describe(
+      'Holds data (a database, uploads): left out of every rollback that does not name it; restored by the restore_data runbook step or `rollback --component NAME`.',
+    )
 
 /** `user`, `user:group`, names or numeric ids (a name may end in $, as machine accounts do). */
 const OWNER_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?(:[A-Za-z0-9_][A-Za-z0-9_.-]*\$?)?$/
@@ -247,15 +254,9 @@ const localReleaseSchema = strictObject({
   path: pathSchema('a directory path such as ./apps/staff').describe(
     'Deploy root holding the releases directory and the current symlink; relative to the config file.',
   ),
-  releases_dir: pathSchema('a directory name such as releases')
-    .default('releases')
-    .describe('Directory of releases, relative to path.'),
-  current_link: pathSchema('a symlink name such as current')
-    .default('current')
-    .describe('Symlink to the live release, relative to path.'),
-  restart: commandSchema('restarts or reloads the app')
-    .optional()
-    .describe('Shell command run after the switch, in path.'),
+  releases_dir: pathSchema('a directory name such as releases').default('releases').describe('Directory of releases, relative to path.'),
+  current_link: pathSchema('a symlink name such as current').default('current').describe('Symlink to the live release, relative to path.'),
+  restart: commandSchema('restarts or reloads the app').optional().describe('Shell command run after the switch, in path.'),
   restart_timeout: duration().prefault('60s').describe('Timeout of the restart command.'),
   links_allowed_into: z
     .array(pathSchema('a directory path such as shared/'), { error: expected('a list of directory paths') })
@@ -292,9 +293,7 @@ const commandComponentSchema = strictObject({
   current: commandSchema('prints the version that runs now').describe(
     'Shell command printing the version that runs now; must change nothing.',
   ),
-  capture: commandSchema('prints the state to keep').describe(
-    'Shell command printing the state to keep on stdout (often JSON).',
-  ),
+  capture: commandSchema('prints the state to keep').describe('Shell command printing the state to keep on stdout (often JSON).'),
   restore: commandSchema('puts the captured state back').describe(
     'Shell command receiving the captured state on stdin and putting it back.',
   ),
@@ -303,15 +302,11 @@ const commandComponentSchema = strictObject({
     .default([])
     .describe('Files or directories stored with each capture; relative to cwd.'),
   timeout: duration().prefault('5m').describe('Timeout of each command.'),
-  cwd: pathSchema('a directory path')
-    .optional()
-    .describe("Working directory of the commands; default: the config file's directory."),
+  cwd: pathSchema('a directory path').optional().describe("Working directory of the commands; default: the config file's directory."),
   env: z
     .record(
       z.string().regex(ENV_NAME, { error: expected('an environment variable name such as API_URL') }),
-      z
-        .union([z.string(), z.number(), z.boolean()], { error: expected('a string, number or boolean') })
-        .transform(String),
+      z.union([z.string(), z.number(), z.boolean()], { error: expected('a string, number or boolean') }).transform(String),
       { error: expected('a mapping of environment variables') },
     )
     .default({})
@@ -333,12 +328,8 @@ const appSchema = strictObject(
   {
     description: textSchema('a description').optional().describe('What the app is, for people.'),
     priority: intSchema(1).describe('Recovery priority: 1 is restored first.'),
-    health: appHealthSchema
-      .optional()
-      .describe('Health checks and their timing; an app without checks has unknown health.'),
-    components: namedMapSchema(componentSchema, 'components', 'release').describe(
-      'Components by name, in restore order.',
-    ),
+    health: appHealthSchema.optional().describe('Health checks and their timing; an app without checks has unknown health.'),
+    components: namedMapSchema(componentSchema, 'components', 'release').describe('Components by name, in restore order.'),
     retention: strictObject({
       keep_last: retentionShape.keep_last.optional(),
       keep_within: retentionShape.keep_within.optional(),
@@ -346,7 +337,9 @@ const appSchema = strictObject(
       .optional()
       .describe('Overrides defaults.retention for this app.'),
     rollback: appRollbackSchema.optional().describe('Overrides defaults.rollback for this app.'),
-    triggers: triggersSchema('Triggers of this app, merged over defaults.triggers by name; `name: { kind: off }` removes a default.').optional(),
+    triggers: triggersSchema(
+      'Triggers of this app, merged over defaults.triggers by name; `name: { kind: off }` removes a default.',
+    ).optional(),
     prometheus: strictObject({
       selector: textSchema('PromQL label matchers such as job="staff"').describe(
         'Label matchers (without braces) that select this app\'s series in the built-in queries; default job="<app>".',
@@ -360,105 +353,103 @@ const appSchema = strictObject(
 
 export const configSchema = strictObject(
   {
-  version: z
-    .literal(1, { error: expected('1, the only configuration version there is') })
-    .default(1)
-    .describe('Version of this file format.'),
-  platform: nameSchema('clinic').describe('Name of the platform this file describes.'),
-  state_dir: pathSchema('a directory path such as .lastgood')
-    .default('.lastgood')
-    .describe('State directory (database, repository, key); relative to the config file.'),
-  database: strictObject({
-    url: z
-      .string({ error: expected('a PostgreSQL URL such as postgres://lastgood@db.internal/lastgood') })
-      .regex(/^postgres(ql)?:\/\/\S+$/, { error: expected('a PostgreSQL URL such as postgres://lastgood@db.internal/lastgood') })
-      .describe(
-        'PostgreSQL database shared by several lastgood replicas; default: SQLite at <state_dir>/state.db. ' +
-          'Put the password in the environment: ${LASTGOOD_DATABASE_URL}.',
-      ),
-    schema: nameSchema('lastgood')
-      .default('public')
-      .describe('PostgreSQL schema that holds the tables; created when missing.'),
-  })
-    .optional()
-    .describe('Where the state (snapshots, rollback journal, locks, audit trail) is kept; SQLite when absent.'),
-  repository: strictObject({
-    path: pathSchema('a directory path')
+    version: z
+      .literal(1, { error: expected('1, the only configuration version there is') })
+      .default(1)
+      .describe('Version of this file format.'),
+    platform: nameSchema('clinic').describe('Name of the platform this file describes.'),
+    state_dir: pathSchema('a directory path such as .lastgood')
+      .default('.lastgood')
+      .describe('State directory (database, repository, key); relative to the config file.'),
+    database: strictObject({
+      url: z
+        .string({ error: expected('a PostgreSQL URL such as postgres://lastgood@db.internal/lastgood') })
+        .regex(/^postgres(ql)?:\/\/\S+$/, { error: expected('a PostgreSQL URL such as postgres://lastgood@db.internal/lastgood') })
+        .describe(
+          'PostgreSQL database shared by several lastgood replicas; default: SQLite at <state_dir>/state.db. ' +
+            'Put the password in the environment: ${LASTGOOD_DATABASE_URL}.',
+        ),
+      schema: nameSchema('lastgood').default('public').describe('PostgreSQL schema that holds the tables; created when missing.'),
+    })
       .optional()
-      .describe('Snapshot repository; default: <state_dir>/repo. Relative to the config file.'),
-    key_file: pathSchema('a file path')
-      .optional()
-      .describe(
-        'Repository key file, used when LASTGOOD_PASSWORD is not set; default: <state_dir>/repository.key.',
-      ),
-    compression_level: intSchema(1, 22).default(3).describe('zstd compression level of snapshot data.'),
-  })
-    .prefault({})
-    .describe('Where snapshot data is stored.'),
-  audit: strictObject({
-    checkpoint_file: pathSchema('a file path')
-      .optional()
-      .describe(
-        'Also append every audit checkpoint to this file as a JSON line, and check them in audit verify. ' +
-          'Put it on other media (WORM storage, another host) so whoever can write the state database cannot ' +
-          'remove it. Relative to the config file.',
-      ),
-  })
-    .prefault({})
-    .describe('The audit trail.'),
-  defaults: strictObject({
-    health: defaultHealthSchema.prefault({}).describe('Health timing for every app.'),
-    retention: strictObject({
-      keep_last: retentionShape.keep_last.default(10),
-      keep_within: retentionShape.keep_within.prefault('30d'),
+      .describe('Where the state (snapshots, rollback journal, locks, audit trail) is kept; SQLite when absent.'),
+    repository: strictObject({
+      path: pathSchema('a directory path')
+        .optional()
+        .describe('Snapshot repository; default: <state_dir>/repo. Relative to the config file.'),
+      key_file: pathSchema('a file path')
+        .optional()
+        .describe('Repository key file, used when LASTGOOD_PASSWORD is not set; default: <state_dir>/repository.key.'),
+      compression_level: intSchema(1, 22).default(3).describe('zstd compression level of snapshot data.'),
     })
       .prefault({})
-      .describe('Snapshot retention for every app.'),
-    rollback: defaultRollbackSchema.prefault({}).describe('Rollback limits for every app.'),
-    triggers: triggersSchema('Triggers every app gets; an app may replace or remove each by name.').default({}),
-  })
-    .prefault({})
-    .describe('Defaults for every app; each app may override them.'),
-  monitor: strictObject({
-    cooldown: durationSchema()
-      .prefault('15m')
-      .describe(
-        'After an automatic rollback the app is in cooldown this long: a rollback trigger that fires then ' +
-          'means the restored state is bad too, and lastgood does on_restored_failure instead of rolling back again.',
-      ),
-    on_restored_failure: z
-      .enum(['escalate', 'roll_back_further'], { error: expected('escalate or roll_back_further') })
-      .default('escalate')
-      .describe('escalate: stop and open an incident; roll_back_further: roll back to the next older known-good snapshot.'),
-    max_automatic_rollbacks: intSchema(1)
-      .default(2)
-      .describe('With roll_back_further: automatic rollbacks of one app in a row (each within cooldown of the last) before escalating.'),
-    watch_for: positiveDurationSchema().prefault('10m').describe('Default soak of `lastgood watch`.'),
-  })
-    .prefault({})
-    .describe('How the monitor acts on triggers.'),
-  prometheus: strictObject({
-    url: z
-      .url({ protocol: /^https?$/, error: expected('an http(s) URL such as http://127.0.0.1:9090') })
-      .describe('Base URL of the Prometheus HTTP API.'),
-    timeout: duration().prefault('5s').describe('Timeout of one query.'),
-    requests_metric: nameSchemaPromMetric('http_requests_total').describe('Counter of requests, with a `code` label.'),
-    duration_metric: nameSchemaPromMetric('http_request_duration_seconds').describe('Histogram of request durations in seconds.'),
-    error_status: textSchema('a regular expression of HTTP status codes such as 5..').default('5..').describe('Statuses that count as errors.'),
-  })
-    .optional()
-    .describe('Prometheus, for triggers with source: prometheus and kind: promql.'),
-  objectives: strictObject({
-    rto: positiveDurationSchema().prefault('15m').describe('Recovery time objective: fault to healthy again.'),
-    rpo: positiveDurationSchema().prefault('5m').describe('Recovery point objective: most data loss allowed.'),
-  })
-    .prefault({})
-    .describe('Recovery objectives; drills are measured against them.'),
-  notifications: notificationsSchema,
-  escalation: escalationSchema,
-  continuity: continuitySchema,
-  runbooks: runbooksSchema,
-  apps: namedMapSchema(appSchema, 'apps', 'staff').describe('Apps by name.'),
+      .describe('Where snapshot data is stored.'),
+    audit: strictObject({
+      checkpoint_file: pathSchema('a file path')
+        .optional()
+        .describe(
+          'Also append every audit checkpoint to this file as a JSON line, and check them in audit verify. ' +
+            'Put it on other media (WORM storage, another host) so whoever can write the state database cannot ' +
+            'remove it. Relative to the config file.',
+        ),
+    })
+      .prefault({})
+      .describe('The audit trail.'),
+    defaults: strictObject({
+      health: defaultHealthSchema.prefault({}).describe('Health timing for every app.'),
+      retention: strictObject({
+        keep_last: retentionShape.keep_last.default(10),
+        keep_within: retentionShape.keep_within.prefault('30d'),
+      })
+        .prefault({})
+        .describe('Snapshot retention for every app.'),
+      rollback: defaultRollbackSchema.prefault({}).describe('Rollback limits for every app.'),
+      triggers: triggersSchema('Triggers every app gets; an app may replace or remove each by name.').default({}),
+    })
+      .prefault({})
+      .describe('Defaults for every app; each app may override them.'),
+    monitor: strictObject({
+      cooldown: durationSchema()
+        .prefault('15m')
+        .describe(
+          'After an automatic rollback the app is in cooldown this long: a rollback trigger that fires then ' +
+            'means the restored state is bad too, and lastgood does on_restored_failure instead of rolling back again.',
+        ),
+      on_restored_failure: z
+        .enum(['escalate', 'roll_back_further'], { error: expected('escalate or roll_back_further') })
+        .default('escalate')
+        .describe('escalate: stop and open an incident; roll_back_further: roll back to the next older known-good snapshot.'),
+      max_automatic_rollbacks: intSchema(1)
+        .default(2)
+        .describe('With roll_back_further: automatic rollbacks of one app in a row (each within cooldown of the last) before escalating.'),
+      watch_for: positiveDurationSchema().prefault('10m').describe('Default soak of `lastgood watch`.'),
+    })
+      .prefault({})
+      .describe('How the monitor acts on triggers.'),
+    prometheus: strictObject({
+      url: z
+        .url({ protocol: /^https?$/, error: expected('an http(s) URL such as http://127.0.0.1:9090') })
+        .describe('Base URL of the Prometheus HTTP API.'),
+      timeout: duration().prefault('5s').describe('Timeout of one query.'),
+      requests_metric: nameSchemaPromMetric('http_requests_total').describe('Counter of requests, with a `code` label.'),
+      duration_metric: nameSchemaPromMetric('http_request_duration_seconds').describe('Histogram of request durations in seconds.'),
+      error_status: textSchema('a regular expression of HTTP status codes such as 5..')
+        .default('5..')
+        .describe('Statuses that count as errors.'),
+    })
+      .optional()
+      .describe('Prometheus, for triggers with source: prometheus and kind: promql.'),
+    objectives: strictObject({
+      rto: positiveDurationSchema().prefault('15m').describe('Recovery time objective: fault to healthy again.'),
+      rpo: positiveDurationSchema().prefault('5m').describe('Recovery point objective: most data loss allowed.'),
+    })
+      .prefault({})
+      .describe('Recovery objectives; drills are measured against them.'),
+    notifications: notificationsSchema,
+    escalation: escalationSchema,
+    continuity: continuitySchema,
+    runbooks: runbooksSchema,
+    apps: namedMapSchema(appSchema, 'apps', 'staff').describe('Apps by name.'),
   },
   'a configuration mapping (version, platform, apps, …)',
 )
@@ -511,7 +502,11 @@ function checkRecoveryReferences(
     names.forEach((n, i) => {
       if (known.includes(n)) return
       const hint = closest(n, known)
-      ctx.addIssue({ code: 'custom', path: [...path, i], message: `expected the name of ${what}${hint ? ` (did you mean "${hint}"?)` : known.length ? ` (${known.join(', ')})` : ', but none is configured'}, got "${n}"` })
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, i],
+        message: `expected the name of ${what}${hint ? ` (did you mean "${hint}"?)` : known.length ? ` (${known.join(', ')})` : ', but none is configured'}, got "${n}"`,
+      })
     })
   }
   check(config.notifications.incidents, ['notifications', 'incidents'], channels, 'a channel')

@@ -173,5 +173,4 @@ export const ageSchema = () => durationSchema(AGE_RANGE)
 export const percentageSchema = () => unitSchema('a percentage such as 5%', /^\s*\d+(?:\.\d+)?\s*%\s*$/, parsePercentage)
 
 /** `50MB` → 50_000_000 (bytes). */
-export const sizeSchema = () =>
-  unitSchema('a size such as 50MB', /^\s*\d+(?:\.\d+)?\s*(?:[kmgtKMGT]i?[bB]|[bB])\s*$/, parseSize)
+export const sizeSchema = () => unitSchema('a size such as 50MB', /^\s*\d+(?:\.\d+)?\s*(?:[kmgtKMGT]i?[bB]|[bB])\s*$/, parseSize)

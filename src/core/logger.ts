@@ -31,7 +31,9 @@ function humanLines(): { write(line: string): void } {
   return {
     write(line) {
       const { level, msg, time: _time, ...fields } = JSON.parse(line) as Record<string, unknown>
-      const details = Object.entries(fields).map(([k, v]) => `${k}=${detail(v)}`).join(' ')
+      const details = Object.entries(fields)
+        .map(([k, v]) => `${k}=${detail(v)}`)
+        .join(' ')
       process.stderr.write(`lastgood: ${LEVEL_NAMES[level as number] ?? 'log'}: ${String(msg ?? '')}${details ? ` (${details})` : ''}\n`)
     },
   }
@@ -39,7 +41,8 @@ function humanLines(): { write(line: string): void } {
 
 function detail(v: unknown): string {
   if (typeof v === 'string') return v
-  if (typeof v === 'object' && v !== null && typeof (v as { message?: unknown }).message === 'string') return (v as { message: string }).message
+  if (typeof v === 'object' && v !== null && typeof (v as { message?: unknown }).message === 'string')
+    return (v as { message: string }).message
   return JSON.stringify(v)
 }
 

@@ -61,7 +61,8 @@ function looksLikeToken(s: string): boolean {
 
 const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)([^\s/@:]+)(?::[^\s/@]*)?@/gi
 const BEARER = /\b(bearer|token|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi
-const KEY_VALUE = /\b([A-Za-z0-9_]*(?:password|passphrase|secret|token|api[_-]?key|authorization)[A-Za-z0-9_]*)(["']?\s*[:=]\s*["']?)([^\s"',}]+)/gi
+const KEY_VALUE =
+  /\b([A-Za-z0-9_]*(?:password|passphrase|secret|token|api[_-]?key|authorization)[A-Za-z0-9_]*)(["']?\s*[:=]\s*["']?)([^\s"',}]+)/gi
 
 /**
  * `password=x`, `"token": "x"`: always a value. `passphrase: set LASTGOOD_PASSWORD` is a sentence: after a bare
@@ -76,10 +77,7 @@ function maskValue(match: string, key: string, sep: string, value: string): stri
 export function redact(text: string): string {
   let out = text
   for (const secret of ordered) out = out.split(secret).join('***')
-  return out
-    .replace(URL_CREDENTIALS, '$1***@')
-    .replace(BEARER, '$1 ***')
-    .replace(KEY_VALUE, maskValue)
+  return out.replace(URL_CREDENTIALS, '$1***@').replace(BEARER, '$1 ***').replace(KEY_VALUE, maskValue)
 }
 
 /** Redacts every string inside a JSON-like value, for events and reports. */

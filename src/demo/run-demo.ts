@@ -27,7 +27,9 @@ async function main(): Promise<void> {
   const apps = p.config.apps.map((a) => a.name)
   try {
     say(`A clinic platform with ${apps.length} apps, in recovery-priority order: ${apps.join(', ')}.`)
-    process.stdout.write(`  Working directory: ${p.dir}\n  Each app is a real HTTP service whose behaviour comes from its live release directory.\n`)
+    process.stdout.write(
+      `  Working directory: ${p.dir}\n  Each app is a real HTTP service whose behaviour comes from its live release directory.\n`,
+    )
     for (const name of apps) await p.deploy(name, 'v1')
     await p.start()
 

@@ -77,10 +77,7 @@ function labelValue(v: string): string {
 }
 
 function exposition(): string {
-  const lines = [
-    '# HELP http_requests_total HTTP requests answered, by status code and path.',
-    '# TYPE http_requests_total counter',
-  ]
+  const lines = ['# HELP http_requests_total HTTP requests answered, by status code and path.', '# TYPE http_requests_total counter']
   for (const [key, n] of [...counts].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const [code, path] = key.split('\n') as [string, string]
     lines.push(`http_requests_total{code="${labelValue(code)}",path="${labelValue(path)}"} ${n}`)
@@ -106,7 +103,10 @@ const server = createServer((req, res) => {
   void (async () => {
     const started = performance.now()
     const path = new URL(req.url ?? '/', 'http://sample-app').pathname
-    const [b, outage] = await Promise.all([readJson<Behaviour>(join(root, 'current', 'app.json')), readJson<Outage>(join(root, 'outage.json'))])
+    const [b, outage] = await Promise.all([
+      readJson<Behaviour>(join(root, 'current', 'app.json')),
+      readJson<Outage>(join(root, 'outage.json')),
+    ])
     if (b?.crash) process.exit(1)
     if (path === '/metrics') {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
@@ -120,7 +120,10 @@ const server = createServer((req, res) => {
     const latencyMs = (down ? outage.latencyMs : undefined) ?? b?.latencyMs
     if (latencyMs) await new Promise((r) => setTimeout(r, latencyMs))
     const failing =
-      !b || (down ? outage.errorRate === undefined || Math.random() < outage.errorRate : !b.healthy || (b.errorRate !== undefined && Math.random() < b.errorRate))
+      !b ||
+      (down
+        ? outage.errorRate === undefined || Math.random() < outage.errorRate
+        : !b.healthy || (b.errorRate !== undefined && Math.random() < b.errorRate))
     if (metricPath === '/health') {
       res.writeHead(failing ? 503 : 200, { 'content-type': 'text/plain' })
       res.end(failing ? `unhealthy ${b?.version ?? 'no release'}${down ? ' (outage)' : ''}\n` : `ok ${b.version}\n`)

@@ -59,7 +59,12 @@ export class SamplePlatform {
     const configFile = join(dir, 'lastgood.yaml')
     if (opts.configText) await writeFile(configFile, opts.configText)
     else await copyFile(join(PACKAGE_ROOT, 'examples/clinic/lastgood.yaml'), configFile)
-    const env: Record<string, string> = { CLINIC_HEALTH_INTERVAL: '1s', CLINIC_VALIDATION_INTERVAL: '250ms', CLINIC_VALIDATION_WINDOW: '5s', ...opts.env }
+    const env: Record<string, string> = {
+      CLINIC_HEALTH_INTERVAL: '1s',
+      CLINIC_VALIDATION_INTERVAL: '250ms',
+      CLINIC_VALIDATION_WINDOW: '5s',
+      ...opts.env,
+    }
     for (const name of ['staff', 'inventory', 'handouts', 'medication-auth', 'checkin-kiosk']) {
       env[portVariable(name)] ??= String(await freePort())
     }
@@ -74,7 +79,12 @@ export class SamplePlatform {
   }
 
   /** Writes releases/<version>/ of every local-release component of the app and points `current` at it. */
-  async deploy(appName: string, version: string, behaviour: Behaviour = { healthy: true }, extraFiles: Record<string, string | Uint8Array> = {}): Promise<void> {
+  async deploy(
+    appName: string,
+    version: string,
+    behaviour: Behaviour = { healthy: true },
+    extraFiles: Record<string, string | Uint8Array> = {},
+  ): Promise<void> {
     for (const c of this.app(appName).components) {
       if (c.provider === 'command' && c.env.EDGE_DIR) {
         // The example's wrangler-like edge config: what its deploy tool would write.
@@ -87,8 +97,14 @@ export class SamplePlatform {
       const release = join(c.path, c.releasesDir, version)
       await mkdir(join(release, 'public', 'assets'), { recursive: true })
       await writeFile(join(release, 'app.json'), JSON.stringify({ version, ...behaviour }, null, 2))
-      await writeFile(join(release, 'public', 'index.html'), `<!doctype html><title>${appName} ${version}</title><h1>${appName} ${version}</h1>\n`)
-      await writeFile(join(release, 'public', 'assets', 'app.js'), `console.log(${JSON.stringify(`${appName} ${version}`)})\n${'// bundle\n'.repeat(200)}`)
+      await writeFile(
+        join(release, 'public', 'index.html'),
+        `<!doctype html><title>${appName} ${version}</title><h1>${appName} ${version}</h1>\n`,
+      )
+      await writeFile(
+        join(release, 'public', 'assets', 'app.js'),
+        `console.log(${JSON.stringify(`${appName} ${version}`)})\n${'// bundle\n'.repeat(200)}`,
+      )
       for (const [path, content] of Object.entries(extraFiles)) {
         await mkdir(dirname(join(release, path)), { recursive: true })
         await writeFile(join(release, path), content)
@@ -108,7 +124,9 @@ export class SamplePlatform {
     const root = app.components.find((c) => c.provider === 'local-release' && (!opts.component || c.name === opts.component))
     const port = this.env[portVariable(name)]
     if (!root || root.provider !== 'local-release' || !port) throw new Error(`app ${name} has no local-release component or port`)
-    const child = spawn(process.execPath, [SAMPLE_APP, '--root', root.path, '--port', port, '--name', name], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, [SAMPLE_APP, '--root', root.path, '--port', port, '--name', name], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
     this.servers.set(name, child)
     await new Promise<void>((ok, fail) => {
       child.once('exit', (code) => fail(new Error(`sample app ${name} exited with ${code}`)))
@@ -136,11 +154,16 @@ export class SamplePlatform {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.servers.values()].map((child) => new Promise<void>((ok) => {
-      if (child.exitCode !== null || child.signalCode !== null) return ok()
-      child.once('exit', () => ok())
-      child.kill('SIGTERM')
-    })))
+    await Promise.all(
+      [...this.servers.values()].map(
+        (child) =>
+          new Promise<void>((ok) => {
+            if (child.exitCode !== null || child.signalCode !== null) return ok()
+            child.once('exit', () => ok())
+            child.kill('SIGTERM')
+          }),
+      ),
+    )
     this.servers.clear()
   }
 

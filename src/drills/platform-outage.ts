@@ -21,7 +21,9 @@ export async function breakAll(sp: SamplePlatform, apps: string[], version: stri
 }
 
 export async function answersHealthy(sp: SamplePlatform, app: string): Promise<boolean> {
-  const r = await fetch(`http://127.0.0.1:${sp.env[portVariable(app)]}/health`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined)
+  const r = await fetch(`http://127.0.0.1:${sp.env[portVariable(app)]}/health`, { signal: AbortSignal.timeout(2000) }).catch(
+    () => undefined,
+  )
   await r?.body?.cancel()
   return r?.status === 200
 }
@@ -62,16 +64,34 @@ export async function measureIncidentRecovery(db: StateDb, incidentId: string): 
   if (!declared) throw new Error(`incident ${incidentId} has no declared entry on its timeline`)
   const declaredAt = Date.parse(declared.at)
   const since = (iso: unknown) => (typeof iso === 'string' ? Date.parse(iso) - declaredAt : null)
-  const recoveries = timeline.filter((e) => e.kind === 'recovery.app').map((e) => e.data as {
-    app: string; outcome: string; target: string | null; run: string | null; startedAt: string; validatedAt: string | null; endedAt: string; error: string | null
-  })
+  const recoveries = timeline
+    .filter((e) => e.kind === 'recovery.app')
+    .map(
+      (e) =>
+        e.data as {
+          app: string
+          outcome: string
+          target: string | null
+          run: string | null
+          startedAt: string
+          validatedAt: string | null
+          endedAt: string
+          error: string | null
+        },
+    )
   const apps: AppMeasurement[] = []
   for (const r of recoveries) {
     const target = r.target ? await findSnapshot(db, r.target) : undefined
     apps.push({
-      app: r.app, trigger: null, detectMs: null, decideMs: null,
-      startedMs: since(r.startedAt), rollbackMs: Date.parse(r.endedAt) - Date.parse(r.startedAt), healthyMs: since(r.validatedAt),
-      run: r.run, restored: target ? Object.fromEntries(target.components.map((c) => [c.name, c.version])) : null,
+      app: r.app,
+      trigger: null,
+      detectMs: null,
+      decideMs: null,
+      startedMs: since(r.startedAt),
+      rollbackMs: Date.parse(r.endedAt) - Date.parse(r.startedAt),
+      healthyMs: since(r.validatedAt),
+      run: r.run,
+      restored: target ? Object.fromEntries(target.components.map((c) => [c.name, c.version])) : null,
     })
   }
   const step = (kind: string) => {
@@ -79,9 +99,12 @@ export async function measureIncidentRecovery(db: StateDb, incidentId: string): 
     return s ? Date.parse(String(s.endedAt)) - Date.parse(String(s.startedAt)) : null
   }
   return {
-    declaredAt, apps, timeline,
+    declaredAt,
+    apps,
+    timeline,
     notRestored: recoveries.filter((r) => r.outcome !== 'restored').map((r) => `${r.app} ${r.outcome}${r.error ? `: ${r.error}` : ''}`),
-    evidenceMs: step('preserve_evidence'), recoverMs: step('recover'),
+    evidenceMs: step('preserve_evidence'),
+    recoverMs: step('recover'),
   }
 }
 
@@ -92,7 +115,8 @@ export async function measureIncidentRecovery(db: StateDb, incidentId: string): 
 export function recoveryProblem(r: IncidentRecovery, priorityOrder: string[]): string | null {
   if (r.notRestored.length > 0) return `not restored: ${r.notRestored.join('; ')}`
   const order = r.apps.map((a) => a.app)
-  if (order.join() !== priorityOrder.join()) return `recovered ${order.join(', ') || 'nothing'}, not ${priorityOrder.join(', ')} in priority order`
+  if (order.join() !== priorityOrder.join())
+    return `recovered ${order.join(', ') || 'nothing'}, not ${priorityOrder.join(', ')} in priority order`
   for (const [i, a] of r.apps.entries()) {
     const next = r.apps[i + 1]
     if (a.healthyMs === null) return `${a.app} has no validation time`

@@ -21,18 +21,32 @@ const run = promisify(execFile)
  * runs on the drills' own platform and measures what the monitor does about it; an incident drill runs on
  * the example clinic (system-failure-drill.ts). Everything it created is removed, whatever happens.
  */
-export async function runDrill(s: Scenario, timing: DrillTiming, opts: { rtoMs: number; actor: string; onEvent?: (e: MonitorEvent) => void }): Promise<DrillResult> {
-  const sp = await SamplePlatform.create(s.recovery === 'incident' ? { env: clinicTimingEnv(timing) } : { configText: drillConfigText(timing, process.execPath, SAMPLE_APP_CTL) })
+export async function runDrill(
+  s: Scenario,
+  timing: DrillTiming,
+  opts: { rtoMs: number; actor: string; onEvent?: (e: MonitorEvent) => void },
+): Promise<DrillResult> {
+  const sp = await SamplePlatform.create(
+    s.recovery === 'incident'
+      ? { env: clinicTimingEnv(timing) }
+      : { configText: drillConfigText(timing, process.execPath, SAMPLE_APP_CTL) },
+  )
   try {
     // The drill's platform reads its ports from the environment; the caller's passphrase is not for it.
     return await withEnv({ ...sp.env, LASTGOOD_PASSWORD: undefined, LASTGOOD_CONFIG: undefined }, () =>
-      s.recovery === 'incident' ? systemFailureDrillOn(sp, s, timing, opts) : drillOn(sp, s, timing, opts))
+      s.recovery === 'incident' ? systemFailureDrillOn(sp, s, timing, opts) : drillOn(sp, s, timing, opts),
+    )
   } finally {
     await sp.destroy()
   }
 }
 
-async function drillOn(sp: SamplePlatform, s: Scenario, timing: DrillTiming, opts: { rtoMs: number; actor: string; onEvent?: (e: MonitorEvent) => void }): Promise<DrillResult> {
+async function drillOn(
+  sp: SamplePlatform,
+  s: Scenario,
+  timing: DrillTiming,
+  opts: { rtoMs: number; actor: string; onEvent?: (e: MonitorEvent) => void },
+): Promise<DrillResult> {
   const startedAt = new Date().toISOString()
   const events: MonitorEvent[] = []
   let p: Platform | undefined
@@ -46,10 +60,19 @@ async function drillOn(sp: SamplePlatform, s: Scenario, timing: DrillTiming, opt
     await initPlatform({ configFile: sp.configFile, actor: opts.actor })
     p = await openPlatform(sp.configFile)
     for (const app of apps) {
-      const snap = await createSnapshot(p, sp.app(app), { kind: 'pre-deploy', label: 'drill v1', actor: opts.actor, reason: `drill ${s.name}` })
+      const snap = await createSnapshot(p, sp.app(app), {
+        kind: 'pre-deploy',
+        label: 'drill v1',
+        actor: opts.actor,
+        reason: `drill ${s.name}`,
+      })
       if (!snap.knownGood) throw new Error(`drill setup: v1 of ${app} was not healthy at capture (${snap.health})`)
     }
-    monitor = new Monitor(p, p.config.apps.filter((a) => apps.includes(a.name)), { startedBy: opts.actor })
+    monitor = new Monitor(
+      p,
+      p.config.apps.filter((a) => apps.includes(a.name)),
+      { startedBy: opts.actor },
+    )
     const done = new Map<string, MonitorEvent>()
     let settled: () => void = () => {}
     const allDone = new Promise<void>((r) => (settled = r))
@@ -68,16 +91,40 @@ async function drillOn(sp: SamplePlatform, s: Scenario, timing: DrillTiming, opt
     await monitor.stop()
     monitor = undefined
     const measured = apps.map((app) => measure(app, events, faultAt))
-    const recoveryOrder = measured.filter((m) => m.healthyMs !== null).sort((a, b) => a.healthyMs! - b.healthyMs!).map((m) => m.app)
+    const recoveryOrder = measured
+      .filter((m) => m.healthyMs !== null)
+      .sort((a, b) => a.healthyMs! - b.healthyMs!)
+      .map((m) => m.app)
     const recoveryMs = measured.every((m) => m.healthyMs !== null) ? Math.max(...measured.map((m) => m.healthyMs!)) : null
     const expectedOrder = p.config.apps.filter((a) => apps.includes(a.name)).map((a) => a.name)
-    const problem = timedOut ? `not recovered within the RTO of ${Math.round(opts.rtoMs / 1000)} s`
-      : measured.find((m) => m.healthyMs === null) ? `${measured.filter((m) => m.healthyMs === null).map((m) => m.app).join(', ')} not rolled back: ${[...done.values()].filter((e) => e.type !== 'rollback.done' || e.outcome !== 'success').map((e) => e.message).join('; ')}`
-      : recoveryOrder.join() !== expectedOrder.join() ? `recovered in the order ${recoveryOrder.join(', ')}, not in priority order ${expectedOrder.join(', ')}`
-      : null
+    const problem = timedOut
+      ? `not recovered within the RTO of ${Math.round(opts.rtoMs / 1000)} s`
+      : measured.find((m) => m.healthyMs === null)
+        ? `${measured
+            .filter((m) => m.healthyMs === null)
+            .map((m) => m.app)
+            .join(', ')} not rolled back: ${[...done.values()]
+            .filter((e) => e.type !== 'rollback.done' || e.outcome !== 'success')
+            .map((e) => e.message)
+            .join('; ')}`
+        : recoveryOrder.join() !== expectedOrder.join()
+          ? `recovered in the order ${recoveryOrder.join(', ')}, not in priority order ${expectedOrder.join(', ')}`
+          : null
     return {
-      scenario: s.name, description: s.description, success: problem === null, problem, timing, startedAt, measuredFrom: 'fault', apps: measured, recoveryOrder, recoveryMs,
-      objectives: { rtoMs: opts.rtoMs }, withinRto: recoveryMs !== null && recoveryMs <= opts.rtoMs, incident: null, events,
+      scenario: s.name,
+      description: s.description,
+      success: problem === null,
+      problem,
+      timing,
+      startedAt,
+      measuredFrom: 'fault',
+      apps: measured,
+      recoveryOrder,
+      recoveryMs,
+      objectives: { rtoMs: opts.rtoMs },
+      withinRto: recoveryMs !== null && recoveryMs <= opts.rtoMs,
+      incident: null,
+      events,
     }
   } finally {
     await monitor?.stop().catch(() => undefined)
@@ -110,7 +157,22 @@ async function ctl(sp: SamplePlatform, action: 'restart' | 'stop', app: string):
   const c = sp.app(app).components[0]!
   if (c.provider !== 'local-release') throw new Error(`drill app ${app} must be a local release`)
   const pidFile = `${c.path}/../${app}.pid`
-  const args = action === 'stop' ? ['stop', '--pid-file', pidFile] : ['restart', '--root', c.path, '--port', sp.env[portVariable(app)]!, '--name', app, '--pid-file', pidFile, '--log', `${c.path}/../${app}.log`]
+  const args =
+    action === 'stop'
+      ? ['stop', '--pid-file', pidFile]
+      : [
+          'restart',
+          '--root',
+          c.path,
+          '--port',
+          sp.env[portVariable(app)]!,
+          '--name',
+          app,
+          '--pid-file',
+          pidFile,
+          '--log',
+          `${c.path}/../${app}.log`,
+        ]
   await run(process.execPath, [SAMPLE_APP_CTL, ...args], { timeout: 30_000 })
 }
 

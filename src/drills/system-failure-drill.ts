@@ -20,7 +20,12 @@ import type { Scenario } from './scenarios.js'
  * and to the last one. Messages the incident queues stay in the drill's own state and go nowhere: no outbox
  * runs, so a drill never pages anyone. The incident is resolved and the apps stopped before returning.
  */
-export async function systemFailureDrillOn(sp: SamplePlatform, s: Scenario, timing: DrillTiming, opts: { rtoMs: number; actor: string }): Promise<DrillResult> {
+export async function systemFailureDrillOn(
+  sp: SamplePlatform,
+  s: Scenario,
+  timing: DrillTiming,
+  opts: { rtoMs: number; actor: string },
+): Promise<DrillResult> {
   const startedAt = new Date().toISOString()
   const apps = sp.config.apps.map((a) => a.name)
   const reason = `drill ${s.name}`
@@ -32,31 +37,61 @@ export async function systemFailureDrillOn(sp: SamplePlatform, s: Scenario, timi
     p = await openPlatform(sp.configFile)
     const ps = await createPlatformSnapshot(p, p.config.apps, { kind: 'manual', label: 'drill v1', actor: opts.actor, reason })
     const notGood = ps.snapshots.filter((snap) => !snap.knownGood)
-    if (notGood.length > 0) throw new Error(`drill setup: v1 of ${notGood.map((snap) => `${snap.app} (${snap.health})`).join(', ')} was not healthy at capture`)
+    if (notGood.length > 0)
+      throw new Error(`drill setup: v1 of ${notGood.map((snap) => `${snap.app} (${snap.health})`).join(', ')} was not healthy at capture`)
     await breakAll(sp, apps, 'v2-broken')
     const watch = watchAllHealthy(sp, apps)
     // A recovery slower than the RTO has failed the drill: stop it there rather than wait it out.
     const overdue = new AbortController()
-    const timer = startTimer(opts.rtoMs, () => overdue.abort(new Error(`not recovered within the RTO of ${Math.round(opts.rtoMs / 1000)} s`))).unref()
-    const declared = await declareIncident(p, { type: 'complete_system_failure', scope: ['all'], target: ps.id, reason, actor: opts.actor }, { signal: overdue.signal })
-      .finally(() => timer.clear())
+    const timer = startTimer(opts.rtoMs, () =>
+      overdue.abort(new Error(`not recovered within the RTO of ${Math.round(opts.rtoMs / 1000)} s`)),
+    ).unref()
+    const declared = await declareIncident(
+      p,
+      { type: 'complete_system_failure', scope: ['all'], target: ps.id, reason, actor: opts.actor },
+      { signal: overdue.signal },
+    ).finally(() => timer.clear())
     const healthyAt = await watch.stop()
     await resolveIncident(p, declared.incident.id, { actor: opts.actor, summary: `${reason}: ended by the drill` })
     const r = await measureIncidentRecovery(p.state.db, declared.incident.id)
     const recoveryMs = r.apps.length > 0 && r.apps.every((a) => a.healthyMs !== null) ? Math.max(...r.apps.map((a) => a.healthyMs!)) : null
     const runbook = declared.runbook?.outcome ?? 'not run'
-    const problem = overdue.signal.aborted ? String((overdue.signal.reason as Error).message)
-      : runbook !== 'succeeded' ? `runbook ${runbook}: ${declared.runbook?.steps.filter((x) => x.outcome !== 'succeeded').map((x) => `${x.name} ${x.outcome}: ${x.detail}`).join('; ')}`
-      : recoveryProblem(r, apps) ?? (healthyAt === null ? 'lastgood validated every app, yet they did not all answer healthy from outside' : null)
+    const problem = overdue.signal.aborted
+      ? String((overdue.signal.reason as Error).message)
+      : runbook !== 'succeeded'
+        ? `runbook ${runbook}: ${declared.runbook?.steps
+            .filter((x) => x.outcome !== 'succeeded')
+            .map((x) => `${x.name} ${x.outcome}: ${x.detail}`)
+            .join('; ')}`
+        : (recoveryProblem(r, apps) ??
+          (healthyAt === null ? 'lastgood validated every app, yet they did not all answer healthy from outside' : null))
     return {
-      scenario: s.name, description: s.description, success: problem === null, problem, timing, startedAt, measuredFrom: 'declaration',
-      apps: r.apps, recoveryOrder: r.apps.filter((a) => a.healthyMs !== null).map((a) => a.app), recoveryMs,
-      objectives: { rtoMs: opts.rtoMs }, withinRto: recoveryMs !== null && recoveryMs <= opts.rtoMs,
+      scenario: s.name,
+      description: s.description,
+      success: problem === null,
+      problem,
+      timing,
+      startedAt,
+      measuredFrom: 'declaration',
+      apps: r.apps,
+      recoveryOrder: r.apps.filter((a) => a.healthyMs !== null).map((a) => a.app),
+      recoveryMs,
+      objectives: { rtoMs: opts.rtoMs },
+      withinRto: recoveryMs !== null && recoveryMs <= opts.rtoMs,
       incident: {
-        id: declared.incident.id, type: declared.incident.type, runbook, evidenceMs: r.evidenceMs, recoverMs: r.recoverMs,
+        id: declared.incident.id,
+        type: declared.incident.type,
+        runbook,
+        evidenceMs: r.evidenceMs,
+        recoverMs: r.recoverMs,
         probedHealthyMs: healthyAt === null ? null : healthyAt - r.declaredAt,
       },
-      events: r.timeline.map((e) => ({ type: e.kind, at: e.at, ...(typeof e.data.app === 'string' ? { app: e.data.app } : {}), message: e.message })),
+      events: r.timeline.map((e) => ({
+        type: e.kind,
+        at: e.at,
+        ...(typeof e.data.app === 'string' ? { app: e.data.app } : {}),
+        message: e.message,
+      })),
     }
   } finally {
     await p?.close().catch(() => undefined)

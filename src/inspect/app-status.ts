@@ -50,14 +50,22 @@ export async function appStatus(p: Platform, app: ResolvedApp): Promise<AppStatu
   for (const c of app.components) {
     try {
       const v = await providerFor(c).current(c, providerContext(p, app, c, signal))
-      components.push({ name: c.name, provider: c.provider, version: v.version, ...(v.detail ? { detail: v.detail } : {}), rollbackTarget: null })
+      components.push({
+        name: c.name,
+        provider: c.provider,
+        version: v.version,
+        ...(v.detail ? { detail: v.detail } : {}),
+        rollbackTarget: null,
+      })
     } catch (err) {
       components.push({ name: c.name, provider: c.provider, version: null, error: (err as Error).message, rollbackTarget: null })
     }
   }
   await findRollbackTargets(p, app, components)
   const good = (await findRollbackTarget(p.state.db, { app: app.name, components: defaultComponents(app.components) })).target
-  const lastKnownGood = good ? { id: good.id, createdAt: good.createdAt, versions: Object.fromEntries(good.components.map((c) => [c.name, c.version])) } : null
+  const lastKnownGood = good
+    ? { id: good.id, createdAt: good.createdAt, versions: Object.fromEntries(good.components.map((c) => [c.name, c.version])) }
+    : null
   const run = await latestRun(p.state.db, app.name)
   const unfinished = run ? await unfinishedOf(p.state.db, run) : undefined
   return {
@@ -67,11 +75,17 @@ export async function appStatus(p: Platform, app: ResolvedApp): Promise<AppStatu
     lastKnownGood,
     runningKnownGood: !!lastKnownGood && components.every((c) => lastKnownGood.versions[c.name] === c.version),
     snapshots: (await listSnapshots(p.state.db, app.name)).length,
-    lastRollback: run ? {
-      id: run.id, status: run.status, startedAt: run.started_at, reason: run.reason, actor: run.actor,
-      ...(unfinished ? { status: `interrupted ${unfinished.stoppedAt}`, stoppedAt: unfinished.stoppedAt } : {}),
-      ...(unfinished && unfinished.run.plan !== null ? { resume: resumeCommand(run.id) } : {}),
-    } : null,
+    lastRollback: run
+      ? {
+          id: run.id,
+          status: run.status,
+          startedAt: run.started_at,
+          reason: run.reason,
+          actor: run.actor,
+          ...(unfinished ? { status: `interrupted ${unfinished.stoppedAt}`, stoppedAt: unfinished.stoppedAt } : {}),
+          ...(unfinished && unfinished.run.plan !== null ? { resume: resumeCommand(run.id) } : {}),
+        }
+      : null,
     health: await probeHealth(app.health, signal),
     leftovers: await leftoversOf(p, app, signal),
   }
@@ -95,9 +109,13 @@ async function findRollbackTargets(p: Platform, app: ResolvedApp, status: Compon
     for (const s of running) {
       const t = search.target
       if (t) {
-        s.rollbackTarget = { snapshot: t.id, version: t.components.find((x) => x.name === s.name)!.version, kind: t.kind, createdAt: t.createdAt }
-      }
-      else s.noRollbackTarget = `no known-good snapshot differs from what runs now${explainPassedOver(search)}`
+        s.rollbackTarget = {
+          snapshot: t.id,
+          version: t.components.find((x) => x.name === s.name)!.version,
+          kind: t.kind,
+          createdAt: t.createdAt,
+        }
+      } else s.noRollbackTarget = `no known-good snapshot differs from what runs now${explainPassedOver(search)}`
     }
   }
 }
@@ -106,7 +124,9 @@ async function findRollbackTargets(p: Platform, app: ResolvedApp, status: Compon
 async function leftoversOf(p: Platform, app: ResolvedApp, signal: AbortSignal): Promise<AppStatus['leftovers']> {
   const out: AppStatus['leftovers'] = []
   for (const c of app.components) {
-    const found = await providerFor(c).leftovers?.(c, providerContext(p, app, c, signal)).catch(() => [])
+    const found = await providerFor(c)
+      .leftovers?.(c, providerContext(p, app, c, signal))
+      .catch(() => [])
     for (const l of found ?? []) out.push({ component: c.name, ...l })
   }
   return out

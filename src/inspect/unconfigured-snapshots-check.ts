@@ -7,8 +7,11 @@ export async function unconfiguredSnapshotChecks(p: Platform): Promise<Integrity
   const checks: IntegrityCheck[] = []
   for (const [app, snaps] of await unconfiguredSnapshots(p.state.db, p.config)) {
     checks.push({
-      area: 'snapshots', target: app, outcome: 'warning',
-      message: `${snaps.length} snapshot(s) of app "${app}", which the configuration no longer has (the latest: ${snaps[0]!.id}): ` +
+      area: 'snapshots',
+      target: app,
+      outcome: 'warning',
+      message:
+        `${snaps.length} snapshot(s) of app "${app}", which the configuration no longer has (the latest: ${snaps[0]!.id}): ` +
         `rename the app back to "${app}" to roll back to them, or remove them with \`lastgood snapshot prune --unconfigured\``,
     })
   }

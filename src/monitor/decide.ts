@@ -10,9 +10,7 @@ export interface AppCooldown {
 }
 
 export type Decision =
-  | { action: 'rollback'; why: string; further: boolean }
-  | { action: 'alert'; why: string }
-  | { action: 'escalate'; why: string }
+  { action: 'rollback'; why: string; further: boolean } | { action: 'alert'; why: string } | { action: 'escalate'; why: string }
 
 /**
  * The decision matrix for a trigger that just fired. `rollback` is automatic and needs no approval (the
@@ -28,8 +26,16 @@ export function decide(t: ResolvedTrigger, app: AppCooldown, policy: ResolvedMon
   if (!inCooldown) return { action: 'rollback', why: `trigger ${t.name} rolls back automatically`, further: false }
   const until = new Date(app.cooldownUntil!).toISOString()
   if (policy.onRestoredFailure === 'roll_back_further' && app.automaticRollbacks < policy.maxAutomaticRollbacks) {
-    return { action: 'rollback', why: `the state restored by the last automatic rollback fails too (cooldown until ${until}); rolling back further (${app.automaticRollbacks + 1} of ${policy.maxAutomaticRollbacks})`, further: true }
+    return {
+      action: 'rollback',
+      why: `the state restored by the last automatic rollback fails too (cooldown until ${until}); rolling back further (${app.automaticRollbacks + 1} of ${policy.maxAutomaticRollbacks})`,
+      further: true,
+    }
   }
-  const limit = policy.onRestoredFailure === 'roll_back_further' ? ` and ${app.automaticRollbacks} automatic rollbacks in a row reached the limit` : ''
-  return { action: 'escalate', why: `the state restored by the last automatic rollback fails too (cooldown until ${until})${limit}; not rolling back again` }
+  const limit =
+    policy.onRestoredFailure === 'roll_back_further' ? ` and ${app.automaticRollbacks} automatic rollbacks in a row reached the limit` : ''
+  return {
+    action: 'escalate',
+    why: `the state restored by the last automatic rollback fails too (cooldown until ${until})${limit}; not rolling back again`,
+  }
 }

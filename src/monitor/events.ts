@@ -18,12 +18,28 @@ import type { State } from '../state/open-state.js'
  * relayed: recovery (an incident or continuity action some process recorded; already in the audit chain)
  */
 export type EventType =
-  | 'trigger.pending' | 'trigger.firing' | 'trigger.cleared' | 'trigger.resolved' | 'trigger.no-data'
+  | 'trigger.pending'
+  | 'trigger.firing'
+  | 'trigger.cleared'
+  | 'trigger.resolved'
+  | 'trigger.no-data'
   | 'decision'
-  | 'rollback.queued' | 'rollback.done' | 'rollback.skipped' | 'alert.recorded' | 'escalation.recorded' | 'run.resumed' | 'run.unfinished'
-  | 'rollback.interrupted' | 'rollback.superseded' | 'deploy.detected'
-  | 'watch.started' | 'watch.passed' | 'watch.failed'
-  | 'monitor.started' | 'monitor.stopped' | 'monitor.warning'
+  | 'rollback.queued'
+  | 'rollback.done'
+  | 'rollback.skipped'
+  | 'alert.recorded'
+  | 'escalation.recorded'
+  | 'run.resumed'
+  | 'run.unfinished'
+  | 'rollback.interrupted'
+  | 'rollback.superseded'
+  | 'deploy.detected'
+  | 'watch.started'
+  | 'watch.passed'
+  | 'watch.failed'
+  | 'monitor.started'
+  | 'monitor.stopped'
+  | 'monitor.warning'
   | 'recovery'
 
 export interface MonitorEvent {
@@ -43,7 +59,10 @@ export type Listener = (e: MonitorEvent) => void
 export class EventBus {
   private listeners: Listener[] = []
 
-  constructor(private readonly state: State, private readonly actor: string) {}
+  constructor(
+    private readonly state: State,
+    private readonly actor: string,
+  ) {}
 
   subscribe(fn: Listener): () => void {
     this.listeners.push(fn)
@@ -56,13 +75,24 @@ export class EventBus {
   }
 
   /** Stored first, then delivered: a subscriber never sees an event the audit chain does not hold. */
-  async emit(e: Omit<MonitorEvent, 'at' | 'outcome' | 'data'> & { outcome?: AuditOutcome; data?: Record<string, unknown>; at?: number }): Promise<MonitorEvent> {
+  async emit(
+    e: Omit<MonitorEvent, 'at' | 'outcome' | 'data'> & { outcome?: AuditOutcome; data?: Record<string, unknown>; at?: number },
+  ): Promise<MonitorEvent> {
     const event: MonitorEvent = {
-      type: e.type, at: new Date(e.at ?? Date.now()).toISOString(), message: e.message, outcome: e.outcome ?? 'success', data: e.data ?? {},
-      ...(e.app !== undefined ? { app: e.app } : {}), ...(e.trigger !== undefined ? { trigger: e.trigger } : {}),
+      type: e.type,
+      at: new Date(e.at ?? Date.now()).toISOString(),
+      message: e.message,
+      outcome: e.outcome ?? 'success',
+      data: e.data ?? {},
+      ...(e.app !== undefined ? { app: e.app } : {}),
+      ...(e.trigger !== undefined ? { trigger: e.trigger } : {}),
     }
     await appendAudit(this.state, {
-      actor: this.actor, action: `monitor.${event.type}`, target: event.app ?? '*', reason: event.message, outcome: event.outcome,
+      actor: this.actor,
+      action: `monitor.${event.type}`,
+      target: event.app ?? '*',
+      reason: event.message,
+      outcome: event.outcome,
       details: { at: event.at, ...(event.trigger ? { trigger: event.trigger } : {}), ...event.data },
     })
     for (const l of this.listeners) l(event)

@@ -36,5 +36,7 @@ export async function restoredVersions(db: StateDb, runId: string, app: string):
  * components both sides know are compared.
  */
 export function deployedSince(expected: Versions, live: Versions): string[] {
-  return Object.entries(expected).filter(([c, v]) => live[c] !== undefined && live[c] !== v).map(([c, v]) => `${c}=${live[c]}, not ${v}`)
+  return Object.entries(expected)
+    .filter(([c, v]) => live[c] !== undefined && live[c] !== v)
+    .map(([c, v]) => `${c}=${live[c]}, not ${v}`)
 }

@@ -17,15 +17,31 @@ export async function loadTriggerStates(db: StateDb, apps: string[]): Promise<Ma
   if (apps.length === 0) return out
   const rows = await db.selectFrom('monitor_triggers').selectAll().where('app', 'in', apps).execute()
   for (const r of rows) {
-    out.set(triggerKey(r.app, r.trigger), { phase: r.state as TriggerState['phase'], since: Date.parse(r.since), streak: Number(r.streak), updatedAt: Date.parse(r.updated_at) })
+    out.set(triggerKey(r.app, r.trigger), {
+      phase: r.state as TriggerState['phase'],
+      since: Date.parse(r.since),
+      streak: Number(r.streak),
+      updatedAt: Date.parse(r.updated_at),
+    })
   }
   return out
 }
 
 export async function saveTriggerState(state: State, app: string, trigger: string, s: TriggerState, value: unknown): Promise<void> {
-  const row = { state: s.phase, since: new Date(s.since || Date.now()).toISOString(), streak: s.streak, value: value === undefined ? null : JSON.stringify(value), updated_at: new Date().toISOString() }
-  await state.writeTransaction((tx) => tx.insertInto('monitor_triggers').values({ app, trigger, ...row })
-    .onConflict((oc) => oc.columns(['app', 'trigger']).doUpdateSet(row)).execute())
+  const row = {
+    state: s.phase,
+    since: new Date(s.since || Date.now()).toISOString(),
+    streak: s.streak,
+    value: value === undefined ? null : JSON.stringify(value),
+    updated_at: new Date().toISOString(),
+  }
+  await state.writeTransaction((tx) =>
+    tx
+      .insertInto('monitor_triggers')
+      .values({ app, trigger, ...row })
+      .onConflict((oc) => oc.columns(['app', 'trigger']).doUpdateSet(row))
+      .execute(),
+  )
 }
 
 export async function resetAppTriggers(state: State, app: string): Promise<void> {
@@ -34,13 +50,27 @@ export async function resetAppTriggers(state: State, app: string): Promise<void>
 
 export async function loadCooldown(db: StateDb, app: string): Promise<AppCooldown> {
   const r = await db.selectFrom('monitor_apps').selectAll().where('app', '=', app).executeTakeFirst()
-  return { cooldownUntil: r?.cooldown_until ? Date.parse(r.cooldown_until) : null, automaticRollbacks: Number(r?.automatic_rollbacks ?? 0), lastRun: r?.last_run ?? null }
+  return {
+    cooldownUntil: r?.cooldown_until ? Date.parse(r.cooldown_until) : null,
+    automaticRollbacks: Number(r?.automatic_rollbacks ?? 0),
+    lastRun: r?.last_run ?? null,
+  }
 }
 
 export async function saveCooldown(state: State, app: string, c: AppCooldown, lastRun: string | null): Promise<void> {
-  const row = { cooldown_until: c.cooldownUntil === null ? null : new Date(c.cooldownUntil).toISOString(), automatic_rollbacks: c.automaticRollbacks, last_run: lastRun, updated_at: new Date().toISOString() }
-  await state.writeTransaction((tx) => tx.insertInto('monitor_apps').values({ app, ...row })
-    .onConflict((oc) => oc.column('app').doUpdateSet(row)).execute())
+  const row = {
+    cooldown_until: c.cooldownUntil === null ? null : new Date(c.cooldownUntil).toISOString(),
+    automatic_rollbacks: c.automaticRollbacks,
+    last_run: lastRun,
+    updated_at: new Date().toISOString(),
+  }
+  await state.writeTransaction((tx) =>
+    tx
+      .insertInto('monitor_apps')
+      .values({ app, ...row })
+      .onConflict((oc) => oc.column('app').doUpdateSet(row))
+      .execute(),
+  )
 }
 
 export function monitorId(): string {
@@ -49,15 +79,23 @@ export function monitorId(): string {
 
 /** The last time any monitor of these apps was alive (ms), or null when none ever ran. */
 export async function lastHeartbeat(db: StateDb): Promise<number | null> {
-  const r = await db.selectFrom('monitor_heartbeats').select(({ fn }) => fn.max('heartbeat_at').as('at')).executeTakeFirst()
+  const r = await db
+    .selectFrom('monitor_heartbeats')
+    .select(({ fn }) => fn.max('heartbeat_at').as('at'))
+    .executeTakeFirst()
   return r?.at ? Date.parse(String(r.at)) : null
 }
 
 export async function beat(state: State, id: string, apps: string[], stopped = false): Promise<void> {
   const now = new Date().toISOString()
   const row = { apps: JSON.stringify(apps), heartbeat_at: now, stopped_at: stopped ? now : null }
-  await state.writeTransaction((tx) => tx.insertInto('monitor_heartbeats').values({ monitor: id, started_at: now, ...row })
-    .onConflict((oc) => oc.column('monitor').doUpdateSet(row)).execute())
+  await state.writeTransaction((tx) =>
+    tx
+      .insertInto('monitor_heartbeats')
+      .values({ monitor: id, started_at: now, ...row })
+      .onConflict((oc) => oc.column('monitor').doUpdateSet(row))
+      .execute(),
+  )
 }
 
 export interface PendingRollback {
@@ -70,14 +108,35 @@ export interface PendingRollback {
 }
 
 /** An `alert` trigger's proposal. One open proposal per app and trigger: a repeat firing does not add another. */
-export async function recordPendingRollback(state: State, p: Omit<PendingRollback, 'id' | 'createdAt'>): Promise<{ pending: PendingRollback; existing: boolean }> {
+export async function recordPendingRollback(
+  state: State,
+  p: Omit<PendingRollback, 'id' | 'createdAt'>,
+): Promise<{ pending: PendingRollback; existing: boolean }> {
   return state.writeTransaction(async (tx) => {
-    const open = await tx.selectFrom('pending_rollbacks').selectAll().where('app', '=', p.app).where('trigger', '=', p.trigger).where('status', '=', 'pending').executeTakeFirst()
+    const open = await tx
+      .selectFrom('pending_rollbacks')
+      .selectAll()
+      .where('app', '=', p.app)
+      .where('trigger', '=', p.trigger)
+      .where('status', '=', 'pending')
+      .executeTakeFirst()
     if (open) return { pending: fromPendingRow(open), existing: true }
     const pending: PendingRollback = { id: timeId('pr'), createdAt: new Date().toISOString(), ...p }
-    await tx.insertInto('pending_rollbacks').values({
-      id: pending.id, app: p.app, trigger: p.trigger, target: p.target, reason: p.reason, created_at: pending.createdAt, status: 'pending', resolved_by: null, resolved_at: null, run_id: null,
-    }).execute()
+    await tx
+      .insertInto('pending_rollbacks')
+      .values({
+        id: pending.id,
+        app: p.app,
+        trigger: p.trigger,
+        target: p.target,
+        reason: p.reason,
+        created_at: pending.createdAt,
+        status: 'pending',
+        resolved_by: null,
+        resolved_at: null,
+        run_id: null,
+      })
+      .execute()
     return { pending, existing: false }
   })
 }
@@ -93,11 +152,28 @@ export async function findPendingRollback(db: StateDb, id: string): Promise<(Pen
   return r ? { ...fromPendingRow(r), status: r.status } : undefined
 }
 
-export async function resolvePendingRollback(tx: StateDb, id: string, by: string, runId: string | null, status: 'done' | 'dismissed'): Promise<void> {
-  await tx.updateTable('pending_rollbacks').set({ status, resolved_by: by, resolved_at: new Date().toISOString(), run_id: runId }).where('id', '=', id).execute()
+export async function resolvePendingRollback(
+  tx: StateDb,
+  id: string,
+  by: string,
+  runId: string | null,
+  status: 'done' | 'dismissed',
+): Promise<void> {
+  await tx
+    .updateTable('pending_rollbacks')
+    .set({ status, resolved_by: by, resolved_at: new Date().toISOString(), run_id: runId })
+    .where('id', '=', id)
+    .execute()
 }
 
-function fromPendingRow(r: { id: string; app: string; trigger: string; target: string | null; reason: string; created_at: string }): PendingRollback {
+function fromPendingRow(r: {
+  id: string
+  app: string
+  trigger: string
+  target: string | null
+  reason: string
+  created_at: string
+}): PendingRollback {
   return { id: r.id, app: r.app, trigger: r.trigger, target: r.target, reason: r.reason, createdAt: r.created_at }
 }
 

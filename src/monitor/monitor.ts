@@ -16,7 +16,15 @@ import type { MetricSource } from './metric-source.js'
 import { probeHealth } from './probe-health.js'
 import { ProbeHistory, ProbeSource } from './probe-source.js'
 import {
-  beat, lastHeartbeat, loadCooldown, loadTriggerStates, monitorId, RESUME_GRACE_MS, resetAppTriggers, saveTriggerState, triggerKey,
+  beat,
+  lastHeartbeat,
+  loadCooldown,
+  loadTriggerStates,
+  monitorId,
+  RESUME_GRACE_MS,
+  resetAppTriggers,
+  saveTriggerState,
+  triggerKey,
 } from './monitor-store.js'
 import { NewDeploys } from './new-deploys.js'
 import { protectionGap } from './protection-gap.js'
@@ -66,7 +74,11 @@ export class Monitor {
   private stopping: Promise<void> | null = null
   private readonly deploys: NewDeploys
 
-  constructor(private readonly p: Platform, readonly apps: ResolvedApp[], private readonly opts: MonitorOptions = {}) {
+  constructor(
+    private readonly p: Platform,
+    readonly apps: ResolvedApp[],
+    private readonly opts: MonitorOptions = {},
+  ) {
     // Every probe, measurement and rollback of every app listens to this one signal while it runs (each removes
     // its listener when done): hundreds at once is the design, not a leak.
     setMaxListeners(Infinity, this.abort.signal)
@@ -96,16 +108,40 @@ export class Monitor {
 
   private async begin(opts: { schedule?: boolean }): Promise<void> {
     await this.restore()
-    await beat(this.p.state, this.id, this.apps.map((a) => a.name))
-    await this.bus.emit({ type: 'monitor.started', message: `monitoring ${this.apps.map((a) => a.name).join(', ')}`, outcome: 'started', data: { monitor: this.id, apps: this.apps.map((a) => a.name), ...(this.opts.startedBy ? { startedBy: this.opts.startedBy } : {}) } })
+    await beat(
+      this.p.state,
+      this.id,
+      this.apps.map((a) => a.name),
+    )
+    await this.bus.emit({
+      type: 'monitor.started',
+      message: `monitoring ${this.apps.map((a) => a.name).join(', ')}`,
+      outcome: 'started',
+      data: { monitor: this.id, apps: this.apps.map((a) => a.name), ...(this.opts.startedBy ? { startedBy: this.opts.startedBy } : {}) },
+    })
     for (const app of this.apps) {
       const gap = protectionGap(app)
-      if (gap) await this.bus.emit({ type: 'monitor.warning', app: app.name, outcome: 'failure', message: gap, data: { triggers: app.triggers.length, checks: app.health.checks.length } })
+      if (gap)
+        await this.bus.emit({
+          type: 'monitor.warning',
+          app: app.name,
+          outcome: 'failure',
+          message: gap,
+          data: { triggers: app.triggers.length, checks: app.health.checks.length },
+        })
     }
     await this.opts.recovery?.start(opts)
     await this.resumeUnfinished()
     if (opts.schedule === false || this.stopped) return
-    const hb = setInterval(() => void beat(this.p.state, this.id, this.apps.map((a) => a.name)).catch((err) => this.p.log.warn({ err: redact(String(err)) }, 'monitor heartbeat failed')), HEARTBEAT_MS)
+    const hb = setInterval(
+      () =>
+        void beat(
+          this.p.state,
+          this.id,
+          this.apps.map((a) => a.name),
+        ).catch((err) => this.p.log.warn({ err: redact(String(err)) }, 'monitor heartbeat failed')),
+      HEARTBEAT_MS,
+    )
     this.timers.set('heartbeat', { clear: () => clearInterval(hb) })
     const groups = new Map<number, ResolvedApp[]>()
     for (const app of this.apps) groups.set(app.health.intervalMs, [...(groups.get(app.health.intervalMs) ?? []), app])
@@ -137,7 +173,12 @@ export class Monitor {
     await this.responder.idle()
     while (this.ticking.size > 0) await new Promise((r) => setTimeout(r, 10))
     await this.opts.recovery?.stop()
-    await beat(this.p.state, this.id, this.apps.map((a) => a.name), true)
+    await beat(
+      this.p.state,
+      this.id,
+      this.apps.map((a) => a.name),
+      true,
+    )
     await this.bus.emit({ type: 'monitor.stopped', message: `monitor stopped (${why})`, data: { monitor: this.id, why } })
   }
 
@@ -183,7 +224,10 @@ export class Monitor {
       const now = Date.now()
       this.histories.get(app.name)!.add(round, now)
       await this.opts.recovery?.observeRound(app, round.state, now)
-      const failed = round.probes.filter((x) => !x.ok).map((x) => `${x.check}: ${x.error}`).join('; ')
+      const failed = round.probes
+        .filter((x) => !x.ok)
+        .map((x) => `${x.check}: ${x.error}`)
+        .join('; ')
       for (const t of app.triggers) {
         const prev = this.triggerState(app.name, t.name)
         let observation: Observation
@@ -196,7 +240,8 @@ export class Monitor {
         const { next, transition } = advance(t, { ...prev, streak }, observation, now)
         const changed = next.phase !== prev.phase || next.streak !== prev.streak || next.since !== prev.since
         this.states.set(triggerKey(app.name, t.name), next)
-        if (changed) await saveTriggerState(this.p.state, app.name, t.name, next, { value: observation.value ?? null, detail: observation.detail })
+        if (changed)
+          await saveTriggerState(this.p.state, app.name, t.name, next, { value: observation.value ?? null, detail: observation.detail })
         if (transition) await this.transitioned(app, t, transition, observation, prev, now)
       }
       // A trigger stays firing after a failed or escalated rollback: a new deploy must be judged afresh.
@@ -216,14 +261,27 @@ export class Monitor {
     // query timeout. Two signals per trigger per round were a fifth of the monitor's garbage at 500 apps.
     const signal = this.abort.signal
     if (t.kind === 'promql') return source.measure({ app: app.name, kind: 'promql', expr: t.query, windowMs: 0, at }, signal)
-    return source.measure({
-      app: app.name, kind: t.kind, windowMs: t.windowMs, at,
-      ...(t.kind === 'error_rate' && t.overRequests !== undefined ? { lastRequests: t.overRequests } : {}),
-      ...(t.kind === 'latency' ? { percentile: t.percentile } : {}),
-    }, signal)
+    return source.measure(
+      {
+        app: app.name,
+        kind: t.kind,
+        windowMs: t.windowMs,
+        at,
+        ...(t.kind === 'error_rate' && t.overRequests !== undefined ? { lastRequests: t.overRequests } : {}),
+        ...(t.kind === 'latency' ? { percentile: t.percentile } : {}),
+      },
+      signal,
+    )
   }
 
-  private async transitioned(app: ResolvedApp, t: ResolvedTrigger, transition: Transition, o: Observation, prev: TriggerState, now: number): Promise<void> {
+  private async transitioned(
+    app: ResolvedApp,
+    t: ResolvedTrigger,
+    transition: Transition,
+    o: Observation,
+    prev: TriggerState,
+    now: number,
+  ): Promise<void> {
     const words: Record<Transition, string> = {
       pending: `condition holds; fires if it still holds in ${Math.round(t.forMs / 1000)} s`,
       firing: 'FIRING',
@@ -232,30 +290,45 @@ export class Monitor {
       'no-data': 'no data (not healthy, not firing)',
     }
     await this.bus.emit({
-      type: `trigger.${transition}` as EventType, app: app.name, trigger: t.name, at: now,
-      message: `${app.name}/${t.name}: ${words[transition]}: ${o.detail}`, outcome: transition === 'firing' ? 'failure' : 'success',
-      data: { kind: t.kind, action: t.action, value: o.value ?? null, detail: o.detail, ...(transition === 'firing' ? { conditionSince: new Date(prev.phase === 'pending' ? prev.since : now).toISOString() } : {}) },
+      type: `trigger.${transition}` as EventType,
+      app: app.name,
+      trigger: t.name,
+      at: now,
+      message: `${app.name}/${t.name}: ${words[transition]}: ${o.detail}`,
+      outcome: transition === 'firing' ? 'failure' : 'success',
+      data: {
+        kind: t.kind,
+        action: t.action,
+        value: o.value ?? null,
+        detail: o.detail,
+        ...(transition === 'firing' ? { conditionSince: new Date(prev.phase === 'pending' ? prev.since : now).toISOString() } : {}),
+      },
     })
     if (transition !== 'firing') return
     await this.deploys.fired(app)
     const decision = decide(t, await this.deploys.cooldown(app), this.p.config.monitor, now)
-    const since = prev.phase === 'pending' ? prev.since : now - (t.kind === 'health_failures' ? (t.consecutive - 1) * app.health.intervalMs : 0)
+    const since =
+      prev.phase === 'pending' ? prev.since : now - (t.kind === 'health_failures' ? (t.consecutive - 1) * app.health.intervalMs : 0)
     await this.responder.respond({ app, trigger: t, decision, detail: o.detail, since })
   }
 
   private async restore(): Promise<void> {
     const last = await lastHeartbeat(this.p.state.db)
     if (last === null || Date.now() - last > RESUME_GRACE_MS) return
-    const saved = await loadTriggerStates(this.p.state.db, this.apps.map((a) => a.name))
+    const saved = await loadTriggerStates(
+      this.p.state.db,
+      this.apps.map((a) => a.name),
+    )
     for (const app of this.apps) {
       for (const t of app.triggers) {
         const s = saved.get(triggerKey(app.name, t.name))
         if (!s) continue
         // A firing trigger comes back pending with its `for` already served: if it still holds at the next
         // evaluation it fires again at once (a decision lost in a crash is made again), if not it clears.
-        const restored: TriggerState = s.phase === 'firing'
-          ? { phase: 'pending', since: s.since - t.forMs, streak: Math.max(0, s.streak - 1) }
-          : { phase: s.phase, since: s.since, streak: s.streak }
+        const restored: TriggerState =
+          s.phase === 'firing'
+            ? { phase: 'pending', since: s.since - t.forMs, streak: Math.max(0, s.streak - 1) }
+            : { phase: s.phase, since: s.since, streak: s.streak }
         this.states.set(triggerKey(app.name, t.name), restored)
       }
     }
@@ -273,8 +346,16 @@ export class Monitor {
       if (!u || seen.has(u.run.id) || u.run.plan === null) continue
       seen.add(u.run.id)
       if (u.run.actor !== this.actor) {
-        const next = changedAnything(u.steps) ? 'a person resumes or abandons it' : `it changed nothing, so the next rollback of ${app.name} closes it`
-        await this.bus.emit({ type: 'run.unfinished', app: app.name, outcome: 'refused', message: `rollback ${u.run.id} by ${u.run.actor} stopped ${u.stoppedAt}; ${next}`, data: { run: u.run.id } })
+        const next = changedAnything(u.steps)
+          ? 'a person resumes or abandons it'
+          : `it changed nothing, so the next rollback of ${app.name} closes it`
+        await this.bus.emit({
+          type: 'run.unfinished',
+          app: app.name,
+          outcome: 'refused',
+          message: `rollback ${u.run.id} by ${u.run.actor} stopped ${u.stoppedAt}; ${next}`,
+          data: { run: u.run.id },
+        })
         continue
       }
       try {
@@ -283,11 +364,27 @@ export class Monitor {
           await this.superseded(app.name, resume)
           continue
         }
-        await this.bus.emit({ type: 'run.resumed', app: app.name, outcome: 'started', message: `resuming automatic rollback ${u.run.id}, which stopped ${u.stoppedAt}`, data: { run: u.run.id, stoppedAt: u.stoppedAt } })
-        const report = await resumeRollback(this.p, resume, { actor: this.actor, reason: `the monitor restarted; finishing its rollback ${u.run.id}`, stop: this.abort.signal })
+        await this.bus.emit({
+          type: 'run.resumed',
+          app: app.name,
+          outcome: 'started',
+          message: `resuming automatic rollback ${u.run.id}, which stopped ${u.stoppedAt}`,
+          data: { run: u.run.id, stoppedAt: u.stoppedAt },
+        })
+        const report = await resumeRollback(this.p, resume, {
+          actor: this.actor,
+          reason: `the monitor restarted; finishing its rollback ${u.run.id}`,
+          stop: this.abort.signal,
+        })
         await this.responder.finished(report, new Map())
       } catch (err) {
-        await this.bus.emit({ type: 'run.unfinished', app: app.name, outcome: 'failure', message: `rollback ${u.run.id} stopped ${u.stoppedAt} and could not be resumed: ${redact((err as Error).message)}`, data: { run: u.run.id } })
+        await this.bus.emit({
+          type: 'run.unfinished',
+          app: app.name,
+          outcome: 'failure',
+          message: `rollback ${u.run.id} stopped ${u.stoppedAt} and could not be resumed: ${redact((err as Error).message)}`,
+          data: { run: u.run.id },
+        })
       }
     }
   }
@@ -297,14 +394,20 @@ export class Monitor {
    * closed as superseded (nothing restored), people are told, and what runs now is watched as a new deploy.
    */
   private async superseded(app: string, resume: ResumePlan): Promise<void> {
-    const closed = await supersedeRun(this.p, resume, { actor: this.actor, reason: `the monitor restarted and found a release deployed since its rollback ${resume.run.id} stopped` })
+    const closed = await supersedeRun(this.p, resume, {
+      actor: this.actor,
+      reason: `the monitor restarted and found a release deployed since its rollback ${resume.run.id} stopped`,
+    })
     const told = await tellSuperseded(this.p, closed)
     for (const a of closed.apps) {
       await this.judgeAfresh(a)
       await this.deploys.reset(a)
     }
     await this.bus.emit({
-      type: 'rollback.superseded', app, outcome: 'refused', message: `${closed.message}; watching what runs now as a new deploy`,
+      type: 'rollback.superseded',
+      app,
+      outcome: 'refused',
+      message: `${closed.message}; watching what runs now as a new deploy`,
       data: { run: closed.run, stoppedAt: closed.stoppedAt, superseded: closed.superseded, notified: told },
     })
   }
@@ -325,7 +428,10 @@ function historyFor(app: ResolvedApp): ProbeHistory {
 function recoveryEvent(e: AuditEvent): MonitorEvent {
   const at = typeof e.details.at === 'string' ? e.details.at : e.ts
   return {
-    type: 'recovery', at, message: `${e.action.replace(/^incident\./, '')} ${e.target}: ${e.reason ?? ''}`.trim(),
-    outcome: e.outcome as MonitorEvent['outcome'], data: { action: e.action, target: e.target, actor: e.actor, seq: e.seq, ...e.details },
+    type: 'recovery',
+    at,
+    message: `${e.action.replace(/^incident\./, '')} ${e.target}: ${e.reason ?? ''}`.trim(),
+    outcome: e.outcome as MonitorEvent['outcome'],
+    data: { action: e.action, target: e.target, actor: e.actor, seq: e.seq, ...e.details },
   }
 }

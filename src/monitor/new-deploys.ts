@@ -15,7 +15,11 @@ export class NewDeploys {
   /** What ran when each app's trigger fired. */
   private readonly firedOn = new Map<string, Versions>()
 
-  constructor(private readonly p: Platform, private readonly bus: EventBus, private readonly signal: AbortSignal) {}
+  constructor(
+    private readonly p: Platform,
+    private readonly bus: EventBus,
+    private readonly signal: AbortSignal,
+  ) {}
 
   /** A trigger of the app fired: remember what runs now. */
   async fired(app: ResolvedApp): Promise<void> {
@@ -35,7 +39,10 @@ export class NewDeploys {
     if (c.cooldownUntil === null || Date.now() >= c.cooldownUntil || !c.lastRun) return c
     const changed = deployedSince(await restoredVersions(this.p.state.db, c.lastRun, app.name), this.firedOn.get(app.name) ?? {})
     if (changed.length === 0) return c
-    await this.reset(app.name, `${app.name} runs ${changed.join('; ')} (what its automatic rollback ${c.lastRun} restored): a new deploy, so the cooldown is reset`)
+    await this.reset(
+      app.name,
+      `${app.name} runs ${changed.join('; ')} (what its automatic rollback ${c.lastRun} restored): a new deploy, so the cooldown is reset`,
+    )
     return { cooldownUntil: null, automaticRollbacks: 0, lastRun: null }
   }
 

@@ -38,31 +38,35 @@ export function probeRequest(url: string | URL, req: ProbeRequest): Promise<Prob
     const send = target.protocol === 'https:' ? httpsRequest : target.protocol === 'http:' ? httpRequest : undefined
     if (!send) throw new Error(`expected an http(s) URL, got ${target.protocol}`)
     const limit = req.bodyLimit ?? 0
-    const request = send(target, {
-      method: req.method ?? 'GET',
-      agent: false,
-      signal: req.signal,
-      headers: { accept: '*/*', 'user-agent': 'lastgood', ...req.headers },
-    }, (res) => {
-      const answer = { status: res.statusCode ?? 0, statusText: res.statusMessage ?? '' }
-      if (limit === 0) {
-        res.destroy()
-        return resolve({ ...answer, body: '', complete: true })
-      }
-      const chunks: Buffer[] = []
-      let size = 0
-      const body = decoded(res)
-      body.on('data', (chunk: Buffer) => {
-        chunks.push(chunk)
-        size += chunk.length
-        if (size < limit) return
-        res.destroy()
-        resolve({ ...answer, body: Buffer.concat(chunks).subarray(0, limit).toString('utf8'), complete: false })
-      })
-      body.on('end', () => resolve({ ...answer, body: Buffer.concat(chunks).toString('utf8'), complete: true }))
-      body.on('error', reject)
-      res.on('error', reject)
-    })
+    const request = send(
+      target,
+      {
+        method: req.method ?? 'GET',
+        agent: false,
+        signal: req.signal,
+        headers: { accept: '*/*', 'user-agent': 'lastgood', ...req.headers },
+      },
+      (res) => {
+        const answer = { status: res.statusCode ?? 0, statusText: res.statusMessage ?? '' }
+        if (limit === 0) {
+          res.destroy()
+          return resolve({ ...answer, body: '', complete: true })
+        }
+        const chunks: Buffer[] = []
+        let size = 0
+        const body = decoded(res)
+        body.on('data', (chunk: Buffer) => {
+          chunks.push(chunk)
+          size += chunk.length
+          if (size < limit) return
+          res.destroy()
+          resolve({ ...answer, body: Buffer.concat(chunks).subarray(0, limit).toString('utf8'), complete: false })
+        })
+        body.on('end', () => resolve({ ...answer, body: Buffer.concat(chunks).toString('utf8'), complete: true }))
+        body.on('error', reject)
+        res.on('error', reject)
+      },
+    )
     request.on('error', reject)
     request.end()
   })
@@ -70,8 +74,17 @@ export function probeRequest(url: string | URL, req: ProbeRequest): Promise<Prob
 
 /** The body as sent, or decompressed when the server compressed it (fetch did so without being asked). */
 function decoded(res: IncomingMessage): Readable {
-  const encoding = String(res.headers['content-encoding'] ?? '').trim().toLowerCase()
-  const decoder = encoding === 'gzip' || encoding === 'x-gzip' ? createGunzip() : encoding === 'deflate' ? createInflate() : encoding === 'br' ? createBrotliDecompress() : undefined
+  const encoding = String(res.headers['content-encoding'] ?? '')
+    .trim()
+    .toLowerCase()
+  const decoder =
+    encoding === 'gzip' || encoding === 'x-gzip'
+      ? createGunzip()
+      : encoding === 'deflate'
+        ? createInflate()
+        : encoding === 'br'
+          ? createBrotliDecompress()
+          : undefined
   if (!decoder) return res
   res.on('error', (err) => decoder.destroy(err))
   return res.pipe(decoder)

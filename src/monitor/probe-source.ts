@@ -15,7 +15,10 @@ interface Sample {
 export class ProbeHistory {
   private samples: Sample[] = []
 
-  constructor(private readonly keepMs: number, private readonly keepRequests: number) {}
+  constructor(
+    private readonly keepMs: number,
+    private readonly keepRequests: number,
+  ) {}
 
   add(round: HealthRound, at: number): void {
     // An app without checks measured nothing: its windows stay empty (no data), never 0 % available.
@@ -24,7 +27,11 @@ export class ProbeHistory {
       at,
       passed: round.state === 'passed',
       // A timeout is an answer as slow as the timeout; a refused connection has no latency worth counting.
-      requests: round.probes.map((p) => ({ ok: p.ok, latencyMs: p.latencyMs, answered: p.status !== undefined || /timed out/.test(p.error ?? '') })),
+      requests: round.probes.map((p) => ({
+        ok: p.ok,
+        latencyMs: p.latencyMs,
+        answered: p.status !== undefined || /timed out/.test(p.error ?? ''),
+      })),
     })
     const oldest = at - this.keepMs
     let requests = 0
@@ -69,7 +76,9 @@ export class ProbeSource implements MetricSource {
     if (q.kind === 'promql') return { phase: 'error', error: 'PromQL needs the Prometheus source' }
     if (q.kind === 'error_rate' && q.lastRequests !== undefined) {
       const reqs = h.lastRequests(q.lastRequests)
-      return reqs.length === 0 ? noRequests() : { phase: 'value', value: reqs.filter((r) => !r.ok).length / reqs.length, samples: reqs.length }
+      return reqs.length === 0
+        ? noRequests()
+        : { phase: 'value', value: reqs.filter((r) => !r.ok).length / reqs.length, samples: reqs.length }
     }
     const rounds = h.within(q.at - q.windowMs, q.at)
     if (q.kind === 'availability') {
@@ -77,8 +86,14 @@ export class ProbeSource implements MetricSource {
       return { phase: 'value', value: rounds.filter((r) => r.passed).length / rounds.length, samples: rounds.length }
     }
     const reqs = rounds.flatMap((r) => r.requests)
-    if (q.kind === 'error_rate') return reqs.length === 0 ? noRequests() : { phase: 'value', value: reqs.filter((r) => !r.ok).length / reqs.length, samples: reqs.length }
-    const latencies = reqs.filter((r) => r.answered).map((r) => r.latencyMs).sort((a, b) => a - b)
+    if (q.kind === 'error_rate')
+      return reqs.length === 0
+        ? noRequests()
+        : { phase: 'value', value: reqs.filter((r) => !r.ok).length / reqs.length, samples: reqs.length }
+    const latencies = reqs
+      .filter((r) => r.answered)
+      .map((r) => r.latencyMs)
+      .sort((a, b) => a - b)
     if (latencies.length === 0) return { phase: 'no-data', reason: 'no answered probe in the window' }
     // Rounded first: 99.9 % of 1000 is 999, not 999.0000000000001 (which would take the maximum).
     const rank = Math.max(1, Math.ceil(Number((((q.percentile ?? 95) / 100) * latencies.length).toPrecision(12))))

@@ -14,6 +14,7 @@ export function protectionGap(app: ResolvedApp): string | null {
       : `nothing to act on: ${app.name} has no health checks and no triggers; add a check under health.checks to get the default trigger (3 failed rounds in a row → rollback)`
   }
   const probed = app.triggers.every((t) => t.kind === 'health_failures' || (t.kind !== 'promql' && t.source === 'probes'))
-  if (!checks && probed) return `nothing to act on: every trigger of ${app.name} reads the health probes, and it has no health checks; add one under health.checks`
+  if (!checks && probed)
+    return `nothing to act on: every trigger of ${app.name} reads the health probes, and it has no health checks; add one under health.checks`
   return null
 }

@@ -42,7 +42,13 @@ export class Responder {
   private readonly busyApps = new Set<string>()
 
   /** `stop` aborted: no new run starts, and the one under way ends at its next step boundary, journaled. */
-  constructor(private readonly p: Platform, private readonly bus: EventBus, private readonly actor: string, private readonly hooks: ResponderHooks, private readonly stop: AbortSignal) {}
+  constructor(
+    private readonly p: Platform,
+    private readonly bus: EventBus,
+    private readonly actor: string,
+    private readonly hooks: ResponderHooks,
+    private readonly stop: AbortSignal,
+  ) {}
 
   /** The app is being rolled back or waits for it: its probes would only measure the rollback. */
   busy(app: string): boolean {
@@ -50,13 +56,25 @@ export class Responder {
   }
 
   async respond(f: Firing): Promise<void> {
-    await this.bus.emit({ type: 'decision', app: f.app.name, trigger: f.trigger.name, message: `${f.decision.action}: ${f.decision.why}`, data: { action: f.decision.action, detail: f.detail } })
+    await this.bus.emit({
+      type: 'decision',
+      app: f.app.name,
+      trigger: f.trigger.name,
+      message: `${f.decision.action}: ${f.decision.why}`,
+      data: { action: f.decision.action, detail: f.detail },
+    })
     if (f.decision.action === 'alert') return this.alert(f)
     if (f.decision.action === 'escalate') return this.escalate(f.app.name, f.decision.why, { trigger: f.trigger.name, detail: f.detail })
     if (this.queue.has(f.app.name) || this.busyApps.has(f.app.name)) return
     this.queue.set(f.app.name, f)
     this.busyApps.add(f.app.name)
-    await this.bus.emit({ type: 'rollback.queued', app: f.app.name, trigger: f.trigger.name, message: `rollback of ${f.app.name} queued`, outcome: 'started' })
+    await this.bus.emit({
+      type: 'rollback.queued',
+      app: f.app.name,
+      trigger: f.trigger.name,
+      message: `rollback of ${f.app.name} queued`,
+      outcome: 'started',
+    })
     this.schedule()
   }
 
@@ -87,14 +105,26 @@ export class Responder {
       const planned: Firing[] = []
       for (const f of batch) {
         if (this.stop.aborted) {
-          await this.bus.emit({ type: 'rollback.skipped', app: f.app.name, trigger: f.trigger.name, message: 'the monitor is stopping; the next monitor judges the app again', data: {} })
+          await this.bus.emit({
+            type: 'rollback.skipped',
+            app: f.app.name,
+            trigger: f.trigger.name,
+            message: 'the monitor is stopping; the next monitor judges the app again',
+            data: {},
+          })
           continue
         }
         // Only a run that restored something (or still runs) answers a condition that began before it; one that
         // failed, was abandoned, superseded or never started answered nothing.
         const answered = await latestRun(this.p.state.db, f.app.name)
         if (answered && (answered.status === 'succeeded' || answered.status === 'running') && Date.parse(answered.started_at) >= f.since) {
-          await this.bus.emit({ type: 'rollback.skipped', app: f.app.name, trigger: f.trigger.name, message: `rollback ${answered.id} began after the condition did; judging ${f.app.name} afresh from now`, data: { run: answered.id } })
+          await this.bus.emit({
+            type: 'rollback.skipped',
+            app: f.app.name,
+            trigger: f.trigger.name,
+            message: `rollback ${answered.id} began after the condition did; judging ${f.app.name} afresh from now`,
+            data: { run: answered.id },
+          })
           await this.hooks.rolledBack(f.app.name)
           continue
         }
@@ -103,7 +133,9 @@ export class Responder {
           plans.push(...plan.apps)
           planned.push(f)
         } catch (err) {
-          await this.escalate(f.app.name, `automatic rollback cannot be planned: ${redact((err as Error).message)}`, { trigger: f.trigger.name })
+          await this.escalate(f.app.name, `automatic rollback cannot be planned: ${redact((err as Error).message)}`, {
+            trigger: f.trigger.name,
+          })
         }
       }
       if (plans.length === 0) return
@@ -112,7 +144,10 @@ export class Responder {
       try {
         report = await runRollback(this.p, { apps: plans }, { actor: this.actor, reason, stop: this.stop })
       } catch (err) {
-        for (const f of planned) await this.escalate(f.app.name, `automatic rollback could not run: ${redact((err as Error).message)}`, { trigger: f.trigger.name })
+        for (const f of planned)
+          await this.escalate(f.app.name, `automatic rollback could not run: ${redact((err as Error).message)}`, {
+            trigger: f.trigger.name,
+          })
         return
       }
       await this.finished(report, new Map(planned.map((f) => [f.app.name, f.trigger.name])))
@@ -125,8 +160,17 @@ export class Responder {
   async finished(report: RollbackReport, triggers: Map<string, string>): Promise<void> {
     await recordRunOnIncidents(this.p, report)
     if (report.stopped) {
-      const what = report.status === 'interrupted' ? 'journaled; the next monitor resumes it' : 'it had changed nothing, so it is recorded as not started'
-      await this.bus.emit({ type: 'rollback.interrupted', app: report.apps.map((a) => a.app).join(','), outcome: 'failure', message: `rollback ${report.run} ${report.stopped.why} ${report.stopped.at}: ${what}`, data: { run: report.run, status: report.status, stoppedAt: report.stopped.at } })
+      const what =
+        report.status === 'interrupted'
+          ? 'journaled; the next monitor resumes it'
+          : 'it had changed nothing, so it is recorded as not started'
+      await this.bus.emit({
+        type: 'rollback.interrupted',
+        app: report.apps.map((a) => a.app).join(','),
+        outcome: 'failure',
+        message: `rollback ${report.run} ${report.stopped.why} ${report.stopped.at}: ${what}`,
+        data: { run: report.run, status: report.status, stoppedAt: report.stopped.at },
+      })
       return
     }
     for (const a of report.apps) {
@@ -135,21 +179,48 @@ export class Responder {
         const before = await loadCooldown(this.p.state.db, a.app)
         const now = Date.now()
         const inRow = before.cooldownUntil !== null && now < before.cooldownUntil ? before.automaticRollbacks + 1 : 1
-        await saveCooldown(this.p.state, a.app, { cooldownUntil: now + this.p.config.monitor.cooldownMs, automaticRollbacks: inRow }, report.run)
+        await saveCooldown(
+          this.p.state,
+          a.app,
+          { cooldownUntil: now + this.p.config.monitor.cooldownMs, automaticRollbacks: inRow },
+          report.run,
+        )
         await this.hooks.rolledBack(a.app)
         await this.bus.emit({
-          type: 'rollback.done', app: a.app, ...(trigger ? { trigger } : {}), at: Date.parse(report.endedAt),
-          message: `${a.app} rolled back to ${a.target} (${Object.entries(a.to).map(([c, v]) => `${c}=${v}`).join(', ')}) and validated; cooldown ${Math.round(this.p.config.monitor.cooldownMs / 1000)} s`,
+          type: 'rollback.done',
+          app: a.app,
+          ...(trigger ? { trigger } : {}),
+          at: Date.parse(report.endedAt),
+          message: `${a.app} rolled back to ${a.target} (${Object.entries(a.to)
+            .map(([c, v]) => `${c}=${v}`)
+            .join(', ')}) and validated; cooldown ${Math.round(this.p.config.monitor.cooldownMs / 1000)} s`,
           data: {
-            run: report.run, target: a.target, from: a.from, to: a.to, startedAt: report.startedAt, endedAt: report.endedAt, durationMs: report.durationMs,
+            run: report.run,
+            target: a.target,
+            from: a.from,
+            to: a.to,
+            startedAt: report.startedAt,
+            endedAt: report.endedAt,
+            durationMs: report.durationMs,
             validation: a.validation?.outcome ?? null,
             // When this app's own validation passed: in a run of several apps, each is healthy before the next starts.
             validatedAt: report.steps.filter((s) => s.app === a.app && s.name === 'validate').at(-1)?.endedAt ?? report.endedAt,
           },
         })
       } else {
-        await this.bus.emit({ type: 'rollback.done', app: a.app, ...(trigger ? { trigger } : {}), outcome: 'failure', at: Date.parse(report.endedAt), message: `automatic rollback of ${a.app} ${a.outcome}: ${a.error ?? ''}`, data: { run: report.run, outcome: a.outcome, startedAt: report.startedAt, endedAt: report.endedAt } })
-        await this.escalate(a.app, `automatic rollback ${report.run} ${a.outcome}: ${a.error ?? 'no detail'}`, { run: report.run, ...(trigger ? { trigger } : {}) })
+        await this.bus.emit({
+          type: 'rollback.done',
+          app: a.app,
+          ...(trigger ? { trigger } : {}),
+          outcome: 'failure',
+          at: Date.parse(report.endedAt),
+          message: `automatic rollback of ${a.app} ${a.outcome}: ${a.error ?? ''}`,
+          data: { run: report.run, outcome: a.outcome, startedAt: report.startedAt, endedAt: report.endedAt },
+        })
+        await this.escalate(a.app, `automatic rollback ${report.run} ${a.outcome}: ${a.error ?? 'no detail'}`, {
+          run: report.run,
+          ...(trigger ? { trigger } : {}),
+        })
       }
     }
   }
@@ -163,11 +234,20 @@ export class Responder {
     } catch (err) {
       why = ` (no rollback can be planned now: ${redact((err as Error).message)})`
     }
-    const { pending, existing } = await recordPendingRollback(this.p.state, { app: f.app.name, trigger: f.trigger.name, target, reason: `trigger ${f.trigger.name} fired: ${f.detail}` })
+    const { pending, existing } = await recordPendingRollback(this.p.state, {
+      app: f.app.name,
+      trigger: f.trigger.name,
+      target,
+      reason: `trigger ${f.trigger.name} fired: ${f.detail}`,
+    })
     const command = `lastgood rollback --pending ${pending.id} --yes`
     await this.bus.emit({
-      type: 'alert.recorded', app: f.app.name, trigger: f.trigger.name,
-      message: existing ? `pending rollback ${pending.id} of ${f.app.name} is still open; run it with \`${command}\`` : `pending rollback ${pending.id} of ${f.app.name}${target ? ` to ${target}` : ''} recorded${why}; run it with \`${command}\``,
+      type: 'alert.recorded',
+      app: f.app.name,
+      trigger: f.trigger.name,
+      message: existing
+        ? `pending rollback ${pending.id} of ${f.app.name} is still open; run it with \`${command}\``
+        : `pending rollback ${pending.id} of ${f.app.name}${target ? ` to ${target}` : ''} recorded${why}; run it with \`${command}\``,
       data: { pending: pending.id, target, command, existing },
     })
   }
@@ -175,10 +255,22 @@ export class Responder {
   private async escalate(app: string, reason: string, details: Record<string, unknown>): Promise<void> {
     // The same path as `lastgood incident declare`: level 1, its channels, the timeline. No runbook: the
     // monitor has done what it could; an open incident of the app gets the report on its timeline instead.
-    const { incident, existing, unheard } = await declareIncident(this.p, { type: 'critical_application_failure', scope: [app], reason, actor: this.actor, details, dedupe: true, runRunbook: false })
+    const { incident, existing, unheard } = await declareIncident(this.p, {
+      type: 'critical_application_failure',
+      scope: [app],
+      reason,
+      actor: this.actor,
+      details,
+      dedupe: true,
+      runRunbook: false,
+    })
     await this.bus.emit({
-      type: 'escalation.recorded', app, outcome: 'failure',
-      message: (existing ? `${app} already has open incident ${incident.id}: ${reason}` : `incident ${incident.id} opened for ${app}: ${reason}`) + (unheard ? `; ${unheard}` : ''),
+      type: 'escalation.recorded',
+      app,
+      outcome: 'failure',
+      message:
+        (existing ? `${app} already has open incident ${incident.id}: ${reason}` : `incident ${incident.id} opened for ${app}: ${reason}`) +
+        (unheard ? `; ${unheard}` : ''),
       data: { incident: incident.id, existing, ...details, ...(unheard ? { unheard } : {}) },
     })
   }

@@ -14,8 +14,14 @@ export async function tellSuperseded(p: Platform, closed: SupersedeResult): Prom
     const channels = [...new Set([...p.config.notifications.incidents, ...incidents.flatMap((i) => i.audience)])]
     if (channels.length === 0) return []
     await enqueueNotifications(tx, p.config, {
-      kind: 'rollback_superseded', channels, severity: 'high',
-      vars: { scope: closed.apps.join(', '), issue: describeSuperseded(closed.superseded), summary: `${closed.run}, stopped ${closed.stoppedAt}` },
+      kind: 'rollback_superseded',
+      channels,
+      severity: 'high',
+      vars: {
+        scope: closed.apps.join(', '),
+        issue: describeSuperseded(closed.superseded),
+        summary: `${closed.run}, stopped ${closed.stoppedAt}`,
+      },
     })
     return channels
   })

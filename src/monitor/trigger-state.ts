@@ -33,7 +33,12 @@ export const INITIAL: TriggerState = { phase: 'inactive', since: 0, streak: 0 }
  * The next state after an observation at `now`. `transition` names the change worth an event: `firing` is
  * a detection; `cleared` is a pending condition that stopped holding before its `for` ran out.
  */
-export function advance(t: ResolvedTrigger, prev: TriggerState, o: Observation, now: number): { next: TriggerState; transition?: Transition } {
+export function advance(
+  t: ResolvedTrigger,
+  prev: TriggerState,
+  o: Observation,
+  now: number,
+): { next: TriggerState; transition?: Transition } {
   // health_failures: the caller has already counted this round into prev.streak (observeRound).
   const streak = t.kind === 'health_failures' ? prev.streak : 0
   if (o.condition === 'no-data') {
@@ -71,12 +76,20 @@ export function observe(t: ResolvedTrigger, m: Measurement): Observation {
         const failed = Math.round(v * (m.samples ?? 0))
         // Rounded so 29 % of 100 is 29, not 28.999999999999996 (which 29 failures would exceed).
         const limit = Number((t.above * t.overRequests).toPrecision(12))
-        return { condition: failed > limit ? 'holds' : 'clear', value: v, detail: `${failed} of the last ${m.samples ?? 0} requests failed (limit ${fmt(limit)} of ${t.overRequests})` }
+        return {
+          condition: failed > limit ? 'holds' : 'clear',
+          value: v,
+          detail: `${failed} of the last ${m.samples ?? 0} requests failed (limit ${fmt(limit)} of ${t.overRequests})`,
+        }
       }
       return { condition: v > t.above ? 'holds' : 'clear', value: v, detail: `error rate ${pct(v)}${of} (above ${pct(t.above)} fires)` }
     }
     case 'latency':
-      return { condition: v > t.aboveMs ? 'holds' : 'clear', value: v, detail: `p${t.percentile} ${Math.round(v)} ms${of} (above ${t.aboveMs} ms fires)` }
+      return {
+        condition: v > t.aboveMs ? 'holds' : 'clear',
+        value: v,
+        detail: `p${t.percentile} ${Math.round(v)} ms${of} (above ${t.aboveMs} ms fires)`,
+      }
     case 'availability':
       return { condition: v < t.below ? 'holds' : 'clear', value: v, detail: `availability ${pct(v)}${of} (below ${pct(t.below)} fires)` }
     case 'promql': {
@@ -88,12 +101,20 @@ export function observe(t: ResolvedTrigger, m: Measurement): Observation {
 }
 
 /** A health_failures trigger after one probe round. */
-export function observeRound(t: ResolvedTrigger & { kind: 'health_failures' }, prev: TriggerState, round: { state: 'passed' | 'failed' | 'unknown'; detail: string }): { observation: Observation; streak: number } {
+export function observeRound(
+  t: ResolvedTrigger & { kind: 'health_failures' },
+  prev: TriggerState,
+  round: { state: 'passed' | 'failed' | 'unknown'; detail: string },
+): { observation: Observation; streak: number } {
   if (round.state === 'unknown') return { observation: { condition: 'no-data', detail: 'no health checks configured' }, streak: 0 }
   const streak = round.state === 'failed' ? prev.streak + 1 : 0
   const holds = streak >= t.consecutive
   return {
-    observation: { condition: holds ? 'holds' : 'clear', value: streak, detail: `${streak} consecutive failed ${streak === 1 ? 'round' : 'rounds'} (${t.consecutive} fires)${round.state === 'failed' ? `: ${round.detail}` : ''}` },
+    observation: {
+      condition: holds ? 'holds' : 'clear',
+      value: streak,
+      detail: `${streak} consecutive failed ${streak === 1 ? 'round' : 'rounds'} (${t.consecutive} fires)${round.state === 'failed' ? `: ${round.detail}` : ''}`,
+    },
     streak,
   }
 }

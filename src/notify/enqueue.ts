@@ -35,7 +35,10 @@ export async function enqueueNotifications(tx: StateDb, config: ResolvedConfig, 
   const text = renderTemplate(templateText(req.kind, config.notifications.templates), vars)
   const out: Message[] = []
   // The queuing order the outbox keeps per channel and dedup key; writers are serialised, so max + 1 is free.
-  const last = await tx.selectFrom('notifications').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst()
+  const last = await tx
+    .selectFrom('notifications')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .executeTakeFirst()
   let seq = Number(last?.seq ?? 0)
   for (const channel of [...new Set(req.channels)]) {
     const message: Message = {
@@ -51,11 +54,26 @@ export async function enqueueNotifications(tx: StateDb, config: ResolvedConfig, 
       dedupKey: `lastgood/${config.platform}/${req.incident?.id ?? req.kind}`,
       details: vars,
     }
-    await tx.insertInto('notifications').values({
-      id: message.id, incident_id: req.incident?.id ?? null, channel, kind: req.kind, message: JSON.stringify(message),
-      status: 'pending', attempts: 0, next_attempt_at: at, claimed_by: null, claimed_until: null, last_error: null, created_at: at, sent_at: null,
-      seq: ++seq, dedup_key: message.dedupKey,
-    }).execute()
+    await tx
+      .insertInto('notifications')
+      .values({
+        id: message.id,
+        incident_id: req.incident?.id ?? null,
+        channel,
+        kind: req.kind,
+        message: JSON.stringify(message),
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: at,
+        claimed_by: null,
+        claimed_until: null,
+        last_error: null,
+        created_at: at,
+        sent_at: null,
+        seq: ++seq,
+        dedup_key: message.dedupKey,
+      })
+      .execute()
     out.push(message)
   }
   return out

@@ -63,14 +63,28 @@ export async function claimDue(
   if (toClaim.length > 0) {
     await tx
       .updateTable('notifications')
-      .set((eb) => ({ claimed_by: opts.owner, claimed_until: new Date(opts.nowMs + opts.claimMs).toISOString(), attempts: eb('attempts', '+', 1) }))
-      .where('id', 'in', toClaim.map((r) => r.id))
+      .set((eb) => ({
+        claimed_by: opts.owner,
+        claimed_until: new Date(opts.nowMs + opts.claimMs).toISOString(),
+        attempts: eb('attempts', '+', 1),
+      }))
+      .where(
+        'id',
+        'in',
+        toClaim.map((r) => r.id),
+      )
       .execute()
   }
   return { claimed: toClaim.map((r) => ({ ...rowOf(r), attempt: Number(r.attempts) + 1 })), cut }
 }
 
-interface Candidate { id: string; channel: string; message: string; attempts: number; claimed_by: string | null }
+interface Candidate {
+  id: string
+  channel: string
+  message: string
+  attempts: number
+  claimed_by: string | null
+}
 
 function rowOf(r: Candidate): ClaimedRow {
   return { id: r.id, channel: r.channel, message: JSON.parse(r.message) as Message, attempt: Number(r.attempts) }
@@ -87,7 +101,8 @@ function cutAttempt(r: Candidate, maxAttempts: number): CutAttempt {
 function firstInLine(eb: ExpressionBuilder<Database & { n: Database['notifications'] }, 'n'>) {
   return eb.not(
     eb.exists(
-      eb.selectFrom('notifications as e')
+      eb
+        .selectFrom('notifications as e')
         .select(sql`1`.as('one'))
         .whereRef('e.channel', '=', 'n.channel')
         .whereRef('e.dedup_key', '=', 'n.dedup_key')
@@ -137,7 +152,11 @@ export async function recordAttempt(tx: StateDb, row: ClaimedRow, owner: string,
  */
 export async function pendingOutlook(db: StateDb, owner: string, nowMs: number): Promise<{ pending: number; nextDueMs?: number }> {
   const now = new Date(nowMs).toISOString()
-  const all = await db.selectFrom('notifications').select((eb) => eb.fn.countAll().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow()
+  const all = await db
+    .selectFrom('notifications')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow()
   const ours = await db
     .selectFrom('notifications as n')
     .select((eb) => eb.fn.min('n.next_attempt_at').as('first'))

@@ -126,7 +126,11 @@ export class Outbox {
     const rows = await this.opts.state.writeTransaction(async (tx) => {
       const nowMs = this.now()
       const { claimed, cut } = await claimDue(tx, {
-        owner: this.owner, nowMs, claimMs: timeoutMs + CLAIM_MARGIN_MS, limit: room, maxAttempts: retry.attempts,
+        owner: this.owner,
+        nowMs,
+        claimMs: timeoutMs + CLAIM_MARGIN_MS,
+        limit: room,
+        maxAttempts: retry.attempts,
       })
       // The attempts a stopped process never recorded, in the claim's transaction: the timeline misses none.
       for (const c of cut) await this.opts.onAttempt?.(tx, cutRecord(c, nowMs))
@@ -146,7 +150,11 @@ export class Outbox {
     const ms = Math.round(performance.now() - started)
     const nowMs = this.now()
     const record: AttemptRecord = {
-      message: row.message, channel: row.channel, attempt: row.attempt, delivery, ms,
+      message: row.message,
+      channel: row.channel,
+      attempt: row.attempt,
+      delivery,
+      ms,
       ...outcomeOf(delivery, row.attempt, this.opts.config.notifications.retry, nowMs),
     }
     try {
@@ -154,7 +162,10 @@ export class Outbox {
         if (await recordAttempt(tx, row, this.owner, record, nowMs)) await this.opts.onAttempt?.(tx, record)
       })
     } catch (err) {
-      this.log.warn({ err: redact((err as Error).message), notification: row.id }, 'notification outbox: cannot record a delivery attempt; it will be retried')
+      this.log.warn(
+        { err: redact((err as Error).message), notification: row.id },
+        'notification outbox: cannot record a delivery attempt; it will be retried',
+      )
     }
   }
 
@@ -162,10 +173,18 @@ export class Outbox {
     const { retry, timeoutMs } = this.opts.config.notifications
     const channel = this.channels.get(row.channel)
     if (!channel) {
-      return { ok: false, retryable: false, detail: `channel "${row.channel}" is no longer configured under notifications.channels; the message was not sent` }
+      return {
+        ok: false,
+        retryable: false,
+        detail: `channel "${row.channel}" is no longer configured under notifications.channels; the message was not sent`,
+      }
     }
     if (row.attempt > retry.attempts) {
-      return { ok: false, retryable: false, detail: `no attempts left: ${row.attempt - 1} were made, and notifications.retry.attempts is now ${retry.attempts}` }
+      return {
+        ok: false,
+        retryable: false,
+        detail: `no attempts left: ${row.attempt - 1} were made, and notifications.retry.attempts is now ${retry.attempts}`,
+      }
     }
     const abort = new AbortController()
     const timer = startTimer(timeoutMs, () => abort.abort(new Error(`timed out after ${formatDuration(timeoutMs)}`)))

@@ -121,4 +121,3 @@ export function renderTemplate(text: string, vars: Record<string, string>): stri
 export function templateText(name: TemplateName, overrides: Partial<Record<TemplateName, string>>): string {
   return overrides[name] ?? DEFAULT_TEMPLATES[name]
 }
-

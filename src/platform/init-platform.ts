@@ -31,7 +31,8 @@ export async function initPlatform(opts: { configFile?: string; example?: string
   if (opts.example) {
     const examples = await listExamples()
     if (!examples.includes(opts.example)) throw new UserError(`no example "${opts.example}"; examples: ${examples.join(', ')}`)
-    if (existsSync(configFile)) throw new UserError(`${configFile} already exists; remove it or choose another --config to start from the example`)
+    if (existsSync(configFile))
+      throw new UserError(`${configFile} already exists; remove it or choose another --config to start from the example`)
     await mkdir(dirname(configFile), { recursive: true })
     await writeSchemaBeside(configFile)
     const example = await readFile(join(EXAMPLES_DIR, opts.example, 'lastgood.yaml'), 'utf8')
@@ -51,8 +52,16 @@ export async function initPlatform(opts: { configFile?: string; example?: string
     const state = await openState(config.stateDir, config.database)
     try {
       await appendAudit(state, {
-        actor: opts.actor, action: 'platform.init', target: config.platform, outcome: 'success',
-        details: { config: config.file, repository: config.repository.path, keyMode: key.passphrase ? 'passphrase' : 'key-file', example: opts.example ?? null },
+        actor: opts.actor,
+        action: 'platform.init',
+        target: config.platform,
+        outcome: 'success',
+        details: {
+          config: config.file,
+          repository: config.repository.path,
+          keyMode: key.passphrase ? 'passphrase' : 'key-file',
+          example: opts.example ?? null,
+        },
       })
       // The first checkpoint: from here on a chain with events and no checkpoint at all is evidence of removal.
       await checkpointAudit(state.db, repository, { copyFile: config.audit.checkpointFile })
@@ -83,7 +92,12 @@ async function assertCheckpointFileWritable(config: ResolvedConfig): Promise<voi
   const file = config.audit.checkpointFile
   if (!file) return
   const dir = dirname(file)
-  if (!(await access(dir, constants.W_OK).then(() => true, () => false))) {
+  if (
+    !(await access(dir, constants.W_OK).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     throw new UserError(`audit.checkpoint_file: the directory ${dir} does not exist or is not writable`)
   }
 }

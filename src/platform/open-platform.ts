@@ -27,10 +27,12 @@ export async function openPlatform(configFile?: string, opts: { readOnly?: boole
   if (!(await Repository.exists(config.repository.path))) {
     throw new UserError(`no lastgood repository at ${config.repository.path}; run \`lastgood init --config ${config.file}\` first`)
   }
-  const repository = await Repository.open(config.repository.path, keySource(config), { compressionLevel: config.repository.compressionLevel, readOnly: opts.readOnly })
-    .catch((err: unknown) => {
-      throw asStorageError(err, `its repository lock in ${config.repository.path}`)
-    })
+  const repository = await Repository.open(config.repository.path, keySource(config), {
+    compressionLevel: config.repository.compressionLevel,
+    readOnly: opts.readOnly,
+  }).catch((err: unknown) => {
+    throw asStorageError(err, `its repository lock in ${config.repository.path}`)
+  })
   let state: State | undefined
   let opened: AuditHead | undefined
   try {
@@ -72,7 +74,13 @@ function assemble(config: ResolvedConfig, state: State, repository: Repository, 
  * whose events are committed: it is logged, and the next command that appends checkpoints a head that
  * covers this one.
  */
-async function checkpointIfAppended(state: State, repository: Repository, opened: AuditHead | undefined, config: ResolvedConfig, log: Logger): Promise<void> {
+async function checkpointIfAppended(
+  state: State,
+  repository: Repository,
+  opened: AuditHead | undefined,
+  config: ResolvedConfig,
+  log: Logger,
+): Promise<void> {
   try {
     const head = await auditHead(state.db)
     if (!head || (head.seq === opened?.seq && head.hash === opened.hash)) return

@@ -21,7 +21,9 @@ export function selectApps(config: ResolvedConfig, names: string[]): ResolvedApp
   if (names.length === 0 || (names.length === 1 && names[0] === 'all')) return config.apps
   const unknown = names.filter((n) => !config.apps.some((a) => a.name === n))
   if (unknown.length > 0) {
-    throw new UserError(`unknown app ${unknown.map((n) => `"${n}"`).join(', ')}; the configuration has: ${config.apps.map((a) => a.name).join(', ')}`)
+    throw new UserError(
+      `unknown app ${unknown.map((n) => `"${n}"`).join(', ')}; the configuration has: ${config.apps.map((a) => a.name).join(', ')}`,
+    )
   }
   return config.apps.filter((a) => names.includes(a.name))
 }

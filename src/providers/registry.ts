@@ -24,9 +24,7 @@ export const providerKinds = Object.keys(providers) as ProviderKind[]
 export function providerFor<C extends ResolvedComponent>(component: C): Provider<C> {
   const provider: unknown = (providers as Record<string, unknown>)[component.provider]
   if (!provider) {
-    throw new UserError(
-      `component ${component.name}: unknown provider "${component.provider}"; known: ${providerKinds.join(', ')}`,
-    )
+    throw new UserError(`component ${component.name}: unknown provider "${component.provider}"; known: ${providerKinds.join(', ')}`)
   }
   return provider as Provider<C>
 }

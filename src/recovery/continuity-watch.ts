@@ -16,7 +16,10 @@ export class ContinuityWatch {
   private down = new Set<string>()
   private readonly planned: Set<string>
 
-  constructor(private readonly p: Platform, private readonly actor: string) {
+  constructor(
+    private readonly p: Platform,
+    private readonly actor: string,
+  ) {
     this.planned = new Set(p.config.continuity.flatMap((plan) => plan.apps))
   }
 
@@ -45,6 +48,8 @@ export class ContinuityWatch {
     if (streak.count < app.health.failures || this.down.has(app.name)) return
     this.down.add(app.name)
     const why = `${streak.count} consecutive failed health rounds since ${new Date(streak.since).toISOString()}`
-    await this.p.state.writeTransaction((tx) => appDownIn(tx, this.p.config, app.name, { actor: this.actor, since: streak.since, now: at, why }))
+    await this.p.state.writeTransaction((tx) =>
+      appDownIn(tx, this.p.config, app.name, { actor: this.actor, since: streak.since, now: at, why }),
+    )
   }
 }

@@ -41,36 +41,83 @@ interface ActivateRequest {
 }
 
 export async function activeActivations(db: StateDb): Promise<Activation[]> {
-  return (await db.selectFrom('continuity_activations').selectAll().where('ended_at', 'is', null).orderBy('started_at', 'asc').execute()).map(fromRow)
+  return (
+    await db.selectFrom('continuity_activations').selectAll().where('ended_at', 'is', null).orderBy('started_at', 'asc').execute()
+  ).map(fromRow)
 }
 
 /** Activates the plan, or adds `apps` to its active row. Returns the row and whether it was new. */
-export async function activatePlanIn(tx: StateDb, config: ResolvedConfig, plan: ResolvedContinuityPlan, r: ActivateRequest): Promise<{ activation: Activation; created: boolean }> {
+export async function activatePlanIn(
+  tx: StateDb,
+  config: ResolvedConfig,
+  plan: ResolvedContinuityPlan,
+  r: ActivateRequest,
+): Promise<{ activation: Activation; created: boolean }> {
   const active = (await activeActivations(tx)).find((a) => a.plan === plan.name)
   if (active) {
     const downApps = [...new Set([...active.downApps, ...r.apps])]
     const incidentId = active.incidentId ?? r.incident?.id ?? null
-    await tx.updateTable('continuity_activations').set({ down_apps: JSON.stringify(downApps), incident_id: incidentId }).where('id', '=', active.id).execute()
+    await tx
+      .updateTable('continuity_activations')
+      .set({ down_apps: JSON.stringify(downApps), incident_id: incidentId })
+      .where('id', '=', active.id)
+      .execute()
     return { activation: { ...active, downApps, incidentId }, created: false }
   }
   const activation: Activation = {
-    id: timeId('cont', new Date(r.since)), plan: plan.name, reason: r.reason, downApps: r.apps, startedAt: new Date(r.since).toISOString(),
-    breachedAt: null, endedAt: null, incidentId: r.incident?.id ?? null,
+    id: timeId('cont', new Date(r.since)),
+    plan: plan.name,
+    reason: r.reason,
+    downApps: r.apps,
+    startedAt: new Date(r.since).toISOString(),
+    breachedAt: null,
+    endedAt: null,
+    incidentId: r.incident?.id ?? null,
   }
-  await tx.insertInto('continuity_activations').values({
-    id: activation.id, plan: plan.name, reason: r.reason, down_apps: JSON.stringify(r.apps), started_at: activation.startedAt, breached_at: null, ended_at: null, incident_id: activation.incidentId,
-  }).execute()
+  await tx
+    .insertInto('continuity_activations')
+    .values({
+      id: activation.id,
+      plan: plan.name,
+      reason: r.reason,
+      down_apps: JSON.stringify(r.apps),
+      started_at: activation.startedAt,
+      breached_at: null,
+      ended_at: null,
+      incident_id: activation.incidentId,
+    })
+    .execute()
   // The plan's own audit event: an activation that no incident covers is a recovery action all the same.
   await appendAuditIn(tx, {
-    actor: r.actor, action: 'continuity.activated', target: plan.name, reason: r.reason, outcome: 'success',
-    details: { activation: activation.id, function: plan.function, fallback: plan.fallback, apps: r.apps, since: activation.startedAt, incident: activation.incidentId },
+    actor: r.actor,
+    action: 'continuity.activated',
+    target: plan.name,
+    reason: r.reason,
+    outcome: 'success',
+    details: {
+      activation: activation.id,
+      function: plan.function,
+      fallback: plan.fallback,
+      apps: r.apps,
+      since: activation.startedAt,
+      incident: activation.incidentId,
+    },
   })
-  const vars = { function: plan.function, fallback: plan.fallback, max_downtime: formatDuration(plan.maxDowntimeMs), scope: r.apps.join(', '), reason: r.reason }
+  const vars = {
+    function: plan.function,
+    fallback: plan.fallback,
+    max_downtime: formatDuration(plan.maxDowntimeMs),
+    scope: r.apps.join(', '),
+    reason: r.reason,
+  }
   if (r.incident) await tellIncident(tx, config, r.incident, { kind: 'continuity_activated', add: plan.notify, vars })
-  else if (plan.notify.length > 0) await enqueueNotifications(tx, config, { kind: 'continuity_activated', channels: plan.notify, severity: 'high', vars })
+  else if (plan.notify.length > 0)
+    await enqueueNotifications(tx, config, { kind: 'continuity_activated', channels: plan.notify, severity: 'high', vars })
   for (const i of await incidentsFor(tx, plan, r.incident)) {
     await recordTimeline(tx, i.id, {
-      kind: 'continuity.activated', actor: r.actor, at: r.now,
+      kind: 'continuity.activated',
+      actor: r.actor,
+      at: r.now,
       message: `continuity plan ${plan.name} activated: ${plan.function} → ${plan.fallback} (max downtime ${formatDuration(plan.maxDowntimeMs)}); ${r.reason}`,
       data: { plan: plan.name, activation: activation.id, apps: r.apps, since: activation.startedAt },
     })
@@ -79,19 +126,46 @@ export async function activatePlanIn(tx: StateDb, config: ResolvedConfig, plan: 
 }
 
 /** An escalation level with activate_continuity: every plan whose apps meet the incident's scope. */
-export async function activatePlansForIncident(tx: StateDb, config: ResolvedConfig, incident: Incident, o: { actor: string; now: number }): Promise<void> {
+export async function activatePlansForIncident(
+  tx: StateDb,
+  config: ResolvedConfig,
+  incident: Incident,
+  o: { actor: string; now: number },
+): Promise<void> {
   for (const plan of config.continuity) {
     const apps = plan.apps.filter((a) => incident.scope.includes(a))
     if (apps.length === 0) continue
-    await activatePlanIn(tx, config, plan, { apps, reason: `incident ${incident.id} reached level ${incident.level}`, since: o.now, now: o.now, actor: o.actor, incident })
+    await activatePlanIn(tx, config, plan, {
+      apps,
+      reason: `incident ${incident.id} reached level ${incident.level}`,
+      since: o.now,
+      now: o.now,
+      actor: o.actor,
+      incident,
+    })
   }
 }
 
 /** The app is down (its failed rounds reached health.failures): every plan that needs it activates. */
-export async function appDownIn(tx: StateDb, config: ResolvedConfig, app: string, o: { actor: string; since: number; now: number; why: string }): Promise<Activation[]> {
+export async function appDownIn(
+  tx: StateDb,
+  config: ResolvedConfig,
+  app: string,
+  o: { actor: string; since: number; now: number; why: string },
+): Promise<Activation[]> {
   const out: Activation[] = []
   for (const plan of config.continuity.filter((x) => x.apps.includes(app))) {
-    out.push((await activatePlanIn(tx, config, plan, { apps: [app], reason: `${app} is down: ${o.why}`, since: o.since, now: o.now, actor: o.actor })).activation)
+    out.push(
+      (
+        await activatePlanIn(tx, config, plan, {
+          apps: [app],
+          reason: `${app} is down: ${o.why}`,
+          since: o.since,
+          now: o.now,
+          actor: o.actor,
+        })
+      ).activation,
+    )
   }
   return out
 }
@@ -102,7 +176,11 @@ export async function appUpIn(tx: StateDb, config: ResolvedConfig, app: string, 
   for (const a of (await activeActivations(tx)).filter((x) => x.downApps.includes(app))) {
     const downApps = a.downApps.filter((x) => x !== app)
     if (downApps.length > 0) {
-      await tx.updateTable('continuity_activations').set({ down_apps: JSON.stringify(downApps) }).where('id', '=', a.id).execute()
+      await tx
+        .updateTable('continuity_activations')
+        .set({ down_apps: JSON.stringify(downApps) })
+        .where('id', '=', a.id)
+        .execute()
       continue
     }
     ended.push(await endIn(tx, config, a, `${app} is up again`, o))
@@ -111,24 +189,51 @@ export async function appUpIn(tx: StateDb, config: ResolvedConfig, app: string, 
 }
 
 /** Resolving an incident ends the plans it activated or escalated. */
-export async function endForIncidentIn(tx: StateDb, config: ResolvedConfig, incidentId: string, o: { actor: string; now: number }): Promise<void> {
-  for (const a of (await activeActivations(tx)).filter((x) => x.incidentId === incidentId)) await endIn(tx, config, a, `incident ${incidentId} resolved`, o)
+export async function endForIncidentIn(
+  tx: StateDb,
+  config: ResolvedConfig,
+  incidentId: string,
+  o: { actor: string; now: number },
+): Promise<void> {
+  for (const a of (await activeActivations(tx)).filter((x) => x.incidentId === incidentId))
+    await endIn(tx, config, a, `incident ${incidentId} resolved`, o)
 }
 
-async function endIn(tx: StateDb, config: ResolvedConfig, a: Activation, why: string, o: { actor: string; now: number }): Promise<Activation> {
+async function endIn(
+  tx: StateDb,
+  config: ResolvedConfig,
+  a: Activation,
+  why: string,
+  o: { actor: string; now: number },
+): Promise<Activation> {
   const endedAt = new Date(o.now).toISOString()
-  const moved = await tx.updateTable('continuity_activations').set({ ended_at: endedAt, down_apps: '[]' }).where('id', '=', a.id).where('ended_at', 'is', null).executeTakeFirst()
+  const moved = await tx
+    .updateTable('continuity_activations')
+    .set({ ended_at: endedAt, down_apps: '[]' })
+    .where('id', '=', a.id)
+    .where('ended_at', 'is', null)
+    .executeTakeFirst()
   if (Number(moved.numUpdatedRows) !== 1) return a
   const plan = config.continuity.find((p) => p.name === a.plan)
   const downtime = formatDuration(Math.max(0, o.now - Date.parse(a.startedAt)))
   await appendAuditIn(tx, {
-    actor: o.actor, action: 'continuity.ended', target: a.plan, reason: why, outcome: 'success',
+    actor: o.actor,
+    action: 'continuity.ended',
+    target: a.plan,
+    reason: why,
+    outcome: 'success',
     details: { activation: a.id, downtimeMs: o.now - Date.parse(a.startedAt), breached: a.breachedAt !== null, incident: a.incidentId },
   })
   const linked = a.incidentId ? [await findIncident(tx, a.incidentId)].filter((i): i is Incident => i !== undefined) : []
   const covering = plan ? await incidentsFor(tx, plan) : []
   for (const i of uniqueById([...linked, ...covering])) {
-    await recordTimeline(tx, i.id, { kind: 'continuity.ended', actor: o.actor, at: o.now, message: `continuity plan ${a.plan} ended after ${downtime}: ${why}`, data: { plan: a.plan, activation: a.id, downtimeMs: o.now - Date.parse(a.startedAt) } })
+    await recordTimeline(tx, i.id, {
+      kind: 'continuity.ended',
+      actor: o.actor,
+      at: o.now,
+      message: `continuity plan ${a.plan} ended after ${downtime}: ${why}`,
+      data: { plan: a.plan, activation: a.id, downtimeMs: o.now - Date.parse(a.startedAt) },
+    })
   }
   return { ...a, endedAt, downApps: [] }
 }
@@ -145,7 +250,13 @@ function uniqueById(list: Incident[]): Incident[] {
 
 function fromRow(r: ContinuityActivationTable): Activation {
   return {
-    id: r.id, plan: r.plan, reason: r.reason, downApps: JSON.parse(r.down_apps) as string[], startedAt: r.started_at,
-    breachedAt: r.breached_at, endedAt: r.ended_at, incidentId: r.incident_id,
+    id: r.id,
+    plan: r.plan,
+    reason: r.reason,
+    downApps: JSON.parse(r.down_apps) as string[],
+    startedAt: r.started_at,
+    breachedAt: r.breached_at,
+    endedAt: r.ended_at,
+    incidentId: r.incident_id,
   }
 }

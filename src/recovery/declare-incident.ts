@@ -2,7 +2,15 @@ import { UserError } from '../core/errors.js'
 import { type Platform, selectApps } from '../platform/platform.js'
 import { resolveRecoveryTarget } from '../snapshots/platform-snapshot.js'
 import { escalateIncident } from './escalation.js'
-import { DEFAULT_SEVERITY, type Incident, INCIDENT_TYPES, type IncidentType, isIncidentType, SEVERITIES, type Severity } from './incident.js'
+import {
+  DEFAULT_SEVERITY,
+  type Incident,
+  INCIDENT_TYPES,
+  type IncidentType,
+  isIncidentType,
+  SEVERITIES,
+  type Severity,
+} from './incident.js'
 import { requireIncident } from './incident-store.js'
 import { type Declaration, openIncidentIn, openIncidentsCovering } from './open-incident.js'
 import { runbookFor, type RunbookResult, runRunbook } from './runbook/run-runbook.js'
@@ -32,7 +40,11 @@ export interface DeclareRequest {
  * incident_declared message (open-incident.ts); then, unless asked not to, the type's runbook runs, and a
  * runbook step that stops escalates the incident one level. Delivery of messages is not awaited here.
  */
-export async function declareIncident(p: Platform, req: DeclareRequest, opts: { signal?: AbortSignal; now?: number } = {}): Promise<{ incident: Incident; existing: boolean; runbook?: RunbookResult; unheard?: string }> {
+export async function declareIncident(
+  p: Platform,
+  req: DeclareRequest,
+  opts: { signal?: AbortSignal; now?: number } = {},
+): Promise<{ incident: Incident; existing: boolean; runbook?: RunbookResult; unheard?: string }> {
   const d = await checkDeclaration(p, req)
   const runs = req.runRunbook !== false
   if (runs) d.planned = [`Runbook: ${runbookFor(p.config, d.type).map(stepName).join(', ') || '(no steps)'}`]
@@ -44,7 +56,9 @@ export async function declareIncident(p: Platform, req: DeclareRequest, opts: { 
       return { incident: opened, existing: false, unheard: await noteIfUnheard(tx, p.config, opened, d.actor, now) }
     }
     await recordTimeline(tx, open.id, {
-      kind: 'note', actor: d.actor, at: now,
+      kind: 'note',
+      actor: d.actor,
+      at: now,
       message: `${d.type} reported again for ${d.scope.join(', ')}: ${d.reason}`,
       data: { redeclared: true, type: d.type, scope: d.scope, details: d.details },
     })
@@ -65,11 +79,18 @@ async function checkDeclaration(p: Platform, req: DeclareRequest): Promise<Decla
   const reason = req.reason.trim()
   if (!reason) throw new UserError('declaring an incident needs --reason "what is happening": it is on the timeline and in every message')
   if (req.severity !== undefined && !(SEVERITIES as readonly string[]).includes(req.severity)) {
-    throw new UserError(`unknown severity "${req.severity}"; use one of ${SEVERITIES.join(', ')} (default for ${req.type}: ${DEFAULT_SEVERITY[req.type]})`)
+    throw new UserError(
+      `unknown severity "${req.severity}"; use one of ${SEVERITIES.join(', ')} (default for ${req.type}: ${DEFAULT_SEVERITY[req.type]})`,
+    )
   }
   if (req.target !== undefined) await resolveRecoveryTarget(p.state.db, req.target, scope)
   return {
-    type: req.type, severity: req.severity ?? DEFAULT_SEVERITY[req.type], scope, reason, actor: req.actor,
-    target: req.target ?? null, details: req.details ?? {},
+    type: req.type,
+    severity: req.severity ?? DEFAULT_SEVERITY[req.type],
+    scope,
+    reason,
+    actor: req.actor,
+    target: req.target ?? null,
+    details: req.details ?? {},
   }
 }

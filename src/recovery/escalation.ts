@@ -42,24 +42,46 @@ export function levelActionsText(level: ResolvedEscalationLevel | undefined): st
  * the escalation message quotes its actions, its continuity plans activate. Returns undefined (and changes
  * nothing) when the incident is no longer at n-1 or is resolved: someone else applied it first.
  */
-export async function applyLevelIn(tx: StateDb, config: ResolvedConfig, incident: Incident, n: number, o: LevelOptions): Promise<Incident | undefined> {
+export async function applyLevelIn(
+  tx: StateDb,
+  config: ResolvedConfig,
+  incident: Incident,
+  n: number,
+  o: LevelOptions,
+): Promise<Incident | undefined> {
   const level = config.escalation[n - 1]
   if (!level) return undefined
   const at = new Date(o.now).toISOString()
-  const moved = await tx.updateTable('incidents').set({ level: n, level_at: at, updated_at: at })
-    .where('id', '=', incident.id).where('level', '=', n - 1).where('status', '!=', 'resolved').executeTakeFirst()
+  const moved = await tx
+    .updateTable('incidents')
+    .set({ level: n, level_at: at, updated_at: at })
+    .where('id', '=', incident.id)
+    .where('level', '=', n - 1)
+    .where('status', '!=', 'resolved')
+    .executeTakeFirst()
   if (Number(moved.numUpdatedRows) !== 1) return undefined
   let now: Incident = { ...incident, level: n, levelAt: at }
   const dueAt = levelDueAt(config, incident, n)!
   await recordTimeline(tx, incident.id, {
-    kind: 'escalation', actor: o.actor, at: o.now,
+    kind: 'escalation',
+    actor: o.actor,
+    at: o.now,
     message: `level ${n}: ${o.reason}`,
-    data: { level: n, from: n - 1, dueAt: new Date(dueAt).toISOString(), early: o.now < dueAt, channels: level.notify, actions: level.actions },
+    data: {
+      level: n,
+      from: n - 1,
+      dueAt: new Date(dueAt).toISOString(),
+      early: o.now < dueAt,
+      channels: level.notify,
+      actions: level.actions,
+    },
   })
   if (o.announce) {
     now = await tellIncident(tx, config, now, {
-      kind: 'escalation', add: level.notify,
-      at: o.now, vars: { level_actions: levelActionsText(level), actions: levelActionsText(level) },
+      kind: 'escalation',
+      add: level.notify,
+      at: o.now,
+      vars: { level_actions: levelActionsText(level), actions: levelActionsText(level) },
     })
   } else if (level.notify.some((c) => !now.audience.includes(c))) {
     now = { ...now, audience: [...new Set([...now.audience, ...level.notify])] }
@@ -74,7 +96,11 @@ export async function applyLevelIn(tx: StateDb, config: ResolvedConfig, incident
  * highest level a person is told so (exit 2, nothing written); `atTop: 'note'` records the request on the
  * timeline instead, for callers that must not fail.
  */
-export async function escalateIncident(p: Platform, id: string, opts: { actor: string; reason: string; now?: number; atTop?: 'refuse' | 'note' }): Promise<Incident> {
+export async function escalateIncident(
+  p: Platform,
+  id: string,
+  opts: { actor: string; reason: string; now?: number; atTop?: 'refuse' | 'note' },
+): Promise<Incident> {
   const now = opts.now ?? Date.now()
   return p.state.writeTransaction(async (tx) => {
     const incident = await requireIncident(tx, id)
@@ -87,15 +113,34 @@ export function refuseResolved(incident: Incident): void {
   if (incident.status === 'resolved') throw new UserError(`incident ${incident.id} is resolved; declare a new one if the trouble is back`)
 }
 
-export async function escalateIn(tx: StateDb, config: ResolvedConfig, incident: Incident, o: { actor: string; reason: string; now: number; atTop: 'refuse' | 'note' }): Promise<Incident> {
+export async function escalateIn(
+  tx: StateDb,
+  config: ResolvedConfig,
+  incident: Incident,
+  o: { actor: string; reason: string; now: number; atTop: 'refuse' | 'note' },
+): Promise<Incident> {
   refuseResolved(incident)
   const top = config.escalation.length
   if (incident.level >= top) {
-    if (o.atTop === 'refuse') throw new UserError(`incident ${incident.id} is already at the highest escalation level (${top}); add a level under escalation.levels to go further`)
-    await recordTimeline(tx, incident.id, { kind: 'escalation', actor: o.actor, at: o.now, message: `escalation asked at the highest level (${top}): ${o.reason}`, data: { level: top, atTop: true } })
+    if (o.atTop === 'refuse')
+      throw new UserError(
+        `incident ${incident.id} is already at the highest escalation level (${top}); add a level under escalation.levels to go further`,
+      )
+    await recordTimeline(tx, incident.id, {
+      kind: 'escalation',
+      actor: o.actor,
+      at: o.now,
+      message: `escalation asked at the highest level (${top}): ${o.reason}`,
+      data: { level: top, atTop: true },
+    })
     return incident
   }
-  const next = await applyLevelIn(tx, config, incident, incident.level + 1, { actor: o.actor, reason: o.reason, now: o.now, announce: true })
+  const next = await applyLevelIn(tx, config, incident, incident.level + 1, {
+    actor: o.actor,
+    reason: o.reason,
+    now: o.now,
+    announce: true,
+  })
   return next ?? incident
 }
 

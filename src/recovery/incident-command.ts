@@ -23,7 +23,12 @@ const MIN_DRAIN_MS = 100
  * never more. What is left stays queued for the next outbox (`lastgood monitor`). Returns what the command
  * returned and how many messages are still pending.
  */
-export async function incidentCommand<T>(p: Platform, actor: string, fn: () => Promise<T>, opts: { precheck?: () => Promise<void> } = {}): Promise<{ result: T; pending: number }> {
+export async function incidentCommand<T>(
+  p: Platform,
+  actor: string,
+  fn: () => Promise<T>,
+  opts: { precheck?: () => Promise<void> } = {},
+): Promise<{ result: T; pending: number }> {
   if (opts.precheck) {
     await opts.precheck()
     await applyDueEscalations(p, { actor })
@@ -47,7 +52,11 @@ export async function incidentCommand<T>(p: Platform, actor: string, fn: () => P
 }
 
 async function countPending(p: Platform): Promise<number> {
-  const r = await p.state.db.selectFrom('notifications').select((eb) => eb.fn.countAll().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow()
+  const r = await p.state.db
+    .selectFrom('notifications')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow()
   return Number(r.n)
 }
 

@@ -10,7 +10,12 @@ import { recordTimeline } from './timeline.js'
 export async function moveStatus(tx: StateDb, incident: Incident, to: IncidentStatus, actor: string, why: string): Promise<boolean> {
   if (incident.status === to || !canMove(incident.status, to)) return false
   await updateIncident(tx, incident.id, { status: to })
-  await recordTimeline(tx, incident.id, { kind: 'status', actor, message: `${incident.status} → ${to}: ${why}`, data: { from: incident.status, to } })
+  await recordTimeline(tx, incident.id, {
+    kind: 'status',
+    actor,
+    message: `${incident.status} → ${to}: ${why}`,
+    data: { from: incident.status, to },
+  })
   incident.status = to
   return true
 }

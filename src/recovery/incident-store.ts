@@ -27,7 +27,9 @@ export async function listIncidents(db: StateDb, opts: { open?: boolean; since?:
   return (await q.execute()).map(fromRow)
 }
 
-export type IncidentPatch = Partial<Pick<Incident, 'status' | 'level' | 'levelAt' | 'audience' | 'summary' | 'resolvedAt' | 'resolvedBy' | 'nextUpdateAt' | 'severity'>>
+export type IncidentPatch = Partial<
+  Pick<Incident, 'status' | 'level' | 'levelAt' | 'audience' | 'summary' | 'resolvedAt' | 'resolvedBy' | 'nextUpdateAt' | 'severity'>
+>
 
 export async function updateIncident(tx: StateDb, id: string, patch: IncidentPatch): Promise<void> {
   const row: Partial<IncidentTable> = { updated_at: new Date().toISOString() }
@@ -45,20 +47,45 @@ export async function updateIncident(tx: StateDb, id: string, patch: IncidentPat
 
 function toRow(i: Incident): IncidentTable {
   return {
-    id: i.id, type: i.type, severity: i.severity, status: i.status, scope: JSON.stringify(i.scope), reason: i.reason,
-    opened_at: i.openedAt, opened_by: i.openedBy, details: JSON.stringify(i.details), resolved_at: i.resolvedAt,
-    level: i.level, level_at: i.levelAt, audience: JSON.stringify(i.audience), summary: i.summary, resolved_by: i.resolvedBy,
-    updated_at: i.openedAt, next_update_at: i.nextUpdateAt, recovery_target: i.recoveryTarget,
+    id: i.id,
+    type: i.type,
+    severity: i.severity,
+    status: i.status,
+    scope: JSON.stringify(i.scope),
+    reason: i.reason,
+    opened_at: i.openedAt,
+    opened_by: i.openedBy,
+    details: JSON.stringify(i.details),
+    resolved_at: i.resolvedAt,
+    level: i.level,
+    level_at: i.levelAt,
+    audience: JSON.stringify(i.audience),
+    summary: i.summary,
+    resolved_by: i.resolvedBy,
+    updated_at: i.openedAt,
+    next_update_at: i.nextUpdateAt,
+    recovery_target: i.recoveryTarget,
   }
 }
 
 function fromRow(r: IncidentTable): Incident {
   return {
-    id: r.id, type: r.type as IncidentType, severity: r.severity as Severity, status: r.status as IncidentStatus,
-    scope: JSON.parse(r.scope) as string[], reason: r.reason, openedAt: r.opened_at, openedBy: r.opened_by,
-    level: Number(r.level ?? 0), levelAt: r.level_at ?? null, audience: JSON.parse(r.audience ?? '[]') as string[],
-    summary: r.summary ?? null, resolvedAt: r.resolved_at, resolvedBy: r.resolved_by ?? null,
-    recoveryTarget: r.recovery_target ?? null, nextUpdateAt: r.next_update_at ?? null,
+    id: r.id,
+    type: r.type as IncidentType,
+    severity: r.severity as Severity,
+    status: r.status as IncidentStatus,
+    scope: JSON.parse(r.scope) as string[],
+    reason: r.reason,
+    openedAt: r.opened_at,
+    openedBy: r.opened_by,
+    level: Number(r.level ?? 0),
+    levelAt: r.level_at ?? null,
+    audience: JSON.parse(r.audience ?? '[]') as string[],
+    summary: r.summary ?? null,
+    resolvedAt: r.resolved_at,
+    resolvedBy: r.resolved_by ?? null,
+    recoveryTarget: r.recovery_target ?? null,
+    nextUpdateAt: r.next_update_at ?? null,
     details: JSON.parse(r.details) as Record<string, unknown>,
   }
 }

@@ -17,8 +17,13 @@ export interface ChannelTally {
  * sent (the timeline tells when), so it is counted here rather than the timeline's notification entries.
  */
 export async function tallyNotifications(db: StateDb, incidentId: string): Promise<ChannelTally[]> {
-  const rows = await db.selectFrom('notifications').select(['channel', 'status', 'last_error', 'created_at'])
-    .where('incident_id', '=', incidentId).orderBy('channel', 'asc').orderBy('created_at', 'asc').execute()
+  const rows = await db
+    .selectFrom('notifications')
+    .select(['channel', 'status', 'last_error', 'created_at'])
+    .where('incident_id', '=', incidentId)
+    .orderBy('channel', 'asc')
+    .orderBy('created_at', 'asc')
+    .execute()
   const byChannel = new Map<string, ChannelTally>()
   for (const r of rows) {
     const t = byChannel.get(r.channel) ?? { channel: r.channel, sent: 0, failed: 0, pending: 0, lastError: null }

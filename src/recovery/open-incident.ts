@@ -28,22 +28,45 @@ export interface Declaration {
 export async function openIncidentIn(tx: StateDb, config: ResolvedConfig, d: Declaration, now: number): Promise<Incident> {
   const at = new Date(now).toISOString()
   let incident: Incident = {
-    id: timeId('inc', new Date(now)), type: d.type, severity: d.severity, status: 'declared', scope: d.scope, reason: d.reason,
-    openedAt: at, openedBy: d.actor, level: 0, levelAt: null, audience: [], summary: null, resolvedAt: null, resolvedBy: null,
-    recoveryTarget: d.target, details: d.details,
+    id: timeId('inc', new Date(now)),
+    type: d.type,
+    severity: d.severity,
+    status: 'declared',
+    scope: d.scope,
+    reason: d.reason,
+    openedAt: at,
+    openedBy: d.actor,
+    level: 0,
+    levelAt: null,
+    audience: [],
+    summary: null,
+    resolvedAt: null,
+    resolvedBy: null,
+    recoveryTarget: d.target,
+    details: d.details,
     nextUpdateAt: config.notifications.statusUpdateMs > 0 ? new Date(now + config.notifications.statusUpdateMs).toISOString() : null,
   }
   await insertIncident(tx, incident)
   await recordTimeline(tx, incident.id, {
-    kind: 'declared', actor: d.actor, at: now,
+    kind: 'declared',
+    actor: d.actor,
+    at: now,
     message: `${d.type} (${d.severity}) declared for ${d.scope.join(', ')}: ${d.reason}`,
     data: { type: d.type, severity: d.severity, scope: d.scope, target: d.target, details: d.details },
   })
-  incident = (await applyLevelIn(tx, config, incident, 1, { actor: d.actor, reason: 'declared (level 1 starts at the declaration)', now, announce: false })) ?? incident
+  incident =
+    (await applyLevelIn(tx, config, incident, 1, {
+      actor: d.actor,
+      reason: 'declared (level 1 starts at the declaration)',
+      now,
+      announce: false,
+    })) ?? incident
   const planned = [levelActionsText(config.escalation[0]), ...(d.planned ?? []).map((s) => `- ${s}`)].join('\n')
   return tellIncident(tx, config, incident, {
-    kind: 'incident_declared', add: config.notifications.incidents,
-    at: now, vars: { actions: planned, level_actions: levelActionsText(config.escalation[0]) },
+    kind: 'incident_declared',
+    add: config.notifications.incidents,
+    at: now,
+    vars: { actions: planned, level_actions: levelActionsText(config.escalation[0]) },
   })
 }
 

@@ -18,7 +18,12 @@ export async function recordAttemptOnTimeline(tx: StateDb, a: AttemptRecord): Pr
     outcome: sent ? 'success' : 'failure',
     message: `${a.message.kind} ${sent ? 'sent to' : 'not delivered to'} ${a.channel} (attempt ${a.attempt}): ${a.delivery.detail}${then}`,
     data: {
-      notification: a.message.id, kind: a.message.kind, channel: a.channel, attempt: a.attempt, outcome: a.outcome, ms: a.ms,
+      notification: a.message.id,
+      kind: a.message.kind,
+      channel: a.channel,
+      attempt: a.attempt,
+      outcome: a.outcome,
+      ms: a.ms,
       ...(a.delivery.status !== undefined ? { status: a.delivery.status } : {}),
       ...(sent ? {} : { error: a.delivery.detail }),
       ...(a.nextAttemptAt ? { nextAttemptAt: a.nextAttemptAt } : {}),

@@ -9,9 +9,17 @@ export function renderPostMortem(pm: PostMortem): string {
   if (pm.openNotice) lines.push(`> **${pm.openNotice}**`, '')
   lines.push('## Summary', pm.summary, '')
   lines.push('## Timeline', '| Time | Action |', '|------|--------|', ...pm.timeline.map((t) => `| ${t.time} | ${cell(t.action)} |`), '')
-  lines.push('## Root Cause', `${TO_COMPLETE} Detailed analysis of what caused the issue: what changed, why it failed, and why it was not caught before it reached production. The timeline above shows what was done, not why it was needed.`, '')
+  lines.push(
+    '## Root Cause',
+    `${TO_COMPLETE} Detailed analysis of what caused the issue: what changed, why it failed, and why it was not caught before it reached production. The timeline above shows what was done, not why it was needed.`,
+    '',
+  )
   lines.push('## What Went Well', ...bullets(pm.wentWell, 'Nothing recorded stood out; add what the team saw.'), '')
-  lines.push('## What Could Be Improved', ...bullets(pm.couldBeImproved, 'lastgood recorded no failure, missed objective or escalation; add what the team saw.'), '')
+  lines.push(
+    '## What Could Be Improved',
+    ...bullets(pm.couldBeImproved, 'lastgood recorded no failure, missed objective or escalation; add what the team saw.'),
+    '',
+  )
   lines.push('## Action Items', ...pm.actionItems.map((a) => `- [ ] ${a.action} - Owner: [Name] - Due: ${a.due}`), '')
   lines.push('## Lessons Learned', `${TO_COMPLETE} Key takeaways and learnings.`, '')
   return lines.join('\n')

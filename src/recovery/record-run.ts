@@ -18,7 +18,10 @@ export async function recordRunOnIncidents(p: Platform, report: RollbackReport):
   await p.state.writeTransaction(async (tx) => {
     for (const incident of await openIncidentsCovering(tx, apps)) {
       await recordTimeline(tx, incident.id, {
-        kind: 'rollback.done', actor: report.actor, at: Date.parse(report.endedAt), outcome: report.status === 'succeeded' ? 'success' : 'failure',
+        kind: 'rollback.done',
+        actor: report.actor,
+        at: Date.parse(report.endedAt),
+        outcome: report.status === 'succeeded' ? 'success' : 'failure',
         message: `rollback ${report.run} by ${report.actor} ${report.status} in ${report.durationMs} ms: ${report.apps.map((a) => `${a.app} ${a.outcome}`).join(', ')} (${report.reason})`,
         data: { run: report.run, status: report.status, durationMs: report.durationMs, apps: appSummary(report), outside: true },
       })

@@ -61,8 +61,14 @@ export function latestPerApp(apps: AppRecovery[]): AppRecovery[] {
 
 function fromReport(report: RollbackReport, steps: StepRecord[]): AppRecovery[] {
   return report.apps.map((a) => ({
-    app: a.app, run: report.run, outcome: a.outcome, from: a.from, to: a.to, target: a.target,
-    ...stepTimes(steps, a.app, a.outcome === 'restored'), error: a.error,
+    app: a.app,
+    run: report.run,
+    outcome: a.outcome,
+    from: a.from,
+    to: a.to,
+    target: a.target,
+    ...stepTimes(steps, a.app, a.outcome === 'restored'),
+    error: a.error,
   }))
 }
 
@@ -72,9 +78,14 @@ function fromPlan(run: string, status: string, planText: string | null, names: s
     const planned = plan?.apps.find((a) => a.app === app)
     const failed = steps.find((s) => s.app === app && s.error)
     return {
-      app, run, outcome: status,
-      from: Object.fromEntries((planned?.components ?? []).map((c) => [c.name, c.from])), to: {},
-      target: planned?.target ?? null, ...stepTimes(steps, app, false), error: failed?.error ?? null,
+      app,
+      run,
+      outcome: status,
+      from: Object.fromEntries((planned?.components ?? []).map((c) => [c.name, c.from])),
+      to: {},
+      target: planned?.target ?? null,
+      ...stepTimes(steps, app, false),
+      error: failed?.error ?? null,
     }
   })
 }

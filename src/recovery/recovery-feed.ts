@@ -23,8 +23,16 @@ export class RecoveryFeed {
 
   async poll(): Promise<AuditEvent[]> {
     if (this.last === undefined) return []
-    const rows = await this.db.selectFrom('audit_events').selectAll().where('seq', '>', this.last).orderBy('seq', 'asc').limit(PAGE).execute()
+    const rows = await this.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('seq', '>', this.last)
+      .orderBy('seq', 'asc')
+      .limit(PAGE)
+      .execute()
     if (rows.length > 0) this.last = Number(rows.at(-1)!.seq)
-    return rows.map(fromRow).filter((e) => (e.action.startsWith('incident.') || e.action.startsWith('continuity.')) && e.action !== 'incident.notification.sent')
+    return rows
+      .map(fromRow)
+      .filter((e) => (e.action.startsWith('incident.') || e.action.startsWith('continuity.')) && e.action !== 'incident.notification.sent')
   }
 }

@@ -3,7 +3,16 @@ import type { Incident, IncidentStatus } from './incident.js'
 import { type ChannelTally, tallyNotifications } from './notification-tally.js'
 import { type AppRecovery, latestPerApp, loadAppRecoveries, type RunSummary } from './recovery-apps.js'
 import { loadTimeline, type TimelineEntry } from './timeline.js'
-import { readEscalations, readEvidence, readRunbook, readRunlessApps, type EscalationFact, type EvidenceFact, type RunbookFacts, runIdsOf } from './timeline-facts.js'
+import {
+  readEscalations,
+  readEvidence,
+  readRunbook,
+  readRunlessApps,
+  type EscalationFact,
+  type EvidenceFact,
+  type RunbookFacts,
+  runIdsOf,
+} from './timeline-facts.js'
 
 export type { AppRecovery, RunSummary } from './recovery-apps.js'
 export type { ChannelTally } from './notification-tally.js'
@@ -66,7 +75,11 @@ export interface ContinuityFact {
   endedAt: string | null
 }
 
-export async function buildRecoveryReport(p: Pick<Platform, 'config' | 'state'>, incident: Incident, opts: { now?: number; timeline?: TimelineEntry[] } = {}): Promise<RecoveryReport> {
+export async function buildRecoveryReport(
+  p: Pick<Platform, 'config' | 'state'>,
+  incident: Incident,
+  opts: { now?: number; timeline?: TimelineEntry[] } = {},
+): Promise<RecoveryReport> {
   const db = p.state.db
   const timeline = opts.timeline ?? (await loadTimeline(db, incident.id))
   const { runs, apps: runApps } = await loadAppRecoveries(db, runIdsOf(timeline))
@@ -102,7 +115,11 @@ export async function buildRecoveryReport(p: Pick<Platform, 'config' | 'state'>,
   }
 }
 
-function recoveredAt(apps: AppRecovery[], monitoring: string | null, resolved: string | null): { at: string | null; basis: RecoveryReport['recovered']['basis'] } {
+function recoveredAt(
+  apps: AppRecovery[],
+  monitoring: string | null,
+  resolved: string | null,
+): { at: string | null; basis: RecoveryReport['recovered']['basis'] } {
   const validated = latestPerApp(apps).map((a) => a.validatedAt)
   if (validated.length > 0 && validated.every((v) => v !== null)) return { at: validated.sort().at(-1)!, basis: 'validation' }
   if (monitoring) return { at: monitoring, basis: 'monitoring' }
@@ -111,12 +128,24 @@ function recoveredAt(apps: AppRecovery[], monitoring: string | null, resolved: s
 }
 
 async function loadContinuity(p: Pick<Platform, 'config' | 'state'>, incidentId: string): Promise<ContinuityFact[]> {
-  const rows = await p.state.db.selectFrom('continuity_activations').selectAll().where('incident_id', '=', incidentId).orderBy('started_at', 'asc').execute()
+  const rows = await p.state.db
+    .selectFrom('continuity_activations')
+    .selectAll()
+    .where('incident_id', '=', incidentId)
+    .orderBy('started_at', 'asc')
+    .execute()
   return rows.map((r) => {
     const plan = p.config.continuity.find((c) => c.name === r.plan)
     return {
-      plan: r.plan, function: plan?.function ?? null, fallback: plan?.fallback ?? null, maxDowntimeMs: plan?.maxDowntimeMs ?? null,
-      reason: r.reason, downApps: JSON.parse(r.down_apps) as string[], activatedAt: r.started_at, breachedAt: r.breached_at, endedAt: r.ended_at,
+      plan: r.plan,
+      function: plan?.function ?? null,
+      fallback: plan?.fallback ?? null,
+      maxDowntimeMs: plan?.maxDowntimeMs ?? null,
+      reason: r.reason,
+      downApps: JSON.parse(r.down_apps) as string[],
+      activatedAt: r.started_at,
+      breachedAt: r.breached_at,
+      endedAt: r.ended_at,
     }
   })
 }

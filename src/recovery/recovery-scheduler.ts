@@ -34,7 +34,10 @@ export class RecoveryScheduler {
   private readonly feed: RecoveryFeed
   private readonly listeners: Array<(e: AuditEvent) => void> = []
 
-  constructor(private readonly p: Platform, private readonly opts: { actor: string; tickMs?: number }) {
+  constructor(
+    private readonly p: Platform,
+    private readonly opts: { actor: string; tickMs?: number },
+  ) {
     this.outbox = new Outbox({ state: p.state, config: p.config, onAttempt: recordAttemptOnTimeline, log: p.log })
     this.continuity = new ContinuityWatch(p, opts.actor)
     this.feed = new RecoveryFeed(p.state.db)
@@ -71,7 +74,10 @@ export class RecoveryScheduler {
     try {
       await this.continuity.observe(app, state, at)
     } catch (err) {
-      this.p.log.warn({ app: app.name, err: redact((err as Error).message) }, 'continuity: cannot record an app going down or up; the next round tries again')
+      this.p.log.warn(
+        { app: app.name, err: redact((err as Error).message) },
+        'continuity: cannot record an app going down or up; the next round tries again',
+      )
     }
   }
 
@@ -87,13 +93,19 @@ export class RecoveryScheduler {
     const steps: Array<[string, () => Promise<void>]> = [
       ['escalation', async () => void (out.escalations = await applyDueEscalations(this.p, { actor, now }))],
       ['status updates', async () => void (out.statusUpdates = await sendDueStatusUpdates(this.p, { now }))],
-      ['continuity', async () => {
-        out.breaches = (await checkContinuityBreaches(this.p, { actor, now })).length
-        await this.continuity.refresh()
-      }],
-      ['feed', async () => {
-        for (const e of await this.feed.poll()) for (const l of this.listeners) l(e)
-      }],
+      [
+        'continuity',
+        async () => {
+          out.breaches = (await checkContinuityBreaches(this.p, { actor, now })).length
+          await this.continuity.refresh()
+        },
+      ],
+      [
+        'feed',
+        async () => {
+          for (const e of await this.feed.poll()) for (const l of this.listeners) l(e)
+        },
+      ],
     ]
     for (const [what, step] of steps) {
       try {

@@ -18,12 +18,27 @@ export async function resolveIncident(p: Platform, id: string, o: { actor: strin
   return p.state.writeTransaction(async (tx) => {
     const incident = await requireIncident(tx, id)
     if (incident.status === 'resolved') {
-      throw new UserError(`incident ${id} was already resolved by ${incident.resolvedBy ?? 'someone'} at ${incident.resolvedAt}; declare a new incident if the trouble is back`)
+      throw new UserError(
+        `incident ${id} was already resolved by ${incident.resolvedBy ?? 'someone'} at ${incident.resolvedAt}; declare a new incident if the trouble is back`,
+      )
     }
-    const resolved: Incident = { ...incident, status: 'resolved', summary: o.summary, resolvedAt: at, resolvedBy: o.actor, nextUpdateAt: null }
+    const resolved: Incident = {
+      ...incident,
+      status: 'resolved',
+      summary: o.summary,
+      resolvedAt: at,
+      resolvedBy: o.actor,
+      nextUpdateAt: null,
+    }
     await updateIncident(tx, id, { status: 'resolved', summary: o.summary, resolvedAt: at, resolvedBy: o.actor, nextUpdateAt: null })
     const duration = formatDuration(Math.max(0, now - Date.parse(incident.openedAt)))
-    await recordTimeline(tx, id, { kind: 'resolved', actor: o.actor, at: now, message: `resolved after ${duration}: ${o.summary}`, data: { from: incident.status, summary: o.summary, durationMs: now - Date.parse(incident.openedAt) } })
+    await recordTimeline(tx, id, {
+      kind: 'resolved',
+      actor: o.actor,
+      at: now,
+      message: `resolved after ${duration}: ${o.summary}`,
+      data: { from: incident.status, summary: o.summary, durationMs: now - Date.parse(incident.openedAt) },
+    })
     await endForIncidentIn(tx, p.config, id, { actor: o.actor, now })
     return tellIncident(tx, p.config, resolved, { kind: 'incident_resolved', vars: { summary: o.summary, duration, actor: o.actor } })
   })

@@ -28,10 +28,20 @@ export async function sendDueStatusUpdates(p: Platform, opts: { now?: number } =
     const done = await p.state.writeTransaction(async (tx) => {
       const onTime = Date.parse(due) + every
       const next = new Date(onTime > now ? onTime : now + every).toISOString()
-      const moved = await tx.updateTable('incidents').set({ next_update_at: next }).where('id', '=', open.id).where('next_update_at', '=', due).where('status', '!=', 'resolved').executeTakeFirst()
+      const moved = await tx
+        .updateTable('incidents')
+        .set({ next_update_at: next })
+        .where('id', '=', open.id)
+        .where('next_update_at', '=', due)
+        .where('status', '!=', 'resolved')
+        .executeTakeFirst()
       if (Number(moved.numUpdatedRows) !== 1) return false
       const current = (await findIncident(tx, open.id))!
-      await tellIncident(tx, p.config, current, { kind: 'status_update', at: now, vars: { actions: progress, eta: etaOf(p, current, now) } })
+      await tellIncident(tx, p.config, current, {
+        kind: 'status_update',
+        at: now,
+        vars: { actions: progress, eta: etaOf(p, current, now) },
+      })
       return true
     })
     if (done) sent++
@@ -48,5 +58,7 @@ async function progressOf(p: Platform, i: Incident): Promise<string> {
 function etaOf(p: Platform, i: Incident, now: number): string {
   const { rtoMs } = p.config.objectives
   const by = Date.parse(i.openedAt) + rtoMs
-  return by > now ? `by ${new Date(by).toISOString()} (RTO ${formatDuration(rtoMs)})` : `past the RTO of ${formatDuration(rtoMs)}; see the timeline`
+  return by > now
+    ? `by ${new Date(by).toISOString()} (RTO ${formatDuration(rtoMs)})`
+    : `past the RTO of ${formatDuration(rtoMs)}; see the timeline`
 }

@@ -52,24 +52,36 @@ export function runIdsOf(timeline: TimelineEntry[]): string[] {
 }
 
 export function readEscalations(timeline: TimelineEntry[]): EscalationFact[] {
-  return timeline.filter((e) => e.kind === 'escalation').map((e) => ({ level: num(e.data.level), at: e.at, actor: e.actor, message: e.message }))
+  return timeline
+    .filter((e) => e.kind === 'escalation')
+    .map((e) => ({ level: num(e.data.level), at: e.at, actor: e.actor, message: e.message }))
 }
 
 export function readEvidence(timeline: TimelineEntry[]): EvidenceFact[] {
-  return timeline.filter((e) => e.kind === 'evidence').map((e) => ({
-    at: e.at, actor: e.actor, message: e.message,
-    hash: str(e.data.sha256) ?? str(e.data.hash) ?? str(e.data.digest),
-    ref: str(e.data.repositorySnapshot) ?? str(e.data.snapshot) ?? str(e.data.path),
-  }))
+  return timeline
+    .filter((e) => e.kind === 'evidence')
+    .map((e) => ({
+      at: e.at,
+      actor: e.actor,
+      message: e.message,
+      hash: str(e.data.sha256) ?? str(e.data.hash) ?? str(e.data.digest),
+      ref: str(e.data.repositorySnapshot) ?? str(e.data.snapshot) ?? str(e.data.path),
+    }))
 }
 
 export function readRunbook(timeline: TimelineEntry[]): RunbookFacts {
   const started = timeline.findLast((e) => e.kind === 'runbook.started')
   const finished = started && timeline.findLast((e) => e.kind === 'runbook.finished' && e.seq > started.seq)
-  const steps = timeline.filter((e) => e.kind === 'runbook.step').map((e) => ({
-    index: num(e.data.index), kind: str(e.data.kind), name: str(e.data.step) ?? str(e.data.name) ?? e.message,
-    outcome: str(e.data.outcome) ?? 'unknown', at: e.at, detail: str(e.data.detail) ?? e.message,
-  }))
+  const steps = timeline
+    .filter((e) => e.kind === 'runbook.step')
+    .map((e) => ({
+      index: num(e.data.index),
+      kind: str(e.data.kind),
+      name: str(e.data.step) ?? str(e.data.name) ?? e.message,
+      outcome: str(e.data.outcome) ?? 'unknown',
+      at: e.at,
+      detail: str(e.data.detail) ?? e.message,
+    }))
   return { startedAt: started?.at ?? null, finishedAt: finished?.at ?? null, outcome: finished ? str(finished.data.outcome) : null, steps }
 }
 
@@ -78,10 +90,19 @@ export function readRunbook(timeline: TimelineEntry[]): RunbookFacts {
  * failed before a run could start (no target to restore). Apps with a run are read from the run.
  */
 export function readRunlessApps(timeline: TimelineEntry[]): AppRecovery[] {
-  return timeline.filter((e) => e.kind === 'recovery.app' && str(e.data.run) === null && str(e.data.app) !== null).map((e) => ({
-    app: str(e.data.app)!, run: null, outcome: str(e.data.outcome) ?? 'unknown', from: {}, to: {}, target: str(e.data.target),
-    startedAt: str(e.data.startedAt) ?? e.at, validatedAt: str(e.data.validatedAt), error: str(e.data.error),
-  }))
+  return timeline
+    .filter((e) => e.kind === 'recovery.app' && str(e.data.run) === null && str(e.data.app) !== null)
+    .map((e) => ({
+      app: str(e.data.app)!,
+      run: null,
+      outcome: str(e.data.outcome) ?? 'unknown',
+      from: {},
+      to: {},
+      target: str(e.data.target),
+      startedAt: str(e.data.startedAt) ?? e.at,
+      validatedAt: str(e.data.validatedAt),
+      error: str(e.data.error),
+    }))
 }
 
 function str(v: unknown): string | null {

@@ -34,7 +34,13 @@ export interface TimelineInput {
 }
 
 export async function recordTimeline(tx: StateDb, incidentId: string, e: TimelineInput): Promise<TimelineEntry> {
-  const last = await tx.selectFrom('incident_timeline').select('seq').where('incident_id', '=', incidentId).orderBy('seq', 'desc').limit(1).executeTakeFirst()
+  const last = await tx
+    .selectFrom('incident_timeline')
+    .select('seq')
+    .where('incident_id', '=', incidentId)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst()
   const entry: TimelineEntry = {
     seq: Number(last?.seq ?? 0) + 1,
     at: new Date(e.at ?? Date.now()).toISOString(),
@@ -43,11 +49,24 @@ export async function recordTimeline(tx: StateDb, incidentId: string, e: Timelin
     message: redact(e.message),
     data: redactDeep(e.data ?? {}),
   }
-  await tx.insertInto('incident_timeline').values({
-    incident_id: incidentId, seq: entry.seq, at: entry.at, kind: entry.kind, actor: entry.actor, message: entry.message, data: JSON.stringify(entry.data),
-  }).execute()
+  await tx
+    .insertInto('incident_timeline')
+    .values({
+      incident_id: incidentId,
+      seq: entry.seq,
+      at: entry.at,
+      kind: entry.kind,
+      actor: entry.actor,
+      message: entry.message,
+      data: JSON.stringify(entry.data),
+    })
+    .execute()
   await appendAuditIn(tx, {
-    actor: entry.actor, action: `incident.${entry.kind}`, target: incidentId, reason: entry.message, outcome: e.outcome ?? 'success',
+    actor: entry.actor,
+    action: `incident.${entry.kind}`,
+    target: incidentId,
+    reason: entry.message,
+    outcome: e.outcome ?? 'success',
     details: { at: entry.at, seq: entry.seq, ...entry.data },
   })
   return entry
@@ -55,5 +74,12 @@ export async function recordTimeline(tx: StateDb, incidentId: string, e: Timelin
 
 export async function loadTimeline(db: StateDb, incidentId: string): Promise<TimelineEntry[]> {
   const rows = await db.selectFrom('incident_timeline').selectAll().where('incident_id', '=', incidentId).orderBy('seq', 'asc').execute()
-  return rows.map((r) => ({ seq: Number(r.seq), at: r.at, kind: r.kind, actor: r.actor, message: r.message, data: JSON.parse(r.data) as Record<string, unknown> }))
+  return rows.map((r) => ({
+    seq: Number(r.seq),
+    at: r.at,
+    kind: r.kind,
+    actor: r.actor,
+    message: r.message,
+    data: JSON.parse(r.data) as Record<string, unknown>,
+  }))
 }

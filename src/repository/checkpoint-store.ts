@@ -51,7 +51,11 @@ export function decodeCheckpoint(id: string, sealed: Uint8Array, dataKey: Uint8A
  * Idempotent: when the file exists and holds the same seq and hash, the stored one (with its earlier ts) is
  * returned. IntegrityError when the existing file is damaged; it stays, for verify to report.
  */
-export async function writeCheckpoint(backend: Backend, dataKey: Uint8Array, c: RepoCheckpoint): Promise<{ checkpoint: StoredCheckpoint; sealed: Buffer }> {
+export async function writeCheckpoint(
+  backend: Backend,
+  dataKey: Uint8Array,
+  c: RepoCheckpoint,
+): Promise<{ checkpoint: StoredCheckpoint; sealed: Buffer }> {
   const problem = checkCheckpoint(c)
   if (problem) throw new UserError(`checkpoint is malformed: ${problem}`)
   const checkpoint = { id: checkpointId(c), seq: c.seq, hash: c.hash, ts: c.ts, events: c.events }

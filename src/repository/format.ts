@@ -23,6 +23,5 @@ export const aad = {
   index: (): string => `${V}/index`,
   snapshot: (id: string): string => `${V}/snapshot/${id}`,
   checkpoint: (id: string): string => `${V}/checkpoint/${id}`,
-  scryptKey: (N: number, r: number, p: number, salt: string): string =>
-    `${V}/key/scrypt/N=${N}/r=${r}/p=${p}/salt=${salt}`,
+  scryptKey: (N: number, r: number, p: number, salt: string): string => `${V}/key/scrypt/N=${N}/r=${r}/p=${p}/salt=${salt}`,
 }

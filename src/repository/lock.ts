@@ -84,7 +84,10 @@ async function findConflict(backend: Backend, exclusive: boolean, ignore: string
     if (ignore.includes(f.name)) continue
     let holder: Holder
     try {
-      holder = { ...(JSON.parse(Buffer.from(await backend.load({ type: 'lock', name: f.name })).toString('utf8')) as LockInfo), name: f.name }
+      holder = {
+        ...(JSON.parse(Buffer.from(await backend.load({ type: 'lock', name: f.name })).toString('utf8')) as LockInfo),
+        name: f.name,
+      }
     } catch (err) {
       if (err instanceof NotFoundError) continue
       return { name: f.name } // unreadable: treat as held, the message tells the operator what to remove

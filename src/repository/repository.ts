@@ -18,11 +18,28 @@ import type { RepoCore } from './repo-core.js'
 import { assertSnapshot, writeSnapshot } from './save-snapshot.js'
 import { assertSnapshotId, loadSnapshotFile } from './snapshot-store.js'
 import { decodeCheckpoint, readCheckpoints, writeCheckpoint } from './checkpoint-store.js'
-import type { CheckpointListing, KeySource, PruneReport, RepoCheckpoint, RepoSnapshot, RepoStats, StoredCheckpoint, VerifyReport } from './types.js'
+import type {
+  CheckpointListing,
+  KeySource,
+  PruneReport,
+  RepoCheckpoint,
+  RepoSnapshot,
+  RepoStats,
+  StoredCheckpoint,
+  VerifyReport,
+} from './types.js'
 import { verifyRepository } from './verify/verify.js'
 
 export type {
-  CheckpointListing, KeySource, PruneReport, RepoCheckpoint, RepoSnapshot, RepoStats, StoredCheckpoint, VerifyProblem, VerifyReport,
+  CheckpointListing,
+  KeySource,
+  PruneReport,
+  RepoCheckpoint,
+  RepoSnapshot,
+  RepoStats,
+  StoredCheckpoint,
+  VerifyProblem,
+  VerifyReport,
 } from './types.js'
 export { MAX_BLOB_SIZE } from './format.js'
 
@@ -228,9 +245,11 @@ export class Repository implements BlobStore, RepoCore {
       }
     })
     this.pruning = run
-    void run.catch(() => undefined).finally(() => {
-      if (this.pruning === run) this.pruning = undefined
-    })
+    void run
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.pruning === run) this.pruning = undefined
+      })
     return run
   }
 

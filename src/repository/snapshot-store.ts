@@ -13,7 +13,9 @@ const ID = /^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$/
 
 export function assertSnapshotId(id: string): void {
   if (!ID.test(id) || !isValidName(id)) {
-    throw new UserError(`invalid snapshot id ${JSON.stringify(id)}: use 1–128 letters, digits, '.', '_' or '-', starting with a letter or digit`)
+    throw new UserError(
+      `invalid snapshot id ${JSON.stringify(id)}: use 1–128 letters, digits, '.', '_' or '-', starting with a letter or digit`,
+    )
   }
 }
 

@@ -39,16 +39,38 @@ export interface CloseAs {
  */
 export async function closeUnfinishedRun(p: Platform, run: RollbackRunTable, opts: Actor, as: CloseAs): Promise<AbandonResult> {
   const apps = JSON.parse(run.apps) as string[]
-  const lock = await acquireTargetLock(p.state, apps.map((n) => `app:${n}`), run.id, opts.actor, { guard: async (tx) => void (await requireUnfinished(tx, run.id, as.purpose)) })
+  const lock = await acquireTargetLock(
+    p.state,
+    apps.map((n) => `app:${n}`),
+    run.id,
+    opts.actor,
+    { guard: async (tx) => void (await requireUnfinished(tx, run.id, as.purpose)) },
+  )
   try {
     let stoppedAt = ''
-    await Journal.abandon(p.state, lock, (steps) => {
-      stoppedAt = describeStop(steps)
-      return {
-        actor: opts.actor, action: as.action, target: apps.join(','), reason: opts.reason, outcome: as.outcome,
-        details: { run: run.id, stoppedAt, ...as.details, previousOwner: { host: run.owner_host, pid: run.owner_pid }, startedBy: run.actor, startedAt: run.started_at },
-      }
-    }, as.status)
+    await Journal.abandon(
+      p.state,
+      lock,
+      (steps) => {
+        stoppedAt = describeStop(steps)
+        return {
+          actor: opts.actor,
+          action: as.action,
+          target: apps.join(','),
+          reason: opts.reason,
+          outcome: as.outcome,
+          details: {
+            run: run.id,
+            stoppedAt,
+            ...as.details,
+            previousOwner: { host: run.owner_host, pid: run.owner_pid },
+            startedBy: run.actor,
+            startedAt: run.started_at,
+          },
+        }
+      },
+      as.status,
+    )
     return { run: run.id, apps, stoppedAt }
   } finally {
     await lock.release()

@@ -43,13 +43,30 @@ export class Journal {
   }
 
   /** Records a new run, its plan and its `rollback.start` event. */
-  static async begin(state: State, lock: TargetLock, run: { apps: string[]; reason: string; actor: string; plan: PersistedPlan }, audit: AuditInput): Promise<Journal> {
+  static async begin(
+    state: State,
+    lock: TargetLock,
+    run: { apps: string[]; reason: string; actor: string; plan: PersistedPlan },
+    audit: AuditInput,
+  ): Promise<Journal> {
     const journal = new Journal(state, lock, [], false)
     await journal.commit(async (tx) => {
-      await tx.insertInto('rollback_runs').values({
-        id: lock.runId, apps: JSON.stringify(run.apps), status: 'running', reason: run.reason, actor: run.actor,
-        started_at: isoNow(), ended_at: null, owner_host: HOST, owner_pid: process.pid, report: null, plan: JSON.stringify(run.plan),
-      }).execute()
+      await tx
+        .insertInto('rollback_runs')
+        .values({
+          id: lock.runId,
+          apps: JSON.stringify(run.apps),
+          status: 'running',
+          reason: run.reason,
+          actor: run.actor,
+          started_at: isoNow(),
+          ended_at: null,
+          owner_host: HOST,
+          owner_pid: process.pid,
+          report: null,
+          plan: JSON.stringify(run.plan),
+        })
+        .execute()
       await appendAuditIn(tx, audit)
     })
     return journal
@@ -69,11 +86,21 @@ export class Journal {
    * Closes an unfinished run for good: its dead steps become `interrupted`, the run `abandoned` (a person gave
    * it up) or `superseded` (a resume found a release deployed since), audited.
    */
-  static async abandon(state: State, lock: TargetLock, audit: (steps: StepRecord[]) => AuditInput, status: 'abandoned' | 'superseded' = 'abandoned'): Promise<StepRecord[]> {
+  static async abandon(
+    state: State,
+    lock: TargetLock,
+    audit: (steps: StepRecord[]) => AuditInput,
+    status: 'abandoned' | 'superseded' = 'abandoned',
+  ): Promise<StepRecord[]> {
     return Journal.closeDeadRun(state, lock, status, audit)
   }
 
-  private static async closeDeadRun(state: State, lock: TargetLock, status: 'running' | 'abandoned' | 'superseded', audit: (steps: StepRecord[]) => AuditInput): Promise<StepRecord[]> {
+  private static async closeDeadRun(
+    state: State,
+    lock: TargetLock,
+    status: 'running' | 'abandoned' | 'superseded',
+    audit: (steps: StepRecord[]) => AuditInput,
+  ): Promise<StepRecord[]> {
     const journal = new Journal(state, lock, [], true)
     let steps: StepRecord[] = []
     await journal.commit(async (tx) => {
@@ -86,7 +113,16 @@ export class Journal {
   async step<T>(app: string, name: StepName, component: string | null, fn: () => Promise<StepResult<T>>): Promise<T> {
     if (this.stop?.aborted) throw new RunInterrupted(this.stop)
     const record: StepRecord = {
-      seq: ++this.seq, app, name, component, status: 'running', startedAt: isoNow(), endedAt: null, durationMs: null, detail: null, error: null,
+      seq: ++this.seq,
+      app,
+      name,
+      component,
+      status: 'running',
+      startedAt: isoNow(),
+      endedAt: null,
+      durationMs: null,
+      detail: null,
+      error: null,
     }
     const started = performance.now()
     await this.write(record, true)
@@ -97,7 +133,11 @@ export class Journal {
       return value
     } catch (err) {
       const cut = err instanceof RunInterrupted
-      Object.assign(record, { status: cut ? 'interrupted' : 'failed', error: redact((err as Error).message), detail: err instanceof StepFailed ? err.detail : null })
+      Object.assign(record, {
+        status: cut ? 'interrupted' : 'failed',
+        error: redact((err as Error).message),
+        detail: err instanceof StepFailed ? err.detail : null,
+      })
       throw err
     } finally {
       Object.assign(record, { endedAt: isoNow(), durationMs: Math.round(performance.now() - started) })
@@ -111,7 +151,13 @@ export class Journal {
    * without running (PriorStepFailed), so the run takes the same path it took then; one that was interrupted,
    * or none, runs now.
    */
-  async once<T>(app: string, name: StepName, component: string | null, fn: () => Promise<StepResult<T>>, reuse: (done: StepRecord) => T | Promise<T>): Promise<T> {
+  async once<T>(
+    app: string,
+    name: StepName,
+    component: string | null,
+    fn: () => Promise<StepResult<T>>,
+    reuse: (done: StepRecord) => T | Promise<T>,
+  ): Promise<T> {
     const earlier = this.steps.filter((s) => s.app === app && s.name === name && s.component === component)
     const done = earlier.find((s) => s.status === 'succeeded' || s.status === 'skipped')
     if (done) return reuse(done)
@@ -127,8 +173,12 @@ export class Journal {
   async recordApp(app: string, audit: AuditInput, also?: (tx: StateDb) => Promise<void>): Promise<void> {
     await this.commit(async (tx) => {
       if (this.resumed) {
-        const earlier = await tx.selectFrom('audit_events').select('seq')
-          .where('action', '=', 'rollback.app').where('target', '=', app).where('details', 'like', `%"run":"${this.runId}"%`)
+        const earlier = await tx
+          .selectFrom('audit_events')
+          .select('seq')
+          .where('action', '=', 'rollback.app')
+          .where('target', '=', app)
+          .where('details', 'like', `%"run":"${this.runId}"%`)
           .executeTakeFirst()
         if (earlier) return
       }
@@ -144,7 +194,11 @@ export class Journal {
   async finish(status: 'succeeded' | 'failed' | 'interrupted' | 'not-started', report: unknown, audit: AuditInput): Promise<void> {
     await this.commit(async (tx) => {
       const ended = status === 'interrupted' ? null : isoNow()
-      await tx.updateTable('rollback_runs').set({ status, ended_at: ended, report: JSON.stringify(report) }).where('id', '=', this.runId).execute()
+      await tx
+        .updateTable('rollback_runs')
+        .set({ status, ended_at: ended, report: JSON.stringify(report) })
+        .where('id', '=', this.runId)
+        .execute()
       await appendAuditIn(tx, audit)
     })
   }

@@ -15,7 +15,11 @@ export interface PersistedPlan {
 export function persistPlan(plan: RollbackPlan): PersistedPlan {
   return {
     version: 1,
-    apps: plan.apps.map((a) => ({ app: a.app.name, target: a.target.id, components: a.components.map((c) => ({ name: c.component.name, from: c.from })) })),
+    apps: plan.apps.map((a) => ({
+      app: a.app.name,
+      target: a.target.id,
+      components: a.components.map((c) => ({ name: c.component.name, from: c.from })),
+    })),
   }
 }
 
@@ -27,9 +31,16 @@ export function parsePersistedPlan(text: string): PersistedPlan {
   } catch {
     throw new Error('unreadable rollback plan (not JSON)')
   }
-  const wellFormed = plan?.version === 1 && Array.isArray(plan.apps) &&
-    plan.apps.every((a) => typeof a?.app === 'string' && typeof a.target === 'string' && Array.isArray(a.components) &&
-      a.components.every((c) => typeof c?.name === 'string' && typeof c.from === 'string'))
+  const wellFormed =
+    plan?.version === 1 &&
+    Array.isArray(plan.apps) &&
+    plan.apps.every(
+      (a) =>
+        typeof a?.app === 'string' &&
+        typeof a.target === 'string' &&
+        Array.isArray(a.components) &&
+        a.components.every((c) => typeof c?.name === 'string' && typeof c.from === 'string'),
+    )
   if (!wellFormed) throw new Error(`unreadable rollback plan (format ${valueText((plan as { version?: unknown } | null)?.version)})`)
   return plan!
 }

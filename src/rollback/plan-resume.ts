@@ -40,7 +40,10 @@ export interface Superseded {
 export async function planResume(p: Platform, runId: string, signal: AbortSignal): Promise<ResumePlan> {
   const run = await requireUnfinished(p.state.db, runId, 'resume')
   const steps = await loadSteps(p.state.db, runId)
-  const cannot = (why: string) => new UserError(`rollback ${runId} cannot be resumed as planned: ${why}; give it up with \`lastgood rollback --abandon ${runId} --reason "<why>"\``)
+  const cannot = (why: string) =>
+    new UserError(
+      `rollback ${runId} cannot be resumed as planned: ${why}; give it up with \`lastgood rollback --abandon ${runId} --reason "<why>"\``,
+    )
   const apps: AppPlan[] = []
   const superseded: Superseded[] = []
   for (const planned of parsePersistedPlan(run.plan!).apps) {
@@ -51,7 +54,8 @@ export async function planResume(p: Platform, runId: string, signal: AbortSignal
     const safety = steps.find((s) => s.app === app.name && s.name === 'safety-snapshot' && s.status === 'succeeded')?.detail?.snapshot
     if (typeof safety === 'string') {
       const snap = await findSnapshot(p.state.db, safety)
-      if (!snap || snap.prunedAt) throw cannot(`its safety snapshot ${safety} of ${app.name}, needed to revert, is ${snap ? 'pruned' : 'gone'}`)
+      if (!snap || snap.prunedAt)
+        throw cannot(`its safety snapshot ${safety} of ${app.name}, needed to revert, is ${snap ? 'pruned' : 'gone'}`)
     }
     const components: ComponentPlan[] = []
     for (const { name, from } of planned.components) {
@@ -59,7 +63,8 @@ export async function planResume(p: Platform, runId: string, signal: AbortSignal
       if (!c) throw cannot(`component ${app.name}/${name} is no longer in the configuration`)
       const current = await providerFor(c).current(c, providerContext(p, app, c, signal))
       const planned = await planComponent(p, app, target, c, current, from, signal)
-      if (current.version !== from && current.version !== planned.manifest.version) superseded.push({ app: app.name, component: name, live: current.version, before: from, target: planned.manifest.version })
+      if (current.version !== from && current.version !== planned.manifest.version)
+        superseded.push({ app: app.name, component: name, live: current.version, before: from, target: planned.manifest.version })
       components.push(planned)
     }
     apps.push({ app, target, components })

@@ -49,9 +49,21 @@ export interface PlanRequest {
  * plan made against a half-rolled-back app would be wrong (the unfinished run is resumed or abandoned first).
  */
 export async function planRollback(p: Platform, req: PlanRequest): Promise<RollbackPlan> {
-  const targets = req.to ? await resolveRecoveryTarget(p.state.db, req.to, req.apps.map((a) => a.name)) : req.targets
-  await refuseLiveLocks(p.state.db, req.apps.map((a) => `app:${a.name}`))
-  await refuseUnfinishedRuns(p.state.db, req.apps.map((a) => a.name))
+  const targets = req.to
+    ? await resolveRecoveryTarget(
+        p.state.db,
+        req.to,
+        req.apps.map((a) => a.name),
+      )
+    : req.targets
+  await refuseLiveLocks(
+    p.state.db,
+    req.apps.map((a) => `app:${a.name}`),
+  )
+  await refuseUnfinishedRuns(
+    p.state.db,
+    req.apps.map((a) => a.name),
+  )
   const plans: AppPlan[] = []
   for (const app of req.apps) {
     const selected = selectComponents(app, req.components)
@@ -71,12 +83,20 @@ export async function planRollback(p: Platform, req: PlanRequest): Promise<Rollb
 
 /** One component's part of a plan: its manifest in the target snapshot and the preview of restoring it. */
 export async function planComponent(
-  p: Platform, app: ResolvedApp, target: SnapshotRecord, c: ResolvedComponent, current: VersionInfo, from: string, signal: AbortSignal,
+  p: Platform,
+  app: ResolvedApp,
+  target: SnapshotRecord,
+  c: ResolvedComponent,
+  current: VersionInfo,
+  from: string,
+  signal: AbortSignal,
 ): Promise<ComponentPlan> {
   const entry = target.components.find((sc) => sc.name === c.name)
   if (!entry) throw new UserError(`snapshot ${target.id} has no component "${c.name}" of app ${app.name}; pick another with --to`)
   if (entry.provider !== c.provider) {
-    throw new UserError(`component ${app.name}/${c.name} is now provided by ${c.provider}, but snapshot ${target.id} holds a ${entry.provider} capture`)
+    throw new UserError(
+      `component ${app.name}/${c.name} is now provided by ${c.provider}, but snapshot ${target.id} holds a ${entry.provider} capture`,
+    )
   }
   const manifest = await loadManifest(p, entry.manifest)
   const ctx = providerContext(p, app, c, signal)
@@ -92,11 +112,15 @@ function selectComponents(app: ResolvedApp, names?: string[]): ResolvedComponent
   if (!names || names.length === 0) {
     const code = app.components.filter((c) => !c.data)
     if (code.length > 0) return code
-    throw new UserError(`app ${app.name} has only data components (${app.components.map((c) => c.name).join(', ')}); data is restored only when asked: name it with --component ${app.components[0]!.name}`)
+    throw new UserError(
+      `app ${app.name} has only data components (${app.components.map((c) => c.name).join(', ')}); data is restored only when asked: name it with --component ${app.components[0]!.name}`,
+    )
   }
   const unknown = names.filter((n) => !app.components.some((c) => c.name === n))
   if (unknown.length > 0) {
-    throw new UserError(`app ${app.name} has no component ${unknown.map((n) => `"${n}"`).join(', ')}; it has: ${app.components.map((c) => c.name).join(', ')}`)
+    throw new UserError(
+      `app ${app.name} has no component ${unknown.map((n) => `"${n}"`).join(', ')}; it has: ${app.components.map((c) => c.name).join(', ')}`,
+    )
   }
   return app.components.filter((c) => names.includes(c.name))
 }
@@ -109,7 +133,12 @@ async function explicitTarget(p: Platform, app: ResolvedApp, id: string): Promis
  * The newest snapshot the one rule allows (snapshots/rollback-target.ts) that holds every selected component
  * and in which one differs from what runs now. A snapshot of fewer components cannot restore the others.
  */
-async function lastKnownGood(p: Platform, app: ResolvedApp, selected: ResolvedComponent[], current: Map<string, VersionInfo>): Promise<SnapshotRecord> {
+async function lastKnownGood(
+  p: Platform,
+  app: ResolvedApp,
+  selected: ResolvedComponent[],
+  current: Map<string, VersionInfo>,
+): Promise<SnapshotRecord> {
   const differFrom = new Map(selected.map((c) => [c.name, current.get(c.name)?.version]))
   const search = await findRollbackTarget(p.state.db, { app: app.name, components: selected, differFrom })
   if (!search.target) {

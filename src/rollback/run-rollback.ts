@@ -31,17 +31,33 @@ export async function runRollback(p: Platform, plan: RollbackPlan, opts: RunOpti
   const runId = timeId('rb')
   const appNames = plan.apps.map((a) => a.app.name)
   // Checked again under the lock: an unfinished run of these apps must be resumed or abandoned first.
-  const lock = await acquireTargetLock(p.state, appNames.map((n) => `app:${n}`), runId, opts.actor, { guard: (tx) => refuseUnfinishedRuns(tx, appNames, { actor: opts.actor, reason: opts.reason, run: runId }) })
+  const lock = await acquireTargetLock(
+    p.state,
+    appNames.map((n) => `app:${n}`),
+    runId,
+    opts.actor,
+    { guard: (tx) => refuseUnfinishedRuns(tx, appNames, { actor: opts.actor, reason: opts.reason, run: runId }) },
+  )
   let stopped: unknown
   try {
-    const journal = await Journal.begin(p.state, lock, { apps: appNames, reason: opts.reason, actor: opts.actor, plan: persistPlan(plan) }, {
-      actor: opts.actor, action: 'rollback.start', target: appNames.join(','), reason: opts.reason, outcome: 'started',
-      details: { run: runId, targets: Object.fromEntries(plan.apps.map((a) => [a.app.name, a.target.id])) },
-    })
-    return await execute(p, journal, plan, opts, { started, startedAt, reason: opts.reason, actor: opts.actor })
-      .catch(async (err: unknown) => {
+    const journal = await Journal.begin(
+      p.state,
+      lock,
+      { apps: appNames, reason: opts.reason, actor: opts.actor, plan: persistPlan(plan) },
+      {
+        actor: opts.actor,
+        action: 'rollback.start',
+        target: appNames.join(','),
+        reason: opts.reason,
+        outcome: 'started',
+        details: { run: runId, targets: Object.fromEntries(plan.apps.map((a) => [a.app.name, a.target.id])) },
+      },
+    )
+    return await execute(p, journal, plan, opts, { started, startedAt, reason: opts.reason, actor: opts.actor }).catch(
+      async (err: unknown) => {
         throw (stopped = await stoppedByStorage(p, journal, plan, { ...opts, startedAt, started }, err))
-      })
+      },
+    )
   } finally {
     // A run that stopped says what it left; a lock the same failing disk will not release is stale once this
     // process exits, and is recognised as such.
@@ -61,15 +77,35 @@ export async function resumeRollback(p: Platform, resume: ResumePlan, opts: RunO
   const started = performance.now()
   const { run, plan } = resume
   const appNames = plan.apps.map((a) => a.app.name)
-  const lock = await acquireTargetLock(p.state, appNames.map((n) => `app:${n}`), run.id, opts.actor, { guard: async (tx) => void (await requireUnfinished(tx, run.id, 'resume')) })
+  const lock = await acquireTargetLock(
+    p.state,
+    appNames.map((n) => `app:${n}`),
+    run.id,
+    opts.actor,
+    { guard: async (tx) => void (await requireUnfinished(tx, run.id, 'resume')) },
+  )
   try {
     const resumedAt = new Date().toISOString()
     const journal = await Journal.resume(p.state, lock, (steps) => ({
-      actor: opts.actor, action: 'rollback.resume', target: appNames.join(','), reason: opts.reason, outcome: 'started',
-      details: { run: run.id, stoppedAt: describeStop(steps), previousOwner: { host: run.owner_host, pid: run.owner_pid }, startedBy: run.actor, startedAt: run.started_at },
+      actor: opts.actor,
+      action: 'rollback.resume',
+      target: appNames.join(','),
+      reason: opts.reason,
+      outcome: 'started',
+      details: {
+        run: run.id,
+        stoppedAt: describeStop(steps),
+        previousOwner: { host: run.owner_host, pid: run.owner_pid },
+        startedBy: run.actor,
+        startedAt: run.started_at,
+      },
     }))
     return await execute(p, journal, plan, opts, {
-      started, startedAt: run.started_at, reason: run.reason, actor: run.actor, resumed: { actor: opts.actor, reason: opts.reason, at: resumedAt },
+      started,
+      startedAt: run.started_at,
+      reason: run.reason,
+      actor: run.actor,
+      resumed: { actor: opts.actor, reason: opts.reason, at: resumedAt },
     })
   } finally {
     await lock.release()
@@ -81,20 +117,45 @@ export async function resumeRollback(p: Platform, resume: ResumePlan, opts: RunO
  * restore or revert began, in any attempt) is closed as `not-started`; any other stays `interrupted`, unfinished,
  * for --resume (or the monitor that started it) to finish as planned.
  */
-async function interrupted(journal: Journal, plan: RollbackPlan, opts: RunOptions, facts: RunFacts, done: AppReport[], err: RunInterrupted): Promise<RollbackReport> {
+async function interrupted(
+  journal: Journal,
+  plan: RollbackPlan,
+  opts: RunOptions,
+  facts: RunFacts,
+  done: AppReport[],
+  err: RunInterrupted,
+): Promise<RollbackReport> {
   const changed = changedAnything(journal.steps)
   const status = changed ? 'interrupted' : 'not-started'
   const at = describeStop(journal.steps)
   const cut = journal.steps.at(-1)?.app
-  const apps = plan.apps.map((a) => done.find((r) => r.app === a.app.name) ?? {
-    ...notStarted(a), outcome: changed && a.app.name === cut ? 'interrupted' as const : 'not-started' as const, error: `${err.message} ${at}`,
-  })
+  const apps = plan.apps.map(
+    (a) =>
+      done.find((r) => r.app === a.app.name) ?? {
+        ...notStarted(a),
+        outcome: changed && a.app.name === cut ? ('interrupted' as const) : ('not-started' as const),
+        error: `${err.message} ${at}`,
+      },
+  )
   const report: RollbackReport = {
-    run: journal.runId, status, stopped: { at, why: err.message }, reason: facts.reason, actor: facts.actor, startedAt: facts.startedAt,
-    ...(facts.resumed ? { resumed: facts.resumed } : {}), endedAt: new Date().toISOString(), durationMs: Math.round(performance.now() - facts.started), apps, steps: journal.steps,
+    run: journal.runId,
+    status,
+    stopped: { at, why: err.message },
+    reason: facts.reason,
+    actor: facts.actor,
+    startedAt: facts.startedAt,
+    ...(facts.resumed ? { resumed: facts.resumed } : {}),
+    endedAt: new Date().toISOString(),
+    durationMs: Math.round(performance.now() - facts.started),
+    apps,
+    steps: journal.steps,
   }
   await journal.finish(status, report, {
-    actor: opts.actor, action: 'rollback.interrupt', target: apps.map((a) => a.app).join(','), reason: opts.reason, outcome: 'failure',
+    actor: opts.actor,
+    action: 'rollback.interrupt',
+    target: apps.map((a) => a.app).join(','),
+    reason: opts.reason,
+    outcome: 'failure',
     details: { run: journal.runId, status, stoppedAt: at, why: err.message },
   })
   return report
@@ -128,22 +189,55 @@ async function execute(p: Platform, journal: Journal, plan: RollbackPlan, opts: 
       return interrupted(journal, plan, opts, facts, reports, err)
     }
     reports.push(report)
-    await journal.recordApp(appPlan.app.name, {
-      actor: opts.actor, action: 'rollback.app', target: appPlan.app.name, reason: opts.reason,
-      outcome: report.outcome === 'restored' ? 'success' : 'failure',
-      details: { run: runId, outcome: report.outcome, target: report.target, safety: report.safety, from: report.from, to: report.to, error: report.error },
-    }, report.outcome === 'restored'
-      ? (tx) => rejectMovedAway(tx, { app: report.app, run: runId, from: report.from, to: report.to, actor: opts.actor, reason: opts.reason })
-      : undefined)
+    await journal.recordApp(
+      appPlan.app.name,
+      {
+        actor: opts.actor,
+        action: 'rollback.app',
+        target: appPlan.app.name,
+        reason: opts.reason,
+        outcome: report.outcome === 'restored' ? 'success' : 'failure',
+        details: {
+          run: runId,
+          outcome: report.outcome,
+          target: report.target,
+          safety: report.safety,
+          from: report.from,
+          to: report.to,
+          error: report.error,
+        },
+      },
+      report.outcome === 'restored'
+        ? (tx) =>
+            rejectMovedAway(tx, { app: report.app, run: runId, from: report.from, to: report.to, actor: opts.actor, reason: opts.reason })
+        : undefined,
+    )
   }
   const status = reports.every((r) => r.outcome === 'restored') ? 'succeeded' : 'failed'
   const report: RollbackReport = {
-    run: runId, status, reason: facts.reason, actor: facts.actor, startedAt: facts.startedAt, ...(facts.resumed ? { resumed: facts.resumed } : {}),
-    endedAt: new Date().toISOString(), durationMs: Math.round(performance.now() - facts.started), apps: reports, steps: journal.steps,
+    run: runId,
+    status,
+    reason: facts.reason,
+    actor: facts.actor,
+    startedAt: facts.startedAt,
+    ...(facts.resumed ? { resumed: facts.resumed } : {}),
+    endedAt: new Date().toISOString(),
+    durationMs: Math.round(performance.now() - facts.started),
+    apps: reports,
+    steps: journal.steps,
   }
   const finish: AuditInput = {
-    actor: opts.actor, action: 'rollback.finish', target: appNames.join(','), reason: opts.reason, outcome: status === 'succeeded' ? 'success' : 'failure',
-    details: { run: runId, durationMs: report.durationMs, outcomes: Object.fromEntries(reports.map((r) => [r.app, r.outcome])), ...(facts.resumed ? { resumed: true } : {}) },
+    actor: opts.actor,
+    action: 'rollback.finish',
+    target: appNames.join(','),
+    reason: opts.reason,
+    outcome: status === 'succeeded' ? 'success' : 'failure',
+    details: {
+      run: runId,
+      durationMs: report.durationMs,
+      outcomes: Object.fromEntries(reports.map((r) => [r.app, r.outcome])),
+      ...(facts.resumed ? { resumed: true } : {}),
+    },
   }
   await journal.finish(status, report, finish)
   return report

@@ -25,8 +25,16 @@ export interface StepRecord {
 
 export function toStepRow(runId: string, r: StepRecord): RollbackStepTable {
   return {
-    run_id: runId, seq: r.seq, app: r.app, name: r.name, component: r.component, status: r.status,
-    started_at: r.startedAt, ended_at: r.endedAt, detail: r.detail ? JSON.stringify(r.detail) : null, error: r.error,
+    run_id: runId,
+    seq: r.seq,
+    app: r.app,
+    name: r.name,
+    component: r.component,
+    status: r.status,
+    started_at: r.startedAt,
+    ended_at: r.endedAt,
+    detail: r.detail ? JSON.stringify(r.detail) : null,
+    error: r.error,
   }
 }
 
@@ -36,8 +44,13 @@ export function fromStepRow(r: RollbackStepTable): StepRecord {
   const seq = typeof raw === 'number' || typeof raw === 'string' || typeof raw === 'bigint' ? Number(raw) : Number.NaN
   if (!Number.isSafeInteger(seq)) throw new Error(`rollback ${r.run_id}, step ?: the journal's step number is damaged (not a whole number)`)
   return {
-    seq, app: r.app, name: r.name as StepName, component: r.component, status: r.status as StepStatus,
-    startedAt: r.started_at, endedAt: r.ended_at,
+    seq,
+    app: r.app,
+    name: r.name as StepName,
+    component: r.component,
+    status: r.status as StepStatus,
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
     durationMs: r.ended_at ? Date.parse(r.ended_at) - Date.parse(r.started_at) : null,
     detail: r.detail ? stepDetail(r, seq) : null,
     error: r.error,

@@ -18,7 +18,13 @@ const CHANGING = new Set(['restore', 'revert'])
  * Once a restore began, the journal is the truth of what took effect: the run stays for --resume. Any other
  * error is returned as it is.
  */
-export async function stoppedByStorage(p: Platform, journal: Journal, plan: RollbackPlan, opts: Actor & { startedAt: string; started: number }, err: unknown): Promise<unknown> {
+export async function stoppedByStorage(
+  p: Platform,
+  journal: Journal,
+  plan: RollbackPlan,
+  opts: Actor & { startedAt: string; started: number },
+  err: unknown,
+): Promise<unknown> {
   const fault = storageFault(err)
   if (!fault) return err
   const what = `${fault === 'full' ? 'the disk is full' : 'the disk failed to read or write (I/O error)'} (${redact((err as Error).message)})`
@@ -26,20 +32,48 @@ export async function stoppedByStorage(p: Platform, journal: Journal, plan: Roll
   // The reserve lets what follows still write: this record, the lock's release, the command's close.
   p.state.releaseReserve?.()
   if (journal.steps.some((s) => CHANGING.has(s.name))) {
-    return new StorageError(fault, `${what}: rollback ${journal.runId} stopped ${describeStop(journal.steps)} after it began restoring; ${fix}, then finish it with \`${resumeCommand(journal.runId)}\``, { cause: err })
+    return new StorageError(
+      fault,
+      `${what}: rollback ${journal.runId} stopped ${describeStop(journal.steps)} after it began restoring; ${fix}, then finish it with \`${resumeCommand(journal.runId)}\``,
+      { cause: err },
+    )
   }
   const error = `stopped before it changed anything: ${what}`
   const report: RollbackReport = {
-    run: journal.runId, status: 'failed', reason: opts.reason, actor: opts.actor, startedAt: opts.startedAt, endedAt: new Date().toISOString(),
-    durationMs: Math.round(performance.now() - opts.started), apps: plan.apps.map((a) => ({ ...notStarted(a), error })), steps: journal.steps,
+    run: journal.runId,
+    status: 'failed',
+    reason: opts.reason,
+    actor: opts.actor,
+    startedAt: opts.startedAt,
+    endedAt: new Date().toISOString(),
+    durationMs: Math.round(performance.now() - opts.started),
+    apps: plan.apps.map((a) => ({ ...notStarted(a), error })),
+    steps: journal.steps,
   }
   try {
     await journal.finish('failed', report, {
-      actor: opts.actor, action: 'rollback.finish', target: plan.apps.map((a) => a.app.name).join(','), reason: opts.reason, outcome: 'failure',
-      details: { run: journal.runId, durationMs: report.durationMs, outcomes: Object.fromEntries(plan.apps.map((a) => [a.app.name, 'not-started'])), error },
+      actor: opts.actor,
+      action: 'rollback.finish',
+      target: plan.apps.map((a) => a.app.name).join(','),
+      reason: opts.reason,
+      outcome: 'failure',
+      details: {
+        run: journal.runId,
+        durationMs: report.durationMs,
+        outcomes: Object.fromEntries(plan.apps.map((a) => [a.app.name, 'not-started'])),
+        error,
+      },
     })
   } catch {
-    return new StorageError(fault, `${what}: rollback ${journal.runId} stopped before it changed anything, and could not be recorded as failed; ${fix}, then give it up with \`lastgood rollback --abandon ${journal.runId} --reason "<why>"\``, { cause: err })
+    return new StorageError(
+      fault,
+      `${what}: rollback ${journal.runId} stopped before it changed anything, and could not be recorded as failed; ${fix}, then give it up with \`lastgood rollback --abandon ${journal.runId} --reason "<why>"\``,
+      { cause: err },
+    )
   }
-  return new StorageError(fault, `${what}: rollback ${journal.runId} stopped before it changed anything and is recorded as failed; ${fix}, then roll back again`, { cause: err })
+  return new StorageError(
+    fault,
+    `${what}: rollback ${journal.runId} stopped before it changed anything and is recorded as failed; ${fix}, then roll back again`,
+    { cause: err },
+  )
 }

@@ -21,11 +21,19 @@ export interface SupersedeResult {
 export async function supersedeRun(p: Platform, resume: ResumePlan, opts: Actor): Promise<SupersedeResult> {
   const { run, superseded } = resume
   const message = `rollback ${run.id} superseded: ${describeSuperseded(superseded)}; someone deployed since it stopped, so nothing was restored`
-  const closed = await closeUnfinishedRun(p, run, opts, { purpose: 'resume', status: 'superseded', action: 'rollback.superseded', outcome: 'refused', details: { superseded } })
+  const closed = await closeUnfinishedRun(p, run, opts, {
+    purpose: 'resume',
+    status: 'superseded',
+    action: 'rollback.superseded',
+    outcome: 'refused',
+    details: { superseded },
+  })
   return { ...closed, superseded, message }
 }
 
 /** `staff/release runs v3, which is neither the run's before (v2) nor its target (v1)` */
 export function describeSuperseded(list: Superseded[]): string {
-  return list.map((s) => `${s.app}/${s.component} runs ${s.live}, which is neither the run's before (${s.before}) nor its target (${s.target})`).join('; ')
+  return list
+    .map((s) => `${s.app}/${s.component} runs ${s.live}, which is neither the run's before (${s.before}) nor its target (${s.target})`)
+    .join('; ')
 }

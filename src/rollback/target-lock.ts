@@ -30,7 +30,13 @@ export interface AcquireOptions {
  * its run. A holder that is a dead process on this host, or whose lock expired, is stale: its lock is taken
  * over and the takeover is audited. While held, the lock is renewed every third of its lifetime.
  */
-export async function acquireTargetLock(state: State, targets: string[], runId: string, actor: string, opts: AcquireOptions = {}): Promise<TargetLock> {
+export async function acquireTargetLock(
+  state: State,
+  targets: string[],
+  runId: string,
+  actor: string,
+  opts: AcquireOptions = {},
+): Promise<TargetLock> {
   const token = await state.writeTransaction(async (tx) => {
     const now = Date.now()
     await opts.guard?.(tx)
@@ -46,24 +52,43 @@ export async function acquireTargetLock(state: State, targets: string[], runId: 
         outcome: 'success',
         details: { previousRun: lock.run_id, previousHost: lock.owner_host, previousPid: lock.owner_pid, newRun: runId },
       })
-      await tx.updateTable('rollback_runs').set({ status: 'interrupted', ended_at: new Date(now).toISOString() })
-        .where('id', '=', lock.run_id).where('status', '=', 'running').execute()
+      await tx
+        .updateTable('rollback_runs')
+        .set({ status: 'interrupted', ended_at: new Date(now).toISOString() })
+        .where('id', '=', lock.run_id)
+        .where('status', '=', 'running')
+        .execute()
     }
     const counter = await tx.selectFrom('counters').select('value').where('name', '=', 'lock_token').executeTakeFirstOrThrow()
     const next = Number(counter.value) + 1
     await tx.updateTable('counters').set({ value: next }).where('name', '=', 'lock_token').execute()
     await tx.deleteFrom('locks').where('target', 'in', targets).execute()
     const stamp = new Date(now).toISOString()
-    await tx.insertInto('locks').values(targets.map((target) => ({
-      target, run_id: runId, owner_host: HOST, owner_pid: process.pid, token: next,
-      acquired_at: stamp, expires_at: new Date(now + LOCK_TTL_MS).toISOString(),
-    }))).execute()
+    await tx
+      .insertInto('locks')
+      .values(
+        targets.map((target) => ({
+          target,
+          run_id: runId,
+          owner_host: HOST,
+          owner_pid: process.pid,
+          token: next,
+          acquired_at: stamp,
+          expires_at: new Date(now + LOCK_TTL_MS).toISOString(),
+        })),
+      )
+      .execute()
     return next
   })
 
   const renew = setInterval(() => {
-    void state.db.updateTable('locks').set({ expires_at: new Date(Date.now() + LOCK_TTL_MS).toISOString() })
-      .where('target', 'in', targets).where('token', '=', token).execute().catch(() => undefined)
+    void state.db
+      .updateTable('locks')
+      .set({ expires_at: new Date(Date.now() + LOCK_TTL_MS).toISOString() })
+      .where('target', 'in', targets)
+      .where('token', '=', token)
+      .execute()
+      .catch(() => undefined)
   }, LOCK_TTL_MS / 3)
   renew.unref()
 

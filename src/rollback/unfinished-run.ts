@@ -23,8 +23,14 @@ export async function findRun(db: StateDb, id: string): Promise<RollbackRunTable
 
 /** The newest run that included app. */
 export async function latestRun(db: StateDb, app: string): Promise<RollbackRunTable | undefined> {
-  return db.selectFrom('rollback_runs').selectAll().where('apps', 'like', `%${JSON.stringify(app)}%`)
-    .orderBy('started_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst()
+  return db
+    .selectFrom('rollback_runs')
+    .selectAll()
+    .where('apps', 'like', `%${JSON.stringify(app)}%`)
+    .orderBy('started_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst()
 }
 
 export async function isUnfinished(db: StateDb, run: RollbackRunTable, now = Date.now()): Promise<boolean> {
@@ -54,7 +60,11 @@ export async function unfinishedOf(db: StateDb, run: RollbackRunTable): Promise<
  * run's lock transaction) it is closed as `not-started`, audited, and protection goes on. A run recorded before
  * runs kept their plan (state migration 0002) cannot be resumed, so it is taken over as it was before.
  */
-export async function refuseUnfinishedRuns(db: StateDb, apps: string[], closeAs?: { actor: string; reason: string; run: string }): Promise<void> {
+export async function refuseUnfinishedRuns(
+  db: StateDb,
+  apps: string[],
+  closeAs?: { actor: string; reason: string; run: string },
+): Promise<void> {
   for (const app of apps) {
     const u = await findUnfinishedRun(db, app)
     if (!u || u.run.plan === null) continue
@@ -73,9 +83,16 @@ export async function refuseUnfinishedRuns(db: StateDb, apps: string[], closeAs?
 
 async function closeUnchanged(tx: StateDb, u: UnfinishedRun, by: { actor: string; reason: string; run: string }): Promise<void> {
   await closeDeadRunIn(tx, u.run.id, 'not-started', () => ({
-    actor: by.actor, action: 'rollback.interrupt', target: (JSON.parse(u.run.apps) as string[]).join(','), reason: by.reason, outcome: 'failure',
+    actor: by.actor,
+    action: 'rollback.interrupt',
+    target: (JSON.parse(u.run.apps) as string[]).join(','),
+    reason: by.reason,
+    outcome: 'failure',
     details: {
-      run: u.run.id, status: 'not-started', stoppedAt: u.stoppedAt, closedBy: by.run,
+      run: u.run.id,
+      status: 'not-started',
+      stoppedAt: u.stoppedAt,
+      closedBy: by.run,
       why: `its process (pid ${u.run.owner_pid} on ${u.run.owner_host}) stopped before any restore began; nothing was changed`,
     },
   }))
@@ -94,17 +111,26 @@ export async function requireUnfinished(db: StateDb, id: string, purpose: 'resum
   const run = await findRun(db, id)
   if (!run) throw new UserError(`no rollback run "${id}"; \`lastgood status\` shows the last rollback of each app`)
   if (run.status === 'running' && !(await isUnfinished(db, run))) {
-    throw new RefusedError(`rollback ${id} is still running (pid ${run.owner_pid} on ${run.owner_host}, since ${run.started_at}); wait for it to finish`)
+    throw new RefusedError(
+      `rollback ${id} is still running (pid ${run.owner_pid} on ${run.owner_host}, since ${run.started_at}); wait for it to finish`,
+    )
   }
   if (run.status !== 'running' && run.status !== 'interrupted') {
-    throw new UserError(`rollback ${id} already ended (${run.status}${run.ended_at ? ` at ${run.ended_at}` : ''}); there is nothing to ${purpose}`)
+    throw new UserError(
+      `rollback ${id} already ended (${run.status}${run.ended_at ? ` at ${run.ended_at}` : ''}); there is nothing to ${purpose}`,
+    )
   }
   for (const app of JSON.parse(run.apps) as string[]) {
     const latest = await latestRun(db, app)
-    if (latest && latest.id !== id) throw new UserError(`rollback ${latest.id} of ${app} ran after ${id}; ${purpose === 'resume' ? 'resuming' : 'abandoning'} the older run would act against it`)
+    if (latest && latest.id !== id)
+      throw new UserError(
+        `rollback ${latest.id} of ${app} ran after ${id}; ${purpose === 'resume' ? 'resuming' : 'abandoning'} the older run would act against it`,
+      )
   }
   if (purpose === 'resume' && run.plan === null) {
-    throw new UserError(`rollback ${id} was recorded before runs kept their plan, so it cannot be resumed; give it up with \`lastgood rollback --abandon ${id} --reason "<why>"\``)
+    throw new UserError(
+      `rollback ${id} was recorded before runs kept their plan, so it cannot be resumed; give it up with \`lastgood rollback --abandon ${id} --reason "<why>"\``,
+    )
   }
   return run
 }

@@ -28,9 +28,21 @@ export async function createPlatformSnapshot(p: Platform, apps: ResolvedApp[], o
     throw new OperationFailedError(`platform snapshot not taken: ${failed.join('; ')}${kept}`)
   }
   await p.state.writeTransaction(async (tx) => {
-    await tx.updateTable('snapshots').set({ platform_snapshot: id }).where('id', 'in', taken.map((s) => s.id)).execute()
+    await tx
+      .updateTable('snapshots')
+      .set({ platform_snapshot: id })
+      .where(
+        'id',
+        'in',
+        taken.map((s) => s.id),
+      )
+      .execute()
     await appendAuditIn(tx, {
-      actor: opts.actor, action: 'snapshot.platform', target: id, reason: opts.reason ?? null, outcome: 'success',
+      actor: opts.actor,
+      action: 'snapshot.platform',
+      target: id,
+      reason: opts.reason ?? null,
+      outcome: 'success',
       details: { platformSnapshot: id, snapshots: Object.fromEntries(taken.map((s) => [s.app, s.id])) },
     })
   })

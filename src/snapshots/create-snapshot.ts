@@ -37,11 +37,13 @@ export async function createSnapshot(p: Platform, app: ResolvedApp, opts: Create
   for (const component of selected) {
     const ctx = { ...providerContext(p, app, component, signal), previous: previousManifest(p, app, component) }
     // One component that cannot be captured does not keep the others from being tried: the error names each.
-    const manifest = await providerFor(component).capture(component, ctx).catch((err: unknown) => {
-      if (signal.aborted) throw err
-      failed.push({ name: component.name, err })
-      return undefined
-    })
+    const manifest = await providerFor(component)
+      .capture(component, ctx)
+      .catch((err: unknown) => {
+        if (signal.aborted) throw err
+        failed.push({ name: component.name, err })
+        return undefined
+      })
     // A stop (Ctrl-C) between components: what was written stays unreferenced, for prune; no record is made.
     signal.throwIfAborted()
     if (!manifest) continue
@@ -74,7 +76,10 @@ export async function createSnapshot(p: Platform, app: ResolvedApp, opts: Create
     prunedAt: null,
   }
   await p.repository.saveSnapshot({
-    id, app: app.name, createdAt: record.createdAt, kind: record.kind,
+    id,
+    app: app.name,
+    createdAt: record.createdAt,
+    kind: record.kind,
     components: components.map(({ name, provider, version, manifest }) => ({ name, provider, version, manifest })),
     meta: { label: record.label, actor: record.actor, health: record.health },
   })
@@ -86,7 +91,13 @@ export async function createSnapshot(p: Platform, app: ResolvedApp, opts: Create
       target: app.name,
       reason: opts.reason ?? null,
       outcome: 'success',
-      details: { snapshot: id, kind: record.kind, label: record.label, health: record.health, versions: Object.fromEntries(components.map((c) => [c.name, c.version])) },
+      details: {
+        snapshot: id,
+        kind: record.kind,
+        label: record.label,
+        health: record.health,
+        versions: Object.fromEntries(components.map((c) => [c.name, c.version])),
+      },
     })
   })
   return record
@@ -103,7 +114,9 @@ function notTaken(app: ResolvedApp, failed: { name: string; err: unknown }[], ca
   const why = failed.map((f) => `${f.name}: ${asError(f.err).message}`).join('; ')
   if (failed.length === 1 && kept === '') return asError(failed[0]!.err)
   const message = `snapshot of ${app.name} not taken, ${failed.length} of ${failed.length + captured.length} components failed: ${why}${kept}`
-  return failed.every((f) => f.err instanceof UserError) ? new UserError(message) : new OperationFailedError(message, { cause: failed[0]!.err })
+  return failed.every((f) => f.err instanceof UserError)
+    ? new UserError(message)
+    : new OperationFailedError(message, { cause: failed[0]!.err })
 }
 
 export function providerContext(p: Platform, app: ResolvedApp, component: ResolvedComponent, signal: AbortSignal): ProviderContext {
@@ -118,7 +131,9 @@ export function providerContext(p: Platform, app: ResolvedApp, component: Resolv
 function previousManifest(p: Platform, app: ResolvedApp, component: ResolvedComponent) {
   return async (version?: string): Promise<ComponentManifest | undefined> => {
     for (const s of await listSnapshots(p.state.db, app.name)) {
-      const c = s.components.find((x) => x.name === component.name && x.provider === component.provider && (version === undefined || x.version === version))
+      const c = s.components.find(
+        (x) => x.name === component.name && x.provider === component.provider && (version === undefined || x.version === version),
+      )
       if (!c) continue
       return loadManifest(p, c.manifest).catch((err: unknown) => {
         p.log.warn({ app: app.name, component: component.name, snapshot: s.id, err }, 'previous capture unreadable; reading every file')

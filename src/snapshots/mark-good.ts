@@ -17,7 +17,11 @@ export interface MarkGoodOptions {
 }
 
 /** Vouches for a snapshot: it becomes known good, with who and why in the audit trail. */
-export async function markGood(p: Platform, id: string, opts: MarkGoodOptions): Promise<{ snapshot: SnapshotRecord; cleared: Rejection[] }> {
+export async function markGood(
+  p: Platform,
+  id: string,
+  opts: MarkGoodOptions,
+): Promise<{ snapshot: SnapshotRecord; cleared: Rejection[] }> {
   const snap = await requireSnapshot(p.state.db, id)
   if (snap.kind === 'safety') {
     throw new UserError(
@@ -27,13 +31,24 @@ export async function markGood(p: Platform, id: string, opts: MarkGoodOptions): 
   }
   let cleared: Rejection[] = []
   await p.state.writeTransaction(async (tx) => {
-    await tx.updateTable('snapshots').set({ known_good: 1, marked_good_by: opts.actor, marked_good_at: isoNow() }).where('id', '=', id).execute()
+    await tx
+      .updateTable('snapshots')
+      .set({ known_good: 1, marked_good_by: opts.actor, marked_good_at: isoNow() })
+      .where('id', '=', id)
+      .execute()
     if (opts.clearRejections) cleared = await clearRejections(tx, snap, opts.actor)
     await appendAuditIn(tx, {
-      actor: opts.actor, action: 'snapshot.mark-good', target: snap.app, reason: opts.reason, outcome: 'success',
+      actor: opts.actor,
+      action: 'snapshot.mark-good',
+      target: snap.app,
+      reason: opts.reason,
+      outcome: 'success',
       details: {
-        snapshot: id, healthAtCapture: snap.health,
-        ...(cleared.length > 0 ? { clearedRejections: cleared.map((r) => ({ component: r.component, version: r.version, run: r.run })) } : {}),
+        snapshot: id,
+        healthAtCapture: snap.health,
+        ...(cleared.length > 0
+          ? { clearedRejections: cleared.map((r) => ({ component: r.component, version: r.version, run: r.run })) }
+          : {}),
       },
     })
   })

@@ -11,7 +11,12 @@ export async function pinnedByUnfinishedRuns(db: StateDb): Promise<Map<string, s
   for (const run of runs) {
     const plan = run.plan ? (JSON.parse(run.plan) as { apps?: { target?: unknown }[] }) : {}
     for (const a of plan.apps ?? []) if (typeof a.target === 'string') pinned.set(a.target, run.id)
-    const safety = await db.selectFrom('rollback_steps').select('detail').where('run_id', '=', run.id).where('name', '=', 'safety-snapshot').execute()
+    const safety = await db
+      .selectFrom('rollback_steps')
+      .select('detail')
+      .where('run_id', '=', run.id)
+      .where('name', '=', 'safety-snapshot')
+      .execute()
     for (const s of safety) {
       const id = s.detail ? (JSON.parse(s.detail) as { snapshot?: unknown }).snapshot : undefined
       if (typeof id === 'string') pinned.set(id, run.id)

@@ -45,7 +45,8 @@ export async function resolveRecoveryTarget(db: StateDb, target: string, apps: s
           'leave the app out of the scope, or take a new platform snapshot with `lastgood snapshot create --all`',
       )
     }
-    if (m.prunedAt) throw new UserError(`platform snapshot ${target}: the snapshot ${m.id} of app ${app} was pruned on ${m.prunedAt}; its data is gone`)
+    if (m.prunedAt)
+      throw new UserError(`platform snapshot ${target}: the snapshot ${m.id} of app ${app} was pruned on ${m.prunedAt}; its data is gone`)
     out.set(app, m.id)
   }
   return out

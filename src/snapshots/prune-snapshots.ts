@@ -21,7 +21,11 @@ export interface PruneResult {
  * needs. Snapshot documents are forgotten before data is collected, and the repository itself refuses to
  * collect when it cannot read every remaining snapshot, so an object still referenced is never deleted.
  */
-export async function pruneSnapshots(p: Platform, apps: ResolvedApp[], opts: { dryRun: boolean; actor: string; unconfigured?: boolean }): Promise<PruneResult> {
+export async function pruneSnapshots(
+  p: Platform,
+  apps: ResolvedApp[],
+  opts: { dryRun: boolean; actor: string; unconfigured?: boolean },
+): Promise<PruneResult> {
   const now = Date.now()
   const removed: SnapshotRecord[] = []
   let kept = 0
@@ -34,7 +38,9 @@ export async function pruneSnapshots(p: Platform, apps: ResolvedApp[], opts: { d
     removed.push(...decision.remove)
   }
   // Snapshots of apps no longer configured (renamed, removed): all of them, except what an unfinished run needs.
-  if (opts.unconfigured) for (const snaps of (await unconfiguredSnapshots(p.state.db, p.config)).values()) removed.push(...snaps.filter((s) => !pinned.has(s.id)))
+  if (opts.unconfigured)
+    for (const snaps of (await unconfiguredSnapshots(p.state.db, p.config)).values())
+      removed.push(...snaps.filter((s) => !pinned.has(s.id)))
   if (!opts.dryRun) {
     for (const s of removed) {
       await p.repository.removeSnapshot(s.id)
@@ -44,7 +50,10 @@ export async function pruneSnapshots(p: Platform, apps: ResolvedApp[], opts: { d
   const repository = await p.repository.prune({ dryRun: opts.dryRun })
   if (!opts.dryRun) {
     await appendAudit(p.state, {
-      actor: opts.actor, action: 'snapshot.prune', target: apps.map((a) => a.name).join(','), outcome: 'success',
+      actor: opts.actor,
+      action: 'snapshot.prune',
+      target: apps.map((a) => a.name).join(','),
+      outcome: 'success',
       details: { removed: removed.map((s) => s.id), repository },
     })
   }

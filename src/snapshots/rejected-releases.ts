@@ -41,11 +41,23 @@ function key(component: string, version: string): string {
 
 /** Rejections of `app` not cleared, newest first. */
 export async function loadRejections(db: StateDb, app: string): Promise<Rejections> {
-  const rows = await db.selectFrom('rejected_releases').selectAll().where('app', '=', app).where('cleared_at', 'is', null)
-    .orderBy('rejected_at', 'desc').execute()
-  return new Rejections(rows.map((r) => ({
-    component: r.component, version: r.version, run: r.run_id, at: r.rejected_at, by: r.rejected_by, reason: r.reason,
-  })))
+  const rows = await db
+    .selectFrom('rejected_releases')
+    .selectAll()
+    .where('app', '=', app)
+    .where('cleared_at', 'is', null)
+    .orderBy('rejected_at', 'desc')
+    .execute()
+  return new Rejections(
+    rows.map((r) => ({
+      component: r.component,
+      version: r.version,
+      run: r.run_id,
+      at: r.rejected_at,
+      by: r.rejected_by,
+      reason: r.reason,
+    })),
+  )
 }
 
 /**
@@ -53,19 +65,34 @@ export async function loadRejections(db: StateDb, app: string): Promise<Rejectio
  * transaction that records the app restored, so a resumed run records it once, and audited (`release.reject`).
  */
 export async function rejectMovedAway(
-  tx: StateDb, move: { app: string; run: string; from: Record<string, string>; to: Record<string, string>; actor: string; reason: string },
+  tx: StateDb,
+  move: { app: string; run: string; from: Record<string, string>; to: Record<string, string>; actor: string; reason: string },
 ): Promise<void> {
   const moved = Object.entries(move.from).filter(([c, v]) => move.to[c] !== undefined && move.to[c] !== v)
   if (moved.length === 0) return
   const at = isoNow()
   for (const [component, version] of moved) {
-    await tx.insertInto('rejected_releases').values({
-      app: move.app, component, version, run_id: move.run, rejected_at: at, rejected_by: move.actor, reason: move.reason,
-      cleared_at: null, cleared_by: null,
-    }).execute()
+    await tx
+      .insertInto('rejected_releases')
+      .values({
+        app: move.app,
+        component,
+        version,
+        run_id: move.run,
+        rejected_at: at,
+        rejected_by: move.actor,
+        reason: move.reason,
+        cleared_at: null,
+        cleared_by: null,
+      })
+      .execute()
   }
   await appendAuditIn(tx, {
-    actor: move.actor, action: 'release.reject', target: move.app, reason: move.reason, outcome: 'success',
+    actor: move.actor,
+    action: 'release.reject',
+    target: move.app,
+    reason: move.reason,
+    outcome: 'success',
     details: { run: move.run, rejected: Object.fromEntries(moved) },
   })
 }
@@ -75,10 +102,19 @@ export async function rejectMovedAway(
  * it and who cleared it). Returns what was cleared; the caller audits it with the vouching.
  */
 export async function clearRejections(tx: StateDb, s: SnapshotRecord, actor: string): Promise<Rejection[]> {
-  const cleared = (await loadRejections(tx, s.app)).inSnapshot(s, s.components.map((c) => c.name))
+  const cleared = (await loadRejections(tx, s.app)).inSnapshot(
+    s,
+    s.components.map((c) => c.name),
+  )
   for (const r of cleared) {
-    await tx.updateTable('rejected_releases').set({ cleared_at: isoNow(), cleared_by: actor })
-      .where('app', '=', s.app).where('component', '=', r.component).where('version', '=', r.version).where('cleared_at', 'is', null).execute()
+    await tx
+      .updateTable('rejected_releases')
+      .set({ cleared_at: isoNow(), cleared_by: actor })
+      .where('app', '=', s.app)
+      .where('component', '=', r.component)
+      .where('version', '=', r.version)
+      .where('cleared_at', 'is', null)
+      .execute()
   }
   return cleared
 }

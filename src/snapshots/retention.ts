@@ -14,7 +14,10 @@ export interface RetentionDecision {
  * `snaps` must be newest first.
  */
 export function decideRetention(
-  app: ResolvedApp, snaps: SnapshotRecord[], now: number, keep: { target?: string; pinned?: ReadonlyMap<string, string> } = {},
+  app: ResolvedApp,
+  snaps: SnapshotRecord[],
+  now: number,
+  keep: { target?: string; pinned?: ReadonlyMap<string, string> } = {},
 ): RetentionDecision {
   const decision: RetentionDecision = { keep: [], remove: [] }
   snaps.forEach((snapshot, index) => {

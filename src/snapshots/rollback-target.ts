@@ -64,13 +64,18 @@ export interface TargetMark {
  * (an app no longer configured passes none: every component it captured counts as a release).
  */
 export async function targetMarks(
-  db: StateDb, app: string, snaps: SnapshotRecord[], components?: readonly Pick<ResolvedComponent, 'name' | 'data'>[],
+  db: StateDb,
+  app: string,
+  snaps: SnapshotRecord[],
+  components?: readonly Pick<ResolvedComponent, 'name' | 'data'>[],
 ): Promise<Map<string, TargetMark>> {
   const rejections = await loadRejections(db, app)
-  return new Map(snaps.map((s) => {
-    const releases = components ? releaseNames(components) : s.components.map((c) => c.name)
-    return [s.id, { rejected: rejections.inSnapshot(s, releases), namedOnly: namedOnly(s, releases, rejections) }]
-  }))
+  return new Map(
+    snaps.map((s) => {
+      const releases = components ? releaseNames(components) : s.components.map((c) => c.name)
+      return [s.id, { rejected: rejections.inSnapshot(s, releases), namedOnly: namedOnly(s, releases, rejections) }]
+    }),
+  )
 }
 
 /**
@@ -102,6 +107,9 @@ export async function findRollbackTarget(db: StateDb, q: TargetQuery): Promise<T
 export function explainPassedOver(search: TargetSearch): string {
   const notable = search.passedOver.filter((x) => x.why !== NOT_KNOWN_GOOD)
   if (notable.length === 0) return ''
-  const shown = notable.slice(0, 3).map((x) => `${x.snapshot} (${x.why})`).join('; ')
+  const shown = notable
+    .slice(0, 3)
+    .map((x) => `${x.snapshot} (${x.why})`)
+    .join('; ')
   return `; passed over, restored only when named with --to: ${shown}${notable.length > 3 ? `; and ${notable.length - 3} more` : ''}`
 }

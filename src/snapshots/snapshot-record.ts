@@ -86,7 +86,11 @@ export async function listSnapshots(db: StateDb, app?: string): Promise<Snapshot
  * A snapshot a person named: UserError when there is none, when it belongs to another app than `app`, or
  * (unless `allowPruned`) when retention removed its data.
  */
-export async function requireSnapshot(db: StateDb, id: string, opts: { app?: string; allowPruned?: boolean } = {}): Promise<SnapshotRecord> {
+export async function requireSnapshot(
+  db: StateDb,
+  id: string,
+  opts: { app?: string; allowPruned?: boolean } = {},
+): Promise<SnapshotRecord> {
   const snap = await findSnapshot(db, id)
   if (!snap) throw new UserError(`no snapshot "${id}"; list them with \`lastgood snapshot list${opts.app ? ` ${opts.app}` : ''}\``)
   if (opts.app && snap.app !== opts.app) throw new UserError(`snapshot ${id} belongs to app ${snap.app}, not ${opts.app}`)

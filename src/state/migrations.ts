@@ -158,10 +158,19 @@ const migrations: Record<string, Migration> = {
   '0004-recovery': {
     async up(db: Kysely<any>) {
       for (const [column, type, notNull] of [
-        ['level', 'integer', true], ['level_at', 'text', false], ['audience', 'text', true], ['summary', 'text', false],
-        ['resolved_by', 'text', false], ['updated_at', 'text', false], ['next_update_at', 'text', false], ['recovery_target', 'text', false],
+        ['level', 'integer', true],
+        ['level_at', 'text', false],
+        ['audience', 'text', true],
+        ['summary', 'text', false],
+        ['resolved_by', 'text', false],
+        ['updated_at', 'text', false],
+        ['next_update_at', 'text', false],
+        ['recovery_target', 'text', false],
       ] as const) {
-        await db.schema.alterTable('incidents').addColumn(column, type, (c) => (notNull ? c.notNull().defaultTo(column === 'level' ? 0 : '[]') : c)).execute()
+        await db.schema
+          .alterTable('incidents')
+          .addColumn(column, type, (c) => (notNull ? c.notNull().defaultTo(column === 'level' ? 0 : '[]') : c))
+          .execute()
       }
       await db.schema
         .createTable('incident_timeline')
@@ -223,8 +232,12 @@ const migrations: Record<string, Migration> = {
         .addColumn('cleared_by', 'text')
         .addPrimaryKeyConstraint('rejected_releases_pk', ['app', 'component', 'version', 'run_id'])
         .execute()
-      const runs = await db.selectFrom('rollback_runs').select(['id', 'actor', 'reason', 'started_at', 'ended_at', 'report'])
-        .where('report', 'is not', null).orderBy('started_at').execute()
+      const runs = await db
+        .selectFrom('rollback_runs')
+        .select(['id', 'actor', 'reason', 'started_at', 'ended_at', 'report'])
+        .where('report', 'is not', null)
+        .orderBy('started_at')
+        .execute()
       for (const run of runs) {
         type Moved = { app: string; outcome: string; from?: Record<string, string>; to?: Record<string, string> }
         const report = JSON.parse(run.report as string) as { apps?: Moved[] }
@@ -232,10 +245,20 @@ const migrations: Record<string, Migration> = {
           if (a.outcome !== 'restored') continue
           for (const [component, version] of Object.entries(a.from ?? {})) {
             if (a.to?.[component] === undefined || a.to[component] === version) continue
-            await db.insertInto('rejected_releases').values({
-              app: a.app, component, version, run_id: run.id, rejected_at: run.ended_at ?? run.started_at, rejected_by: run.actor,
-              reason: run.reason, cleared_at: null, cleared_by: null,
-            }).execute()
+            await db
+              .insertInto('rejected_releases')
+              .values({
+                app: a.app,
+                component,
+                version,
+                run_id: run.id,
+                rejected_at: run.ended_at ?? run.started_at,
+                rejected_by: run.actor,
+                reason: run.reason,
+                cleared_at: null,
+                cleared_by: null,
+              })
+              .execute()
           }
         }
       }
@@ -246,12 +269,22 @@ const migrations: Record<string, Migration> = {
     // order (the writer lock serialises queuing), dedup_key the message's. Rows queued before are numbered
     // by their queuing time.
     async up(db: Kysely<any>) {
-      await db.schema.alterTable('notifications').addColumn('seq', 'integer', (c) => c.notNull().defaultTo(0)).execute()
-      await db.schema.alterTable('notifications').addColumn('dedup_key', 'text', (c) => c.notNull().defaultTo('')).execute()
+      await db.schema
+        .alterTable('notifications')
+        .addColumn('seq', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute()
+      await db.schema
+        .alterTable('notifications')
+        .addColumn('dedup_key', 'text', (c) => c.notNull().defaultTo(''))
+        .execute()
       const rows = await db.selectFrom('notifications').select(['id', 'message']).orderBy('created_at').orderBy('id').execute()
       for (const [i, r] of rows.entries()) {
         const dedupKey = String((JSON.parse(r.message as string) as { dedupKey?: string }).dedupKey ?? '')
-        await db.updateTable('notifications').set({ seq: i + 1, dedup_key: dedupKey }).where('id', '=', r.id).execute()
+        await db
+          .updateTable('notifications')
+          .set({ seq: i + 1, dedup_key: dedupKey })
+          .where('id', '=', r.id)
+          .execute()
       }
       await db.schema.createIndex('notifications_order').on('notifications').columns(['channel', 'dedup_key', 'seq']).execute()
     },

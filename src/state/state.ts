@@ -32,7 +32,11 @@ export interface State {
  */
 export async function migrate(db: StateDb, schema?: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    const { error } = await new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest()
+    const { error } = await new Migrator({
+      db,
+      provider: migrationProvider,
+      ...(schema ? { migrationTableSchema: schema } : {}),
+    }).migrateToLatest()
     if (!error) return
     // Kysely's introspection reads the tables of every schema in the database; one dropped meanwhile (another
     // platform's, another test's) fails it with invalid_schema_name. Nothing was migrated: look again.

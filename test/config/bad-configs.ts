@@ -69,16 +69,32 @@ const trigger = (t: string) => triggersBase('', `    triggers:\n      e: ${t}`)
 
 export const BAD_CONFIGS: BadConfig[] = [
   // config-errors: the whole message, with its line and column.
-  { name: 'bad duration', text: edit('    health:\n', '    health:\n      interval: thirty\n'), error: 'lastgood.yaml:7:17: apps.staff.health.interval: expected a duration such as 30s, got "thirty"' },
-  { name: 'a number where a duration is expected', text: edit('    health:\n', '    health:\n      timeout: 30\n'), error: 'lastgood.yaml:7:16: apps.staff.health.timeout: expected a duration such as 30s, got 30' },
+  {
+    name: 'bad duration',
+    text: edit('    health:\n', '    health:\n      interval: thirty\n'),
+    error: 'lastgood.yaml:7:17: apps.staff.health.interval: expected a duration such as 30s, got "thirty"',
+  },
+  {
+    name: 'a number where a duration is expected',
+    text: edit('    health:\n', '    health:\n      timeout: 30\n'),
+    error: 'lastgood.yaml:7:16: apps.staff.health.timeout: expected a duration such as 30s, got 30',
+  },
   {
     name: 'zero timeout',
     text: edit('url: http://127.0.0.1:4101/health', 'url: http://127.0.0.1:4101/health\n          timeout: 0s'),
     error: 'lastgood.yaml:10:20: apps.staff.health.checks[0].timeout: expected a duration greater than 0 such as 30s, got "0s"',
     beyondSchema: 'a duration above zero (the schema has the shape of a duration, not its value)',
   },
-  { name: 'unknown key, with a hint', text: edit('    health:\n', '    helth: {}\n    health:\n'), error: 'lastgood.yaml:6:5: apps.staff.helth: unknown key, did you mean "health"?' },
-  { name: 'unknown top-level key, with a hint', text: edit('version: 1\n', 'version: 1\nstate-dir: x\n'), error: 'lastgood.yaml:2:1: state-dir: unknown key, did you mean "state_dir"?' },
+  {
+    name: 'unknown key, with a hint',
+    text: edit('    health:\n', '    helth: {}\n    health:\n'),
+    error: 'lastgood.yaml:6:5: apps.staff.helth: unknown key, did you mean "health"?',
+  },
+  {
+    name: 'unknown top-level key, with a hint',
+    text: edit('version: 1\n', 'version: 1\nstate-dir: x\n'),
+    error: 'lastgood.yaml:2:1: state-dir: unknown key, did you mean "state_dir"?',
+  },
   {
     name: 'unknown component key, with a hint',
     text: edit('        path: ./apps/staff\n', '        path: ./apps/staff\n        releasesDir: builds\n'),
@@ -87,17 +103,54 @@ export const BAD_CONFIGS: BadConfig[] = [
   {
     name: 'unknown key with nothing close lists the keys there are',
     text: edit('    priority: 1\n', '    priority: 1\n    colour: blue\n'),
-    error: 'lastgood.yaml:6:5: apps.staff.colour: unknown key, expected one of: description, priority, health, components, retention, rollback, triggers, prometheus',
+    error:
+      'lastgood.yaml:6:5: apps.staff.colour: unknown key, expected one of: description, priority, health, components, retention, rollback, triggers, prometheus',
   },
-  { name: 'unknown provider', text: edit('provider: local-release', 'provider: docker'), error: 'lastgood.yaml:12:19: apps.staff.components.release.provider: expected a provider, one of local-release, command, got "docker"' },
-  { name: 'missing platform', text: edit('platform: clinic\n', ''), error: 'lastgood.yaml:1:1: platform: missing; expected a name of lowercase letters, digits and dashes such as clinic' },
-  { name: 'missing priority', text: edit('    priority: 1\n', ''), error: 'lastgood.yaml:4:3: apps.staff.priority: missing; expected an integer >= 1' },
-  { name: 'missing path', text: edit('        path: ./apps/staff\n', ''), error: 'lastgood.yaml:11:7: apps.staff.components.release.path: missing; expected a directory path such as ./apps/staff' },
-  { name: 'missing provider', text: edit('        provider: local-release\n', ''), error: 'lastgood.yaml:11:7: apps.staff.components.release.provider: missing; expected a provider, one of local-release, command' },
-  { name: 'priority 0', text: edit('priority: 1', 'priority: 0'), error: 'lastgood.yaml:5:15: apps.staff.priority: expected an integer >= 1, got 0' },
-  { name: 'priority 1.5', text: edit('priority: 1', 'priority: 1.5'), error: 'lastgood.yaml:5:15: apps.staff.priority: expected an integer >= 1, got 1.5' },
-  { name: 'priority first', text: edit('priority: 1', 'priority: first'), error: 'lastgood.yaml:5:15: apps.staff.priority: expected an integer >= 1, got "first"' },
-  { name: 'bad app name', text: edit('  staff:\n', '  Staff:\n'), error: 'lastgood.yaml:4:3: apps.Staff: expected a name of lowercase letters, digits and dashes such as staff, got "Staff"' },
+  {
+    name: 'unknown provider',
+    text: edit('provider: local-release', 'provider: docker'),
+    error: 'lastgood.yaml:12:19: apps.staff.components.release.provider: expected a provider, one of local-release, command, got "docker"',
+  },
+  {
+    name: 'missing platform',
+    text: edit('platform: clinic\n', ''),
+    error: 'lastgood.yaml:1:1: platform: missing; expected a name of lowercase letters, digits and dashes such as clinic',
+  },
+  {
+    name: 'missing priority',
+    text: edit('    priority: 1\n', ''),
+    error: 'lastgood.yaml:4:3: apps.staff.priority: missing; expected an integer >= 1',
+  },
+  {
+    name: 'missing path',
+    text: edit('        path: ./apps/staff\n', ''),
+    error: 'lastgood.yaml:11:7: apps.staff.components.release.path: missing; expected a directory path such as ./apps/staff',
+  },
+  {
+    name: 'missing provider',
+    text: edit('        provider: local-release\n', ''),
+    error: 'lastgood.yaml:11:7: apps.staff.components.release.provider: missing; expected a provider, one of local-release, command',
+  },
+  {
+    name: 'priority 0',
+    text: edit('priority: 1', 'priority: 0'),
+    error: 'lastgood.yaml:5:15: apps.staff.priority: expected an integer >= 1, got 0',
+  },
+  {
+    name: 'priority 1.5',
+    text: edit('priority: 1', 'priority: 1.5'),
+    error: 'lastgood.yaml:5:15: apps.staff.priority: expected an integer >= 1, got 1.5',
+  },
+  {
+    name: 'priority first',
+    text: edit('priority: 1', 'priority: first'),
+    error: 'lastgood.yaml:5:15: apps.staff.priority: expected an integer >= 1, got "first"',
+  },
+  {
+    name: 'bad app name',
+    text: edit('  staff:\n', '  Staff:\n'),
+    error: 'lastgood.yaml:4:3: apps.Staff: expected a name of lowercase letters, digits and dashes such as staff, got "Staff"',
+  },
   { name: 'no apps', text: 'platform: clinic\napps: {}\n', error: 'lastgood.yaml:2:7: apps: expected at least one app, got none' },
   {
     name: 'no components',
@@ -112,7 +165,8 @@ export const BAD_CONFIGS: BadConfig[] = [
   {
     name: 'an ftp URL',
     text: edit('url: http://127.0.0.1:4101/health', 'url: ftp://127.0.0.1/health'),
-    error: 'lastgood.yaml:9:16: apps.staff.health.checks[0].url: expected an http(s) URL such as http://127.0.0.1:4101/health, got "ftp://127.0.0.1/health"',
+    error:
+      'lastgood.yaml:9:16: apps.staff.health.checks[0].url: expected an http(s) URL such as http://127.0.0.1:4101/health, got "ftp://127.0.0.1/health"',
   },
   {
     name: 'a status out of 100–599',
@@ -128,13 +182,15 @@ export const BAD_CONFIGS: BadConfig[] = [
   {
     name: "an app's validation window shorter than passes × interval",
     text: edit('    priority: 1\n', '    priority: 1\n    rollback:\n      validation:\n        passes: 100\n'),
-    error: 'lastgood.yaml:8:9: apps.staff.rollback.validation: expected a window of at least passes × interval = 100 × 2s = 3m20s, got window 2m',
+    error:
+      'lastgood.yaml:8:9: apps.staff.rollback.validation: expected a window of at least passes × interval = 100 × 2s = 3m20s, got window 2m',
     beyondSchema: CROSS_FIELD,
   },
   {
     name: 'a default validation window shorter than passes × interval',
     text: `${MINIMAL}defaults:\n  rollback:\n    validation: { window: 5s, interval: 2s }\n`,
-    error: 'lastgood.yaml:16:17: defaults.rollback.validation: expected a window of at least passes × interval = 3 × 2s = 6s, got window 5s',
+    error:
+      'lastgood.yaml:16:17: defaults.rollback.validation: expected a window of at least passes × interval = 3 × 2s = 6s, got window 5s',
     beyondSchema: CROSS_FIELD,
   },
   {
@@ -149,27 +205,115 @@ export const BAD_CONFIGS: BadConfig[] = [
   },
 
   // triggers-config
-  { name: 'error_rate with neither over_requests nor for', text: trigger('{ kind: error_rate, above: 5% }'), error: /apps\.staff\.triggers\.e\.over_requests: expected exactly one of over_requests .* or for .*, got neither/, beyondSchema: CROSS_FIELD },
-  { name: 'error_rate with both over_requests and for', text: trigger('{ kind: error_rate, above: 5%, over_requests: 100, for: 5m }'), error: /got both/, beyondSchema: CROSS_FIELD },
-  { name: 'an unknown trigger kind', text: trigger('{ kind: errors, above: 5% }'), error: /expected a trigger kind, one of health_failures, error_rate, latency, availability, promql, off/ },
+  {
+    name: 'error_rate with neither over_requests nor for',
+    text: trigger('{ kind: error_rate, above: 5% }'),
+    error: /apps\.staff\.triggers\.e\.over_requests: expected exactly one of over_requests .* or for .*, got neither/,
+    beyondSchema: CROSS_FIELD,
+  },
+  {
+    name: 'error_rate with both over_requests and for',
+    text: trigger('{ kind: error_rate, above: 5%, over_requests: 100, for: 5m }'),
+    error: /got both/,
+    beyondSchema: CROSS_FIELD,
+  },
+  {
+    name: 'an unknown trigger kind',
+    text: trigger('{ kind: errors, above: 5% }'),
+    error: /expected a trigger kind, one of health_failures, error_rate, latency, availability, promql, off/,
+  },
   { name: 'percentile 100', text: trigger('{ kind: latency, above: 2s, percentile: 100 }'), error: /percentile above 0 and below 100/ },
   { name: 'a percentage without %', text: trigger('{ kind: availability, below: 99 }'), error: /expected a percentage such as 5%/ },
-  { name: 'an unknown action', text: trigger('{ kind: health_failures, action: page }'), error: /expected an action, one of rollback, alert, escalate/ },
-  { name: 'promql without prometheus', text: trigger('{ kind: promql, query: up == 0 }'), error: /apps\.staff\.triggers\.e: expected a top-level prometheus: \{ url: … \} for a promql trigger, got none/, beyondSchema: CROSS_FIELD },
-  { name: 'source prometheus without prometheus', text: trigger('{ kind: latency, above: 2s, source: prometheus }'), error: /trigger with source: prometheus/, beyondSchema: CROSS_FIELD },
+  {
+    name: 'an unknown action',
+    text: trigger('{ kind: health_failures, action: page }'),
+    error: /expected an action, one of rollback, alert, escalate/,
+  },
+  {
+    name: 'promql without prometheus',
+    text: trigger('{ kind: promql, query: up == 0 }'),
+    error: /apps\.staff\.triggers\.e: expected a top-level prometheus: \{ url: … \} for a promql trigger, got none/,
+    beyondSchema: CROSS_FIELD,
+  },
+  {
+    name: 'source prometheus without prometheus',
+    text: trigger('{ kind: latency, above: 2s, source: prometheus }'),
+    error: /trigger with source: prometheus/,
+    beyondSchema: CROSS_FIELD,
+  },
 
   // recovery-config
-  { name: 'a level notifying a channel that does not exist', text: withChannels('escalation:\n  levels:\n    - { after: 0m, notify: [it-tem] }'), error: /escalation\.levels\[0\]\.notify\[0\]: expected the name of a channel \(did you mean "it-team"\?\), got "it-tem"/, beyondSchema: REFERENCE },
-  { name: 'a plan naming an app that does not exist', text: withChannels('continuity:\n  c: { function: F, apps: [kiosk], fallback: paper, max_downtime: 5m }'), error: /continuity\.c\.apps\[0\]: expected the name of an app .*got "kiosk"/, beyondSchema: REFERENCE },
-  { name: 'a runbook notifying a channel that does not exist', text: withChannels('runbooks:\n  general_emergency:\n    - { step: notify, channels: [pager] }'), error: /runbooks\.general_emergency\[0\]\.channels\[0\]: expected the name of a channel/, beyondSchema: REFERENCE },
-  { name: 'incidents to a channel when none is configured', text: recoveryBase('notifications:\n  incidents: [ops]'), error: /notifications\.incidents\[0\]: expected the name of a channel, but none is configured, got "ops"/, beyondSchema: REFERENCE },
-  { name: 'a change before preserve_evidence', text: withChannels('runbooks:\n  security_incident:\n    - { step: isolate, run: x }\n    - { step: preserve_evidence }'), error: /runbooks\.security_incident\[0\]\.step: expected preserve_evidence before isolate: evidence is kept before anything is changed/, beyondSchema: CROSS_FIELD },
-  { name: 'escalation levels out of time order', text: withChannels('escalation:\n  levels:\n    - { after: 0m }\n    - { after: 30m }\n    - { after: 15m }'), error: /escalation\.levels\[2\]\.after: expected a time later than level 2's/, beyondSchema: CROSS_FIELD },
-  { name: 'a first level after 0s', text: withChannels('escalation:\n  levels:\n    - { after: 5m }'), error: /escalation\.levels\[0\]\.after: expected 0s for the first level/, beyondSchema: 'a duration of exactly zero (the schema has the shape of a duration, not its value)' },
-  { name: 'an unknown placeholder', text: recoveryBase('notifications:\n  templates:\n    rollback_complete: "done {{versoin}}"'), error: /notifications\.templates\.rollback_complete: expected placeholders from .*, got \{\{versoin\}\}/, beyondSchema: 'the placeholders inside a template' },
-  { name: 'an unknown incident type', text: withChannels('runbooks:\n  outage: []'), error: /runbooks\.outage: unknown incident type "outage"; expected one of complete_system_failure, data_breach_suspected/ },
-  { name: 'an unknown runbook step', text: withChannels('runbooks:\n  data_corruption:\n    - { step: wipe }'), error: /expected a runbook step, one of preserve_evidence, isolate, stop_writes, command, notify, rollback, restore_data, recover/ },
-  { name: 'an unknown template', text: recoveryBase('notifications:\n  templates:\n    rollback_completed: done'), error: /unknown template "rollback_completed", did you mean "rollback_complete"\?/ },
-  { name: 'an unknown channel type', text: recoveryBase('notifications:\n  channels:\n    x: { type: sms, to: 1 }'), error: /expected a channel type, one of slack, pagerduty, email, webhook/ },
-  { name: 'a short webhook secret', text: recoveryBase('notifications:\n  channels:\n    x: { type: webhook, url: "https://a.example", secret: short }'), error: /expected a shared secret of at least 16 characters/ },
+  {
+    name: 'a level notifying a channel that does not exist',
+    text: withChannels('escalation:\n  levels:\n    - { after: 0m, notify: [it-tem] }'),
+    error: /escalation\.levels\[0\]\.notify\[0\]: expected the name of a channel \(did you mean "it-team"\?\), got "it-tem"/,
+    beyondSchema: REFERENCE,
+  },
+  {
+    name: 'a plan naming an app that does not exist',
+    text: withChannels('continuity:\n  c: { function: F, apps: [kiosk], fallback: paper, max_downtime: 5m }'),
+    error: /continuity\.c\.apps\[0\]: expected the name of an app .*got "kiosk"/,
+    beyondSchema: REFERENCE,
+  },
+  {
+    name: 'a runbook notifying a channel that does not exist',
+    text: withChannels('runbooks:\n  general_emergency:\n    - { step: notify, channels: [pager] }'),
+    error: /runbooks\.general_emergency\[0\]\.channels\[0\]: expected the name of a channel/,
+    beyondSchema: REFERENCE,
+  },
+  {
+    name: 'incidents to a channel when none is configured',
+    text: recoveryBase('notifications:\n  incidents: [ops]'),
+    error: /notifications\.incidents\[0\]: expected the name of a channel, but none is configured, got "ops"/,
+    beyondSchema: REFERENCE,
+  },
+  {
+    name: 'a change before preserve_evidence',
+    text: withChannels('runbooks:\n  security_incident:\n    - { step: isolate, run: x }\n    - { step: preserve_evidence }'),
+    error: /runbooks\.security_incident\[0\]\.step: expected preserve_evidence before isolate: evidence is kept before anything is changed/,
+    beyondSchema: CROSS_FIELD,
+  },
+  {
+    name: 'escalation levels out of time order',
+    text: withChannels('escalation:\n  levels:\n    - { after: 0m }\n    - { after: 30m }\n    - { after: 15m }'),
+    error: /escalation\.levels\[2\]\.after: expected a time later than level 2's/,
+    beyondSchema: CROSS_FIELD,
+  },
+  {
+    name: 'a first level after 0s',
+    text: withChannels('escalation:\n  levels:\n    - { after: 5m }'),
+    error: /escalation\.levels\[0\]\.after: expected 0s for the first level/,
+    beyondSchema: 'a duration of exactly zero (the schema has the shape of a duration, not its value)',
+  },
+  {
+    name: 'an unknown placeholder',
+    text: recoveryBase('notifications:\n  templates:\n    rollback_complete: "done {{versoin}}"'),
+    error: /notifications\.templates\.rollback_complete: expected placeholders from .*, got \{\{versoin\}\}/,
+    beyondSchema: 'the placeholders inside a template',
+  },
+  {
+    name: 'an unknown incident type',
+    text: withChannels('runbooks:\n  outage: []'),
+    error: /runbooks\.outage: unknown incident type "outage"; expected one of complete_system_failure, data_breach_suspected/,
+  },
+  {
+    name: 'an unknown runbook step',
+    text: withChannels('runbooks:\n  data_corruption:\n    - { step: wipe }'),
+    error: /expected a runbook step, one of preserve_evidence, isolate, stop_writes, command, notify, rollback, restore_data, recover/,
+  },
+  {
+    name: 'an unknown template',
+    text: recoveryBase('notifications:\n  templates:\n    rollback_completed: done'),
+    error: /unknown template "rollback_completed", did you mean "rollback_complete"\?/,
+  },
+  {
+    name: 'an unknown channel type',
+    text: recoveryBase('notifications:\n  channels:\n    x: { type: sms, to: 1 }'),
+    error: /expected a channel type, one of slack, pagerduty, email, webhook/,
+  },
+  {
+    name: 'a short webhook secret',
+    text: recoveryBase('notifications:\n  channels:\n    x: { type: webhook, url: "https://a.example", secret: short }'),
+    error: /expected a shared secret of at least 16 characters/,
+  },
 ]

@@ -40,16 +40,12 @@ describe('a bad configuration names the file, the line, the path and what was ex
     expect(await loadError(edit('    priority: 1\n', '    priority: [1\n'))).toBe(
       'lastgood.yaml:6:5: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]',
     )
-    expect(await loadError('platform: clinic\nplatform: other\n')).toBe(
-      'lastgood.yaml:2:1: YAML syntax error: Map keys must be unique',
-    )
+    expect(await loadError('platform: clinic\nplatform: other\n')).toBe('lastgood.yaml:2:1: YAML syntax error: Map keys must be unique')
     expect(await loadError('platform: clinic\n\tapps: {}\n')).toMatch(/^lastgood\.yaml:2:1: YAML syntax error: /)
   })
 
   it('an empty file or a list is not a configuration', async () => {
-    expect(await loadError('')).toBe(
-      'lastgood.yaml: expected a configuration mapping (version, platform, apps, …), got an empty value',
-    )
+    expect(await loadError('')).toBe('lastgood.yaml: expected a configuration mapping (version, platform, apps, …), got an empty value')
     expect(await loadError('- a\n- b\n')).toBe(
       'lastgood.yaml:1:1: expected a configuration mapping (version, platform, apps, …), got ["a","b"]',
     )

@@ -34,20 +34,49 @@ function replaced(doc: unknown, at: (string | number)[], value: unknown): unknow
 
 /** Values a person (or a broken template) might put anywhere. */
 const junk = fc.oneof(
-  fc.constantFrom('thirty', '1e3s', '0s', '1s', '99999999999999999999d', '', '${X}', '${', 'http://', 'ftp://x', '5%', '200%', '-1', 'off', 'x'),
-  fc.integer(), fc.double(), fc.boolean(), fc.constant(null),
+  fc.constantFrom(
+    'thirty',
+    '1e3s',
+    '0s',
+    '1s',
+    '99999999999999999999d',
+    '',
+    '${X}',
+    '${',
+    'http://',
+    'ftp://x',
+    '5%',
+    '200%',
+    '-1',
+    'off',
+    'x',
+  ),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
   fc.array(fc.oneof(fc.string(), fc.integer(), fc.constant(null)), { maxLength: 3 }),
-  fc.dictionary(fc.constantFrom('kind', 'window', 'passes', 'interval', 'url', 'name', 'x'), fc.oneof(fc.string(), fc.integer(), fc.constant(null)), { maxKeys: 3 }),
+  fc.dictionary(
+    fc.constantFrom('kind', 'window', 'passes', 'interval', 'url', 'name', 'x'),
+    fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
+    { maxKeys: 3 },
+  ),
 )
 
 describe('any configuration is either accepted or refused with located problems (exit 2), never a crash', () => {
-  for (const [name, text] of [['minimal', MINIMAL], ['clinic example', EXAMPLE]] as const) {
+  for (const [name, text] of [
+    ['minimal', MINIMAL],
+    ['clinic example', EXAMPLE],
+  ] as const) {
     it(`one value of the ${name} replaced by junk`, () => {
       const doc: unknown = parse(text)
       const all = paths(doc)
       fc.assert(
         fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: all.length - 1 }), junk), { minLength: 1, maxLength: 3 }), (edits) => {
-          const yaml = stringify(edits.reduce((d, [i, value]) => replaced(d, all[i]!, value), doc), { aliasDuplicateObjects: false })
+          const yaml = stringify(
+            edits.reduce((d, [i, value]) => replaced(d, all[i]!, value), doc),
+            { aliasDuplicateObjects: false },
+          )
           try {
             parseConfigText(yaml, 'lastgood.yaml', {})
           } catch (err) {

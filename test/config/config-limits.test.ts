@@ -43,7 +43,12 @@ describe('validation stays linear in the input, and lists a bounded number of pr
     expect(exitCodeOf(error)).toBe(2)
     const issues = (error as ConfigError).issues
     expect(issues).toHaveLength(MAX_LISTED_ISSUES + 1)
-    expect(issues[0]).toEqual({ path: 'apps.staff.k0', message: 'unknown key, expected one of: description, priority, health, components, retention, rollback, triggers, prometheus', line: 6, column: 5 })
+    expect(issues[0]).toEqual({
+      path: 'apps.staff.k0',
+      message: 'unknown key, expected one of: description, priority, health, components, retention, rollback, triggers, prometheus',
+      line: 6,
+      column: 5,
+    })
     expect(issues[MAX_LISTED_ISSUES - 1]).toMatchObject({ path: `apps.staff.k${MAX_LISTED_ISSUES - 1}`, line: MAX_LISTED_ISSUES + 5 })
     expect(issues.at(-1)).toEqual({ path: '', message: `and ${KEYS - MAX_LISTED_ISSUES} more problems like these, not listed` })
     expect(ms).toBeLessThan(limit)
@@ -53,7 +58,12 @@ describe('validation stays linear in the input, and lists a bounded number of pr
     const text = withAppLines(Array.from({ length: KEYS }, () => '    priority: 1\n'))
     const limit = bound(text)
     const { ms, error } = timed(() => parseConfigText(text, 'lastgood.yaml', {}))
-    expect((error as ConfigError).issues[0]).toEqual({ path: '', message: 'YAML syntax error: Map keys must be unique', line: 6, column: 5 })
+    expect((error as ConfigError).issues[0]).toEqual({
+      path: '',
+      message: 'YAML syntax error: Map keys must be unique',
+      line: 6,
+      column: 5,
+    })
     expect((error as ConfigError).issues.at(-1)!.message).toBe(`and ${KEYS - MAX_LISTED_ISSUES} more problems like these, not listed`)
     expect(ms).toBeLessThan(limit)
   })
@@ -63,7 +73,11 @@ describe('a configuration nested thousands of levels deep', () => {
   it('is a located YAML error, not a stack trace', () => {
     const { error } = timed(() => parseConfigText(`${MINIMAL}x: ${'['.repeat(5000)}${']'.repeat(5000)}\n`, 'lastgood.yaml', {}))
     expect(error).toBeInstanceOf(ConfigError)
-    expect((error as ConfigError).issues[0]).toMatchObject({ path: '', message: 'YAML syntax error: nested too deeply; expected a configuration a few levels deep', line: 14 })
+    expect((error as ConfigError).issues[0]).toMatchObject({
+      path: '',
+      message: 'YAML syntax error: nested too deeply; expected a configuration a few levels deep',
+      line: 14,
+    })
   })
 })
 

@@ -44,9 +44,13 @@ describe('case 18: every duration key at its maximum, and just above it', () => 
     const text = withValue(k.path, above)
     const err = rejection(text)
     expect(err).toBeInstanceOf(UserError)
-    expect(err.issues).toEqual([{ path: keyPath(k), message: `at most ${max}, got "${above}"`, line: expect.any(Number), column: expect.any(Number) }])
+    expect(err.issues).toEqual([
+      { path: keyPath(k), message: `at most ${max}, got "${above}"`, line: expect.any(Number), column: expect.any(Number) },
+    ])
     expect(text.split('\n')[err.issues[0]!.line! - 1]).toContain(`${String(k.path.at(-1))}: ${above}`)
-    expect(err.message).toMatch(new RegExp(`^lastgood\\.yaml:\\d+:\\d+: ${keyPath(k).replace(/[.[\]]/g, '\\$&')}: at most ${max}, got "${above}"$`))
+    expect(err.message).toMatch(
+      new RegExp(`^lastgood\\.yaml:\\d+:\\d+: ${keyPath(k).replace(/[.[\]]/g, '\\$&')}: at most ${max}, got "${above}"$`),
+    )
   })
 
   it('publishes each range in the JSON Schema, in the description (no standard keyword bounds a string)', () => {

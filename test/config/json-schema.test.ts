@@ -23,7 +23,23 @@ describe('configJsonSchema', () => {
   it('is a JSON Schema of an object with the required keys', () => {
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema')
     expect(schema).toMatchObject({ type: 'object', required: ['platform', 'apps'], additionalProperties: false })
-    expect(Object.keys(schema.properties as object)).toEqual(['version', 'platform', 'state_dir', 'database', 'repository', 'audit', 'defaults', 'monitor', 'prometheus', 'objectives', 'notifications', 'escalation', 'continuity', 'runbooks', 'apps'])
+    expect(Object.keys(schema.properties as object)).toEqual([
+      'version',
+      'platform',
+      'state_dir',
+      'database',
+      'repository',
+      'audit',
+      'defaults',
+      'monitor',
+      'prometheus',
+      'objectives',
+      'notifications',
+      'escalation',
+      'continuity',
+      'runbooks',
+      'apps',
+    ])
     expect(JSON.parse(JSON.stringify(schema))).toEqual(schema)
   })
 
@@ -34,7 +50,11 @@ describe('configJsonSchema', () => {
     expect(app.properties.priority.description).toBe('Recovery priority: 1 is restored first.')
     expect(app.required).toEqual(['priority', 'components'])
     const interval = s.properties.defaults.properties.health.properties.interval
-    expect(interval).toMatchObject({ description: 'Time between two probes of an app. Range: 1ms to 365d.', default: '30s', type: 'string' })
+    expect(interval).toMatchObject({
+      description: 'Time between two probes of an app. Range: 1ms to 365d.',
+      default: '30s',
+      type: 'string',
+    })
     const validation = s.properties.defaults.properties.rollback.properties.validation.properties
     expect([validation.window.default, validation.passes.default, validation.interval.default]).toEqual(['2m', 3, '2s'])
     const providers = app.properties.components.additionalProperties.oneOf.map((o: Schema) => o.properties.provider.const)
@@ -74,7 +94,7 @@ describe('configJsonSchema', () => {
     bad.defaults = { health: { interval: 'thirty' } }
     delete bad.platform
     expect(errorsOf(validate, bad)).toEqual([
-      '/: must have required property \'platform\'',
+      "/: must have required property 'platform'",
       '/apps/staff/components/release: must match exactly one schema in oneOf',
       '/apps/staff/health/checks/0/url: must match a schema in anyOf',
       '/apps/staff/priority: must match a schema in anyOf',
@@ -126,7 +146,7 @@ function errorsOf(validate: ValidateFunction, value: unknown): string[] {
   const errors = validate.errors ?? []
   const unions = new Set(errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => e.instancePath))
   const lines = errors
-    .filter((e) => unions.has(e.instancePath) ? e.keyword === 'anyOf' || e.keyword === 'oneOf' : !isUnder(e.instancePath, unions))
+    .filter((e) => (unions.has(e.instancePath) ? e.keyword === 'anyOf' || e.keyword === 'oneOf' : !isUnder(e.instancePath, unions)))
     .map((e) => {
       const extra = e.keyword === 'additionalProperties' ? ` (${(e.params as { additionalProperty: string }).additionalProperty})` : ''
       return `${e.instancePath || '/'}: ${e.message}${extra}`

@@ -66,7 +66,9 @@ describe('resolveConfig', () => {
     expect(config.audit).toEqual({})
     const withCopy = parseConfigText(text.replace('defaults:', 'audit:\n  checkpoint_file: ../worm/checkpoints.jsonl\ndefaults:'), file, {})
     expect(withCopy.audit).toEqual({ checkpointFile: '/etc/worm/checkpoints.jsonl' })
-    expect(() => parseConfigText(text.replace('defaults:', 'audit:\n  checkpoint_files: x\ndefaults:'), file, {})).toThrow(/checkpoint_files/)
+    expect(() => parseConfigText(text.replace('defaults:', 'audit:\n  checkpoint_files: x\ndefaults:'), file, {})).toThrow(
+      /checkpoint_files/,
+    )
   })
 
   it('sorts apps by priority, then name', () => {
@@ -80,7 +82,14 @@ describe('resolveConfig', () => {
       priority: 1,
       health: { intervalMs: 15_000, timeoutMs: 10_000, failures: 5, checks: [] },
       components: [
-        { name: 'app', provider: 'local-release', path: '/etc/lab/first', releasesDir: 'releases', currentLink: 'current', restartTimeoutMs: 60_000 },
+        {
+          name: 'app',
+          provider: 'local-release',
+          path: '/etc/lab/first',
+          releasesDir: 'releases',
+          currentLink: 'current',
+          restartTimeoutMs: 60_000,
+        },
       ],
       retention: { keepLast: 20, keepWithinMs: 30 * 86_400_000 },
       rollback: { timeoutMs: 300_000, validation: { windowMs: 60_000, passes: 2, intervalMs: 1000 } },

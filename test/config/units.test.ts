@@ -45,7 +45,11 @@ describe('durations', () => {
   })
 
   it('round-trips: format(parse(text)) is the canonical form of a compound duration', () => {
-    const part = (unit: string) => fc.option(fc.integer({ min: 1, max: 99 }).map((n) => `${n}${unit}`), { nil: '' })
+    const part = (unit: string) =>
+      fc.option(
+        fc.integer({ min: 1, max: 99 }).map((n) => `${n}${unit}`),
+        { nil: '' },
+      )
     const text = fc.tuple(part('d'), part('h'), part('m'), part('s'), part('ms')).map((parts) => parts.join(''))
     fc.assert(
       fc.property(text, (t) => {
@@ -74,7 +78,11 @@ describe('durations', () => {
     expect(ageSchema().parse('36525d')).toBe(36_525 * 86_400_000)
     // 30-day retention, the seeds' default, is well inside.
     expect(ageSchema().parse('30d')).toBe(2_592_000_000)
-    for (const [schema, above, max] of [[durationSchema(), '365d1ms', '365d'], [positiveDurationSchema(), '366d', '365d'], [ageSchema(), '36526d', '36525d']] as const) {
+    for (const [schema, above, max] of [
+      [durationSchema(), '365d1ms', '365d'],
+      [positiveDurationSchema(), '366d', '365d'],
+      [ageSchema(), '36526d', '36525d'],
+    ] as const) {
       expect(schema.safeParse(above).error?.issues[0]?.message).toBe(`at most ${max}, got {got}`)
     }
   })
@@ -103,9 +111,7 @@ describe('percentages', () => {
 
   it('schema message', () => {
     expect(percentageSchema().parse('5%')).toBe(0.05)
-    expect(percentageSchema().safeParse('five').error?.issues[0]?.message).toBe(
-      'expected a percentage such as 5%, got {got}',
-    )
+    expect(percentageSchema().safeParse('five').error?.issues[0]?.message).toBe('expected a percentage such as 5%, got {got}')
   })
 })
 

@@ -17,12 +17,24 @@ type Row = AuditEventTable
 /** A consistent fake history, as someone who can write state.db but holds no repository key could make. */
 function rehashAll(db: Database.Database, edit: (r: Row) => void): void {
   const rows = db.prepare('select * from audit_events order by seq').all() as Row[]
-  const update = db.prepare('update audit_events set actor = @actor, reason = @reason, prev_hash = @prev_hash, hash = @hash where seq = @seq')
+  const update = db.prepare(
+    'update audit_events set actor = @actor, reason = @reason, prev_hash = @prev_hash, hash = @hash where seq = @seq',
+  )
   let prev = '0'.repeat(64)
   for (const r of rows) {
     if (r.seq === 1) edit(r)
     r.prev_hash = prev
-    r.hash = hashEvent({ seq: r.seq, ts: r.ts, actor: r.actor, action: r.action, target: r.target, reason: r.reason, outcome: r.outcome, details: JSON.parse(r.details), prevHash: prev })
+    r.hash = hashEvent({
+      seq: r.seq,
+      ts: r.ts,
+      actor: r.actor,
+      action: r.action,
+      target: r.target,
+      reason: r.reason,
+      outcome: r.outcome,
+      details: JSON.parse(r.details),
+      prevHash: prev,
+    })
     update.run(r)
     prev = r.hash
   }
@@ -50,7 +62,9 @@ describe('audit checkpoints through the CLI', () => {
       const truncated = await p.cli(['audit', 'verify'])
       expect(truncated.code).toBe(1)
       expect(truncated.stdout).toContain('AUDIT CHAIN FAILS ITS CHECKPOINTS')
-      expect(truncated.stdout).toMatch(new RegExp(`the chain ends at event ${head - 2} but a checkpoint of \\S+ saw event ${head}: the tail was truncated`))
+      expect(truncated.stdout).toMatch(
+        new RegExp(`the chain ends at event ${head - 2} but a checkpoint of \\S+ saw event ${head}: the tail was truncated`),
+      )
 
       rehashAll(db, (r) => {
         r.actor = 'mallory'

@@ -121,11 +121,16 @@ describe('issue 10 item 6: one component that cannot be captured does not stop t
     const r = await p.cli(['snapshot', 'create', 'all'])
     expect(r.code).toBe(1)
     expect(r.stdout).toMatch(/staff\s+release=v1/)
-    expect(r.stderr).toMatch(/inventory: not captured: snapshot of inventory not taken, 2 of 3 components failed: config: .*no credentials.*; docs: .*release layout is missing.*; captured but not recorded: assets \(a1\)/)
+    expect(r.stderr).toMatch(
+      /inventory: not captured: snapshot of inventory not taken, 2 of 3 components failed: config: .*no credentials.*; docs: .*release layout is missing.*; captured but not recorded: assets \(a1\)/,
+    )
     const list = JSON.parse((await p.cli(['--json', 'snapshot', 'list'])).stdout)
     expect(list.snapshots.map((s: { app: string }) => s.app)).toEqual(['staff'])
     const json = await p.cli(['--json', 'snapshot', 'create', 'staff', 'inventory'])
     expect(json.code).toBe(1)
-    expect(JSON.parse(json.stdout)).toMatchObject({ snapshots: [{ app: 'staff' }], failed: [{ app: 'inventory', error: expect.stringContaining('config:') }] })
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      snapshots: [{ app: 'staff' }],
+      failed: [{ app: 'inventory', error: expect.stringContaining('config:') }],
+    })
   })
 })

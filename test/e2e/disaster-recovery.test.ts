@@ -19,20 +19,33 @@ afterEach(async () => {
 async function platformSnapshot(): Promise<{ id: string; members: Record<string, string> }> {
   const r = await p.cli(['--json', 'snapshot', 'create', '--all', '--reason', 'nightly'])
   expect(r.code, r.stderr).toBe(0)
-  const out = JSON.parse(r.stdout) as { platformSnapshot: string; snapshots: { app: string; id: string; platformSnapshot: string; createdAt: string }[] }
+  const out = JSON.parse(r.stdout) as {
+    platformSnapshot: string
+    snapshots: { app: string; id: string; platformSnapshot: string; createdAt: string }[]
+  }
   for (const s of out.snapshots) expect(s.platformSnapshot).toBe(out.platformSnapshot)
   return { id: out.platformSnapshot, members: Object.fromEntries(out.snapshots.map((s) => [s.app, s.id])) }
 }
 
-const healthy = async (app: string) => (await fetch(`http://127.0.0.1:${p.env[portVariable(app)]}/health`).catch(() => undefined))?.status === 200
+const healthy = async (app: string) =>
+  (await fetch(`http://127.0.0.1:${p.env[portVariable(app)]}/health`).catch(() => undefined))?.status === 200
 
 describe('platform snapshots', () => {
   it('snapshot create --all takes every app under one id that list and show print', async () => {
     const r = await p.cli(['snapshot', 'create', '--all', '--label', 'before-upgrade'])
     expect(r.code, r.stderr).toBe(0)
     const id = /platform snapshot (ps-\S+)/.exec(r.stdout)![1]!
-    const list = JSON.parse((await p.cli(['--json', 'snapshot', 'list'])).stdout).snapshots as { id: string; app: string; platformSnapshot: string }[]
-    expect(list.filter((s) => s.platformSnapshot === id).map((s) => s.app).sort()).toEqual([...APPS].sort())
+    const list = JSON.parse((await p.cli(['--json', 'snapshot', 'list'])).stdout).snapshots as {
+      id: string
+      app: string
+      platformSnapshot: string
+    }[]
+    expect(
+      list
+        .filter((s) => s.platformSnapshot === id)
+        .map((s) => s.app)
+        .sort(),
+    ).toEqual([...APPS].sort())
     const human = (await p.cli(['snapshot', 'list', 'staff'])).stdout
     expect(human).toMatch(/PLATFORM/)
     expect(human).toContain(id)
@@ -49,7 +62,8 @@ describe('platform snapshots', () => {
     expect(r.code, r.stderr).toBe(0)
     const report = JSON.parse(r.stdout).report
     expect(report.apps.map((a: { app: string; target: string; outcome: string }) => [a.app, a.target, a.outcome])).toEqual([
-      ['staff', ps.members.staff, 'restored'], ['inventory', ps.members.inventory, 'restored'],
+      ['staff', ps.members.staff, 'restored'],
+      ['inventory', ps.members.inventory, 'restored'],
     ])
     for (const app of ['staff', 'inventory']) expect(await readlink(join(p.dir, 'apps', app, 'current'))).toBe('releases/v1')
 
@@ -71,7 +85,18 @@ describe('lastgood incident declare complete_system_failure', () => {
     for (const app of APPS) await p.deploy(app, 'v2', { healthy: false })
     for (const app of APPS) expect(await healthy(app)).toBe(false)
 
-    const r = await p.cli(['--json', 'incident', 'declare', 'complete_system_failure', '--scope', 'all', '--to', ps.id, '--reason', 'drill'])
+    const r = await p.cli([
+      '--json',
+      'incident',
+      'declare',
+      'complete_system_failure',
+      '--scope',
+      'all',
+      '--to',
+      ps.id,
+      '--reason',
+      'drill',
+    ])
     expect(r.code, r.stderr + r.stdout).toBe(0)
     const out = JSON.parse(r.stdout)
     expect(out.runbook.outcome).toBe('succeeded')
@@ -79,7 +104,8 @@ describe('lastgood incident declare complete_system_failure', () => {
     const recover = out.runbook.steps.find((s: { kind: string }) => s.kind === 'recover')
     const apps = recover.data.apps as { app: string; outcome: string; target: string; startedAt: string; validatedAt: string }[]
     expect(apps.map((a) => [a.app, a.outcome, a.target])).toEqual(APPS.map((a) => [a, 'restored', ps.members[a]]))
-    for (let i = 1; i < apps.length; i++) expect(Date.parse(apps[i]!.startedAt)).toBeGreaterThanOrEqual(Date.parse(apps[i - 1]!.validatedAt))
+    for (let i = 1; i < apps.length; i++)
+      expect(Date.parse(apps[i]!.startedAt)).toBeGreaterThanOrEqual(Date.parse(apps[i - 1]!.validatedAt))
     for (const app of APPS) expect(await healthy(app)).toBe(true)
     const recoveredMs = Date.parse(apps.at(-1)!.validatedAt) - Date.parse(out.incident.openedAt)
     expect(recoveredMs).toBeLessThan(15 * 60_000)
@@ -92,7 +118,17 @@ describe('lastgood incident declare complete_system_failure', () => {
   }, 120_000)
 
   it('refuses an unknown platform snapshot before anything is declared', async () => {
-    const r = await p.cli(['incident', 'declare', 'complete_system_failure', '--scope', 'all', '--to', 'ps-20000101-000000-0000', '--reason', 'drill'])
+    const r = await p.cli([
+      'incident',
+      'declare',
+      'complete_system_failure',
+      '--scope',
+      'all',
+      '--to',
+      'ps-20000101-000000-0000',
+      '--reason',
+      'drill',
+    ])
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('no platform snapshot')
     expect(JSON.parse((await p.cli(['--json', 'incident', 'list'])).stdout).incidents).toEqual([])

@@ -68,18 +68,28 @@ describe('RELIABILITY case 8: an I/O error', () => {
   it('case 8: EIO on the audit append that finishes a rollback leaves no half-visible state; after a repair the chain verifies and the run finishes', async () => {
     await p.deploy('staff', 'v2', { healthy: false })
     // Write 10 records the app's outcome; the next is the finish: the run's end and its rollback.finish event.
-    const r = await p.cli(['rollback', 'staff', '--reason', 'disk fails', '--yes'], { env: { LASTGOOD_FAULT_DISK_FULL_AFTER: '10', LASTGOOD_FAULT_DISK_FULL_FILE: join(backing, 'filler') } })
+    const r = await p.cli(['rollback', 'staff', '--reason', 'disk fails', '--yes'], {
+      env: { LASTGOOD_FAULT_DISK_FULL_AFTER: '10', LASTGOOD_FAULT_DISK_FULL_FILE: join(backing, 'filler') },
+    })
     expect(r.code, r.stdout + r.stderr).toBe(1)
     await repair()
     const [run] = query<{ id: string; status: string }>('select id, status from rollback_runs order by started_at desc limit 1')
-    expect(r.stderr).toMatch(new RegExp(`^lastgood: the disk failed to read or write \\(I/O error\\) \\(.*\\): rollback ${run!.id} stopped .* after it began restoring; check the disk, then finish it with \`lastgood rollback --resume ${run!.id} --reason "<why>"\`$`, 'm'))
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^lastgood: the disk failed to read or write \\(I/O error\\) \\(.*\\): rollback ${run!.id} stopped .* after it began restoring; check the disk, then finish it with \`lastgood rollback --resume ${run!.id} --reason "<why>"\`$`,
+        'm',
+      ),
+    )
 
     const audit = await p.cli(['audit', 'verify'])
     expect(audit.code, audit.stdout + audit.stderr).toBe(0)
-    const finishes = query<{ details: string }>(`select details from audit_events where action = 'rollback.finish'`).filter((e) => JSON.parse(e.details).run === run!.id)
+    const finishes = query<{ details: string }>(`select details from audit_events where action = 'rollback.finish'`).filter(
+      (e) => JSON.parse(e.details).run === run!.id,
+    )
     // The run's end and its event committed together, or neither did.
     expect(finishes).toHaveLength(run!.status === 'running' ? 0 : 1)
-    for (const s of query<{ status: string; ended_at: string | null }>('select status, ended_at from rollback_steps')) expect(s.status === 'running' ? s.ended_at === null : s.ended_at !== null).toBe(true)
+    for (const s of query<{ status: string; ended_at: string | null }>('select status, ended_at from rollback_steps'))
+      expect(s.status === 'running' ? s.ended_at === null : s.ended_at !== null).toBe(true)
     if (run!.status === 'running') {
       const resumed = await p.cli(['rollback', '--resume', run!.id, '--reason', 'disk repaired', '--yes'])
       expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0)

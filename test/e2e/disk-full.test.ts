@@ -39,8 +39,17 @@ function fillDisk(): void {
   }
 }
 
-interface Run { id: string; status: string }
-interface Step { run_id: string; seq: number; name: string; status: string; ended_at: string | null }
+interface Run {
+  id: string
+  status: string
+}
+interface Step {
+  run_id: string
+  seq: number
+  name: string
+  status: string
+  ended_at: string | null
+}
 
 function query<T>(sql: string): T[] {
   const db = new Database(join(state, 'state.db'), { readonly: true })
@@ -55,11 +64,17 @@ function query<T>(sql: string): T[] {
 async function expectNothingHalfWritten(): Promise<void> {
   const audit = await p.cli(['audit', 'verify'])
   expect(audit.code, audit.stdout + audit.stderr).toBe(0)
-  for (const s of query<Step>('select * from rollback_steps')) expect(s.status === 'running' ? s.ended_at === null : s.ended_at !== null, JSON.stringify(s)).toBe(true)
+  for (const s of query<Step>('select * from rollback_steps'))
+    expect(s.status === 'running' ? s.ended_at === null : s.ended_at !== null, JSON.stringify(s)).toBe(true)
   // A run's end and its rollback.finish event commit together: a finished run has exactly one, a running one none.
-  const finishes = query<{ details: string }>(`select details from audit_events where action = 'rollback.finish'`).map((e) => JSON.parse(e.details).run as string)
+  const finishes = query<{ details: string }>(`select details from audit_events where action = 'rollback.finish'`).map(
+    (e) => JSON.parse(e.details).run as string,
+  )
   for (const r of query<Run>('select id, status from rollback_runs')) {
-    expect(finishes.filter((id) => id === r.id), `${r.id} ${r.status}`).toHaveLength(['succeeded', 'failed'].includes(r.status) ? 1 : 0)
+    expect(
+      finishes.filter((id) => id === r.id),
+      `${r.id} ${r.status}`,
+    ).toHaveLength(['succeeded', 'failed'].includes(r.status) ? 1 : 0)
   }
 }
 
@@ -87,10 +102,14 @@ describe('RELIABILITY case 8: a full disk', () => {
   it('case 8: a rollback whose disk fills before its first step is recorded as failed, says so (exit 1), and needs no --abandon', async () => {
     await p.deploy('staff', 'v2', { healthy: false })
     // Write 1 is the run's begin: the disk is full before the first step is journaled.
-    const r = await p.cli(['rollback', 'staff', '--reason', 'disk fills', '--yes'], { env: { LASTGOOD_FAULT_DISK_FULL_AFTER: '1', LASTGOOD_FAULT_DISK_FULL_FILE: filler } })
+    const r = await p.cli(['rollback', 'staff', '--reason', 'disk fills', '--yes'], {
+      env: { LASTGOOD_FAULT_DISK_FULL_AFTER: '1', LASTGOOD_FAULT_DISK_FULL_FILE: filler },
+    })
     await rm(filler, { force: true })
     expect(r.code, r.stdout + r.stderr).toBe(1)
-    expect(r.stderr).toMatch(/^lastgood: the disk is full \(.*\): rollback rb-\S+ stopped before it changed anything and is recorded as failed; free space on the disk of the state directory and repository, then roll back again$/m)
+    expect(r.stderr).toMatch(
+      /^lastgood: the disk is full \(.*\): rollback rb-\S+ stopped before it changed anything and is recorded as failed; free space on the disk of the state directory and repository, then roll back again$/m,
+    )
     expect(await readlink(join(p.dir, 'apps/staff/current'))).toBe('releases/v2')
     const [run] = query<Run>(`select id, status from rollback_runs order by started_at desc limit 1`)
     expect(run!.status).toBe('failed')
@@ -110,11 +129,18 @@ describe('RELIABILITY case 8: a full disk', () => {
   it('case 8: a disk that fills after durable write 7 (a journal write) leaves no half-visible state; --resume finishes the run', async () => {
     const after = 7
     await p.deploy('staff', 'v2', { healthy: false })
-    const r = await p.cli(['rollback', 'staff', '--reason', `full after ${after}`, '--yes'], { env: { LASTGOOD_FAULT_DISK_FULL_AFTER: String(after), LASTGOOD_FAULT_DISK_FULL_FILE: filler } })
+    const r = await p.cli(['rollback', 'staff', '--reason', `full after ${after}`, '--yes'], {
+      env: { LASTGOOD_FAULT_DISK_FULL_AFTER: String(after), LASTGOOD_FAULT_DISK_FULL_FILE: filler },
+    })
     await rm(filler, { force: true })
     expect(r.code, r.stdout + r.stderr).toBe(1)
     const [run] = query<Run>(`select id, status from rollback_runs order by started_at desc limit 1`)
-    expect(r.stderr).toMatch(new RegExp(`^lastgood: the disk is full \\(.*\\): rollback ${run!.id} stopped .* after it began restoring; free space on the disk of the state directory and repository, then finish it with \`lastgood rollback --resume ${run!.id} --reason "<why>"\`$`, 'm'))
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^lastgood: the disk is full \\(.*\\): rollback ${run!.id} stopped .* after it began restoring; free space on the disk of the state directory and repository, then finish it with \`lastgood rollback --resume ${run!.id} --reason "<why>"\`$`,
+        'm',
+      ),
+    )
     expect(run!.status).toBe('running')
     await expectNothingHalfWritten()
     const resumed = await p.cli(['rollback', '--resume', run!.id, '--reason', 'space is back', '--yes'])

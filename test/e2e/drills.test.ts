@@ -20,7 +20,11 @@ afterAll(async () => {
 /** `lastgood drill` where there is no configuration: the seeds' RTO, nothing recorded. */
 async function drill(args: string[]) {
   try {
-    const r = await run(process.execPath, [join(PACKAGE_ROOT, 'bin/lastgood.js'), 'drill', ...args], { cwd: bare, env: { ...process.env, LASTGOOD_CONFIG: '' }, timeout: 120_000 })
+    const r = await run(process.execPath, [join(PACKAGE_ROOT, 'bin/lastgood.js'), 'drill', ...args], {
+      cwd: bare,
+      env: { ...process.env, LASTGOOD_CONFIG: '' },
+      timeout: 120_000,
+    })
     return { code: 0, stdout: r.stdout, stderr: r.stderr }
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string }
@@ -49,7 +53,7 @@ describe('lastgood drill', () => {
     }, 120_000)
   }
 
-  it('bad-deploy: measured against the platform\'s own RTO and recorded in its audit chain', async () => {
+  it("bad-deploy: measured against the platform's own RTO and recorded in its audit chain", async () => {
     const p = await SamplePlatform.create()
     try {
       expect((await p.cli(['init'])).code).toBe(0)
@@ -66,7 +70,7 @@ describe('lastgood drill', () => {
     }
   }, 120_000)
 
-  it('complete-system-failure: five apps down, the incident declared, recovered in priority order within the platform\'s RTO, recorded in its audit chain', async () => {
+  it("complete-system-failure: five apps down, the incident declared, recovered in priority order within the platform's RTO, recorded in its audit chain", async () => {
     const p = await SamplePlatform.create()
     try {
       expect((await p.cli(['init'])).code).toBe(0)
@@ -74,7 +78,15 @@ describe('lastgood drill', () => {
       expect(r.code, r.stderr + r.stdout).toBe(0)
       const [d] = JSON.parse(r.stdout).drills
       const order = ['staff', 'inventory', 'handouts', 'medication-auth', 'checkin-kiosk']
-      expect(d).toMatchObject({ scenario: 'complete-system-failure', success: true, problem: null, measuredFrom: 'declaration', withinRto: true, objectives: { rtoMs: 900_000 }, recoveryOrder: order })
+      expect(d).toMatchObject({
+        scenario: 'complete-system-failure',
+        success: true,
+        problem: null,
+        measuredFrom: 'declaration',
+        withinRto: true,
+        objectives: { rtoMs: 900_000 },
+        recoveryOrder: order,
+      })
       expect(d.apps.map((a: { app: string }) => a.app)).toEqual(order)
       for (const [i, a] of d.apps.entries()) {
         // Declared by people: nothing detected or decided; every time runs from the declaration.
@@ -83,7 +95,8 @@ describe('lastgood drill', () => {
         expect(a.startedMs).toBeGreaterThanOrEqual(0)
         expect(a.healthyMs).toBeGreaterThan(a.startedMs)
         expect(a.rollbackMs).toBeGreaterThan(0)
-        if (i > 0) expect(a.startedMs, `${a.app} started before ${d.apps[i - 1].app} was validated`).toBeGreaterThanOrEqual(d.apps[i - 1].healthyMs)
+        if (i > 0)
+          expect(a.startedMs, `${a.app} started before ${d.apps[i - 1].app} was validated`).toBeGreaterThanOrEqual(d.apps[i - 1].healthyMs)
       }
       expect(d.apps.find((a: { app: string }) => a.app === 'medication-auth').restored).toEqual({ release: 'v1', 'edge-config': 'v1' })
       expect(d.recoveryMs).toBe(d.apps.at(-1).healthyMs)
@@ -91,12 +104,16 @@ describe('lastgood drill', () => {
       expect(d.incident).toMatchObject({ type: 'complete_system_failure', runbook: 'succeeded' })
       expect(d.incident.probedHealthyMs).toBeGreaterThan(0)
       expect(d.incident.probedHealthyMs).toBeLessThanOrEqual(d.recoveryMs + 1000)
-      expect(d.events.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['declared', 'runbook.step', 'recovery.app', 'resolved']))
+      expect(d.events.map((e: { type: string }) => e.type)).toEqual(
+        expect.arrayContaining(['declared', 'runbook.step', 'recovery.app', 'resolved']),
+      )
       // The drill's incident was on its own throwaway platform: none here.
       expect(JSON.parse((await p.cli(['--json', 'incident', 'list', '--all'])).stdout).incidents).toEqual([])
       const log = JSON.parse((await p.cli(['--json', 'audit', 'log'])).stdout)
       expect(log.events.at(-1)).toMatchObject({
-        action: 'drill.result', target: 'complete-system-failure', outcome: 'success',
+        action: 'drill.result',
+        target: 'complete-system-failure',
+        outcome: 'success',
         details: { measuredFrom: 'declaration', withinRto: true, recoveryOrder: order, incident: { runbook: 'succeeded' } },
       })
       expect((await p.cli(['audit', 'verify'])).code).toBe(0)
@@ -106,7 +123,10 @@ describe('lastgood drill', () => {
   }, 120_000)
 
   it('an unknown scenario or a bad interval is a usage error', async () => {
-    expect(await drill(['fire'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown drill "fire"; the drills are: bad-deploy, error-spike/) })
+    expect(await drill(['fire'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/unknown drill "fire"; the drills are: bad-deploy, error-spike/),
+    })
     expect((await drill(['crash', '--interval', 'fast'])).code).toBe(2)
   })
 })

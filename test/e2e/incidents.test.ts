@@ -23,7 +23,13 @@ afterEach(async () => {
   sp = receiver = hole = undefined
 })
 
-interface Opts { levels?: [string, string, string]; statusUpdates?: string; triggers?: string; continuity?: string; channelUrl?: (c: string) => string }
+interface Opts {
+  levels?: [string, string, string]
+  statusUpdates?: string
+  triggers?: string
+  continuity?: string
+  channelUrl?: (c: string) => string
+}
 
 /** staff, webhook channels on a local receiver, the seeds' level actions, small runbooks. */
 async function platform(o: Opts = {}): Promise<SamplePlatform> {
@@ -69,8 +75,15 @@ function query<T>(p: SamplePlatform, sql: string, ...args: unknown[]): T[] {
 }
 
 const timeline = (p: SamplePlatform, id: string) =>
-  query<{ kind: string; at: string; actor: string; data: string }>(p, 'select kind, at, actor, data from incident_timeline where incident_id = ? order by seq', id)
-const levels = (p: SamplePlatform, id: string) => timeline(p, id).filter((e) => e.kind === 'escalation').map((e) => JSON.parse(e.data).level as number)
+  query<{ kind: string; at: string; actor: string; data: string }>(
+    p,
+    'select kind, at, actor, data from incident_timeline where incident_id = ? order by seq',
+    id,
+  )
+const levels = (p: SamplePlatform, id: string) =>
+  timeline(p, id)
+    .filter((e) => e.kind === 'escalation')
+    .map((e) => JSON.parse(e.data).level as number)
 
 /** Distinct deliveries (replays of one delivery id count once) per channel, as kind or kind:level. */
 function delivered(r: HttpReceiver, channel: string): string[] {
@@ -96,12 +109,24 @@ describe('lastgood incident', () => {
   it('declare, list, note, escalate, resolve: the timeline, the messages, and bad input that changes nothing', async () => {
     const p = await platform()
     const bad: Array<[string[], RegExp]> = [
-      [['incident', 'declare', 'meltdown', '--scope', 'staff', '--reason', 'x'], /unknown incident type "meltdown"; the types are complete_system_failure, data_breach_suspected/],
-      [['incident', 'declare', 'critical_application_failure', '--scope', 'payroll', '--reason', 'x'], /unknown app "payroll"; the configuration has: staff/],
+      [
+        ['incident', 'declare', 'meltdown', '--scope', 'staff', '--reason', 'x'],
+        /unknown incident type "meltdown"; the types are complete_system_failure, data_breach_suspected/,
+      ],
+      [
+        ['incident', 'declare', 'critical_application_failure', '--scope', 'payroll', '--reason', 'x'],
+        /unknown app "payroll"; the configuration has: staff/,
+      ],
       [['incident', 'declare', 'critical_application_failure', '--scope', 'staff'], /needs --reason/],
       [['incident', 'declare', 'critical_application_failure', '--reason', 'x'], /needs a scope/],
-      [['incident', 'declare', 'critical_application_failure', '--scope', 'staff', '--reason', 'x', '--severity', 'urgent'], /unknown severity "urgent"; use one of critical, high, medium, low/],
-      [['incident', 'declare', 'critical_application_failure', '--scope', 'staff', '--reason', 'x', '--to', 'ps-nope'], /no platform snapshot "ps-nope"/],
+      [
+        ['incident', 'declare', 'critical_application_failure', '--scope', 'staff', '--reason', 'x', '--severity', 'urgent'],
+        /unknown severity "urgent"; use one of critical, high, medium, low/,
+      ],
+      [
+        ['incident', 'declare', 'critical_application_failure', '--scope', 'staff', '--reason', 'x', '--to', 'ps-nope'],
+        /no platform snapshot "ps-nope"/,
+      ],
       [['incident', 'escalate', 'inc-nope', '--reason', 'x'], /no incident "inc-nope"/],
       [['incident', 'note', 'inc-nope', 'hello'], /no incident "inc-nope"/],
     ]
@@ -113,18 +138,40 @@ describe('lastgood incident', () => {
     expect(JSON.parse((await p.cli(['--json', 'incident', 'list', '--all'])).stdout)).toEqual({ incidents: [] })
     expect(query(p, 'select id from notifications')).toEqual([])
 
-    const declared = await p.cli(['--json', '--as', 'alice', 'incident', 'declare', 'critical_application_failure', '--scope', 'staff', '--reason', 'staff portal returns 500'])
+    const declared = await p.cli([
+      '--json',
+      '--as',
+      'alice',
+      'incident',
+      'declare',
+      'critical_application_failure',
+      '--scope',
+      'staff',
+      '--reason',
+      'staff portal returns 500',
+    ])
     expect(declared.code, declared.stderr).toBe(0)
     const doc = JSON.parse(declared.stdout)
     expect(doc).toMatchObject({
-      existing: false, notificationsPending: 0,
-      incident: { type: 'critical_application_failure', severity: 'high', scope: ['staff'], level: 1, status: 'mitigating', openedBy: 'alice', audience: ['it-team'] },
+      existing: false,
+      notificationsPending: 0,
+      incident: {
+        type: 'critical_application_failure',
+        severity: 'high',
+        scope: ['staff'],
+        level: 1,
+        status: 'mitigating',
+        openedBy: 'alice',
+        audience: ['it-team'],
+      },
       runbook: { outcome: 'succeeded', steps: [expect.objectContaining({ index: 1, name: 'check-disk', outcome: 'succeeded' })] },
     })
     const id = doc.incident.id as string
     expect(delivered(receiver!, 'it-team')).toEqual(['incident_declared'])
     const declaredText = JSON.parse(receiver!.requests('/it-team')[0]!.body.toString()).text as string
-    expect(declaredText).toMatch(/INCIDENT DECLARED - test[\s\S]*Issue: staff portal returns 500[\s\S]*- Automatic rollback activation\n- Health check validation\n- IT team notification\n- Runbook: check-disk/)
+    expect(declaredText).toMatch(
+      /INCIDENT DECLARED - test[\s\S]*Issue: staff portal returns 500[\s\S]*- Automatic rollback activation\n- Health check validation\n- IT team notification\n- Runbook: check-disk/,
+    )
 
     const listed = JSON.parse((await p.cli(['--json', 'incident', 'list'])).stdout).incidents
     expect(listed).toEqual([expect.objectContaining({ id, level: 1, status: 'mitigating', scope: ['staff'] })])
@@ -139,13 +186,23 @@ describe('lastgood incident', () => {
     expect(up.code, up.stderr).toBe(0)
     expect(JSON.parse(up.stdout).incident).toMatchObject({ level: 2, audience: ['it-team', 'management'] })
     expect(delivered(receiver!, 'management')).toEqual(['escalation:2'])
-    expect(JSON.parse(receiver!.requests('/management')[0]!.body.toString()).text).toMatch(/ESCALATION LEVEL 2[\s\S]*- Manual rollback procedures\n- Emergency procedures activation\n- Management notification/)
+    expect(JSON.parse(receiver!.requests('/management')[0]!.body.toString()).text).toMatch(
+      /ESCALATION LEVEL 2[\s\S]*- Manual rollback procedures\n- Emergency procedures activation\n- Management notification/,
+    )
 
     expect((await p.cli(['incident', 'resolve', id])).code).toBe(2)
     const resolved = await p.cli(['--json', '--as', 'carol', 'incident', 'resolve', id, '--summary', 'disk cleaned, portal back'])
     expect(resolved.code, resolved.stderr).toBe(0)
-    expect(JSON.parse(resolved.stdout).incident).toMatchObject({ status: 'resolved', summary: 'disk cleaned, portal back', resolvedBy: 'carol', nextUpdateAt: null })
-    const resolveMsgs = receiver!.requests('/management').map((r) => JSON.parse(r.body.toString())).filter((m) => m.kind === 'incident_resolved')
+    expect(JSON.parse(resolved.stdout).incident).toMatchObject({
+      status: 'resolved',
+      summary: 'disk cleaned, portal back',
+      resolvedBy: 'carol',
+      nextUpdateAt: null,
+    })
+    const resolveMsgs = receiver!
+      .requests('/management')
+      .map((r) => JSON.parse(r.body.toString()))
+      .filter((m) => m.kind === 'incident_resolved')
     expect(resolveMsgs).toEqual([expect.objectContaining({ lifecycle: 'resolve' })])
     expect(delivered(receiver!, 'it-team')).toEqual(['incident_declared', 'escalation:2', 'incident_resolved'])
 
@@ -156,14 +213,24 @@ describe('lastgood incident', () => {
     expect((await p.cli(['incident', 'escalate', id, '--reason', 'x'])).code).toBe(2)
     expect(timeline(p, id)).toHaveLength(before)
     expect(JSON.parse((await p.cli(['--json', 'incident', 'list'])).stdout).incidents).toEqual([])
-    expect(JSON.parse((await p.cli(['--json', 'incident', 'list', '--all'])).stdout).incidents).toEqual([expect.objectContaining({ id, status: 'resolved' })])
+    expect(JSON.parse((await p.cli(['--json', 'incident', 'list', '--all'])).stdout).incidents).toEqual([
+      expect.objectContaining({ id, status: 'resolved' }),
+    ])
 
     const entries = timeline(p, id)
     for (const e of entries) expect(e.at).toMatch(/\.\d{3}Z$/)
     const kinds = entries.map((e) => e.kind)
     expect(kinds.filter((k) => !k.startsWith('notification.'))).toEqual([
       // check-disk recovers nothing: the incident stays mitigating (no move to monitoring) until resolved.
-      'declared', 'escalation', 'status', 'runbook.started', 'runbook.step', 'runbook.finished', 'note', 'escalation', 'resolved',
+      'declared',
+      'escalation',
+      'status',
+      'runbook.started',
+      'runbook.step',
+      'runbook.finished',
+      'note',
+      'escalation',
+      'resolved',
     ])
     expect(kinds.filter((k) => k === 'notification.sent')).toHaveLength(5)
     expect(entries.find((e) => e.kind === 'note')).toMatchObject({ actor: 'bob' })
@@ -191,7 +258,9 @@ describe('lastgood incident', () => {
     expect(doc.notificationsPending).toBe(1)
     // One attempt's timeout (1s) plus a margin, on top of a process start: never the retries' sum.
     expect(r.ms).toBeLessThan(6_000)
-    const failed = timeline(p, doc.incident.id).filter((e) => e.kind === 'notification.failed').map((e) => JSON.parse(e.data))
+    const failed = timeline(p, doc.incident.id)
+      .filter((e) => e.kind === 'notification.failed')
+      .map((e) => JSON.parse(e.data))
     expect(failed[0]).toMatchObject({ channel: 'it-team', attempt: 1, outcome: 'retry' })
     expect(query(p, 'select status from notifications')).toEqual([{ status: 'pending' }])
   }, 60_000)
@@ -217,15 +286,30 @@ describe('lastgood incident', () => {
     await p.startApp('staff')
     expect((await p.cli(['snapshot', 'create', 'staff'])).code).toBe(0)
     await p.deploy('staff', 'v2', { healthy: false })
-    const declared = await p.cli(['--json', 'incident', 'declare', 'general_emergency', '--scope', 'staff', '--reason', 'staff answers 500'])
+    const declared = await p.cli([
+      '--json',
+      'incident',
+      'declare',
+      'general_emergency',
+      '--scope',
+      'staff',
+      '--reason',
+      'staff answers 500',
+    ])
     const id = JSON.parse(declared.stdout).incident.id as string
     const rolled = await p.cli(['--as', 'dana', 'rollback', 'staff', '--reason', 'back to v1 by hand', '--yes'])
     expect(rolled.code, rolled.stderr).toBe(0)
     const done = timeline(p, id).filter((e) => e.kind === 'rollback.done')
     expect(done).toEqual([expect.objectContaining({ actor: 'dana' })])
-    expect(JSON.parse(done[0]!.data)).toMatchObject({ status: 'succeeded', outside: true, apps: [expect.objectContaining({ app: 'staff', outcome: 'restored', to: { release: 'v1' } })] })
+    expect(JSON.parse(done[0]!.data)).toMatchObject({
+      status: 'succeeded',
+      outside: true,
+      apps: [expect.objectContaining({ app: 'staff', outcome: 'restored', to: { release: 'v1' } })],
+    })
     const shown = JSON.parse((await p.cli(['--json', 'incident', 'show', id])).stdout)
-    expect(shown.recovery.apps).toEqual([expect.objectContaining({ app: 'staff', outcome: 'restored', run: JSON.parse(done[0]!.data).run })])
+    expect(shown.recovery.apps).toEqual([
+      expect.objectContaining({ app: 'staff', outcome: 'restored', run: JSON.parse(done[0]!.data).run }),
+    ])
   }, 60_000)
 
   it('a dead channel does not delay recovery: the rollback runs while the first delivery attempt is still hanging', async () => {
@@ -255,7 +339,16 @@ describe('escalation across a monitor killed with SIGKILL', () => {
   it('levels at 0s/2s/4s are each reached exactly once, the missed one applied when the next monitor starts', async () => {
     const p = await platform({ levels: ['0s', '2s', '4s'] })
     await p.startApp('staff')
-    const r = await p.cli(['--json', 'incident', 'declare', 'general_emergency', '--scope', 'staff', '--reason', 'flood in the server room'])
+    const r = await p.cli([
+      '--json',
+      'incident',
+      'declare',
+      'general_emergency',
+      '--scope',
+      'staff',
+      '--reason',
+      'flood in the server room',
+    ])
     expect(r.code, r.stderr).toBe(0)
     const { id, openedAt } = JSON.parse(r.stdout).incident as { id: string; openedAt: string }
 
@@ -269,13 +362,23 @@ describe('escalation across a monitor killed with SIGKILL', () => {
     const second = monitorProcess(p)
     await until('level 3', () => levels(p, id).includes(3))
     // A message the killed monitor had claimed is taken over at once: its process is gone from this host.
-    await until('every message delivered', () => delivered(receiver!, 'it-team').length === 3 && delivered(receiver!, 'management').length === 2 && delivered(receiver!, 'all-staff').length === 1 || undefined, 40_000)
+    await until(
+      'every message delivered',
+      () =>
+        (delivered(receiver!, 'it-team').length === 3 &&
+          delivered(receiver!, 'management').length === 2 &&
+          delivered(receiver!, 'all-staff').length === 1) ||
+        undefined,
+      40_000,
+    )
     await new Promise((ok) => setTimeout(ok, 1_000))
     second.kill('SIGTERM')
     await new Promise((ok) => second.once('exit', ok))
 
     expect(levels(p, id)).toEqual([1, 2, 3])
-    const at = timeline(p, id).filter((e) => e.kind === 'escalation').map((e) => Date.parse(e.at) - Date.parse(openedAt))
+    const at = timeline(p, id)
+      .filter((e) => e.kind === 'escalation')
+      .map((e) => Date.parse(e.at) - Date.parse(openedAt))
     expect(at[1]).toBeGreaterThanOrEqual(2_000)
     expect(at[2]).toBeGreaterThanOrEqual(4_000)
     expect(delivered(receiver!, 'it-team').sort()).toEqual(['escalation:2', 'escalation:3', 'incident_declared'])
@@ -288,7 +391,8 @@ describe('the monitor, incidents and continuity plans', () => {
   it('an escalate decision declares through declareIncident; the plan activates, breaches into level 2, and ends when the app is up', async () => {
     const p = await platform({
       triggers: '    triggers:\n      health: { kind: health_failures, action: escalate }\n',
-      continuity: 'continuity:\n  check-in: { function: Patient Check-in, apps: [staff], fallback: Paper-based check-in forms, max_downtime: 3s, notify: [front-desk] }\n',
+      continuity:
+        'continuity:\n  check-in: { function: Patient Check-in, apps: [staff], fallback: Paper-based check-in forms, max_downtime: 3s, notify: [front-desk] }\n',
     })
     await writeFile(join(p.dir, 'apps/staff/outage.json'), JSON.stringify({ healthy: false }))
     await p.startApp('staff')
@@ -304,17 +408,33 @@ describe('the monitor, incidents and continuity plans', () => {
       // The operator sees what the scheduler recorded, relayed from the audit chain into the monitor's stream.
       const relayed = await m.waitFor((e) => e.type === 'recovery' && e.data.action === 'continuity.ended')
       const actions = m.events.filter((e) => e.type === 'recovery').map((e) => e.data.action)
-      expect(actions).toEqual(expect.arrayContaining(['incident.declared', 'continuity.activated', 'incident.continuity.breached', 'incident.escalation', 'continuity.ended']))
+      expect(actions).toEqual(
+        expect.arrayContaining([
+          'incident.declared',
+          'continuity.activated',
+          'incident.continuity.breached',
+          'incident.escalation',
+          'continuity.ended',
+        ]),
+      )
       expect(actions).not.toContain('incident.notification.sent')
       expect(relayed.message).toMatch(/^continuity\.ended check-in: /)
     } finally {
       await m.stop()
     }
-    const [incident] = query<{ id: string; type: string; opened_by: string; level: number }>(p, 'select id, type, opened_by, level from incidents')
+    const [incident] = query<{ id: string; type: string; opened_by: string; level: number }>(
+      p,
+      'select id, type, opened_by, level from incidents',
+    )
     expect(incident).toMatchObject({ type: 'critical_application_failure', opened_by: 'lastgood-monitor', level: 2 })
-    const kinds = timeline(p, incident!.id).map((e) => e.kind).filter((k) => !k.startsWith('notification.'))
+    const kinds = timeline(p, incident!.id)
+      .map((e) => e.kind)
+      .filter((k) => !k.startsWith('notification.'))
     expect(kinds).toEqual(['declared', 'escalation', 'escalation', 'continuity.breached', 'continuity.ended'])
-    const [plan] = query<{ plan: string; started_at: string; breached_at: string; ended_at: string }>(p, 'select * from continuity_activations')
+    const [plan] = query<{ plan: string; started_at: string; breached_at: string; ended_at: string }>(
+      p,
+      'select * from continuity_activations',
+    )
     expect(Date.parse(plan!.breached_at) - Date.parse(plan!.started_at)).toBeGreaterThanOrEqual(3_000)
     expect(plan!.ended_at).not.toBeNull()
     expect(delivered(receiver!, 'front-desk')).toEqual(['continuity_activated', 'continuity_breached'])
@@ -324,7 +444,9 @@ describe('the monitor, incidents and continuity plans', () => {
 
 function monitorProcess(p: SamplePlatform): ChildProcess {
   const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin/lastgood.js'), '--config', p.configFile, 'monitor', 'staff'], {
-    cwd: p.dir, env: { ...process.env, LASTGOOD_ACTOR: 'tester', ...p.env }, stdio: 'ignore',
+    cwd: p.dir,
+    env: { ...process.env, LASTGOOD_ACTOR: 'tester', ...p.env },
+    stdio: 'ignore',
   })
   children.push(child)
   return child

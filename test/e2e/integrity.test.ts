@@ -25,7 +25,8 @@ async function platform(env: Record<string, string> = {}): Promise<SamplePlatfor
 async function packFiles(dir: string): Promise<string[]> {
   const root = join(dir, '.lastgood/repo/data')
   const out: string[] = []
-  for (const sub of await readdir(root)) for (const f of await readdir(join(root, sub))) if (!f.includes('tmp')) out.push(join(root, sub, f))
+  for (const sub of await readdir(root))
+    for (const f of await readdir(join(root, sub))) if (!f.includes('tmp')) out.push(join(root, sub, f))
   return out
 }
 
@@ -94,7 +95,11 @@ describe('repository integrity through the CLI', () => {
       await writeFile(pl.configFile, `${await readFile(pl.configFile, 'utf8')}repository:\n  key_file: ${theirs}\n`)
       const r = await pl.cli(['snapshot', 'list'])
       expect(r.code).toBe(2)
-      expect(r.stderr).toMatch(new RegExp(`key file ${theirs} belongs to another repository \\([0-9a-f]{64}\\), not to the repository at ${join(pl.dir, '.lastgood/repo')}`))
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `key file ${theirs} belongs to another repository \\([0-9a-f]{64}\\), not to the repository at ${join(pl.dir, '.lastgood/repo')}`,
+        ),
+      )
     } finally {
       await other.destroy()
     }

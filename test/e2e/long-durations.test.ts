@@ -14,7 +14,9 @@ const children: ChildProcess[] = []
 
 // After its first round, at once, the monitor's rounds fall on multiples of the health interval: one whose next
 // multiple is over 30 days away, which Node's own setTimeout would have fired at once.
-const intervalDays = [...Array(300).keys()].map((i) => 365 - i).find((d) => Math.ceil(Date.now() / (d * DAY)) * d * DAY - Date.now() > 30 * DAY)!
+const intervalDays = [...Array(300).keys()]
+  .map((i) => 365 - i)
+  .find((d) => Math.ceil(Date.now() / (d * DAY)) * d * DAY - Date.now() > 30 * DAY)!
 
 /**
  * staff with a health trigger, a rollback timeout of a year and a health interval of several hundred days;
@@ -26,7 +28,10 @@ beforeAll(async () => {
     res.end('ok')
   })
   await new Promise<void>((ok) => counter.listen(0, '127.0.0.1', ok))
-  p = await SamplePlatform.create({ configText: CONFIG.replace('INTERVAL', `${intervalDays}d`), env: { COUNTER_PORT: String((counter.address() as AddressInfo).port) } })
+  p = await SamplePlatform.create({
+    configText: CONFIG.replace('INTERVAL', `${intervalDays}d`),
+    env: { COUNTER_PORT: String((counter.address() as AddressInfo).port) },
+  })
   await p.deploy('staff', 'v1')
   await p.startApp('staff')
   expect((await p.cli(['init'])).code).toBe(0)
@@ -78,7 +83,9 @@ apps:
 function start(sp: SamplePlatform, args: string[]): { child: ChildProcess; out: () => string } {
   let out = ''
   const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin/lastgood.js'), '--config', sp.configFile, ...args], {
-    cwd: sp.dir, env: { ...process.env, LASTGOOD_ACTOR: 'tester', ...sp.env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: sp.dir,
+    env: { ...process.env, LASTGOOD_ACTOR: 'tester', ...sp.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   })
   child.stdout!.on('data', (d) => (out += d))
   child.stderr!.on('data', (d) => (out += d))
@@ -88,7 +95,8 @@ function start(sp: SamplePlatform, args: string[]): { child: ChildProcess; out: 
 
 const running = (c: ChildProcess) => c.exitCode === null && c.signalCode === null
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms))
-const snapshots = async (sp: SamplePlatform) => JSON.parse((await sp.cli(['--json', 'snapshot', 'list', 'staff'])).stdout).snapshots as { kind: string; knownGood: boolean }[]
+const snapshots = async (sp: SamplePlatform) =>
+  JSON.parse((await sp.cli(['--json', 'snapshot', 'list', 'staff'])).stdout).snapshots as { kind: string; knownGood: boolean }[]
 
 /** Waits for `text` in the command's output; then the command has had `ms` more to misbehave. */
 async function settled(cmd: { child: ChildProcess; out: () => string }, text: string, ms: number): Promise<void> {

@@ -73,7 +73,15 @@ describe('lastgood monitor', () => {
     expect(audit.code, audit.stdout + audit.stderr).toBe(0)
     const log = JSON.parse((await sp.cli(['--json', 'audit', 'log'])).stdout)
     const actions = (log.events as { action: string }[]).map((e) => e.action)
-    for (const a of ['monitor.trigger.firing', 'monitor.decision', 'rollback.start', 'rollback.finish', 'monitor.rollback.done', 'monitor.escalation.recorded']) expect(actions).toContain(a)
+    for (const a of [
+      'monitor.trigger.firing',
+      'monitor.decision',
+      'rollback.start',
+      'rollback.finish',
+      'monitor.rollback.done',
+      'monitor.escalation.recorded',
+    ])
+      expect(actions).toContain(a)
   }, 60_000)
 
   it('a monitor killed in the middle of its rollback is finished by the next monitor, under the same run', async () => {
@@ -104,11 +112,15 @@ describe('lastgood monitor', () => {
       expect(once.triggers).toEqual([expect.objectContaining({ trigger: 'health', phase: 'inactive', streak: i + 1 })])
     }
     const third = await sp.cli(['--json', 'monitor', 'staff', '--once'])
-    const alert = (JSON.parse(third.stdout).events as { type: string; data: { pending: string; command: string } }[]).find((e) => e.type === 'alert.recorded')
+    const alert = (JSON.parse(third.stdout).events as { type: string; data: { pending: string; command: string } }[]).find(
+      (e) => e.type === 'alert.recorded',
+    )
     expect(alert?.data.command).toBe(`lastgood rollback --pending ${alert!.data.pending} --yes`)
     expect(await live(sp)).toBe('releases/v2')
     expect(runs(sp)).toHaveLength(0)
-    expect(JSON.parse((await sp.cli(['--json', 'status'])).stdout).pendingRollbacks).toEqual([expect.objectContaining({ id: alert!.data.pending, app: 'staff' })])
+    expect(JSON.parse((await sp.cli(['--json', 'status'])).stdout).pendingRollbacks).toEqual([
+      expect.objectContaining({ id: alert!.data.pending, app: 'staff' }),
+    ])
 
     const ran = await sp.cli(['--json', 'rollback', '--pending', alert!.data.pending, '--yes'])
     expect(ran.code, ran.stderr).toBe(0)
@@ -122,7 +134,10 @@ describe('lastgood monitor', () => {
 
 describe('lastgood watch', () => {
   it('vouches for a deploy whose soak passes, and rolls back one whose trigger fires', async () => {
-    const sp = await platform('      health: { kind: health_failures, action: rollback }\n      errors: { kind: error_rate, above: 5%, over_requests: 100 }\n', { healthy: true })
+    const sp = await platform(
+      '      health: { kind: health_failures, action: rollback }\n      errors: { kind: error_rate, above: 5%, over_requests: 100 }\n',
+      { healthy: true },
+    )
     const good = await sp.cli(['--json', 'watch', 'staff', '--for', '3s'])
     expect(good.code, good.stderr).toBe(0)
     const watched = JSON.parse(good.stdout).watch

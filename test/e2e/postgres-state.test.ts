@@ -40,7 +40,10 @@ describe('PostgreSQL state shared by two replicas', () => {
     expect([fromA.code, fromB.code].sort()).toEqual([0, 3])
     expect((fromA.code === 3 ? fromA : fromB).stderr).toContain('app:staff is locked by rollback')
 
-    const fromBoth = [JSON.parse((await p.cli(['--json', 'audit', 'verify'])).stdout), JSON.parse((await b(['--json', 'audit', 'verify'])).stdout)]
+    const fromBoth = [
+      JSON.parse((await p.cli(['--json', 'audit', 'verify'])).stdout),
+      JSON.parse((await b(['--json', 'audit', 'verify'])).stdout),
+    ]
     expect(fromBoth[0].ok).toBe(true)
     expect(fromBoth[1]).toMatchObject({ ok: true, events: fromBoth[0].events, headHash: fromBoth[0].headHash })
     expect(JSON.parse((await b(['--json', 'status', 'staff'])).stdout).apps[0].lastRollback.status).toBe('succeeded')

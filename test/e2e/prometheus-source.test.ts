@@ -20,13 +20,21 @@ describe.skipIf(skipWithoutPrometheus())('Prometheus source against a real Prome
   /** When the last request of the traffic was answered. */
   let trafficEnd: number
 
-  const query = (q: Partial<MetricQuery> & Pick<MetricQuery, 'kind'>): MetricQuery => ({ app: 'staff', windowMs: 6000, at: trafficEnd, ...q })
+  const query = (q: Partial<MetricQuery> & Pick<MetricQuery, 'kind'>): MetricQuery => ({
+    app: 'staff',
+    windowMs: 6000,
+    at: trafficEnd,
+    ...q,
+  })
   const measure = (q: Partial<MetricQuery> & Pick<MetricQuery, 'kind'>) => source.measure(query(q), AbortSignal.timeout(10_000))
 
   /** Until Prometheus holds a scrape of the app taken after `at`, a query at `at` may still change. */
   async function scrapedAfter(at: number): Promise<void> {
     for (;;) {
-      const last = await source.measure(query({ kind: 'promql', expr: 'timestamp(up{job="staff"})', at: Date.now() }), AbortSignal.timeout(5000))
+      const last = await source.measure(
+        query({ kind: 'promql', expr: 'timestamp(up{job="staff"})', at: Date.now() }),
+        AbortSignal.timeout(5000),
+      )
       if (last.phase === 'value' && last.value * 1000 > at) return
       await sleep(200)
     }
@@ -39,7 +47,9 @@ describe.skipIf(skipWithoutPrometheus())('Prometheus source against a real Prome
     await writeFile(join(root, 'releases/v1/app.json'), JSON.stringify({ version: 'v1', healthy: true, latencyMs: 300, errorRate: 0.5 }))
     await symlink('releases/v1', join(root, 'current'))
     const port = await freePort()
-    app = spawn(process.execPath, [SAMPLE_APP, '--root', root, '--port', String(port), '--name', 'staff'], { stdio: ['ignore', 'pipe', 'inherit'] })
+    app = spawn(process.execPath, [SAMPLE_APP, '--root', root, '--port', String(port), '--name', 'staff'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
     await new Promise<void>((ok, fail) => {
       app.once('exit', (code) => fail(new Error(`sample app exited with ${code}`)))
       app.stdout!.once('data', () => ok())
@@ -94,7 +104,10 @@ describe.skipIf(skipWithoutPrometheus())('Prometheus source against a real Prome
   })
 
   it('reports no-data for a metric or an app without series', async () => {
-    expect(await measure({ kind: 'promql', expr: 'no_such_metric_total{job="staff"}' })).toEqual({ phase: 'no-data', reason: 'empty result' })
+    expect(await measure({ kind: 'promql', expr: 'no_such_metric_total{job="staff"}' })).toEqual({
+      phase: 'no-data',
+      reason: 'empty result',
+    })
     for (const kind of ['error_rate', 'availability', 'latency'] as const) {
       const m = await measure({ kind, app: 'nobody', percentile: 95 })
       expect(m.phase, JSON.stringify(m)).toBe('no-data')
@@ -107,7 +120,10 @@ describe.skipIf(skipWithoutPrometheus())('Prometheus source against a real Prome
     await sleep(at - Date.now())
     await scrapedAfter(at)
     for (const kind of ['error_rate', 'availability', 'latency'] as const) {
-      expect(await measure({ kind, at, windowMs: 2000, percentile: 95 })).toEqual({ phase: 'no-data', reason: 'no requests in the last 2s' })
+      expect(await measure({ kind, at, windowMs: 2000, percentile: 95 })).toEqual({
+        phase: 'no-data',
+        reason: 'no requests in the last 2s',
+      })
     }
   })
 
@@ -116,7 +132,10 @@ describe.skipIf(skipWithoutPrometheus())('Prometheus source against a real Prome
     expect(m.phase).toBe('error')
     if (m.phase === 'error') expect(m.error).toMatch(/rejected the query: bad_data: .*parse error/)
     const range = await measure({ kind: 'promql', expr: 'http_requests_total[1m]' })
-    expect(range).toEqual({ phase: 'error', error: `Prometheus at ${prometheus.url} answered a matrix; a trigger needs an instant vector or a scalar` })
+    expect(range).toEqual({
+      phase: 'error',
+      error: `Prometheus at ${prometheus.url} answered a matrix; a trigger needs an instant vector or a scalar`,
+    })
   })
 
   it('fails, without throwing, when Prometheus cannot be reached', async () => {

@@ -8,7 +8,12 @@ afterAll(async () => {
   await p?.destroy()
 })
 
-interface Check { area: string; target: string; outcome: string; message: string }
+interface Check {
+  area: string
+  target: string
+  outcome: string
+  message: string
+}
 
 describe('renaming an app', () => {
   it('validate lists the snapshots of an app no longer configured, with both fixes; prune --unconfigured removes them', async () => {
@@ -27,8 +32,11 @@ describe('renaming an app', () => {
     const json = await p.cli(['--json', 'validate'])
     const orphan = (JSON.parse(json.stdout).checks as Check[]).find((c) => c.target === 'staff')
     expect(orphan).toEqual({
-      area: 'snapshots', target: 'staff', outcome: 'warning',
-      message: `2 snapshot(s) of app "staff", which the configuration no longer has (the latest: ${ids[1]}): ` +
+      area: 'snapshots',
+      target: 'staff',
+      outcome: 'warning',
+      message:
+        `2 snapshot(s) of app "staff", which the configuration no longer has (the latest: ${ids[1]}): ` +
         'rename the app back to "staff" to roll back to them, or remove them with `lastgood snapshot prune --unconfigured`',
     })
 
@@ -37,7 +45,11 @@ describe('renaming an app', () => {
     expect(JSON.parse((await p.cli(['--json', 'snapshot', 'prune'])).stdout).removed).toEqual([])
     const pruned = await p.cli(['--json', 'snapshot', 'prune', '--unconfigured'])
     expect(pruned.code, pruned.stderr).toBe(0)
-    expect(JSON.parse(pruned.stdout).removed.map((s: { id: string }) => s.id).sort()).toEqual([...ids].sort())
+    expect(
+      JSON.parse(pruned.stdout)
+        .removed.map((s: { id: string }) => s.id)
+        .sort(),
+    ).toEqual([...ids].sort())
     const after = JSON.parse((await p.cli(['--json', 'validate'])).stdout).checks as Check[]
     expect(after.filter((c) => c.area === 'snapshots')).toEqual([])
   }, 60_000)

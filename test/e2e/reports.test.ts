@@ -21,7 +21,18 @@ beforeAll(async () => {
   const snap = await sp.cli(['snapshot', 'create', 'staff', '--kind', 'pre-deploy'])
   expect(snap.code, snap.stderr).toBe(0)
   await sp.deploy('staff', 'v2', { healthy: false })
-  const declared = await sp.cli(['--json', '--as', 'alice', 'incident', 'declare', 'performance_degradation', '--scope', 'staff', '--reason', 'staff p95 over 2 s after v2'])
+  const declared = await sp.cli([
+    '--json',
+    '--as',
+    'alice',
+    'incident',
+    'declare',
+    'performance_degradation',
+    '--scope',
+    'staff',
+    '--reason',
+    'staff p95 over 2 s after v2',
+  ])
   expect(declared.code, declared.stderr).toBe(0)
   id = JSON.parse(declared.stdout).incident.id
   const resolved = await sp.cli(['--as', 'bob', 'incident', 'resolve', id, '--summary', 'v2 rolled back to v1; a slow query in v2'])
@@ -36,11 +47,22 @@ describe('reports through the CLI', () => {
     const json = await sp.cli(['--json', 'incident', 'show', id])
     expect(json.code, json.stderr).toBe(0)
     const { incident, timeline, recovery } = JSON.parse(json.stdout)
-    expect(incident).toMatchObject({ id, type: 'performance_degradation', status: 'resolved', scope: ['staff'], openedBy: 'alice', resolvedBy: 'bob' })
+    expect(incident).toMatchObject({
+      id,
+      type: 'performance_degradation',
+      status: 'resolved',
+      scope: ['staff'],
+      openedBy: 'alice',
+      resolvedBy: 'bob',
+    })
     expect(timeline[0]).toMatchObject({ kind: 'declared', actor: 'alice' })
     for (const e of timeline) expect(e.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
-    expect(timeline.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['runbook.started', 'rollback.started', 'rollback.done', 'runbook.finished', 'resolved']))
-    expect(recovery.apps).toEqual([expect.objectContaining({ app: 'staff', outcome: 'restored', from: { release: 'v2' }, to: { release: 'v1' } })])
+    expect(timeline.map((e: { kind: string }) => e.kind)).toEqual(
+      expect.arrayContaining(['runbook.started', 'rollback.started', 'rollback.done', 'runbook.finished', 'resolved']),
+    )
+    expect(recovery.apps).toEqual([
+      expect.objectContaining({ app: 'staff', outcome: 'restored', from: { release: 'v2' }, to: { release: 'v1' } }),
+    ])
     expect(recovery.recovered.basis).toBe('validation')
     expect(recovery.rto).toMatchObject({ objectiveMs: 15 * 60_000, verdict: 'met' })
     expect(recovery.recovered.timeToRecoverMs).toBeLessThan(30_000)
@@ -57,7 +79,15 @@ describe('reports through the CLI', () => {
     const md = await sp.cli(['incident', 'postmortem', id])
     expect(md.code, md.stderr).toBe(0)
     expect(md.stdout).toMatch(/^# Incident Post-Mortem: \d{4}-\d\d-\d\d - staff p95 over 2 s after v2\n/)
-    expect(md.stdout.split('\n').filter((l) => l.startsWith('## '))).toEqual(['## Summary', '## Timeline', '## Root Cause', '## What Went Well', '## What Could Be Improved', '## Action Items', '## Lessons Learned'])
+    expect(md.stdout.split('\n').filter((l) => l.startsWith('## '))).toEqual([
+      '## Summary',
+      '## Timeline',
+      '## Root Cause',
+      '## What Went Well',
+      '## What Could Be Improved',
+      '## Action Items',
+      '## Lessons Learned',
+    ])
     expect(md.stdout).toContain('v2 rolled back to v1; a slow query in v2.')
     expect(md.stdout).toMatch(/- staff was restored to .* \(release v1\) and passed validation at /)
     expect(md.stdout).not.toContain('DRAFT')
@@ -88,13 +118,22 @@ describe('reports through the CLI', () => {
     expect(md.stdout.split('\n')[2]).toMatch(/^> \*\*DRAFT: incident inc-open is still open \(declared\)/)
   })
 
-  it('report compliance: the recovery actions under the chain\'s verdict; exit 1 once an event is tampered with', async () => {
+  it("report compliance: the recovery actions under the chain's verdict; exit 1 once an event is tampered with", async () => {
     const json = await sp.cli(['--json', 'report', 'compliance', '--since', '1h'])
     expect(json.code, json.stderr).toBe(0)
     const r = JSON.parse(json.stdout)
     expect(r.chain.ok).toBe(true)
     const actions = r.actions.map((a: { action: string }) => a.action)
-    expect(actions).toEqual(expect.arrayContaining(['incident.declared', 'rollback.start', 'rollback.app', 'rollback.finish', 'snapshot.create', 'incident.resolved']))
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'incident.declared',
+        'rollback.start',
+        'rollback.app',
+        'rollback.finish',
+        'snapshot.create',
+        'incident.resolved',
+      ]),
+    )
     expect(actions).not.toContain('platform.init')
     for (const a of r.actions) expect(a).toMatchObject({ approvals: 'none recorded', breakGlass: 'none recorded' })
     const start = r.actions.find((a: { action: string }) => a.action === 'rollback.start')
@@ -111,7 +150,11 @@ describe('reports through the CLI', () => {
     const p = await withEnv(sp.env, () => openPlatform(sp.configFile))
     let seq: number
     try {
-      const row = await p.state.db.selectFrom('audit_events').select('seq').where('action', '=', 'rollback.finish').executeTakeFirstOrThrow()
+      const row = await p.state.db
+        .selectFrom('audit_events')
+        .select('seq')
+        .where('action', '=', 'rollback.finish')
+        .executeTakeFirstOrThrow()
       seq = Number(row.seq)
       await p.state.db.updateTable('audit_events').set({ outcome: 'success', reason: 'rewritten' }).where('seq', '=', seq).execute()
     } finally {
@@ -130,7 +173,9 @@ describe('reports through the CLI', () => {
     expect((await sp.cli(['incident', 'postmortem', 'inc-nope'])).code).toBe(2)
     const since = await sp.cli(['report', 'compliance', '--since', 'yesterday'])
     expect(since.code).toBe(2)
-    expect(since.stderr).toContain('--since: expected an ISO time such as 2026-11-26T04:00Z or a duration back from now such as 7d, got "yesterday"')
+    expect(since.stderr).toContain(
+      '--since: expected an ISO time such as 2026-11-26T04:00Z or a duration back from now such as 7d, got "yesterday"',
+    )
     const window = await sp.cli(['report', 'compliance', '--since', '2026-03-02', '--until', '2026-03-01'])
     expect(window.code).toBe(2)
     expect(window.stderr).toContain('is after --until')

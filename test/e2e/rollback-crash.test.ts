@@ -37,7 +37,13 @@ async function restarts(x: string): Promise<string[]> {
   return (await readFile(join(root(x), 'restarts.log'), 'utf8')).split('\n').filter(Boolean)
 }
 
-interface Row { seq: number; name: string; component: string | null; status: string; detail: string | null }
+interface Row {
+  seq: number
+  name: string
+  component: string | null
+  status: string
+  detail: string | null
+}
 
 function query<T>(sql: string, ...args: unknown[]): T[] {
   const db = new Database(join(p.dir, '.lastgood/state.db'), { readonly: true })
@@ -78,7 +84,9 @@ describe('RELIABILITY case 7: SIGKILL at every durable boundary of a three-compo
     for (let n = 1; n <= N; n++) {
       const at = `boundary ${n}`
       await deployBroken()
-      const killed = await p.cli(['rollback', 'staff', '--reason', `killed at ${n}`, '--yes'], { env: { LASTGOOD_FAULT_KILL_AFTER: String(n) } })
+      const killed = await p.cli(['rollback', 'staff', '--reason', `killed at ${n}`, '--yes'], {
+        env: { LASTGOOD_FAULT_KILL_AFTER: String(n) },
+      })
       expect(killed.signal, `${at}: ${killed.stderr}`).toBe('SIGKILL')
       const last = JSON.parse((await p.cli(['--json', 'status', 'staff'])).stdout).apps[0].lastRollback
       const run = last.id as string
@@ -127,9 +135,15 @@ describe('RELIABILITY case 7: SIGKILL at every durable boundary of a three-compo
       const interrupted = finished === run ? running : null
       for (const step of STEPS) {
         const rows = steps.filter((s) => label(s) === step)
-        expect(rows.filter((s) => s.status === 'succeeded'), `${at}: ${step} succeeded once`).toHaveLength(1)
+        expect(
+          rows.filter((s) => s.status === 'succeeded'),
+          `${at}: ${step} succeeded once`,
+        ).toHaveLength(1)
         // The step that was running when the process died is marked interrupted, then done once more.
-        expect(rows.filter((s) => s.status !== 'succeeded').map((s) => s.status), `${at}: ${step}`).toEqual(step === interrupted ? ['interrupted'] : [])
+        expect(
+          rows.filter((s) => s.status !== 'succeeded').map((s) => s.status),
+          `${at}: ${step}`,
+        ).toEqual(step === interrupted ? ['interrupted'] : [])
       }
       expect(steps.map((s) => s.seq)).toEqual(steps.map((_, i) => i + 1))
 
@@ -140,7 +154,10 @@ describe('RELIABILITY case 7: SIGKILL at every durable boundary of a three-compo
 
       const resumedRun = n !== N && !unchanged
       expect(runEvents(finished), at).toEqual({
-        'rollback.start': 1, 'rollback.app': 1, 'release.reject': 1, 'rollback.finish': 1,
+        'rollback.start': 1,
+        'rollback.app': 1,
+        'release.reject': 1,
+        'rollback.finish': 1,
         ...(resumedRun ? { 'rollback.resume': 1, 'lock.takeover': 1 } : {}),
       })
       expect(query(`select status from rollback_runs where id = ?`, finished)).toEqual([{ status: 'succeeded' }])
@@ -159,27 +176,48 @@ describe('RELIABILITY case 7: SIGKILL at every durable boundary of a three-compo
     for (const x of PARTS) await writeFile(join(root(x), 'restarts.log'), '')
 
     // Killed as release-b's restore starts: release-a already runs v0, the safety snapshot holds v3.
-    const killed = await p.cli(['rollback', 'staff', '--to', bad, '--reason', 'killed mid-way', '--yes'], { env: { LASTGOOD_FAULT_KILL_AFTER: '8' } })
+    const killed = await p.cli(['rollback', 'staff', '--to', bad, '--reason', 'killed mid-way', '--yes'], {
+      env: { LASTGOOD_FAULT_KILL_AFTER: '8' },
+    })
     expect(killed.signal, killed.stderr).toBe('SIGKILL')
     const run = JSON.parse((await p.cli(['--json', 'status', 'staff'])).stdout).apps[0].lastRollback.id as string
-    const [safety] = query<{ id: string; components: string }>(`select id, components from snapshots where kind = 'safety' and label = ?`, `before ${run}`)
+    const [safety] = query<{ id: string; components: string }>(
+      `select id, components from snapshots where kind = 'safety' and label = ?`,
+      `before ${run}`,
+    )
     expect((JSON.parse(safety!.components) as { version: string }[]).map((c) => c.version)).toEqual(['v3', 'v3', 'v3'])
 
-    const resumed = await p.cli(['--json', 'rollback', '--resume', run, '--reason', 'finish it', '--yes'], { env: { STAFF_VALIDATION_WINDOW: '2s' } })
+    const resumed = await p.cli(['--json', 'rollback', '--resume', run, '--reason', 'finish it', '--yes'], {
+      env: { STAFF_VALIDATION_WINDOW: '2s' },
+    })
     expect(resumed.code, resumed.stderr).toBe(1)
     const report = JSON.parse(resumed.stdout).report
     expect(report.apps[0]).toMatchObject({ outcome: 'reverted', safety: safety!.id, validation: { outcome: 'failed' } })
     const steps = query<Row>(`select seq, name, component, status, detail from rollback_steps where run_id = ? order by seq`, run)
     expect(steps.map((s) => `${label(s)}: ${s.status}`)).toEqual([
-      'verify: succeeded', 'safety-snapshot: succeeded', 'restore release-a: succeeded', 'restore release-b: interrupted',
-      'restore release-b: succeeded', 'restore release-c: succeeded', 'validate: failed',
-      'revert release-c: succeeded', 'revert release-b: succeeded', 'revert release-a: succeeded', 'revert-validate: succeeded',
+      'verify: succeeded',
+      'safety-snapshot: succeeded',
+      'restore release-a: succeeded',
+      'restore release-b: interrupted',
+      'restore release-b: succeeded',
+      'restore release-c: succeeded',
+      'validate: failed',
+      'revert release-c: succeeded',
+      'revert release-b: succeeded',
+      'revert release-a: succeeded',
+      'revert-validate: succeeded',
     ])
     for (const s of steps.filter((x) => x.name === 'revert')) expect(JSON.parse(s.detail!).snapshot).toBe(safety!.id)
     expect(query(`select id from snapshots where kind = 'safety' and label = ?`, `before ${run}`)).toHaveLength(1)
     for (const x of PARTS) expect(await readlink(join(root(x), 'current'))).toBe('releases/v3')
     for (const x of PARTS) expect(await restarts(x)).toEqual(['releases/v0', 'releases/v3'])
-    expect(runEvents(run)).toEqual({ 'rollback.start': 1, 'rollback.resume': 1, 'lock.takeover': 1, 'rollback.app': 1, 'rollback.finish': 1 })
+    expect(runEvents(run)).toEqual({
+      'rollback.start': 1,
+      'rollback.resume': 1,
+      'lock.takeover': 1,
+      'rollback.app': 1,
+      'rollback.finish': 1,
+    })
     expect((await p.cli(['audit', 'verify'])).code).toBe(0)
   }, 60_000)
 })

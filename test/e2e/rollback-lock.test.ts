@@ -32,7 +32,8 @@ describe('one rollback per app at a time (RELIABILITY case 10)', () => {
     const codes = results.map((r) => r.code)
     expect(codes.filter((c) => c === 0)).toHaveLength(1)
     expect(codes.filter((c) => c === 3)).toHaveLength(19)
-    for (const r of results.filter((x) => x.code === 3)) expect(r.stderr).toMatch(/app:staff is locked by rollback rb-\d{8}-\d{6}-[0-9a-f]{4} \(pid \d+/)
+    for (const r of results.filter((x) => x.code === 3))
+      expect(r.stderr).toMatch(/app:staff is locked by rollback rb-\d{8}-\d{6}-[0-9a-f]{4} \(pid \d+/)
     expect(await readlink(join(platform.dir, 'apps/staff/current'))).toBe('releases/v1')
     expect((await platform.cli(['audit', 'verify'])).code).toBe(0)
   }, 120_000)
@@ -45,12 +46,20 @@ describe('one rollback per app at a time (RELIABILITY case 10)', () => {
     })
     const db = new Database(join(platform.dir, '.lastgood/state.db'))
     const far = new Date(Date.now() + 3_600_000).toISOString()
-    db.prepare(`insert into rollback_runs (id, apps, status, reason, actor, started_at, owner_host, owner_pid) values ('rb-dead', '["staff"]', 'running', 'crashed', 'x', ?, ?, ?)`).run(new Date().toISOString(), (await import('node:os')).hostname(), deadPid)
-    db.prepare(`insert into locks (target, run_id, owner_host, owner_pid, token, acquired_at, expires_at) values ('app:staff', 'rb-dead', ?, ?, 1, ?, ?)`).run((await import('node:os')).hostname(), deadPid, new Date().toISOString(), far)
+    db.prepare(
+      `insert into rollback_runs (id, apps, status, reason, actor, started_at, owner_host, owner_pid) values ('rb-dead', '["staff"]', 'running', 'crashed', 'x', ?, ?, ?)`,
+    ).run(new Date().toISOString(), (await import('node:os')).hostname(), deadPid)
+    db.prepare(
+      `insert into locks (target, run_id, owner_host, owner_pid, token, acquired_at, expires_at) values ('app:staff', 'rb-dead', ?, ?, 1, ?, ?)`,
+    ).run((await import('node:os')).hostname(), deadPid, new Date().toISOString(), far)
     db.close()
     const r = await platform.cli(['rollback', 'staff', '--reason', 'after a crash', '--yes'])
     expect(r.code, r.stderr).toBe(0)
-    const events = JSON.parse((await platform.cli(['--json', 'audit', 'log'])).stdout).events as { action: string; reason: string; details: { previousRun: string } }[]
+    const events = JSON.parse((await platform.cli(['--json', 'audit', 'log'])).stdout).events as {
+      action: string
+      reason: string
+      details: { previousRun: string }
+    }[]
     const takeover = events.find((e) => e.action === 'lock.takeover')
     expect(takeover?.details.previousRun).toBe('rb-dead')
     expect(takeover?.reason).toContain(`pid ${deadPid} is no longer running`)

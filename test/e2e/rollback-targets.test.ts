@@ -55,8 +55,14 @@ describe('rollback targets', () => {
     expect(again.stderr).toContain(`${s2} (holds release=v2, rejected: rollback ${report.run} moved away from it)`)
     expect(await live()).toBe('releases/v1')
     const list = (await json(sp, ['snapshot', 'list', 'staff'])).snapshots
-    expect(list.find((s: { id: string }) => s.id === s2)).toMatchObject({ rejected: [{ component: 'release', version: 'v2', run: report.run }] })
-    expect(list.find((s: { id: string }) => s.id === away.safety)).toMatchObject({ kind: 'safety', knownGood: false, namedOnly: 'a safety snapshot' })
+    expect(list.find((s: { id: string }) => s.id === s2)).toMatchObject({
+      rejected: [{ component: 'release', version: 'v2', run: report.run }],
+    })
+    expect(list.find((s: { id: string }) => s.id === away.safety)).toMatchObject({
+      kind: 'safety',
+      knownGood: false,
+      namedOnly: 'a safety snapshot',
+    })
     const human = (await sp.cli(['snapshot', 'list', 'staff'])).stdout
     expect(human).toMatch(new RegExp(`${s2} .*rejected: release=v2`))
     expect(human).toMatch(new RegExp(`${away.safety} .*only --to`))
@@ -69,7 +75,9 @@ describe('rollback targets', () => {
     expect(captured.stdout).toMatch(/rejected: release=v2 \(restored only with --to, until `lastgood snapshot mark-good staff-\S+`\)/)
     const watched = await sp.cli(['watch', 'staff', '--for', '2s'])
     expect(watched.code, watched.stdout + watched.stderr).toBe(0)
-    expect(watched.stdout).toContain(`but it holds release=v2 (rejected by rollback ${report.run}), so automatic rollbacks restore it only once a person runs`)
+    expect(watched.stdout).toContain(
+      `but it holds release=v2 (rejected by rollback ${report.run}), so automatic rollbacks restore it only once a person runs`,
+    )
     await sp.deploy('staff', 'v3', { healthy: false })
     expect((await sp.cli(['status', 'staff'])).stdout).toMatch(new RegExp(`staff +release +v3 +v1 from ${p1} \\(pre-deploy`))
     monitor = new StreamingCli(sp, ['monitor', 'staff'])
@@ -96,12 +104,29 @@ describe('rollback targets', () => {
     expect(first.report.apps[0].target).toBe(pre)
 
     await writeFile(join(sp.dir, 'data/records.json'), 'CORRUPTED')
-    const declared = await sp.cli(['--json', 'incident', 'declare', 'data_corruption', '--scope', 'inventory', '--reason', 'records corrupted'])
+    const declared = await sp.cli([
+      '--json',
+      'incident',
+      'declare',
+      'data_corruption',
+      '--scope',
+      'inventory',
+      '--reason',
+      'records corrupted',
+    ])
     expect(declared.code, declared.stderr).toBe(0)
     expect(await readFile(join(sp.dir, 'data/records.json'), 'utf8')).toBe(ALL_ROWS)
     // status names what a release rollback would use, not a snapshot of the records alone.
     const status = (await json(sp, ['status', 'inventory'])).apps[0]
     expect(status.lastKnownGood.id).toBe(pre)
-    expect(status.components.map((c: { name: string; rollbackTarget: { snapshot: string } | null }) => [c.name, c.rollbackTarget?.snapshot ?? null])).toEqual([['release', pre], ['records', null]])
+    expect(
+      status.components.map((c: { name: string; rollbackTarget: { snapshot: string } | null }) => [
+        c.name,
+        c.rollbackTarget?.snapshot ?? null,
+      ]),
+    ).toEqual([
+      ['release', pre],
+      ['records', null],
+    ])
   }, 90_000)
 })

@@ -35,7 +35,14 @@ describe('rollback of a local release', () => {
     expect(r.code, r.stderr).toBe(0)
     const { report } = JSON.parse(r.stdout)
     expect(report.status).toBe('succeeded')
-    expect(report.apps[0]).toMatchObject({ app: 'staff', target: good, outcome: 'restored', from: { release: 'v2' }, to: { release: 'v1' }, restorePaths: { release: 'fast' } })
+    expect(report.apps[0]).toMatchObject({
+      app: 'staff',
+      target: good,
+      outcome: 'restored',
+      from: { release: 'v2' },
+      to: { release: 'v1' },
+      restorePaths: { release: 'fast' },
+    })
     expect(report.apps[0].validation.outcome).toBe('passed')
     expect(report.steps.map((s: { name: string }) => s.name)).toEqual(['verify', 'safety-snapshot', 'restore', 'validate'])
     for (const s of report.steps) expect(s.durationMs).toBeGreaterThanOrEqual(0)
@@ -64,7 +71,9 @@ describe('rollback of a local release', () => {
     expect(r.code, r.stderr).toBe(0)
     const plan = JSON.parse(r.stdout).plan[0]
     expect(plan.components[0]).toMatchObject({ name: 'release', from: 'v2', to: 'v1' })
-    expect(plan.components[0].changes).toContainEqual(expect.objectContaining({ kind: 'removed', path: 'public/assets/feature.js', sizeBefore: 1234 }))
+    expect(plan.components[0].changes).toContainEqual(
+      expect.objectContaining({ kind: 'removed', path: 'public/assets/feature.js', sizeBefore: 1234 }),
+    )
     expect(await readlink(join(staffRoot(), 'current'))).toBe('releases/v2')
     expect((await p.cli(['--json', 'audit', 'log'])).stdout).toBe(auditBefore)
     const human = await p.cli(['rollback', 'staff', '--reason', 'preview', '--dry-run'])
@@ -83,7 +92,14 @@ describe('rollback of a local release', () => {
     expect(report.status).toBe('failed')
     expect(report.apps[0].outcome).toBe('reverted')
     expect(report.apps[0].validation.outcome).toBe('failed')
-    expect(report.steps.map((s: { name: string }) => s.name)).toEqual(['verify', 'safety-snapshot', 'restore', 'validate', 'revert', 'revert-validate'])
+    expect(report.steps.map((s: { name: string }) => s.name)).toEqual([
+      'verify',
+      'safety-snapshot',
+      'restore',
+      'validate',
+      'revert',
+      'revert-validate',
+    ])
     expect(await readlink(join(staffRoot(), 'current'))).toBe('releases/v1')
     expect(JSON.parse((await p.cli(['--json', 'status', 'staff'])).stdout).apps[0].health.state).toBe('passed')
   })

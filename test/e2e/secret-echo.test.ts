@@ -14,7 +14,13 @@ const URL_TOKEN = 'queryTokenEcho9911'
 const PASSPHRASE = 'repository-passphrase-echo-31'
 /** Every secret, and the part of each a receiver or a command echoes on its own. */
 const SECRETS = [
-  SLACK_PATH, 'xoxEchoSlackSecret7788', ROUTING_KEY, SIGNING_SECRET, URL_PASSWORD, URL_TOKEN, PASSPHRASE,
+  SLACK_PATH,
+  'xoxEchoSlackSecret7788',
+  ROUTING_KEY,
+  SIGNING_SECRET,
+  URL_PASSWORD,
+  URL_TOKEN,
+  PASSPHRASE,
   // What an HTTP client sends for the URL's userinfo: Authorization: Basic base64(user:password).
   Buffer.from(`lastgood:${URL_PASSWORD}`).toString('base64'),
 ]
@@ -81,7 +87,18 @@ runbooks:
     }
     expect((await cli(['init'])).code).toBe(0)
 
-    const declared = await cli(['--json', '--as', 'alice', 'incident', 'declare', 'critical_application_failure', '--scope', 'staff', '--reason', 'portal down'])
+    const declared = await cli([
+      '--json',
+      '--as',
+      'alice',
+      'incident',
+      'declare',
+      'critical_application_failure',
+      '--scope',
+      'staff',
+      '--reason',
+      'portal down',
+    ])
     // The runbook's step fails (exit 1), and the incident is escalated: more messages, more echoes.
     expect(declared.code, declared.stderr).toBe(1)
     const id = JSON.parse(declared.stdout).incident.id as string
@@ -108,10 +125,18 @@ runbooks:
     }
 
     // The messages still read well: the status, the receiver's own words and the command's are kept.
-    const failures = (JSON.parse(durable.show).timeline as Array<{ kind: string; message: string }>).filter((e) => e.kind === 'notification.failed').map((e) => e.message)
-    expect(failures.find((m) => m.includes('slack slack: HTTP 500'))).toMatch(/upstream unavailable, request was POST \/services\/\*\*\* headers/)
-    expect(failures.find((m) => m.includes('pagerduty pd: HTTP 400'))).toMatch(/upstream unavailable, request was POST \/pd body {"routing_key":"\*\*\*"/)
-    expect(failures.find((m) => m.includes('webhook hook: HTTP 502'))).toMatch(/upstream unavailable, request was POST \/hook\?token=\*\*\* headers/)
+    const failures = (JSON.parse(durable.show).timeline as Array<{ kind: string; message: string }>)
+      .filter((e) => e.kind === 'notification.failed')
+      .map((e) => e.message)
+    expect(failures.find((m) => m.includes('slack slack: HTTP 500'))).toMatch(
+      /upstream unavailable, request was POST \/services\/\*\*\* headers/,
+    )
+    expect(failures.find((m) => m.includes('pagerduty pd: HTTP 400'))).toMatch(
+      /upstream unavailable, request was POST \/pd body {"routing_key":"\*\*\*"/,
+    )
+    expect(failures.find((m) => m.includes('webhook hook: HTTP 502'))).toMatch(
+      /upstream unavailable, request was POST \/hook\?token=\*\*\* headers/,
+    )
     expect(durable.show).toMatch(/vendor said: no route for \/services\/\*\*\*, key \*\*\*/)
   })
 

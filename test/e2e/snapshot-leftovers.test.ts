@@ -23,14 +23,17 @@ afterAll(async () => {
 async function packs(): Promise<string[]> {
   const root = join(p.dir, '.lastgood/repo/data')
   const out: string[] = []
-  for (const sub of await readdir(root).catch(() => [])) for (const f of await readdir(join(root, sub))) if (!f.startsWith('.tmp')) out.push(f)
+  for (const sub of await readdir(root).catch(() => []))
+    for (const f of await readdir(join(root, sub))) if (!f.startsWith('.tmp')) out.push(f)
   return out
 }
 
 /** `snapshot create` SIGKILLed as soon as its first pack is durable: before its index, long before its snapshot. */
 async function killMidCapture(): Promise<void> {
   const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin/lastgood.js'), '--config', p.configFile, 'snapshot', 'create', 'staff'], {
-    cwd: p.dir, env: { ...process.env, ...p.env, LASTGOOD_ACTOR: 'demo' }, stdio: 'ignore',
+    cwd: p.dir,
+    env: { ...process.env, ...p.env, LASTGOOD_ACTOR: 'demo' },
+    stdio: 'ignore',
   })
   const exited = new Promise<NodeJS.Signals | null>((ok) => child.once('exit', (_code, signal) => ok(signal)))
   const deadline = Date.now() + 60_000
@@ -48,7 +51,9 @@ describe('snapshot verify after an interrupted snapshot', () => {
     const human = await p.cli(['snapshot', 'verify'])
     expect(human.code, human.stderr).toBe(0)
     expect(human.stdout).not.toMatch(/DAMAGED/)
-    expect(human.stdout).toMatch(/^unreferenced pack [0-9a-f]{64}: in no index \(left by an interrupted write\): no snapshot uses it, and prune removes it$/m)
+    expect(human.stdout).toMatch(
+      /^unreferenced pack [0-9a-f]{64}: in no index \(left by an interrupted write\): no snapshot uses it, and prune removes it$/m,
+    )
     expect(human.stdout).toMatch(/^no damage found; \d+ unreferenced pack\(s\), removed by `lastgood snapshot prune`$/m)
 
     const json = JSON.parse((await p.cli(['--json', 'snapshot', 'verify'])).stdout)

@@ -12,14 +12,18 @@ const UNHEARD = 'no channel was told of this incident: notifications.incidents a
 describe('an incident no channel hears', () => {
   it('opened by the monitor escalating: its event, its timeline and incident show say that nobody was told', async () => {
     // No notifications configured: the seeds' escalation levels have no channel to tell.
-    p = await SamplePlatform.create({ configText: singleAppConfig({ extra: '    triggers:\n      health: { kind: health_failures, consecutive: 1, action: escalate }\n' }) })
+    p = await SamplePlatform.create({
+      configText: singleAppConfig({ extra: '    triggers:\n      health: { kind: health_failures, consecutive: 1, action: escalate }\n' }),
+    })
     await p.deploy('staff', 'v1', { healthy: false })
     await p.start(['staff'])
     expect((await p.cli(['init'])).code).toBe(0)
 
     const m = await p.cli(['--json', 'monitor', '--once'])
     expect(m.code, m.stderr).toBe(0)
-    const escalated = (JSON.parse(m.stdout).events as { type: string; message: string; data: Record<string, unknown> }[]).find((e) => e.type === 'escalation.recorded')
+    const escalated = (JSON.parse(m.stdout).events as { type: string; message: string; data: Record<string, unknown> }[]).find(
+      (e) => e.type === 'escalation.recorded',
+    )
     expect(escalated?.message).toContain(`; ${UNHEARD}, nor does any later level: tell the people on call yourself`)
     expect(escalated?.data.unheard).toMatch(/^no channel was told/)
 

@@ -49,7 +49,9 @@ describe('validate reports placeholder channel endpoints as warnings', () => {
     const config = path.join(dir, 'lastgood.yaml')
     await run(process.execPath, [BIN, 'init', '--example', 'clinic', '--config', config], { cwd: dir })
     // The example's apps are not deployed here, so validate fails on them (exit 1): the warnings come anyway.
-    const result = await run(process.execPath, [BIN, '--json', '--config', config, 'validate'], { cwd: dir }).catch((err: { stdout: string; code: number }) => err)
+    const result = await run(process.execPath, [BIN, '--json', '--config', config, 'validate'], { cwd: dir }).catch(
+      (err: { stdout: string; code: number }) => err,
+    )
     expect((result as { code?: number }).code ?? 0).not.toBe(2)
     const report = JSON.parse(result.stdout) as { checks: { area: string; target: string; outcome: string }[] }
     const placeholders = report.checks.filter((c) => c.target.startsWith('notifications.channels.'))

@@ -24,7 +24,11 @@ export function singleAppConfig(opts: { restart?: string; retention?: string; ex
         provider: local-release
         path: ./apps/staff
 ${opts.restart ? `        restart: ${JSON.stringify(opts.restart)}\n` : ''}`
-  return staffConfig(release, '{ window: 30s, passes: 2, interval: 250ms }', `${opts.retention ? `    retention: ${opts.retention}\n` : ''}${opts.extra ?? ''}`)
+  return staffConfig(
+    release,
+    '{ window: 30s, passes: 2, interval: 250ms }',
+    `${opts.retention ? `    retention: ${opts.retention}\n` : ''}${opts.extra ?? ''}`,
+  )
 }
 
 /**

@@ -25,7 +25,9 @@ export class StreamingCli {
 
   constructor(p: SamplePlatform, args: string[], env: Record<string, string> = {}) {
     this.child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin/lastgood.js'), '--config', p.configFile, '--json', ...args], {
-      cwd: p.dir, env: { ...process.env, LASTGOOD_ACTOR: 'tester', ...p.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: p.dir,
+      env: { ...process.env, LASTGOOD_ACTOR: 'tester', ...p.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
     })
     this.child.stdout!.on('data', (d) => {
       this.buffer += d
@@ -46,12 +48,17 @@ export class StreamingCli {
     for (;;) {
       const found = this.events.find(match)
       if (found) return found
-      if (Date.now() - started > timeoutMs) throw new Error(`no such event in ${timeoutMs} ms; saw:\n${this.events.map((e) => `${e.type} ${e.message}`).join('\n')}\nstderr: ${this.stderr}`)
+      if (Date.now() - started > timeoutMs)
+        throw new Error(
+          `no such event in ${timeoutMs} ms; saw:\n${this.events.map((e) => `${e.type} ${e.message}`).join('\n')}\nstderr: ${this.stderr}`,
+        )
       if (this.child.exitCode !== null || this.child.signalCode !== null) {
         await new Promise((r) => setTimeout(r, 50))
         const late = this.events.find(match)
         if (late) return late
-        throw new Error(`the process exited (${this.child.exitCode ?? this.child.signalCode}) first; saw:\n${this.events.map((e) => `${e.type} ${e.message}`).join('\n')}\nstderr: ${this.stderr}`)
+        throw new Error(
+          `the process exited (${this.child.exitCode ?? this.child.signalCode}) first; saw:\n${this.events.map((e) => `${e.type} ${e.message}`).join('\n')}\nstderr: ${this.stderr}`,
+        )
       }
       await new Promise((r) => setTimeout(r, 25))
     }

@@ -31,7 +31,10 @@ export class HttpReceiver {
   private readonly routes = new Map<string, Route>()
   readonly received: ReceivedRequest[] = []
 
-  private constructor(private readonly server: Server, readonly port: number) {}
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
 
   static async start(): Promise<HttpReceiver> {
     let receiver: HttpReceiver | undefined
@@ -84,7 +87,9 @@ export function scripted(first: Answer[], then: Route): Route {
 export function slackRoute(): Route {
   return (req) => {
     const problem = jsonProblem(req) ?? slackProblem(JSON.parse(req.body.toString('utf8')) as Record<string, unknown>)
-    return problem ? { status: 400, body: 'invalid_payload', verdict: `invalid payload: ${problem}` } : { status: 200, body: 'ok', verdict: 'accepted' }
+    return problem
+      ? { status: 400, body: 'invalid_payload', verdict: `invalid payload: ${problem}` }
+      : { status: 200, body: 'ok', verdict: 'accepted' }
   }
 }
 
@@ -110,7 +115,12 @@ const PD_SEVERITIES = ['critical', 'error', 'warning', 'info']
 export function pagerDutyRoute(): Route {
   return (req) => {
     const problem = jsonProblem(req) ?? pagerDutyProblem(JSON.parse(req.body.toString('utf8')) as Record<string, any>)
-    if (problem) return { status: 400, body: JSON.stringify({ status: 'invalid event', message: 'Event object is invalid', errors: [problem] }), verdict: `invalid payload: ${problem}` }
+    if (problem)
+      return {
+        status: 400,
+        body: JSON.stringify({ status: 'invalid event', message: 'Event object is invalid', errors: [problem] }),
+        verdict: `invalid payload: ${problem}`,
+      }
     const dedup = (JSON.parse(req.body.toString('utf8')) as { dedup_key: string }).dedup_key
     return { status: 202, body: JSON.stringify({ status: 'success', message: 'Event processed', dedup_key: dedup }), verdict: 'accepted' }
   }
@@ -146,7 +156,10 @@ function jsonProblem(req: Omit<ReceivedRequest, 'verdict'>): string | undefined 
  * before. Refusals are 401 with the reason; a replay is answered 200 without processing it again (lastgood
  * retries with the same id when it missed an answer). Ids are remembered once accepted.
  */
-export function signedWebhookRoute(secret: string, opts: { now?: () => number; processed?: Set<string> } = {}): Route & { processed: Set<string> } {
+export function signedWebhookRoute(
+  secret: string,
+  opts: { now?: () => number; processed?: Set<string> } = {},
+): Route & { processed: Set<string> } {
   const processed = opts.processed ?? new Set<string>()
   const route: Route = (req) => {
     const reason = signatureProblem(secret, req, (opts.now ?? Date.now)())
@@ -180,7 +193,10 @@ export class BlackHole {
   private readonly sockets = new Set<Socket>()
   connections = 0
 
-  private constructor(private readonly server: TcpServer, readonly port: number) {}
+  private constructor(
+    private readonly server: TcpServer,
+    readonly port: number,
+  ) {}
 
   static async start(): Promise<BlackHole> {
     let hole: BlackHole | undefined

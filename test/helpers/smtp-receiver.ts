@@ -24,7 +24,10 @@ export class SmtpReceiver {
   private readonly refusals: Array<{ code: number; message: string }> = []
   rcptAttempts = 0
 
-  private constructor(private readonly server: SMTPServer, readonly port: number) {}
+  private constructor(
+    private readonly server: SMTPServer,
+    readonly port: number,
+  ) {}
 
   static async start(login: { user: string; password: string }): Promise<SmtpReceiver> {
     let receiver: SmtpReceiver | undefined

@@ -33,7 +33,10 @@ const slack = (path = SLACK_PATH) => channelFor({ name: 'it-team', type: 'slack'
 const pagerDuty = (path = '/pd') => channelFor({ name: 'on-call', type: 'pagerduty', routingKey: ROUTING_KEY, url: http.url(path) })
 const email = (over: Partial<Extract<ResolvedChannel, { type: 'email' }>['smtp']> = {}) =>
   channelFor({
-    name: 'management', type: 'email', from: 'lastgood@clinic.example', to: ['head@clinic.example', 'it@clinic.example'],
+    name: 'management',
+    type: 'email',
+    from: 'lastgood@clinic.example',
+    to: ['head@clinic.example', 'it@clinic.example'],
     smtp: { host: '127.0.0.1', port: smtp.port, secure: false, requireTls: false, ...SMTP_LOGIN, ...over },
   })
 
@@ -83,21 +86,34 @@ describe('PagerDuty channel', () => {
     expect(bodies.map((b) => b.event_action)).toEqual(['trigger', 'acknowledge', 'resolve'])
     expect(new Set(bodies.map((b) => b.dedup_key))).toEqual(new Set(['lastgood/clinic/inc-1']))
     expect(bodies.every((b) => b.routing_key === ROUTING_KEY)).toBe(true)
-    expect(bodies[0]!.payload).toMatchObject({ summary: 'INCIDENT DECLARED - clinic', source: 'clinic', severity: 'critical', timestamp: '2026-03-01T10:00:00.000Z', class: 'critical_application_failure' })
+    expect(bodies[0]!.payload).toMatchObject({
+      summary: 'INCIDENT DECLARED - clinic',
+      source: 'clinic',
+      severity: 'critical',
+      timestamp: '2026-03-01T10:00:00.000Z',
+      class: 'critical_application_failure',
+    })
     expect(Object.keys(bodies[1]!).sort()).toEqual(['dedup_key', 'event_action', 'routing_key'])
   })
 
   it('maps severities and keeps the summary within 1024 characters', async () => {
     const before = http.requests('/pd').length
-    for (const severity of ['high', 'medium', 'low'] as const) await pagerDuty().send(sampleMessage({ severity, title: 'x'.repeat(2000) }), signal())
-    const bodies = http.requests('/pd').slice(before).map((r) => JSON.parse(r.body.toString()) as { payload: { severity: string; summary: string } })
+    for (const severity of ['high', 'medium', 'low'] as const)
+      await pagerDuty().send(sampleMessage({ severity, title: 'x'.repeat(2000) }), signal())
+    const bodies = http
+      .requests('/pd')
+      .slice(before)
+      .map((r) => JSON.parse(r.body.toString()) as { payload: { severity: string; summary: string } })
     expect(bodies.map((b) => b.payload.severity)).toEqual(['error', 'warning', 'info'])
     expect(bodies.every((b) => b.payload.summary.length === 1024)).toBe(true)
   })
 
   it('does not retry an invalid event (400) but retries 429 and 5xx', async () => {
     http.route('/pd/invalid', () => ({ status: 400, body: '{"status":"invalid event","message":"Event object is invalid"}' }))
-    http.route('/pd/busy', scripted([{ status: 429 }], () => ({ status: 500 })))
+    http.route(
+      '/pd/busy',
+      scripted([{ status: 429 }], () => ({ status: 500 })),
+    )
     const invalid = await pagerDuty('/pd/invalid').send(sampleMessage(), signal())
     const busy = await pagerDuty('/pd/busy').send(sampleMessage(), signal())
     const broken = await pagerDuty('/pd/busy').send(sampleMessage(), signal())
@@ -167,7 +183,10 @@ describe('webhook channel', () => {
     const started = performance.now()
     const abort = new AbortController()
     setTimeout(() => abort.abort(new Error('timed out after 300ms')), 300)
-    const d = await channelFor({ name: 'security', type: 'webhook', url: hole.url('/hook'), secret: WEBHOOK_SECRET }).send(sampleMessage(), abort.signal)
+    const d = await channelFor({ name: 'security', type: 'webhook', url: hole.url('/hook'), secret: WEBHOOK_SECRET }).send(
+      sampleMessage(),
+      abort.signal,
+    )
     expect(performance.now() - started).toBeLessThan(1500)
     expect(d).toEqual({ ok: false, retryable: true, detail: 'webhook security: timed out after 300ms' })
     await expect.poll(() => hole.open, { timeout: 1000 }).toBe(0)

@@ -17,7 +17,11 @@ export const CONFIG_FILE = '/etc/lastgood/lastgood.yaml'
 
 /** The YAML notifyConfig parses, for a child process that parses it too. */
 export function notifyConfigText(channelsYaml: string, opts: NotifyOptions = {}): string {
-  const channels = channelsYaml.trim().split('\n').map((l) => `    ${l}`).join('\n')
+  const channels = channelsYaml
+    .trim()
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n')
   return `platform: clinic
 notifications:
   timeout: ${opts.timeout ?? '2s'}
@@ -34,7 +38,19 @@ apps:
 
 /** A rendered incident message, as enqueueNotifications would store it. */
 export function sampleMessage(over: Partial<Message> = {}): Message {
-  const vars = { platform: 'clinic', incident: 'inc-1', type: 'critical_application_failure', issue: 'staff portal returns 503', severity: 'critical', scope: 'staff', actor: 'alice', at: '2026-03-01T10:00:00.000Z', level: '1', actions: '- rollback staff', update_interval: '10m' }
+  const vars = {
+    platform: 'clinic',
+    incident: 'inc-1',
+    type: 'critical_application_failure',
+    issue: 'staff portal returns 503',
+    severity: 'critical',
+    scope: 'staff',
+    actor: 'alice',
+    at: '2026-03-01T10:00:00.000Z',
+    level: '1',
+    actions: '- rollback staff',
+    update_interval: '10m',
+  }
   const text = renderTemplate(DEFAULT_TEMPLATES.incident_declared, vars)
   return {
     id: randomUUID(),

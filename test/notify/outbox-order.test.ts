@@ -48,10 +48,18 @@ async function queue(state: State, config: ResolvedConfig, req: Omit<NotifyReque
 
 /** Accepted deliveries at a path, in the order the receiver accepted them, as [delivery id, event]. */
 function accepted(path: string): Array<[string, string]> {
-  return http.requests(path).filter((r) => r.verdict === 'accepted').map((r) => {
-    const body = JSON.parse(r.body.toString()) as { id?: string; kind?: string; event_action?: string; payload?: { custom_details: { delivery: string } } }
-    return body.id ? [body.id, body.kind!] : [body.payload?.custom_details.delivery ?? 'resolve', body.event_action!]
-  })
+  return http
+    .requests(path)
+    .filter((r) => r.verdict === 'accepted')
+    .map((r) => {
+      const body = JSON.parse(r.body.toString()) as {
+        id?: string
+        kind?: string
+        event_action?: string
+        payload?: { custom_details: { delivery: string } }
+      }
+      return body.id ? [body.id, body.kind!] : [body.payload?.custom_details.delivery ?? 'resolve', body.event_action!]
+    })
 }
 
 async function statuses(state: State): Promise<string[]> {
@@ -77,8 +85,11 @@ describe.each(engines)('notification order on $name (issue 10, item 12)', (engin
   it('after a receiver outage, the declaration goes before the escalation, and PagerDuty gets the resolve after its triggers', async () => {
     const soc = outage(signedWebhookRoute(SECRET), { status: 503 })
     const pd = outage(pagerDutyRoute(), { status: 500 })
-    const config = notifyConfig(`soc: { type: webhook, url: '${http.url(soc.path)}', secret: ${SECRET} }
-pd: { type: pagerduty, routing_key: ${ROUTING_KEY}, url: '${http.url(pd.path)}' }`, { attempts: 5, backoff: '600ms', maxBackoff: '2s' })
+    const config = notifyConfig(
+      `soc: { type: webhook, url: '${http.url(soc.path)}', secret: ${SECRET} }
+pd: { type: pagerduty, routing_key: ${ROUTING_KEY}, url: '${http.url(pd.path)}' }`,
+      { attempts: 5, backoff: '600ms', maxBackoff: '2s' },
+    )
     const o = new Outbox({ state, config, owner: 'test:1' })
     outboxes.push(o)
     o.start(20)
@@ -87,7 +98,12 @@ pd: { type: pagerduty, routing_key: ${ROUTING_KEY}, url: '${http.url(pd.path)}' 
     await expect.poll(() => http.requests(soc.path).length + http.requests(pd.path).length, { timeout: 3000, interval: 10 }).toBe(2)
     soc.state.down = pd.state.down = false
     const [escalated] = await queue(state, config, { kind: 'escalation', channels: ['soc', 'pd'], incident: incident('inc-1') })
-    const [resolved] = await queue(state, config, { kind: 'incident_resolved', channels: ['soc', 'pd'], incident: incident('inc-1'), lifecycle: 'resolve' })
+    const [resolved] = await queue(state, config, {
+      kind: 'incident_resolved',
+      channels: ['soc', 'pd'],
+      incident: incident('inc-1'),
+      lifecycle: 'resolve',
+    })
     // Another incident's message waits for nothing.
     const [other] = await queue(state, config, { kind: 'incident_declared', channels: ['soc'], incident: incident('inc-2') })
     await expect.poll(() => statuses(state), { timeout: 8000, interval: 20 }).toEqual(Array(7).fill('sent'))
@@ -101,7 +117,10 @@ pd: { type: pagerduty, routing_key: ${ROUTING_KEY}, url: '${http.url(pd.path)}' 
   it('an attempt cut short by a crash is on the timeline: attempt 1 cut off, attempt 2 sent', async () => {
     const path = `/order-${++seq}`
     http.route(path, signedWebhookRoute(SECRET))
-    const deadConfig = notifyConfigText(`soc: { type: webhook, url: '${hole.url('/soc')}', secret: ${SECRET} }`, { timeout: '30s', attempts: 3 })
+    const deadConfig = notifyConfigText(`soc: { type: webhook, url: '${hole.url('/soc')}', secret: ${SECRET} }`, {
+      timeout: '30s',
+      attempts: 3,
+    })
     const config = notifyConfig(`soc: { type: webhook, url: '${http.url(path)}', secret: ${SECRET} }`, { timeout: '2s', attempts: 3 })
     const [message] = await queue(state, config, { kind: 'incident_declared', channels: ['soc'], incident: incident('inc-1') })
 
@@ -124,16 +143,29 @@ pd: { type: pagerduty, routing_key: ${ROUTING_KEY}, url: '${http.url(pd.path)}' 
     await new Promise((resolve) => child.once('exit', resolve))
 
     const attempts: AttemptRecord[] = []
-    const o = new Outbox({ state, config, owner: 'test:2', onAttempt: async (tx, a) => {
-      attempts.push(a)
-      await recordAttemptOnTimeline(tx, a)
-    } })
+    const o = new Outbox({
+      state,
+      config,
+      owner: 'test:2',
+      onAttempt: async (tx, a) => {
+        attempts.push(a)
+        await recordAttemptOnTimeline(tx, a)
+      },
+    })
     outboxes.push(o)
     expect(await o.drain(5000)).toBe(0)
-    expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([[1, 'retry'], [2, 'sent']])
+    expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([
+      [1, 'retry'],
+      [2, 'sent'],
+    ])
     const timeline = (await loadTimeline(state.db, 'inc-1')).map((e) => [e.kind, e.data.attempt])
-    expect(timeline).toEqual([['notification.failed', 1], ['notification.sent', 2]])
-    expect((await loadTimeline(state.db, 'inc-1'))[0]!.message).toMatch(new RegExp(`attempt 1 of 3 was cut off before it finished \\(\\S+:${child.pid} stopped before recording it\\)`))
+    expect(timeline).toEqual([
+      ['notification.failed', 1],
+      ['notification.sent', 2],
+    ])
+    expect((await loadTimeline(state.db, 'inc-1'))[0]!.message).toMatch(
+      new RegExp(`attempt 1 of 3 was cut off before it finished \\(\\S+:${child.pid} stopped before recording it\\)`),
+    )
     expect(accepted(path).map(([id]) => id)).toEqual([message!.id])
   })
 
@@ -150,14 +182,20 @@ pd: { type: pagerduty, routing_key: ${ROUTING_KEY}, url: '${http.url(pd.path)}' 
     await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve))
     try {
       const port = (slow.address() as { port: number }).port
-      const config = notifyConfig(`soc: { type: webhook, url: 'http://127.0.0.1:${port}/soc', secret: ${SECRET} }`, { timeout: '300ms', attempts: 3, backoff: '50ms' })
+      const config = notifyConfig(`soc: { type: webhook, url: 'http://127.0.0.1:${port}/soc', secret: ${SECRET} }`, {
+        timeout: '300ms',
+        attempts: 3,
+        backoff: '50ms',
+      })
       const attempts: AttemptRecord[] = []
       const o = new Outbox({ state, config, owner: 'test:3', onAttempt: async (_tx, a) => void attempts.push(a) })
       outboxes.push(o)
       const [message] = await queue(state, config, { kind: 'incident_declared', channels: ['soc'], incident: incident('inc-1') })
       expect(await o.drain(3000)).toBe(0)
       expect(attempts.map((a) => [a.attempt, a.outcome, a.delivery.status])).toEqual([[1, 'sent', 200]])
-      expect(await state.db.selectFrom('notifications').select(['status', 'attempts']).where('id', '=', message!.id).executeTakeFirst()).toEqual({ status: 'sent', attempts: 1 })
+      expect(
+        await state.db.selectFrom('notifications').select(['status', 'attempts']).where('id', '=', message!.id).executeTakeFirst(),
+      ).toEqual({ status: 'sent', attempts: 1 })
     } finally {
       slow.closeAllConnections()
       await new Promise((resolve) => slow.close(resolve))

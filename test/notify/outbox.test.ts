@@ -44,7 +44,9 @@ function webhookYaml(name: string, url: string): string {
 async function queue(state: State, config: ResolvedConfig, channels: string[], n = 1): Promise<string[]> {
   const ids: string[] = []
   for (let i = 0; i < n; i++) {
-    const messages = await state.writeTransaction((tx) => enqueueNotifications(tx, config, { kind: 'status_update', channels, severity: 'high', vars: { issue: `update ${i}` } }))
+    const messages = await state.writeTransaction((tx) =>
+      enqueueNotifications(tx, config, { kind: 'status_update', channels, severity: 'high', vars: { issue: `update ${i}` } }),
+    )
     ids.push(...messages.map((m) => m.id))
   }
   return ids
@@ -85,20 +87,37 @@ describe.each(engines)('notification outbox on $name', (engine) => {
 
   it('retries a receiver that fails twice, with a growing backoff, and records each attempt in the same transaction', async () => {
     const path = hookPath()
-    http.route(path, scripted([{ status: 503, body: 'busy' }, { status: 503, body: 'busy' }], signedWebhookRoute(SECRET)))
+    http.route(
+      path,
+      scripted(
+        [
+          { status: 503, body: 'busy' },
+          { status: 503, body: 'busy' },
+        ],
+        signedWebhookRoute(SECRET),
+      ),
+    )
     const config = notifyConfig(webhookYaml('soc', http.url(path)), { attempts: 5, backoff: '50ms' })
     const [id] = await queue(state, config, ['soc'])
     const seenInTx: string[] = []
     const o = new Outbox({
-      state, config, owner: 'test:1',
+      state,
+      config,
+      owner: 'test:1',
       onAttempt: async (tx, a) => {
         attempts.push(a)
         // The row's new status is visible to onAttempt: the record and the callback share one transaction.
-        seenInTx.push((await tx.selectFrom('notifications').select('status').where('id', '=', a.message.id).executeTakeFirstOrThrow()).status)
+        seenInTx.push(
+          (await tx.selectFrom('notifications').select('status').where('id', '=', a.message.id).executeTakeFirstOrThrow()).status,
+        )
       },
     })
     expect(await o.drain(5000)).toBe(0)
-    expect(attempts.map((a) => [a.attempt, a.outcome, a.delivery.status])).toEqual([[1, 'retry', 503], [2, 'retry', 503], [3, 'sent', 200]])
+    expect(attempts.map((a) => [a.attempt, a.outcome, a.delivery.status])).toEqual([
+      [1, 'retry', 503],
+      [2, 'retry', 503],
+      [3, 'sent', 200],
+    ])
     expect(seenInTx).toEqual(['pending', 'pending', 'sent'])
     const arrivals = http.requests(path).map((r) => r.at)
     expect(http.requests(path).map((r) => r.verdict)).toEqual(['status 503', 'status 503', 'accepted'])
@@ -116,7 +135,10 @@ describe.each(engines)('notification outbox on $name', (engine) => {
     const down = hookPath()
     http.route(bad, () => ({ status: 400, body: 'unknown event' }))
     http.route(down, () => ({ status: 503 }))
-    const config = notifyConfig(`${webhookYaml('bad', http.url(bad))}\n${webhookYaml('down', http.url(down))}`, { attempts: 3, backoff: '20ms' })
+    const config = notifyConfig(`${webhookYaml('bad', http.url(bad))}\n${webhookYaml('down', http.url(down))}`, {
+      attempts: 3,
+      backoff: '20ms',
+    })
     const [badId, downId] = await queue(state, config, ['bad', 'down'])
     expect(await outbox(config).drain(5000)).toBe(0)
     expect(http.requests(bad)).toHaveLength(1)
@@ -146,9 +168,17 @@ describe.each(engines)('notification outbox on $name', (engine) => {
 
       // A process that claimed a row and died: its claim runs out and another outbox takes the row over.
       const [orphan] = await queue(state, config, ['soc'])
-      await state.db.updateTable('notifications').set({ claimed_by: 'dead:9', claimed_until: new Date(Date.now() + 60_000).toISOString() }).where('id', '=', orphan!).execute()
+      await state.db
+        .updateTable('notifications')
+        .set({ claimed_by: 'dead:9', claimed_until: new Date(Date.now() + 60_000).toISOString() })
+        .where('id', '=', orphan!)
+        .execute()
       expect(await b.deliverDue()).toBe(0)
-      await state.db.updateTable('notifications').set({ claimed_until: new Date(Date.now() - 1).toISOString() }).where('id', '=', orphan!).execute()
+      await state.db
+        .updateTable('notifications')
+        .set({ claimed_until: new Date(Date.now() - 1).toISOString() })
+        .where('id', '=', orphan!)
+        .execute()
       expect(await b.deliverDue()).toBe(1)
       expect(await row(state, orphan!)).toMatchObject({ status: 'sent', claimed_by: null })
 
@@ -156,8 +186,16 @@ describe.each(engines)('notification outbox on $name', (engine) => {
       const dead = await exitedPid()
       const [gone, alive] = await queue(state, config, ['soc'], 2)
       const until = new Date(Date.now() + 60_000).toISOString()
-      await state.db.updateTable('notifications').set({ claimed_by: `${HOST}:${dead}`, claimed_until: until }).where('id', '=', gone!).execute()
-      await state.db.updateTable('notifications').set({ claimed_by: `${HOST}:${process.pid}`, claimed_until: until }).where('id', '=', alive!).execute()
+      await state.db
+        .updateTable('notifications')
+        .set({ claimed_by: `${HOST}:${dead}`, claimed_until: until })
+        .where('id', '=', gone!)
+        .execute()
+      await state.db
+        .updateTable('notifications')
+        .set({ claimed_by: `${HOST}:${process.pid}`, claimed_until: until })
+        .where('id', '=', alive!)
+        .execute()
       expect(await b.deliverDue()).toBe(1)
       expect(await row(state, gone!)).toMatchObject({ status: 'sent' })
       expect(await row(state, alive!)).toMatchObject({ status: 'pending', claimed_by: `${HOST}:${process.pid}` })
@@ -169,7 +207,10 @@ describe.each(engines)('notification outbox on $name', (engine) => {
   it('a channel that accepts and never answers costs only its own timeout: another channel is delivered meanwhile', async () => {
     const path = hookPath()
     http.route(path, signedWebhookRoute(SECRET))
-    const config = notifyConfig(`${webhookYaml('dead', hole.url('/hook'))}\n${webhookYaml('good', http.url(path))}`, { timeout: '1s', attempts: 1 })
+    const config = notifyConfig(`${webhookYaml('dead', hole.url('/hook'))}\n${webhookYaml('good', http.url(path))}`, {
+      timeout: '1s',
+      attempts: 1,
+    })
     const o = outbox(config)
     o.start(20)
     const queuedAt = performance.now()
@@ -196,11 +237,21 @@ describe.each(engines)('notification outbox on $name', (engine) => {
     const [gone] = await queue(state, before, ['old'])
     const [cut] = await queue(state, before, ['soc'])
     // Attempt 2 of 2 was claimed by a process that died before recording it.
-    await state.db.updateTable('notifications').set({ attempts: 2, claimed_by: 'dead:9', claimed_until: new Date(Date.now() - 1).toISOString() }).where('id', '=', cut!).execute()
+    await state.db
+      .updateTable('notifications')
+      .set({ attempts: 2, claimed_by: 'dead:9', claimed_until: new Date(Date.now() - 1).toISOString() })
+      .where('id', '=', cut!)
+      .execute()
     const after = notifyConfig(webhookYaml('soc', http.url(path)), { attempts: 2 })
     expect(await outbox(after).drain(2000)).toBe(0)
-    expect(await row(state, gone!)).toMatchObject({ status: 'failed', last_error: 'channel "old" is no longer configured under notifications.channels; the message was not sent' })
-    expect(await row(state, cut!)).toMatchObject({ status: 'failed', last_error: 'no attempts left: attempt 2 of 2 was cut off before it finished (dead:9 stopped before recording it)' })
+    expect(await row(state, gone!)).toMatchObject({
+      status: 'failed',
+      last_error: 'channel "old" is no longer configured under notifications.channels; the message was not sent',
+    })
+    expect(await row(state, cut!)).toMatchObject({
+      status: 'failed',
+      last_error: 'no attempts left: attempt 2 of 2 was cut off before it finished (dead:9 stopped before recording it)',
+    })
     expect(http.requests(path)).toHaveLength(0)
     expect(attempts.map((a) => a.outcome)).toEqual(['gave-up', 'gave-up'])
   })
@@ -211,7 +262,12 @@ describe.each(engines)('notification outbox on $name', (engine) => {
     const started = performance.now()
     expect(await outbox(config).drain(300)).toBe(1)
     expect(performance.now() - started).toBeLessThan(1500)
-    expect(await row(state, id!)).toMatchObject({ status: 'pending', attempts: 1, claimed_by: null, last_error: 'webhook dead: not delivered within 300ms; it stays queued' })
+    expect(await row(state, id!)).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      claimed_by: null,
+      last_error: 'webhook dead: not delivered within 300ms; it stays queued',
+    })
   })
 
   it('never writes a secret (Slack URL, routing key, SMTP password, webhook secret) into last_error or an attempt', async () => {
@@ -222,12 +278,15 @@ describe.each(engines)('notification outbox on $name', (engine) => {
     http.route('/pd-cut', () => ({ status: 500, body: `proxy error ${'.'.repeat(150)} event {"routing_key":"${CUT_KEY}"}` }))
     const webhook = hookPath()
     http.route(webhook, () => ({ status: 500, body: 'no' }))
-    const config = notifyConfig(`slack: { type: slack, webhook_url: '${http.url(SLACK_PATH)}' }
+    const config = notifyConfig(
+      `slack: { type: slack, webhook_url: '${http.url(SLACK_PATH)}' }
 slack-gone: { type: slack, webhook_url: 'http://127.0.0.1:1${SLACK_PATH}' }
 pd: { type: pagerduty, routing_key: ${ROUTING_KEY}, url: '${http.url('/pd-invalid')}' }
 pd-cut: { type: pagerduty, routing_key: ${CUT_KEY}, url: '${http.url('/pd-cut')}' }
 mail: { type: email, from: lastgood@clinic.example, to: [it@clinic.example], smtp: { host: 127.0.0.1, port: ${smtp.port}, user: lastgood, password: wrong-${SMTP_LOGIN.password} } }
-${webhookYaml('hook', http.url(webhook))}`, { attempts: 2, backoff: '20ms' })
+${webhookYaml('hook', http.url(webhook))}`,
+      { attempts: 2, backoff: '20ms' },
+    )
     const ids = await queue(state, config, ['slack', 'slack-gone', 'pd', 'pd-cut', 'mail', 'hook'])
     expect(await outbox(config).drain(5000)).toBe(0)
     const rows = await state.db.selectFrom('notifications').select(['id', 'status', 'last_error']).where('id', 'in', ids).execute()
@@ -237,18 +296,23 @@ ${webhookYaml('hook', http.url(webhook))}`, { attempts: 2, backoff: '20ms' })
     for (const text of written) {
       for (const secret of [SLACK_PATH, ROUTING_KEY, SMTP_LOGIN.password, SECRET, CUT_KEY.slice(0, 6)]) expect(text).not.toContain(secret)
     }
-    expect(rows.find((r) => r.id === ids[3])!.last_error).toMatch(/^pagerduty pd-cut: HTTP 500 proxy error \.+ event \{"routing_key":"\*\*\*"/)
+    expect(rows.find((r) => r.id === ids[3])!.last_error).toMatch(
+      /^pagerduty pd-cut: HTTP 500 proxy error \.+ event \{"routing_key":"\*\*\*"/,
+    )
     // The PagerDuty answer that echoed the routing key is shown, masked.
     expect(rows.find((r) => r.id === ids[2])!.last_error).toContain('routing_key *** unknown')
   })
 
-  it('queues a message whose values quote outside text (a command\'s error) with the secrets masked', async () => {
+  it("queues a message whose values quote outside text (a command's error) with the secrets masked", async () => {
     const config = notifyConfig(webhookYaml('soc', hole.url('/hook')))
     const issue = 'restore failed: psql: could not connect to postgres://lastgood:dbPassw0rd9@db.internal/clinic; token=abcdef123456'
-    const [id] = (await state.writeTransaction((tx) => enqueueNotifications(tx, config, { kind: 'status_update', channels: ['soc'], severity: 'high', vars: { issue } }))).map((m) => m.id)
+    const [id] = (
+      await state.writeTransaction((tx) =>
+        enqueueNotifications(tx, config, { kind: 'status_update', channels: ['soc'], severity: 'high', vars: { issue } }),
+      )
+    ).map((m) => m.id)
     const stored = (await row(state, id!)).message
     for (const secret of ['dbPassw0rd9', 'abcdef123456']) expect(stored).not.toContain(secret)
     expect(stored).toContain('restore failed: psql: could not connect to postgres://***@db.internal/clinic; token=***')
   })
 })
-

@@ -23,12 +23,23 @@ describe('case 12: signed webhooks are refused when tampered with, unsigned, mal
 
   /** A genuine delivery, as the channel sends it: its exact headers and body, captured by the receiver. */
   async function genuine(): Promise<{ headers: Record<string, string>; body: Buffer }> {
-    const d = await channelFor({ name: 'security', type: 'webhook', url: receiver.url('/hook'), secret: SECRET }).send(sampleMessage(), AbortSignal.timeout(5000))
+    const d = await channelFor({ name: 'security', type: 'webhook', url: receiver.url('/hook'), secret: SECRET }).send(
+      sampleMessage(),
+      AbortSignal.timeout(5000),
+    )
     expect(d.ok).toBe(true)
     const req = receiver.requests('/hook').at(-1)!
     expect(req.verdict).toBe('accepted')
     const pick = (n: string) => req.headers[n] as string
-    return { headers: { 'content-type': 'application/json', 'x-lastgood-delivery': pick('x-lastgood-delivery'), 'x-lastgood-timestamp': pick('x-lastgood-timestamp'), 'x-lastgood-signature': pick('x-lastgood-signature') }, body: req.body }
+    return {
+      headers: {
+        'content-type': 'application/json',
+        'x-lastgood-delivery': pick('x-lastgood-delivery'),
+        'x-lastgood-timestamp': pick('x-lastgood-timestamp'),
+        'x-lastgood-signature': pick('x-lastgood-signature'),
+      },
+      body: req.body,
+    }
   }
 
   async function replay(headers: Record<string, string>, body: Buffer): Promise<string> {
@@ -69,11 +80,22 @@ describe('case 12: signed webhooks are refused when tampered with, unsigned, mal
     expect(verifyWebhook({ secret: SECRET, headers: g.headers, body: g.body, seen: () => false })).toEqual({ ok: true, deliveryId: id })
     expect(verifyWebhook({ secret: SECRET, headers: g.headers, body: g.body.toString('utf8'), seen: () => false }).ok).toBe(true)
     const later = (Number(g.headers['x-lastgood-timestamp']) + 301) * 1000
-    expect(verifyWebhook({ secret: SECRET, headers: g.headers, body: g.body, now: later, seen: () => false })).toEqual({ ok: false, reason: 'stale-timestamp' })
-    expect(verifyWebhook({ secret: 'another-secret-of-16', headers: g.headers, body: g.body, seen: () => false })).toEqual({ ok: false, reason: 'bad-signature' })
+    expect(verifyWebhook({ secret: SECRET, headers: g.headers, body: g.body, now: later, seen: () => false })).toEqual({
+      ok: false,
+      reason: 'stale-timestamp',
+    })
+    expect(verifyWebhook({ secret: 'another-secret-of-16', headers: g.headers, body: g.body, seen: () => false })).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    })
     // A forged request never reaches `seen`, so it can never mark an id as processed.
     const asked: string[] = []
-    verifyWebhook({ secret: SECRET, headers: g.headers, body: Buffer.concat([g.body, Buffer.from(' ')]), seen: (x) => (asked.push(x), false) })
+    verifyWebhook({
+      secret: SECRET,
+      headers: g.headers,
+      body: Buffer.concat([g.body, Buffer.from(' ')]),
+      seen: (x) => (asked.push(x), false),
+    })
     expect(asked).toEqual([])
   })
 

@@ -83,5 +83,7 @@ export function alive(pid: number): boolean {
  * but the second capture may record a stamp the first could not (its ctime was not settled yet).
  */
 export function withoutStamps<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value, (key, v: unknown) => (key === 'ino' || key === 'mtimeNs' || key === 'ctimeNs' ? undefined : v))) as T
+  return JSON.parse(
+    JSON.stringify(value, (key, v: unknown) => (key === 'ino' || key === 'mtimeNs' || key === 'ctimeNs' ? undefined : v)),
+  ) as T
 }

@@ -26,7 +26,10 @@ const activations = (p: Platform) => p.state.db.selectFrom('continuity_activatio
 describe.each(engines)('continuity plans on $name', (engine) => {
   it('a breach that declares an incident no channel hears says so on its timeline, with the first level that will tell someone', async () => {
     // Patient education has no notify of its own; incidents tell nobody and level 1 has no channel.
-    rp = await RecoveryPlatform.create(engine, { incidents: '[]', levels: '    - { after: 0s, notify: [] }\n    - { after: 15m, notify: [management] }\n' })
+    rp = await RecoveryPlatform.create(engine, {
+      incidents: '[]',
+      levels: '    - { after: 0s, notify: [] }\n    - { after: 15m, notify: [management] }\n',
+    })
     const watch = new ContinuityWatch(rp.p, 'monitor')
     for (let i = 0; i < 2; i++) await watch.observe(app(rp.p, 'handouts'), 'failed', T0 + i * S)
     const [breach] = await checkContinuityBreaches(rp.p, { actor: 'monitor', now: T0 + 60 * MIN })
@@ -47,7 +50,13 @@ describe.each(engines)('continuity plans on $name', (engine) => {
     await watch.observe(app(rp.p, 'staff'), 'failed', T0 + 2 * S)
     const [active] = await activations(rp.p)
     // Downtime counts from the first failed round of the streak.
-    expect(active).toMatchObject({ plan: 'patient-check-in', down_apps: '["staff"]', started_at: new Date(T0).toISOString(), ended_at: null, breached_at: null })
+    expect(active).toMatchObject({
+      plan: 'patient-check-in',
+      down_apps: '["staff"]',
+      started_at: new Date(T0).toISOString(),
+      ended_at: null,
+      breached_at: null,
+    })
     expect(await activations(rp.p)).toHaveLength(1)
     const told = await rp.queued()
     expect(told.map((m) => `${m.kind}>${m.channel}`)).toEqual(['continuity_activated>front-desk'])
@@ -55,7 +64,10 @@ describe.each(engines)('continuity plans on $name', (engine) => {
 
     expect(await checkContinuityBreaches(rp.p, { actor: 'monitor', now: T0 + 15 * MIN - 1 })).toEqual([])
     const [breach] = await checkContinuityBreaches(rp.p, { actor: 'monitor', now: T0 + 15 * MIN })
-    expect(breach).toMatchObject({ declared: true, incident: { type: 'critical_application_failure', scope: ['staff'], level: 1, openedBy: 'monitor' } })
+    expect(breach).toMatchObject({
+      declared: true,
+      incident: { type: 'critical_application_failure', scope: ['staff'], level: 1, openedBy: 'monitor' },
+    })
     expect(await checkContinuityBreaches(rp.p, { actor: 'monitor', now: T0 + 20 * MIN })).toEqual([])
     const incident = breach!.incident.id
     const breachMsgs = (await rp.queued(incident)).filter((m) => m.kind === 'continuity_breached')
@@ -68,7 +80,13 @@ describe.each(engines)('continuity plans on $name', (engine) => {
     await again.refresh()
     expect(again.isDown('staff')).toBe(true)
     await again.observe(app(p, 'staff'), 'passed', T0 + 16 * MIN)
-    expect(await activations(p)).toEqual([expect.objectContaining({ ended_at: new Date(T0 + 16 * MIN).toISOString(), breached_at: new Date(T0 + 15 * MIN).toISOString(), incident_id: incident })])
+    expect(await activations(p)).toEqual([
+      expect.objectContaining({
+        ended_at: new Date(T0 + 16 * MIN).toISOString(),
+        breached_at: new Date(T0 + 15 * MIN).toISOString(),
+        incident_id: incident,
+      }),
+    ])
     const kinds = (await loadTimeline(p.state.db, incident)).map((e) => e.kind)
     expect(kinds).toEqual(['declared', 'escalation', 'continuity.breached', 'continuity.ended'])
     expect(await listIncidents(p.state.db, { open: true })).toHaveLength(1)
@@ -83,13 +101,29 @@ describe.each(engines)('continuity plans on $name', (engine) => {
 
   it('a breach escalates the open incident covering the app, once, and is on its timeline', async () => {
     rp = await RecoveryPlatform.create(engine)
-    const declared = await rp.p.state.writeTransaction((tx) => openIncidentIn(tx, rp!.p.config, {
-      type: 'critical_application_failure', severity: 'high', scope: ['inventory', 'handouts'], reason: 'supplies api down', actor: 'alice', target: null, details: {},
-    }, T0))
+    const declared = await rp.p.state.writeTransaction((tx) =>
+      openIncidentIn(
+        tx,
+        rp!.p.config,
+        {
+          type: 'critical_application_failure',
+          severity: 'high',
+          scope: ['inventory', 'handouts'],
+          reason: 'supplies api down',
+          actor: 'alice',
+          target: null,
+          details: {},
+        },
+        T0,
+      ),
+    )
     const watch = new ContinuityWatch(rp.p, 'monitor')
     for (const t of [T0 + MIN, T0 + MIN + S]) await watch.observe(app(rp.p, 'inventory'), 'failed', t)
     const timeline = await loadTimeline(rp.p.state.db, declared.id)
-    expect(timeline.at(-1)).toMatchObject({ kind: 'continuity.activated', data: expect.objectContaining({ plan: 'medical-inventory', apps: ['inventory'] }) })
+    expect(timeline.at(-1)).toMatchObject({
+      kind: 'continuity.activated',
+      data: expect.objectContaining({ plan: 'medical-inventory', apps: ['inventory'] }),
+    })
 
     const replica = await rp.open()
     try {
@@ -97,7 +131,9 @@ describe.each(engines)('continuity plans on $name', (engine) => {
         checkContinuityBreaches(rp.p, { actor: 'monitor', now: T0 + 31 * MIN }),
         checkContinuityBreaches(replica, { actor: 'replica', now: T0 + 31 * MIN }),
       ])
-      expect(handled.flat()).toEqual([expect.objectContaining({ declared: false, incident: expect.objectContaining({ id: declared.id, level: 2 }) })])
+      expect(handled.flat()).toEqual([
+        expect.objectContaining({ declared: false, incident: expect.objectContaining({ id: declared.id, level: 2 }) }),
+      ])
     } finally {
       await replica.close()
     }

@@ -19,9 +19,22 @@ afterEach(async () => {
 })
 
 async function declare(p: Platform, scope = ['staff']) {
-  return p.state.writeTransaction((tx) => openIncidentIn(tx, p.config, {
-    type: 'critical_application_failure', severity: 'high', scope, reason: 'staff is down', actor: 'alice', target: null, details: {},
-  }, T0))
+  return p.state.writeTransaction((tx) =>
+    openIncidentIn(
+      tx,
+      p.config,
+      {
+        type: 'critical_application_failure',
+        severity: 'high',
+        scope,
+        reason: 'staff is down',
+        actor: 'alice',
+        target: null,
+        details: {},
+      },
+      T0,
+    ),
+  )
 }
 
 const levelsOnTimeline = async (p: Platform, id: string) =>
@@ -33,14 +46,18 @@ describe.each(engines)('escalation levels on $name', (engine) => {
     const incident = await declare(rp.p)
     expect(incident).toMatchObject({ level: 1, levelAt: new Date(T0).toISOString(), audience: ['it-team'] })
     expect((await rp.queued(incident.id)).map((m) => `${m.kind}>${m.channel}`)).toEqual(['incident_declared>it-team'])
-    expect((await rp.queued(incident.id))[0]!.text).toContain('- Automatic rollback activation\n- Health check validation\n- IT team notification')
+    expect((await rp.queued(incident.id))[0]!.text).toContain(
+      '- Automatic rollback activation\n- Health check validation\n- IT team notification',
+    )
 
     expect(await applyDueEscalations(rp.p, { actor: 'sched', now: T0 + 15 * MIN - 1 })).toBe(0)
     expect(await applyDueEscalations(rp.p, { actor: 'sched', now: T0 + 15 * MIN })).toBe(1)
     expect(await applyDueEscalations(rp.p, { actor: 'sched', now: T0 + 15 * MIN + 1 })).toBe(0)
     const l2 = (await rp.queued(incident.id)).filter((m) => m.kind === 'escalation')
     expect(l2.map((m) => m.channel).sort()).toEqual(['it-team', 'management'])
-    expect(l2[0]!.text).toMatch(/ESCALATION LEVEL 2[\s\S]*Open for: 15m[\s\S]*- Manual rollback procedures\n- Emergency procedures activation\n- Management notification/)
+    expect(l2[0]!.text).toMatch(
+      /ESCALATION LEVEL 2[\s\S]*Open for: 15m[\s\S]*- Manual rollback procedures\n- Emergency procedures activation\n- Management notification/,
+    )
 
     const p = await rp.reopen()
     expect(await applyDueEscalations(p, { actor: 'sched', now: T0 + 30 * MIN })).toBe(1)
@@ -50,11 +67,15 @@ describe.each(engines)('escalation levels on $name', (engine) => {
     expect(after.audience.sort()).toEqual(['all-staff', 'front-desk', 'it-team', 'management'])
     expect(await levelsOnTimeline(p, incident.id)).toEqual([1, 2, 3])
     const timeline = await loadTimeline(p.state.db, incident.id)
-    expect(timeline.filter((e) => e.kind === 'escalation').map((e) => e.at)).toEqual([T0, T0 + 15 * MIN, T0 + 30 * MIN].map((t) => new Date(t).toISOString()))
+    expect(timeline.filter((e) => e.kind === 'escalation').map((e) => e.at)).toEqual(
+      [T0, T0 + 15 * MIN, T0 + 30 * MIN].map((t) => new Date(t).toISOString()),
+    )
 
     // Level 3 activates the continuity plans of the scope: staff is in Patient Check-in.
     const plans = await p.state.db.selectFrom('continuity_activations').selectAll().execute()
-    expect(plans).toEqual([expect.objectContaining({ plan: 'patient-check-in', incident_id: incident.id, ended_at: null, down_apps: '["staff"]' })])
+    expect(plans).toEqual([
+      expect.objectContaining({ plan: 'patient-check-in', incident_id: incident.id, ended_at: null, down_apps: '["staff"]' }),
+    ])
     const activated = (await rp.queued(incident.id)).filter((m) => m.kind === 'continuity_activated')
     expect(activated.map((m) => m.channel).sort()).toEqual(['all-staff', 'front-desk', 'it-team', 'management'])
     expect(activated[0]!.text).toContain('Switch to: Paper-based check-in forms')
@@ -72,7 +93,11 @@ describe.each(engines)('escalation levels on $name', (engine) => {
     expect(await applyDueEscalations(rp.p, { actor: 'sched', now: T0 + 15 * MIN })).toBe(0)
     expect(await applyDueEscalations(rp.p, { actor: 'sched', now: T0 + 30 * MIN })).toBe(1)
     const timeline = await loadTimeline(rp.p.state.db, incident.id)
-    expect(timeline.filter((e) => e.kind === 'escalation').map((e) => [e.data.level, e.actor, e.data.early])).toEqual([[1, 'alice', false], [2, 'bob', true], [3, 'sched', false]])
+    expect(timeline.filter((e) => e.kind === 'escalation').map((e) => [e.data.level, e.actor, e.data.early])).toEqual([
+      [1, 'alice', false],
+      [2, 'bob', true],
+      [3, 'sched', false],
+    ])
 
     const before = (await loadTimeline(rp.p.state.db, incident.id)).length
     await expect(escalateIncident(rp.p, incident.id, { actor: 'bob', reason: 'more', now: T0 + 31 * MIN })).rejects.toThrow(UserError)

@@ -18,14 +18,24 @@ afterEach(async () => {
 })
 
 describe.each(engines)('incident lifecycle on $name', (engine) => {
-  it('the monitor\'s declarations dedupe onto the open incident; a scheduler tick escalates, sends status updates on time, and stops at resolve', async () => {
+  it("the monitor's declarations dedupe onto the open incident; a scheduler tick escalates, sends status updates on time, and stops at resolve", async () => {
     rp = await RecoveryPlatform.create(engine)
-    const req = { type: 'critical_application_failure' as const, scope: ['staff'], reason: 'health failing', actor: 'lastgood-monitor', dedupe: true, runRunbook: false }
+    const req = {
+      type: 'critical_application_failure' as const,
+      scope: ['staff'],
+      reason: 'health failing',
+      actor: 'lastgood-monitor',
+      dedupe: true,
+      runRunbook: false,
+    }
     const first = await declareIncident(rp.p, req, { now: T0 })
     expect(first).toMatchObject({ existing: false, incident: { level: 1, nextUpdateAt: new Date(T0 + 10 * MIN).toISOString() } })
     const second = await declareIncident(rp.p, { ...req, scope: ['staff', 'inventory'], reason: 'rollback failed' }, { now: T0 + MIN })
     expect(second).toMatchObject({ existing: true, incident: { id: first.incident.id } })
-    expect((await loadTimeline(rp.p.state.db, first.incident.id)).at(-1)).toMatchObject({ kind: 'note', data: expect.objectContaining({ redeclared: true }) })
+    expect((await loadTimeline(rp.p.state.db, first.incident.id)).at(-1)).toMatchObject({
+      kind: 'note',
+      data: expect.objectContaining({ redeclared: true }),
+    })
     await expect(declareIncident(rp.p, { ...req, scope: ['nobody'] })).rejects.toThrow(/unknown app "nobody"/)
 
     const scheduler = new RecoveryScheduler(rp.p, { actor: 'sched' })
@@ -34,13 +44,18 @@ describe.each(engines)('incident lifecycle on $name', (engine) => {
     expect(await scheduler.tick(T0 + 10 * MIN + 500)).toEqual({ escalations: 0, statusUpdates: 0, breaches: 0 })
     expect(await scheduler.tick(T0 + 15 * MIN)).toEqual({ escalations: 1, statusUpdates: 0, breaches: 0 })
     const update = (await rp.queued(first.incident.id)).find((m) => m.kind === 'status_update')!
-    expect(update.text).toMatch(/STATUS UPDATE - test[\s\S]*Escalation Level: 1[\s\S]*Elapsed: 10m[\s\S]*declared for staff[\s\S]*Next Updates: Every 10m/)
+    expect(update.text).toMatch(
+      /STATUS UPDATE - test[\s\S]*Escalation Level: 1[\s\S]*Elapsed: 10m[\s\S]*declared for staff[\s\S]*Next Updates: Every 10m/,
+    )
 
     // Nothing ran for 25 minutes: one update (not two), and the next 10 minutes from now.
     await rp.reopen()
     const later = new RecoveryScheduler(rp.p, { actor: 'sched' })
     expect(await later.tick(T0 + 45 * MIN)).toEqual({ escalations: 1, statusUpdates: 1, breaches: 0 })
-    expect(await requireIncident(rp.p.state.db, first.incident.id)).toMatchObject({ level: 3, nextUpdateAt: new Date(T0 + 55 * MIN).toISOString() })
+    expect(await requireIncident(rp.p.state.db, first.incident.id)).toMatchObject({
+      level: 3,
+      nextUpdateAt: new Date(T0 + 55 * MIN).toISOString(),
+    })
 
     await resolveIncident(rp.p, first.incident.id, { actor: 'carol', summary: 'fixed', now: T0 + 50 * MIN })
     expect(await later.tick(T0 + 90 * MIN)).toEqual({ escalations: 0, statusUpdates: 0, breaches: 0 })
@@ -49,6 +64,8 @@ describe.each(engines)('incident lifecycle on $name', (engine) => {
     expect(plans).toEqual([expect.objectContaining({ plan: 'patient-check-in', ended_at: new Date(T0 + 50 * MIN).toISOString() })])
     const resolved = (await rp.queued(first.incident.id)).filter((m) => m.kind === 'incident_resolved')
     expect(resolved.map((m) => m.channel).sort()).toEqual(['all-staff', 'front-desk', 'it-team', 'management'])
-    await expect(resolveIncident(rp.p, first.incident.id, { actor: 'carol', summary: 'again' })).rejects.toThrow(/already resolved by carol/)
+    await expect(resolveIncident(rp.p, first.incident.id, { actor: 'carol', summary: 'again' })).rejects.toThrow(
+      /already resolved by carol/,
+    )
   })
 })

@@ -7,7 +7,9 @@ import type { Platform } from '../../src/platform/platform.js'
 import type { Engine } from '../helpers/state-engines.js'
 
 /** The seeds' escalation levels and continuity plans over four apps, with webhook channels nobody listens on. */
-export function recoveryConfig(opts: { database?: string; levels?: string; statusUpdates?: string; port?: number; incidents?: string } = {}): string {
+export function recoveryConfig(
+  opts: { database?: string; levels?: string; statusUpdates?: string; port?: number; incidents?: string } = {},
+): string {
   const app = (name: string, priority: number) => `  ${name}:
     priority: ${priority}
     health:
@@ -17,7 +19,8 @@ export function recoveryConfig(opts: { database?: string; levels?: string; statu
     components:
       release: { provider: local-release, path: ./apps/${name} }
 `
-  const hook = (name: string) => `    ${name}: { type: webhook, url: "http://127.0.0.1:${opts.port ?? 9}/${name}", secret: "0123456789abcdef-${name}" }\n`
+  const hook = (name: string) =>
+    `    ${name}: { type: webhook, url: "http://127.0.0.1:${opts.port ?? 9}/${name}", secret: "0123456789abcdef-${name}" }\n`
   return `version: 1
 platform: test
 ${opts.database ?? ''}defaults:
@@ -31,7 +34,9 @@ ${['it-team', 'management', 'all-staff', 'front-desk', 'pharmacy'].map(hook).joi
   retry: { attempts: 2, backoff: 100ms }
 escalation:
   levels:
-${opts.levels ?? `    - after: 0s
+${
+  opts.levels ??
+  `    - after: 0s
       notify: [it-team]
       actions: [Automatic rollback activation, Health check validation, IT team notification]
     - after: 15m
@@ -41,7 +46,8 @@ ${opts.levels ?? `    - after: 0s
       notify: [all-staff]
       activate_continuity: true
       actions: [Disaster recovery activation, Business continuity plans, All staff and external stakeholder notification]
-`}continuity:
+`
+}continuity:
   patient-check-in: { function: Patient Check-in, apps: [checkin-kiosk, staff], fallback: Paper-based check-in forms, max_downtime: 15m, notify: [front-desk] }
   medical-inventory: { function: Medical Inventory Management, apps: [inventory], fallback: Paper inventory tracking, max_downtime: 30m, notify: [pharmacy] }
   patient-education: { function: Patient Education Materials, apps: [handouts], fallback: Pre-printed handouts, max_downtime: 60m }
@@ -50,7 +56,12 @@ ${opts.levels ?? `    - after: 0s
 
 /** A platform on one state engine, opened as a process would; reopen() is a restart (close, open again). */
 export class RecoveryPlatform {
-  private constructor(readonly dir: string, readonly configFile: string, private readonly cleanupState: () => Promise<void>, public p: Platform) {}
+  private constructor(
+    readonly dir: string,
+    readonly configFile: string,
+    private readonly cleanupState: () => Promise<void>,
+    public p: Platform,
+  ) {}
 
   static async create(engine: Engine, opts: Omit<Parameters<typeof recoveryConfig>[0], 'database'> = {}): Promise<RecoveryPlatform> {
     process.env.LASTGOOD_LOG ??= 'silent'
@@ -81,7 +92,12 @@ export class RecoveryPlatform {
 
   /** Queued messages as (kind, channel) pairs, in the order they were queued. */
   async queued(incident?: string): Promise<Array<{ kind: string; channel: string; text: string }>> {
-    let q = this.p.state.db.selectFrom('notifications').select(['kind', 'channel', 'message', 'created_at']).orderBy('created_at', 'asc').orderBy('kind', 'asc').orderBy('channel', 'asc')
+    let q = this.p.state.db
+      .selectFrom('notifications')
+      .select(['kind', 'channel', 'message', 'created_at'])
+      .orderBy('created_at', 'asc')
+      .orderBy('kind', 'asc')
+      .orderBy('channel', 'asc')
     if (incident) q = q.where('incident_id', '=', incident)
     return (await q.execute()).map((r) => ({ kind: r.kind, channel: r.channel, text: (JSON.parse(r.message) as { text: string }).text }))
   }

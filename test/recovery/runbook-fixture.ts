@@ -15,7 +15,10 @@ import type { Platform } from '../../src/platform/platform.js'
 export class RunbookFixture {
   escalations: string[] = []
 
-  private constructor(readonly sample: SamplePlatform, public p: Platform) {}
+  private constructor(
+    readonly sample: SamplePlatform,
+    public p: Platform,
+  ) {}
 
   static async create(configText?: string, setup?: (s: SamplePlatform) => Promise<void>): Promise<RunbookFixture> {
     process.env.LASTGOOD_LOG ??= 'silent'
@@ -42,20 +45,35 @@ export class RunbookFixture {
   async declare(type: IncidentType, scope: string[], target: string | null = null): Promise<Incident> {
     await this.p.close()
     this.p = await withEnv(this.sample.env, () => openPlatform(this.sample.configFile))
-    return this.p.state.writeTransaction((tx) => openIncidentIn(tx, this.p.config, {
-      type, severity: DEFAULT_SEVERITY[type], scope, reason: 'test', actor: 'tester', target, details: {},
-    }, Date.now()))
+    return this.p.state.writeTransaction((tx) =>
+      openIncidentIn(
+        tx,
+        this.p.config,
+        {
+          type,
+          severity: DEFAULT_SEVERITY[type],
+          scope,
+          reason: 'test',
+          actor: 'tester',
+          target,
+          details: {},
+        },
+        Date.now(),
+      ),
+    )
   }
 
   /** Runs the runbook; a stop step escalates the incident for real (level + 1). */
   async run(incident: Incident): Promise<RunbookResult> {
-    return withEnv(this.sample.env, () => runRunbook(this.p, incident, {
-      actor: 'tester',
-      escalate: async (reason) => {
-        this.escalations.push(reason)
-        await escalateIncident(this.p, incident.id, { actor: 'tester', reason })
-      },
-    }))
+    return withEnv(this.sample.env, () =>
+      runRunbook(this.p, incident, {
+        actor: 'tester',
+        escalate: async (reason) => {
+          this.escalations.push(reason)
+          await escalateIncident(this.p, incident.id, { actor: 'tester', reason })
+        },
+      }),
+    )
   }
 
   async incident(id: string): Promise<Incident> {
@@ -73,7 +91,12 @@ export class RunbookFixture {
   }
 
   async queued(id: string): Promise<Array<{ kind: string; channel: string; text: string; lifecycle: string }>> {
-    const rows = await this.p.state.db.selectFrom('notifications').selectAll().where('incident_id', '=', id).orderBy('created_at', 'asc').execute()
+    const rows = await this.p.state.db
+      .selectFrom('notifications')
+      .selectAll()
+      .where('incident_id', '=', id)
+      .orderBy('created_at', 'asc')
+      .execute()
     return rows.map((r) => {
       const m = JSON.parse(r.message) as { text: string; lifecycle: string }
       return { kind: r.kind, channel: r.channel, text: m.text, lifecycle: m.lifecycle }

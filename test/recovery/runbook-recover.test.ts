@@ -21,7 +21,9 @@ afterEach(async () => {
 /** Recovered apps in order, each validated before the next one started. */
 function expectOneAfterAnother(apps: AppRecovery[]): void {
   for (let i = 1; i < apps.length; i++) {
-    expect(Date.parse(apps[i]!.startedAt), `${apps[i]!.app} started before ${apps[i - 1]!.app} was validated`).toBeGreaterThanOrEqual(Date.parse(apps[i - 1]!.validatedAt!))
+    expect(Date.parse(apps[i]!.startedAt), `${apps[i]!.app} started before ${apps[i - 1]!.app} was validated`).toBeGreaterThanOrEqual(
+      Date.parse(apps[i - 1]!.validatedAt!),
+    )
   }
 }
 
@@ -40,17 +42,27 @@ describe('recover step', () => {
     expect((await f.sample.cli(['snapshot', 'list'])).stdout).toContain(platformSnapshot)
     const targets = await resolveRecoveryTarget(f.p.state.db, platformSnapshot, ['inventory', 'staff'])
     expect([...targets.keys()]).toEqual(['inventory', 'staff'])
-    await expect(resolveRecoveryTarget(f.p.state.db, platformSnapshot, ['staff', 'billing'])).rejects.toThrow(`platform snapshot ${platformSnapshot} has no snapshot of app billing`)
-    await expect(resolveRecoveryTarget(f.p.state.db, 'ps-20000101-000000-0000', ['staff'])).rejects.toThrow('no platform snapshot "ps-20000101-000000-0000"')
-    await expect(resolveRecoveryTarget(f.p.state.db, targets.get('staff')!, ['staff', 'inventory'])).rejects.toThrow('takes exactly one app')
-    await expect(resolveRecoveryTarget(f.p.state.db, targets.get('staff')!, ['inventory'])).rejects.toThrow('belongs to app staff, not inventory')
+    await expect(resolveRecoveryTarget(f.p.state.db, platformSnapshot, ['staff', 'billing'])).rejects.toThrow(
+      `platform snapshot ${platformSnapshot} has no snapshot of app billing`,
+    )
+    await expect(resolveRecoveryTarget(f.p.state.db, 'ps-20000101-000000-0000', ['staff'])).rejects.toThrow(
+      'no platform snapshot "ps-20000101-000000-0000"',
+    )
+    await expect(resolveRecoveryTarget(f.p.state.db, targets.get('staff')!, ['staff', 'inventory'])).rejects.toThrow(
+      'takes exactly one app',
+    )
+    await expect(resolveRecoveryTarget(f.p.state.db, targets.get('staff')!, ['inventory'])).rejects.toThrow(
+      'belongs to app staff, not inventory',
+    )
     for (const n of names) await f.sample.deploy(n, 'v2', { healthy: false })
 
     const incident = await f.declare('complete_system_failure', names, platformSnapshot)
     const result = await f.run(incident)
     expect(result.outcome, JSON.stringify(result.steps, null, 1)).toBe('succeeded')
     const apps = result.steps.find((s) => s.kind === 'recover')!.data.apps as AppRecovery[]
-    expect(apps.map((a) => [a.app, a.outcome, a.target])).toEqual(names.map((n) => [n, 'restored', snapshots.find((s: { app: string }) => s.app === n).id]))
+    expect(apps.map((a) => [a.app, a.outcome, a.target])).toEqual(
+      names.map((n) => [n, 'restored', snapshots.find((s: { app: string }) => s.app === n).id]),
+    )
     expectOneAfterAnother(apps)
     for (const n of names) expect(await readlink(f.path(`apps/${n}/current`))).toBe('releases/v1')
     expect((await readFile(f.path('apps/medication-auth/edge/version'), 'utf8')).trim()).toBe('v1')
@@ -61,7 +73,8 @@ describe('recover step', () => {
 
   it('a crashed app at its target version comes back through its restart; without one the failure says so; a healthy app is left alone', async () => {
     const node = process.execPath
-    const ctl = (name: string) => `'"${node}" "${SAMPLE_APP_CTL}" restart --root . --port \${${portVariable(name)}} --name ${name} --pid-file ../${name}.pid --log ../${name}.log'`
+    const ctl = (name: string) =>
+      `'"${node}" "${SAMPLE_APP_CTL}" restart --root . --port \${${portVariable(name)}} --name ${name} --pid-file ../${name}.pid --log ../${name}.log'`
     const app = (name: string, priority: number, restart: boolean) => `  ${name}:
     priority: ${priority}
     health: { checks: [{ name: health, url: "http://127.0.0.1:\${${portVariable(name)}}/health" }] }
@@ -80,7 +93,20 @@ ${app('staff', 1, true)}${app('inventory', 2, false)}${app('handouts', 3, false)
     const startDetached = async (s: SamplePlatform, name: string) => {
       const root = f ? f.path(`apps/${name}`) : `${s.dir}/apps/${name}`
       const pidFile = `${root}/../${name}.pid`
-      await run(process.execPath, [SAMPLE_APP_CTL, 'restart', '--root', root, '--port', s.env[portVariable(name)]!, '--name', name, '--pid-file', pidFile, '--log', `${root}/../${name}.log`])
+      await run(process.execPath, [
+        SAMPLE_APP_CTL,
+        'restart',
+        '--root',
+        root,
+        '--port',
+        s.env[portVariable(name)]!,
+        '--name',
+        name,
+        '--pid-file',
+        pidFile,
+        '--log',
+        `${root}/../${name}.log`,
+      ])
       detached.push(pidFile)
       return pidFile
     }
@@ -97,14 +123,27 @@ ${app('staff', 1, true)}${app('inventory', 2, false)}${app('handouts', 3, false)
     // SIGKILL returns before the process is gone: wait until neither port answers, so the restart can bind it.
     for (const name of ['staff', 'inventory']) {
       const url = `http://127.0.0.1:${f.sample.env[portVariable(name)]}/health`
-      for (let i = 0; i < 100 && (await fetch(url).then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 20))
+      for (
+        let i = 0;
+        i < 100 &&
+        (await fetch(url).then(
+          () => true,
+          () => false,
+        ));
+        i++
+      )
+        await new Promise((r) => setTimeout(r, 20))
     }
 
     const incident = await f.declare('critical_application_failure', ['staff', 'inventory', 'handouts'])
     const result = await f.run(incident)
     expect(result.outcome).toBe('failed')
     const apps = result.steps.find((s) => s.kind === 'recover')!.data.apps as AppRecovery[]
-    expect(apps.map((a) => [a.app, a.outcome])).toEqual([['staff', 'restored'], ['inventory', 'failed'], ['handouts', 'already-healthy']])
+    expect(apps.map((a) => [a.app, a.outcome])).toEqual([
+      ['staff', 'restored'],
+      ['inventory', 'failed'],
+      ['handouts', 'already-healthy'],
+    ])
     expect(apps[1]!.error).toContain('no component has a `restart` command')
     expect(apps[2]!.run).toBeNull()
     expect((await fetch(`http://127.0.0.1:${f.sample.env[portVariable('staff')]}/health`)).status).toBe(200)

@@ -101,7 +101,12 @@ describe('runbooks', () => {
 
     const result = await f.run(incident)
     expect(result.outcome, JSON.stringify(result.steps, null, 1)).toBe('succeeded')
-    expect(result.steps.map((s) => [s.name, s.outcome])).toEqual([['preserve_evidence', 'succeeded'], ['isolate', 'succeeded'], ['notify', 'succeeded'], ['rollback', 'succeeded']])
+    expect(result.steps.map((s) => [s.name, s.outcome])).toEqual([
+      ['preserve_evidence', 'succeeded'],
+      ['isolate', 'succeeded'],
+      ['notify', 'succeeded'],
+      ['rollback', 'succeeded'],
+    ])
 
     // The log changed after the evidence was taken; the copy in the repository holds the old content.
     expect(await f.read('logs/access.log')).toContain('ISOLATED')
@@ -109,14 +114,22 @@ describe('runbooks', () => {
     const evidence = timeline.find((e) => e.kind === 'evidence')!
     const manifestId = evidence.data.manifest as string
     const manifest = JSON.parse(Buffer.from(await f.p.repository.getBlob(manifestId)).toString('utf8'))
-    expect(createHash('sha256').update(Buffer.from(await f.p.repository.getBlob(manifestId))).digest('hex')).toBe(manifestId)
+    expect(
+      createHash('sha256')
+        .update(Buffer.from(await f.p.repository.getBlob(manifestId)))
+        .digest('hex'),
+    ).toBe(manifestId)
     expect(manifest).toMatchObject({ incident: incident.id, snapshots: [{ app: 'staff' }] })
     const log = manifest.logs.find((l: { path: string }) => l.path.endsWith('logs/access.log'))
     expect(Buffer.from(await f.p.repository.getBlob(log.blob)).toString('utf8')).toBe(before)
     expect(log.sha256).toBe(createHash('sha256').update(before).digest('hex'))
     // The emergency snapshot is of the compromised state, labelled with the incident, and never known good.
     const snaps = JSON.parse((await f.sample.cli(['--json', 'snapshot', 'list', 'staff'])).stdout).snapshots
-    expect(snaps.find((s: { id: string }) => s.id === manifest.snapshots[0].id)).toMatchObject({ kind: 'emergency', label: incident.id, knownGood: false })
+    expect(snaps.find((s: { id: string }) => s.id === manifest.snapshots[0].id)).toMatchObject({
+      kind: 'emergency',
+      label: incident.id,
+      knownGood: false,
+    })
 
     // The evidence hash is in the chain before the isolate step, and the hook ran after the evidence was kept.
     const audit = await f.audit(incident.id)
@@ -130,11 +143,16 @@ describe('runbooks', () => {
 
     // The rollback restored the last known good release, as one run on the timeline, told to the audience.
     expect(await readlink(f.path('apps/staff/current'))).toBe('releases/v1')
-    expect(timeline.map((e) => e.kind)).toEqual(expect.arrayContaining(['runbook.started', 'evidence', 'runbook.step', 'rollback.started', 'rollback.done', 'runbook.finished']))
+    expect(timeline.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(['runbook.started', 'evidence', 'runbook.step', 'rollback.started', 'rollback.done', 'runbook.finished']),
+    )
     const queued = await f.queued(incident.id)
     // The status update at the move to monitoring acknowledges the PagerDuty alert the declaration triggered.
     expect(queued.filter((m) => m.channel === 'security').map((m) => `${m.kind}:${m.lifecycle}`)).toEqual([
-      'incident_declared:trigger', 'rollback_initiated:trigger', 'rollback_complete:trigger', 'status_update:acknowledge',
+      'incident_declared:trigger',
+      'rollback_initiated:trigger',
+      'rollback_complete:trigger',
+      'status_update:acknowledge',
     ])
     expect(queued.find((m) => m.kind === 'rollback_complete')!.text).toContain('System Status: OPERATIONAL')
     expect((await f.incident(incident.id)).status).toBe('monitoring')
@@ -155,7 +173,10 @@ describe('runbooks', () => {
     const stopped = Number(await f.read('data/stop-writes.flag'))
     const restored = Number((await f.read('data/restores.log')).trim().split('\n')[0])
     expect(stopped).toBeLessThanOrEqual(restored)
-    expect(result.steps[2]!.data).toMatchObject({ status: 'succeeded', apps: [{ app: 'inventory', outcome: 'restored', to: { records: 'schema-7' } }] })
+    expect(result.steps[2]!.data).toMatchObject({
+      status: 'succeeded',
+      apps: [{ app: 'inventory', outcome: 'restored', to: { records: 'schema-7' } }],
+    })
     expect(await readlink(f.path('apps/inventory/current'))).toBe('releases/v2')
   }, 60_000)
 
@@ -170,7 +191,16 @@ describe('runbooks', () => {
     expect(JSON.parse(plain.stdout).plan[0].components.map((c: { name: string }) => c.name)).toEqual(['release'])
     expect(await readlink(f.path('apps/inventory/current'))).toBe('releases/v1')
     expect(await f.read('data/records.json')).toBe('{"patients":4}')
-    const named = await f.sample.cli(['--json', 'rollback', 'inventory', '--component', 'records', '--reason', 'records lost a row', '--yes'])
+    const named = await f.sample.cli([
+      '--json',
+      'rollback',
+      'inventory',
+      '--component',
+      'records',
+      '--reason',
+      'records lost a row',
+      '--yes',
+    ])
     expect(named.code, named.stderr).toBe(0)
     expect(await f.read('data/records.json')).toBe('{"patients":3}')
   }, 60_000)
@@ -190,7 +220,11 @@ describe('runbooks', () => {
     const levelBefore = (await f.incident(incident.id)).level
     const result = await f.run(incident)
     expect(result.outcome).toBe('stopped')
-    expect(result.steps.map((s) => [s.name, s.outcome])).toEqual([['flush-cache', 'failed'], ['drain', 'failed'], ['never', 'skipped']])
+    expect(result.steps.map((s) => [s.name, s.outcome])).toEqual([
+      ['flush-cache', 'failed'],
+      ['drain', 'failed'],
+      ['never', 'skipped'],
+    ])
     expect(result.steps[0]!.detail).toContain('exited with 3')
     expect(result.steps[1]!.data).toMatchObject({ exitCode: 4, output: 'draining\ntoken=*** boom' })
     expect(existsSync(f.path('never-ran'))).toBe(false)
@@ -199,7 +233,10 @@ describe('runbooks', () => {
     expect(after.level).toBe(levelBefore + 1)
     expect(after.status).toBe('mitigating')
     const failures = (await f.queued(incident.id)).filter((m) => m.kind === 'runbook_step_failed')
-    expect(failures.map((m) => m.text)).toEqual([expect.stringContaining('goes on with the next step'), expect.stringContaining('the runbook stopped')])
+    expect(failures.map((m) => m.text)).toEqual([
+      expect.stringContaining('goes on with the next step'),
+      expect.stringContaining('the runbook stopped'),
+    ])
     const steps = (await f.timeline(incident.id)).filter((e) => e.kind === 'runbook.step').map((e) => e.data.outcome)
     expect(steps).toEqual(['failed', 'failed'])
   }, 30_000)

@@ -27,18 +27,78 @@ async function instant(): Promise<string> {
 }
 
 async function someHistory(p: Platform): Promise<{ between: string }> {
-  await appendAudit(p.state, { actor: 'ci', action: 'snapshot.create', target: 'staff', outcome: 'success', details: { snapshot: 's1', kind: 'pre-deploy' } })
-  await appendAudit(p.state, { actor: 'alice', action: 'rollback.start', target: 'staff', reason: 'v2 is broken', outcome: 'started', details: { run: 'rb-1' } })
-  await appendAudit(p.state, { actor: 'alice', action: 'snapshot.create', target: 'staff', reason: 'before rollback rb-1', outcome: 'success', details: { snapshot: 's2', kind: 'safety' } })
-  await appendAudit(p.state, { actor: 'alice', action: 'rollback.finish', target: 'staff', reason: 'v2 is broken', outcome: 'success', details: { run: 'rb-1' } })
-  await appendAudit(p.state, { actor: 'alice', action: 'release.reject', target: 'staff', reason: 'v2 is broken', outcome: 'success', details: { run: 'rb-1', release: 'v2' } })
+  await appendAudit(p.state, {
+    actor: 'ci',
+    action: 'snapshot.create',
+    target: 'staff',
+    outcome: 'success',
+    details: { snapshot: 's1', kind: 'pre-deploy' },
+  })
+  await appendAudit(p.state, {
+    actor: 'alice',
+    action: 'rollback.start',
+    target: 'staff',
+    reason: 'v2 is broken',
+    outcome: 'started',
+    details: { run: 'rb-1' },
+  })
+  await appendAudit(p.state, {
+    actor: 'alice',
+    action: 'snapshot.create',
+    target: 'staff',
+    reason: 'before rollback rb-1',
+    outcome: 'success',
+    details: { snapshot: 's2', kind: 'safety' },
+  })
+  await appendAudit(p.state, {
+    actor: 'alice',
+    action: 'rollback.finish',
+    target: 'staff',
+    reason: 'v2 is broken',
+    outcome: 'success',
+    details: { run: 'rb-1' },
+  })
+  await appendAudit(p.state, {
+    actor: 'alice',
+    action: 'release.reject',
+    target: 'staff',
+    reason: 'v2 is broken',
+    outcome: 'success',
+    details: { run: 'rb-1', release: 'v2' },
+  })
   const between = await instant()
-  await appendAudit(p.state, { actor: 'monitor', action: 'monitor.trigger.firing', target: 'staff', reason: 'health failed 3 times', outcome: 'success' })
-  await appendAudit(p.state, { actor: 'monitor', action: 'monitor.decision', target: 'staff', reason: 'rollback: trigger health rolls back automatically', outcome: 'success' })
+  await appendAudit(p.state, {
+    actor: 'monitor',
+    action: 'monitor.trigger.firing',
+    target: 'staff',
+    reason: 'health failed 3 times',
+    outcome: 'success',
+  })
+  await appendAudit(p.state, {
+    actor: 'monitor',
+    action: 'monitor.decision',
+    target: 'staff',
+    reason: 'rollback: trigger health rolls back automatically',
+    outcome: 'success',
+  })
   await declare(p, { id: 'inc-1', openedAt: new Date().toISOString() })
   await entry(p, 'inc-1', Date.now(), 'evidence', 'runbook', 'evidence kept', { sha256: 'ab'.repeat(32) })
-  await appendAudit(p.state, { actor: 'runbook', action: 'snapshot.create', target: 'staff', reason: 'evidence of incident inc-1', outcome: 'success', details: { snapshot: 's3', kind: 'emergency' } })
-  await appendAudit(p.state, { actor: 'bob', action: 'drill.result', target: 'health', reason: 'the release stops answering', outcome: 'success', details: { withinRto: true } })
+  await appendAudit(p.state, {
+    actor: 'runbook',
+    action: 'snapshot.create',
+    target: 'staff',
+    reason: 'evidence of incident inc-1',
+    outcome: 'success',
+    details: { snapshot: 's3', kind: 'emergency' },
+  })
+  await appendAudit(p.state, {
+    actor: 'bob',
+    action: 'drill.result',
+    target: 'health',
+    reason: 'the release stops answering',
+    outcome: 'success',
+    details: { withinRto: true },
+  })
   return { between }
 }
 
@@ -60,7 +120,12 @@ describe.each(engines)('compliance report on $name', (engine) => {
       'runbook snapshot.create staff success',
       'bob drill.result health success',
     ])
-    expect(r.actions[0]).toMatchObject({ reason: 'v2 is broken', approvals: 'none recorded', breakGlass: 'none recorded', details: { run: 'rb-1' } })
+    expect(r.actions[0]).toMatchObject({
+      reason: 'v2 is broken',
+      approvals: 'none recorded',
+      breakGlass: 'none recorded',
+      details: { run: 'rb-1' },
+    })
     for (const a of r.actions) expect(Date.parse(a.at)).not.toBeNaN()
   })
 
@@ -69,7 +134,13 @@ describe.each(engines)('compliance report on $name', (engine) => {
     const { between } = await someHistory(rp.p)
     const after = await buildComplianceReport(rp.p.state.db, { platform: 'test', since: between })
     expect(after.window).toEqual({ since: between, until: null })
-    expect(after.actions.map((a) => a.action)).toEqual(['monitor.decision', 'incident.declared', 'incident.evidence', 'snapshot.create', 'drill.result'])
+    expect(after.actions.map((a) => a.action)).toEqual([
+      'monitor.decision',
+      'incident.declared',
+      'incident.evidence',
+      'snapshot.create',
+      'drill.result',
+    ])
     const before = await buildComplianceReport(rp.p.state.db, { platform: 'test', until: between })
     expect(before.actions.map((a) => a.action)).toEqual(['rollback.start', 'snapshot.create', 'rollback.finish', 'release.reject'])
     expect(before.chain.events).toBe(after.chain.events)
@@ -78,7 +149,11 @@ describe.each(engines)('compliance report on $name', (engine) => {
   it('names the first tampered event and still lists the actions', async () => {
     rp = await RecoveryPlatform.create(engine)
     await someHistory(rp.p)
-    const target = await rp.p.state.db.selectFrom('audit_events').select('seq').where('action', '=', 'rollback.finish').executeTakeFirstOrThrow()
+    const target = await rp.p.state.db
+      .selectFrom('audit_events')
+      .select('seq')
+      .where('action', '=', 'rollback.finish')
+      .executeTakeFirstOrThrow()
     await rp.p.state.db.updateTable('audit_events').set({ reason: 'nothing happened' }).where('seq', '=', target.seq).execute()
     const r = await buildComplianceReport(rp.p.state.db, { platform: 'test' })
     expect(r.chain.ok).toBe(false)
@@ -99,6 +174,8 @@ describe('--since / --until times', () => {
   })
   it('refuse anything else, naming the option and both accepted forms', () => {
     expect(() => parseTimeOption('--until', 'last tuesday', now)).toThrow(UserError)
-    expect(() => parseTimeOption('--until', '7 days', now)).toThrow('--until: expected an ISO time such as 2026-11-26T04:00Z or a duration back from now such as 7d, got "7 days"')
+    expect(() => parseTimeOption('--until', '7 days', now)).toThrow(
+      '--until: expected an ISO time such as 2026-11-26T04:00Z or a duration back from now such as 7d, got "7 days"',
+    )
   })
 })

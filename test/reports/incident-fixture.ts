@@ -15,18 +15,46 @@ export const iso = (ms: number) => new Date(ms).toISOString()
 
 export async function declare(p: Platform, over: Partial<Incident> & { id: string }): Promise<Incident> {
   const incident: Incident = {
-    type: 'critical_application_failure', severity: 'high', status: 'declared', scope: ['staff'], reason: 'staff returns 500 on every page',
-    openedAt: iso(T0), openedBy: 'alice', level: 0, levelAt: null, audience: [], summary: null, resolvedAt: null, resolvedBy: null,
-    recoveryTarget: null, nextUpdateAt: null, details: {}, ...over,
+    type: 'critical_application_failure',
+    severity: 'high',
+    status: 'declared',
+    scope: ['staff'],
+    reason: 'staff returns 500 on every page',
+    openedAt: iso(T0),
+    openedBy: 'alice',
+    level: 0,
+    levelAt: null,
+    audience: [],
+    summary: null,
+    resolvedAt: null,
+    resolvedBy: null,
+    recoveryTarget: null,
+    nextUpdateAt: null,
+    details: {},
+    ...over,
   }
   await p.state.writeTransaction(async (tx) => {
     await insertIncident(tx, incident)
-    await recordTimeline(tx, incident.id, { kind: 'declared', actor: incident.openedBy, at: Date.parse(incident.openedAt), message: `${incident.type} declared: ${incident.reason}`, data: { scope: incident.scope } })
+    await recordTimeline(tx, incident.id, {
+      kind: 'declared',
+      actor: incident.openedBy,
+      at: Date.parse(incident.openedAt),
+      message: `${incident.type} declared: ${incident.reason}`,
+      data: { scope: incident.scope },
+    })
   })
   return incident
 }
 
-export async function entry(p: Platform, id: string, at: number, kind: string, actor: string, message: string, data: Record<string, unknown> = {}): Promise<void> {
+export async function entry(
+  p: Platform,
+  id: string,
+  at: number,
+  kind: string,
+  actor: string,
+  message: string,
+  data: Record<string, unknown> = {},
+): Promise<void> {
   await p.state.writeTransaction((tx) => recordTimeline(tx, id, { kind, actor, at, message, data }).then(() => undefined))
 }
 
@@ -51,7 +79,16 @@ export async function resolve(p: Platform, id: string, at: number, by: string): 
  */
 export async function rollbackRun(p: Platform, run: string, app: string, startedAt: number, validatedAt: number | null): Promise<void> {
   const step = (seq: number, name: StepRecord['name'], start: number, end: number, status: StepRecord['status']): StepRecord => ({
-    seq, app, name, component: name === 'restore' || name === 'revert' ? 'release' : null, status, startedAt: iso(start), endedAt: iso(end), durationMs: end - start, detail: null, error: status === 'failed' ? 'validation failed: 0 consecutive passes' : null,
+    seq,
+    app,
+    name,
+    component: name === 'restore' || name === 'revert' ? 'release' : null,
+    status,
+    startedAt: iso(start),
+    endedAt: iso(end),
+    durationMs: end - start,
+    detail: null,
+    error: status === 'failed' ? 'validation failed: 0 consecutive passes' : null,
   })
   const end = validatedAt ?? startedAt + 2 * MIN
   const steps = [
@@ -62,29 +99,69 @@ export async function rollbackRun(p: Platform, run: string, app: string, started
   ]
   const restored = validatedAt !== null
   const report: RollbackReport = {
-    run, status: restored ? 'succeeded' : 'failed', reason: 'incident recovery', actor: 'runbook', startedAt: iso(startedAt), endedAt: iso(end), durationMs: end - startedAt,
-    apps: [{
-      app, target: `${app}-good`, safety: `${app}-safety`, outcome: restored ? 'restored' : 'reverted', from: { release: 'v2' }, to: { release: 'v1' },
-      restorePaths: { release: 'fast' }, validation: null, error: restored ? null : 'validation failed: 0 consecutive passes',
-    }],
+    run,
+    status: restored ? 'succeeded' : 'failed',
+    reason: 'incident recovery',
+    actor: 'runbook',
+    startedAt: iso(startedAt),
+    endedAt: iso(end),
+    durationMs: end - startedAt,
+    apps: [
+      {
+        app,
+        target: `${app}-good`,
+        safety: `${app}-safety`,
+        outcome: restored ? 'restored' : 'reverted',
+        from: { release: 'v2' },
+        to: { release: 'v1' },
+        restorePaths: { release: 'fast' },
+        validation: null,
+        error: restored ? null : 'validation failed: 0 consecutive passes',
+      },
+    ],
     steps,
   }
   await p.state.writeTransaction(async (tx) => {
-    await tx.insertInto('rollback_runs').values({
-      id: run, apps: JSON.stringify([app]), status: report.status, reason: report.reason, actor: report.actor, started_at: iso(startedAt), ended_at: iso(end),
-      owner_host: 'test', owner_pid: 1, report: JSON.stringify(report), plan: null,
-    }).execute()
+    await tx
+      .insertInto('rollback_runs')
+      .values({
+        id: run,
+        apps: JSON.stringify([app]),
+        status: report.status,
+        reason: report.reason,
+        actor: report.actor,
+        started_at: iso(startedAt),
+        ended_at: iso(end),
+        owner_host: 'test',
+        owner_pid: 1,
+        report: JSON.stringify(report),
+        plan: null,
+      })
+      .execute()
     for (const s of steps) await tx.insertInto('rollback_steps').values(toStepRow(run, s)).execute()
   })
 }
 
 /** Queues one message per channel for the incident and sets what delivery made of it. */
-export async function notification(p: Platform, incident: Incident, channel: string, status: 'sent' | 'failed' | 'pending', lastError: string | null = null): Promise<void> {
+export async function notification(
+  p: Platform,
+  incident: Incident,
+  channel: string,
+  status: 'sent' | 'failed' | 'pending',
+  lastError: string | null = null,
+): Promise<void> {
   await p.state.writeTransaction(async (tx) => {
     const [m] = await enqueueNotifications(tx, p.config, {
-      kind: 'status_update', channels: [channel], severity: incident.severity, vars: {},
+      kind: 'status_update',
+      channels: [channel],
+      severity: incident.severity,
+      vars: {},
       incident: { id: incident.id, type: incident.type, status: incident.status, level: incident.level, scope: incident.scope },
     })
-    await tx.updateTable('notifications').set({ status, last_error: lastError, attempts: status === 'pending' ? 0 : 1 }).where('id', '=', m!.id).execute()
+    await tx
+      .updateTable('notifications')
+      .set({ status, last_error: lastError, attempts: status === 'pending' ? 0 : 1 })
+      .where('id', '=', m!.id)
+      .execute()
   })
 }

@@ -74,7 +74,9 @@ describe('crashes and write failures', () => {
   test('case 8: ENOSPC while writing a pack → flush and saveSnapshot fail, nothing half-visible, repository still verifies', async () => {
     const t = await healthy()
     const packsBefore = await filesIn(t.dir, 'data')
-    const r = track(await Repository.open(t.dir, t.key, { backend: new FsBackend(t.dir, { io: diskFullFor(/\/data\//) }), packSize: 16 * 1024 }))
+    const r = track(
+      await Repository.open(t.dir, t.key, { backend: new FsBackend(t.dir, { io: diskFullFor(/\/data\//) }), packSize: 16 * 1024 }),
+    )
     const fresh: string[] = []
     for (let i = 0; i < 8; i++) fresh.push(await r.putBlob('data', content(5000, false)).catch(() => 'failed'))
     await expect(r.flush()).rejects.toThrow(/ENOSPC/)
@@ -133,7 +135,10 @@ describe('crashes and write failures', () => {
     await expect(r.flush()).rejects.toThrow(/EIO/)
     // "Crash": the process never closes. Its lock names a pid that is gone.
     const [lockName] = await readdir(join(t.dir, 'locks'))
-    await writeFile(join(t.dir, 'locks', lockName!), JSON.stringify({ exclusive: false, host: hostname(), pid: deadPid(), user: 'x', time: new Date().toISOString() }))
+    await writeFile(
+      join(t.dir, 'locks', lockName!),
+      JSON.stringify({ exclusive: false, host: hostname(), pid: deadPid(), user: 'x', time: new Date().toISOString() }),
+    )
 
     const after = await expectIntact(t)
     const report = await after.prune({ dryRun: false })

@@ -27,7 +27,12 @@ function packPath(dir: string, packId: string): string {
 
 function location(r: Repository, id: string): { path: string; offset: number; length: number; packId: string } {
   const loc = r.index.get(id)!
-  return { path: packPath((r.backend as { location: string }).location, loc.packId), offset: loc.offset, length: loc.length, packId: loc.packId }
+  return {
+    path: packPath((r.backend as { location: string }).location, loc.packId),
+    offset: loc.offset,
+    length: loc.length,
+    packId: loc.packId,
+  }
 }
 
 async function flipBit(path: string, at: number): Promise<void> {
@@ -142,7 +147,7 @@ describe('stored data is authenticated on every read', () => {
     expect(report.problems.map((p) => p.object)).toEqual(expect.arrayContaining([a, b]))
   })
 
-  test('case 3: index entries pointing at each other\'s blobs, or at the wrong type, fail authentication', async () => {
+  test("case 3: index entries pointing at each other's blobs, or at the wrong type, fail authentication", async () => {
     const t = await seeded()
     const r = await t.reopen()
     const [indexName] = await readdir(join(t.dir, 'index'))

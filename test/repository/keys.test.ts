@@ -110,7 +110,7 @@ describe('keys and passphrases', () => {
     expect(err.message).not.toContain(key)
   })
 
-  test("a key file whose repository field was edited is refused, whether or not its key opens the repository", async () => {
+  test('a key file whose repository field was edited is refused, whether or not its key opens the repository', async () => {
     const t = await newRepo()
     await t.repo.close()
     const body = JSON.parse(await readFile(t.key.keyFile, 'utf8')) as { repository: string }

@@ -74,10 +74,13 @@ describe('repository locks', () => {
     await t.repo.close()
     await plantLock(t.dir, 'junk', {})
     await writeFile(join(t.dir, 'locks', 'junk'), 'not json')
-    const err = await t.reopen().then(
-      (r) => r.prune({ dryRun: false }),
-      (e: unknown) => Promise.reject(e),
-    ).catch((e: unknown) => e)
+    const err = await t
+      .reopen()
+      .then(
+        (r) => r.prune({ dryRun: false }),
+        (e: unknown) => Promise.reject(e),
+      )
+      .catch((e: unknown) => e)
     expect(err).toBeInstanceOf(RefusedError)
     expect((err as Error).message).toMatch(/unreadable lock file .*junk; remove it/)
   })

@@ -134,10 +134,12 @@ describe('prune', () => {
     await fc.assert(
       fc.asyncProperty(scenario, async ({ sizes, snapshots, removed, packSize }) => {
         const t = await newRepo({ packSize })
-        const blobs = await Promise.all(sizes.map(async (n, i) => {
-          const data = content(n, i % 2 === 0, `p${i}`)
-          return { id: await t.repo.putBlob('data', data), data }
-        }))
+        const blobs = await Promise.all(
+          sizes.map(async (n, i) => {
+            const data = content(n, i % 2 === 0, `p${i}`)
+            return { id: await t.repo.putBlob('data', data), data }
+          }),
+        )
         const snaps: { id: string; needs: string[] }[] = []
         for (const [i, picks] of snapshots.entries()) {
           const refs = [...new Set(picks.map((p) => blobs[p % blobs.length]!.id))]

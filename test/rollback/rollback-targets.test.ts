@@ -50,7 +50,9 @@ for (const engine of engines) {
     const plan = (fx: RunbookFixture, name: string, opts: { to?: string; components?: string[] } = {}) =>
       withEnv(fx.sample.env, () => planRollback(fx.p, { apps: [app(fx, name)], signal: signal(), ...opts }))
     const rollback = async (fx: RunbookFixture, name: string, reason: string, opts: { components?: string[] } = {}) => {
-      const report = await withEnv(fx.sample.env, async () => runRollback(fx.p, await plan(fx, name, opts), { actor: 'nurse-lead', reason }))
+      const report = await withEnv(fx.sample.env, async () =>
+        runRollback(fx.p, await plan(fx, name, opts), { actor: 'nurse-lead', reason }),
+      )
       expect(report.status, JSON.stringify(report.apps)).toBe('succeeded')
       return report
     }
@@ -67,7 +69,11 @@ for (const engine of engines) {
 
       // The next plain rollback (a person's, or the monitor's: the same plan) has nothing left to restore:
       // not the safety snapshot of v2, not the scheduled capture of v2.
-      await expect(plan(fx, 'staff')).rejects.toThrow(new RegExp(`passed over, restored only when named with --to: .*${away.apps[0]!.safety} \\(a safety snapshot\\).*${s2.id} \\(holds release=v2, rejected`))
+      await expect(plan(fx, 'staff')).rejects.toThrow(
+        new RegExp(
+          `passed over, restored only when named with --to: .*${away.apps[0]!.safety} \\(a safety snapshot\\).*${s2.id} \\(holds release=v2, rejected`,
+        ),
+      )
 
       // Someone deploys v2 again and it is captured again; then a broken v3.
       await fx.sample.deploy('staff', 'v2')
@@ -80,13 +86,31 @@ for (const engine of engines) {
       expect(status.components[0]!.rollbackTarget).toMatchObject({ snapshot: p1.id, version: 'v1', kind: 'pre-deploy' })
       expect(status.lastKnownGood?.id).toBe(p1.id)
       // Retention keeps what the next rollback restores, not the newest snapshot a health probe passed.
-      expect((await pruneSnapshots(fx.p, [app(fx, 'staff')], { dryRun: true, actor: 'tester' })).removed.map((s) => s.id)).not.toContain(p1.id)
+      expect((await pruneSnapshots(fx.p, [app(fx, 'staff')], { dryRun: true, actor: 'tester' })).removed.map((s) => s.id)).not.toContain(
+        p1.id,
+      )
 
       // Durable and audited.
       const rejected = await fx.p.state.db.selectFrom('rejected_releases').selectAll().execute()
-      expect(rejected).toEqual([expect.objectContaining({ app: 'staff', component: 'release', version: 'v2', run_id: away.run, rejected_by: 'nurse-lead', reason: 'v2 bills patients twice', cleared_at: null })])
-      const events = await fx.p.state.db.selectFrom('audit_events').select(['action', 'details']).where('action', 'in', ['release.reject', 'snapshot.mark-good']).execute()
-      expect(events.map((e) => [e.action, JSON.parse(e.details)])).toEqual([['release.reject', { run: away.run, rejected: { release: 'v2' } }]])
+      expect(rejected).toEqual([
+        expect.objectContaining({
+          app: 'staff',
+          component: 'release',
+          version: 'v2',
+          run_id: away.run,
+          rejected_by: 'nurse-lead',
+          reason: 'v2 bills patients twice',
+          cleared_at: null,
+        }),
+      ])
+      const events = await fx.p.state.db
+        .selectFrom('audit_events')
+        .select(['action', 'details'])
+        .where('action', 'in', ['release.reject', 'snapshot.mark-good'])
+        .execute()
+      expect(events.map((e) => [e.action, JSON.parse(e.details)])).toEqual([
+        ['release.reject', { run: away.run, rejected: { release: 'v2' } }],
+      ])
 
       // Named, it is restored; nothing is cleared by that.
       expect((await plan(fx, 'staff', { to: s3.id })).apps[0]!.target.id).toBe(s3.id)
@@ -94,9 +118,18 @@ for (const engine of engines) {
       // A person vouches for v2 again: the rejection ends, audited with the vouching.
       await markGood(fx.p, s3.id, { actor: 'qa-lead', reason: 'the billing bug was in the payment provider', clearRejections: true })
       expect((await plan(fx, 'staff')).apps[0]!.target.id).toBe(s3.id)
-      const cleared = await fx.p.state.db.selectFrom('audit_events').select('details').where('action', '=', 'snapshot.mark-good').executeTakeFirstOrThrow()
-      expect(JSON.parse(cleared.details)).toMatchObject({ snapshot: s3.id, clearedRejections: [{ component: 'release', version: 'v2', run: away.run }] })
-      await expect(markGood(fx.p, away.apps[0]!.safety!, { actor: 'qa-lead', reason: null, clearRejections: true })).rejects.toThrow(/is a safety snapshot/)
+      const cleared = await fx.p.state.db
+        .selectFrom('audit_events')
+        .select('details')
+        .where('action', '=', 'snapshot.mark-good')
+        .executeTakeFirstOrThrow()
+      expect(JSON.parse(cleared.details)).toMatchObject({
+        snapshot: s3.id,
+        clearedRejections: [{ component: 'release', version: 'v2', run: away.run }],
+      })
+      await expect(markGood(fx.p, away.apps[0]!.safety!, { actor: 'qa-lead', reason: null, clearRejections: true })).rejects.toThrow(
+        /is a safety snapshot/,
+      )
     }, 90_000)
 
     it('case 16: a database restored once is restored from the pre-deploy snapshot again, never from the safety snapshot of its damage', async () => {
@@ -122,7 +155,10 @@ for (const engine of engines) {
       // status: what a release rollback uses, not a snapshot of the records alone.
       const status = await withEnv(fx.sample.env, () => appStatus(fx.p, app(fx, 'inventory')))
       expect(status.lastKnownGood?.id).toBe(pre.id)
-      expect(status.components.map((c) => [c.name, c.rollbackTarget?.snapshot ?? null])).toEqual([['release', pre.id], ['records', null]])
+      expect(status.components.map((c) => [c.name, c.rollbackTarget?.snapshot ?? null])).toEqual([
+        ['release', pre.id],
+        ['records', null],
+      ])
     }, 90_000)
   })
 }

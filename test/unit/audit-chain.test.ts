@@ -22,7 +22,14 @@ describe.each(engines)('hash-chained audit log on $name (RELIABILITY case 11)', 
 
   async function appendN(n: number): Promise<void> {
     for (let i = 0; i < n; i++) {
-      await appendAudit(state, { actor: 'alice', action: 'snapshot.create', target: 'staff', reason: `r${i}`, outcome: 'success', details: { i } })
+      await appendAudit(state, {
+        actor: 'alice',
+        action: 'snapshot.create',
+        target: 'staff',
+        reason: `r${i}`,
+        outcome: 'success',
+        details: { i },
+      })
     }
   }
 
@@ -33,9 +40,19 @@ describe.each(engines)('hash-chained audit log on $name (RELIABILITY case 11)', 
 
   it('finds the first edited event, whichever field was edited', async () => {
     await appendN(6)
-    for (const [column, value] of [['actor', 'mallory'], ['reason', 'nothing'], ['outcome', 'failure'], ['details', '{"i":99}'], ['ts', '2020-01-01T00:00:00.000Z']] as const) {
+    for (const [column, value] of [
+      ['actor', 'mallory'],
+      ['reason', 'nothing'],
+      ['outcome', 'failure'],
+      ['details', '{"i":99}'],
+      ['ts', '2020-01-01T00:00:00.000Z'],
+    ] as const) {
       const original = await state.db.selectFrom('audit_events').select(column).where('seq', '=', 4).executeTakeFirstOrThrow()
-      await state.db.updateTable('audit_events').set({ [column]: value }).where('seq', '=', 4).execute()
+      await state.db
+        .updateTable('audit_events')
+        .set({ [column]: value })
+        .where('seq', '=', 4)
+        .execute()
       const report = await verifyAudit(state.db)
       expect(report.ok).toBe(false)
       expect(report.firstBad?.seq).toBe(4)
@@ -46,7 +63,11 @@ describe.each(engines)('hash-chained audit log on $name (RELIABILITY case 11)', 
 
   it('finds an event edited together with its own hash, at the event after it', async () => {
     await appendN(4)
-    await state.db.updateTable('audit_events').set({ reason: 'rewritten', hash: 'f'.repeat(64) }).where('seq', '=', 2).execute()
+    await state.db
+      .updateTable('audit_events')
+      .set({ reason: 'rewritten', hash: 'f'.repeat(64) })
+      .where('seq', '=', 2)
+      .execute()
     expect((await verifyAudit(state.db)).firstBad?.seq).toBe(2)
   })
 
@@ -64,8 +85,16 @@ describe.each(engines)('hash-chained audit log on $name (RELIABILITY case 11)', 
         fc.pre(a !== b)
         const ra = rows[a - 1]!
         const rb = rows[b - 1]!
-        await state.db.updateTable('audit_events').set({ ...rb, seq: a }).where('seq', '=', a).execute()
-        await state.db.updateTable('audit_events').set({ ...ra, seq: b }).where('seq', '=', b).execute()
+        await state.db
+          .updateTable('audit_events')
+          .set({ ...rb, seq: a })
+          .where('seq', '=', a)
+          .execute()
+        await state.db
+          .updateTable('audit_events')
+          .set({ ...ra, seq: b })
+          .where('seq', '=', b)
+          .execute()
         const report = await verifyAudit(state.db)
         await state.db.updateTable('audit_events').set(ra).where('seq', '=', a).execute()
         await state.db.updateTable('audit_events').set(rb).where('seq', '=', b).execute()
@@ -79,7 +108,11 @@ describe.each(engines)('hash-chained audit log on $name (RELIABILITY case 11)', 
   it('never stores a secret: passphrases, tokens and URL credentials are redacted before hashing (case 14)', async () => {
     registerSecret('hunter2-passphrase')
     await appendAudit(state, {
-      actor: 'alice', action: 'x', target: 'https://admin:s3cret@db.internal/x', reason: 'password=hunter2-passphrase', outcome: 'success',
+      actor: 'alice',
+      action: 'x',
+      target: 'https://admin:s3cret@db.internal/x',
+      reason: 'password=hunter2-passphrase',
+      outcome: 'success',
       details: { url: 'postgres://u:pw@host/db', header: 'Bearer abcdefghijklmnop', note: 'hunter2-passphrase' },
     })
     const [e] = await listAudit(state.db)
@@ -90,7 +123,11 @@ describe.each(engines)('hash-chained audit log on $name (RELIABILITY case 11)', 
 
   it('chains appends from several connections without forking the chain', async () => {
     const others = await Promise.all([fixture.open(), fixture.open(), fixture.open()])
-    await Promise.all(others.flatMap((s, k) => Array.from({ length: 10 }, (_, i) => appendAudit(s, { actor: `p${k}`, action: 'x', target: String(i), outcome: 'success' }))))
+    await Promise.all(
+      others.flatMap((s, k) =>
+        Array.from({ length: 10 }, (_, i) => appendAudit(s, { actor: `p${k}`, action: 'x', target: String(i), outcome: 'success' })),
+      ),
+    )
     await Promise.all(others.map((s) => s.close()))
     expect(await verifyAudit(state.db)).toMatchObject({ ok: true, events: 30 })
   })

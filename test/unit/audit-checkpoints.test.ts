@@ -34,7 +34,14 @@ describe.each(engines)('audit checkpoints on $name (RELIABILITY case 11)', (engi
   /** n events, one checkpoint after each command's worth (here: after every `every` events). */
   async function appendN(n: number, every = 1, copyFile?: string): Promise<void> {
     for (let i = 0; i < n; i++) {
-      await appendAudit(state, { actor: 'alice', action: 'snapshot.create', target: 'staff', reason: `r${i}`, outcome: 'success', details: { i } })
+      await appendAudit(state, {
+        actor: 'alice',
+        action: 'snapshot.create',
+        target: 'staff',
+        reason: `r${i}`,
+        outcome: 'success',
+        details: { i },
+      })
       if ((i + 1) % every === 0) await checkpointAudit(state.db, repo, { copyFile })
     }
   }
@@ -74,14 +81,24 @@ describe.each(engines)('audit checkpoints on $name (RELIABILITY case 11)', (engi
   it('case 11: a truncated tail (the last k events deleted) is found, though the chain alone still verifies', async () => {
     await appendN(8)
     for (const k of [1, 3, 8]) {
-      const rows = await state.db.selectFrom('audit_events').selectAll().where('seq', '>', 8 - k).execute()
-      await state.db.deleteFrom('audit_events').where('seq', '>', 8 - k).execute()
+      const rows = await state.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('seq', '>', 8 - k)
+        .execute()
+      await state.db
+        .deleteFrom('audit_events')
+        .where('seq', '>', 8 - k)
+        .execute()
       expect(await verifyAudit(state.db)).toMatchObject({ ok: true, events: 8 - k })
       const report = await verify()
       expect(report.ok).toBe(false)
       const end = k === 8 ? 'the chain is empty' : `the chain ends at event ${8 - k}`
       expect(report.checkpoints!.problems).toEqual([
-        expect.objectContaining({ kind: 'truncated', message: expect.stringMatching(new RegExp(`^${end} but a checkpoint of \\S+ saw event 8: the tail was truncated$`)) }),
+        expect.objectContaining({
+          kind: 'truncated',
+          message: expect.stringMatching(new RegExp(`^${end} but a checkpoint of \\S+ saw event 8: the tail was truncated$`)),
+        }),
       ])
       await state.db.insertInto('audit_events').values(rows).execute()
     }
@@ -98,7 +115,10 @@ describe.each(engines)('audit checkpoints on $name (RELIABILITY case 11)', (engi
     expect(report.ok).toBe(false)
     expect(report.firstBad).toBeUndefined()
     expect(report.checkpoints!.problems).toEqual([
-      expect.objectContaining({ kind: 'rewritten', message: expect.stringMatching(/^event 2 differs from the checkpoint of \S+: the chain was rewritten$/) }),
+      expect.objectContaining({
+        kind: 'rewritten',
+        message: expect.stringMatching(/^event 2 differs from the checkpoint of \S+: the chain was rewritten$/),
+      }),
     ])
   })
 
@@ -119,7 +139,11 @@ describe.each(engines)('audit checkpoints on $name (RELIABILITY case 11)', (engi
     await appendN(5)
     const rows = await state.db.selectFrom('audit_events').selectAll().orderBy('seq').execute()
     await state.db.deleteFrom('audit_events').execute()
-    for (const [i, r] of rows.filter((r) => r.seq !== 2).entries()) await state.db.insertInto('audit_events').values({ ...r, seq: i + 1 }).execute()
+    for (const [i, r] of rows.filter((r) => r.seq !== 2).entries())
+      await state.db
+        .insertInto('audit_events')
+        .values({ ...r, seq: i + 1 })
+        .execute()
     await rehashFrom(1, () => undefined)
     expect((await verifyAudit(state.db)).ok).toBe(true)
     const kinds = (await verify()).checkpoints!.problems.map((p) => p.kind)
@@ -141,10 +165,12 @@ describe.each(engines)('audit checkpoints on $name (RELIABILITY case 11)', (engi
     const report = await verify()
     expect(report.ok).toBe(false)
     expect(report.checkpoints!.count).toBe(2)
-    expect(report.checkpoints!.problems.map((p) => [p.kind, p.checkpoint])).toEqual([
-      ['damaged', names[2]],
-      ['damaged', forgedId],
-    ].sort((a, b) => (a[1]! < b[1]! ? -1 : 1)))
+    expect(report.checkpoints!.problems.map((p) => [p.kind, p.checkpoint])).toEqual(
+      [
+        ['damaged', names[2]],
+        ['damaged', forgedId],
+      ].sort((a, b) => (a[1]! < b[1]! ? -1 : 1)),
+    )
     expect(report.checkpoints!.problems[0]!.message).toMatch(/failed authentication/)
   })
 
@@ -158,7 +184,10 @@ describe.each(engines)('audit checkpoints on $name (RELIABILITY case 11)', (engi
   it('case 11: a copy file kept elsewhere still finds a truncation after the repository lost its checkpoints', async () => {
     const copy = join(dir, 'checkpoints.jsonl')
     await appendN(4, 1, copy)
-    const lines = (await readFile(copy, 'utf8')).trim().split('\n').map((l) => JSON.parse(l))
+    const lines = (await readFile(copy, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(lines.map((l) => l.seq)).toEqual([1, 2, 3, 4])
     expect(lines[0]).toMatchObject({ lastgood: 'audit-checkpoint', events: 1 })
     expect((await verify(copy)).checkpoints).toMatchObject({ count: 4, problems: [] })
@@ -166,7 +195,9 @@ describe.each(engines)('audit checkpoints on $name (RELIABILITY case 11)', (engi
     await rm(join(t.dir, 'checkpoints'), { recursive: true })
     await state.db.deleteFrom('audit_events').where('seq', '>', 2).execute()
     const report = await verify(copy)
-    expect(report.checkpoints!.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^the chain ends at event 2 but a checkpoint of \S+ saw event 4: the tail was truncated$/)])
+    expect(report.checkpoints!.problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/^the chain ends at event 2 but a checkpoint of \S+ saw event 4: the tail was truncated$/),
+    ])
   })
 
   it('case 11: a copy line whose readable fields were edited, or that is not a checkpoint, is reported; a torn last line is not', async () => {

@@ -6,11 +6,22 @@ const MIN = 60_000
 const NOW = Date.UTC(2025, 0, 1, 12)
 
 const trigger = (action: TriggerAction, name = 'error-rate'): ResolvedTrigger => ({
-  name, kind: 'error_rate', action, forMs: 0, windowMs: 5 * MIN, source: 'probes', above: 0.05, overRequests: 100,
+  name,
+  kind: 'error_rate',
+  action,
+  forMs: 0,
+  windowMs: 5 * MIN,
+  source: 'probes',
+  above: 0.05,
+  overRequests: 100,
 })
 
 const policy = (over: Partial<ResolvedMonitor> = {}): ResolvedMonitor => ({
-  cooldownMs: 30 * MIN, onRestoredFailure: 'escalate', maxAutomaticRollbacks: 2, watchForMs: 10 * MIN, ...over,
+  cooldownMs: 30 * MIN,
+  onRestoredFailure: 'escalate',
+  maxAutomaticRollbacks: 2,
+  watchForMs: 10 * MIN,
+  ...over,
 })
 
 const fresh: AppCooldown = { cooldownUntil: null, automaticRollbacks: 0 }
@@ -27,12 +38,19 @@ describe('decide', () => {
 
   it('an escalate trigger escalates, whatever the cooldown', () => {
     for (const app of [fresh, cooling(1)]) {
-      expect(decide(trigger('escalate', 'outage'), app, policy({ onRestoredFailure: 'roll_back_further' }), NOW)).toEqual({ action: 'escalate', why: 'trigger outage escalates' })
+      expect(decide(trigger('escalate', 'outage'), app, policy({ onRestoredFailure: 'roll_back_further' }), NOW)).toEqual({
+        action: 'escalate',
+        why: 'trigger outage escalates',
+      })
     }
   })
 
   it('a rollback trigger rolls back automatically when the app was never rolled back', () => {
-    expect(decide(trigger('rollback'), fresh, policy(), NOW)).toEqual({ action: 'rollback', why: 'trigger error-rate rolls back automatically', further: false })
+    expect(decide(trigger('rollback'), fresh, policy(), NOW)).toEqual({
+      action: 'rollback',
+      why: 'trigger error-rate rolls back automatically',
+      further: false,
+    })
   })
 
   it('a rollback trigger rolls back, not further, once the cooldown has ended', () => {
@@ -91,7 +109,8 @@ describe('decide', () => {
       const d = decide(t, app, p, now)
       seen.push(d.action === 'rollback' ? (d.further ? 'further' : 'rollback') : d.action)
       // What the responder records after an automatic rollback: a cooldown from now, one more in a row.
-      if (d.action === 'rollback') app = { cooldownUntil: now + p.cooldownMs, automaticRollbacks: d.further ? app.automaticRollbacks + 1 : 1 }
+      if (d.action === 'rollback')
+        app = { cooldownUntil: now + p.cooldownMs, automaticRollbacks: d.further ? app.automaticRollbacks + 1 : 1 }
       now += 5 * MIN
     }
     expect(seen).toEqual(['rollback', 'further', 'escalate', 'escalate'])

@@ -10,13 +10,23 @@ const never = new AbortController().signal
 
 /** Probe results as probeCheck makes them. */
 const ok = (latencyMs = 10, check = 'health'): ProbeResult => ({ check, ok: true, status: 200, latencyMs })
-const bad = (latencyMs = 10, check = 'health'): ProbeResult => ({ check, ok: false, status: 503, latencyMs, error: 'status 503, expected 200' })
+const bad = (latencyMs = 10, check = 'health'): ProbeResult => ({
+  check,
+  ok: false,
+  status: 503,
+  latencyMs,
+  error: 'status 503, expected 200',
+})
 const refused = (latencyMs = 1, check = 'health'): ProbeResult => ({ check, ok: false, latencyMs, error: 'ECONNREFUSED' })
 const timedOut = (latencyMs = 500, check = 'health'): ProbeResult => ({ check, ok: false, latencyMs, error: 'timed out after 500 ms' })
 
 /** A round at `at` ms; its state follows from its probes as probeHealth decides it. */
 function round(at: number, probes: ProbeResult[]): HealthRound {
-  return { state: probes.length === 0 ? 'unknown' : probes.every((p) => p.ok) ? 'passed' : 'failed', at: new Date(at).toISOString(), probes }
+  return {
+    state: probes.length === 0 ? 'unknown' : probes.every((p) => p.ok) ? 'passed' : 'failed',
+    at: new Date(at).toISOString(),
+    probes,
+  }
 }
 
 function history(rounds: [number, ProbeResult[]][], keepMs = 10 * MIN, keepRequests = 0): ProbeHistory {
@@ -34,7 +44,12 @@ function source(h: ProbeHistory | undefined, app = 'staff'): MetricSource {
 
 describe('ProbeHistory', () => {
   it('a window excludes its start and includes its end', () => {
-    const h = history([[T0 - 2 * S, [ok()]], [T0 - S, [ok()]], [T0, [ok()]], [T0 + S, [ok()]]])
+    const h = history([
+      [T0 - 2 * S, [ok()]],
+      [T0 - S, [ok()]],
+      [T0, [ok()]],
+      [T0 + S, [ok()]],
+    ])
     expect(h.within(T0 - 2 * S, T0).map((s) => s.at)).toEqual([T0 - S, T0])
     expect(h.within(T0 - 3 * S, T0 + S).map((s) => s.at)).toEqual([T0 - 2 * S, T0 - S, T0, T0 + S])
     expect(h.within(T0, T0)).toEqual([])
@@ -42,10 +57,15 @@ describe('ProbeHistory', () => {
   })
 
   it('keeps for each round whether it passed and, per request, ok, latency and whether it was answered', () => {
-    const h = history([[T0, [ok(12), bad(30), refused(2), timedOut(500)]], [T0 + S, [ok(5)]]])
+    const h = history([
+      [T0, [ok(12), bad(30), refused(2), timedOut(500)]],
+      [T0 + S, [ok(5)]],
+    ])
     expect(h.within(T0 - 1, T0 + S)).toEqual([
       {
-        at: T0, passed: false, requests: [
+        at: T0,
+        passed: false,
+        requests: [
           { ok: true, latencyMs: 12, answered: true },
           { ok: false, latencyMs: 30, answered: true },
           { ok: false, latencyMs: 2, answered: false },
@@ -77,12 +97,20 @@ describe('ProbeHistory', () => {
   })
 
   it('the last N requests skip rounds without requests', () => {
-    const h = history([[T0, [ok(1)]], [T0 + S, []], [T0 + 2 * S, [ok(3)]]])
+    const h = history([
+      [T0, [ok(1)]],
+      [T0 + S, []],
+      [T0 + 2 * S, [ok(3)]],
+    ])
     expect(h.lastRequests(2).map((r) => r.latencyMs)).toEqual([3, 1])
   })
 
   it('trims rounds older than the longest window', () => {
-    const h = history(Array.from({ length: 11 }, (_, i): [number, ProbeResult[]] => [T0 + i * MIN, [ok(i)]]), 5 * MIN, 0)
+    const h = history(
+      Array.from({ length: 11 }, (_, i): [number, ProbeResult[]] => [T0 + i * MIN, [ok(i)]]),
+      5 * MIN,
+      0,
+    )
     // The newest is at T0 + 10 min; a 5 min window ending there starts (exclusive) at T0 + 5 min.
     expect(h.within(-Infinity, Infinity).map((s) => (s.at - T0) / MIN)).toEqual([6, 7, 8, 9, 10])
     expect(h.lastRequests(100)).toHaveLength(5)
@@ -90,9 +118,25 @@ describe('ProbeHistory', () => {
 
   it('drops a round exactly one keep-span old, as a window of that span excludes its start', () => {
     // The monitor keeps at least one health interval: rounds one interval apart keep only the newest.
-    const h = history([[T0, [ok(1)]], [T0 + S, [ok(2)]], [T0 + 2 * S, [ok(3)]]], S, 0)
+    const h = history(
+      [
+        [T0, [ok(1)]],
+        [T0 + S, [ok(2)]],
+        [T0 + 2 * S, [ok(3)]],
+      ],
+      S,
+      0,
+    )
     expect(h.within(-Infinity, Infinity).map((s) => s.at)).toEqual([T0 + 2 * S])
-    const h2 = history([[T0, [ok(1)]], [T0 + S, [ok(2)]], [T0 + 2 * S - 1, [ok(3)]]], S, 0)
+    const h2 = history(
+      [
+        [T0, [ok(1)]],
+        [T0 + S, [ok(2)]],
+        [T0 + 2 * S - 1, [ok(3)]],
+      ],
+      S,
+      0,
+    )
     expect(h2.within(-Infinity, Infinity).map((s) => s.at)).toEqual([T0 + S, T0 + 2 * S - 1])
   })
 
@@ -115,7 +159,14 @@ describe('ProbeHistory', () => {
   })
 
   it('clear() forgets every round', () => {
-    const h = history([[T0, [ok()]], [T0 + S, [bad()]]], MIN, 10)
+    const h = history(
+      [
+        [T0, [ok()]],
+        [T0 + S, [bad()]],
+      ],
+      MIN,
+      10,
+    )
     h.clear()
     expect(h.within(-Infinity, Infinity)).toEqual([])
     expect(h.lastRequests(10)).toEqual([])
@@ -151,22 +202,44 @@ describe('ProbeSource', () => {
         [T0 - 15 * S, [ok()]],
         [T0, [ok(), ok()]],
       ])
-      expect(await source(h).measure(q({ kind: 'availability', windowMs: MIN }), never)).toEqual({ phase: 'value', value: 3 / 4, samples: 4 })
-      expect(await source(h).measure(q({ kind: 'availability', windowMs: 2 * MIN }), never)).toEqual({ phase: 'value', value: 3 / 6, samples: 6 })
+      expect(await source(h).measure(q({ kind: 'availability', windowMs: MIN }), never)).toEqual({
+        phase: 'value',
+        value: 3 / 4,
+        samples: 4,
+      })
+      expect(await source(h).measure(q({ kind: 'availability', windowMs: 2 * MIN }), never)).toEqual({
+        phase: 'value',
+        value: 3 / 6,
+        samples: 6,
+      })
     })
 
     it('is 1 when every round passed and 0 when none did', async () => {
-      expect(await source(history([[T0, [ok()]]])).measure(q({ kind: 'availability' }), never)).toEqual({ phase: 'value', value: 1, samples: 1 })
-      expect(await source(history([[T0, [refused()]]])).measure(q({ kind: 'availability' }), never)).toEqual({ phase: 'value', value: 0, samples: 1 })
+      expect(await source(history([[T0, [ok()]]])).measure(q({ kind: 'availability' }), never)).toEqual({
+        phase: 'value',
+        value: 1,
+        samples: 1,
+      })
+      expect(await source(history([[T0, [refused()]]])).measure(q({ kind: 'availability' }), never)).toEqual({
+        phase: 'value',
+        value: 0,
+        samples: 1,
+      })
     })
 
     it('has no data when the window is empty', async () => {
       const h = history([[T0 - 2 * MIN, [ok()]]])
-      expect(await source(h).measure(q({ kind: 'availability', windowMs: MIN }), never)).toEqual({ phase: 'no-data', reason: 'no probe rounds in the window' })
+      expect(await source(h).measure(q({ kind: 'availability', windowMs: MIN }), never)).toEqual({
+        phase: 'no-data',
+        reason: 'no probe rounds in the window',
+      })
     })
 
     it('ignores rounds after the evaluation time', async () => {
-      const h = history([[T0, [ok()]], [T0 + S, [bad()]]])
+      const h = history([
+        [T0, [ok()]],
+        [T0 + S, [bad()]],
+      ])
       expect(await source(h).measure(q({ kind: 'availability', at: T0 }), never)).toEqual({ phase: 'value', value: 1, samples: 1 })
     })
   })
@@ -183,14 +256,23 @@ describe('ProbeSource', () => {
     })
 
     it('over a window of passing requests is 0', async () => {
-      const h = history([[T0 - S, [ok(), ok()]], [T0, [ok()]]])
+      const h = history([
+        [T0 - S, [ok(), ok()]],
+        [T0, [ok()]],
+      ])
       expect(await source(h).measure(q({ kind: 'error_rate' }), never)).toEqual({ phase: 'value', value: 0, samples: 3 })
     })
 
     it('has no data when the window holds no requests', async () => {
-      expect(await source(history([[T0 - 5 * MIN, [bad()]]])).measure(q({ kind: 'error_rate' }), never)).toEqual({ phase: 'no-data', reason: 'no probe requests yet' })
+      expect(await source(history([[T0 - 5 * MIN, [bad()]]])).measure(q({ kind: 'error_rate' }), never)).toEqual({
+        phase: 'no-data',
+        reason: 'no probe requests yet',
+      })
       // Rounds without checks have no requests either.
-      expect(await source(history([[T0, []]])).measure(q({ kind: 'error_rate' }), never)).toEqual({ phase: 'no-data', reason: 'no probe requests yet' })
+      expect(await source(history([[T0, []]])).measure(q({ kind: 'error_rate' }), never)).toEqual({
+        phase: 'no-data',
+        reason: 'no probe requests yet',
+      })
     })
 
     it('over the last N requests ignores the window', async () => {
@@ -199,17 +281,32 @@ describe('ProbeSource', () => {
         [T0 - 8 * MIN, [ok(), bad()]],
         [T0 - 7 * MIN, [ok(), ok()]],
       ])
-      expect(await source(h).measure(q({ kind: 'error_rate', windowMs: MIN, lastRequests: 4 }), never)).toEqual({ phase: 'value', value: 1 / 4, samples: 4 })
-      expect(await source(h).measure(q({ kind: 'error_rate', windowMs: MIN, lastRequests: 5 }), never)).toEqual({ phase: 'value', value: 2 / 5, samples: 5 })
+      expect(await source(h).measure(q({ kind: 'error_rate', windowMs: MIN, lastRequests: 4 }), never)).toEqual({
+        phase: 'value',
+        value: 1 / 4,
+        samples: 4,
+      })
+      expect(await source(h).measure(q({ kind: 'error_rate', windowMs: MIN, lastRequests: 5 }), never)).toEqual({
+        phase: 'value',
+        value: 2 / 5,
+        samples: 5,
+      })
     })
 
     it('over the last N requests reports how many it saw when fewer than N', async () => {
       const h = history([[T0, [bad(), ok(), ok()]]])
-      expect(await source(h).measure(q({ kind: 'error_rate', lastRequests: 100 }), never)).toEqual({ phase: 'value', value: 1 / 3, samples: 3 })
+      expect(await source(h).measure(q({ kind: 'error_rate', lastRequests: 100 }), never)).toEqual({
+        phase: 'value',
+        value: 1 / 3,
+        samples: 3,
+      })
     })
 
     it('over the last N requests has no data before the first request', async () => {
-      expect(await source(new ProbeHistory(MIN, 10)).measure(q({ kind: 'error_rate', lastRequests: 10 }), never)).toEqual({ phase: 'no-data', reason: 'no probe requests yet' })
+      expect(await source(new ProbeHistory(MIN, 10)).measure(q({ kind: 'error_rate', lastRequests: 10 }), never)).toEqual({
+        phase: 'no-data',
+        reason: 'no probe requests yet',
+      })
     })
   })
 
@@ -226,7 +323,12 @@ describe('ProbeSource', () => {
     })
 
     it('rounds the rank up and sorts the latencies', async () => {
-      const h = history([[T0 - 3 * S, [ok(40)]], [T0 - 2 * S, [ok(10)]], [T0 - S, [ok(30)]], [T0, [ok(20)]]])
+      const h = history([
+        [T0 - 3 * S, [ok(40)]],
+        [T0 - 2 * S, [ok(10)]],
+        [T0 - S, [ok(30)]],
+        [T0, [ok(20)]],
+      ])
       const at = (percentile: number) => source(h).measure(q({ kind: 'latency', percentile }), never)
       expect(await at(50)).toMatchObject({ value: 20 }) // rank 2 of 4
       expect(await at(51)).toMatchObject({ value: 30 }) // rank ceil(2.04) = 3
@@ -241,7 +343,10 @@ describe('ProbeSource', () => {
     })
 
     it('counts failed answers and timeouts, not refused connections', async () => {
-      const h = history([[T0 - S, [refused(1), refused(2), bad(300)]], [T0, [timedOut(500), ok(20)]]])
+      const h = history([
+        [T0 - S, [refused(1), refused(2), bad(300)]],
+        [T0, [timedOut(500), ok(20)]],
+      ])
       const m = await source(h).measure(q({ kind: 'latency', percentile: 50 }), never)
       // Answered: 20, 300, 500 → the median is 300; the refusals' 1 and 2 ms would have pulled it to 20.
       expect(m).toEqual({ phase: 'value', value: 300, samples: 3 })
@@ -249,26 +354,48 @@ describe('ProbeSource', () => {
     })
 
     it('has no data when no request in the window got an answer', async () => {
-      const h = history([[T0 - 5 * MIN, [ok(10)]], [T0, [refused(), refused()]]])
-      expect(await source(h).measure(q({ kind: 'latency', windowMs: MIN }), never)).toEqual({ phase: 'no-data', reason: 'no answered probe in the window' })
-      expect(await source(history([[T0 - 5 * MIN, [ok(10)]]])).measure(q({ kind: 'latency', windowMs: MIN }), never)).toEqual({ phase: 'no-data', reason: 'no answered probe in the window' })
+      const h = history([
+        [T0 - 5 * MIN, [ok(10)]],
+        [T0, [refused(), refused()]],
+      ])
+      expect(await source(h).measure(q({ kind: 'latency', windowMs: MIN }), never)).toEqual({
+        phase: 'no-data',
+        reason: 'no answered probe in the window',
+      })
+      expect(await source(history([[T0 - 5 * MIN, [ok(10)]]])).measure(q({ kind: 'latency', windowMs: MIN }), never)).toEqual({
+        phase: 'no-data',
+        reason: 'no answered probe in the window',
+      })
     })
 
     // Floating point would make 99.9 % of 1000 = 999.0000000000001 and take the maximum.
     it('p99.9 of 1000 latencies is the 999th, not the maximum', async () => {
-      const h = history(Array.from({ length: 1000 }, (_, i): [number, ProbeResult[]] => [T0 - 999 * S + i * S, [ok(i + 1)]]), 20 * MIN)
-      expect(await source(h).measure(q({ kind: 'latency', windowMs: 20 * MIN, percentile: 99.9 }), never)).toEqual({ phase: 'value', value: 999, samples: 1000 })
+      const h = history(
+        Array.from({ length: 1000 }, (_, i): [number, ProbeResult[]] => [T0 - 999 * S + i * S, [ok(i + 1)]]),
+        20 * MIN,
+      )
+      expect(await source(h).measure(q({ kind: 'latency', windowMs: 20 * MIN, percentile: 99.9 }), never)).toEqual({
+        phase: 'value',
+        value: 999,
+        samples: 1000,
+      })
     })
 
     it('an app without checks has no data, never 0 % availability', async () => {
-      const h = history([[T0 - S, []], [T0, []]])
+      const h = history([
+        [T0 - S, []],
+        [T0, []],
+      ])
       expect(await source(h).measure(q({ kind: 'availability', windowMs: MIN }), never)).toMatchObject({ phase: 'no-data' })
       expect(await source(h).measure(q({ kind: 'error_rate', windowMs: MIN }), never)).toMatchObject({ phase: 'no-data' })
     })
   })
 
   it('after clear(), the source has no data until new rounds arrive', async () => {
-    const h = history([[T0 - S, [bad()]], [T0, [bad()]]])
+    const h = history([
+      [T0 - S, [bad()]],
+      [T0, [bad()]],
+    ])
     h.clear()
     const s = source(h)
     expect((await s.measure(q({ kind: 'error_rate' }), never)).phase).toBe('no-data')

@@ -37,7 +37,9 @@ describe('prometheusQuery', () => {
       durationMetric: 'api_seconds',
       errorStatus: '5\\d\\d|"429"',
     })
-    expect(q).toBe('(sum(rate(api_requests{service="api", env="prod",code=~"5\\\\d\\\\d|\\"429\\""}[1500ms])) or vector(0)) / sum(rate(api_requests{service="api", env="prod"}[1500ms]))')
+    expect(q).toBe(
+      '(sum(rate(api_requests{service="api", env="prod",code=~"5\\\\d\\\\d|\\"429\\""}[1500ms])) or vector(0)) / sum(rate(api_requests{service="api", env="prod"}[1500ms]))',
+    )
     expect(prometheusQuery({ kind: 'latency', windowMs: 60_000, percentile: 50 }, '', { durationMetric: 'api_seconds' })).toBe(
       'histogram_quantile(0.5, sum by (le) (rate(api_seconds_bucket[60s])))',
     )
@@ -77,7 +79,10 @@ describe('PrometheusSource answers', () => {
       seen = { url: req.url, authorization: req.headers.authorization }
       json(res, 200, { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1_700_000_000.123, '0.25'] }] } })
     })
-    expect(await source(`http://alice:s3cr%40t@${host}/prom/`).measure(q, AbortSignal.timeout(5000))).toEqual({ phase: 'value', value: 0.25 })
+    expect(await source(`http://alice:s3cr%40t@${host}/prom/`).measure(q, AbortSignal.timeout(5000))).toEqual({
+      phase: 'value',
+      value: 0.25,
+    })
     const url = new URL(seen.url!, 'http://x')
     expect(url.pathname).toBe('/prom/api/v1/query')
     expect(url.searchParams.get('time')).toBe('1700000000.123')
@@ -92,7 +97,10 @@ describe('PrometheusSource answers', () => {
     const measure = () => s.measure(q, AbortSignal.timeout(5000))
 
     answer = (res) => json(res, 422, { status: 'error', errorType: 'execution', error: 'many-to-many matching not allowed' })
-    expect(await measure()).toEqual({ phase: 'error', error: `Prometheus at http://${host} rejected the query: execution: many-to-many matching not allowed` })
+    expect(await measure()).toEqual({
+      phase: 'error',
+      error: `Prometheus at http://${host} rejected the query: execution: many-to-many matching not allowed`,
+    })
     answer = (res) => res.writeHead(502, 'Bad Gateway').end('<html>bad gateway</html>')
     expect(await measure()).toEqual({ phase: 'error', error: `Prometheus at http://${host} answered HTTP 502 Bad Gateway` })
     answer = (res) => res.writeHead(200).end('<html>login</html>')

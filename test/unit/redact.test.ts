@@ -4,14 +4,18 @@ import { redact, redactDeep, registerEndpoint, registerSecret } from '../../src/
 describe('redaction (RELIABILITY case 14)', () => {
   it('masks URL credentials, bearer tokens, key=value secrets and registered values', () => {
     registerSecret('my-long-passphrase')
-    const text = 'connect https://user:pa55@host:5432/db failed; Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.abc; password=topsecret; phrase my-long-passphrase'
+    const text =
+      'connect https://user:pa55@host:5432/db failed; Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.abc; password=topsecret; phrase my-long-passphrase'
     const out = redact(text)
     for (const s of ['pa55', 'eyJhbGciOiJIUzI1NiJ9', 'topsecret', 'my-long-passphrase']) expect(out).not.toContain(s)
     expect(out).toContain('https://***@host:5432/db')
   })
 
   it('reaches into nested values', () => {
-    expect(redactDeep({ a: ['postgres://u:p@h/d'], b: { token: 'api_key=abcdef123456' } })).toEqual({ a: ['postgres://***@h/d'], b: { token: 'api_key=***' } })
+    expect(redactDeep({ a: ['postgres://u:p@h/d'], b: { token: 'api_key=abcdef123456' } })).toEqual({
+      a: ['postgres://***@h/d'],
+      b: { token: 'api_key=***' },
+    })
   })
 
   it('masks secret values, not words: a sentence about a passphrase reads as written', () => {
@@ -19,7 +23,8 @@ describe('redaction (RELIABILITY case 14)', () => {
       'this repository is protected by a passphrase: set LASTGOOD_PASSWORD',
       'wrong passphrase or key file for repository /srv/repo',
       'the token: expired; ask for a new one',
-    ]) expect(redact(text)).toBe(text)
+    ])
+      expect(redact(text)).toBe(text)
     expect(redact('password: hunter2 and token=abc and {"secret": "plain"}')).toBe('password: *** and token=*** and {"secret": "***"}')
   })
 
@@ -34,7 +39,14 @@ describe('redaction (RELIABILITY case 14)', () => {
       `authorization: Basic ${Buffer.from('relay:relay/Pass9').toString('base64')}`,
       'password relay/Pass9 rejected, relay%2FPass9',
     ].map(redact)
-    for (const s of ['redactSlackToken99', 'T0RED123', 'relayToken42x', 'relay/Pass9', 'relay%2FPass9', Buffer.from('relay:relay/Pass9').toString('base64')]) {
+    for (const s of [
+      'redactSlackToken99',
+      'T0RED123',
+      'relayToken42x',
+      'relay/Pass9',
+      'relay%2FPass9',
+      Buffer.from('relay:relay/Pass9').toString('base64'),
+    ]) {
       for (const text of echoed) expect(text).not.toContain(s)
     }
     expect(echoed[0]).toBe('POST /services/*** failed')

@@ -18,21 +18,45 @@ for (const engine of engines) {
       fixture = await engine.fixture()
       // The state as the lastgood before 0005 left it, with the runs it recorded.
       const before = await openStateThrough(fixture, '0004-recovery')
-      const run = (id: string, startedAt: string, apps: unknown[]) => before.insertInto('rollback_runs').values({
-        id, apps: '["staff"]', status: 'succeeded', reason: `reason of ${id}`, actor: 'nurse-lead', started_at: startedAt, ended_at: startedAt,
-        owner_host: 'h', owner_pid: 1, report: report(apps), plan: null,
-      }).execute()
-      await run('rb-1', '2026-01-01T00:00:00.000Z', [{ app: 'staff', outcome: 'restored', from: { release: 'v2', config: 'c1' }, to: { release: 'v1', config: 'c1' } }])
+      const run = (id: string, startedAt: string, apps: unknown[]) =>
+        before
+          .insertInto('rollback_runs')
+          .values({
+            id,
+            apps: '["staff"]',
+            status: 'succeeded',
+            reason: `reason of ${id}`,
+            actor: 'nurse-lead',
+            started_at: startedAt,
+            ended_at: startedAt,
+            owner_host: 'h',
+            owner_pid: 1,
+            report: report(apps),
+            plan: null,
+          })
+          .execute()
+      await run('rb-1', '2026-01-01T00:00:00.000Z', [
+        { app: 'staff', outcome: 'restored', from: { release: 'v2', config: 'c1' }, to: { release: 'v1', config: 'c1' } },
+      ])
       await run('rb-2', '2026-01-02T00:00:00.000Z', [{ app: 'staff', outcome: 'reverted', from: { release: 'v3' }, to: { release: 'v1' } }])
       await before.destroy()
 
       const state = await fixture.open()
       try {
         const rows = await state.db.selectFrom('rejected_releases').selectAll().execute()
-        expect(rows).toEqual([{
-          app: 'staff', component: 'release', version: 'v2', run_id: 'rb-1', rejected_at: '2026-01-01T00:00:00.000Z', rejected_by: 'nurse-lead',
-          reason: 'reason of rb-1', cleared_at: null, cleared_by: null,
-        }])
+        expect(rows).toEqual([
+          {
+            app: 'staff',
+            component: 'release',
+            version: 'v2',
+            run_id: 'rb-1',
+            rejected_at: '2026-01-01T00:00:00.000Z',
+            rejected_by: 'nurse-lead',
+            reason: 'reason of rb-1',
+            cleared_at: null,
+            cleared_by: null,
+          },
+        ])
       } finally {
         await state.close()
       }

@@ -16,7 +16,11 @@ function snaps(ages: number[], good: boolean[], now: number): SnapshotRecord[] {
 describe('retention', () => {
   it("keeps the seeds' defaults: the last 10 and everything younger than 30 days", () => {
     const now = Date.now()
-    const list = snaps(Array.from({ length: 15 }, (_, i) => (i + 1) * 10 * DAY), [], now)
+    const list = snaps(
+      Array.from({ length: 15 }, (_, i) => (i + 1) * 10 * DAY),
+      [],
+      now,
+    )
     const d = decideRetention(app(10, 30 * DAY), list, now)
     expect(d.keep).toHaveLength(10)
     expect(d.remove.map((s) => s.id)).toEqual(['s10', 's11', 's12', 's13', 's14'])
@@ -24,16 +28,24 @@ describe('retention', () => {
 
   it('never removes the target of the next automatic rollback, and every snapshot is either kept or removed (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 90 * DAY }), fc.boolean()), { maxLength: 40 }), fc.integer({ min: 0, max: 12 }), (items, keepLast) => {
-        const now = Date.now()
-        const list = snaps(items.map((x) => x[0]), items.map((x) => x[1]), now)
-        const newestGood = list.find((s) => s.knownGood)
-        const d = decideRetention(app(keepLast, 30 * DAY), list, now, newestGood ? { target: newestGood.id } : {})
-        expect(d.keep.length + d.remove.length).toBe(list.length)
-        if (newestGood) expect(d.remove).not.toContain(newestGood)
-        for (const s of d.remove) expect(now - Date.parse(s.createdAt)).toBeGreaterThanOrEqual(30 * DAY)
-        expect(d.keep.length).toBeGreaterThanOrEqual(Math.min(keepLast, list.length))
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 90 * DAY }), fc.boolean()), { maxLength: 40 }),
+        fc.integer({ min: 0, max: 12 }),
+        (items, keepLast) => {
+          const now = Date.now()
+          const list = snaps(
+            items.map((x) => x[0]),
+            items.map((x) => x[1]),
+            now,
+          )
+          const newestGood = list.find((s) => s.knownGood)
+          const d = decideRetention(app(keepLast, 30 * DAY), list, now, newestGood ? { target: newestGood.id } : {})
+          expect(d.keep.length + d.remove.length).toBe(list.length)
+          if (newestGood) expect(d.remove).not.toContain(newestGood)
+          for (const s of d.remove) expect(now - Date.parse(s.createdAt)).toBeGreaterThanOrEqual(30 * DAY)
+          expect(d.keep.length).toBeGreaterThanOrEqual(Math.min(keepLast, list.length))
+        },
+      ),
     )
   })
 })

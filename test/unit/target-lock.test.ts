@@ -35,7 +35,10 @@ describe.each(engines)('rollback target locks on $name (RELIABILITY case 10)', (
   it('fences a paused holder: once its lock expired and was taken over, it can no longer write', async () => {
     const paused = await acquireTargetLock(a, ['app:staff'], 'rb-paused', 'alice')
     // The holder stops renewing (paused, cut off): its lock runs out.
-    await a.db.updateTable('locks').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).execute()
+    await a.db
+      .updateTable('locks')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .execute()
     const taker = await acquireTargetLock(b, ['app:staff'], 'rb-new', 'bob')
     await expect(a.writeTransaction((tx) => paused.assertHeld(tx))).rejects.toThrow(LockLostError)
     await b.writeTransaction((tx) => taker.assertHeld(tx))

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import type { ResolvedTrigger } from '../../src/config/types.js'
 import type { Measurement } from '../../src/monitor/metric-source.js'
-import { advance, INITIAL, type Observation, observe, observeRound, type Transition, type TriggerState } from '../../src/monitor/trigger-state.js'
+import {
+  advance,
+  INITIAL,
+  type Observation,
+  observe,
+  observeRound,
+  type Transition,
+  type TriggerState,
+} from '../../src/monitor/trigger-state.js'
 
 const S = 1000
 const MIN = 60 * S
@@ -9,32 +17,72 @@ const MIN = 60 * S
 type Kind<K extends ResolvedTrigger['kind']> = ResolvedTrigger & { kind: K }
 
 const errorRate = (over: Partial<Kind<'error_rate'>> = {}): Kind<'error_rate'> => ({
-  name: 'error-rate', kind: 'error_rate', action: 'rollback', forMs: 5 * MIN, windowMs: 5 * MIN, source: 'probes', above: 0.05, ...over,
+  name: 'error-rate',
+  kind: 'error_rate',
+  action: 'rollback',
+  forMs: 5 * MIN,
+  windowMs: 5 * MIN,
+  source: 'probes',
+  above: 0.05,
+  ...over,
 })
 const latency = (over: Partial<Kind<'latency'>> = {}): Kind<'latency'> => ({
-  name: 'latency', kind: 'latency', action: 'alert', forMs: 5 * MIN, windowMs: 5 * MIN, source: 'probes', percentile: 95, aboveMs: 800, ...over,
+  name: 'latency',
+  kind: 'latency',
+  action: 'alert',
+  forMs: 5 * MIN,
+  windowMs: 5 * MIN,
+  source: 'probes',
+  percentile: 95,
+  aboveMs: 800,
+  ...over,
 })
 const availability = (over: Partial<Kind<'availability'>> = {}): Kind<'availability'> => ({
-  name: 'availability', kind: 'availability', action: 'rollback', forMs: 5 * MIN, windowMs: 10 * MIN, source: 'probes', below: 0.99, ...over,
+  name: 'availability',
+  kind: 'availability',
+  action: 'rollback',
+  forMs: 5 * MIN,
+  windowMs: 10 * MIN,
+  source: 'probes',
+  below: 0.99,
+  ...over,
 })
 const promql = (over: Partial<Kind<'promql'>> = {}): Kind<'promql'> => ({
-  name: 'errors', kind: 'promql', action: 'rollback', forMs: 5 * MIN, query: 'sum(rate(http_errors_total[1m])) > 0', ...over,
+  name: 'errors',
+  kind: 'promql',
+  action: 'rollback',
+  forMs: 5 * MIN,
+  query: 'sum(rate(http_errors_total[1m])) > 0',
+  ...over,
 })
 const healthFailures = (consecutive = 3): Kind<'health_failures'> => ({
-  name: 'down', kind: 'health_failures', action: 'rollback', forMs: 0, consecutive,
+  name: 'down',
+  kind: 'health_failures',
+  action: 'rollback',
+  forMs: 0,
+  consecutive,
 })
 
 const HOLDS: Observation = { condition: 'holds', value: 1, detail: 'holds' }
 const CLEAR: Observation = { condition: 'clear', value: 0, detail: 'clear' }
 const NO_DATA: Observation = { condition: 'no-data', detail: 'nothing' }
 
-interface Step { now: number; phase: TriggerState['phase']; since: number; transition?: Transition }
+interface Step {
+  now: number
+  phase: TriggerState['phase']
+  since: number
+  transition?: Transition
+}
 
 /**
  * Evaluates `t` every `every` ms from `from` to `to` inclusive, with a controllable clock: `cond(now)` says
  * what the evaluation at `now` sees. Returns every step and the final state.
  */
-function run(t: ResolvedTrigger, cond: (now: number) => Observation, { from = 0, to, every = S, start = INITIAL }: { from?: number; to: number; every?: number; start?: TriggerState }) {
+function run(
+  t: ResolvedTrigger,
+  cond: (now: number) => Observation,
+  { from = 0, to, every = S, start = INITIAL }: { from?: number; to: number; every?: number; start?: TriggerState },
+) {
   let state = start
   const steps: Step[] = []
   for (let now = from; now <= to; now += every) {
@@ -58,19 +106,28 @@ describe('advance: Prometheus alerting semantics', () => {
     expect(r.steps).toHaveLength(301)
     expect(r.steps.some((s) => s.phase === 'firing')).toBe(false)
     expect(r.steps.find((s) => s.now === 5 * MIN - S)).toEqual({ now: 299 * S, phase: 'pending', since: 0 })
-    expect(r.transitions).toEqual([[0, 'pending'], [5 * MIN, 'cleared']])
+    expect(r.transitions).toEqual([
+      [0, 'pending'],
+      [5 * MIN, 'cleared'],
+    ])
     expect(r.state).toEqual({ phase: 'inactive', since: 5 * MIN, streak: 0 })
   })
 
   it('a condition that holds 4:45 of 5:00 does not fire (evaluated every 15 s)', () => {
     const r = run(errorRate(), (now) => (now < 5 * MIN ? HOLDS : CLEAR), { to: 5 * MIN, every: 15 * S })
     expect(r.steps).toHaveLength(21)
-    expect(r.transitions).toEqual([[0, 'pending'], [5 * MIN, 'cleared']])
+    expect(r.transitions).toEqual([
+      [0, 'pending'],
+      [5 * MIN, 'cleared'],
+    ])
   })
 
   it('a condition that holds at every evaluation through 5:00 fires exactly at 5:00, once', () => {
     const r = run(errorRate(), () => HOLDS, { to: 10 * MIN })
-    expect(r.transitions).toEqual([[0, 'pending'], [5 * MIN, 'firing']])
+    expect(r.transitions).toEqual([
+      [0, 'pending'],
+      [5 * MIN, 'firing'],
+    ])
     const before = r.steps.filter((s) => s.now < 5 * MIN)
     expect(before.every((s) => s.phase === 'pending' && s.since === 0)).toBe(true)
     const after = r.steps.filter((s) => s.now >= 5 * MIN)
@@ -80,18 +137,27 @@ describe('advance: Prometheus alerting semantics', () => {
 
   it('with 15 s evaluations it fires at the first evaluation at which now − since ≥ for', () => {
     const r = run(errorRate(), () => HOLDS, { to: 6 * MIN, every: 15 * S })
-    expect(r.transitions).toEqual([[0, 'pending'], [5 * MIN, 'firing']])
+    expect(r.transitions).toEqual([
+      [0, 'pending'],
+      [5 * MIN, 'firing'],
+    ])
   })
 
   it('fires at the first evaluation past `for` when evaluations do not land on it', () => {
     // Every 7 s from t=0: 294 s is short of 300 s, 301 s is the first evaluation past it.
     const r = run(errorRate(), () => HOLDS, { to: 6 * MIN, every: 7 * S })
-    expect(r.transitions).toEqual([[0, 'pending'], [301 * S, 'firing']])
+    expect(r.transitions).toEqual([
+      [0, 'pending'],
+      [301 * S, 'firing'],
+    ])
   })
 
   it('counts `for` from the first evaluation at which the condition held, not from t=0', () => {
     const r = run(errorRate(), (now) => (now >= 42 * S ? HOLDS : CLEAR), { to: 6 * MIN })
-    expect(r.transitions).toEqual([[42 * S, 'pending'], [42 * S + 5 * MIN, 'firing']])
+    expect(r.transitions).toEqual([
+      [42 * S, 'pending'],
+      [42 * S + 5 * MIN, 'firing'],
+    ])
   })
 
   it('a single clear evaluation in the middle resets the pending streak; the duration counts afresh', () => {
@@ -130,7 +196,12 @@ describe('advance: Prometheus alerting semantics', () => {
 
   it('a single no-data evaluation breaks a pending streak like a clear one', () => {
     const r = run(errorRate(), (now) => (now === 4 * MIN ? NO_DATA : HOLDS), { to: 10 * MIN })
-    expect(r.transitions).toEqual([[0, 'pending'], [4 * MIN, 'no-data'], [4 * MIN + S, 'pending'], [9 * MIN + S, 'firing']])
+    expect(r.transitions).toEqual([
+      [0, 'pending'],
+      [4 * MIN, 'no-data'],
+      [4 * MIN + S, 'pending'],
+      [9 * MIN + S, 'firing'],
+    ])
   })
 
   it('no-data from the start is no-data, not inactive, and is reported once', () => {
@@ -141,7 +212,10 @@ describe('advance: Prometheus alerting semantics', () => {
 
   it('a firing trigger that gets no data leaves firing for no-data', () => {
     const r = run(errorRate({ forMs: 0 }), (now) => (now < 10 * S ? HOLDS : NO_DATA), { to: 20 * S })
-    expect(r.transitions).toEqual([[0, 'firing'], [10 * S, 'no-data']])
+    expect(r.transitions).toEqual([
+      [0, 'firing'],
+      [10 * S, 'no-data'],
+    ])
     expect(r.state).toEqual({ phase: 'no-data', since: 10 * S, streak: 0 })
   })
 
@@ -153,19 +227,32 @@ describe('advance: Prometheus alerting semantics', () => {
 
   it('after no-data, a holding condition is pending afresh (then fires after a full `for`)', () => {
     const r = run(errorRate(), () => HOLDS, { from: 60 * S, to: 7 * MIN, start: { phase: 'no-data', since: 0, streak: 0 } })
-    expect(r.transitions).toEqual([[60 * S, 'pending'], [6 * MIN, 'firing']])
+    expect(r.transitions).toEqual([
+      [60 * S, 'pending'],
+      [6 * MIN, 'firing'],
+    ])
   })
 
   it('firing → clear is resolved', () => {
     const r = run(errorRate({ forMs: MIN }), (now) => (now <= 2 * MIN ? HOLDS : CLEAR), { to: 3 * MIN })
-    expect(r.transitions).toEqual([[0, 'pending'], [MIN, 'firing'], [2 * MIN + S, 'resolved']])
+    expect(r.transitions).toEqual([
+      [0, 'pending'],
+      [MIN, 'firing'],
+      [2 * MIN + S, 'resolved'],
+    ])
     expect(r.state).toEqual({ phase: 'inactive', since: 2 * MIN + S, streak: 0 })
   })
 
   it('after resolving, it takes a full `for` again to fire', () => {
     const cond = (now: number) => (now === 2 * MIN ? CLEAR : HOLDS)
     const r = run(errorRate({ forMs: MIN }), cond, { to: 4 * MIN })
-    expect(r.transitions).toEqual([[0, 'pending'], [MIN, 'firing'], [2 * MIN, 'resolved'], [2 * MIN + S, 'pending'], [3 * MIN + S, 'firing']])
+    expect(r.transitions).toEqual([
+      [0, 'pending'],
+      [MIN, 'firing'],
+      [2 * MIN, 'resolved'],
+      [2 * MIN + S, 'pending'],
+      [3 * MIN + S, 'firing'],
+    ])
   })
 
   it('for=0 fires at the first holding evaluation, without a pending step', () => {
@@ -250,7 +337,11 @@ describe('observe: error_rate', () => {
 
   it('over a window says the rate and the samples in words', () => {
     const t = errorRate({ above: 0.05 })
-    expect(observe(t, value(0.125, 8))).toEqual({ condition: 'holds', value: 0.125, detail: 'error rate 12.5% of 8 samples (above 5% fires)' })
+    expect(observe(t, value(0.125, 8))).toEqual({
+      condition: 'holds',
+      value: 0.125,
+      detail: 'error rate 12.5% of 8 samples (above 5% fires)',
+    })
     expect(observe(t, value(0, 1)).detail).toBe('error rate 0% of 1 sample (above 5% fires)')
     expect(observe(t, value(0.01)).detail).toBe('error rate 1% (above 5% fires)')
   })
@@ -268,7 +359,11 @@ describe('observe: latency, availability, promql', () => {
     const t = availability({ below: 0.99 })
     expect(observe(t, value(0.99, 100)).condition).toBe('clear')
     expect(observe(t, value(1, 100)).condition).toBe('clear')
-    expect(observe(t, value(0.98, 100))).toEqual({ condition: 'holds', value: 0.98, detail: 'availability 98% of 100 samples (below 99% fires)' })
+    expect(observe(t, value(0.98, 100))).toEqual({
+      condition: 'holds',
+      value: 0.98,
+      detail: 'availability 98% of 100 samples (below 99% fires)',
+    })
     expect(observe(t, value(0)).condition).toBe('holds')
   })
 
@@ -332,7 +427,12 @@ describe('observeRound: health_failures', () => {
       expect(observation.value).toBe(streak)
       prev = { ...prev, streak }
     }
-    expect(seen).toEqual([['clear', 1], ['clear', 2], ['holds', 3], ['holds', 4]])
+    expect(seen).toEqual([
+      ['clear', 1],
+      ['clear', 2],
+      ['holds', 3],
+      ['holds', 4],
+    ])
   })
 
   it('resets on a passed round', () => {
@@ -362,7 +462,18 @@ describe('observeRound: health_failures', () => {
       transitions.push(transition)
       state = next
     })
-    expect(transitions).toEqual([undefined, undefined, undefined, undefined, undefined, 'firing', undefined, 'resolved', 'no-data', undefined])
+    expect(transitions).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      'firing',
+      undefined,
+      'resolved',
+      'no-data',
+      undefined,
+    ])
     expect(state).toEqual({ phase: 'inactive', since: 90 * S, streak: 1 })
   })
 })

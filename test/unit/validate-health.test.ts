@@ -9,11 +9,14 @@ import { validateHealth } from '../../src/rollback/validate-health.js'
 import { listenOnBadPort } from '../helpers/bad-port.js'
 
 let server: Server | undefined
-afterEach(() => new Promise<void>((ok) => {
-  if (!server) return ok()
-  server.closeAllConnections()
-  server.close(() => ok())
-}))
+afterEach(
+  () =>
+    new Promise<void>((ok) => {
+      if (!server) return ok()
+      server.closeAllConnections()
+      server.close(() => ok())
+    }),
+)
 
 /** A real HTTP server answering /health with the given status sequence (the last one repeats). */
 async function serve(statuses: number[], delayMs = 0): Promise<string> {
@@ -28,8 +31,16 @@ async function serve(statuses: number[], delayMs = 0): Promise<string> {
 
 function app(url: string | null, validation = { windowMs: 3000, passes: 3, intervalMs: 50 }): ResolvedApp {
   return {
-    name: 'staff', priority: 1, components: [], retention: { keepLast: 10, keepWithinMs: 0 },
-    health: { intervalMs: 1000, timeoutMs: 500, failures: 3, checks: url ? [{ name: 'health', url, method: 'GET', expectStatus: [200], timeoutMs: 500 }] : [] },
+    name: 'staff',
+    priority: 1,
+    components: [],
+    retention: { keepLast: 10, keepWithinMs: 0 },
+    health: {
+      intervalMs: 1000,
+      timeoutMs: 500,
+      failures: 3,
+      checks: url ? [{ name: 'health', url, method: 'GET', expectStatus: [200], timeoutMs: 500 }] : [],
+    },
     rollback: { timeoutMs: 60_000, validation },
     triggers: [],
     prometheusSelector: 'job="probe"',
@@ -61,7 +72,13 @@ describe('validation after a restore', () => {
     const slow = await serve([200], 1000)
     const timedOut = await probeCheck({ name: 'slow', url: slow, method: 'GET', expectStatus: [200], timeoutMs: 100 })
     expect(timedOut).toMatchObject({ ok: false, error: 'timed out after 100 ms' })
-    const refused = await probeCheck({ name: 'gone', url: `http://127.0.0.1:${await freePort()}/health`, method: 'GET', expectStatus: [200], timeoutMs: 500 })
+    const refused = await probeCheck({
+      name: 'gone',
+      url: `http://127.0.0.1:${await freePort()}/health`,
+      method: 'GET',
+      expectStatus: [200],
+      timeoutMs: 500,
+    })
     expect(refused).toMatchObject({ ok: false, error: 'ECONNREFUSED' })
   })
 })
@@ -70,7 +87,14 @@ describe('the probe client has no browser restrictions', () => {
   it('a service on a port browsers block (6000, 10080, …) is probed healthy, its body read', async () => {
     server = createServer((_req, res) => res.writeHead(200).end('all ok'))
     const port = await listenOnBadPort(server)
-    const check = { name: 'x11-port', url: `http://127.0.0.1:${port}/health`, method: 'GET' as const, expectStatus: [200], expectBody: 'ok', timeoutMs: 2000 }
+    const check = {
+      name: 'x11-port',
+      url: `http://127.0.0.1:${port}/health`,
+      method: 'GET' as const,
+      expectStatus: [200],
+      expectBody: 'ok',
+      timeoutMs: 2000,
+    }
     expect(await probeCheck(check)).toMatchObject({ check: 'x11-port', ok: true, status: 200 })
     expect((await probeHealth({ intervalMs: 1000, timeoutMs: 2000, failures: 3, checks: [check] })).state).toBe('passed')
   })
@@ -85,7 +109,8 @@ describe('the probe client has no browser restrictions', () => {
     })
     await new Promise<void>((ok) => server!.listen(0, '127.0.0.1', ok))
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-    const check = (path: string, over: object = {}) => probeCheck({ name: 'c', url: base + path, method: 'GET', expectStatus: [200], timeoutMs: 2000, ...over })
+    const check = (path: string, over: object = {}) =>
+      probeCheck({ name: 'c', url: base + path, method: 'GET', expectStatus: [200], timeoutMs: 2000, ...over })
     expect(await check('/moved')).toMatchObject({ ok: false, status: 302, error: 'status 302, expected 200' })
     expect(await check('/moved', { expectStatus: [302] })).toMatchObject({ ok: true, status: 302 })
     expect(await check('/head', { method: 'HEAD', expectStatus: [204] })).toMatchObject({ ok: true, status: 204 })

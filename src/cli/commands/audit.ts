@@ -14,7 +14,9 @@ export function registerAudit(program: Command): void {
 
   audit
     .command('verify')
-    .description('recompute the chain; name the first event that was changed, removed or reordered; compare it with every checkpoint (a cut tail, a rewrite)')
+    .description(
+      'recompute the chain; name the first event that was changed, removed or reordered; compare it with every checkpoint (a cut tail, a rewrite)',
+    )
     .action((_opts: unknown, cmd: Command) =>
       runAction(async () => {
         const g = globals(cmd)
@@ -88,8 +90,8 @@ export function renderVerify(report: AuditVerifyReport): string {
       ? `AUDIT CHAIN BROKEN at event ${report.firstBad.seq}: ${report.firstBad.problem} (${report.events} events verified before it)`
       : report.ok
         ? `audit chain intact: ${report.events} events, head ${report.headHash.slice(0, 16)}`
-        // Links alone cannot show a cut tail or a full rehash: say the chain is not intact, and why below.
-        : `AUDIT CHAIN FAILS ITS CHECKPOINTS: its ${report.events} events link up, head ${report.headHash.slice(0, 16)}`,
+        : // Links alone cannot show a cut tail or a full rehash: say the chain is not intact, and why below.
+          `AUDIT CHAIN FAILS ITS CHECKPOINTS: its ${report.events} events link up, head ${report.headHash.slice(0, 16)}`,
   ]
   if (c) {
     lines.push(c.latest ? `checkpoints: ${c.count}, the latest of ${c.latest.ts} at event ${c.latest.seq}` : `checkpoints: none`)

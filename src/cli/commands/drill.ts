@@ -20,11 +20,13 @@ const SEED_RTO_MS = 15 * 60_000
 export function registerDrill(program: Command): void {
   program
     .command('drill')
-    .description(`test recovery for real: break a throwaway platform of sample apps, let the monitor detect and roll back (or, complete-system-failure, declare the incident and let its runbook recover every app), and measure it against the RTO (scenarios: ${SCENARIOS.join(', ')}; all when none is named)`)
+    .description(
+      `test recovery for real: break a throwaway platform of sample apps, let the monitor detect and roll back (or, complete-system-failure, declare the incident and let its runbook recover every app), and measure it against the RTO (scenarios: ${SCENARIOS.join(', ')}; all when none is named)`,
+    )
     .argument('[scenario]', 'which drill')
     .option('--interval <duration>', 'probe interval of the drill apps', '1s')
     .option('--failures <n>', 'consecutive failed probes that fire the health trigger', '3')
-    .option('--verbose', 'print the monitor\'s events as they happen', false)
+    .option('--verbose', "print the monitor's events as they happen", false)
     .action((name: string | undefined, opts: { interval: string; failures: string; verbose: boolean }, cmd: Command) =>
       runAction(async () => {
         const g = globals(cmd)
@@ -40,12 +42,25 @@ export function registerDrill(program: Command): void {
         const rtoMs = config?.objectives.rtoMs ?? SEED_RTO_MS
         const results: DrillResult[] = []
         for (const s of scenarios) {
-          const r = await runDrill(s, { intervalMs, failures }, { rtoMs, actor, ...(opts.verbose && !g.json ? { onEvent: (e) => printEvent(e, false) } : {}) })
+          const r = await runDrill(
+            s,
+            { intervalMs, failures },
+            { rtoMs, actor, ...(opts.verbose && !g.json ? { onEvent: (e) => printEvent(e, false) } : {}) },
+          )
           results.push(r)
-          if (!g.json) println(`${s.name}: ${r.success ? 'recovered' : `FAILED: ${r.problem}`}${r.recoveryMs !== null ? ` in ${formatMs(r.recoveryMs)}` : ''}`)
+          if (!g.json)
+            println(
+              `${s.name}: ${r.success ? 'recovered' : `FAILED: ${r.problem}`}${r.recoveryMs !== null ? ` in ${formatMs(r.recoveryMs)}` : ''}`,
+            )
         }
         if (config && (await Repository.exists(config.repository.path))) await recordResults(g.config, actor, results)
-        if (g.json) printJson({ drills: results.map(({ events, ...r }) => ({ ...r, events: events.map((e) => ({ type: e.type, at: e.at, app: e.app ?? null, message: e.message })) })) })
+        if (g.json)
+          printJson({
+            drills: results.map(({ events, ...r }) => ({
+              ...r,
+              events: events.map((e) => ({ type: e.type, at: e.at, app: e.app ?? null, message: e.message })),
+            })),
+          })
         else println(`\n${renderTable(results, rtoMs)}`)
         return results.every((r) => r.success && r.withinRto) ? 0 : 1
       }),
@@ -62,10 +77,21 @@ async function recordResults(configFile: string | undefined, actor: string, resu
   try {
     for (const r of results) {
       await appendAudit(p.state, {
-        actor, action: 'drill.result', target: r.scenario, reason: r.description, outcome: r.success && r.withinRto ? 'success' : 'failure',
+        actor,
+        action: 'drill.result',
+        target: r.scenario,
+        reason: r.description,
+        outcome: r.success && r.withinRto ? 'success' : 'failure',
         details: {
-          problem: r.problem, measuredFrom: r.measuredFrom, recoveryMs: r.recoveryMs, rtoMs: r.objectives.rtoMs, withinRto: r.withinRto, timing: r.timing,
-          recoveryOrder: r.recoveryOrder, apps: r.apps, ...(r.incident ? { incident: r.incident } : {}),
+          problem: r.problem,
+          measuredFrom: r.measuredFrom,
+          recoveryMs: r.recoveryMs,
+          rtoMs: r.objectives.rtoMs,
+          withinRto: r.withinRto,
+          timing: r.timing,
+          recoveryOrder: r.recoveryOrder,
+          apps: r.apps,
+          ...(r.incident ? { incident: r.incident } : {}),
         },
       })
     }
@@ -76,13 +102,29 @@ async function recordResults(configFile: string | undefined, actor: string, resu
 
 function renderTable(results: DrillResult[], rtoMs: number): string {
   const ms = (v: number | null) => (v === null ? '—' : formatMs(v))
-  const rows = results.flatMap((r) => r.apps.map((a) => [
-    r.scenario, a.app, a.trigger ?? (r.measuredFrom === 'declaration' ? 'declared' : '—'), ms(a.detectMs), ms(a.decideMs), ms(a.rollbackMs), ms(a.healthyMs),
-    r.withinRto ? 'met' : 'MISSED', r.success ? 'ok' : `FAILED: ${r.problem}`,
-  ]))
-  const incidents = results.filter((r) => r.incident).map(({ scenario, incident: i }) =>
-    `\n\n${scenario}: incident ${i!.type}, runbook ${i!.runbook}: preserve_evidence ${ms(i!.evidenceMs)}, recover ${ms(i!.recoverMs)} (one app after the other, in the order above); declared → all apps answering healthy (probed): ${ms(i!.probedHealthyMs)}`)
-  return table(['DRILL', 'APP', 'TRIGGER', 'DETECT', 'DECIDE', 'ROLLBACK', 'HEALTHY', `RTO ${formatMs(rtoMs)}`, 'RESULT'], rows) +
+  const rows = results.flatMap((r) =>
+    r.apps.map((a) => [
+      r.scenario,
+      a.app,
+      a.trigger ?? (r.measuredFrom === 'declaration' ? 'declared' : '—'),
+      ms(a.detectMs),
+      ms(a.decideMs),
+      ms(a.rollbackMs),
+      ms(a.healthyMs),
+      r.withinRto ? 'met' : 'MISSED',
+      r.success ? 'ok' : `FAILED: ${r.problem}`,
+    ]),
+  )
+  const incidents = results
+    .filter((r) => r.incident)
+    .map(
+      ({ scenario, incident: i }) =>
+        `\n\n${scenario}: incident ${i!.type}, runbook ${i!.runbook}: preserve_evidence ${ms(i!.evidenceMs)}, recover ${ms(i!.recoverMs)} (one app after the other, in the order above); declared → all apps answering healthy (probed): ${ms(i!.probedHealthyMs)}`,
+    )
+  return (
+    table(['DRILL', 'APP', 'TRIGGER', 'DETECT', 'DECIDE', 'ROLLBACK', 'HEALTHY', `RTO ${formatMs(rtoMs)}`, 'RESULT'], rows) +
     '\n\nDETECT: fault → trigger fired; DECIDE: fired → decision; ROLLBACK: the run, validation included; HEALTHY: fault → validated after the rollback' +
-    (incidents.length > 0 ? ' (a declared incident: nothing to detect or decide; HEALTHY from the declaration).' : '.') + incidents.join('')
+    (incidents.length > 0 ? ' (a declared incident: nothing to detect or decide; HEALTHY from the declaration).' : '.') +
+    incidents.join('')
+  )
 }

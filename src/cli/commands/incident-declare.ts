@@ -17,12 +17,17 @@ interface DeclareOptions {
 export function registerIncidentDeclare(incident: Command): void {
   incident
     .command('declare')
-    .description('declare an incident (disaster recovery / emergency): level 1 at once, messages to its channels, then the runbook of its type; exit 1 when the runbook failed')
-    .argument('<type>', 'complete_system_failure, data_breach_suspected, security_incident, critical_application_failure, data_corruption, performance_degradation or general_emergency')
+    .description(
+      'declare an incident (disaster recovery / emergency): level 1 at once, messages to its channels, then the runbook of its type; exit 1 when the runbook failed',
+    )
+    .argument(
+      '<type>',
+      'complete_system_failure, data_breach_suspected, security_incident, critical_application_failure, data_corruption, performance_degradation or general_emergency',
+    )
     .option('--scope <apps...>', 'the apps it affects, or all (required)')
     .option('--reason <reason>', 'what is happening (required; in every message and on the timeline)')
-    .option('--severity <severity>', 'critical, high, medium or low (default: the type\'s)')
-    .option('--to <snapshot>', 'recover to this snapshot (one app) or platform snapshot ps-… instead of each app\'s last known good')
+    .option('--severity <severity>', "critical, high, medium or low (default: the type's)")
+    .option('--to <snapshot>', "recover to this snapshot (one app) or platform snapshot ps-… instead of each app's last known good")
     .action((type: string, opts: DeclareOptions, cmd: Command) =>
       runAction(async () => {
         const g = globals(cmd)
@@ -33,14 +38,31 @@ export function registerIncidentDeclare(incident: Command): void {
         process.once('SIGTERM', cancel)
         try {
           return await withPlatform(g, async (p) => {
-            const { result, pending } = await incidentCommand(p, actor, () => declareIncident(p, {
-              type: type as IncidentType, scope: opts.scope ?? [], reason: opts.reason ?? '', actor,
-              ...(opts.severity !== undefined ? { severity: opts.severity as Severity } : {}),
-              ...(opts.to !== undefined ? { target: opts.to } : {}),
-            }, { signal: abort.signal }))
+            const { result, pending } = await incidentCommand(p, actor, () =>
+              declareIncident(
+                p,
+                {
+                  type: type as IncidentType,
+                  scope: opts.scope ?? [],
+                  reason: opts.reason ?? '',
+                  actor,
+                  ...(opts.severity !== undefined ? { severity: opts.severity as Severity } : {}),
+                  ...(opts.to !== undefined ? { target: opts.to } : {}),
+                },
+                { signal: abort.signal },
+              ),
+            )
             const ok = result.runbook?.outcome === 'succeeded'
             if (g.json) printJson({ ...result, notificationsPending: pending })
-            else println(render(result.incident.id, `${result.incident.type} (${result.incident.severity}) for ${result.incident.scope.join(', ')}, level ${result.incident.level}, status ${result.incident.status}${result.unheard ? `\nWARNING: ${result.unheard}` : ''}`, result.runbook, pending))
+            else
+              println(
+                render(
+                  result.incident.id,
+                  `${result.incident.type} (${result.incident.severity}) for ${result.incident.scope.join(', ')}, level ${result.incident.level}, status ${result.incident.status}${result.unheard ? `\nWARNING: ${result.unheard}` : ''}`,
+                  result.runbook,
+                  pending,
+                ),
+              )
             return ok ? 0 : 1
           })
         } finally {
@@ -55,7 +77,10 @@ function render(id: string, what: string, runbook: RunbookResult | undefined, pe
   let out = `incident ${id} declared: ${what}\n`
   if (runbook) {
     out += `\nrunbook ${runbook.outcome}\n`
-    out += table(['#', 'STEP', 'OUTCOME', 'STARTED', 'ENDED', 'DETAIL'], runbook.steps.map((s) => [String(s.index), s.name, s.outcome, s.startedAt, s.endedAt, s.detail]))
+    out += table(
+      ['#', 'STEP', 'OUTCOME', 'STARTED', 'ENDED', 'DETAIL'],
+      runbook.steps.map((s) => [String(s.index), s.name, s.outcome, s.startedAt, s.endedAt, s.detail]),
+    )
     out += '\n'
   }
   if (pending > 0) out += `\n${pending} message(s) still queued; \`lastgood monitor\` delivers them\n`

@@ -9,7 +9,9 @@ import { runAction, withPlatform } from '../run-action.js'
 export function registerIncidentEscalate(incident: Command): void {
   incident
     .command('escalate')
-    .description('take an incident to its next escalation level now (its channels are told, its actions quoted); later levels keep their times')
+    .description(
+      'take an incident to its next escalation level now (its channels are told, its actions quoted); later levels keep their times',
+    )
     .argument('<id>', 'incident id (`lastgood incident list`)')
     .option('--reason <reason>', 'why (required; on the timeline and in the audit trail)')
     .action((id: string, opts: { reason?: string }, cmd: Command) =>
@@ -22,7 +24,10 @@ export function registerIncidentEscalate(incident: Command): void {
             precheck: async () => refuseResolved(await requireIncident(p.state.db, id)),
           })
           if (g.json) printJson({ incident: result, notificationsPending: pending })
-          else println(`incident ${id} is at escalation level ${result.level}; told: ${result.audience.join(', ') || 'no channel configured'}${pending > 0 ? ` (${pending} message(s) still queued; \`lastgood monitor\` delivers them)` : ''}`)
+          else
+            println(
+              `incident ${id} is at escalation level ${result.level}; told: ${result.audience.join(', ') || 'no channel configured'}${pending > 0 ? ` (${pending} message(s) still queued; \`lastgood monitor\` delivers them)` : ''}`,
+            )
           return 0
         })
       }),

@@ -34,6 +34,15 @@ function ageMs(i: Incident, now: number): number {
 function render(incidents: Incident[], now: number): string {
   return table(
     ['ID', 'TYPE', 'SEVERITY', 'STATUS', 'LEVEL', 'SCOPE', 'OPENED', 'AGE'],
-    incidents.map((i) => [i.id, i.type, i.severity, i.status, String(i.level), i.scope.join(','), i.openedAt, formatDuration(Math.round(ageMs(i, now) / 1000) * 1000)]),
+    incidents.map((i) => [
+      i.id,
+      i.type,
+      i.severity,
+      i.status,
+      String(i.level),
+      i.scope.join(','),
+      i.openedAt,
+      formatDuration(Math.round(ageMs(i, now) / 1000) * 1000),
+    ]),
   )
 }

@@ -10,7 +10,7 @@ import { runAction, withPlatform } from '../run-action.js'
 export function registerIncidentNote(incident: Command): void {
   incident
     .command('note')
-    .description('add a note to an incident\'s timeline (what you saw, what you did)')
+    .description("add a note to an incident's timeline (what you saw, what you did)")
     .argument('<id>', 'incident id')
     .argument('<text...>', 'the note')
     .action((id: string, words: string[], _opts: unknown, cmd: Command) =>

@@ -14,7 +14,9 @@ import { runAction, withPlatform } from '../run-action.js'
 export function registerIncidentPostmortem(incident: Command): void {
   incident
     .command('postmortem')
-    .description('draft the post-mortem (the seeds\' template) from the incident\'s timeline: facts filled in, root cause and lessons left for people')
+    .description(
+      "draft the post-mortem (the seeds' template) from the incident's timeline: facts filled in, root cause and lessons left for people",
+    )
     .argument('<id>', 'incident id (`lastgood incident list` shows them)')
     .option('--output <file>', 'write the Markdown to this file (replaced whole, never half-written) instead of stdout')
     .action((id: string, opts: { output?: string }, cmd: Command) =>
@@ -30,7 +32,8 @@ export function registerIncidentPostmortem(incident: Command): void {
           const file = opts.output === undefined ? undefined : resolve(opts.output)
           if (file) await writeMarkdown(file, markdown)
           if (g.json) printJson({ postmortem, recovery, ...(file ? { written: file } : {}) })
-          else if (file) println(`post-mortem of ${found.id} written to ${file}${postmortem.openNotice ? ' (a draft: the incident is still open)' : ''}`)
+          else if (file)
+            println(`post-mortem of ${found.id} written to ${file}${postmortem.openNotice ? ' (a draft: the incident is still open)' : ''}`)
           else process.stdout.write(markdown)
           return 0
         })
@@ -43,7 +46,8 @@ async function writeMarkdown(file: string, markdown: string): Promise<void> {
     await atomicWrite(file, Buffer.from(markdown), { mode: 0o640 })
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'ENOTDIR') throw new UserError(`--output ${file}: cannot write there (${code}); name a file in a writable directory`)
+    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'ENOTDIR')
+      throw new UserError(`--output ${file}: cannot write there (${code}); name a file in a writable directory`)
     throw err
   }
 }

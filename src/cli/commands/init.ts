@@ -13,17 +13,30 @@ export function registerInit(program: Command): void {
       runAction(async () => {
         const g = globals(cmd)
         const actor = actorOf(g)
-        const r = await initPlatform({ ...(g.config ? { configFile: g.config } : {}), ...(opts.example ? { example: opts.example } : {}), actor })
+        const r = await initPlatform({
+          ...(g.config ? { configFile: g.config } : {}),
+          ...(opts.example ? { example: opts.example } : {}),
+          actor,
+        })
         if (g.json) {
-          printJson({ config: r.config.file, wroteConfig: r.wroteConfig, stateDir: r.config.stateDir, repository: r.config.repository.path, keyMode: r.keyMode, keyFile: r.keyMode === 'key-file' ? r.config.repository.keyFile : null })
+          printJson({
+            config: r.config.file,
+            wroteConfig: r.wroteConfig,
+            stateDir: r.config.stateDir,
+            repository: r.config.repository.path,
+            keyMode: r.keyMode,
+            keyFile: r.keyMode === 'key-file' ? r.config.repository.keyFile : null,
+          })
           return 0
         }
         if (r.wroteConfig) println(`wrote ${r.config.file}`)
         println(`state      ${r.config.stateDir}`)
         println(`repository ${r.config.repository.path}`)
-        println(r.keyMode === 'passphrase'
-          ? 'key        protected by LASTGOOD_PASSWORD (keep the passphrase safe: without it no snapshot can be read)'
-          : `key        ${r.config.repository.keyFile} (mode 0600; keep a copy somewhere safe: without it no snapshot can be read)`)
+        println(
+          r.keyMode === 'passphrase'
+            ? 'key        protected by LASTGOOD_PASSWORD (keep the passphrase safe: without it no snapshot can be read)'
+            : `key        ${r.config.repository.keyFile} (mode 0600; keep a copy somewhere safe: without it no snapshot can be read)`,
+        )
         return 0
       }),
     )

@@ -13,7 +13,9 @@ import { stopOnSignal } from '../stop-signal.js'
 export function registerMonitor(program: Command): void {
   program
     .command('monitor')
-    .description('probe every app and evaluate its triggers continuously; roll back, alert or escalate as each trigger says (SIGINT/SIGTERM stop it cleanly)')
+    .description(
+      'probe every app and evaluate its triggers continuously; roll back, alert or escalate as each trigger says (SIGINT/SIGTERM stop it cleanly)',
+    )
     .argument('[apps...]', 'apps to monitor (default: all)')
     .option('--once', 'one round of every app, act on what it finds, then exit', false)
     .action((names: string[], opts: { once: boolean }, cmd: Command) =>
@@ -35,13 +37,23 @@ export function registerMonitor(program: Command): void {
               await monitor.stop()
               await deliverBeforeExit(p)
               if (g.json) {
-                const triggers = monitor.apps.flatMap((a) => a.triggers.map((t) => ({ app: a.name, trigger: t.name, kind: t.kind, action: t.action, ...monitor.triggerState(a.name, t.name) })))
+                const triggers = monitor.apps.flatMap((a) =>
+                  a.triggers.map((t) => ({
+                    app: a.name,
+                    trigger: t.name,
+                    kind: t.kind,
+                    action: t.action,
+                    ...monitor.triggerState(a.name, t.name),
+                  })),
+                )
                 printJson({ events, triggers })
               }
               return 0
             }
             await monitor.start()
-            await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })))
+            await new Promise<void>((resolve) =>
+              signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
+            )
             await monitor.stop()
           } finally {
             dispose()

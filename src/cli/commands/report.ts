@@ -13,7 +13,9 @@ export function registerReport(program: Command): void {
 
   report
     .command('compliance')
-    .description('every recovery action (rollbacks, incidents, monitor decisions, emergency snapshots, drills) with who, when, why, outcome and approvals, under the audit chain\'s verdict; exit 1 when the chain is broken')
+    .description(
+      "every recovery action (rollbacks, incidents, monitor decisions, emergency snapshots, drills) with who, when, why, outcome and approvals, under the audit chain's verdict; exit 1 when the chain is broken",
+    )
     .option('--since <time>', 'only actions at or after this ISO time, or this long ago (e.g. 7d)')
     .option('--until <time>', 'only actions at or before this ISO time, or this long ago')
     .action((opts: { since?: string; until?: string }, cmd: Command) =>
@@ -22,10 +24,16 @@ export function registerReport(program: Command): void {
         const now = Date.now()
         const since = opts.since === undefined ? undefined : parseTimeOption('--since', opts.since, now)
         const until = opts.until === undefined ? undefined : parseTimeOption('--until', opts.until, now)
-        if (since && until && since > until) throw new UserError(`--since ${since} is after --until ${until}: nothing can fall in that window`)
+        if (since && until && since > until)
+          throw new UserError(`--since ${since} is after --until ${until}: nothing can fall in that window`)
         return withPlatform(g, async (p) => {
           const checkpoints = await loadCheckpoints(p.repository, { copyFile: p.config.audit.checkpointFile })
-          const r = await buildComplianceReport(p.state.db, { platform: p.config.platform, checkpoints, ...(since ? { since } : {}), ...(until ? { until } : {}) })
+          const r = await buildComplianceReport(p.state.db, {
+            platform: p.config.platform,
+            checkpoints,
+            ...(since ? { since } : {}),
+            ...(until ? { until } : {}),
+          })
           if (g.json) printJson(r)
           else println(render(r))
           return r.chain.ok ? 0 : 1
@@ -36,8 +44,17 @@ export function registerReport(program: Command): void {
 
 function render(r: ComplianceReport): string {
   const window = `${r.window.since ?? 'the first event'} to ${r.window.until ?? 'now'}`
-  const head = [`COMPLIANCE REPORT: platform ${r.platform}, recovery actions from ${window} (generated ${r.generatedAt})`, renderVerify(r.chain), '']
+  const head = [
+    `COMPLIANCE REPORT: platform ${r.platform}, recovery actions from ${window} (generated ${r.generatedAt})`,
+    renderVerify(r.chain),
+    '',
+  ]
   if (r.actions.length === 0) return [...head, 'no recovery actions in this window'].join('\n')
   const rows = r.actions.map((a) => [a.at, a.actor, a.action, a.target, a.outcome, a.approvals, a.breakGlass, a.reason ?? ''])
-  return [...head, table(['TIME', 'ACTOR', 'ACTION', 'TARGET', 'OUTCOME', 'APPROVALS', 'BREAK-GLASS', 'REASON'], rows), '', `${r.actions.length} recovery actions`].join('\n')
+  return [
+    ...head,
+    table(['TIME', 'ACTOR', 'ACTION', 'TARGET', 'OUTCOME', 'APPROVALS', 'BREAK-GLASS', 'REASON'], rows),
+    '',
+    `${r.actions.length} recovery actions`,
+  ].join('\n')
 }

@@ -29,7 +29,9 @@ interface RollbackOptions {
 export function registerRollback(program: Command): void {
   program
     .command('rollback')
-    .description('restore apps to their last known good snapshot (or --to one), in recovery-priority order; or finish (--resume) or give up (--abandon) a run that did not finish')
+    .description(
+      'restore apps to their last known good snapshot (or --to one), in recovery-priority order; or finish (--resume) or give up (--abandon) a run that did not finish',
+    )
     .argument('[apps...]', 'apps to roll back, or "all"')
     .option('--reason <reason>', 'why (required; recorded in the audit trail)')
     .option(
@@ -48,15 +50,20 @@ export function registerRollback(program: Command): void {
         const g = globals(cmd)
         const actor = actorOf(g)
         const existing = opts.resume ?? opts.abandon
-        if ([opts.resume, opts.abandon, opts.pending].filter(Boolean).length > 1) throw new UserError('--resume, --abandon and --pending exclude each other')
+        if ([opts.resume, opts.abandon, opts.pending].filter(Boolean).length > 1)
+          throw new UserError('--resume, --abandon and --pending exclude each other')
         if (opts.pending) {
-          if (apps.length > 0 || opts.to || opts.component) throw new UserError(`--pending ${opts.pending} takes no apps, --to or --component: the proposal names them`)
+          if (apps.length > 0 || opts.to || opts.component)
+            throw new UserError(`--pending ${opts.pending} takes no apps, --to or --component: the proposal names them`)
           return withPlatform(g, (p) => runPending(p, g, opts.pending!, opts, actor))
         }
         if (existing && (apps.length > 0 || opts.to || opts.component)) {
-          throw new UserError(`--${opts.resume ? 'resume' : 'abandon'} ${existing} takes no apps, --to or --component: the run's recorded plan decides`)
+          throw new UserError(
+            `--${opts.resume ? 'resume' : 'abandon'} ${existing} takes no apps, --to or --component: the run's recorded plan decides`,
+          )
         }
-        if (!existing && apps.length === 0) throw new UserError('name the apps to roll back (or all), or --resume RUN / --abandon RUN / --pending ID')
+        if (!existing && apps.length === 0)
+          throw new UserError('name the apps to roll back (or all), or --resume RUN / --abandon RUN / --pending ID')
         const reason = requireReason(opts.reason, 'rollback')
         // Ctrl-C ends the run at its next step boundary, journaled; it does not kill it mid-step.
         const { signal: stop, dispose } = stopOnSignal()
@@ -69,7 +76,13 @@ export function registerRollback(program: Command): void {
     )
 }
 
-async function rollbackCommand(p: Platform, g: GlobalOptions, apps: string[], opts: RollbackOptions, who: { reason: string; actor: string; stop: AbortSignal }): Promise<number> {
+async function rollbackCommand(
+  p: Platform,
+  g: GlobalOptions,
+  apps: string[],
+  opts: RollbackOptions,
+  who: { reason: string; actor: string; stop: AbortSignal },
+): Promise<number> {
   const { reason, actor } = who
   if (opts.resume) return resume(p, g, opts.resume, opts, who)
   if (opts.abandon) return abandon(p, g, opts.abandon, opts, { reason, actor })
@@ -99,7 +112,9 @@ async function runPending(p: Platform, g: GlobalOptions, id: string, opts: Rollb
   if (pending.status !== 'pending') throw new UserError(`pending rollback ${id} is already ${pending.status}; nothing to run`)
   const reason = opts.reason?.trim() || `pending ${id}: ${pending.reason}`
   const plan = await planRollback(p, {
-    apps: selectApps(p.config, [pending.app]), ...(pending.target ? { to: pending.target } : {}), signal: new AbortController().signal,
+    apps: selectApps(p.config, [pending.app]),
+    ...(pending.target ? { to: pending.target } : {}),
+    signal: new AbortController().signal,
   })
   if (opts.dryRun) {
     if (g.json) printJson({ dryRun: true, pending, plan: planJson(plan) })
@@ -115,13 +130,24 @@ async function runPending(p: Platform, g: GlobalOptions, id: string, opts: Rollb
   return report.status === 'succeeded' ? 0 : 1
 }
 
-async function resume(p: Platform, g: GlobalOptions, runId: string, opts: RollbackOptions, who: { reason: string; actor: string; stop: AbortSignal }): Promise<number> {
+async function resume(
+  p: Platform,
+  g: GlobalOptions,
+  runId: string,
+  opts: RollbackOptions,
+  who: { reason: string; actor: string; stop: AbortSignal },
+): Promise<number> {
   const r = await planResume(p, runId, new AbortController().signal)
   if (r.superseded.length > 0) {
     // Finishing it would revert a release someone deployed since: close it, restore nothing (exit 3).
-    if (opts.dryRun) throw new RefusedError(`rollback ${runId} is superseded: ${describeSuperseded(r.superseded)}; a resume would restore nothing and close it (dry run: nothing was changed)`)
+    if (opts.dryRun)
+      throw new RefusedError(
+        `rollback ${runId} is superseded: ${describeSuperseded(r.superseded)}; a resume would restore nothing and close it (dry run: nothing was changed)`,
+      )
     const closed = await supersedeRun(p, r, who)
-    throw new RefusedError(`${closed.message}. The run is closed; if what runs now is bad, roll back afresh: \`lastgood rollback ${closed.apps.join(' ')} --reason "<why>"\``)
+    throw new RefusedError(
+      `${closed.message}. The run is closed; if what runs now is bad, roll back afresh: \`lastgood rollback ${closed.apps.join(' ')} --reason "<why>"\``,
+    )
   }
   if (opts.dryRun) {
     if (g.json) printJson({ dryRun: true, resume: { run: r.run.id, stoppedAt: r.stoppedAt, steps: r.steps }, plan: planJson(r.plan) })
@@ -136,12 +162,21 @@ async function resume(p: Platform, g: GlobalOptions, runId: string, opts: Rollba
   return report.status === 'succeeded' ? 0 : 1
 }
 
-async function abandon(p: Platform, g: GlobalOptions, runId: string, opts: RollbackOptions, who: { reason: string; actor: string }): Promise<number> {
+async function abandon(
+  p: Platform,
+  g: GlobalOptions,
+  runId: string,
+  opts: RollbackOptions,
+  who: { reason: string; actor: string },
+): Promise<number> {
   if (opts.dryRun) throw new UserError('--abandon has no dry run: it restores nothing, it only closes the run')
   await confirmOrRefuse(g, opts, `abandon rollback ${runId}: nothing is restored, its apps stay as it left them`, 'abandon it?')
   const result = await abandonRun(p, runId, who)
   if (g.json) printJson({ abandoned: result })
-  else println(`rollback ${result.run} abandoned; it had stopped ${result.stoppedAt}. Check ${result.apps.join(', ')} with \`lastgood status\` before rolling back afresh`)
+  else
+    println(
+      `rollback ${result.run} abandoned; it had stopped ${result.stoppedAt}. Check ${result.apps.join(', ')} with \`lastgood status\` before rolling back afresh`,
+    )
   return 0
 }
 
@@ -157,7 +192,14 @@ function planJson(plan: RollbackPlan) {
     app: a.app.name,
     priority: a.app.priority,
     target: a.target.id,
-    components: a.components.map((c) => ({ name: c.component.name, provider: c.component.provider, from: c.from, now: c.current.version, to: c.manifest.version, changes: c.changes })),
+    components: a.components.map((c) => ({
+      name: c.component.name,
+      provider: c.component.provider,
+      from: c.from,
+      now: c.current.version,
+      to: c.manifest.version,
+      changes: c.changes,
+    })),
   }))
 }
 

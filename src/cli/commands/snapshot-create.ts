@@ -17,59 +17,88 @@ export function registerSnapshotCreate(snapshot: Command): void {
     .command('create')
     .description('capture every component of each app (before a deploy, on a schedule, or by hand)')
     .argument('[apps...]', 'apps to capture, or "all" (one after the other, each its own snapshot)')
-    .option('--all', 'one platform snapshot: every app captured at the same moment, under one id (ps-…) that `rollback --to` and `incident declare --to` restore', false)
+    .option(
+      '--all',
+      'one platform snapshot: every app captured at the same moment, under one id (ps-…) that `rollback --to` and `incident declare --to` restore',
+      false,
+    )
     .option('--label <label>', 'a label to find it by, e.g. a deploy id')
     .addOption(new Option('--kind <kind>', 'why it was taken').choices(SNAPSHOT_KINDS.filter((k) => k !== 'safety')).default('manual'))
     .option('--reason <reason>', 'why, for the audit trail')
-    .action((apps: string[], opts: { all: boolean; label?: string; kind: (typeof SNAPSHOT_KINDS)[number]; reason?: string }, cmd: Command) =>
-      runAction(async () => {
-        const g = globals(cmd)
-        const actor = actorOf(g)
-        if (opts.all && apps.length > 0) throw new UserError(`--all takes every app; drop ${apps.join(' ')} (or drop --all to capture only those)`)
-        if (!opts.all && apps.length === 0) throw new UserError('name the apps to capture (or all), or pass --all for one platform snapshot of every app')
-        // Ctrl-C stops between components and says what was kept, instead of killing the process mid-write.
-        const stop = stopOnSignal()
-        try {
-          return await withPlatform(g, async (p) => {
-            if (opts.all) {
-              const ps = await createPlatformSnapshot(p, p.config.apps, { kind: opts.kind, label: opts.label ?? null, actor, reason: opts.reason ?? null })
-              if (g.json) printJson({ platformSnapshot: ps.id, snapshots: ps.snapshots })
-              else println(`platform snapshot ${ps.id}\n\n${renderCreated(await withMarks(p, ps.snapshots))}`)
-              return 0
-            }
-            // Each app is tried whatever happened to the one before; a single app keeps its own error and exit code.
-            const selected = selectApps(p.config, apps)
-            const created: SnapshotRecord[] = []
-            const failed: { app: string; err: Error }[] = []
-            for (const [i, app] of selected.entries()) {
-              try {
-                created.push(await createSnapshot(p, app, { kind: opts.kind, label: opts.label ?? null, actor, reason: opts.reason ?? null, signal: stop.signal }))
-              } catch (err) {
-                if (stop.signal.aborted) {
-                  throw new OperationFailedError(keptSoFar(`stopped by ${stopReason(stop.signal)}`, created, app.name, selected.slice(i + 1).map((a) => a.name)))
-                }
-                if (selected.length === 1) throw err
-                failed.push({ app: app.name, err: asError(err) })
+    .action(
+      (apps: string[], opts: { all: boolean; label?: string; kind: (typeof SNAPSHOT_KINDS)[number]; reason?: string }, cmd: Command) =>
+        runAction(async () => {
+          const g = globals(cmd)
+          const actor = actorOf(g)
+          if (opts.all && apps.length > 0)
+            throw new UserError(`--all takes every app; drop ${apps.join(' ')} (or drop --all to capture only those)`)
+          if (!opts.all && apps.length === 0)
+            throw new UserError('name the apps to capture (or all), or pass --all for one platform snapshot of every app')
+          // Ctrl-C stops between components and says what was kept, instead of killing the process mid-write.
+          const stop = stopOnSignal()
+          try {
+            return await withPlatform(g, async (p) => {
+              if (opts.all) {
+                const ps = await createPlatformSnapshot(p, p.config.apps, {
+                  kind: opts.kind,
+                  label: opts.label ?? null,
+                  actor,
+                  reason: opts.reason ?? null,
+                })
+                if (g.json) printJson({ platformSnapshot: ps.id, snapshots: ps.snapshots })
+                else println(`platform snapshot ${ps.id}\n\n${renderCreated(await withMarks(p, ps.snapshots))}`)
+                return 0
               }
-            }
-            if (g.json) printJson({ snapshots: created, failed: failed.map((f) => ({ app: f.app, error: redact(f.err.message) })) })
-            else if (created.length > 0) println(renderCreated(await withMarks(p, created)))
-            for (const f of failed) process.stderr.write(`lastgood: ${f.app}: not captured: ${redact(f.err.message)}\n`)
-            if (failed.length === 0) return 0
-            return created.length === 0 && failed.every((f) => exitCodeOf(f.err) === 2) ? 2 : 1
-          })
-        } finally {
-          stop.dispose()
-        }
-      }),
+              // Each app is tried whatever happened to the one before; a single app keeps its own error and exit code.
+              const selected = selectApps(p.config, apps)
+              const created: SnapshotRecord[] = []
+              const failed: { app: string; err: Error }[] = []
+              for (const [i, app] of selected.entries()) {
+                try {
+                  created.push(
+                    await createSnapshot(p, app, {
+                      kind: opts.kind,
+                      label: opts.label ?? null,
+                      actor,
+                      reason: opts.reason ?? null,
+                      signal: stop.signal,
+                    }),
+                  )
+                } catch (err) {
+                  if (stop.signal.aborted) {
+                    throw new OperationFailedError(
+                      keptSoFar(
+                        `stopped by ${stopReason(stop.signal)}`,
+                        created,
+                        app.name,
+                        selected.slice(i + 1).map((a) => a.name),
+                      ),
+                    )
+                  }
+                  if (selected.length === 1) throw err
+                  failed.push({ app: app.name, err: asError(err) })
+                }
+              }
+              if (g.json) printJson({ snapshots: created, failed: failed.map((f) => ({ app: f.app, error: redact(f.err.message) })) })
+              else if (created.length > 0) println(renderCreated(await withMarks(p, created)))
+              for (const f of failed) process.stderr.write(`lastgood: ${f.app}: not captured: ${redact(f.err.message)}\n`)
+              if (failed.length === 0) return 0
+              return created.length === 0 && failed.every((f) => exitCodeOf(f.err) === 2) ? 2 : 1
+            })
+          } finally {
+            stop.dispose()
+          }
+        }),
     )
 }
 
 /** What a stopped `snapshot create` leaves: complete snapshots kept, the one cut short unreferenced (prune removes it). */
 function keptSoFar(why: string, kept: SnapshotRecord[], cut: string, notStarted: string[]): string {
   const ids = kept.map((s) => s.id).join(', ')
-  return `${why} while capturing ${cut}: ${kept.length > 0 ? `kept ${ids} (complete)` : 'nothing was kept'}; ${cut} was not captured ` +
+  return (
+    `${why} while capturing ${cut}: ${kept.length > 0 ? `kept ${ids} (complete)` : 'nothing was kept'}; ${cut} was not captured ` +
     `(the data written so far is unreferenced; \`lastgood snapshot prune\` removes it)${notStarted.length > 0 ? `; not started: ${notStarted.join(', ')}` : ''}`
+  )
 }
 
 function renderCreated(snaps: Marked[]): string {
@@ -80,7 +109,11 @@ function renderCreated(snaps: Marked[]): string {
     formatBytes(s.components.reduce((n, c) => n + (c.bytes ?? 0), 0)),
     s.health,
     // A capture of a release a rollback moved away from passed its health check, yet no automatic rollback restores it.
-    s.rejected.length > 0 ? `${goodMark(s)} (restored only with --to, until \`lastgood snapshot mark-good ${s.id}\`)` : s.knownGood ? 'known good' : '',
+    s.rejected.length > 0
+      ? `${goodMark(s)} (restored only with --to, until \`lastgood snapshot mark-good ${s.id}\`)`
+      : s.knownGood
+        ? 'known good'
+        : '',
   ])
   return table(['SNAPSHOT', 'APP', 'VERSIONS', 'SIZE', 'HEALTH', ''], rows)
 }

@@ -45,8 +45,15 @@ function renderList(snaps: Marked[]): string {
   return table(
     ['SNAPSHOT', 'APP', 'KIND', 'CREATED', 'VERSIONS', 'HEALTH', 'GOOD', 'LABEL', 'PLATFORM'],
     snaps.map((s) => [
-      s.id, s.app, s.kind, s.createdAt.replace('T', ' ').slice(0, 19),
-      s.components.map((c) => `${c.name}=${c.version}`).join(' '), s.health, goodMark(s), s.label ?? '', s.platformSnapshot ?? '',
+      s.id,
+      s.app,
+      s.kind,
+      s.createdAt.replace('T', ' ').slice(0, 19),
+      s.components.map((c) => `${c.name}=${c.version}`).join(' '),
+      s.health,
+      goodMark(s),
+      s.label ?? '',
+      s.platformSnapshot ?? '',
     ]),
   )
 }
@@ -59,14 +66,26 @@ function renderShow(s: Marked): string {
     `created    ${s.createdAt} by ${s.actor}`,
     ...(s.platformSnapshot ? [`platform   ${s.platformSnapshot} (every app at the same moment)`] : []),
     `health     ${s.health} at capture${s.knownGood ? ' — known good' : ''}${s.markedGoodBy ? ` (marked good by ${s.markedGoodBy})` : ''}`,
-    ...s.rejected.map((r) => `rejected   ${r.component}=${r.version}: rollback ${r.run} moved away from it (${r.at}, ${r.by}: ${r.reason})` +
-      (s.kind === 'safety' ? '' : `; \`lastgood snapshot mark-good ${s.id}\` clears it`)),
+    ...s.rejected.map(
+      (r) =>
+        `rejected   ${r.component}=${r.version}: rollback ${r.run} moved away from it (${r.at}, ${r.by}: ${r.reason})` +
+        (s.kind === 'safety' ? '' : `; \`lastgood snapshot mark-good ${s.id}\` clears it`),
+    ),
     `rollback   ${s.namedOnly === null ? 'an automatic rollback may restore it' : `restored only when named with --to (${s.namedOnly})`}`,
     '',
-    table(['COMPONENT', 'PROVIDER', 'VERSION', 'FILES', 'SIZE', 'MANIFEST'], s.components.map((c) => [
-      c.name, c.provider, c.version, String(c.files ?? ''), c.bytes === undefined ? '' : formatBytes(c.bytes), c.manifest.slice(0, 16),
-    ])),
+    table(
+      ['COMPONENT', 'PROVIDER', 'VERSION', 'FILES', 'SIZE', 'MANIFEST'],
+      s.components.map((c) => [
+        c.name,
+        c.provider,
+        c.version,
+        String(c.files ?? ''),
+        c.bytes === undefined ? '' : formatBytes(c.bytes),
+        c.manifest.slice(0, 16),
+      ]),
+    ),
   ]
-  for (const probe of s.healthDetail?.probes ?? []) lines.push(`check ${probe.check}: ${probe.ok ? 'ok' : `FAILED (${probe.error})`} in ${probe.latencyMs} ms`)
+  for (const probe of s.healthDetail?.probes ?? [])
+    lines.push(`check ${probe.check}: ${probe.ok ? 'ok' : `FAILED (${probe.error})`} in ${probe.latencyMs} ms`)
   return lines.join('\n')
 }

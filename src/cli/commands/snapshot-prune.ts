@@ -17,7 +17,11 @@ export function registerSnapshotPrune(snapshot: Command): void {
         const g = globals(cmd)
         const actor = actorOf(g)
         return withPlatform(g, async (p) => {
-          const result = await pruneSnapshots(p, selectApps(p.config, apps), { dryRun: opts.dryRun, actor, unconfigured: opts.unconfigured })
+          const result = await pruneSnapshots(p, selectApps(p.config, apps), {
+            dryRun: opts.dryRun,
+            actor,
+            unconfigured: opts.unconfigured,
+          })
           if (g.json) printJson(result)
           else {
             const verb = opts.dryRun ? 'would remove' : 'removed'

@@ -24,10 +24,17 @@ export function registerSnapshotVerify(snapshot: Command): void {
           if (g.json) printJson({ ...report, problems: damage, unreferenced, durationMs: ms, readData: opts.readData })
           else {
             const c = report.checked
-            println(`checked ${c.snapshots} snapshots, ${c.blobs} objects in ${c.packs} packs${opts.readData ? `, read ${formatBytes(c.bytesRead)}` : ''} in ${ms} ms`)
-            for (const problem of damage) println(`DAMAGED ${problem.kind} ${problem.object}${problem.snapshot ? ` (snapshot ${problem.snapshot})` : ''}: ${problem.message}`)
+            println(
+              `checked ${c.snapshots} snapshots, ${c.blobs} objects in ${c.packs} packs${opts.readData ? `, read ${formatBytes(c.bytesRead)}` : ''} in ${ms} ms`,
+            )
+            for (const problem of damage)
+              println(
+                `DAMAGED ${problem.kind} ${problem.object}${problem.snapshot ? ` (snapshot ${problem.snapshot})` : ''}: ${problem.message}`,
+              )
             for (const u of unreferenced) println(`unreferenced pack ${u.object}: ${u.message}`)
-            const leftovers = unreferenced.length ? `; ${unreferenced.length} unreferenced pack(s), removed by \`lastgood snapshot prune\`` : ''
+            const leftovers = unreferenced.length
+              ? `; ${unreferenced.length} unreferenced pack(s), removed by \`lastgood snapshot prune\``
+              : ''
             println(report.ok ? `no damage found${leftovers}` : `${damage.length} problem(s) found${leftovers}`)
           }
           return report.ok ? 0 : 1

@@ -17,7 +17,12 @@ export function registerValidate(program: Command): void {
           const report = await validateIntegrity(p, selectApps(p.config, apps))
           if (g.json) printJson(report)
           else {
-            println(table(['AREA', 'TARGET', 'RESULT', 'DETAIL'], report.checks.map((c) => [c.area, c.target, c.outcome.toUpperCase(), c.message])))
+            println(
+              table(
+                ['AREA', 'TARGET', 'RESULT', 'DETAIL'],
+                report.checks.map((c) => [c.area, c.target, c.outcome.toUpperCase(), c.message]),
+              ),
+            )
             println(report.ok ? '\nintegrity: OK' : '\nintegrity: FAILED')
           }
           return report.ok ? 0 : 1

@@ -12,7 +12,9 @@ import { stopOnSignal } from '../stop-signal.js'
 export function registerWatch(program: Command): void {
   program
     .command('watch')
-    .description('after a deploy: capture the new state, watch it with the app\'s triggers, roll back if one fires, mark it known good when the soak passes (exit 0 only then)')
+    .description(
+      "after a deploy: capture the new state, watch it with the app's triggers, roll back if one fires, mark it known good when the soak passes (exit 0 only then)",
+    )
     .argument('<app>', 'the app just deployed')
     .option('--for <duration>', 'soak duration, e.g. 10m (default: monitor.watch_for)')
     .action((name: string, opts: { for?: string }, cmd: Command) =>
@@ -24,9 +26,17 @@ export function registerWatch(program: Command): void {
         return withPlatform(g, async (p) => {
           const app = findApp(p.config, name)
           // Ctrl-C ends the soak unproven (exit 1); a rollback under way stops at a step boundary, journaled.
-          const r = await watchDeploy(p, app, { forMs: forMs ?? p.config.monitor.watchForMs, actor, stop: stopOnSignal().signal, ...(g.json ? {} : { onEvent: (e) => printEvent(e, false) }) })
+          const r = await watchDeploy(p, app, {
+            forMs: forMs ?? p.config.monitor.watchForMs,
+            actor,
+            stop: stopOnSignal().signal,
+            ...(g.json ? {} : { onEvent: (e) => printEvent(e, false) }),
+          })
           if (g.json) printJson({ watch: r })
-          else println(r.outcome === 'passed' ? `${app.name}: ${r.snapshot} is known good: ${r.detail}` : `${app.name}: ${r.outcome}: ${r.detail}`)
+          else
+            println(
+              r.outcome === 'passed' ? `${app.name}: ${r.snapshot} is known good: ${r.detail}` : `${app.name}: ${r.outcome}: ${r.detail}`,
+            )
           return r.outcome === 'passed' ? 0 : 1
         })
       }),

@@ -44,7 +44,11 @@ export function promDuration(ms: number): string {
  * although requests were served, so it falls back to `vector(0)`. No requests at all still ends empty (no
  * series) or NaN (0/0, series without increase), which the source reports as no-data.
  */
-export function prometheusQuery(q: Pick<MetricQuery, 'kind' | 'windowMs' | 'percentile' | 'expr'>, selector: string, names: QueryNames = {}): string {
+export function prometheusQuery(
+  q: Pick<MetricQuery, 'kind' | 'windowMs' | 'percentile' | 'expr'>,
+  selector: string,
+  names: QueryNames = {},
+): string {
   const n = { ...DEFAULT_NAMES, ...names }
   const w = promDuration(q.windowMs)
   const own = selector.trim().replace(/,\s*$/, '')
@@ -128,7 +132,11 @@ export class PrometheusSource implements MetricSource {
       const url = new URL(this.endpoint)
       url.searchParams.set('query', this.query(q))
       url.searchParams.set('time', (q.at / 1000).toFixed(3))
-      const res = await probeRequest(url, { headers: this.headers, signal: AbortSignal.any([signal, timeout.signal]), bodyLimit: ANSWER_LIMIT })
+      const res = await probeRequest(url, {
+        headers: this.headers,
+        signal: AbortSignal.any([signal, timeout.signal]),
+        bodyLimit: ANSWER_LIMIT,
+      })
       if (!res.complete) return this.failed(`answered more than ${ANSWER_LIMIT / 1024 / 1024} MiB`)
       const text = res.body
       const ok = res.status >= 200 && res.status < 300
@@ -170,14 +178,21 @@ export class PrometheusSource implements MetricSource {
     if (values.length === 0) return { phase: 'no-data', reason: this.emptyReason(q) }
     const numbers = values.filter((v) => !Number.isNaN(v))
     if (numbers.length === 0) {
-      return { phase: 'no-data', reason: q.kind === 'promql' ? 'every sample is NaN' : `no requests in the last ${promDuration(q.windowMs)}` }
+      return {
+        phase: 'no-data',
+        reason: q.kind === 'promql' ? 'every sample is NaN' : `no requests in the last ${promDuration(q.windowMs)}`,
+      }
     }
     switch (q.kind) {
       case 'latency':
         return { phase: 'value', value: numbers[0]! * 1000 }
       case 'promql':
         // reduce, not Math.max(...): a vector of many series would overflow the call stack as arguments.
-        return { phase: 'value', value: numbers.reduce((a, b) => Math.max(a, b)), ...(data.resultType === 'vector' ? { series: values.length } : {}) }
+        return {
+          phase: 'value',
+          value: numbers.reduce((a, b) => Math.max(a, b)),
+          ...(data.resultType === 'vector' ? { series: values.length } : {}),
+        }
       default:
         return { phase: 'value', value: numbers[0]! }
     }

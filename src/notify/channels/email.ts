@@ -27,7 +27,10 @@ export function emailChannel(config: EmailConfig): Channel {
       const sockets: Socket[] = []
       const { host, port, secure, requireTls, user, password } = config.smtp
       const transport = nodemailer.createTransport({
-        host, port, secure, requireTLS: requireTls,
+        host,
+        port,
+        secure,
+        requireTLS: requireTls,
         ...(user ? { auth: { user, pass: password ?? '' } } : {}),
         getSocket: (_opts: unknown, done: (err: Error | null, socketOptions?: { connection: Socket }) => void) => {
           const socket = connect({ host, port })
@@ -57,10 +60,15 @@ export function emailChannel(config: EmailConfig): Channel {
         const onAbort = () => finish(abortedDelivery(label, signal))
         signal.addEventListener('abort', onAbort, { once: true })
         transport.sendMail({ from: config.from, to: config.to, subject: m.title, text: m.text }).then(
-          (info) => finish({
-            ok: true, retryable: false, status: replyCode(info.response),
-            detail: redact(`${label}: ${info.response}${info.rejected.length > 0 ? `; refused: ${info.rejected.map(String).join(', ')}` : ''}`),
-          }),
+          (info) =>
+            finish({
+              ok: true,
+              retryable: false,
+              status: replyCode(info.response),
+              detail: redact(
+                `${label}: ${info.response}${info.rejected.length > 0 ? `; refused: ${info.rejected.map(String).join(', ')}` : ''}`,
+              ),
+            }),
           (err: SMTPError) => finish(smtpFailure(label, err)),
         )
       })

@@ -55,7 +55,12 @@ export function pagerDutyEvent(routingKey: string, m: Message): Record<string, u
       component: m.incident?.scope.join(', ') || m.platform,
       group: m.platform,
       class: m.incident?.type ?? m.kind,
-      custom_details: { message: m.text, kind: m.kind, delivery: m.id, ...(m.incident ? { incident: m.incident.id, level: m.incident.level } : {}) },
+      custom_details: {
+        message: m.text,
+        kind: m.kind,
+        delivery: m.id,
+        ...(m.incident ? { incident: m.incident.id, level: m.incident.level } : {}),
+      },
     },
   }
 }

@@ -34,28 +34,43 @@ export function postJson(
     let answered: ((complete: boolean) => void) | undefined
     const fail = (err: Error & { code?: string }) => {
       if (answered) answered(false)
-      else resolve(signal.aborted ? abortedDelivery(label, signal) : { ok: false, retryable: true, detail: redact(`${label}: ${err.code ?? err.message}`) })
+      else
+        resolve(
+          signal.aborted
+            ? abortedDelivery(label, signal)
+            : { ok: false, retryable: true, detail: redact(`${label}: ${err.code ?? err.message}`) },
+        )
     }
     try {
       const target = new URL(url)
       const send = target.protocol === 'https:' ? httpsRequest : httpRequest
-      const req = send(target, {
-        method: 'POST',
-        agent: false,
-        signal,
-        headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'lastgood', ...headers },
-      }, (res) => {
-        const chunks: Buffer[] = []
-        let size = 0
-        answered = (complete) => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8').slice(0, BODY_LIMIT), complete })
-        res.on('data', (chunk: Buffer) => {
-          if (size < BODY_LIMIT) chunks.push(chunk)
-          size += chunk.length
-        })
-        res.on('end', () => answered!(true))
-        res.on('error', fail)
-        res.on('close', () => answered!(false))
-      })
+      const req = send(
+        target,
+        {
+          method: 'POST',
+          agent: false,
+          signal,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': String(Buffer.byteLength(body)),
+            'user-agent': 'lastgood',
+            ...headers,
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = []
+          let size = 0
+          answered = (complete) =>
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8').slice(0, BODY_LIMIT), complete })
+          res.on('data', (chunk: Buffer) => {
+            if (size < BODY_LIMIT) chunks.push(chunk)
+            size += chunk.length
+          })
+          res.on('end', () => answered!(true))
+          res.on('error', fail)
+          res.on('close', () => answered!(false))
+        },
+      )
       req.on('error', fail)
       req.end(body)
     } catch (err) {

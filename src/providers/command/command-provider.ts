@@ -101,9 +101,7 @@ export const commandProvider: Provider<CommandComponent> = {
 async function readVersion(c: CommandComponent, ctx: ProviderContext): Promise<VersionInfo> {
   const version = (await run(c, ctx, c.current)).toString('utf8').trim()
   if (version === '') {
-    throw new UserError(
-      `component ${c.name}: command ${describeCommand(c.current)} printed nothing; it must print the version on stdout`,
-    )
+    throw new UserError(`component ${c.name}: command ${describeCommand(c.current)} printed nothing; it must print the version on stdout`)
   }
   return { version }
 }

@@ -47,18 +47,20 @@ export function mapBounded<T, R>(
         next++
         running++
         weight += w
-        start(fn, items[index]!, index).then(
-          (r) => {
-            results[index] = r
-          },
-          (err: unknown) => {
-            failure ??= { err }
-          },
-        ).finally(() => {
-          running--
-          weight -= w
-          pump()
-        })
+        start(fn, items[index]!, index)
+          .then(
+            (r) => {
+              results[index] = r
+            },
+            (err: unknown) => {
+              failure ??= { err }
+            },
+          )
+          .finally(() => {
+            running--
+            weight -= w
+            pump()
+          })
       }
       if (running > 0) return
       if (failure) reject(failure.err)

@@ -29,11 +29,7 @@ export interface CaptureTreeOptions {
  * time (bounded in count and bytes); entries stay in path order.
  * Leaves no trace on failure beyond blobs that are not yet durable (the repository is not flushed here).
  */
-export async function captureTree(
-  root: string,
-  blobs: BlobStore,
-  options: CaptureTreeOptions = {},
-): Promise<CapturedTree> {
+export async function captureTree(root: string, blobs: BlobStore, options: CaptureTreeOptions = {}): Promise<CapturedTree> {
   const limits = options.limits ?? DEFAULT_LIMITS
   // Taken before the walk: a ctime must be older than this, by a tick, for its stamp to be recorded.
   const startedNs = BigInt(Date.now()) * 1_000_000n
@@ -84,13 +80,7 @@ async function captureEntries(
  * for a file the pool handed back. With `startedNs` (when the capture began), the entry carries the file's
  * stamp if the file did not change while read and its ctime is settled (reuse-previous.ts).
  */
-export async function captureFile(
-  abs: string,
-  path: string,
-  mode: number,
-  blobs: BlobStore,
-  startedNs?: bigint,
-): Promise<TreeEntry> {
+export async function captureFile(abs: string, path: string, mode: number, blobs: BlobStore, startedNs?: bigint): Promise<TreeEntry> {
   const content: BlobId[] = []
   const read = await forEachChunk(abs, async (chunk) => {
     content.push(await blobs.putBlob('data', chunk))

@@ -33,11 +33,7 @@ interface ToHash {
  * hashed only when they agree, chunk by chunk against the chunk ids (which are SHA-256), so no store is
  * needed; small files by a file pool, several at a time. Never changes anything.
  */
-export async function compareTree(
-  liveRoot: string,
-  entries: readonly TreeEntry[],
-  options: CompareOptions = {},
-): Promise<Change[]> {
+export async function compareTree(liveRoot: string, entries: readonly TreeEntry[], options: CompareOptions = {}): Promise<Change[]> {
   // Nothing on disk: everything is added, and no file needs reading, so no pool either.
   if (!(await isDirectory(liveRoot))) return compareWith(undefined, [], entries, options)
   return withFilePool(async (pool) => compareWith(pool, await listTree(liveRoot, { pool }), entries, options))
@@ -64,15 +60,21 @@ async function compareWith(
   const candidates = [...toHash.keys()].filter((i) => firstKnown < 0 || i < firstKnown)
   if (candidates.length > 0) {
     let firstDiffer = Number.POSITIVE_INFINITY
-    await mapBounded(workUnits(candidates, (i) => toHash.get(i)!.live.size), async (unit) => {
-      if (options.firstOnly && unit.items[0]! > firstDiffer) return
-      const same = await contentMatches(unit, toHash, pool!)
-      for (const [k, i] of unit.items.entries()) {
-        const { live: l, want } = toHash.get(i)!
-        outcomes[i] = same[k] ? metaChange(l, want, options.owners) : { kind: 'changed', ...meta(l, want, options.owners), sizeBefore: l.size, sizeAfter: want.size }
-        if (outcomes[i] && options.firstOnly) firstDiffer = Math.min(firstDiffer, i)
-      }
-    }, { weight: (unit) => unit.bytes })
+    await mapBounded(
+      workUnits(candidates, (i) => toHash.get(i)!.live.size),
+      async (unit) => {
+        if (options.firstOnly && unit.items[0]! > firstDiffer) return
+        const same = await contentMatches(unit, toHash, pool!)
+        for (const [k, i] of unit.items.entries()) {
+          const { live: l, want } = toHash.get(i)!
+          outcomes[i] = same[k]
+            ? metaChange(l, want, options.owners)
+            : { kind: 'changed', ...meta(l, want, options.owners), sizeBefore: l.size, sizeAfter: want.size }
+          if (outcomes[i] && options.firstOnly) firstDiffer = Math.min(firstDiffer, i)
+        }
+      },
+      { weight: (unit) => unit.bytes },
+    )
   }
   const name = (path: string) => (options.prefix ? `${options.prefix}/${path}` : path)
   const changes: Change[] = []
@@ -104,14 +106,20 @@ async function contentMatches(unit: WorkUnit, toHash: ReadonlyMap<number, ToHash
   const files = unit.items.map((i) => toHash.get(i)!)
   if (!unit.pooled) return Promise.all(files.map((f) => fileMatches(f.live.abs, f.want)))
   const results = await pool.hash(files.map((f) => ({ abs: f.live.abs, size: f.want.size, id: f.want.content[0] })))
-  return Promise.all(results.map(async (r, k) => {
-    if ('error' in r) throw readError(files[k]!.live.abs, r.error)
-    return 'fallback' in r ? fileMatches(files[k]!.live.abs, files[k]!.want) : r.ok
-  }))
+  return Promise.all(
+    results.map(async (r, k) => {
+      if ('error' in r) throw readError(files[k]!.live.abs, r.error)
+      return 'fallback' in r ? fileMatches(files[k]!.live.abs, files[k]!.want) : r.ok
+    }),
+  )
 }
 
 /** Everything that can be told without reading a file; `hash` when only the bytes can tell. */
-function compareShallow(live: LiveEntry | undefined, want: TreeEntry | undefined, owners: OwnerRule | undefined): Outcome | { hash: ToHash } {
+function compareShallow(
+  live: LiveEntry | undefined,
+  want: TreeEntry | undefined,
+  owners: OwnerRule | undefined,
+): Outcome | { hash: ToHash } {
   if (!live && !want) return undefined
   if (!live) return { kind: 'added', ...sizeAfter(want) }
   if (!want) return { kind: 'removed', ...(live.type === 'file' ? { sizeBefore: live.size } : {}) }

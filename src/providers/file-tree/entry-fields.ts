@@ -17,7 +17,11 @@ const TIME_NS = /^-?[0-9]{1,20}$/
  */
 export function parseStamp(path: string, item: Record<string, unknown>): { ino?: string; mtimeNs?: string; ctimeNs?: string } {
   const out: { ino?: string; mtimeNs?: string; ctimeNs?: string } = {}
-  for (const [key, pattern] of [['ino', INO], ['mtimeNs', TIME_NS], ['ctimeNs', TIME_NS]] as const) {
+  for (const [key, pattern] of [
+    ['ino', INO],
+    ['mtimeNs', TIME_NS],
+    ['ctimeNs', TIME_NS],
+  ] as const) {
     const value = item[key]
     if (value === undefined) continue
     if (typeof value !== 'string' || !pattern.test(value)) {

@@ -27,7 +27,7 @@ export function writeFd(fd: number, buf: Uint8Array, offset: number, length: num
 
 /** Loops until every byte is down. */
 export async function writeAllFd(fd: number, data: Uint8Array): Promise<void> {
-  for (let offset = 0; offset < data.length; ) offset += await writeFd(fd, data, offset, data.length - offset)
+  for (let offset = 0; offset < data.length;) offset += await writeFd(fd, data, offset, data.length - offset)
 }
 
 export function closeFd(fd: number): Promise<void> {

@@ -81,7 +81,10 @@ export class FilePool {
   /** Batches that waited for the disk (observe). */
   private slow = 0
 
-  private constructor(size: number, private readonly maxSize: number) {
+  private constructor(
+    size: number,
+    private readonly maxSize: number,
+  ) {
     for (let i = 0; i < size; i++) this.spawn()
   }
 
@@ -121,7 +124,12 @@ export class FilePool {
 
   /** Whether each file holds exactly `size` bytes hashing to `id` (no id for an empty file). */
   async hash(files: { abs: string; size: number; id: string | undefined }[]): Promise<PoolResult<boolean>[]> {
-    const raw = (await this.send('hash', files, undefined, files.reduce((sum, f) => sum + f.size, 0))) as { same: boolean }[]
+    const raw = (await this.send(
+      'hash',
+      files,
+      undefined,
+      files.reduce((sum, f) => sum + f.size, 0),
+    )) as { same: boolean }[]
     return raw.map((r) => wrap(r, (ok) => ok.same))
   }
 
@@ -146,7 +154,10 @@ export class FilePool {
 
   /** Each directory's entries as lstat sees them; names and link targets as raw bytes. */
   async list(dirs: string[]): Promise<PoolResult<PoolDirEntry[]>[]> {
-    const raw = (await this.send('list', dirs.map((abs) => ({ abs })))) as { entries: PoolDirEntry[] }[]
+    const raw = (await this.send(
+      'list',
+      dirs.map((abs) => ({ abs })),
+    )) as { entries: PoolDirEntry[] }[]
     return raw.map((r) => wrap(r, (ok) => ok.entries))
   }
 

@@ -68,19 +68,29 @@ export async function materialiseTree(
     const files = safe.filter((e) => e.type === 'file')
     const fsync = mode === 'fsync'
     await withFilePool((pool) =>
-      mapBounded(workUnits([...files.keys()], (i) => files[i]!.size), async (unit) => {
-        if (!unit.pooled) {
-          for (const i of unit.items) await writeFile(join(dest, files[i]!.path), files[i]!, owner(files[i]!), blobs, fsync)
-          return
-        }
-        const batch = []
-        for (const i of unit.items) {
-          const e = files[i]!
-          const o = owner(e)
-          batch.push({ abs: join(dest, e.path), mode: e.mode, ...(o ? { owner: o } : {}), data: e.content[0] ? await chunk(e, 0, blobs) : EMPTY, fsync })
-        }
-        for (const r of await pool.write(batch)) if ('error' in r) throw r.error
-      }, { weight: (unit) => unit.bytes }),
+      mapBounded(
+        workUnits([...files.keys()], (i) => files[i]!.size),
+        async (unit) => {
+          if (!unit.pooled) {
+            for (const i of unit.items) await writeFile(join(dest, files[i]!.path), files[i]!, owner(files[i]!), blobs, fsync)
+            return
+          }
+          const batch = []
+          for (const i of unit.items) {
+            const e = files[i]!
+            const o = owner(e)
+            batch.push({
+              abs: join(dest, e.path),
+              mode: e.mode,
+              ...(o ? { owner: o } : {}),
+              data: e.content[0] ? await chunk(e, 0, blobs) : EMPTY,
+              fsync,
+            })
+          }
+          for (const r of await pool.write(batch)) if ('error' in r) throw r.error
+        },
+        { weight: (unit) => unit.bytes },
+      ),
     )
     for (const e of safe) {
       if (e.type !== 'symlink') continue

@@ -76,13 +76,7 @@ export function readError(abs: string, err: NodeJS.ErrnoException): Error {
  * reaches the size fstat gave is the end (a regular file returns less than asked only there), which saves
  * every small file a second, empty read; anywhere else only an empty read ends the file.
  */
-async function fill(
-  fd: number,
-  buf: Buffer,
-  filled: number,
-  offset: number,
-  expected: number,
-): Promise<{ filled: number; end: boolean }> {
+async function fill(fd: number, buf: Buffer, filled: number, offset: number, expected: number): Promise<{ filled: number; end: boolean }> {
   while (filled < buf.length) {
     const bytesRead = await readFd(fd, buf, filled, buf.length - filled)
     if (bytesRead === 0) return { filled, end: true }

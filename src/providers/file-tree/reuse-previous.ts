@@ -43,7 +43,16 @@ export class PreviousFiles {
     if (prev.ino !== stamp.ino || prev.mtimeNs !== stamp.mtimeNs || prev.ctimeNs !== stamp.ctimeNs) return undefined
     // A chunk prune has removed since would make a snapshot that cannot be restored: read the file again.
     if (!prev.content.every((id) => blobs.hasBlob(id))) return undefined
-    return { path: live.path, type: 'file', mode: live.mode, size: live.size, content: [...prev.content], uid: live.uid, gid: live.gid, ...stamp }
+    return {
+      path: live.path,
+      type: 'file',
+      mode: live.mode,
+      size: live.size,
+      content: [...prev.content],
+      uid: live.uid,
+      gid: live.gid,
+      ...stamp,
+    }
   }
 }
 
@@ -71,6 +80,13 @@ function reusableShape(e: unknown): (FileEntry & FileStamp) | undefined {
   if (content.length !== Math.ceil(size / CHUNK_SIZE)) return undefined
   if (!content.every((id) => typeof id === 'string' && BLOB_ID.test(id))) return undefined
   return {
-    path: f.path, type: 'file', mode: 0, size, content: content as string[], ino: f.ino, mtimeNs: f.mtimeNs, ctimeNs: f.ctimeNs,
+    path: f.path,
+    type: 'file',
+    mode: 0,
+    size,
+    content: content as string[],
+    ino: f.ino,
+    mtimeNs: f.mtimeNs,
+    ctimeNs: f.ctimeNs,
   }
 }

@@ -2,15 +2,7 @@ import { parentOf, pathProblem, targetProblem } from './path-rules.js'
 import { parseMode, parseOwner, parseStamp, refused } from './entry-fields.js'
 import { allowedTarget, describePolicy, type LinkPolicy } from './link-policy.js'
 import { resolveLink } from './symlink-containment.js'
-import {
-  CHUNK_SIZE,
-  DEFAULT_LIMITS,
-  sortEntries,
-  treeDigest,
-  type CapturedTree,
-  type TreeEntry,
-  type TreeLimits,
-} from './tree-entry.js'
+import { CHUNK_SIZE, DEFAULT_LIMITS, sortEntries, treeDigest, type CapturedTree, type TreeEntry, type TreeLimits } from './tree-entry.js'
 
 const BLOB_ID = /^[0-9a-f]{64}$/
 
@@ -98,8 +90,13 @@ function parseEntry(item: unknown, limits: TreeLimits): TreeEntry {
         throw refused(path, `the size ${size} does not match its ${content.length} chunks`)
       }
       return {
-        path, type: 'file', mode: parseMode(path, item.mode), size, content: [...(content as string[])],
-        ...parseOwner(path, item), ...parseStamp(path, item),
+        path,
+        type: 'file',
+        mode: parseMode(path, item.mode),
+        size,
+        content: [...(content as string[])],
+        ...parseOwner(path, item),
+        ...parseStamp(path, item),
       }
     }
     default:

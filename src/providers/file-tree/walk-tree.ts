@@ -121,7 +121,16 @@ function liveEntry(root: string, base: string, dir: Dir, raw: PoolDirEntry, maxD
     case 'd':
       return { path: rel, abs, type: 'dir', mode, size: 0, uid, gid }
     case 'f':
-      return { path: rel, abs, type: 'file', mode, size: raw.size, uid, gid, stamp: { ino: raw.ino!, mtimeNs: raw.mtimeNs!, ctimeNs: raw.ctimeNs! } }
+      return {
+        path: rel,
+        abs,
+        type: 'file',
+        mode,
+        size: raw.size,
+        uid,
+        gid,
+        stamp: { ino: raw.ino!, mtimeNs: raw.mtimeNs!, ctimeNs: raw.ctimeNs! },
+      }
     case 'l':
       return { path: rel, abs, type: 'symlink', mode, size: 0, uid, gid, target: decodeName(root, rel, raw.target ?? new Uint8Array(0)) }
     default:

@@ -32,7 +32,10 @@ const NAME = /^(.+)\.displaced-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z(?:-[
 
 /** The name a copy of `release` moved aside at `at` gets (a suffix is added if it is taken). */
 export function displacedName(release: string, at: Date): string {
-  return `${release}.displaced-${at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`
+  return `${release}.displaced-${at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}`
 }
 
 /** The displaced copies in `releases`, newest first. Reads only; a missing directory holds none. */
@@ -59,12 +62,23 @@ export function beyondRetention(copies: readonly DisplacedCopy[], rule: Displace
  * Removes the copies the rule does not keep, except one `current` points to (`live`), and returns their
  * names. Only directories are removed; anything else of a matching name is not ours and stays.
  */
-export async function pruneDisplaced(releases: string, rule: DisplacedRetention, live: string | undefined, now = Date.now()): Promise<string[]> {
+export async function pruneDisplaced(
+  releases: string,
+  rule: DisplacedRetention,
+  live: string | undefined,
+  now = Date.now(),
+): Promise<string[]> {
   const removed: string[] = []
   for (const copy of beyondRetention(await listDisplaced(releases), rule, now)) {
     if (copy.name === live) continue
     const path = join(releases, copy.name)
-    if (!(await lstat(path).then((st) => st.isDirectory(), () => false))) continue
+    if (
+      !(await lstat(path).then(
+        (st) => st.isDirectory(),
+        () => false,
+      ))
+    )
+      continue
     await removeTree(path)
     removed.push(copy.name)
   }

@@ -42,10 +42,15 @@ export const localReleaseProvider: Provider<LocalReleaseComponent> = {
     const tree = await captureTree(cur.releaseDir, ctx.blobs, {
       onSkip: (path, why) => ctx.log.warn({ component: c.name, path }, `left out of the capture: ${why}`),
       links: await releaseLinkPolicy(c, cur.releaseDir),
-      ...(previous?.provider === 'local-release' ? { previous: new PreviousFiles((previous.body as Partial<LocalReleaseBody> | null)?.entries) } : {}),
+      ...(previous?.provider === 'local-release'
+        ? { previous: new PreviousFiles((previous.body as Partial<LocalReleaseBody> | null)?.entries) }
+        : {}),
     })
     const body: LocalReleaseBody = {
-      release: cur.release, digest: tree.digest, entries: tree.entries, dir: { mode: st.mode & 0o777, uid: st.uid, gid: st.gid },
+      release: cur.release,
+      digest: tree.digest,
+      entries: tree.entries,
+      dir: { mode: st.mode & 0o777, uid: st.uid, gid: st.gid },
     }
     return {
       provider: 'local-release',

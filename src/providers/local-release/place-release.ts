@@ -64,7 +64,13 @@ export async function placeRelease(
 
 async function moveAside(target: string, releases: string, release: string): Promise<string> {
   let aside = join(releases, displacedName(release, new Date()))
-  if (await lstat(aside).then(() => true, () => false)) aside += `-${randomBytes(3).toString('hex')}`
+  if (
+    await lstat(aside).then(
+      () => true,
+      () => false,
+    )
+  )
+    aside += `-${randomBytes(3).toString('hex')}`
   await rename(target, aside)
   return aside
 }

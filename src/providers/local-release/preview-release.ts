@@ -28,8 +28,7 @@ export async function previewRelease(
   const target = join(releaseLayout(c).releases, release)
   const st = await lstat(target).catch(() => undefined)
   // When the release is the live one, the file comparison above already answers; do not hash it twice.
-  const matches =
-    cur?.release === release ? files.length === 0 : !!st?.isDirectory() && (await treeMatches(target, tree.entries, owners))
+  const matches = cur?.release === release ? files.length === 0 : !!st?.isDirectory() && (await treeMatches(target, tree.entries, owners))
   return [version, ...files, ...steps(c, release, tree, { matches, exists: !!st, live: cur?.release === release })]
 }
 
@@ -50,7 +49,9 @@ function steps(
   if (c.restart) out.push(action(`run restart command ${describeCommand(c.restart)}`))
   const links = outsideLinks(tree.entries)
   if (links.length > 0) {
-    out.push(action(`keep ${links.length} links out of the release as links; what they point to is not in the snapshot: ${links.join(', ')}`))
+    out.push(
+      action(`keep ${links.length} links out of the release as links; what they point to is not in the snapshot: ${links.join(', ')}`),
+    )
   }
   return out
 }

@@ -25,9 +25,14 @@ export async function releaseLinkPolicy(c: LocalReleaseComponent, releaseDir: st
 /** The links of a tree that lead out of it (into an allowed directory, once validated), for the plan to name. */
 export function outsideLinks(entries: readonly TreeEntry[]): string[] {
   const tree = new Map(entries.map((e) => [e.path, e]))
-  return entries.flatMap((e) => (e.type === 'symlink' && !('inside' in resolveLink(tree, e.path, e.target)) ? [`${e.path} → ${e.target}`] : []))
+  return entries.flatMap((e) =>
+    e.type === 'symlink' && !('inside' in resolveLink(tree, e.path, e.target)) ? [`${e.path} → ${e.target}`] : [],
+  )
 }
 
 async function isDirectory(path: string): Promise<boolean> {
-  return stat(path).then((st) => st.isDirectory(), () => false)
+  return stat(path).then(
+    (st) => st.isDirectory(),
+    () => false,
+  )
 }

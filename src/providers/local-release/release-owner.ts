@@ -45,7 +45,9 @@ async function resolveOwner(c: LocalReleaseComponent): Promise<Owner> {
 }
 
 function unknown(c: LocalReleaseComponent, what: string, name: string): UserError {
-  return new UserError(`component ${c.name}: owner: ${c.owner} names ${what} "${name}", which this host does not know; create it or fix owner`)
+  return new UserError(
+    `component ${c.name}: owner: ${c.owner} names ${what} "${name}", which this host does not know; create it or fix owner`,
+  )
 }
 
 /** The entry's fields from getent (which asks NSS: LDAP, sssd), or the plain file where getent is missing. */

@@ -28,7 +28,9 @@ export async function restoreRelease(c: LocalReleaseComponent, m: ComponentManif
   const before = await readCurrent(c)
   const rootOwner = dir ? ownerOf(owners, dir) : ownerOf(owners, {})
   const placed = await placeRelease(releases, release, tree, ctx.blobs, {
-    ...(owners ? { owners } : {}), ...(rootOwner ? { rootOwner } : {}), ...(dir ? { rootMode: dir.mode } : {}),
+    ...(owners ? { owners } : {}),
+    ...(rootOwner ? { rootOwner } : {}),
+    ...(dir ? { rootMode: dir.mode } : {}),
     links: { root: join(releases, release), allowedInto },
   })
   if (ctx.signal.aborted) {

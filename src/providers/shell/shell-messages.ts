@@ -32,7 +32,11 @@ export function stderrTail(stderr: string): string {
  * anything is cut: a secret cut in half is no longer recognised, and its first half would stay.
  */
 export function lastLines(text: string, count: number): string {
-  const lines = redact(text).split('\n').map((l) => l.trimEnd()).filter((l) => l !== '').slice(-count)
+  const lines = redact(text)
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l !== '')
+    .slice(-count)
   return lines.map((l) => shorten(l, MAX_LINE_CHARS)).join('\n')
 }
 

@@ -60,7 +60,11 @@ export async function runRunbook(p: Platform, incident: Incident, opts: RunbookO
   const ctx: StepContext = { p, incident, apps: [], actor: opts.actor, signal: opts.signal ?? new AbortController().signal, steps }
   await writeIncident(ctx, async (w) => {
     await moveStatus(w.tx, ctx.incident, 'mitigating', opts.actor, `runbook ${incident.type} started`)
-    await w.record({ kind: 'runbook.started', message: `runbook ${incident.type}: ${steps.map(stepName).join(', ') || '(no steps)'}`, data: { type: incident.type, configured: p.config.runbooks[incident.type] !== undefined, steps: steps.map(stepName) } })
+    await w.record({
+      kind: 'runbook.started',
+      message: `runbook ${incident.type}: ${steps.map(stepName).join(', ') || '(no steps)'}`,
+      data: { type: incident.type, configured: p.config.runbooks[incident.type] !== undefined, steps: steps.map(stepName) },
+    })
   })
   const results: StepResult[] = []
   let outcome: RunbookResult['outcome'] = 'succeeded'
@@ -69,22 +73,57 @@ export async function runRunbook(p: Platform, incident: Incident, opts: RunbookO
     const name = stepName(step)
     if (outcome === 'stopped') {
       const at = new Date().toISOString()
-      results.push({ index, kind: step.kind, name, outcome: 'skipped', startedAt: at, endedAt: at, detail: 'not run: the runbook stopped', data: {} })
+      results.push({
+        index,
+        kind: step.kind,
+        name,
+        outcome: 'skipped',
+        startedAt: at,
+        endedAt: at,
+        detail: 'not run: the runbook stopped',
+        data: {},
+      })
       continue
     }
     const startedAt = new Date().toISOString()
     const r = ctx.signal.aborted ? { ok: false, detail: 'cancelled before it started', data: {} } : await runStep(ctx, step)
-    const result: StepResult = { index, kind: step.kind, name, outcome: r.ok ? 'succeeded' : 'failed', startedAt, endedAt: new Date().toISOString(), detail: redact(r.detail), data: r.data }
+    const result: StepResult = {
+      index,
+      kind: step.kind,
+      name,
+      outcome: r.ok ? 'succeeded' : 'failed',
+      startedAt,
+      endedAt: new Date().toISOString(),
+      detail: redact(r.detail),
+      data: r.data,
+    }
     results.push(result)
     const stop = !r.ok && (step.onFailure === 'stop' || ctx.signal.aborted)
     await writeIncident(ctx, async (w) => {
       await w.record({
-        kind: 'runbook.step', outcome: r.ok ? 'success' : 'failure',
+        kind: 'runbook.step',
+        outcome: r.ok ? 'success' : 'failure',
         message: `step ${index} ${name} ${result.outcome}: ${result.detail}`,
-        data: { index, step: name, kind: step.kind, outcome: result.outcome, startedAt, endedAt: result.endedAt, onFailure: step.onFailure, ...r.data },
+        data: {
+          index,
+          step: name,
+          kind: step.kind,
+          outcome: result.outcome,
+          startedAt,
+          endedAt: result.endedAt,
+          onFailure: step.onFailure,
+          ...r.data,
+        },
       })
       if (!r.ok) {
-        await w.tell({ kind: 'runbook_step_failed', vars: { step: `${index} ${name}`, error: result.detail, actions: stop ? 'the runbook stopped; the incident is escalated' : 'the runbook goes on with the next step' } })
+        await w.tell({
+          kind: 'runbook_step_failed',
+          vars: {
+            step: `${index} ${name}`,
+            error: result.detail,
+            actions: stop ? 'the runbook stopped; the incident is escalated' : 'the runbook goes on with the next step',
+          },
+        })
       }
     })
     if (!r.ok) outcome = stop ? 'stopped' : 'failed'
@@ -92,16 +131,25 @@ export async function runRunbook(p: Platform, incident: Incident, opts: RunbookO
   }
   await writeIncident(ctx, async (w) => {
     await w.record({
-      kind: 'runbook.finished', outcome: outcome === 'succeeded' ? 'success' : 'failure',
+      kind: 'runbook.finished',
+      outcome: outcome === 'succeeded' ? 'success' : 'failure',
       message: `runbook ${incident.type} ${outcome}: ${results.map((s) => `${s.name} ${s.outcome}`).join(', ')}`,
       data: { outcome, steps: results.map((s) => ({ index: s.index, step: s.name, outcome: s.outcome })) },
     })
-    if (outcome !== 'succeeded' || !steps.some((x) => RECOVERING.has(x.kind)) || !(await moveStatus(w.tx, ctx.incident, 'monitoring', opts.actor, `runbook ${incident.type} succeeded`))) return
+    if (
+      outcome !== 'succeeded' ||
+      !steps.some((x) => RECOVERING.has(x.kind)) ||
+      !(await moveStatus(w.tx, ctx.incident, 'monitoring', opts.actor, `runbook ${incident.type} succeeded`))
+    )
+      return
     // Everyone told hears that it is recovered and watched; on PagerDuty this acknowledges the alert.
-    await w.tell({ kind: 'status_update', vars: {
-      actions: results.map((s) => `- ${s.name}: ${s.outcome}`).join('\n'),
-      eta: 'recovered; monitoring until resolved',
-    } })
+    await w.tell({
+      kind: 'status_update',
+      vars: {
+        actions: results.map((s) => `- ${s.name}: ${s.outcome}`).join('\n'),
+        eta: 'recovered; monitoring until resolved',
+      },
+    })
   })
   return { incident: incident.id, outcome, steps: results }
 }
@@ -117,11 +165,19 @@ async function runStep(ctx: StepContext, step: ResolvedRunbookStep): Promise<Ste
       case 'notify':
         return await notifyStep(ctx, step.channels)
       case 'rollback':
-        return await rollbackStep(ctx, ctx.apps.map((app) => ({ app, ...(step.components ? { components: step.components } : {}) })), 'rollback')
+        return await rollbackStep(
+          ctx,
+          ctx.apps.map((app) => ({ app, ...(step.components ? { components: step.components } : {}) })),
+          'rollback',
+        )
       case 'restore_data': {
         const selection = dataSelection(ctx.apps)
         if (selection.length === 0) {
-          return { ok: false, detail: `no app in scope (${ctx.apps.map((a) => a.name).join(', ')}) has a data component: mark the component that holds its data \`data: true\` in lastgood.yaml`, data: {} }
+          return {
+            ok: false,
+            detail: `no app in scope (${ctx.apps.map((a) => a.name).join(', ')}) has a data component: mark the component that holds its data \`data: true\` in lastgood.yaml`,
+            data: {},
+          }
         }
         return await rollbackStep(ctx, selection, 'restore data')
       }

@@ -37,7 +37,10 @@ export async function writeIncident<T>(ctx: StepContext, fn: (w: IncidentWriter)
 }
 
 export class IncidentWriter {
-  constructor(readonly tx: StateDb, private readonly ctx: StepContext) {}
+  constructor(
+    readonly tx: StateDb,
+    private readonly ctx: StepContext,
+  ) {}
 
   record(e: Omit<TimelineInput, 'actor'> & { actor?: string }) {
     return recordTimeline(this.tx, this.ctx.incident.id, { actor: this.ctx.actor, ...e })

@@ -29,9 +29,7 @@ export async function createKeyFile(path: string, masterKey: Uint8Array, reposit
     await atomicWrite(path, Buffer.from(JSON.stringify(body, null, 2) + '\n'), { exclusive: true, mode: 0o600 })
   } catch (err) {
     if (err instanceof FileExistsError) {
-      throw new UserError(
-        `key file ${path} already exists; it may protect another repository. Move it away or choose another key file`,
-      )
+      throw new UserError(`key file ${path} already exists; it may protect another repository. Move it away or choose another key file`)
     }
     throw err
   }

@@ -27,10 +27,7 @@ export function kdfWithinLimits(k: KdfParams): boolean {
   const int = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v)
   if (!int(k.N) || !int(k.r) || !int(k.p)) return false
   const powerOfTwo = (k.N & (k.N - 1)) === 0
-  return (
-    powerOfTwo && k.N >= MIN_N && k.N <= MAX_N && k.r >= 1 && k.r <= MAX_R && k.p >= 1 && k.p <= MAX_P &&
-    128 * k.N * k.r <= MAX_MEMORY
-  )
+  return powerOfTwo && k.N >= MIN_N && k.N <= MAX_N && k.r >= 1 && k.r <= MAX_R && k.p >= 1 && k.p <= MAX_P && 128 * k.N * k.r <= MAX_MEMORY
 }
 
 interface KeyFileJson {

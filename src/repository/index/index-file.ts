@@ -64,7 +64,11 @@ function checkPack(p: PackRecord): PackRecord {
     }
     if (b.offset + b.length > p.size) throw new Error(`places blob ${b.id} past the end of pack ${p.id}`)
   }
-  return { id: p.id, size: p.size, blobs: p.blobs.map((b) => ({ id: b.id, type: b.type, offset: b.offset, length: b.length, rawLength: b.rawLength })) }
+  return {
+    id: p.id,
+    size: p.size,
+    blobs: p.blobs.map((b) => ({ id: b.id, type: b.type, offset: b.offset, length: b.length, rawLength: b.rawLength })),
+  }
 }
 
 function isUint(v: unknown): v is number {

@@ -27,7 +27,10 @@ export interface BlobRef {
 export function openBlob(dataKey: Uint8Array, ref: BlobRef, sealed: Uint8Array): Buffer {
   const where = ref.packId ? ` in pack ${ref.packId}` : ''
   if (ref.rawLength > MAX_BLOB_SIZE) {
-    throw new IntegrityError(ref.id, `blob ${ref.id}${where} claims ${ref.rawLength} bytes, above the ${MAX_BLOB_SIZE}-byte limit; refusing to decompress it`)
+    throw new IntegrityError(
+      ref.id,
+      `blob ${ref.id}${where} claims ${ref.rawLength} bytes, above the ${MAX_BLOB_SIZE}-byte limit; refusing to decompress it`,
+    )
   }
   if (sealed.length < SEAL_OVERHEAD + 1) {
     throw new IntegrityError(ref.id, `blob ${ref.id}${where} is truncated (${sealed.length} bytes)`)

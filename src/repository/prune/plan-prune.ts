@@ -38,11 +38,15 @@ export async function planPrune(core: RepoCore): Promise<PrunePlan> {
   }
   const reachable = new Set<string>()
   for (const { name } of names) {
-    const s = await loadSnapshotFile(backend, core.dataKey, name).catch((err: Error) => refuse(`snapshot ${name} cannot be read (${err.message})`))
+    const s = await loadSnapshotFile(backend, core.dataKey, name).catch((err: Error) =>
+      refuse(`snapshot ${name} cannot be read (${err.message})`),
+    )
     for (const c of s.components) {
       if (reachable.has(c.manifest)) continue
       reachable.add(c.manifest)
-      const bytes = await core.readBlob(c.manifest).catch((err: Error) => refuse(`manifest ${c.manifest} of snapshot ${name} cannot be read (${err.message})`))
+      const bytes = await core
+        .readBlob(c.manifest)
+        .catch((err: Error) => refuse(`manifest ${c.manifest} of snapshot ${name} cannot be read (${err.message})`))
       let refs: string[] = []
       try {
         refs = manifestRefs(bytes)
@@ -55,7 +59,9 @@ export async function planPrune(core: RepoCore): Promise<PrunePlan> {
       }
     }
   }
-  const stored = new Map((await listAll(backend, 'pack').catch((err: Error) => refuse(`listing packs failed (${err.message})`))).map((f) => [f.name, f]))
+  const stored = new Map(
+    (await listAll(backend, 'pack').catch((err: Error) => refuse(`listing packs failed (${err.message})`))).map((f) => [f.name, f]),
+  )
   const plan: PrunePlan = { snapshots: names.length, reachable, keep: [], rewrite: [], remove: [], unindexed: [], blobsRemoved: 0 }
   for (const pack of index.packs.values()) {
     // A blob stored twice (two writers, or an interrupted prune) is live only at its indexed location.

@@ -13,7 +13,11 @@ import { rewritePacks } from './rewrite-packs.js'
  * removed → old packs removed → temp files removed. A crash before the old index files go leaves two
  * agreeing descriptions; after, only unreferenced packs, which the next prune removes.
  */
-export async function pruneRepository(core: RepoCore, opts: { dryRun: boolean }, swapIndex: (index: MasterIndex) => void): Promise<PruneReport> {
+export async function pruneRepository(
+  core: RepoCore,
+  opts: { dryRun: boolean },
+  swapIndex: (index: MasterIndex) => void,
+): Promise<PruneReport> {
   const plan = await planPrune(core)
   const removedBytes = sum(plan.remove.map((p) => p.size)) + sum(plan.unindexed.map((f) => f.size))
   const base = {

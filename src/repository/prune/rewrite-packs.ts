@@ -24,7 +24,9 @@ export async function rewritePacks(core: RepoCore, work: { pack: PackRecord; liv
   for (const { pack, live } of work) {
     const bytes = Buffer.from(await core.backend.load({ type: 'pack', name: pack.id }))
     if (bytes.length !== pack.size || sha256Hex(bytes) !== pack.id) {
-      throw new OperationFailedError(`prune refused, nothing was deleted: pack ${pack.id} is damaged; run lastgood snapshot verify --read-data`)
+      throw new OperationFailedError(
+        `prune refused, nothing was deleted: pack ${pack.id} is damaged; run lastgood snapshot verify --read-data`,
+      )
     }
     for (const e of live) {
       const sealed = bytes.subarray(e.offset, e.offset + e.length)

@@ -16,7 +16,10 @@ export interface PackCheckInput {
 }
 
 /** One pack at a time, so memory stays bounded by the pack size. */
-export async function checkPacks(core: RepoCore, input: PackCheckInput): Promise<{ problems: VerifyProblem[]; checked: number; bytesRead: number }> {
+export async function checkPacks(
+  core: RepoCore,
+  input: PackCheckInput,
+): Promise<{ problems: VerifyProblem[]; checked: number; bytesRead: number }> {
   const problems: VerifyProblem[] = []
   const packIds = new Set<string>()
   for (const b of input.needed.keys()) {
@@ -29,7 +32,11 @@ export async function checkPacks(core: RepoCore, input: PackCheckInput): Promise
     stored = new Map((await listAll(core.backend, 'pack')).map((f) => [f.name, f]))
     for (const f of stored.values()) {
       if (!core.index.packs.has(f.name)) {
-        problems.push({ object: f.name, kind: 'unreferenced', message: 'in no index (left by an interrupted write): no snapshot uses it, and prune removes it' })
+        problems.push({
+          object: f.name,
+          kind: 'unreferenced',
+          message: 'in no index (left by an interrupted write): no snapshot uses it, and prune removes it',
+        })
       }
     }
   }
@@ -45,13 +52,23 @@ export async function checkPacks(core: RepoCore, input: PackCheckInput): Promise
       for (const b of rec.blobs) {
         const s = input.needed.get(b.id)
         if (s && core.index.get(b.id)?.packId === packId) {
-          problems.push({ object: b.id, kind: 'missing', snapshot: s, message: `blob ${b.id} needed by snapshot ${s} is in missing pack ${packId}` })
+          problems.push({
+            object: b.id,
+            kind: 'missing',
+            snapshot: s,
+            message: `blob ${b.id} needed by snapshot ${s} is in missing pack ${packId}`,
+          })
         }
       }
       continue
     }
     if (info.size !== rec.size) {
-      problems.push({ object: packId, kind: 'damaged', snapshot, message: `pack ${packId} has ${info.size} bytes where the index says ${rec.size}${neededBy}` })
+      problems.push({
+        object: packId,
+        kind: 'damaged',
+        snapshot,
+        message: `pack ${packId} has ${info.size} bytes where the index says ${rec.size}${neededBy}`,
+      })
     }
     if (!input.readData) continue
     let bytes: Uint8Array
@@ -67,7 +84,14 @@ export async function checkPacks(core: RepoCore, input: PackCheckInput): Promise
   return { problems, checked: packIds.size, bytesRead }
 }
 
-function checkPackBytes(core: RepoCore, rec: PackRecord, bytes: Uint8Array, needed: Map<string, string>, snapshot: string | undefined, neededBy: string): VerifyProblem[] {
+function checkPackBytes(
+  core: RepoCore,
+  rec: PackRecord,
+  bytes: Uint8Array,
+  needed: Map<string, string>,
+  snapshot: string | undefined,
+  neededBy: string,
+): VerifyProblem[] {
   const problems: VerifyProblem[] = []
   if (sha256Hex(bytes) !== rec.id) {
     problems.push({ object: rec.id, kind: 'damaged', snapshot, message: `pack ${rec.id} does not hash to its id${neededBy}` })
@@ -89,7 +113,12 @@ function checkPackBytes(core: RepoCore, rec: PackRecord, bytes: Uint8Array, need
     } catch (err) {
       if (!(err instanceof IntegrityError)) throw err
       const s = needed.get(b.id)
-      problems.push({ object: b.id, kind: 'damaged', ...(s ? { snapshot: s } : {}), message: err.message + (s ? `; needed by snapshot ${s}` : '') })
+      problems.push({
+        object: b.id,
+        kind: 'damaged',
+        ...(s ? { snapshot: s } : {}),
+        message: err.message + (s ? `; needed by snapshot ${s}` : ''),
+      })
     }
   }
   return problems

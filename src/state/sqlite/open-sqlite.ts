@@ -26,22 +26,24 @@ export async function openSqliteState(stateDir: string): Promise<State> {
     db,
     engine: 'sqlite',
     releaseReserve: () => reserve.release(),
-    writeTransaction: (fn) => serialised(file, () =>
-      db.connection().execute(async (conn) => {
-        // IMMEDIATE takes the write lock now; a deferred transaction that reads first could not upgrade
-        // once another process has written, and would fail instead of waiting.
-        await sql`begin immediate`.execute(conn)
-        try {
-          const result = await fn(conn)
-          await sql`commit`.execute(conn)
-          return result
-        } catch (err) {
-          // A statement that failed on a full disk or an I/O error has already rolled the transaction back;
-          // a second rollback would fail and hide the error that matters.
-          if (sqlite.inTransaction) await sql`rollback`.execute(conn)
-          throw err
-        }
-      })),
+    writeTransaction: (fn) =>
+      serialised(file, () =>
+        db.connection().execute(async (conn) => {
+          // IMMEDIATE takes the write lock now; a deferred transaction that reads first could not upgrade
+          // once another process has written, and would fail instead of waiting.
+          await sql`begin immediate`.execute(conn)
+          try {
+            const result = await fn(conn)
+            await sql`commit`.execute(conn)
+            return result
+          } catch (err) {
+            // A statement that failed on a full disk or an I/O error has already rolled the transaction back;
+            // a second rollback would fail and hide the error that matters.
+            if (sqlite.inTransaction) await sql`rollback`.execute(conn)
+            throw err
+          }
+        }),
+      ),
     close: () => db.destroy(),
   }
 }

@@ -80,7 +80,11 @@ describe('runShell', () => {
   it('case 14: a secret where a long line, a long command or the kept tail of stderr is cut is masked whole, not in part', async () => {
     const secret = 'CutShellSecret0123456789'
     registerSecret(secret)
-    const failure = (command: string) => sh(command, { env: { S: secret } }).then(() => new Error('no failure'), (e: unknown) => e as Error)
+    const failure = (command: string) =>
+      sh(command, { env: { S: secret } }).then(
+        () => new Error('no failure'),
+        (e: unknown) => e as Error,
+      )
     // A line cut at 500 characters, a command cut at 200, and stderr of which the last 64 kB are kept.
     const cuts = [
       await failure(`printf '%0495d%s\\n' 0 "$S" >&2; exit 1`),

@@ -70,15 +70,19 @@ describe('mapBounded', () => {
     let weight = 0
     let most = { running: 0, weight: 0 }
     const items = [5, 1, 1, 30, 1, 2, 8, 1, 1, 1]
-    const out = await mapBounded(items, async (w, i) => {
-      running++
-      weight += w
-      most = { running: Math.max(most.running, running), weight: Math.max(most.weight, weight) }
-      await new Promise((r) => setTimeout(r, (items.length - i) * 2))
-      running--
-      weight -= w
-      return i * 10
-    }, { concurrency: 3, maxWeight: 10, weight: (w) => w })
+    const out = await mapBounded(
+      items,
+      async (w, i) => {
+        running++
+        weight += w
+        most = { running: Math.max(most.running, running), weight: Math.max(most.weight, weight) }
+        await new Promise((r) => setTimeout(r, (items.length - i) * 2))
+        running--
+        weight -= w
+        return i * 10
+      },
+      { concurrency: 3, maxWeight: 10, weight: (w) => w },
+    )
     expect(out).toEqual(items.map((_, i) => i * 10))
     expect(most.running).toBeLessThanOrEqual(3)
     expect(most.weight).toBe(30)
@@ -87,13 +91,17 @@ describe('mapBounded', () => {
   it('starts nothing after a failure, waits for what runs, and throws the first failure', async () => {
     const started: number[] = []
     let settledAfter = 0
-    const err = await mapBounded([0, 1, 2, 3, 4, 5, 6, 7], async (i) => {
-      started.push(i)
-      if (i === 1) throw new Error('one failed')
-      await new Promise((r) => setTimeout(r, 20))
-      settledAfter++
-      if (i === 2) throw new Error('a later failure')
-    }, { concurrency: 3 }).catch((e: unknown) => e)
+    const err = await mapBounded(
+      [0, 1, 2, 3, 4, 5, 6, 7],
+      async (i) => {
+        started.push(i)
+        if (i === 1) throw new Error('one failed')
+        await new Promise((r) => setTimeout(r, 20))
+        settledAfter++
+        if (i === 2) throw new Error('a later failure')
+      },
+      { concurrency: 3 },
+    ).catch((e: unknown) => e)
     expect((err as Error).message).toBe('one failed')
     expect(started).toEqual([0, 1, 2])
     expect(settledAfter).toBe(2)

@@ -45,7 +45,9 @@ describe('parent skip: a capture reuses the previous entry of a file whose metad
     const a = files(tree.entries).get('a.txt')!
     const st = await lstat(join(root, 'a.txt'), { bigint: true })
     expect(a).toMatchObject({ ino: st.ino.toString(), mtimeNs: st.mtimeNs.toString(), ctimeNs: st.ctimeNs.toString() })
-    const bare = tree.entries.map((e) => (e.type === 'file' ? { path: e.path, type: e.type, mode: e.mode, size: e.size, content: e.content, uid: e.uid, gid: e.gid } : e))
+    const bare = tree.entries.map((e) =>
+      e.type === 'file' ? { path: e.path, type: e.type, mode: e.mode, size: e.size, content: e.content, uid: e.uid, gid: e.gid } : e,
+    )
     expect(treeDigest(bare)).toBe(tree.digest)
   })
 
@@ -115,7 +117,16 @@ describe('parent skip: a capture reuses the previous entry of a file whose metad
   })
 
   it('ignores a previous manifest of the wrong shape instead of trusting it', () => {
-    const live = { path: 'a', abs: '/x/a', type: 'file' as const, mode: 0o644, size: 3, uid: 0, gid: 0, stamp: { ino: '1', mtimeNs: '2', ctimeNs: '3' } }
+    const live = {
+      path: 'a',
+      abs: '/x/a',
+      type: 'file' as const,
+      mode: 0o644,
+      size: 3,
+      uid: 0,
+      gid: 0,
+      stamp: { ino: '1', mtimeNs: '2', ctimeNs: '3' },
+    }
     const blobs = new MemoryBlobStore()
     const id = sha256('abc')
     blobs.plant(id, Buffer.from('abc'))

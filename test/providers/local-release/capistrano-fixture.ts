@@ -21,7 +21,12 @@ export async function sharedDir(root: string): Promise<void> {
  * linked file and directory into shared/. `absolute` links name `<root>/shared/...` (Capistrano's default);
  * relative ones climb out of the release (`../../shared/log`), as with `set :relative_links`-style tooling.
  */
-export async function capistranoRelease(root: string, id: string, files: Record<string, string>, style: 'absolute' | 'relative'): Promise<void> {
+export async function capistranoRelease(
+  root: string,
+  id: string,
+  files: Record<string, string>,
+  style: 'absolute' | 'relative',
+): Promise<void> {
   await writeRelease(root, id, files)
   await linkIntoShared(root, id, style)
 }
@@ -36,5 +41,13 @@ export async function linkIntoShared(root: string, id: string, style: 'absolute'
   }
 }
 
-export const RAILS_V1 = { 'Gemfile': "source 'https://rubygems.org'\n", 'config/routes.rb': 'Rails.application.routes.draw {}\n', 'public/index.html': '<h1>v1</h1>\n' }
-export const RAILS_V2 = { 'Gemfile': "source 'https://rubygems.org'\ngem 'pg'\n", 'config/routes.rb': 'Rails.application.routes.draw { root "home#index" }\n', 'public/index.html': '<h1>v2</h1>\n' }
+export const RAILS_V1 = {
+  Gemfile: "source 'https://rubygems.org'\n",
+  'config/routes.rb': 'Rails.application.routes.draw {}\n',
+  'public/index.html': '<h1>v1</h1>\n',
+}
+export const RAILS_V2 = {
+  Gemfile: "source 'https://rubygems.org'\ngem 'pg'\n",
+  'config/routes.rb': 'Rails.application.routes.draw { root "home#index" }\n',
+  'public/index.html': '<h1>v2</h1>\n',
+}

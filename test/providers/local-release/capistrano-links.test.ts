@@ -32,31 +32,36 @@ beforeEach(async () => {
 })
 
 describe('issue 10 item 6: Capistrano linked_files and linked_dirs are captured as links', () => {
-  it.each(['absolute', 'relative'] as const)('%s links into shared/: captured as links, restored as links, shared/ untouched', async (style) => {
-    await capistranoRelease(root, 'r1', RAILS_V1, style)
-    await deploy('r1')
-    const captured = await links('r1')
-    const m = await provider.capture(component(root, { restart: undefined }), ctx())
-    const entries = (m.body as { entries: TreeEntry[] }).entries
-    for (const p of LINKS) expect(entries.find((e) => e.path === p)).toMatchObject({ type: 'symlink', target: captured[p] })
-    // Only the link: nothing of shared/ is in the snapshot (its files are the deploy tool's, secrets included).
-    expect(m.refs).not.toContain(sha256('SECRET_KEY_BASE=abc123\n'))
-    expect(m.summary).toEqual({ files: 3, bytes: expect.any(Number) })
+  it.each(['absolute', 'relative'] as const)(
+    '%s links into shared/: captured as links, restored as links, shared/ untouched',
+    async (style) => {
+      await capistranoRelease(root, 'r1', RAILS_V1, style)
+      await deploy('r1')
+      const captured = await links('r1')
+      const m = await provider.capture(component(root, { restart: undefined }), ctx())
+      const entries = (m.body as { entries: TreeEntry[] }).entries
+      for (const p of LINKS) expect(entries.find((e) => e.path === p)).toMatchObject({ type: 'symlink', target: captured[p] })
+      // Only the link: nothing of shared/ is in the snapshot (its files are the deploy tool's, secrets included).
+      expect(m.refs).not.toContain(sha256('SECRET_KEY_BASE=abc123\n'))
+      expect(m.summary).toEqual({ files: 3, bytes: expect.any(Number) })
 
-    await capistranoRelease(root, 'r2', RAILS_V2, style)
-    await deploy('r2')
-    await rm(join(root, 'releases/r1'), { recursive: true })
-    const shared = await describeTree(join(root, 'shared'))
-    const preview = await provider.preview(component(root, { restart: undefined }), m, ctx())
-    expect(preview).toContainEqual({
-      kind: 'action',
-      path: expect.stringMatching(/^keep 5 links out of the release as links; what they point to is not in the snapshot: .*config\/database\.yml → /),
-    })
-    expect(await provider.restore(component(root, { restart: undefined }), m, ctx())).toMatchObject({ path: 'materialise' })
-    expect(await readlink(join(root, 'current'))).toBe('releases/r1')
-    expect(await links('r1')).toEqual(captured)
-    expect(await describeTree(join(root, 'shared'))).toEqual(shared)
-  })
+      await capistranoRelease(root, 'r2', RAILS_V2, style)
+      await deploy('r2')
+      await rm(join(root, 'releases/r1'), { recursive: true })
+      const shared = await describeTree(join(root, 'shared'))
+      const preview = await provider.preview(component(root, { restart: undefined }), m, ctx())
+      expect(preview).toContainEqual({
+        kind: 'action',
+        path: expect.stringMatching(
+          /^keep 5 links out of the release as links; what they point to is not in the snapshot: .*config\/database\.yml → /,
+        ),
+      })
+      expect(await provider.restore(component(root, { restart: undefined }), m, ctx())).toMatchObject({ path: 'materialise' })
+      expect(await readlink(join(root, 'current'))).toBe('releases/r1')
+      expect(await links('r1')).toEqual(captured)
+      expect(await describeTree(join(root, 'shared'))).toEqual(shared)
+    },
+  )
 
   it('links_allowed_into names the directories explicitly; [] turns the default off', async () => {
     await capistranoRelease(root, 'r1', RAILS_V1, 'absolute')
@@ -64,7 +69,9 @@ describe('issue 10 item 6: Capistrano linked_files and linked_dirs are captured 
     await expect(provider.capture(component(root, { linksAllowedInto: [] }), ctx())).rejects.toSatisfy(
       (e: unknown) => e instanceof UserError && /links_allowed_into/.test(e.message) && /is absolute/.test(e.message),
     )
-    await expect(provider.capture(component(root, { linksAllowedInto: [join(root, 'shared')] }), ctx())).resolves.toMatchObject({ version: 'r1' })
+    await expect(provider.capture(component(root, { linksAllowedInto: [join(root, 'shared')] }), ctx())).resolves.toMatchObject({
+      version: 'r1',
+    })
   })
 
   it('without shared/ beside releases/ the default allows no link out of the release', async () => {
@@ -105,9 +112,21 @@ describe('RELIABILITY cases 4 and 5 with links allowed into shared/: nothing is 
   const link = (path: string, target: string) => ({ path, type: 'symlink', target }) as TreeEntry
 
   it.each([
-    ['a link into shared/, then an entry below it', () => [link('shared-link', join(root, 'shared')), file('shared-link/x')], /parent "shared-link" is not a directory/],
-    ['a relative link into shared/, then an entry below it', () => [link('log', '../../shared/log'), file('log/evil.log')], /parent "log" is not a directory/],
-    ['a directory, then a link of the same name into shared/, then an entry', () => [dir('tmp'), link('tmp', join(root, 'shared/tmp')), file('tmp/x')], /appears twice/],
+    [
+      'a link into shared/, then an entry below it',
+      () => [link('shared-link', join(root, 'shared')), file('shared-link/x')],
+      /parent "shared-link" is not a directory/,
+    ],
+    [
+      'a relative link into shared/, then an entry below it',
+      () => [link('log', '../../shared/log'), file('log/evil.log')],
+      /parent "log" is not a directory/,
+    ],
+    [
+      'a directory, then a link of the same name into shared/, then an entry',
+      () => [dir('tmp'), link('tmp', join(root, 'shared/tmp')), file('tmp/x')],
+      /appears twice/,
+    ],
     ['a link to /etc', () => [link('etc', '/etc')], /is absolute and leads outside the tree/],
     ['a link through an allowed link back out', () => [link('s', '../../shared'), link('t', 's/../../../etc')], /"t".*resolves outside/],
     ['an entry named with ..', () => [file('../../shared/.env')], /"\.\." segment/],

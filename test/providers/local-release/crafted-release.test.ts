@@ -45,12 +45,7 @@ async function expectNothingChanged(m: ComponentManifest, pattern: RegExp): Prom
 }
 
 describe('local-release restore refuses crafted manifests and writes nothing', () => {
-  it.each([
-    ['../../../../etc/shadow'],
-    ['////etc/passwd'],
-    ['a/../../x'],
-    ['nul\0byte'],
-  ])('RELIABILITY case 4: entry %j', async (path) => {
+  it.each([['../../../../etc/shadow'], ['////etc/passwd'], ['a/../../x'], ['nul\0byte']])('RELIABILITY case 4: entry %j', async (path) => {
     await expectNothingChanged(forged([dir('a'), file(path)]), /manifest entry/)
   })
 

@@ -69,7 +69,9 @@ describe('local-release current and capture', () => {
     await writeFile(join(root, 'releases/r1/app.js'), 'console.log("v1")\n') // rewritten: same bytes, new ctime
     const m = await provider.capture(component(root), { ...ctx(), previous: async (version) => (asked.push(version), previous) })
     expect(asked).toEqual(['r1'])
-    const contents = Object.fromEntries((m.body as { entries: { path: string; content?: string[] }[] }).entries.map((e) => [e.path, e.content]))
+    const contents = Object.fromEntries(
+      (m.body as { entries: { path: string; content?: string[] }[] }).entries.map((e) => [e.path, e.content]),
+    )
     expect(contents['index.html']).toEqual([decoy])
     expect(contents['app.js']).not.toEqual([decoy])
   })
@@ -138,7 +140,10 @@ describe('local-release restore', () => {
     const m = await captureThenDeploy()
     await provider.restore(component(root), m, ctx())
     const before = await describeTree(join(root, 'releases'))
-    expect(await provider.restore(component(root), m, ctx())).toMatchObject({ path: 'fast', detail: expect.stringContaining('already pointed') })
+    expect(await provider.restore(component(root), m, ctx())).toMatchObject({
+      path: 'fast',
+      detail: expect.stringContaining('already pointed'),
+    })
     expect(await describeTree(join(root, 'releases'))).toEqual(before)
     expect(await restarts(root)).toEqual(['releases/r1', 'releases/r1'])
   })
@@ -164,7 +169,9 @@ describe('local-release restore', () => {
     const restart = 'echo "starting web" >&2; echo "bind: address already in use (port 8080)" >&2; exit 3'
     const err = await provider.restore(component(root, { restart }), m, ctx()).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(OperationFailedError)
-    expect((err as Error).message).toMatch(/component web: command ".*" exited with 3: starting web\nbind: address already in use \(port 8080\)/)
+    expect((err as Error).message).toMatch(
+      /component web: command ".*" exited with 3: starting web\nbind: address already in use \(port 8080\)/,
+    )
     expect((err as Error).message).toMatch(/switched to release r1/)
     expect(await readlink(join(root, 'current'))).toBe('releases/r1')
   })

@@ -21,7 +21,9 @@ const release = (keys: string) => {
 
 describe('issue 10 items 6 to 8: the local-release keys links_allowed_into, owner and displaced', () => {
   it('resolves links_allowed_into against path, keeps owner, and takes displaced retention', () => {
-    const c = release('        links_allowed_into: [shared/, /mnt/uploads]\n        owner: deploy:www-data\n        displaced: { keep_last: 0, keep_within: 30d }\n')
+    const c = release(
+      '        links_allowed_into: [shared/, /mnt/uploads]\n        owner: deploy:www-data\n        displaced: { keep_last: 0, keep_within: 30d }\n',
+    )
     expect(c).toMatchObject({
       linksAllowedInto: ['/var/www/web/shared', '/mnt/uploads'],
       owner: 'deploy:www-data',

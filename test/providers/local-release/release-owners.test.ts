@@ -25,7 +25,9 @@ async function owners(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {}
   const visit = async (rel: string): Promise<void> => {
     const st = await lstat(rel === '' ? dir : join(dir, rel))
-    const what = st.isSymbolicLink() ? `link → ${await readlink(join(dir, rel))}` : `${st.isDirectory() ? 'dir' : 'file'} ${(st.mode & 0o777).toString(8)}`
+    const what = st.isSymbolicLink()
+      ? `link → ${await readlink(join(dir, rel))}`
+      : `${st.isDirectory() ? 'dir' : 'file'} ${(st.mode & 0o777).toString(8)}`
     out[rel] = `${what} ${st.uid}:${st.gid}`
     if (st.isDirectory()) for (const name of await readdir(join(dir, rel))) await visit(rel === '' ? name : `${rel}/${name}`)
   }
@@ -102,7 +104,9 @@ describe('RELIABILITY case 20: a restore run as root gives back owners, modes an
     const r1 = await deployedAsAnotherUser()
     const m = await provider.capture(web(), ctx())
     await chown(join(r1, 'Gemfile'), 0, 0)
-    expect(await provider.preview(web(), m, ctx())).toContainEqual(expect.objectContaining({ kind: 'changed', path: 'Gemfile', before: '0:0', after: '1000:1000' }))
+    expect(await provider.preview(web(), m, ctx())).toContainEqual(
+      expect.objectContaining({ kind: 'changed', path: 'Gemfile', before: '0:0', after: '1000:1000' }),
+    )
   })
 
   it('owner: in the component wins over what was captured', async () => {
@@ -116,7 +120,9 @@ describe('RELIABILITY case 20: a restore run as root gives back owners, modes an
     await deployR2().catch(() => undefined)
     await provider.restore(web({ owner: '4242:4343' }), m, ctx())
     expect((await lstat(join(r1, 'Gemfile'))).uid).toBe(4242)
-    await expect(provider.restore(web({ owner: 'no-such-user-here' }), m, ctx())).rejects.toThrow(/names user "no-such-user-here", which this host does not know/)
+    await expect(provider.restore(web({ owner: 'no-such-user-here' }), m, ctx())).rejects.toThrow(
+      /names user "no-such-user-here", which this host does not know/,
+    )
   })
 
   it('a manifest written before owners were recorded still restores, owned like the releases directory', async () => {

@@ -69,7 +69,9 @@ async function copyFile(path: string, blobs: BlobStore): Promise<EvidenceLog> {
     chunks.push(await blobs.putBlob('data', chunk))
   })
   return {
-    path, bytes: read.bytes, sha256: hash.digest('hex'),
+    path,
+    bytes: read.bytes,
+    sha256: hash.digest('hex'),
     ...(chunks.length > 0 ? { blob: chunks[0] } : {}),
     ...(chunks.length > 1 ? { chunks } : {}),
   }

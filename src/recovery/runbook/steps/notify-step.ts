@@ -9,6 +9,12 @@ import { type StepContext, type StepOutcome, stepName, writeIncident } from '../
  */
 export async function notifyStep(ctx: StepContext, channels: string[]): Promise<StepOutcome> {
   const actions = ctx.steps.map((s, i) => `${i + 1}. ${stepName(s)}`).join('\n')
-  await writeIncident(ctx, (w) => w.tell({ kind: 'incident_declared', add: channels, vars: { actions, actor: ctx.incident.openedBy, at: ctx.incident.openedAt } }))
-  return { ok: true, detail: `told ${channels.join(', ')} (queued; audience now ${ctx.incident.audience.join(', ')})`, data: { channels, audience: ctx.incident.audience } }
+  await writeIncident(ctx, (w) =>
+    w.tell({ kind: 'incident_declared', add: channels, vars: { actions, actor: ctx.incident.openedBy, at: ctx.incident.openedAt } }),
+  )
+  return {
+    ok: true,
+    detail: `told ${channels.join(', ')} (queued; audience now ${ctx.incident.audience.join(', ')})`,
+    data: { channels, audience: ctx.incident.audience },
+  }
 }

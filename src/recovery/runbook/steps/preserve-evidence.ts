@@ -15,9 +15,18 @@ import { copyLogs } from './evidence-logs.js'
  */
 export async function preserveEvidence(ctx: StepContext, logPaths: string[]): Promise<StepOutcome> {
   const { p, incident } = ctx
-  const captures = await Promise.allSettled(ctx.apps.map((app) =>
-    createSnapshot(p, app, { kind: 'emergency', label: incident.id, actor: ctx.actor, reason: `evidence of incident ${incident.id}`, provisional: true, signal: ctx.signal }),
-  ))
+  const captures = await Promise.allSettled(
+    ctx.apps.map((app) =>
+      createSnapshot(p, app, {
+        kind: 'emergency',
+        label: incident.id,
+        actor: ctx.actor,
+        reason: `evidence of incident ${incident.id}`,
+        provisional: true,
+        signal: ctx.signal,
+      }),
+    ),
+  )
   const snapshots = captures.map((c, i) =>
     c.status === 'fulfilled' ? { app: ctx.apps[i]!.name, id: c.value.id } : { app: ctx.apps[i]!.name, error: (c.reason as Error).message },
   )
@@ -27,7 +36,10 @@ export async function preserveEvidence(ctx: StepContext, logPaths: string[]): Pr
   const sha256 = await p.repository.putBlob('tree', new TextEncoder().encode(canonicalJson(manifest)))
   const holder = timeId(`evidence-${incident.id}`)
   await p.repository.saveSnapshot({
-    id: holder, app: 'evidence', createdAt: manifest.at, kind: 'evidence',
+    id: holder,
+    app: 'evidence',
+    createdAt: manifest.at,
+    kind: 'evidence',
     components: [{ name: 'evidence', provider: 'evidence', version: incident.id, manifest: sha256 }],
     meta: { incident: incident.id },
   })
@@ -40,7 +52,16 @@ export async function preserveEvidence(ctx: StepContext, logPaths: string[]): Pr
     ...(gaps.length > 0 ? [`not kept: ${gaps.map((g) => `${g.path} (${g.problem})`).join(', ')}`] : []),
     ...failed.map((s) => `${s.app} not captured: ${'error' in s ? s.error : ''}`),
   ].join('; ')
-  const data = { manifest: sha256, sha256, repositorySnapshot: holder, snapshots, logs: logs.map(({ path, bytes, sha256 }) => ({ path, bytes, sha256 })), gaps }
-  await writeIncident(ctx, (w) => w.record({ kind: 'evidence', message: `evidence kept: ${detail}`, data, outcome: failed.length > 0 ? 'failure' : 'success' }))
+  const data = {
+    manifest: sha256,
+    sha256,
+    repositorySnapshot: holder,
+    snapshots,
+    logs: logs.map(({ path, bytes, sha256 }) => ({ path, bytes, sha256 })),
+    gaps,
+  }
+  await writeIncident(ctx, (w) =>
+    w.record({ kind: 'evidence', message: `evidence kept: ${detail}`, data, outcome: failed.length > 0 ? 'failure' : 'success' }),
+  )
   return { ok: failed.length === 0, detail, data }
 }

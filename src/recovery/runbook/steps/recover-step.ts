@@ -34,52 +34,92 @@ export interface AppRecovery {
 export async function recoverStep(ctx: StepContext): Promise<StepOutcome> {
   const names = ctx.apps.map((a) => a.name)
   await writeIncident(ctx, async (w) => {
-    await w.record({ kind: 'rollback.started', message: `recovering ${names.join(', ')} in priority order`, data: { apps: names, target: ctx.incident.recoveryTarget } })
-    await w.tell({ kind: 'rollback_initiated', vars: { components: names.join(', '), actions: names.map((n, i) => `${i + 1}. recover ${n}, validate its health`).join('\n'), eta: `within ${formatDuration(ctx.p.config.objectives.rtoMs)} (RTO)` } })
+    await w.record({
+      kind: 'rollback.started',
+      message: `recovering ${names.join(', ')} in priority order`,
+      data: { apps: names, target: ctx.incident.recoveryTarget },
+    })
+    await w.tell({
+      kind: 'rollback_initiated',
+      vars: {
+        components: names.join(', '),
+        actions: names.map((n, i) => `${i + 1}. recover ${n}, validate its health`).join('\n'),
+        eta: `within ${formatDuration(ctx.p.config.objectives.rtoMs)} (RTO)`,
+      },
+    })
   })
   const started = performance.now()
   const results: AppRecovery[] = []
   for (const app of ctx.apps) {
     const r = await recoverApp(ctx, app)
     results.push(r)
-    await writeIncident(ctx, (w) => w.record({
-      kind: 'recovery.app', outcome: r.outcome === 'failed' ? 'failure' : 'success',
-      message: `${app.name} ${r.outcome} in ${r.durationMs} ms${r.error ? `: ${r.error}` : ''}`, data: { ...r },
-    }))
+    await writeIncident(ctx, (w) =>
+      w.record({
+        kind: 'recovery.app',
+        outcome: r.outcome === 'failed' ? 'failure' : 'success',
+        message: `${app.name} ${r.outcome} in ${r.durationMs} ms${r.error ? `: ${r.error}` : ''}`,
+        data: { ...r },
+      }),
+    )
   }
   const failed = results.filter((r) => r.outcome === 'failed')
   const durationMs = Math.round(performance.now() - started)
   await writeIncident(ctx, async (w) => {
-    await w.record({ kind: 'rollback.done', outcome: failed.length === 0 ? 'success' : 'failure', message: `recovery of ${names.join(', ')} ended in ${durationMs} ms: ${results.map((r) => `${r.app} ${r.outcome}`).join(', ')}`, data: { durationMs, apps: results } })
-    await w.tell({ kind: 'rollback_complete', vars: {
-      version: results.map((r) => `${r.app} ${r.target ?? 'none'}`).join(', '),
-      duration: formatDuration(durationMs),
-      impact: `${results.length - failed.length} of ${results.length} apps healthy${failed.length > 0 ? `; not recovered: ${failed.map((r) => r.app).join(', ')}` : ''}`,
-      system_status: failed.length === 0 ? 'OPERATIONAL' : 'DEGRADED',
-      post_mortem: postMortemDue(ctx.incident.id),
-    } })
+    await w.record({
+      kind: 'rollback.done',
+      outcome: failed.length === 0 ? 'success' : 'failure',
+      message: `recovery of ${names.join(', ')} ended in ${durationMs} ms: ${results.map((r) => `${r.app} ${r.outcome}`).join(', ')}`,
+      data: { durationMs, apps: results },
+    })
+    await w.tell({
+      kind: 'rollback_complete',
+      vars: {
+        version: results.map((r) => `${r.app} ${r.target ?? 'none'}`).join(', '),
+        duration: formatDuration(durationMs),
+        impact: `${results.length - failed.length} of ${results.length} apps healthy${failed.length > 0 ? `; not recovered: ${failed.map((r) => r.app).join(', ')}` : ''}`,
+        system_status: failed.length === 0 ? 'OPERATIONAL' : 'DEGRADED',
+        post_mortem: postMortemDue(ctx.incident.id),
+      },
+    })
   })
-  const detail = failed.length === 0
-    ? `recovered ${results.map((r) => `${r.app} (${r.outcome})`).join(', ')} in ${durationMs} ms`
-    : `${failed.length} of ${results.length} apps not recovered: ${failed.map((r) => `${r.app}: ${r.error}`).join('; ')}`
+  const detail =
+    failed.length === 0
+      ? `recovered ${results.map((r) => `${r.app} (${r.outcome})`).join(', ')} in ${durationMs} ms`
+      : `${failed.length} of ${results.length} apps not recovered: ${failed.map((r) => `${r.app}: ${r.error}`).join('; ')}`
   return { ok: failed.length === 0, detail, data: { durationMs, apps: results } }
 }
 
 async function recoverApp(ctx: StepContext, app: ResolvedApp): Promise<AppRecovery> {
   const t0 = performance.now()
   const startedAt = new Date().toISOString()
-  const done = (r: Pick<AppRecovery, 'outcome' | 'target' | 'run' | 'validatedAt' | 'error'>): AppRecovery =>
-    ({ app: app.name, startedAt, endedAt: new Date().toISOString(), durationMs: Math.round(performance.now() - t0), ...r })
+  const done = (r: Pick<AppRecovery, 'outcome' | 'target' | 'run' | 'validatedAt' | 'error'>): AppRecovery => ({
+    app: app.name,
+    startedAt,
+    endedAt: new Date().toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+    ...r,
+  })
   let target: string | null = null
   try {
     target = await recoveryTarget(ctx.p, ctx.incident, app)
-    if (await alreadyHealthy(ctx, app, target)) return done({ outcome: 'already-healthy', target, run: null, validatedAt: new Date().toISOString(), error: null })
+    if (await alreadyHealthy(ctx, app, target))
+      return done({ outcome: 'already-healthy', target, run: null, validatedAt: new Date().toISOString(), error: null })
     const plan = await planRollback(ctx.p, { apps: [app], targets: new Map([[app.name, target]]), signal: ctx.signal })
-    const report = await runRollback(ctx.p, plan, { reason: `incident ${ctx.incident.id} (${ctx.incident.type}): recover ${app.name}`, actor: ctx.actor })
+    const report = await runRollback(ctx.p, plan, {
+      reason: `incident ${ctx.incident.id} (${ctx.incident.type}): recover ${app.name}`,
+      actor: ctx.actor,
+    })
     const a = report.apps[0]!
     const validated = report.steps.find((s) => s.app === app.name && s.name === 'validate' && s.status !== 'failed')
-    if (a.outcome === 'restored') return done({ outcome: 'restored', target, run: report.run, validatedAt: validated?.endedAt ?? report.endedAt, error: null })
-    return done({ outcome: 'failed', target, run: report.run, validatedAt: null, error: `${a.outcome}: ${a.error ?? 'unknown error'}${sameVersionHint(app, a)}` })
+    if (a.outcome === 'restored')
+      return done({ outcome: 'restored', target, run: report.run, validatedAt: validated?.endedAt ?? report.endedAt, error: null })
+    return done({
+      outcome: 'failed',
+      target,
+      run: report.run,
+      validatedAt: null,
+      error: `${a.outcome}: ${a.error ?? 'unknown error'}${sameVersionHint(app, a)}`,
+    })
   } catch (err) {
     return done({ outcome: 'failed', target, run: null, validatedAt: null, error: (err as Error).message })
   }

@@ -24,17 +24,25 @@ export async function rollbackStep(ctx: StepContext, selection: RollbackSelectio
   for (const s of selection) {
     const target = await recoveryTarget(ctx.p, ctx.incident, s.app, s.components)
     const plan = await planRollback(ctx.p, {
-      apps: [s.app], targets: new Map([[s.app.name, target]]), signal: ctx.signal, ...(s.components ? { components: s.components } : {}),
+      apps: [s.app],
+      targets: new Map([[s.app.name, target]]),
+      signal: ctx.signal,
+      ...(s.components ? { components: s.components } : {}),
     })
     plans.push(...plan.apps)
   }
   const plan: RollbackPlan = { apps: plans }
   const report = await runPlanned(ctx, plan, why)
   const failed = report.apps.filter((a) => a.outcome !== 'restored')
-  const detail = failed.length === 0
-    ? `rollback ${report.run} restored ${report.apps.map((a) => a.app).join(', ')} in ${report.durationMs} ms`
-    : `rollback ${report.run} failed: ${failed.map((a) => `${a.app} ${a.outcome}${a.error ? ` (${a.error})` : ''}`).join('; ')}`
-  return { ok: report.status === 'succeeded', detail, data: { run: report.run, status: report.status, durationMs: report.durationMs, apps: appSummary(report) } }
+  const detail =
+    failed.length === 0
+      ? `rollback ${report.run} restored ${report.apps.map((a) => a.app).join(', ')} in ${report.durationMs} ms`
+      : `rollback ${report.run} failed: ${failed.map((a) => `${a.app} ${a.outcome}${a.error ? ` (${a.error})` : ''}`).join('; ')}`
+  return {
+    ok: report.status === 'succeeded',
+    detail,
+    data: { run: report.run, status: report.status, durationMs: report.durationMs, apps: appSummary(report) },
+  }
 }
 
 /** Runs a plan as part of the incident: timeline entries and messages before and after it. */
@@ -42,7 +50,12 @@ export async function runPlanned(ctx: StepContext, plan: RollbackPlan, why: stri
   const components = plan.apps.flatMap((a) => a.components.map((c) => `${a.app.name}/${c.component.name}`))
   const targets = Object.fromEntries(plan.apps.map((a) => [a.app.name, a.target.id]))
   const eta = Math.max(...plan.apps.map((a) => a.app.rollback.timeoutMs))
-  const actions = plan.apps.map((a) => `- ${a.app.name}: restore ${a.target.id} (${a.components.map((c) => `${c.component.name} ${c.current.version} → ${c.manifest.version}`).join(', ')}), then validate health`).join('\n')
+  const actions = plan.apps
+    .map(
+      (a) =>
+        `- ${a.app.name}: restore ${a.target.id} (${a.components.map((c) => `${c.component.name} ${c.current.version} → ${c.manifest.version}`).join(', ')}), then validate health`,
+    )
+    .join('\n')
   await writeIncident(ctx, async (w) => {
     await w.record({ kind: 'rollback.started', message: `${why}: restoring ${components.join(', ')}`, data: { targets, components } })
     await w.tell({ kind: 'rollback_initiated', vars: { components: components.join(', '), actions, eta: `within ${formatDuration(eta)}` } })
@@ -52,17 +65,35 @@ export async function runPlanned(ctx: StepContext, plan: RollbackPlan, why: stri
   const restored = report.apps.filter((a) => a.outcome === 'restored')
   await writeIncident(ctx, async (w) => {
     await w.record({
-      kind: 'rollback.done', outcome: ok ? 'success' : 'failure',
+      kind: 'rollback.done',
+      outcome: ok ? 'success' : 'failure',
       message: `rollback ${report.run} ${report.status} in ${report.durationMs} ms: ${report.apps.map((a) => `${a.app} ${a.outcome}`).join(', ')}`,
       data: { run: report.run, status: report.status, durationMs: report.durationMs, apps: appSummary(report) },
     })
-    await w.tell({ kind: 'rollback_complete', vars: {
-      version: report.apps.map((a) => `${a.app} ${Object.entries(a.to).map(([c, v]) => `${c}=${v}`).join(' ')}`).join(', '),
-      duration: formatDuration(report.durationMs),
-      impact: `${restored.length} of ${report.apps.length} apps restored${ok ? '' : `; ${report.apps.filter((a) => a.outcome !== 'restored').map((a) => `${a.app} ${a.outcome}`).join(', ')}`}`,
-      system_status: ok ? 'OPERATIONAL' : 'DEGRADED',
-      post_mortem: postMortemDue(ctx.incident.id),
-    } })
+    await w.tell({
+      kind: 'rollback_complete',
+      vars: {
+        version: report.apps
+          .map(
+            (a) =>
+              `${a.app} ${Object.entries(a.to)
+                .map(([c, v]) => `${c}=${v}`)
+                .join(' ')}`,
+          )
+          .join(', '),
+        duration: formatDuration(report.durationMs),
+        impact: `${restored.length} of ${report.apps.length} apps restored${
+          ok
+            ? ''
+            : `; ${report.apps
+                .filter((a) => a.outcome !== 'restored')
+                .map((a) => `${a.app} ${a.outcome}`)
+                .join(', ')}`
+        }`,
+        system_status: ok ? 'OPERATIONAL' : 'DEGRADED',
+        post_mortem: postMortemDue(ctx.incident.id),
+      },
+    })
   })
   return report
 }

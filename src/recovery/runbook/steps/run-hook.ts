@@ -34,7 +34,10 @@ export async function runHook(ctx: StepContext, hook: Hook): Promise<StepOutcome
     const out = await runShell({
       component: `runbook step ${hook.name}`,
       command: `(\n${hook.run}\n) 2>&1; printf '\\n${EXIT_MARK}%s\\n' "$?"`,
-      cwd: ctx.p.config.dir, env, timeoutMs: hook.timeoutMs, signal: ctx.signal,
+      cwd: ctx.p.config.dir,
+      env,
+      timeoutMs: hook.timeoutMs,
+      signal: ctx.signal,
     })
     const text = out.toString('utf8')
     const at = text.lastIndexOf(`\n${EXIT_MARK}`)
