@@ -14,11 +14,21 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  {
+    // Errors are typed once (core/errors.ts), not cast at each catch.
+    files: ['src/**'],
+    rules: {
       'no-restricted-syntax': [
         'error',
         {
-          selector: 'TSAsExpression > Identifier.expression[name=/^(err|e|error)$/] ',
-          message: 'use errorOf()/messageOf() from core/errors.ts instead of casting a caught value',
+          selector: "TSAsExpression > TSTypeReference.typeAnnotation > Identifier.typeName[name='Error']",
+          message: 'use messageOf(), errCode() or asError() from core/errors.ts instead of casting to Error',
+        },
+        {
+          selector: "TSAsExpression > TSTypeReference.typeAnnotation > TSQualifiedName.typeName[right.name='ErrnoException']",
+          message: 'use errCode() from core/errors.ts instead of casting to ErrnoException',
         },
       ],
     },

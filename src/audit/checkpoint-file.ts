@@ -1,6 +1,6 @@
 import { open, readFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { IntegrityError } from '../core/errors.js'
+import { errCode, IntegrityError, messageOf } from '../core/errors.js'
 import type { CheckpointListing, StoredCheckpoint } from '../repository/types.js'
 
 /**
@@ -50,7 +50,7 @@ export async function readCheckpointCopies(file: string, openCheckpoint: OpenChe
   try {
     text = await readFile(file, 'utf8')
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    if (errCode(err) !== 'ENOENT') throw err
     out.damaged.push({
       id: file,
       message: `checkpoint file ${file} does not exist (the next command that appends an audit event creates it)`,
@@ -65,7 +65,7 @@ export async function readCheckpointCopies(file: string, openCheckpoint: OpenChe
     try {
       out.checkpoints.push(parseLine(line, openCheckpoint))
     } catch (err) {
-      out.damaged.push({ id: where, message: `${where}: ${(err as Error).message}` })
+      out.damaged.push({ id: where, message: `${where}: ${messageOf(err)}` })
     }
   })
   if (torn.trim() !== '') {

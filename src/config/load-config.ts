@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises'
-import { UserError } from '../core/errors.js'
+import { errCode, messageOf, UserError } from '../core/errors.js'
 import type { Env } from './interpolate.js'
 import { parseConfigText } from './parse-config-text.js'
 import { formatSize } from './units.js'
@@ -56,7 +56,7 @@ async function readAtMost(name: string, limit: number): Promise<Buffer | undefin
 }
 
 function readProblem(name: string, err: unknown): string {
-  switch ((err as NodeJS.ErrnoException).code) {
+  switch (errCode(err)) {
     case 'ENOENT':
       return (
         `${name}: no such configuration file; create one with \`lastgood init --example clinic\`, ` +
@@ -68,6 +68,6 @@ function readProblem(name: string, err: unknown): string {
     case 'EPERM':
       return `${name}: permission denied; expected a readable configuration file`
     default:
-      return `${name}: cannot read the configuration file: ${(err as Error).message}`
+      return `${name}: cannot read the configuration file: ${messageOf(err)}`
   }
 }

@@ -9,6 +9,7 @@ import { resolveConfig } from './resolve-config.js'
 import { configSchema } from './schema.js'
 import type { ResolvedConfig } from './types.js'
 import { locate } from './yaml-locate.js'
+import { messageOf } from '../core/errors.js'
 
 /**
  * Parses, interpolates, validates and resolves the text of a configuration file, without touching the disk:
@@ -42,7 +43,7 @@ export function parseConfigText(text: string, file: string, env: Env = process.e
   try {
     data = doc.toJS({ maxAliasCount: 1000 })
   } catch (err) {
-    throw new ConfigError(file, [{ path: '', message: `YAML error: ${(err as Error).message}` }])
+    throw new ConfigError(file, [{ path: '', message: `YAML error: ${messageOf(err)}` }])
   }
 
   const parsed = configSchema.safeParse(data, { reportInput: true })

@@ -48,3 +48,14 @@ export function exitCodeOf(err: unknown): ExitCode {
 export function asError(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value))
 }
+
+/** The message of anything thrown: a non-Error value (a string a library threw) is its own message. */
+export function messageOf(err: unknown): string {
+  return asError(err).message
+}
+
+/** The errno code of a system error (ENOENT, ENOSPC, …), or undefined for anything else thrown. */
+export function errCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null | undefined)?.code
+  return typeof code === 'string' ? code : undefined
+}

@@ -1,4 +1,4 @@
-import { OperationFailedError } from './errors.js'
+import { errCode, OperationFailedError } from './errors.js'
 
 /** What a disk did: ran out of space (or quota), or failed to read or write. */
 export type StorageFault = 'full' | 'io'
@@ -12,8 +12,8 @@ const IO = new Set(['EIO', '58030'])
 export function storageFault(err: unknown): StorageFault | undefined {
   for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     if (e instanceof StorageError) return e.fault
-    const code = (e as { code?: unknown }).code
-    if (typeof code !== 'string') continue
+    const code = errCode(e)
+    if (code === undefined) continue
     if (FULL.has(code)) return 'full'
     if (IO.has(code) || code.startsWith('SQLITE_IOERR')) return 'io'
   }

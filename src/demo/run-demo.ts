@@ -5,6 +5,7 @@
  * command shown is the real CLI, run exactly as printed. Exits non-zero if anything does not go as told.
  */
 import { SamplePlatform, type CliResult } from './sample-platform.js'
+import { messageOf } from '../core/errors.js'
 
 const keep = process.argv.includes('--keep')
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)
@@ -68,6 +69,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`demo failed: ${(err as Error).message}\n`)
+  process.stderr.write(`demo failed: ${messageOf(err)}\n`)
   process.exitCode = 1
 })

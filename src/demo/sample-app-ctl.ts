@@ -15,6 +15,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { processAlive } from '../core/process-alive.js'
+import { messageOf } from '../core/errors.js'
 
 const SAMPLE_APP = join(dirname(fileURLToPath(import.meta.url)), 'sample-app.js')
 const STOP_GRACE_MS = 5_000
@@ -117,7 +118,7 @@ function parse() {
       },
     })
   } catch (err) {
-    process.stderr.write(`sample-app-ctl: ${(err as Error).message}\n`)
+    process.stderr.write(`sample-app-ctl: ${messageOf(err)}\n`)
     return null
   }
 }

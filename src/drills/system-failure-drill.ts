@@ -1,3 +1,4 @@
+import { messageOf } from '../core/errors.js'
 import { startTimer } from '../core/timers.js'
 import type { SamplePlatform } from '../demo/sample-platform.js'
 import { openPlatform } from '../platform/open-platform.js'
@@ -57,7 +58,7 @@ export async function systemFailureDrillOn(
     const recoveryMs = r.apps.length > 0 && r.apps.every((a) => a.healthyMs !== null) ? Math.max(...r.apps.map((a) => a.healthyMs!)) : null
     const runbook = declared.runbook?.outcome ?? 'not run'
     const problem = overdue.signal.aborted
-      ? String((overdue.signal.reason as Error).message)
+      ? messageOf(overdue.signal.reason)
       : runbook !== 'succeeded'
         ? `runbook ${runbook}: ${declared.runbook?.steps
             .filter((x) => x.outcome !== 'succeeded')

@@ -7,6 +7,7 @@ import { latestRun, resumeCommand, unfinishedOf } from '../rollback/unfinished-r
 import { providerContext } from '../snapshots/create-snapshot.js'
 import { defaultComponents, explainPassedOver, findRollbackTarget } from '../snapshots/rollback-target.js'
 import { listSnapshots } from '../snapshots/snapshot-record.js'
+import { messageOf } from '../core/errors.js'
 
 export interface ComponentStatus {
   name: string
@@ -58,7 +59,7 @@ export async function appStatus(p: Platform, app: ResolvedApp): Promise<AppStatu
         rollbackTarget: null,
       })
     } catch (err) {
-      components.push({ name: c.name, provider: c.provider, version: null, error: (err as Error).message, rollbackTarget: null })
+      components.push({ name: c.name, provider: c.provider, version: null, error: messageOf(err), rollbackTarget: null })
     }
   }
   await findRollbackTargets(p, app, components)

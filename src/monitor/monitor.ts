@@ -32,6 +32,7 @@ import { Responder } from './respond.js'
 import { tellSuperseded } from './tell-superseded.js'
 import { PrometheusSource } from './sources/prometheus-source.js'
 import { advance, INITIAL, type Observation, observe, observeRound, type Transition, type TriggerState } from './trigger-state.js'
+import { messageOf, asError } from '../core/errors.js'
 
 export const MONITOR_ACTOR = 'lastgood-monitor'
 
@@ -248,7 +249,7 @@ export class Monitor {
       const firing = app.triggers.some((t) => this.triggerState(app.name, t.name).phase === 'firing')
       if (firing && !this.stopped && (await this.deploys.since(app))) await this.judgeAfresh(app.name)
     } catch (err) {
-      this.p.log.error({ app: app.name, err: redact((err as Error).stack ?? String(err)) }, 'monitor round failed')
+      this.p.log.error({ app: app.name, err: redact(asError(err).stack ?? messageOf(err)) }, 'monitor round failed')
     } finally {
       this.ticking.delete(app.name)
     }
@@ -382,7 +383,7 @@ export class Monitor {
           type: 'run.unfinished',
           app: app.name,
           outcome: 'failure',
-          message: `rollback ${u.run.id} stopped ${u.stoppedAt} and could not be resumed: ${redact((err as Error).message)}`,
+          message: `rollback ${u.run.id} stopped ${u.stoppedAt} and could not be resumed: ${redact(messageOf(err))}`,
           data: { run: u.run.id },
         })
       }

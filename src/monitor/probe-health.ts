@@ -2,6 +2,7 @@ import type { ResolvedHealth, ResolvedHealthCheck } from '../config/types.js'
 import { redact } from '../core/redact.js'
 import { startTimer } from '../core/timers.js'
 import { probeRequest } from './probe-client.js'
+import { messageOf, errCode } from '../core/errors.js'
 
 export interface ProbeResult {
   check: string
@@ -61,7 +62,7 @@ export async function probeCheck(check: ResolvedHealthCheck, signal?: AbortSigna
     }
     return done(true, { status: res.status })
   } catch (err) {
-    const message = timedOut ? `timed out after ${check.timeoutMs} ms` : ((err as NodeJS.ErrnoException).code ?? (err as Error).message)
+    const message = timedOut ? `timed out after ${check.timeoutMs} ms` : (errCode(err) ?? messageOf(err))
     return done(false, { error: redact(message) })
   } finally {
     timer.clear()

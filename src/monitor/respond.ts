@@ -10,6 +10,7 @@ import type { EventBus } from './events.js'
 import { declareIncident } from '../recovery/declare-incident.js'
 import { recordRunOnIncidents } from '../recovery/record-run.js'
 import { loadCooldown, recordPendingRollback, saveCooldown } from './monitor-store.js'
+import { messageOf } from '../core/errors.js'
 
 /** Rollback decisions that come due this close together run as one run, in recovery-priority order. */
 const BATCH_GRACE_MS = 100
@@ -133,7 +134,7 @@ export class Responder {
           plans.push(...plan.apps)
           planned.push(f)
         } catch (err) {
-          await this.escalate(f.app.name, `automatic rollback cannot be planned: ${redact((err as Error).message)}`, {
+          await this.escalate(f.app.name, `automatic rollback cannot be planned: ${redact(messageOf(err))}`, {
             trigger: f.trigger.name,
           })
         }
@@ -145,7 +146,7 @@ export class Responder {
         report = await runRollback(this.p, { apps: plans }, { actor: this.actor, reason, stop: this.stop })
       } catch (err) {
         for (const f of planned)
-          await this.escalate(f.app.name, `automatic rollback could not run: ${redact((err as Error).message)}`, {
+          await this.escalate(f.app.name, `automatic rollback could not run: ${redact(messageOf(err))}`, {
             trigger: f.trigger.name,
           })
         return
@@ -232,7 +233,7 @@ export class Responder {
       const plan = await planRollback(this.p, { apps: [f.app], signal: timeoutSignal(f.app.rollback.timeoutMs) })
       target = plan.apps[0]!.target.id
     } catch (err) {
-      why = ` (no rollback can be planned now: ${redact((err as Error).message)})`
+      why = ` (no rollback can be planned now: ${redact(messageOf(err))})`
     }
     const { pending, existing } = await recordPendingRollback(this.p.state, {
       app: f.app.name,

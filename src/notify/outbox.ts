@@ -10,6 +10,7 @@ import { type AttemptRecord, outcomeOf } from './attempt-outcome.js'
 import { channelFor } from './channels/channel-registry.js'
 import type { Channel, Delivery } from './message.js'
 import { type ClaimedRow, claimDue, type CutAttempt, pendingOutlook, recordAttempt } from './outbox-store.js'
+import { messageOf } from '../core/errors.js'
 
 export type { AttemptRecord } from './attempt-outcome.js'
 
@@ -78,7 +79,7 @@ export class Outbox {
           // Not awaiting the attempts: a row queued while a dead channel hangs is still claimed next round.
           await this.launchDue()
         } catch (err) {
-          this.log.warn({ err: redact((err as Error).message) }, 'notification outbox: cannot claim due messages')
+          this.log.warn({ err: redact(messageOf(err)) }, 'notification outbox: cannot claim due messages')
         }
         if (!this.stopping) await this.sleep(pollMs)
       }
@@ -163,7 +164,7 @@ export class Outbox {
       })
     } catch (err) {
       this.log.warn(
-        { err: redact((err as Error).message), notification: row.id },
+        { err: redact(messageOf(err)), notification: row.id },
         'notification outbox: cannot record a delivery attempt; it will be retried',
       )
     }
@@ -196,7 +197,7 @@ export class Outbox {
       return { ...d, detail: redact(d.detail) }
     } catch (err) {
       // The Channel contract says send never throws; a bug there must not lose the row.
-      return { ok: false, retryable: true, detail: redact(`${channel.type} ${channel.name}: ${(err as Error).message}`) }
+      return { ok: false, retryable: true, detail: redact(`${channel.type} ${channel.name}: ${messageOf(err)}`) }
     } finally {
       timer.clear()
       deadline?.removeEventListener('abort', follow)

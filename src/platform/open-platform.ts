@@ -1,7 +1,7 @@
 import { auditHead, checkpointAudit, type AuditHead } from '../audit/audit-checkpoint.js'
 import { loadConfig } from '../config/load-config.js'
 import type { ResolvedConfig } from '../config/types.js'
-import { UserError } from '../core/errors.js'
+import { messageOf, UserError } from '../core/errors.js'
 import { asStorageError } from '../core/storage-fault.js'
 import { createLogger, type Logger } from '../core/logger.js'
 import { registerSecret } from '../core/redact.js'
@@ -86,6 +86,6 @@ async function checkpointIfAppended(
     if (!head || (head.seq === opened?.seq && head.hash === opened.hash)) return
     await checkpointAudit(state.db, repository, { copyFile: config.audit.checkpointFile })
   } catch (err) {
-    log.warn({ err }, `audit checkpoint: ${(err as Error).message}`)
+    log.warn({ err }, `audit checkpoint: ${messageOf(err)}`)
   }
 }

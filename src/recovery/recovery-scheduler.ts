@@ -9,6 +9,7 @@ import { applyDueEscalations } from './escalation.js'
 import { recordAttemptOnTimeline } from './outbox-timeline.js'
 import { RecoveryFeed } from './recovery-feed.js'
 import { sendDueStatusUpdates } from './status-updates.js'
+import { messageOf } from '../core/errors.js'
 
 /** How often due escalations, status updates and continuity breaches are looked for. */
 const TICK_MS = 1_000
@@ -75,7 +76,7 @@ export class RecoveryScheduler {
       await this.continuity.observe(app, state, at)
     } catch (err) {
       this.p.log.warn(
-        { app: app.name, err: redact((err as Error).message) },
+        { app: app.name, err: redact(messageOf(err)) },
         'continuity: cannot record an app going down or up; the next round tries again',
       )
     }
@@ -111,7 +112,7 @@ export class RecoveryScheduler {
       try {
         await step()
       } catch (err) {
-        this.p.log.warn({ err: redact((err as Error).message) }, `recovery scheduler: ${what} failed; retried next tick`)
+        this.p.log.warn({ err: redact(messageOf(err)) }, `recovery scheduler: ${what} failed; retried next tick`)
       }
     }
     return out

@@ -1,5 +1,5 @@
 import zstd from 'zstd-napi/binding.js'
-import { UserError } from '../core/errors.js'
+import { messageOf, UserError } from '../core/errors.js'
 
 /**
  * zstd with the two guarantees the repository needs: a blob is stored raw unless compression actually
@@ -71,7 +71,7 @@ export function decode(flag: number, payload: Uint8Array, rawLength: number): Bu
   try {
     n = dctx.decompress(out, payload)
   } catch (err) {
-    throw new Error(`zstd payload does not decompress to ${rawLength} bytes (${(err as Error).message})`)
+    throw new Error(`zstd payload does not decompress to ${rawLength} bytes (${messageOf(err)})`)
   }
   if (n !== rawLength) throw new Error(`zstd payload decompressed to ${n} bytes, index says ${rawLength}`)
   return out

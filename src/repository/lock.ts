@@ -1,5 +1,5 @@
 import { hostname, userInfo } from 'node:os'
-import { RefusedError } from '../core/errors.js'
+import { errCode, RefusedError } from '../core/errors.js'
 import { valueText } from '../core/value-text.js'
 import { NotFoundError, type Backend } from './backend.js'
 import { randomHex } from './crypto/seal.js'
@@ -112,7 +112,7 @@ function pidAlive(pid: number): boolean {
     process.kill(pid, 0)
     return true
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
+    return errCode(err) === 'EPERM'
   }
 }
 

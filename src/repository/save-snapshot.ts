@@ -1,4 +1,4 @@
-import { IntegrityError, UserError } from '../core/errors.js'
+import { IntegrityError, messageOf, UserError } from '../core/errors.js'
 import { AlreadyExistsError } from './backend.js'
 import { manifestRefs } from './reachability.js'
 import type { RepoCore } from './repo-core.js'
@@ -25,7 +25,7 @@ export async function writeSnapshot(core: RepoCore, s: RepoSnapshot): Promise<vo
       refs = manifestRefs(await core.readBlob(c.manifest))
     } catch (err) {
       if (err instanceof IntegrityError) throw err
-      throw new Error(`manifest ${c.manifest} of component ${c.name} ${(err as Error).message}`)
+      throw new Error(`manifest ${c.manifest} of component ${c.name} ${messageOf(err)}`)
     }
     for (const ref of refs) {
       if (!core.index.blobs.has(ref)) {

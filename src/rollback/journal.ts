@@ -9,6 +9,7 @@ import { durableWriteDone } from './fault-injection.js'
 import type { PersistedPlan } from './persisted-plan.js'
 import { type StepName, type StepRecord, type StepStatus, toStepRow } from './step-record.js'
 import type { TargetLock } from './target-lock.js'
+import { messageOf } from '../core/errors.js'
 
 export type { StepName, StepRecord, StepStatus } from './step-record.js'
 
@@ -135,7 +136,7 @@ export class Journal {
       const cut = err instanceof RunInterrupted
       Object.assign(record, {
         status: cut ? 'interrupted' : 'failed',
-        error: redact((err as Error).message),
+        error: redact(messageOf(err)),
         detail: err instanceof StepFailed ? err.detail : null,
       })
       throw err

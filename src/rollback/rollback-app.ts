@@ -10,6 +10,7 @@ import { type Journal, PriorStepFailed, RunInterrupted, StepFailed } from './jou
 import type { AppPlan } from './plan-rollback.js'
 import type { AppReport } from './rollback-report.js'
 import { type ValidationResult, validateHealth } from './validate-health.js'
+import { messageOf } from '../core/errors.js'
 
 export interface Actor {
   reason: string
@@ -126,13 +127,13 @@ export async function rollbackApp(p: Platform, journal: Journal, plan: AppPlan, 
       if (err instanceof ValidationFailed) report.validation = err.result
       if (err instanceof PriorStepFailed && err.record.name === 'validate' && err.record.detail)
         report.validation = err.record.detail as unknown as ValidationResult
-      report.error = redact(deadline.aborted ? `rollback timed out after ${app.rollback.timeoutMs} ms` : (err as Error).message)
+      report.error = redact(deadline.aborted ? `rollback timed out after ${app.rollback.timeoutMs} ms` : messageOf(err))
       report.outcome = (await revert(p, journal, plan, safety, attempted)) ? 'reverted' : 'failed'
       return report
     }
   } catch (err) {
     if (err instanceof RunInterrupted) throw err
-    report.error ??= redact((err as Error).message)
+    report.error ??= redact(messageOf(err))
     return report
   }
 }

@@ -7,6 +7,7 @@ import { type Actor, notStarted } from './rollback-app.js'
 import type { RollbackReport } from './rollback-report.js'
 import { describeStop } from './step-record.js'
 import { resumeCommand } from './unfinished-run.js'
+import { messageOf } from '../core/errors.js'
 
 /** Steps that change what runs: once one has begun, only the journal knows what took effect. */
 const CHANGING = new Set(['restore', 'revert'])
@@ -27,7 +28,7 @@ export async function stoppedByStorage(
 ): Promise<unknown> {
   const fault = storageFault(err)
   if (!fault) return err
-  const what = `${fault === 'full' ? 'the disk is full' : 'the disk failed to read or write (I/O error)'} (${redact((err as Error).message)})`
+  const what = `${fault === 'full' ? 'the disk is full' : 'the disk failed to read or write (I/O error)'} (${redact(messageOf(err))})`
   const fix = fault === 'full' ? 'free space on the disk of the state directory and repository' : 'check the disk'
   // The reserve lets what follows still write: this record, the lock's release, the command's close.
   p.state.releaseReserve?.()

@@ -1,7 +1,7 @@
 import { appendAuditIn } from '../audit/audit-log.js'
 import type { ResolvedApp } from '../config/types.js'
 import { timeId } from '../core/clock.js'
-import { OperationFailedError } from '../core/errors.js'
+import { messageOf, OperationFailedError } from '../core/errors.js'
 import type { Platform } from '../platform/platform.js'
 import { type CreateSnapshotOptions, createSnapshot } from './create-snapshot.js'
 import { PLATFORM_SNAPSHOT_PREFIX } from './platform-snapshot.js'
@@ -22,7 +22,7 @@ export async function createPlatformSnapshot(p: Platform, apps: ResolvedApp[], o
   const id = timeId(PLATFORM_SNAPSHOT_PREFIX.slice(0, -1))
   const results = await Promise.allSettled(apps.map((app) => createSnapshot(p, app, opts)))
   const taken = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
-  const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${apps[i]!.name}: ${(r.reason as Error).message}`] : []))
+  const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${apps[i]!.name}: ${messageOf(r.reason)}`] : []))
   if (failed.length > 0) {
     const kept = taken.length > 0 ? `; the snapshots taken (${taken.map((s) => s.id).join(', ')}) stay as ordinary snapshots` : ''
     throw new OperationFailedError(`platform snapshot not taken: ${failed.join('; ')}${kept}`)

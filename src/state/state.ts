@@ -1,4 +1,5 @@
 import { type Kysely, Migrator } from 'kysely'
+import { errCode } from '../core/errors.js'
 import { migrationProvider } from './migrations.js'
 import type { Database } from './schema.js'
 
@@ -40,7 +41,7 @@ export async function migrate(db: StateDb, schema?: string): Promise<void> {
     if (!error) return
     // Kysely's introspection reads the tables of every schema in the database; one dropped meanwhile (another
     // platform's, another test's) fails it with invalid_schema_name. Nothing was migrated: look again.
-    if ((error as { code?: string }).code === INVALID_SCHEMA_NAME && attempt < MIGRATE_ATTEMPTS) {
+    if (errCode(error) === INVALID_SCHEMA_NAME && attempt < MIGRATE_ATTEMPTS) {
       await new Promise((r) => setTimeout(r, 20 * attempt))
       continue
     }

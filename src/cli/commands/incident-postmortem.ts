@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
-import { UserError } from '../../core/errors.js'
+import { errCode, UserError } from '../../core/errors.js'
 import { requireIncident } from '../../recovery/incident-store.js'
 import { buildPostMortem } from '../../recovery/postmortem.js'
 import { renderPostMortem } from '../../recovery/postmortem-markdown.js'
@@ -45,7 +45,7 @@ async function writeMarkdown(file: string, markdown: string): Promise<void> {
   try {
     await atomicWrite(file, Buffer.from(markdown), { mode: 0o640 })
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
+    const code = errCode(err)
     if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'ENOTDIR')
       throw new UserError(`--output ${file}: cannot write there (${code}); name a file in a writable directory`)
     throw err

@@ -2,6 +2,7 @@ import { redact } from '../../core/redact.js'
 import { startTimer } from '../../core/timers.js'
 import type { Measurement, MetricQuery, MetricSource } from '../metric-source.js'
 import { probeRequest } from '../probe-client.js'
+import { messageOf, errCode } from '../../core/errors.js'
 
 /** A query answer larger than this is not read: a built-in query answers one sample, a promql one a vector. */
 const ANSWER_LIMIT = 64 * 1024 * 1024
@@ -158,7 +159,7 @@ export class PrometheusSource implements MetricSource {
     } catch (err) {
       if (timeout.signal.aborted) return this.failed(`did not answer within ${this.opts.timeoutMs} ms`)
       if (signal.aborted) return { phase: 'error', error: 'measurement cancelled' }
-      return this.failed(`could not be queried: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+      return this.failed(`could not be queried: ${errCode(err) ?? messageOf(err)}`)
     } finally {
       timer.clear()
     }

@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { redact } from '../../core/redact.js'
+import { asError } from '../../core/errors.js'
 import type { Delivery } from '../message.js'
 
 export interface HttpAnswer {
@@ -74,7 +75,7 @@ export function postJson(
       req.on('error', fail)
       req.end(body)
     } catch (err) {
-      fail(err as Error)
+      fail(asError(err))
     }
   })
 }

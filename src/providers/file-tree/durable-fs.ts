@@ -1,5 +1,6 @@
 import { chmod, open, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { errCode } from '../../core/errors.js'
 
 /** Makes a directory's entries (creations, renames) durable: without it a crash may forget a finished rename. */
 export async function fsyncDir(dir: string): Promise<void> {
@@ -20,7 +21,7 @@ export async function removeTree(path: string): Promise<void> {
   try {
     await rm(path, { recursive: true, force: true })
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
+    const code = errCode(err)
     if (code !== 'EACCES' && code !== 'EPERM') throw err
     await makeWritable(path)
     await rm(path, { recursive: true, force: true })

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { OperationFailedError } from '../../core/errors.js'
+import { messageOf, OperationFailedError } from '../../core/errors.js'
 import type { LocalReleaseComponent } from '../../config/types.js'
 import type { ComponentManifest, ProviderContext, RestoreResult } from '../provider.js'
 import { ownerOf } from '../file-tree/owner-rule.js'
@@ -53,7 +53,7 @@ async function cleanUp(c: LocalReleaseComponent, releases: string, live: string)
     const removed = await pruneDisplaced(releases, displacedRetention(c.displaced), live)
     return removed.length > 0 ? `removed ${removed.length} displaced copies past retention (${removed.join(', ')})` : undefined
   } catch (err) {
-    return `could not remove old displaced copies (${(err as Error).message}); the next restore tries again`
+    return `could not remove old displaced copies (${messageOf(err)}); the next restore tries again`
   }
 }
 

@@ -12,6 +12,7 @@ import { preserveEvidence } from './steps/preserve-evidence.js'
 import { recoverStep } from './steps/recover-step.js'
 import { dataSelection, rollbackStep } from './steps/rollback-step.js'
 import { runHook } from './steps/run-hook.js'
+import { messageOf } from '../../core/errors.js'
 
 export interface RunbookOptions {
   actor: string
@@ -185,6 +186,6 @@ async function runStep(ctx: StepContext, step: ResolvedRunbookStep): Promise<Ste
         return await recoverStep(ctx)
     }
   } catch (err) {
-    return { ok: false, detail: (err as Error).message, data: {} }
+    return { ok: false, detail: messageOf(err), data: {} }
   }
 }

@@ -2,6 +2,7 @@ import { NotFoundError, type Backend } from '../backend.js'
 import type { BlobType } from '../blob-store.js'
 import type { PackEntry } from '../pack/pack-header.js'
 import { decodeIndexFile, encodeIndexFiles, type PackRecord } from './index-file.js'
+import { messageOf } from '../../core/errors.js'
 
 export interface BlobLocation extends PackEntry {
   packId: string
@@ -46,7 +47,7 @@ export class MasterIndex {
         records = decodeIndexFile(f.name, await backend.load({ type: 'index', name: f.name }), dataKey)
       } catch (err) {
         if (err instanceof NotFoundError) continue // removed by a prune between list and load
-        this.problems.push({ file: f.name, message: `index file ${f.name} is damaged: ${(err as Error).message}` })
+        this.problems.push({ file: f.name, message: `index file ${f.name} is damaged: ${messageOf(err)}` })
         continue
       }
       this.files.add(f.name)

@@ -1,4 +1,4 @@
-import { IntegrityError } from '../../core/errors.js'
+import { IntegrityError, messageOf } from '../../core/errors.js'
 import type { BlobType } from '../blob-store.js'
 import { decode, type Compressor } from '../compression.js'
 import { aad, MAX_BLOB_SIZE } from '../format.js'
@@ -46,7 +46,7 @@ export function openBlob(dataKey: Uint8Array, ref: BlobRef, sealed: Uint8Array):
   try {
     data = decode(plain[0]!, plain.subarray(1), ref.rawLength)
   } catch (err) {
-    throw new IntegrityError(ref.id, `blob ${ref.id}${where} is refused: ${(err as Error).message}`)
+    throw new IntegrityError(ref.id, `blob ${ref.id}${where} is refused: ${messageOf(err)}`)
   }
   if (sha256Hex(data) !== ref.id) {
     throw new IntegrityError(ref.id, `blob ${ref.id}${where} does not hash to its id`)

@@ -3,6 +3,7 @@ import type { BlobType } from '../blob-store.js'
 import type { PackRecord } from '../index/index-file.js'
 import { PackBuilder } from './pack-builder.js'
 import type { PackEntry } from './pack-header.js'
+import { messageOf } from '../../core/errors.js'
 
 /** Packs being written at once before add() waits: memory holds these and the one being filled. */
 const MAX_WRITING = 2
@@ -78,7 +79,7 @@ export class Packer {
       this.onWritten({ id: pack.id, size: pack.bytes.length, blobs: pack.entries })
     } catch (err) {
       this.failure ??= new Error(
-        `writing a pack to ${this.backend.location} failed (${(err as Error).message}); ` +
+        `writing a pack to ${this.backend.location} failed (${messageOf(err)}); ` +
           `${builder.count} blobs of this session were not stored; open the repository again and retry`,
         { cause: err },
       )

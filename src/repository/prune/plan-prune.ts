@@ -1,4 +1,4 @@
-import { OperationFailedError } from '../../core/errors.js'
+import { messageOf, OperationFailedError } from '../../core/errors.js'
 import { listAll, type FileInfo } from '../backend.js'
 import type { PackRecord } from '../index/index-file.js'
 import type { PackEntry } from '../pack/pack-header.js'
@@ -51,7 +51,7 @@ export async function planPrune(core: RepoCore): Promise<PrunePlan> {
       try {
         refs = manifestRefs(bytes)
       } catch (err) {
-        refuse(`manifest ${c.manifest} of snapshot ${name} ${(err as Error).message}`)
+        refuse(`manifest ${c.manifest} of snapshot ${name} ${messageOf(err)}`)
       }
       for (const r of refs) {
         if (!index.get(r)) refuse(`blob ${r} needed by snapshot ${name} is missing; run lastgood snapshot verify`)

@@ -1,4 +1,4 @@
-import { OperationFailedError } from '../../core/errors.js'
+import { messageOf, OperationFailedError } from '../../core/errors.js'
 import { sha256Hex } from '../crypto/seal.js'
 import type { PackRecord } from '../index/index-file.js'
 import { openBlob } from '../pack/blob-codec.js'
@@ -33,7 +33,7 @@ export async function rewritePacks(core: RepoCore, work: { pack: PackRecord; liv
       try {
         openBlob(core.dataKey, { ...e, packId: pack.id }, sealed)
       } catch (err) {
-        throw new OperationFailedError(`prune refused, nothing was deleted: ${(err as Error).message}`)
+        throw new OperationFailedError(`prune refused, nothing was deleted: ${messageOf(err)}`)
       }
       builder.add(e.id, e.type, Buffer.from(sealed), e.rawLength)
       if (builder.bytes >= core.packSize) await write()

@@ -1,4 +1,4 @@
-import { IntegrityError } from '../../core/errors.js'
+import { IntegrityError, messageOf } from '../../core/errors.js'
 import { listAll, type FileInfo } from '../backend.js'
 import { sha256Hex } from '../crypto/seal.js'
 import type { PackRecord } from '../index/index-file.js'
@@ -75,7 +75,7 @@ export async function checkPacks(
     try {
       bytes = await core.backend.load({ type: 'pack', name: packId })
     } catch (err) {
-      problems.push({ object: packId, kind: 'damaged', snapshot, message: `pack ${packId} cannot be read: ${(err as Error).message}` })
+      problems.push({ object: packId, kind: 'damaged', snapshot, message: `pack ${packId} cannot be read: ${messageOf(err)}` })
       continue
     }
     bytesRead += bytes.length
@@ -105,7 +105,7 @@ function checkPackBytes(
       problems.push({ object: rec.id, kind: 'damaged', snapshot, message: `pack ${rec.id} header disagrees with the index${neededBy}` })
     }
   } catch (err) {
-    problems.push({ object: rec.id, kind: 'damaged', snapshot, message: `pack ${rec.id}: ${(err as Error).message}${neededBy}` })
+    problems.push({ object: rec.id, kind: 'damaged', snapshot, message: `pack ${rec.id}: ${messageOf(err)}${neededBy}` })
   }
   for (const b of rec.blobs) {
     try {

@@ -1,4 +1,4 @@
-import { IntegrityError, UserError } from '../../core/errors.js'
+import { IntegrityError, messageOf, UserError } from '../../core/errors.js'
 import { listAll } from '../backend.js'
 import { manifestRefs } from '../reachability.js'
 import type { RepoCore } from '../repo-core.js'
@@ -28,7 +28,7 @@ export async function verifyRepository(core: RepoCore, opts: { snapshotIds?: str
       for (const c of s.components) if (!manifests.has(c.manifest)) manifests.set(c.manifest, id)
     } catch (err) {
       const kind = err instanceof UserError ? 'missing' : 'damaged'
-      problems.push({ object: id, kind, snapshot: id, message: (err as Error).message })
+      problems.push({ object: id, kind, snapshot: id, message: messageOf(err) })
     }
   }
 
@@ -44,7 +44,7 @@ export async function verifyRepository(core: RepoCore, opts: { snapshotIds?: str
       bytesRead += loc.length
       for (const r of manifestRefs(await core.readBlob(m))) if (!needed.has(r)) needed.set(r, snapshot)
     } catch (err) {
-      const message = err instanceof IntegrityError ? err.message : `manifest ${m} of snapshot ${snapshot} ${(err as Error).message}`
+      const message = err instanceof IntegrityError ? err.message : `manifest ${m} of snapshot ${snapshot} ${messageOf(err)}`
       problems.push({ object: m, kind: 'damaged', snapshot, message })
     }
   }

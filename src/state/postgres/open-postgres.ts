@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
-import { UserError } from '../../core/errors.js'
+import { messageOf, UserError } from '../../core/errors.js'
 import { redact, registerSecret } from '../../core/redact.js'
 import type { Database } from '../schema.js'
 import { migrate, type State } from '../state.js'
@@ -21,7 +21,7 @@ export async function openPostgresState(url: string, schema: string): Promise<St
     await pool.query(`create schema if not exists "${schema}"`)
   } catch (err) {
     await pool.end()
-    throw new UserError(`cannot reach the state database ${redact(url)}: ${redact((err as Error).message)}; check database.url`)
+    throw new UserError(`cannot reach the state database ${redact(url)}: ${redact(messageOf(err))}; check database.url`)
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   await migrate(db, schema)

@@ -3,6 +3,7 @@ import { lstat, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { forEachChunk } from '../../../providers/file-tree/read-chunks.js'
 import type { BlobStore } from '../../../repository/blob-store.js'
+import { messageOf } from '../../../core/errors.js'
 
 /** One log file kept as evidence. `blob` holds its bytes; a file over one chunk (8 MiB) lists `chunks` too. */
 export interface EvidenceLog {
@@ -35,7 +36,7 @@ export async function copyLogs(paths: string[], blobs: BlobStore): Promise<{ log
       try {
         logs.push(await copyFile(file, blobs))
       } catch (err) {
-        gaps.push({ path: file, problem: (err as Error).message })
+        gaps.push({ path: file, problem: messageOf(err) })
       }
     }
   }

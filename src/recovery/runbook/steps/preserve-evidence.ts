@@ -1,3 +1,4 @@
+import { messageOf } from '../../../core/errors.js'
 import { canonicalJson } from '../../../core/canonical-json.js'
 import { timeId } from '../../../core/clock.js'
 import { createSnapshot } from '../../../snapshots/create-snapshot.js'
@@ -28,7 +29,7 @@ export async function preserveEvidence(ctx: StepContext, logPaths: string[]): Pr
     ),
   )
   const snapshots = captures.map((c, i) =>
-    c.status === 'fulfilled' ? { app: ctx.apps[i]!.name, id: c.value.id } : { app: ctx.apps[i]!.name, error: (c.reason as Error).message },
+    c.status === 'fulfilled' ? { app: ctx.apps[i]!.name, id: c.value.id } : { app: ctx.apps[i]!.name, error: messageOf(c.reason) },
   )
   const { logs, gaps } = await copyLogs(logPaths, p.repository)
   const refs = [...new Set(logs.flatMap((l) => l.chunks ?? (l.blob ? [l.blob] : [])))]

@@ -10,6 +10,7 @@ import { requireSnapshot } from '../../../snapshots/snapshot-record.js'
 import { recoveryTarget } from '../recovery-target.js'
 import { type StepContext, type StepOutcome, writeIncident } from '../step-context.js'
 import { postMortemDue } from './rollback-step.js'
+import { messageOf } from '../../../core/errors.js'
 
 export interface AppRecovery {
   app: string
@@ -121,7 +122,7 @@ async function recoverApp(ctx: StepContext, app: ResolvedApp): Promise<AppRecove
       error: `${a.outcome}: ${a.error ?? 'unknown error'}${sameVersionHint(app, a)}`,
     })
   } catch (err) {
-    return done({ outcome: 'failed', target, run: null, validatedAt: null, error: (err as Error).message })
+    return done({ outcome: 'failed', target, run: null, validatedAt: null, error: messageOf(err) })
   }
 }
 

@@ -2,6 +2,7 @@ import { redact } from '../../../core/redact.js'
 import { runShell } from '../../../providers/shell/run-shell.js'
 import { describeCommand, lastLines } from '../../../providers/shell/shell-messages.js'
 import type { StepContext, StepOutcome } from '../step-context.js'
+import { messageOf } from '../../../core/errors.js'
 
 const EXIT_MARK = '__lastgood_hook_exit='
 const TAIL_LINES = 20
@@ -45,7 +46,7 @@ export async function runHook(ctx: StepContext, hook: Hook): Promise<StepOutcome
     output = text.slice(0, Math.max(at, 0))
     if (exitCode !== 0) error = `exited with ${exitCode}${exitCode === 127 ? ' (command not found)' : ''}`
   } catch (err) {
-    error = (err as Error).message
+    error = messageOf(err)
   }
   const durationMs = Math.round(performance.now() - started)
   const tail = lastLines(output, TAIL_LINES)

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { access, link, mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
+import { errCode } from '../../../core/errors.js'
 
 /** Prefix of every temp file: listings skip it, and valid repository names can never start with a dot. */
 export const TEMP_PREFIX = '.tmp-'
@@ -125,8 +126,4 @@ export async function fsyncDir(dir: string): Promise<void> {
 
 export function isTempName(name: string): boolean {
   return basename(name).startsWith(TEMP_PREFIX)
-}
-
-export function errCode(err: unknown): string | undefined {
-  return (err as NodeJS.ErrnoException | undefined)?.code
 }

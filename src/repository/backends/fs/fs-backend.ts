@@ -13,7 +13,8 @@ import {
   type SaveOptions,
   type TempCleanup,
 } from '../../backend.js'
-import { FileExistsError, atomicWrite, errCode, fsyncDir, isTempName, realIo, type WriteIo } from './atomic-write.js'
+import { errCode } from '../../../core/errors.js'
+import { FileExistsError, atomicWrite, fsyncDir, isTempName, realIo, type WriteIo } from './atomic-write.js'
 
 const DIRS: Record<FileType, string> = {
   config: '',
