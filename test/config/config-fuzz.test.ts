@@ -98,7 +98,8 @@ describe('any configuration is either accepted or refused with located problems 
         try {
           parseConfigText(yaml, 'lastgood.yaml', {})
         } catch (err) {
-          if (!(err instanceof ConfigError)) throw new Error(`${at.join('.')}: ${JSON.stringify(miss)}: ${(err as Error).stack}`)
+          if (!(err instanceof ConfigError))
+            throw new Error(`${at.join('.')}: ${JSON.stringify(miss)}: ${(err as Error).stack}`, { cause: err })
           expect(err.issues.every((i) => i.line !== undefined)).toBe(true)
         }
       }

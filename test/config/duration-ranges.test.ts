@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
-import { ConfigError } from '../../src/config/config-error.js'
+import { type ConfigError } from '../../src/config/config-error.js'
 import { configJsonSchema } from '../../src/config/json-schema.js'
 import { parseConfigText } from '../../src/config/parse-config-text.js'
 import { formatDuration } from '../../src/config/units.js'

@@ -44,7 +44,7 @@ describe('configJsonSchema', () => {
   })
 
   it('describes the fields, with their defaults, as people write them', () => {
-    const s = schema as Schema
+    const s: Schema = schema
     expect(s.description).toMatch(/Configuration of one lastgood platform/)
     const app = s.properties.apps.additionalProperties
     expect(app.properties.priority.description).toBe('Recovery priority: 1 is restored first.')

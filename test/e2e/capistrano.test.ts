@@ -1,4 +1,4 @@
-import { lchown, lstat, mkdir, readdir, readlink, rm, writeFile } from 'node:fs/promises'
+import { lchown, lstat, mkdir, readdir, readlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SamplePlatform } from '../../src/demo/sample-platform.js'

@@ -87,8 +87,8 @@ function start(sp: SamplePlatform, args: string[]): { child: ChildProcess; out: 
     env: { ...process.env, LASTGOOD_ACTOR: 'tester', ...sp.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
-  child.stdout!.on('data', (d) => (out += d))
-  child.stderr!.on('data', (d) => (out += d))
+  child.stdout.on('data', (d) => (out += d))
+  child.stderr.on('data', (d) => (out += d))
   children.push(child)
   return { child, out: () => out }
 }

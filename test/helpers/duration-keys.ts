@@ -46,10 +46,7 @@ export function durationKeys(config: unknown): { keys: DurationKey[]; missing: s
       if (Array.isArray(value)) value.forEach((v, i) => walk(node.items as Node, v, `${key}[]`, [...path, i]))
     }
     for (const variant of (node.anyOf ?? node.oneOf ?? []) as Node[]) {
-      const tag = TAGS.find(
-        (t) =>
-          isNode(variant.properties) && isNode((variant.properties as Node)[t]) && 'const' in ((variant.properties as Node)[t] as Node),
-      )
+      const tag = TAGS.find((t) => isNode(variant.properties) && isNode(variant.properties[t]) && 'const' in variant.properties[t])
       const tagValue = tag ? ((variant.properties as Node)[tag] as Node).const : undefined
       const matches = tag === undefined || (obj !== undefined && obj[tag] === tagValue)
       walk(variant, matches ? value : undefined, tag ? `${key}{${tag}=${String(tagValue)}}` : key, path)

@@ -37,6 +37,7 @@ export class HttpReceiver {
   ) {}
 
   static async start(): Promise<HttpReceiver> {
+    // eslint-disable-next-line prefer-const -- assigned once the server it is read from exists
     let receiver: HttpReceiver | undefined
     const server = createServer((req, res) => {
       const chunks: Buffer[] = []
@@ -199,6 +200,7 @@ export class BlackHole {
   ) {}
 
   static async start(): Promise<BlackHole> {
+    // eslint-disable-next-line prefer-const -- assigned once the server it is read from exists
     let hole: BlackHole | undefined
     const server = createTcpServer((socket) => {
       hole!.connections++

@@ -30,6 +30,7 @@ export class SmtpReceiver {
   ) {}
 
   static async start(login: { user: string; password: string }): Promise<SmtpReceiver> {
+    // eslint-disable-next-line prefer-const -- assigned once the server it is read from exists
     let receiver: SmtpReceiver | undefined
     const server = new SMTPServer({
       disabledCommands: ['STARTTLS'],

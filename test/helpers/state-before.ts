@@ -2,6 +2,7 @@ import BetterSqlite3 from 'better-sqlite3'
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely'
 import { join } from 'node:path'
 import pg from 'pg'
+import { asError } from '../../src/core/errors.js'
 import { migrationProvider } from '../../src/state/migrations.js'
 import type { StateFixture } from './state-engines.js'
 
@@ -26,6 +27,6 @@ export async function openStateThrough(fixture: StateFixture, last: string): Pro
     provider: { getMigrations: async () => through },
     ...(pgOptions?.schema ? { migrationTableSchema: pgOptions.schema } : {}),
   }).migrateToLatest()
-  if (error) throw error
+  if (error) throw asError(error)
   return db
 }

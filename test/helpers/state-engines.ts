@@ -64,6 +64,7 @@ export async function assertPostgresReachable(): Promise<void> {
     throw new Error(
       `PostgreSQL is not reachable at ${TEST_DATABASE_URL} (${(err as Error).message}); start it with ` +
         '`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start` or set LASTGOOD_TEST_DATABASE_URL',
+      { cause: err },
     )
   } finally {
     await client.end().catch(() => undefined)

@@ -21,8 +21,8 @@ describe('several writers at once', () => {
     const copies = [...r.index.packs.values()].flatMap((p) => p.blobs.map((e) => e.id))
     expect(copies.length).toBeGreaterThan(new Set(copies).size) // each session stored the shared blobs itself
     const expected = new Map<string, Buffer>()
-    ;[...shared, ...own[0]!].forEach((d, i) => expected.set(a![i]!, d))
-    ;[...shared, ...own[1]!].forEach((d, i) => expected.set(b![i]!, d))
+    ;[...shared, ...own[0]!].forEach((d, i) => expected.set(a[i]!, d))
+    ;[...shared, ...own[1]!].forEach((d, i) => expected.set(b[i]!, d))
     const report = await r.prune({ dryRun: false })
     expect(report.blobsRemoved).toBe(copies.length - new Set(copies).size)
     const after = [...r.index.packs.values()].flatMap((p) => p.blobs.map((e) => e.id))

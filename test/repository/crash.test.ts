@@ -51,7 +51,7 @@ async function expectIntact(t: TestRepo & { kept: Map<string, Buffer> }): Promis
 
 /** A pid that certainly belonged to a process that has exited. */
 function deadPid(): number {
-  return spawnSync(process.execPath, ['-e', ''], { stdio: 'ignore' }).pid!
+  return spawnSync(process.execPath, ['-e', ''], { stdio: 'ignore' }).pid
 }
 
 describe('crashes and write failures', () => {

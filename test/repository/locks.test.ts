@@ -12,7 +12,7 @@ async function plantLock(dir: string, name: string, lock: Record<string, unknown
 }
 
 function deadPid(): number {
-  return spawnSync(process.execPath, ['-e', ''], { stdio: 'ignore' }).pid!
+  return spawnSync(process.execPath, ['-e', ''], { stdio: 'ignore' }).pid
 }
 
 const now = (): string => new Date().toISOString()
@@ -78,7 +78,7 @@ describe('repository locks', () => {
       .reopen()
       .then(
         (r) => r.prune({ dryRun: false }),
-        (e: unknown) => Promise.reject(e),
+        (e: unknown) => Promise.reject(e instanceof Error ? e : new Error(String(e))),
       )
       .catch((e: unknown) => e)
     expect(err).toBeInstanceOf(RefusedError)

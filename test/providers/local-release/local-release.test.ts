@@ -1,7 +1,7 @@
 import { readdir, readlink, rm, symlink, writeFile, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { IntegrityError, OperationFailedError, UserError } from '../../../src/core/errors.js'
+import { OperationFailedError, UserError } from '../../../src/core/errors.js'
 import { localReleaseProvider as provider } from '../../../src/providers/local-release/local-release-provider.js'
 import type { ComponentManifest } from '../../../src/providers/provider.js'
 import { MemoryBlobStore } from '../../helpers/memory-blob-store.js'
