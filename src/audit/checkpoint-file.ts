@@ -27,7 +27,7 @@ export async function appendCheckpointCopy(file: string, c: StoredCheckpoint, se
     sealed: Buffer.from(sealed).toString('base64'),
   })
   const fh = await open(file, 'a', 0o600)
-  let created = false
+  let created: boolean
   try {
     created = (await fh.stat()).size === 0
     await fh.appendFile(`${line}\n`)

@@ -9,7 +9,7 @@ export interface GlobalOptions {
 }
 
 export function globals(cmd: Command): GlobalOptions {
-  return cmd.optsWithGlobals() as GlobalOptions
+  return cmd.optsWithGlobals<GlobalOptions>()
 }
 
 /** The actor: --as, else $LASTGOOD_ACTOR, else the OS user. Every audit event carries exactly one. */

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { redact } from '../core/redact.js'
+import { valueText } from '../core/value-text.js'
 import { type ConfigPath, isSecretPath, toConfigPath } from './config-path.js'
 import { GOT, KEY_SEPARATOR } from './schema-helpers.js'
 
@@ -75,7 +76,7 @@ function describe(value: unknown): string {
     return json && json.length <= 60 && value.every((v) => v === null || typeof v !== 'object') ? json : 'a list'
   }
   if (typeof value === 'object') return 'a mapping'
-  return String(value)
+  return valueText(value)
 }
 
 function safeJson(value: unknown): string | undefined {

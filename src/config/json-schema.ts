@@ -28,7 +28,7 @@ export function configJsonSchema(): JsonSchema {
       }
     },
   })
-  return allowInterpolation(schema as JsonSchema, true)
+  return allowInterpolation(schema, true)
 }
 
 /**

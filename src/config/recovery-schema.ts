@@ -328,7 +328,7 @@ export const runbooksSchema = keyedRecord(
 )
   .default({})
   .superRefine((books, ctx) => {
-    for (const [type, steps] of Object.entries(books) as [string, RunbookStepYaml[]][]) {
+    for (const [type, steps] of Object.entries<RunbookStepYaml[]>(books)) {
       const evidence = steps.findIndex((s) => s.step === 'preserve_evidence')
       if (evidence <= 0) continue
       const change = steps.findIndex((s) => s.step !== 'notify')

@@ -91,7 +91,7 @@ const DEFAULT_HEALTH_TRIGGER = { health: { kind: 'health_failures', action: 'rol
 function resolveTriggers(app: AppYaml, config: ConfigYaml, health: ResolvedHealth): ResolvedTrigger[] {
   const configured: Record<string, Trigger> = { ...config.defaults.triggers, ...app.triggers }
   const covered = 'health' in configured || Object.values(configured).some((t) => t.kind === 'health_failures')
-  const merged = health.checks.length > 0 && !covered ? { ...DEFAULT_HEALTH_TRIGGER, ...configured } : configured
+  const merged: Record<string, Trigger> = health.checks.length > 0 && !covered ? { ...DEFAULT_HEALTH_TRIGGER, ...configured } : configured
   return Object.entries(merged)
     .filter((e): e is [string, Exclude<Trigger, { kind: 'off' }>] => e[1].kind !== 'off')
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

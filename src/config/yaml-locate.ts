@@ -45,7 +45,7 @@ function keyIndex(map: YAMLMap): Map<string, Pair> {
     for (const pair of map.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : undefined
       // The first of two equal keys, as a scan would find (the second is a duplicate-key error anyway).
-      if (key !== undefined && !index.has(key)) index.set(key, pair as Pair)
+      if (key !== undefined && !index.has(key)) index.set(key, pair)
     }
     indexes.set(map, index)
   }

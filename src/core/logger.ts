@@ -34,7 +34,7 @@ function humanLines(): { write(line: string): void } {
       const details = Object.entries(fields)
         .map(([k, v]) => `${k}=${detail(v)}`)
         .join(' ')
-      process.stderr.write(`lastgood: ${LEVEL_NAMES[level as number] ?? 'log'}: ${String(msg ?? '')}${details ? ` (${details})` : ''}\n`)
+      process.stderr.write(`lastgood: ${LEVEL_NAMES[level as number] ?? 'log'}: ${detail(msg ?? '')}${details ? ` (${details})` : ''}\n`)
     },
   }
 }

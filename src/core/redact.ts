@@ -83,7 +83,7 @@ export function redact(text: string): string {
 /** Redacts every string inside a JSON-like value, for events and reports. */
 export function redactDeep<T>(value: T): T {
   if (typeof value === 'string') return redact(value) as T
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v)) as T
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => redactDeep(v)) as T
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {}
     for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v)

@@ -92,13 +92,13 @@ async function start(opts: { root: string; port: number; name: string; pidFile: 
   )
   if (typeof out === 'number') closeSync(out)
   child.unref()
-  let exited: string | null = null
-  child.once('exit', (code, signal) => (exited = signal ? `was killed by ${signal}` : `exited with code ${code}`))
-  child.once('error', (err) => (exited = `could not start (${err.message})`))
+  const ended: { how?: string } = {}
+  child.once('exit', (code, signal) => (ended.how = signal ? `was killed by ${signal}` : `exited with code ${code}`))
+  child.once('error', (err) => (ended.how = `could not start (${err.message})`))
   const where = opts.log ? `; see ${opts.log}` : ''
   // The pid file names the new process only once it listens: a connection alone could reach an old one.
   for (const deadline = Date.now() + START_TIMEOUT_MS; Date.now() < deadline; await sleep(POLL_MS)) {
-    if (exited) throw new Error(`sample app ${opts.name} ${exited} before listening on port ${opts.port}${where}`)
+    if (ended.how) throw new Error(`sample app ${opts.name} ${ended.how} before listening on port ${opts.port}${where}`)
     if ((await readPid(opts.pidFile)) === child.pid && (await accepts(opts.port))) return
   }
   if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL')

@@ -130,7 +130,7 @@ export class SamplePlatform {
     this.servers.set(name, child)
     await new Promise<void>((ok, fail) => {
       child.once('exit', (code) => fail(new Error(`sample app ${name} exited with ${code}`)))
-      child.stdout!.once('data', () => ok())
+      child.stdout.once('data', () => ok())
     })
   }
 

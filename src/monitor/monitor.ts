@@ -18,7 +18,6 @@ import { ProbeHistory, ProbeSource } from './probe-source.js'
 import {
   beat,
   lastHeartbeat,
-  loadCooldown,
   loadTriggerStates,
   monitorId,
   RESUME_GRACE_MS,

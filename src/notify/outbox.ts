@@ -77,7 +77,7 @@ export class Outbox {
       while (!this.stopping) {
         try {
           // Not awaiting the attempts: a row queued while a dead channel hangs is still claimed next round.
-          await this.launchDue()
+          void (await this.launchDue())
         } catch (err) {
           this.log.warn({ err: redact(messageOf(err)) }, 'notification outbox: cannot claim due messages')
         }
@@ -206,13 +206,12 @@ export class Outbox {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | undefined
       const done = () => {
         clearTimeout(timer)
         this.sleepers.delete(done)
         resolve()
       }
-      timer = setTimeout(done, ms)
+      const timer = setTimeout(done, ms)
       this.sleepers.add(done)
     })
   }

@@ -72,7 +72,8 @@ export async function declareIncident(
 
 /** Everything a declaration can get wrong, named, before any write. */
 async function checkDeclaration(p: Platform, req: DeclareRequest): Promise<Declaration> {
-  if (!isIncidentType(req.type)) throw new UserError(`unknown incident type "${req.type}"; the types are ${INCIDENT_TYPES.join(', ')}`)
+  const type: string = req.type // typed, yet it comes from a command line or a request
+  if (!isIncidentType(type)) throw new UserError(`unknown incident type "${type}"; the types are ${INCIDENT_TYPES.join(', ')}`)
   if (req.scope.length === 0) throw new UserError('an incident needs a scope: --scope APP… (the apps it affects) or --scope all')
   if (req.scope.includes('all') && req.scope.length > 1) throw new UserError(`--scope all stands alone; got ${req.scope.join(' ')}`)
   const scope = selectApps(p.config, req.scope).map((a) => a.name)

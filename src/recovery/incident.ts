@@ -52,5 +52,5 @@ export function canMove(from: IncidentStatus, to: IncidentStatus): boolean {
 }
 
 export function isIncidentType(t: string): t is IncidentType {
-  return (Object.keys(DEFAULT_SEVERITY) as string[]).includes(t)
+  return Object.keys(DEFAULT_SEVERITY).includes(t)
 }

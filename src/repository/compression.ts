@@ -71,7 +71,7 @@ export function decode(flag: number, payload: Uint8Array, rawLength: number): Bu
   try {
     n = dctx.decompress(out, payload)
   } catch (err) {
-    throw new Error(`zstd payload does not decompress to ${rawLength} bytes (${messageOf(err)})`)
+    throw new Error(`zstd payload does not decompress to ${rawLength} bytes (${messageOf(err)})`, { cause: err })
   }
   if (n !== rawLength) throw new Error(`zstd payload decompressed to ${n} bytes, index says ${rawLength}`)
   return out

@@ -25,7 +25,7 @@ export async function writeSnapshot(core: RepoCore, s: RepoSnapshot): Promise<vo
       refs = manifestRefs(await core.readBlob(c.manifest))
     } catch (err) {
       if (err instanceof IntegrityError) throw err
-      throw new Error(`manifest ${c.manifest} of component ${c.name} ${messageOf(err)}`)
+      throw new Error(`manifest ${c.manifest} of component ${c.name} ${messageOf(err)}`, { cause: err })
     }
     for (const ref of refs) {
       if (!core.index.blobs.has(ref)) {

@@ -1,5 +1,5 @@
 import { type Kysely, Migrator } from 'kysely'
-import { errCode } from '../core/errors.js'
+import { asError, errCode } from '../core/errors.js'
 import { migrationProvider } from './migrations.js'
 import type { Database } from './schema.js'
 
@@ -45,7 +45,7 @@ export async function migrate(db: StateDb, schema?: string): Promise<void> {
       await new Promise((r) => setTimeout(r, 20 * attempt))
       continue
     }
-    throw error instanceof Error ? error : new Error(String(error))
+    throw asError(error)
   }
 }
 

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { readFile, stat } from 'node:fs/promises'
-import { errCode, UserError } from '../../core/errors.js'
+import { asError, errCode, UserError } from '../../core/errors.js'
 import type { LocalReleaseComponent } from '../../config/types.js'
 import type { OwnerRule } from '../file-tree/owner-rule.js'
 import type { Owner } from '../file-tree/tree-entry.js'
@@ -55,7 +55,7 @@ async function lookup(db: 'passwd' | 'group', name: string): Promise<string[] | 
   const line = await new Promise<string | undefined>((resolve, reject) => {
     execFile('getent', [db, name], { encoding: 'utf8' }, (err, stdout) => {
       if (!err) return resolve(stdout.split('\n')[0])
-      if (errCode(err) === 'ENOENT') return reject(err)
+      if (errCode(err) === 'ENOENT') return reject(asError(err))
       resolve(undefined) // exit 2: no such entry
     })
   }).catch(async () => (await readFile(`/etc/${db}`, 'utf8')).split('\n').find((l) => l.startsWith(`${name}:`)))

@@ -1,4 +1,3 @@
-import type { BlobType } from '../blob-store.js'
 import { aad } from '../format.js'
 import { isHex64, seal, sha256Hex, unseal } from '../crypto/seal.js'
 import type { PackEntry } from '../pack/pack-header.js'
@@ -58,7 +57,7 @@ export function decodeIndexFile(name: string, bytes: Uint8Array, dataKey: Uint8A
 function checkPack(p: PackRecord): PackRecord {
   if (!isHex64(p?.id) || !isUint(p.size) || !Array.isArray(p.blobs)) throw new Error('has a malformed pack entry')
   for (const b of p.blobs) {
-    const okType = (b?.type as BlobType) === 'data' || b?.type === 'tree'
+    const okType = b?.type === 'data' || b?.type === 'tree'
     if (!isHex64(b?.id) || !okType || !isUint(b.offset) || !isUint(b.length) || !isUint(b.rawLength)) {
       throw new Error(`has a malformed blob entry in pack ${p.id}`)
     }
