@@ -1,6 +1,6 @@
 import type { Platform } from '../platform/platform.js'
 import { unconfiguredSnapshots } from '../snapshots/unconfigured-snapshots.js'
-import type { IntegrityCheck } from './validate-integrity.js'
+import type { IntegrityCheck } from './integrity-check.js'
 
 /** One warning per app the configuration no longer has but the snapshots still name, with both ways out. */
 export async function unconfiguredSnapshotChecks(p: Platform): Promise<IntegrityCheck[]> {

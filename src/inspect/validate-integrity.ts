@@ -4,20 +4,7 @@ import type { Platform } from '../platform/platform.js'
 import { appStatus } from './app-status.js'
 import { placeholderChannels } from './placeholder-channels.js'
 import { unconfiguredSnapshotChecks } from './unconfigured-snapshots-check.js'
-
-export type CheckOutcome = 'ok' | 'warning' | 'failed'
-
-export interface IntegrityCheck {
-  area: 'config' | 'deployment' | 'health' | 'snapshots' | 'repository'
-  target: string
-  outcome: CheckOutcome
-  message: string
-}
-
-export interface IntegrityReport {
-  ok: boolean
-  checks: IntegrityCheck[]
-}
+import type { CheckOutcome, IntegrityCheck, IntegrityReport } from './integrity-check.js'
 
 /**
  * The seeds' validate-integrity: the configuration loaded (or we would not be here), each component's
