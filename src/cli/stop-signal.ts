@@ -3,7 +3,7 @@
  * process: the command finishes the step in progress or journals where it stopped, says so, and exits. A
  * second one kills as usual (the handlers are gone by then). dispose() removes the handlers.
  */
-export function stopOnSignal(): { signal: AbortSignal; dispose(): void } {
+export function stopOnSignal(): { signal: AbortSignal; dispose: () => void } {
   const abort = new AbortController()
   const on = (s: NodeJS.Signals) => {
     dispose()
