@@ -29,6 +29,23 @@ export function renderPlan(plan: RollbackPlan): string {
   return out.join('\n')
 }
 
+/** The plan in --json output: every change, not only the first files. */
+export function planJson(plan: RollbackPlan) {
+  return plan.apps.map((a) => ({
+    app: a.app.name,
+    priority: a.app.priority,
+    target: a.target.id,
+    components: a.components.map((c) => ({
+      name: c.component.name,
+      provider: c.component.provider,
+      from: c.from,
+      now: c.current.version,
+      to: c.manifest.version,
+      changes: c.changes,
+    })),
+  }))
+}
+
 /** A run that did not finish, before it is resumed: where it stopped, its journal so far, and its plan. */
 export function renderResume(r: ResumePlan): string {
   return [
@@ -57,7 +74,8 @@ function describeChange(c: Change): string {
       return `- ${c.path} (${formatBytes(c.sizeBefore ?? 0)})`
     case 'changed':
       return `~ ${c.path} (${formatBytes(c.sizeBefore ?? 0)} → ${formatBytes(c.sizeAfter ?? 0)})`
-    default:
+    case 'version':
+    case 'action':
       return `! ${c.path ?? ''}${c.after ? ` ${c.after}` : ''}`
   }
 }

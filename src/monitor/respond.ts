@@ -2,7 +2,7 @@ import type { ResolvedApp, ResolvedTrigger } from '../config/types.js'
 import { redact } from '../core/redact.js'
 import { timeoutSignal } from '../core/timers.js'
 import type { Platform } from '../platform/platform.js'
-import { planRollback, type AppPlan } from '../rollback/plan-rollback.js'
+import { planRollback, type AppPlan, type RollbackPlan } from '../rollback/plan-rollback.js'
 import { runRollback, type RollbackReport } from '../rollback/run-rollback.js'
 import { latestRun } from '../rollback/unfinished-run.js'
 import type { Decision } from './decide.js'
@@ -130,7 +130,7 @@ export class Responder {
           continue
         }
         try {
-          const plan = await planRollback(this.p, { apps: [f.app], signal: timeoutSignal(f.app.rollback.timeoutMs) })
+          const plan = await this.plan(f.app)
           plans.push(...plan.apps)
           planned.push(f)
         } catch (err) {
@@ -226,11 +226,16 @@ export class Responder {
     }
   }
 
+  /** An automatic rollback's plan of one app, to its last known good, within the app's rollback timeout. */
+  private plan(app: ResolvedApp): Promise<RollbackPlan> {
+    return planRollback(this.p, { apps: [app], signal: timeoutSignal(app.rollback.timeoutMs) })
+  }
+
   private async alert(f: Firing): Promise<void> {
     let target: string | null = null
     let why = ''
     try {
-      const plan = await planRollback(this.p, { apps: [f.app], signal: timeoutSignal(f.app.rollback.timeoutMs) })
+      const plan = await this.plan(f.app)
       target = plan.apps[0]!.target.id
     } catch (err) {
       why = ` (no rollback can be planned now: ${redact(messageOf(err))})`

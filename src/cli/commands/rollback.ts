@@ -1,17 +1,16 @@
-import { createInterface } from 'node:readline/promises'
 import type { Command } from 'commander'
 import { RefusedError, UserError } from '../../core/errors.js'
 import { type Platform, selectApps } from '../../platform/platform.js'
 import { findPendingRollback, resolvePendingRollback } from '../../monitor/monitor-store.js'
 import { abandonRun } from '../../rollback/abandon-run.js'
 import { planResume } from '../../rollback/plan-resume.js'
-import { planRollback, type RollbackPlan } from '../../rollback/plan-rollback.js'
-import { recordRunOnIncidents } from '../../recovery/record-run.js'
+import { planRollback } from '../../rollback/plan-rollback.js'
 import { resumeRollback, runRollback } from '../../rollback/run-rollback.js'
 import { describeSuperseded, supersedeRun } from '../../rollback/supersede-run.js'
+import { confirmOrRefuse, runConfirmed } from '../confirmed-run.js'
 import { actorOf, type GlobalOptions, globals, requireReason } from '../global-options.js'
 import { printJson, println } from '../output.js'
-import { renderPlan, renderReport, renderResume } from '../render-rollback.js'
+import { planJson, renderPlan, renderResume } from '../render-rollback.js'
 import { runAction, withPlatform } from '../run-action.js'
 import { stopOnSignal } from '../stop-signal.js'
 
@@ -92,17 +91,12 @@ async function rollbackCommand(
     ...(opts.component ? { components: opts.component } : {}),
     signal: new AbortController().signal,
   })
-  if (opts.dryRun) {
-    if (g.json) printJson({ dryRun: true, plan: planJson(plan) })
-    else println(`${renderPlan(plan)}\n\ndry run: nothing was changed`)
-    return 0
-  }
-  await confirmOrRefuse(g, opts, renderPlan(plan), 'roll back now?')
-  const report = await runRollback(p, plan, { reason, actor, stop: who.stop })
-  await recordRunOnIncidents(p, report)
-  if (g.json) printJson({ plan: planJson(plan), report })
-  else println(renderReport(report))
-  return report.status === 'succeeded' ? 0 : 1
+  return runConfirmed(p, g, opts, {
+    shown: renderPlan(plan),
+    question: 'roll back now?',
+    json: () => ({ plan: planJson(plan) }),
+    run: () => runRollback(p, plan, who),
+  })
 }
 
 /** An alert trigger's proposal, run as proposed: its app and target, its reason unless --reason is given. */
@@ -116,18 +110,16 @@ async function runPending(p: Platform, g: GlobalOptions, id: string, opts: Rollb
     ...(pending.target ? { to: pending.target } : {}),
     signal: new AbortController().signal,
   })
-  if (opts.dryRun) {
-    if (g.json) printJson({ dryRun: true, pending, plan: planJson(plan) })
-    else println(`${renderPlan(plan)}\n\ndry run: nothing was changed`)
-    return 0
-  }
-  await confirmOrRefuse(g, opts, renderPlan(plan), 'roll back now?')
-  const report = await runRollback(p, plan, { reason, actor })
-  await p.state.writeTransaction((tx) => resolvePendingRollback(tx, id, actor, report.run, 'done'))
-  await recordRunOnIncidents(p, report)
-  if (g.json) printJson({ pending: { ...pending, status: 'done' }, plan: planJson(plan), report })
-  else println(renderReport(report))
-  return report.status === 'succeeded' ? 0 : 1
+  return runConfirmed(p, g, opts, {
+    shown: renderPlan(plan),
+    question: 'roll back now?',
+    json: (ran) => ({ pending: ran ? { ...pending, status: 'done' } : pending, plan: planJson(plan) }),
+    run: async () => {
+      const report = await runRollback(p, plan, { reason, actor })
+      await p.state.writeTransaction((tx) => resolvePendingRollback(tx, id, actor, report.run, 'done'))
+      return report
+    },
+  })
 }
 
 async function resume(
@@ -149,17 +141,13 @@ async function resume(
       `${closed.message}. The run is closed; if what runs now is bad, roll back afresh: \`lastgood rollback ${closed.apps.join(' ')} --reason "<why>"\``,
     )
   }
-  if (opts.dryRun) {
-    if (g.json) printJson({ dryRun: true, resume: { run: r.run.id, stoppedAt: r.stoppedAt, steps: r.steps }, plan: planJson(r.plan) })
-    else println(`${renderResume(r)}\n\ndry run: nothing was changed`)
-    return 0
-  }
-  await confirmOrRefuse(g, opts, renderResume(r), 'resume now?')
-  const report = await resumeRollback(p, r, who)
-  await recordRunOnIncidents(p, report)
-  if (g.json) printJson({ resume: { run: r.run.id, stoppedAt: r.stoppedAt }, plan: planJson(r.plan), report })
-  else println(renderReport(report))
-  return report.status === 'succeeded' ? 0 : 1
+  const { run, stoppedAt, steps } = r
+  return runConfirmed(p, g, opts, {
+    shown: renderResume(r),
+    question: 'resume now?',
+    json: (ran) => ({ resume: ran ? { run: run.id, stoppedAt } : { run: run.id, stoppedAt, steps }, plan: planJson(r.plan) }),
+    run: () => resumeRollback(p, r, who),
+  })
 }
 
 async function abandon(
@@ -178,37 +166,4 @@ async function abandon(
       `rollback ${result.run} abandoned; it had stopped ${result.stoppedAt}. Check ${result.apps.join(', ')} with \`lastgood status\` before rolling back afresh`,
     )
   return 0
-}
-
-async function confirmOrRefuse(g: GlobalOptions, opts: RollbackOptions, shown: string, question: string): Promise<void> {
-  if (opts.yes) return
-  if (g.json) throw new UserError('--json needs --yes: there is no one to ask for confirmation')
-  println(shown)
-  if (!(await confirm(`\n${question} [y/N] `))) throw new UserError('not confirmed; nothing was changed (pass --yes to skip the question)')
-}
-
-function planJson(plan: RollbackPlan) {
-  return plan.apps.map((a) => ({
-    app: a.app.name,
-    priority: a.app.priority,
-    target: a.target.id,
-    components: a.components.map((c) => ({
-      name: c.component.name,
-      provider: c.component.provider,
-      from: c.from,
-      now: c.current.version,
-      to: c.manifest.version,
-      changes: c.changes,
-    })),
-  }))
-}
-
-async function confirm(question: string): Promise<boolean> {
-  if (!process.stdin.isTTY) throw new UserError('no terminal to confirm on: pass --yes to go ahead, or --dry-run to preview')
-  const rl = createInterface({ input: process.stdin, output: process.stdout })
-  try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim())
-  } finally {
-    rl.close()
-  }
 }

@@ -2,9 +2,8 @@ import type { ResolvedApp } from '../../../config/types.js'
 import { formatDuration } from '../../../config/units.js'
 import { probeHealth } from '../../../monitor/probe-health.js'
 import { providerFor } from '../../../providers/registry.js'
-import { planRollback } from '../../../rollback/plan-rollback.js'
 import type { AppReport } from '../../../rollback/rollback-report.js'
-import { runRollback } from '../../../rollback/run-rollback.js'
+import { rollbackApps } from '../../../rollback/rollback-apps.js'
 import { providerContext } from '../../../snapshots/create-snapshot.js'
 import { requireSnapshot } from '../../../snapshots/snapshot-record.js'
 import { recoveryTarget } from '../recovery-target.js'
@@ -105,8 +104,10 @@ async function recoverApp(ctx: StepContext, app: ResolvedApp): Promise<AppRecove
     target = await recoveryTarget(ctx.p, ctx.incident, app)
     if (await alreadyHealthy(ctx, app, target))
       return done({ outcome: 'already-healthy', target, run: null, validatedAt: new Date().toISOString(), error: null })
-    const plan = await planRollback(ctx.p, { apps: [app], targets: new Map([[app.name, target]]), signal: ctx.signal })
-    const report = await runRollback(ctx.p, plan, {
+    const report = await rollbackApps(ctx.p, {
+      apps: [app],
+      targets: new Map([[app.name, target]]),
+      signal: ctx.signal,
       reason: `incident ${ctx.incident.id} (${ctx.incident.type}): recover ${app.name}`,
       actor: ctx.actor,
     })
