@@ -17,3 +17,13 @@ export function stopOnSignal(): { signal: AbortSignal; dispose: () => void } {
   process.once('SIGTERM', on)
   return { signal: abort.signal, dispose }
 }
+
+/** Runs `fn` with a stop signal for Ctrl-C (see stopOnSignal), its handlers removed when it settles. */
+export async function untilStopped<T>(fn: (stop: AbortSignal) => Promise<T>): Promise<T> {
+  const { signal, dispose } = stopOnSignal()
+  try {
+    return await fn(signal)
+  } finally {
+    dispose()
+  }
+}

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3'
 import { describe, expect, it, type TestContext } from 'vitest'
 import { PACKAGE_ROOT, SamplePlatform, withEnv } from '../../src/demo/sample-platform.js'
 import { openPlatform } from '../../src/platform/open-platform.js'
+import { recordPendingRollback } from '../../src/monitor/monitor-store.js'
 import { planRollback } from '../../src/rollback/plan-rollback.js'
 import { runRollback } from '../../src/rollback/run-rollback.js'
 import { StreamingCli } from '../helpers/monitor-process.js'
@@ -398,6 +399,33 @@ describe('issue 10 item 3: a run stopped by a signal says where, and one that ch
       const resumed = await p.cli(['rollback', '--resume', second!.id, '--reason', 'finish it', '--yes'])
       expect(resumed.code, resumed.stderr).toBe(0)
       expect(runs(p).map((r) => r.status)).toEqual(['not-started', 'succeeded'])
+    },
+    60_000,
+  )
+})
+
+describe('rollback --pending under Ctrl-C', () => {
+  it.concurrent(
+    'stops at the next step boundary, journaled, like any other rollback (it used to be killed mid-step)',
+    async (ctx) => {
+      const t = new Trial(ctx)
+      const p = await platform(t)
+      const lg = await withEnv(p.env, () => openPlatform(p.configFile))
+      let id: string
+      try {
+        id = (await recordPendingRollback(lg.state, { app: 'staff', trigger: 'errors', target: null, reason: 'alert fired' })).pending.id
+      } finally {
+        await lg.close()
+      }
+      // A broken dependency keeps validation going, so the signal lands inside the run.
+      await writeFile(join(p.dir, 'apps/staff/outage.json'), JSON.stringify({ healthy: false }))
+      const cli = spawnCli(p, ['rollback', '--pending', id, '--yes'])
+      for (let i = 0; i < 400 && query(p, "select 1 from rollback_steps where name = 'validate'").length === 0; i++)
+        await new Promise((r) => setTimeout(r, 25))
+      cli.child.kill('SIGINT')
+      expect(await cli.exited, cli.err()).toEqual({ code: 1, signal: null })
+      expect(cli.out() + cli.err()).toMatch(/stopped by SIGINT/)
+      expect(runs(p).map((r) => r.status)).toEqual(['interrupted'])
     },
     60_000,
   )

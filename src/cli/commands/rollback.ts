@@ -12,7 +12,7 @@ import { actorOf, type GlobalOptions, globals, requireReason } from '../global-o
 import { printJson, println } from '../output.js'
 import { planJson, renderPlan, renderResume } from '../render-rollback.js'
 import { runAction, withPlatform } from '../run-action.js'
-import { stopOnSignal } from '../stop-signal.js'
+import { untilStopped } from '../stop-signal.js'
 
 interface RollbackOptions {
   reason?: string
@@ -54,7 +54,8 @@ export function registerRollback(program: Command): void {
         if (opts.pending) {
           if (apps.length > 0 || opts.to || opts.component)
             throw new UserError(`--pending ${opts.pending} takes no apps, --to or --component: the proposal names them`)
-          return withPlatform(g, (p) => runPending(p, g, opts.pending!, opts, actor))
+          const pending = opts.pending
+          return untilStopped((stop) => withPlatform(g, (p) => runPending(p, g, pending, opts, { actor, stop })))
         }
         if (existing && (apps.length > 0 || opts.to || opts.component)) {
           throw new UserError(
@@ -64,13 +65,7 @@ export function registerRollback(program: Command): void {
         if (!existing && apps.length === 0)
           throw new UserError('name the apps to roll back (or all), or --resume RUN / --abandon RUN / --pending ID')
         const reason = requireReason(opts.reason, 'rollback')
-        // Ctrl-C ends the run at its next step boundary, journaled; it does not kill it mid-step.
-        const { signal: stop, dispose } = stopOnSignal()
-        try {
-          return await withPlatform(g, (p) => rollbackCommand(p, g, apps, opts, { reason, actor, stop }))
-        } finally {
-          dispose()
-        }
+        return untilStopped((stop) => withPlatform(g, (p) => rollbackCommand(p, g, apps, opts, { reason, actor, stop })))
       }),
     )
 }
@@ -100,7 +95,14 @@ async function rollbackCommand(
 }
 
 /** An alert trigger's proposal, run as proposed: its app and target, its reason unless --reason is given. */
-async function runPending(p: Platform, g: GlobalOptions, id: string, opts: RollbackOptions, actor: string): Promise<number> {
+async function runPending(
+  p: Platform,
+  g: GlobalOptions,
+  id: string,
+  opts: RollbackOptions,
+  who: { actor: string; stop: AbortSignal },
+): Promise<number> {
+  const { actor } = who
   const pending = await findPendingRollback(p.state.db, id)
   if (!pending) throw new UserError(`no pending rollback "${id}"; \`lastgood status\` lists the open ones`)
   if (pending.status !== 'pending') throw new UserError(`pending rollback ${id} is already ${pending.status}; nothing to run`)
@@ -115,7 +117,7 @@ async function runPending(p: Platform, g: GlobalOptions, id: string, opts: Rollb
     question: 'roll back now?',
     json: (ran) => ({ pending: ran ? { ...pending, status: 'done' } : pending, plan: planJson(plan) }),
     run: async () => {
-      const report = await runRollback(p, plan, { reason, actor })
+      const report = await runRollback(p, plan, { reason, actor, stop: who.stop })
       await p.state.writeTransaction((tx) => resolvePendingRollback(tx, id, actor, report.run, 'done'))
       return report
     },

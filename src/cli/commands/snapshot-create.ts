@@ -10,7 +10,7 @@ import { formatBytes, printJson, println, table } from '../output.js'
 import { stopReason } from '../../rollback/journal.js'
 import { runAction, withPlatform } from '../run-action.js'
 import { goodMark, type Marked, withMarks } from '../snapshot-marks.js'
-import { stopOnSignal } from '../stop-signal.js'
+import { untilStopped } from '../stop-signal.js'
 
 export function registerSnapshotCreate(snapshot: Command): void {
   snapshot
@@ -35,9 +35,8 @@ export function registerSnapshotCreate(snapshot: Command): void {
           if (!opts.all && apps.length === 0)
             throw new UserError('name the apps to capture (or all), or pass --all for one platform snapshot of every app')
           // Ctrl-C stops between components and says what was kept, instead of killing the process mid-write.
-          const stop = stopOnSignal()
-          try {
-            return await withPlatform(g, async (p) => {
+          return untilStopped((stop) =>
+            withPlatform(g, async (p) => {
               if (opts.all) {
                 const ps = await createPlatformSnapshot(p, p.config.apps, {
                   kind: opts.kind,
@@ -61,14 +60,14 @@ export function registerSnapshotCreate(snapshot: Command): void {
                       label: opts.label ?? null,
                       actor,
                       reason: opts.reason ?? null,
-                      signal: stop.signal,
+                      signal: stop,
                     }),
                   )
                 } catch (err) {
-                  if (stop.signal.aborted) {
+                  if (stop.aborted) {
                     throw new OperationFailedError(
                       keptSoFar(
-                        `stopped by ${stopReason(stop.signal)}`,
+                        `stopped by ${stopReason(stop)}`,
                         created,
                         app.name,
                         selected.slice(i + 1).map((a) => a.name),
@@ -84,10 +83,8 @@ export function registerSnapshotCreate(snapshot: Command): void {
               for (const f of failed) process.stderr.write(`lastgood: ${f.app}: not captured: ${redact(f.err.message)}\n`)
               if (failed.length === 0) return 0
               return created.length === 0 && failed.every((f) => exitCodeOf(f.err) === 2) ? 2 : 1
-            })
-          } finally {
-            stop.dispose()
-          }
+            }),
+          )
         }),
     )
 }
