@@ -1,6 +1,7 @@
 import { readFile, stat, unlink } from 'node:fs/promises'
 import { UserError } from '../../core/errors.js'
-import { FileExistsError, atomicWrite, errCode } from '../backends/fs/atomic-write.js'
+import { errCode } from '../../core/err-code.js'
+import { FileExistsError, atomicWrite } from '../backends/fs/atomic-write.js'
 import { KEY_LENGTH } from './seal.js'
 
 /**

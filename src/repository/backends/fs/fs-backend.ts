@@ -13,7 +13,9 @@ import {
   type SaveOptions,
   type TempCleanup,
 } from '../../backend.js'
-import { FileExistsError, atomicWrite, errCode, fsyncDir, isTempName, realIo, type WriteIo } from './atomic-write.js'
+import { errCode } from '../../../core/err-code.js'
+import { fsyncDir } from '../../../core/fsync-dir.js'
+import { FileExistsError, atomicWrite, isTempName, realIo, type WriteIo } from './atomic-write.js'
 
 const DIRS: Record<FileType, string> = {
   config: '',
