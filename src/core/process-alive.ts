@@ -1,4 +1,5 @@
 import { hostname } from 'node:os'
+import { errCode } from './err-code.js'
 
 export const HOST = hostname()
 
@@ -8,6 +9,6 @@ export function processAlive(pid: number): boolean {
     process.kill(pid, 0)
     return true
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
+    return errCode(err) === 'EPERM'
   }
 }
