@@ -1,6 +1,7 @@
 import { open, readFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { errCode, IntegrityError, messageOf } from '../core/errors.js'
+import { fsyncDir } from '../core/fsync-dir.js'
 import type { CheckpointListing, StoredCheckpoint } from '../repository/types.js'
 
 /**
@@ -36,7 +37,7 @@ export async function appendCheckpointCopy(file: string, c: StoredCheckpoint, se
     await fh.close()
   }
   // A new file's directory entry must survive a crash too.
-  if (created) await syncDir(dirname(file))
+  if (created) await fsyncDir(dirname(file))
 }
 
 /**
@@ -106,15 +107,4 @@ export function mergeListings(...listings: CheckpointListing[]): CheckpointListi
   const byId = new Map<string, StoredCheckpoint>()
   for (const l of listings) for (const c of l.checkpoints) if (!byId.has(c.id)) byId.set(c.id, c)
   return { checkpoints: [...byId.values()], damaged: listings.flatMap((l) => l.damaged) }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r')
-  try {
-    await fh.sync()
-  } catch {
-    // Some file systems cannot fsync a directory; the append is then as durable as they allow.
-  } finally {
-    await fh.close()
-  }
 }

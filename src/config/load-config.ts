@@ -2,7 +2,6 @@ import { open } from 'node:fs/promises'
 import { errCode, messageOf, UserError } from '../core/errors.js'
 import type { Env } from './interpolate.js'
 import { parseConfigText } from './parse-config-text.js'
-import { formatSize } from './units.js'
 import type { ResolvedConfig } from './types.js'
 
 export const DEFAULT_CONFIG_FILE = 'lastgood.yaml'
@@ -26,7 +25,7 @@ export async function loadConfig(file?: string, env: Env = process.env): Promise
   }
   if (!bytes) {
     throw new UserError(
-      `${name}: larger than ${formatSize(MAX_CONFIG_BYTES)}; expected a configuration file (is --config pointing at a device or a data file?)`,
+      `${name}: larger than ${MAX_CONFIG_BYTES / 1024 ** 2}MiB; expected a configuration file (is --config pointing at a device or a data file?)`,
     )
   }
   return parseConfigText(bytes.toString('utf8'), name, env)

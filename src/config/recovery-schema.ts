@@ -342,5 +342,3 @@ export const runbooksSchema = keyedRecord(
     }
   })
   .describe('What declaring an incident of each type does; a type left out uses the built-in runbook (README).')
-
-export type NotificationsYaml = z.output<typeof notificationsSchema>

@@ -1,6 +1,6 @@
-import { homedir } from 'node:os'
 import path from 'node:path'
 import type { AppYaml, ComponentYaml, ConfigYaml, Trigger } from './schema.js'
+import { resolvePath } from './resolve-path.js'
 import { resolveRecovery } from './resolve-recovery.js'
 import type { ResolvedApp, ResolvedComponent, ResolvedConfig, ResolvedHealth, ResolvedTrigger } from './types.js'
 
@@ -200,10 +200,4 @@ function orderedEntries<T>(map: Record<string, T>, order: readonly string[] | un
   // Only trust the file's order when it names exactly these keys (a YAML merge key can add others).
   const usable = order && order.length === keys.length && order.every((k) => Object.hasOwn(map, k))
   return (usable ? order : keys).map((k) => [k, map[k]!])
-}
-
-/** Absolute path of `p`, relative to `base`; `~/…` is the home directory. */
-export function resolvePath(base: string, p: string): string {
-  if (p === '~' || p.startsWith('~/')) return path.join(homedir(), p.slice(1))
-  return path.resolve(base, p)
 }

@@ -1,5 +1,5 @@
 import type { IncidentType, RunbookStepYaml } from './recovery-schema.js'
-import { resolvePath } from './resolve-config.js'
+import { resolvePath } from './resolve-path.js'
 import type { ConfigYaml } from './schema.js'
 import type { ResolvedChannel, ResolvedConfig, ResolvedRunbookStep } from './types.js'
 

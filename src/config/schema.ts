@@ -541,8 +541,6 @@ function checkValidationWindow(
   })
 }
 
-/** lastgood.yaml as written (units as text, optional keys absent). */
-export type ConfigInput = z.input<typeof configSchema>
 /** lastgood.yaml after validation: units in milliseconds, schema defaults filled in, overrides not merged. */
 export type ConfigYaml = z.output<typeof configSchema>
 export type ComponentYaml = z.output<typeof componentSchema>

@@ -66,39 +66,6 @@ export function formatPercentage(fraction: number): string {
   return `${Number((fraction * 100).toPrecision(12))}%`
 }
 
-const SIZE_UNITS: Record<string, number> = {
-  b: 1,
-  kb: 1e3,
-  mb: 1e6,
-  gb: 1e9,
-  tb: 1e12,
-  kib: 1024,
-  mib: 1024 ** 2,
-  gib: 1024 ** 3,
-  tib: 1024 ** 4,
-}
-const SIZE = /^(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)$/i
-
-/** Bytes in a size such as `50MB` (decimal), `8MiB` (binary) or `1.5GB`; undefined if it is not one. */
-export function parseSize(text: string): number | undefined {
-  const m = SIZE.exec(text.trim())
-  if (!m) return undefined
-  const unit = SIZE_UNITS[m[2]!.toLowerCase()]!
-  const bytes = Math.round(Number(m[1]) * unit)
-  return Number.isSafeInteger(bytes) ? bytes : undefined
-}
-
-/** The largest unit that divides the size exactly, binary units first: 8_388_608 → `8MiB`, 1500 → `1500B`. */
-export function formatSize(bytes: number): string {
-  if (!Number.isSafeInteger(bytes) || bytes < 0) throw new RangeError(`not a size: ${bytes}`)
-  if (bytes === 0) return '0B'
-  for (const unit of ['TiB', 'TB', 'GiB', 'GB', 'MiB', 'MB', 'KiB', 'KB']) {
-    const size = SIZE_UNITS[unit.toLowerCase()]!
-    if (bytes % size === 0) return `${bytes / size}${unit}`
-  }
-  return `${bytes}B`
-}
-
 /**
  * Builds a string schema that parses with `parse`, with one message for every way the input can be wrong.
  * `check` narrows the parsed value (a timeout of 0 is a duration, but not a timeout) with its own message.
@@ -171,6 +138,3 @@ export const ageSchema = () => durationSchema(AGE_RANGE)
 
 /** `5%` → 0.05. */
 export const percentageSchema = () => unitSchema('a percentage such as 5%', /^\s*\d+(?:\.\d+)?\s*%\s*$/, parsePercentage)
-
-/** `50MB` → 50_000_000 (bytes). */
-export const sizeSchema = () => unitSchema('a size such as 50MB', /^\s*\d+(?:\.\d+)?\s*(?:[kmgtKMGT]i?[bB]|[bB])\s*$/, parseSize)

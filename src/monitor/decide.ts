@@ -9,8 +9,7 @@ export interface AppCooldown {
   lastRun?: string | null
 }
 
-export type Decision =
-  { action: 'rollback'; why: string; further: boolean } | { action: 'alert'; why: string } | { action: 'escalate'; why: string }
+export type Decision = { action: 'rollback'; why: string } | { action: 'alert'; why: string } | { action: 'escalate'; why: string }
 
 /**
  * The decision matrix for a trigger that just fired. `rollback` is automatic and needs no approval (the
@@ -23,13 +22,12 @@ export function decide(t: ResolvedTrigger, app: AppCooldown, policy: ResolvedMon
   if (t.action === 'alert') return { action: 'alert', why: `trigger ${t.name} asks for a person to decide` }
   if (t.action === 'escalate') return { action: 'escalate', why: `trigger ${t.name} escalates` }
   const inCooldown = app.cooldownUntil !== null && now < app.cooldownUntil
-  if (!inCooldown) return { action: 'rollback', why: `trigger ${t.name} rolls back automatically`, further: false }
+  if (!inCooldown) return { action: 'rollback', why: `trigger ${t.name} rolls back automatically` }
   const until = new Date(app.cooldownUntil!).toISOString()
   if (policy.onRestoredFailure === 'roll_back_further' && app.automaticRollbacks < policy.maxAutomaticRollbacks) {
     return {
       action: 'rollback',
       why: `the state restored by the last automatic rollback fails too (cooldown until ${until}); rolling back further (${app.automaticRollbacks + 1} of ${policy.maxAutomaticRollbacks})`,
-      further: true,
     }
   }
   const limit =

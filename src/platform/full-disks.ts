@@ -1,5 +1,7 @@
 import { stat, statfs } from 'node:fs/promises'
 import type { ResolvedConfig } from '../config/types.js'
+import { backendFactoryFor } from '../repository/backends/backend-registry.js'
+import { stateEngineFor } from '../state/engine-registry.js'
 
 /** Below this much free space a disk counts as full: a snapshot, a journal write or an audit event may not fit. */
 export const FULL_BELOW_BYTES = 1024 * 1024
@@ -15,7 +17,10 @@ export interface FullDisk {
  * `status` can say why snapshots and rollbacks fail while showing everything else it read.
  */
 export async function fullDisks(config: ResolvedConfig): Promise<FullDisk[]> {
-  const paths = [...(config.database ? [] : [config.stateDir]), config.repository.path]
+  const paths = [
+    ...(stateEngineFor(config).capabilities.localDisk ? [config.stateDir] : []),
+    ...(backendFactoryFor(config.repository).capabilities.localDisk ? [config.repository.path] : []),
+  ]
   const seen = new Set<number>()
   const out: FullDisk[] = []
   for (const path of paths) {

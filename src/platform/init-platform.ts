@@ -49,7 +49,7 @@ export async function initPlatform(opts: { configFile?: string; example?: string
   const key = keySource(config)
   const repository = await Repository.init(config.repository.path, key, { compressionLevel: config.repository.compressionLevel })
   try {
-    const state = await openState(config.stateDir, config.database)
+    const state = await openState(config)
     try {
       await appendAudit(state, {
         actor: opts.actor,

@@ -36,7 +36,7 @@ export async function openPlatform(configFile?: string, opts: { readOnly?: boole
   let state: State | undefined
   let opened: AuditHead | undefined
   try {
-    state = await openState(config.stateDir, config.database)
+    state = await openState(config)
     // The head when the command starts: at close, a different head means the command appended events.
     opened = await auditHead(state.db)
   } catch (err) {

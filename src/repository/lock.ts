@@ -1,5 +1,6 @@
 import { hostname, userInfo } from 'node:os'
-import { errCode, RefusedError } from '../core/errors.js'
+import { RefusedError } from '../core/errors.js'
+import { processAlive } from '../core/process-alive.js'
 import { valueText } from '../core/value-text.js'
 import { NotFoundError, type Backend } from './backend.js'
 import { randomHex } from './crypto/seal.js'
@@ -104,16 +105,7 @@ async function findConflict(backend: Backend, exclusive: boolean, ignore: string
 export function isStale(l: Partial<LockInfo>, now = Date.now()): boolean {
   const time = typeof l.time === 'string' ? Date.parse(l.time) : Number.NaN
   if (Number.isNaN(time) || now - time > STALE_AFTER_MS) return true
-  return l.host === hostname() && typeof l.pid === 'number' && !pidAlive(l.pid)
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return errCode(err) === 'EPERM'
-  }
+  return l.host === hostname() && typeof l.pid === 'number' && !processAlive(l.pid)
 }
 
 function describe(backend: Backend, h: Holder): string {

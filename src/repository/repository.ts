@@ -1,6 +1,6 @@
 import { IntegrityError } from '../core/errors.js'
 import { listAll, type Backend } from './backend.js'
-import { FsBackend } from './backends/fs/fs-backend.js'
+import { openBackend } from './backends/backend-registry.js'
 import type { BlobId, BlobStore, BlobType } from './blob-store.js'
 import { Compressor, assertCompressionLevel } from './compression.js'
 import type { RepoConfig } from './config-file.js'
@@ -50,7 +50,7 @@ export interface RepositoryOptions {
   packSize?: number
   /** scrypt parameters for a new passphrase key (init only; default N=2^17, r=8, p=1). */
   kdf?: KdfParams
-  /** Where the files live; default: the local directory `dir`. */
+  /** Where the files live; default: the backend the registry picks for `dir`. */
   backend?: Backend
   /**
    * Takes no lock and refuses every write: for restoring from a copy on read-only media during a disaster.
@@ -95,13 +95,13 @@ export class Repository implements BlobStore, RepoCore {
 
   /** Whether `dir` holds a repository (its config file exists). Never throws for a missing directory. */
   static async exists(dir: string): Promise<boolean> {
-    return (await new FsBackend(dir).stat({ type: 'config', name: 'config' })) !== undefined
+    return (await openBackend({ path: dir }).stat({ type: 'config', name: 'config' })) !== undefined
   }
 
   /** Creates a repository. UserError if one exists, or if a key file would be overwritten. */
   static async init(dir: string, key: KeySource, opts: RepositoryOptions = {}): Promise<Repository> {
     assertCompressionLevel(opts.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL)
-    const backend = opts.backend ?? new FsBackend(dir)
+    const backend = opts.backend ?? openBackend({ path: dir })
     const unlocked = await createRepository(backend, key, opts.kdf ?? DEFAULT_KDF)
     return Repository.start(backend, unlocked, { ...opts, readOnly: false })
   }
@@ -112,7 +112,7 @@ export class Repository implements BlobStore, RepoCore {
    */
   static async open(dir: string, key: KeySource, opts: RepositoryOptions = {}): Promise<Repository> {
     assertCompressionLevel(opts.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL)
-    const backend = opts.backend ?? new FsBackend(dir)
+    const backend = opts.backend ?? openBackend({ path: dir })
     return Repository.start(backend, await unlockRepository(backend, key), opts)
   }
 

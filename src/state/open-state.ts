@@ -1,15 +1,16 @@
-import { openSqliteState } from './sqlite/open-sqlite.js'
+import { stateEngineFor } from './engine-registry.js'
+import type { StateSettings } from './state-engine.js'
 import type { State } from './state.js'
 
 export type { State, StateDb } from './state.js'
+export type { StateSettings } from './state-engine.js'
 
 /**
- * Opens the state: SQLite in stateDir by default, or the PostgreSQL schema the configuration names
- * (`database.url`), where several replicas share one journal, one set of locks and one audit chain.
- * The PostgreSQL driver is loaded only when it is used: every command pays for what it imports.
+ * Opens the state where the configuration puts it: SQLite in the state directory by default, or the
+ * PostgreSQL schema it names (`database`), where several replicas share one journal, one set of locks and
+ * one audit chain.
  */
-export async function openState(stateDir: string, database?: { url: string; schema: string }): Promise<State> {
-  if (!database) return openSqliteState(stateDir)
-  const { openPostgresState } = await import('./postgres/open-postgres.js')
-  return openPostgresState(database.url, database.schema)
+export async function openState(settings: StateSettings): Promise<State> {
+  const engine = stateEngineFor(settings)
+  return engine.create(engine.configSchema.parse(settings))
 }

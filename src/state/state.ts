@@ -11,8 +11,6 @@ export type StateDb = Kysely<Database>
  */
 export interface State {
   db: StateDb
-  /** 'sqlite' (embedded default) or 'postgres' (several replicas). */
-  engine: 'sqlite' | 'postgres'
   /**
    * Runs fn inside a transaction that holds the write lock from its first statement, so a
    * read-then-write (the audit chain head, a lock row) cannot race another process. fn must use the

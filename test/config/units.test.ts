@@ -5,13 +5,10 @@ import {
   durationSchema,
   formatDuration,
   formatPercentage,
-  formatSize,
   parseDuration,
   parsePercentage,
-  parseSize,
   percentageSchema,
   positiveDurationSchema,
-  sizeSchema,
 } from '../../src/config/units.js'
 
 describe('durations', () => {
@@ -112,33 +109,5 @@ describe('percentages', () => {
   it('schema message', () => {
     expect(percentageSchema().parse('5%')).toBe(0.05)
     expect(percentageSchema().safeParse('five').error?.issues[0]?.message).toBe('expected a percentage such as 5%, got {got}')
-  })
-})
-
-describe('sizes', () => {
-  it.each([
-    ['50MB', 50_000_000],
-    ['8MiB', 8 * 1024 * 1024],
-    ['1.5GB', 1_500_000_000],
-    ['512B', 512],
-    ['4 KiB', 4096],
-    ['2kb', 2000],
-  ])('%s is %d bytes', (text, bytes) => {
-    expect(parseSize(text)).toBe(bytes)
-  })
-
-  it.each(['50', 'fifty MB', '5XB', 'MB'])('%j is not a size', (text) => {
-    expect(parseSize(text)).toBeUndefined()
-  })
-
-  it('round-trips: parse(format(bytes)) === bytes', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 50 }), (b) => parseSize(formatSize(b)) === b))
-    expect(formatSize(8 * 1024 * 1024)).toBe('8MiB')
-    expect(formatSize(50_000_000)).toBe('50MB')
-  })
-
-  it('schema message', () => {
-    expect(sizeSchema().parse('8MiB')).toBe(8_388_608)
-    expect(sizeSchema().safeParse('big').error?.issues[0]?.message).toBe('expected a size such as 50MB, got {got}')
   })
 })

@@ -11,9 +11,9 @@ import type { StateFixture } from './state-engines.js'
  * write the rows that older version wrote before the next openState() migrates the rest.
  */
 export async function openStateThrough(fixture: StateFixture, last: string): Promise<Kysely<any>> {
-  const [dir, pgOptions] = fixture.openArgs
+  const { stateDir: dir, database: pgOptions } = fixture.settings
   let db: Kysely<any>
-  if (pgOptions?.url) {
+  if (pgOptions) {
     const pool = new pg.Pool({ connectionString: pgOptions.url, max: 1, options: `-c search_path="${pgOptions.schema}"` })
     await pool.query(`create schema if not exists "${pgOptions.schema}"`)
     db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) })
@@ -24,8 +24,8 @@ export async function openStateThrough(fixture: StateFixture, last: string): Pro
   const through = Object.fromEntries(Object.entries(all).filter(([name]) => name <= last))
   const { error } = await new Migrator({
     db,
-    provider: { getMigrations: async () => through },
-    ...(pgOptions?.schema ? { migrationTableSchema: pgOptions.schema } : {}),
+    provider: { getMigrations: () => Promise.resolve(through) },
+    ...(pgOptions ? { migrationTableSchema: pgOptions.schema } : {}),
   }).migrateToLatest()
   if (error) throw asError(error)
   return db

@@ -130,11 +130,11 @@ pd: { type: pagerduty, routing_key: ${ROUTING_KEY}, url: '${http.url(pd.path)}' 
       const { openState } = await import(${dist('state/open-state.js')})
       const { parseConfigText } = await import(${dist('config/parse-config-text.js')})
       const { Outbox } = await import(${dist('notify/outbox.js')})
-      const state = await openState(...JSON.parse(process.env.OPEN_ARGS))
+      const state = await openState(JSON.parse(process.env.STATE_SETTINGS))
       new Outbox({ state, config: parseConfigText(process.env.CONFIG_TEXT, ${JSON.stringify(CONFIG_FILE)}, {}) }).start(20)`
     const before = hole.connections
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-      env: { ...process.env, OPEN_ARGS: JSON.stringify(fixture.openArgs), CONFIG_TEXT: deadConfig },
+      env: { ...process.env, STATE_SETTINGS: JSON.stringify(fixture.settings), CONFIG_TEXT: deadConfig },
       stdio: ['ignore', 'ignore', 'inherit'],
     })
     children.push(child)

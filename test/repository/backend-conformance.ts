@@ -1,12 +1,27 @@
 import { describe, expect, test } from 'vitest'
 import { AlreadyExistsError, NotFoundError, listAll, type Backend } from '../../src/repository/backend.js'
+import type { BackendFactory, RepositorySettings } from '../../src/repository/backends/backend-factory.js'
+import { backendFactoryFor } from '../../src/repository/backends/backend-registry.js'
+
+/** How the suite gets a fresh, empty repository location of one backend, and leaves its kind of leftovers. */
+export interface BackendFixture {
+  settings(): Promise<RepositorySettings>
+  /** Leaves interrupted-write leftovers the way the backend would; how many (0 if it has none). */
+  makeTemp(b: Backend): Promise<number>
+}
 
 /**
- * What every repository backend must do. Each backend's test file runs this suite against a real instance;
- * `makeTemp` leaves interrupted-write leftovers the way that backend would and returns how many (0 if it has none).
+ * What every repository backend must do, run against a real instance of it made through its factory (see
+ * backend-conformance.test.ts, which runs it for every registered backend).
  */
-export function backendConformance(name: string, make: () => Promise<Backend>, makeTemp: (b: Backend) => Promise<number>): void {
-  describe(`backend conformance: ${name}`, () => {
+export function backendConformance(factory: BackendFactory, fixture: BackendFixture): void {
+  const make = async (): Promise<Backend> => factory.create(factory.configSchema.parse(await fixture.settings()))
+  const makeTemp = (b: Backend) => fixture.makeTemp(b)
+  describe(`backend conformance: ${factory.kind}`, () => {
+    test('the settings that name this repository pick this backend', async () => {
+      expect(backendFactoryFor(await fixture.settings())).toBe(factory)
+    })
+
     test('save then load returns the same bytes; ranges return the slice, short at the end', async () => {
       const b = await make()
       const data = Buffer.from('0123456789abcdef')

@@ -1,24 +1,9 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { FsBackend } from '../../src/repository/backends/fs/fs-backend.js'
-import { backendConformance } from './backend-conformance.js'
 import { errno } from './faulty-backend.js'
 import { tempDir } from './helpers.js'
-
-backendConformance(
-  'fs',
-  async () => new FsBackend(join(await tempDir(), 'repo')),
-  async (b) => {
-    const dir = (b as FsBackend).location
-    await mkdir(join(dir, 'index'), { recursive: true })
-    await mkdir(join(dir, 'data', 'ab'), { recursive: true })
-    await writeFile(join(dir, 'index', '.tmp-leftover'), 'half')
-    await writeFile(join(dir, 'data', 'ab', '.tmp-leftover'), 'half')
-    await writeFile(join(dir, '.tmp-config'), 'half')
-    return 3
-  },
-)
 
 describe('fs backend', () => {
   test('packs live under data/<first two hex>/', async () => {

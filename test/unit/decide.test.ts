@@ -49,12 +49,11 @@ describe('decide', () => {
     expect(decide(trigger('rollback'), fresh, policy(), NOW)).toEqual({
       action: 'rollback',
       why: 'trigger error-rate rolls back automatically',
-      further: false,
     })
   })
 
   it('a rollback trigger rolls back, not further, once the cooldown has ended', () => {
-    const expected = { action: 'rollback', why: 'trigger error-rate rolls back automatically', further: false }
+    const expected = { action: 'rollback', why: 'trigger error-rate rolls back automatically' }
     expect(decide(trigger('rollback'), cooling(1, NOW - MIN), policy(), NOW)).toEqual(expected)
     // The cooldown ends at cooldownUntil itself.
     expect(decide(trigger('rollback'), cooling(1, NOW), policy(), NOW)).toEqual(expected)
@@ -81,7 +80,6 @@ describe('decide', () => {
     for (const n of [0, 1, 2]) {
       expect(at(n)).toEqual({
         action: 'rollback',
-        further: true,
         why: `the state restored by the last automatic rollback fails too (cooldown until ${new Date(until).toISOString()}); rolling back further (${n + 1} of 3)`,
       })
     }
@@ -107,13 +105,17 @@ describe('decide', () => {
     const seen: string[] = []
     for (let i = 0; i < 4; i++) {
       const d = decide(t, app, p, now)
-      seen.push(d.action === 'rollback' ? (d.further ? 'further' : 'rollback') : d.action)
-      // What the responder records after an automatic rollback: a cooldown from now, one more in a row.
-      if (d.action === 'rollback')
-        app = { cooldownUntil: now + p.cooldownMs, automaticRollbacks: d.further ? app.automaticRollbacks + 1 : 1 }
+      // A rollback inside the cooldown walks back further; the responder records a cooldown from now and one
+      // more automatic rollback in a row (or the first of a new row).
+      const further = app.cooldownUntil !== null && now < app.cooldownUntil
+      seen.push(d.action === 'rollback' ? (further ? 'further' : 'rollback') : d.action)
+      if (d.action === 'rollback') {
+        expect(d.why).toContain(further ? 'rolling back further' : 'rolls back automatically')
+        app = { cooldownUntil: now + p.cooldownMs, automaticRollbacks: further ? app.automaticRollbacks + 1 : 1 }
+      }
       now += 5 * MIN
     }
     expect(seen).toEqual(['rollback', 'further', 'escalate', 'escalate'])
-    expect(decide(t, app, p, app.cooldownUntil!)).toMatchObject({ action: 'rollback', further: false })
+    expect(decide(t, app, p, app.cooldownUntil!)).toEqual({ action: 'rollback', why: 'trigger error-rate rolls back automatically' })
   })
 })

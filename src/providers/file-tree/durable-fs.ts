@@ -1,16 +1,8 @@
-import { chmod, open, readdir, rm } from 'node:fs/promises'
+import { chmod, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { errCode } from '../../core/errors.js'
 
-/** Makes a directory's entries (creations, renames) durable: without it a crash may forget a finished rename. */
-export async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r')
-  try {
-    await fh.sync()
-  } finally {
-    await fh.close()
-  }
-}
+export { fsyncDir } from '../../core/fsync-dir.js'
 
 /**
  * Removes a directory tree that lastgood wrote (a partial restore, a temporary directory). Directories restored

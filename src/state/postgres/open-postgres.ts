@@ -28,7 +28,6 @@ export async function openPostgresState(url: string, schema: string): Promise<St
   const lockKey = WRITER_LOCK ^ BigInt(hash32(schema))
   return {
     db,
-    engine: 'postgres',
     writeTransaction: (fn) =>
       db.transaction().execute(async (tx) => {
         await sql`select pg_advisory_xact_lock(${lockKey.toString()}::bigint)`.execute(tx)

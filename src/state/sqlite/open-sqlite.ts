@@ -24,7 +24,6 @@ export async function openSqliteState(stateDir: string): Promise<State> {
   reserve.keep()
   return {
     db,
-    engine: 'sqlite',
     releaseReserve: () => reserve.release(),
     writeTransaction: (fn) =>
       serialised(file, () =>

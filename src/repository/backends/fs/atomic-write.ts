@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { access, link, mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { errCode } from '../../../core/errors.js'
+import { fsyncDir } from '../../../core/fsync-dir.js'
 
 /** Prefix of every temp file: listings skip it, and valid repository names can never start with a dot. */
 export const TEMP_PREFIX = '.tmp-'
@@ -110,18 +111,6 @@ export async function ensureDir(dir: string): Promise<void> {
     created = dirname(created)
   }
   await fsyncDir(dirname(first))
-}
-
-export async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r')
-  try {
-    await fh.sync()
-  } catch (err) {
-    // Some file systems cannot fsync a directory; the rename is then as durable as they allow.
-    if (errCode(err) !== 'EINVAL' && errCode(err) !== 'EISDIR') throw err
-  } finally {
-    await fh.close()
-  }
 }
 
 export function isTempName(name: string): boolean {

@@ -14,7 +14,8 @@ import {
   type TempCleanup,
 } from '../../backend.js'
 import { errCode } from '../../../core/errors.js'
-import { FileExistsError, atomicWrite, fsyncDir, isTempName, realIo, type WriteIo } from './atomic-write.js'
+import { fsyncDir } from '../../../core/fsync-dir.js'
+import { FileExistsError, atomicWrite, isTempName, realIo, type WriteIo } from './atomic-write.js'
 
 const DIRS: Record<FileType, string> = {
   config: '',

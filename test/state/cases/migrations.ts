@@ -1,19 +1,41 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { assertPostgresReachable, engines, type StateFixture } from '../helpers/state-engines.js'
-import { openStateThrough } from '../helpers/state-before.js'
-
-beforeAll(assertPostgresReachable)
-
-let fixture: StateFixture | undefined
-afterEach(async () => {
-  await fixture?.cleanup()
-  fixture = undefined
-})
+import { sql } from 'kysely'
+import { afterEach, describe, expect, it } from 'vitest'
+import { appendAudit, listAudit } from '../../../src/audit/audit-log.js'
+import { stateEngineFor } from '../../../src/state/engine-registry.js'
+import { migrationProvider } from '../../../src/state/migrations.js'
+import { openStateThrough } from '../../helpers/state-before.js'
+import type { Engine, StateFixture } from '../../helpers/state-engines.js'
 
 const report = (apps: unknown[]) => JSON.stringify({ apps })
 
-for (const engine of engines) {
-  describe(`migration 0005-rollback-targets (${engine.name})`, () => {
+/** What every engine promises about its schema: the settings pick it, it migrates once, and upgrades keep data. */
+export function migrationCases(engine: Engine): void {
+  describe('settings and migrations', () => {
+    let fixture: StateFixture | undefined
+    afterEach(async () => {
+      await fixture?.cleanup()
+      fixture = undefined
+    })
+
+    it('the settings that name this state pick this engine, which creates every table and keeps rows across opens', async () => {
+      fixture = await engine.fixture()
+      expect(stateEngineFor(fixture.settings)).toBe(engine.factory)
+      const first = await fixture.open()
+      try {
+        await appendAudit(first, { actor: 'alice', action: 'platform.init', target: 'p', outcome: 'success' })
+      } finally {
+        await first.close()
+      }
+      const again = await fixture.open()
+      try {
+        expect((await listAudit(again.db)).map((e) => e.action)).toEqual(['platform.init'])
+        const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(again.db)
+        expect(applied.rows.map((r) => r.name)).toEqual(Object.keys(await migrationProvider.getMigrations()).sort())
+      } finally {
+        await again.close()
+      }
+    })
+
     it('case 16: a state upgraded from before it rejects what its earlier rollbacks restored apps away from, and nothing else', async () => {
       fixture = await engine.fixture()
       // The state as the lastgood before 0005 left it, with the runs it recorded.

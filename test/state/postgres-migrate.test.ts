@@ -24,7 +24,7 @@ test('a state opens while other schemas of the database are created and dropped 
   try {
     for (let i = 0; i < 15; i++) {
       const schema = `lg-test-${randomBytes(5).toString('hex')}`
-      const state = await openState('', { url: TEST_DATABASE_URL, schema })
+      const state = await openState({ stateDir: '', database: { url: TEST_DATABASE_URL, schema } })
       expect(await state.db.selectFrom('incidents').select('id').execute()).toEqual([])
       await state.close()
       opened.push(schema)
