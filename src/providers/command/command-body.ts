@@ -1,8 +1,8 @@
 import { IntegrityError } from '../../core/errors.js'
 import type { BlobId } from '../../repository/blob-store.js'
 import type { ComponentManifest } from '../provider.js'
-import type { TreeEntry, TreeLimits } from '../file-tree/tree-entry.js'
-import { parseCapturedTree } from '../file-tree/validate-entries.js'
+import type { TreeEntry, TreeLimits } from '../../file-tree/tree-entry.js'
+import { parseCapturedTree } from '../../file-tree/validate-entries.js'
 
 /** One artifact as captured: its original absolute path and its content as a file tree. */
 export interface ArtifactRecord {

@@ -1,10 +1,10 @@
 import { join } from 'node:path'
 import { IntegrityError } from '../../core/errors.js'
 import type { ComponentManifest } from '../provider.js'
-import { pathProblem } from '../file-tree/path-rules.js'
-import type { CapturedTree, Owner, TreeEntry, TreeLimits } from '../file-tree/tree-entry.js'
-import { parseMode, parseOwner } from '../file-tree/entry-fields.js'
-import { parseCapturedTree } from '../file-tree/validate-entries.js'
+import { pathProblem } from '../../file-tree/path-rules.js'
+import type { CapturedTree, Owner, TreeEntry, TreeLimits } from '../../file-tree/tree-entry.js'
+import { parseMode, parseOwner } from '../../file-tree/entry-fields.js'
+import { parseCapturedTree } from '../../file-tree/validate-entries.js'
 
 /** The manifest body of a local-release capture. */
 export interface LocalReleaseBody {

@@ -3,11 +3,11 @@ import { execFileSync } from 'node:child_process'
 import { appendFile, readFile, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { UserError } from '../../../src/core/errors.js'
-import { FilePool } from '../../../src/providers/file-tree/file-pool.js'
-import { forEachChunk } from '../../../src/providers/file-tree/read-chunks.js'
-import { CHUNK_SIZE } from '../../../src/providers/file-tree/tree-entry.js'
-import { sha256, useTempDirs } from '../fixtures.js'
+import { UserError } from '../../src/core/errors.js'
+import { FilePool } from '../../src/file-tree/file-pool.js'
+import { forEachChunk } from '../../src/file-tree/read-chunks.js'
+import { CHUNK_SIZE } from '../../src/file-tree/tree-entry.js'
+import { sha256, useTempDirs } from '../providers/fixtures.js'
 
 const tempDir = useTempDirs()
 

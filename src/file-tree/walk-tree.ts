@@ -1,6 +1,6 @@
 import type { BigIntStats } from 'node:fs'
 import { join } from 'node:path'
-import { UserError } from '../../core/errors.js'
+import { UserError } from '../core/errors.js'
 import { withFilePool, type FilePool, type PoolDirEntry } from './file-pool.js'
 import { MAX_DEPTH, sortEntries, type FileStamp } from './tree-entry.js'
 
