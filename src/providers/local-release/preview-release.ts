@@ -1,6 +1,6 @@
 import { lstat } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { LocalReleaseComponent } from '../../config/types.js'
+import type { LocalReleaseComponent } from './local-release-component.js'
 import type { Change } from '../provider.js'
 import { compareTree, treeMatches } from '../../file-tree/compare-tree.js'
 import { describeCommand } from '../../shell/shell-messages.js'

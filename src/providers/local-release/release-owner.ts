@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { readFile, stat } from 'node:fs/promises'
 import { UserError } from '../../core/errors.js'
-import type { LocalReleaseComponent } from '../../config/types.js'
+import type { LocalReleaseComponent } from './local-release-component.js'
 import type { OwnerRule } from '../../file-tree/owner-rule.js'
 import type { Owner } from '../../file-tree/tree-entry.js'
 

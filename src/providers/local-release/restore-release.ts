@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { OperationFailedError } from '../../core/errors.js'
-import type { LocalReleaseComponent } from '../../config/types.js'
+import type { LocalReleaseComponent } from './local-release-component.js'
 import type { ComponentManifest, ProviderContext, RestoreResult } from '../provider.js'
 import { ownerOf } from '../../file-tree/owner-rule.js'
 import { runShell } from '../../shell/run-shell.js'
