@@ -133,6 +133,7 @@ function liveEntry(root: string, base: string, dir: Dir, raw: PoolDirEntry, maxD
       }
     case 'l':
       return { path: rel, abs, type: 'symlink', mode, size: 0, uid, gid, target: decodeName(root, rel, raw.target ?? new Uint8Array(0)) }
+    case 'o':
     default:
       return { skipped: rel }
   }
