@@ -1,8 +1,9 @@
 import path from 'node:path'
-import type { AppYaml, ComponentYaml, ConfigYaml, Trigger } from './schema.js'
+import { resolveComponent } from '../providers/registry.js'
+import type { AppYaml, ConfigYaml, Trigger } from './schema.js'
 import { resolvePath } from './resolve-path.js'
 import { resolveRecovery } from './resolve-recovery.js'
-import type { ResolvedApp, ResolvedComponent, ResolvedConfig, ResolvedHealth, ResolvedTrigger } from './types.js'
+import type { ResolvedApp, ResolvedConfig, ResolvedHealth, ResolvedTrigger } from './types.js'
 
 export interface ResolveOptions {
   /**
@@ -67,7 +68,7 @@ function resolveApp(name: string, app: AppYaml, config: ConfigYaml, dir: string,
     ...(app.description !== undefined ? { description: app.description } : {}),
     priority: app.priority,
     health,
-    components: orderedEntries(app.components, order).map(([cname, c]) => resolveComponent(cname, c, dir)),
+    components: orderedEntries(app.components, order).map(([cname, c]) => resolveComponent(cname, c, { dir, resolvePath })),
     retention: {
       keepLast: app.retention?.keep_last ?? d.retention.keep_last,
       keepWithinMs: app.retention?.keep_within ?? d.retention.keep_within,
@@ -146,52 +147,6 @@ function resolveHealth(app: AppYaml, config: ConfigYaml): ResolvedHealth {
       ...(check.expect_body !== undefined ? { expectBody: check.expect_body } : {}),
       timeoutMs: check.timeout ?? timeoutMs,
     })),
-  }
-}
-
-function resolveComponent(name: string, c: ComponentYaml, dir: string): ResolvedComponent {
-  switch (c.provider) {
-    case 'local-release': {
-      const root = resolvePath(dir, c.path)
-      return {
-        name,
-        provider: 'local-release',
-        path: root,
-        releasesDir: c.releases_dir,
-        currentLink: c.current_link,
-        ...(c.restart !== undefined ? { restart: c.restart } : {}),
-        restartTimeoutMs: c.restart_timeout,
-        ...(c.links_allowed_into ? { linksAllowedInto: c.links_allowed_into.map((p) => resolvePath(root, p)) } : {}),
-        ...(c.owner !== undefined ? { owner: c.owner } : {}),
-        ...(c.displaced ? { displaced: resolveDisplaced(c.displaced) } : {}),
-        ...(c.data ? { data: true } : {}),
-      }
-    }
-    case 'command': {
-      const cwd = c.cwd ? resolvePath(dir, c.cwd) : dir
-      return {
-        name,
-        provider: 'command',
-        current: c.current,
-        capture: c.capture,
-        restore: c.restore,
-        artifacts: c.artifacts.map((a) => resolvePath(cwd, a)),
-        timeoutMs: c.timeout,
-        cwd,
-        env: { ...c.env },
-        ...(c.data ? { data: true } : {}),
-      }
-    }
-  }
-}
-
-function resolveDisplaced(d: { keep_last?: number | undefined; keep_within?: number | undefined }): {
-  keepLast?: number
-  keepWithinMs?: number
-} {
-  return {
-    ...(d.keep_last !== undefined ? { keepLast: d.keep_last } : {}),
-    ...(d.keep_within !== undefined ? { keepWithinMs: d.keep_within } : {}),
   }
 }
 

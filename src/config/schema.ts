@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { expected, intSchema, nameSchema, namedMapSchema, strictObject, textSchema } from './schema-helpers.js'
-import type { ResolvedComponent } from './types.js'
+import { componentConfigSchemas, providerKinds } from '../providers/registry.js'
 import { ageSchema, durationSchema, formatDuration, percentageSchema, positiveDurationSchema } from './units.js'
 import { continuitySchema, escalationSchema, notificationsSchema, runbooksSchema } from './recovery-schema.js'
 import { closest } from './suggest.js'
@@ -14,8 +14,6 @@ import { closest } from './suggest.js'
 const duration = () => positiveDurationSchema()
 
 const pathSchema = (what: string) => textSchema(what)
-
-const commandSchema = (what: string) => textSchema(`a shell command that ${what}`)
 
 const HTTP_STATUS = intSchema(100, 599)
 
@@ -237,90 +235,9 @@ const triggerSchema = z
 const triggersSchema = (what: string) =>
   z.record(nameSchema('error-rate'), triggerSchema, { error: expected('a mapping of triggers') }).describe(what)
 
-/** Every provider's components may hold data; the flag means the same for all of them. */
-const dataSchema = () =>
-  z
-    .boolean({ error: expected('true or false') })
-    .default(false)
-    .describe(
-      'Holds data (a database, uploads): left out of every rollback that does not name it; restored by the restore_data runbook step or `rollback --component NAME`.',
-    )
-
-/** `user`, `user:group`, names or numeric ids (a name may end in $, as machine accounts do). */
-const OWNER_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?(:[A-Za-z0-9_][A-Za-z0-9_.-]*\$?)?$/
-
-const localReleaseSchema = strictObject({
-  provider: z.literal('local-release').describe('A release directory and a `current` symlink.'),
-  path: pathSchema('a directory path such as ./apps/staff').describe(
-    'Deploy root holding the releases directory and the current symlink; relative to the config file.',
-  ),
-  releases_dir: pathSchema('a directory name such as releases').default('releases').describe('Directory of releases, relative to path.'),
-  current_link: pathSchema('a symlink name such as current').default('current').describe('Symlink to the live release, relative to path.'),
-  restart: commandSchema('restarts or reloads the app').optional().describe('Shell command run after the switch, in path.'),
-  restart_timeout: duration().prefault('60s').describe('Timeout of the restart command.'),
-  links_allowed_into: z
-    .array(pathSchema('a directory path such as shared/'), { error: expected('a list of directory paths') })
-    .optional()
-    .describe(
-      'Directories, relative to path, that symlinks of a release may point into; they are kept as links and what they ' +
-        'point to is not captured. Default: [shared/] when path holds shared/ (Capistrano linked_files and linked_dirs), else none.',
-    ),
-  owner: z
-    .string({ error: expected('an owner such as deploy:deploy') })
-    .regex(OWNER_PATTERN, { error: expected('an owner such as deploy:deploy (user, or user:group; names or numeric ids)') })
-    .optional()
-    .describe(
-      'Owner given to every file of a restored release (user:group, or user for its primary group); default: the owner ' +
-        'recorded at capture. Either needs lastgood to run as root.',
-    ),
-  displaced: strictObject({
-    keep_last: intSchema(0, 1000).optional().describe('Displaced copies kept, newest first; default 2.'),
-    keep_within: ageSchema().optional().describe('Displaced copies older than this are removed; default 7d.'),
-  })
-    .optional()
-    .describe(
-      'Retention of <release>.displaced-<time>, a release directory that differed from its snapshot and was moved ' +
-        'aside by a restore: a copy is kept while it is among the newest keep_last and younger than keep_within; ' +
-        'the rest are removed at the end of each restore.',
-    ),
-  data: dataSchema(),
-})
-
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
-
-const commandComponentSchema = strictObject({
-  provider: z.literal('command').describe('Any deploy tool, driven by three shell commands.'),
-  current: commandSchema('prints the version that runs now').describe(
-    'Shell command printing the version that runs now; must change nothing.',
-  ),
-  capture: commandSchema('prints the state to keep').describe('Shell command printing the state to keep on stdout (often JSON).'),
-  restore: commandSchema('puts the captured state back').describe(
-    'Shell command receiving the captured state on stdin and putting it back.',
-  ),
-  artifacts: z
-    .array(pathSchema('a file or directory path'), { error: expected('a list of paths') })
-    .default([])
-    .describe('Files or directories stored with each capture; relative to cwd.'),
-  timeout: duration().prefault('5m').describe('Timeout of each command.'),
-  cwd: pathSchema('a directory path').optional().describe("Working directory of the commands; default: the config file's directory."),
-  env: z
-    .record(
-      z.string().regex(ENV_NAME, { error: expected('an environment variable name such as API_URL') }),
-      z.union([z.string(), z.number(), z.boolean()], { error: expected('a string, number or boolean') }).transform(String),
-      { error: expected('a mapping of environment variables') },
-    )
-    .default({})
-    .describe('Extra environment variables for the commands.'),
-  data: dataSchema(),
-})
-
-const PROVIDERS = ['local-release', 'command'] as const satisfies readonly ResolvedComponent['provider'][]
-// Compile-time: a provider added to ResolvedComponent without a schema here fails this line.
-true satisfies [Exclude<ResolvedComponent['provider'], (typeof PROVIDERS)[number]>] extends [never] ? true : false
-
 const componentSchema = z
-  .discriminatedUnion('provider', [localReleaseSchema, commandComponentSchema], {
-    error: expected(`a provider, one of ${PROVIDERS.join(', ')}`),
+  .discriminatedUnion('provider', componentConfigSchemas, {
+    error: expected(`a provider, one of ${providerKinds.join(', ')}`),
   })
   .describe('One part of an app, deployed and restored on its own; `provider` says which kind.')
 
@@ -543,8 +460,5 @@ function checkValidationWindow(
 
 /** lastgood.yaml after validation: units in milliseconds, schema defaults filled in, overrides not merged. */
 export type ConfigYaml = z.output<typeof configSchema>
-export type ComponentYaml = z.output<typeof componentSchema>
 export type AppYaml = z.output<typeof appSchema>
 export type Trigger = z.output<typeof triggerSchema>
-
-export const PROVIDER_KINDS: readonly string[] = PROVIDERS

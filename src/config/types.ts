@@ -4,6 +4,7 @@
  * these types by resolve-config.ts; nothing outside config/ reads the raw YAML shape.
  */
 
+import type { ResolvedComponent } from '../providers/registry.js'
 import type { IncidentType, TemplateName } from './recovery-schema.js'
 
 export interface ResolvedConfig {
@@ -172,44 +173,4 @@ export interface ResolvedHealthCheck {
   timeoutMs: number
 }
 
-export type ResolvedComponent = LocalReleaseComponent | CommandComponent
-
-export interface LocalReleaseComponent {
-  name: string
-  provider: 'local-release'
-  /** Absolute path of the deploy root that holds releases/ and the current symlink. */
-  path: string
-  releasesDir: string
-  currentLink: string
-  /** Shell command run after the switch (restart or reload), with cwd = path. */
-  restart?: string
-  restartTimeoutMs: number
-  /** Absolute directories a release's symlinks may point into; absent: `<path>/shared` when it exists. */
-  linksAllowedInto?: string[]
-  /** `user`, `user:group` (names or ids) given to every restored file, over the owner captured. */
-  owner?: string
-  /**
-   * Retention of displaced release copies: kept while among the newest keepLast and younger than keepWithinMs.
-   * Absent: the defaults (DEFAULT_DISPLACED in providers/local-release/displaced-copies.ts).
-   */
-  displaced?: { keepLast?: number; keepWithinMs?: number }
-  /** Restored by a data-corruption runbook's restore_data step. */
-  data?: boolean
-}
-
-export interface CommandComponent {
-  name: string
-  provider: 'command'
-  /** Prints the version that runs now on stdout. */
-  current: string
-  /** Prints the state to keep on stdout (any text, often JSON). */
-  capture: string
-  /** Receives the captured state as JSON on stdin and puts it back. */
-  restore: string
-  /** Absolute paths of files or directories stored with each capture. */
-  artifacts: string[]
-  timeoutMs: number
-  cwd: string
-  env: Record<string, string>
-  data?: boolean
-}
+export type { ResolvedComponent }

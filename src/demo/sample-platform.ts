@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadConfig } from '../config/load-config.js'
 import type { ResolvedConfig } from '../config/types.js'
+import { factoryFor } from '../providers/registry.js'
 import { freePort } from './free-port.js'
 
 // The same file runs from src/ (tests) and dist/src/ (demo, benchmarks): find the package by its manifest.
@@ -39,7 +40,7 @@ export interface CliResult {
 }
 
 /**
- * A platform of sample apps in a temporary directory: a config, one deploy root per local-release
+ * A platform of sample apps in a temporary directory: a config, one deploy root per release-directory
  * component (Capistrano layout), and one real HTTP server per app. The demo, the end-to-end tests and the
  * benchmarks all drive lastgood through this, with the real CLI in a child process.
  */
@@ -78,7 +79,7 @@ export class SamplePlatform {
     return app
   }
 
-  /** Writes releases/<version>/ of every local-release component of the app and points `current` at it. */
+  /** Writes releases/<version>/ of every release-directory component of the app and points `current` at it. */
   async deploy(
     appName: string,
     version: string,
@@ -86,15 +87,18 @@ export class SamplePlatform {
     extraFiles: Record<string, string | Uint8Array> = {},
   ): Promise<void> {
     for (const c of this.app(appName).components) {
-      if (c.provider === 'command' && c.env.EDGE_DIR) {
+      const factory = factoryFor(c)
+      const shell = factory.shellEnvironment?.(c)
+      if (shell?.env.EDGE_DIR) {
         // The example's wrangler-like edge config: what its deploy tool would write.
-        const edge = join(c.cwd, c.env.EDGE_DIR)
+        const edge = join(shell.cwd, shell.env.EDGE_DIR)
         await mkdir(edge, { recursive: true })
         await writeFile(join(edge, 'wrangler.toml'), `name = "${appName}"\nmain = "dist/worker.js"\n[vars]\nRELEASE = "${version}"\n`)
         await writeFile(join(edge, 'version'), `${version}\n`)
       }
-      if (c.provider !== 'local-release') continue
-      const release = join(c.path, c.releasesDir, version)
+      const deployRoot = factory.releaseDirectory?.(c)
+      if (!deployRoot) continue
+      const release = join(deployRoot.root, deployRoot.releasesDir, version)
       await mkdir(join(release, 'public', 'assets'), { recursive: true })
       await writeFile(join(release, 'app.json'), JSON.stringify({ version, ...behaviour }, null, 2))
       await writeFile(
@@ -109,7 +113,7 @@ export class SamplePlatform {
         await mkdir(dirname(join(release, path)), { recursive: true })
         await writeFile(join(release, path), content)
       }
-      await switchCurrent(join(c.path, c.currentLink), join(c.releasesDir, version))
+      await switchCurrent(join(deployRoot.root, deployRoot.currentLink), join(deployRoot.releasesDir, version))
     }
   }
 
@@ -118,13 +122,16 @@ export class SamplePlatform {
     await Promise.all(apps.map((name) => this.startApp(name)))
   }
 
-  /** `component` names the local-release component whose `current` the server reads (default: the first). */
+  /** `component` names the release-directory component whose `current` the server reads (default: the first). */
   async startApp(name: string, opts: { component?: string } = {}): Promise<void> {
     const app = this.app(name)
-    const root = app.components.find((c) => c.provider === 'local-release' && (!opts.component || c.name === opts.component))
+    const root = app.components
+      .filter((c) => !opts.component || c.name === opts.component)
+      .map((c) => factoryFor(c).releaseDirectory?.(c))
+      .find((r) => r !== undefined)
     const port = this.env[portVariable(name)]
-    if (!root || root.provider !== 'local-release' || !port) throw new Error(`app ${name} has no local-release component or port`)
-    const child = spawn(process.execPath, [SAMPLE_APP, '--root', root.path, '--port', port, '--name', name], {
+    if (!root || !port) throw new Error(`app ${name} has no release-directory component or port`)
+    const child = spawn(process.execPath, [SAMPLE_APP, '--root', root.root, '--port', port, '--name', name], {
       stdio: ['ignore', 'pipe', 'inherit'],
     })
     this.servers.set(name, child)

@@ -5,6 +5,7 @@ import { portVariable, SamplePlatform, SAMPLE_APP_CTL, withEnv } from '../demo/s
 import type { MonitorEvent } from '../monitor/events.js'
 import { Monitor } from '../monitor/monitor.js'
 import { openPlatform } from '../platform/open-platform.js'
+import { factoryFor } from '../providers/registry.js'
 import { initPlatform } from '../platform/init-platform.js'
 import type { Platform } from '../platform/platform.js'
 import { createSnapshot } from '../snapshots/create-snapshot.js'
@@ -155,15 +156,16 @@ function measure(app: string, events: MonitorEvent[], faultAt: number): AppMeasu
 
 async function ctl(sp: SamplePlatform, action: 'restart' | 'stop', app: string): Promise<void> {
   const c = sp.app(app).components[0]!
-  if (c.provider !== 'local-release') throw new Error(`drill app ${app} must be a local release`)
-  const pidFile = `${c.path}/../${app}.pid`
+  const root = factoryFor(c).releaseDirectory?.(c).root
+  if (root === undefined) throw new Error(`drill app ${app} must deploy as a release directory`)
+  const pidFile = `${root}/../${app}.pid`
   const args =
     action === 'stop'
       ? ['stop', '--pid-file', pidFile]
       : [
           'restart',
           '--root',
-          c.path,
+          root,
           '--port',
           sp.env[portVariable(app)]!,
           '--name',
@@ -171,7 +173,7 @@ async function ctl(sp: SamplePlatform, action: 'restart' | 'stop', app: string):
           '--pid-file',
           pidFile,
           '--log',
-          `${c.path}/../${app}.log`,
+          `${root}/../${app}.log`,
         ]
   await run(process.execPath, [SAMPLE_APP_CTL, ...args], { timeout: 30_000 })
 }

@@ -59,9 +59,10 @@ export interface ProviderContext {
   signal: AbortSignal
   log: Logger
   /**
-   * capture() only: the manifest of the newest snapshot of this app that holds this component captured by
-   * the same provider (at `version` when given: for a release directory, the one captured from the same
-   * directory), or undefined when there is none or it cannot be read. A hint to skip unchanged files, as
+   * capture() only, for kinds that capture files (capabilities.capturesFiles): the manifest of the newest
+   * snapshot of this app that holds this component captured by the same provider (at `version` when given:
+   * for a release directory, the one captured from the same directory), or undefined when there is none or
+   * it cannot be read. A hint to skip unchanged files, as
    * restic's parent snapshot; a provider checks whatever it takes from it (reuse-previous.ts).
    */
   previous?: (version?: string) => Promise<ComponentManifest | undefined>

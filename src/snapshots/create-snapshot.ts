@@ -5,7 +5,7 @@ import { asError, OperationFailedError, UserError } from '../core/errors.js'
 import { probeHealth } from '../monitor/probe-health.js'
 import type { Platform } from '../platform/platform.js'
 import type { ComponentManifest, ProviderContext } from '../providers/provider.js'
-import { providerFor } from '../providers/registry.js'
+import { factoryFor, providerFor } from '../providers/registry.js'
 import { listSnapshots, type SnapshotComponent, type SnapshotKind, type SnapshotRecord, toSnapshotRow } from './snapshot-record.js'
 
 export interface CreateSnapshotOptions {
@@ -35,7 +35,9 @@ export async function createSnapshot(p: Platform, app: ResolvedApp, opts: Create
   const components: SnapshotComponent[] = []
   const failed: { name: string; err: unknown }[] = []
   for (const component of selected) {
-    const ctx = { ...providerContext(p, app, component, signal), previous: previousManifest(p, app, component) }
+    const ctx = providerContext(p, app, component, signal)
+    // Only a capture that reads files one by one has anything to skip with the previous manifest.
+    if (factoryFor(component).capabilities.capturesFiles) ctx.previous = previousManifest(p, app, component)
     // One component that cannot be captured does not keep the others from being tried: the error names each.
     const manifest = await providerFor(component)
       .capture(component, ctx)

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config/load-config.js'
-import type { CommandComponent } from '../../src/config/types.js'
+import type { CommandComponent } from '../../src/providers/command/command-component.js'
 import { tempDir } from './temp-config.js'
 
 const EXAMPLE = path.resolve(import.meta.dirname, '../../examples/clinic/lastgood.yaml')

@@ -7,7 +7,7 @@ import { afterEach } from 'vitest'
 import { silentLogger } from '../../src/core/logger.js'
 import type { ProviderContext } from '../../src/providers/provider.js'
 import type { BlobStore } from '../../src/repository/blob-store.js'
-import { removeTree } from '../../src/providers/file-tree/durable-fs.js'
+import { removeTree } from '../../src/file-tree/durable-fs.js'
 
 /** Temporary directories under os.tmpdir(), removed after each test of the file that calls this. */
 export function useTempDirs(): (prefix?: string) => Promise<string> {

@@ -1,8 +1,9 @@
 import { IntegrityError } from '../../core/errors.js'
 import type { BlobId } from '../../repository/blob-store.js'
 import type { ComponentManifest } from '../provider.js'
-import type { TreeEntry, TreeLimits } from '../file-tree/tree-entry.js'
-import { parseCapturedTree } from '../file-tree/validate-entries.js'
+import { KIND } from './command-component.js'
+import type { TreeEntry, TreeLimits } from '../../file-tree/tree-entry.js'
+import { parseCapturedTree } from '../../file-tree/validate-entries.js'
 
 /** One artifact as captured: its original absolute path and its content as a file tree. */
 export interface ArtifactRecord {
@@ -34,7 +35,7 @@ const BLOB_ID = /^[0-9a-f]{64}$/
  * to 6). Throws IntegrityError otherwise.
  */
 export function parseCommandBody(m: ComponentManifest, limits?: TreeLimits): CommandBody {
-  if (m.provider !== 'command') throw refused(`it was made by provider "${m.provider}"`)
+  if (m.provider !== KIND) throw refused(`it was made by provider "${m.provider}"`)
   const body = m.body as Partial<CommandBody> | null
   if (typeof body?.stdout !== 'string' || !BLOB_ID.test(body.stdout)) throw refused('its stdout blob id is malformed')
   const bytes = body.stdoutBytes

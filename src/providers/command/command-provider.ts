@@ -2,12 +2,12 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { IntegrityError, UserError } from '../../core/errors.js'
-import type { CommandComponent } from '../../config/types.js'
+import { KIND, type CommandComponent } from './command-component.js'
 import type { Change, ComponentManifest, Provider, ProviderContext, VersionInfo } from '../provider.js'
-import { removeTree } from '../file-tree/durable-fs.js'
-import { chunkRefs, treeSummary } from '../file-tree/tree-entry.js'
-import { runShell } from '../shell/run-shell.js'
-import { describeCommand } from '../shell/shell-messages.js'
+import { removeTree } from '../../file-tree/durable-fs.js'
+import { chunkRefs, treeSummary } from '../../file-tree/tree-entry.js'
+import { runShell } from '../../shell/run-shell.js'
+import { describeCommand } from '../../shell/shell-messages.js'
 import { captureArtifact, compareArtifact, materialiseArtifact } from './artifacts.js'
 import { parseCommandBody, type CommandBody } from './command-body.js'
 
@@ -17,7 +17,7 @@ import { parseCommandBody, type CommandBody } from './command-body.js'
  * around them; it cannot make the commands atomic, so the switch point is whatever `restore` does.
  */
 export const commandProvider: Provider<CommandComponent> = {
-  kind: 'command',
+  kind: KIND,
 
   /** Trimmed stdout of `current`. Runs the user's command, which must not change anything. */
   current: readVersion,
@@ -37,7 +37,7 @@ export const commandProvider: Provider<CommandComponent> = {
     const { files, bytes } = treeSummary(entries)
     const body: CommandBody = { stdout: stdoutId, stdoutBytes: stdout.length, artifacts }
     return {
-      provider: 'command',
+      provider: KIND,
       version,
       refs: [...new Set([stdoutId, ...chunkRefs(entries)])],
       summary: { files, bytes: bytes + stdout.length },

@@ -1,6 +1,6 @@
 import { lstat, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { removeTree } from '../file-tree/durable-fs.js'
+import { removeTree } from '../../file-tree/durable-fs.js'
 
 /**
  * A release directory a restore moved aside because it differed from the snapshot (an app that writes inside

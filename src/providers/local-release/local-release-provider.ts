@@ -1,10 +1,10 @@
 import { lstat } from 'node:fs/promises'
 import { UserError } from '../../core/errors.js'
-import type { LocalReleaseComponent } from '../../config/types.js'
+import { KIND, type LocalReleaseComponent } from './local-release-component.js'
 import type { ComponentManifest, Provider } from '../provider.js'
-import { captureTree } from '../file-tree/capture-tree.js'
-import { PreviousFiles } from '../file-tree/reuse-previous.js'
-import { chunkRefs, treeSummary } from '../file-tree/tree-entry.js'
+import { captureTree } from '../../file-tree/capture-tree.js'
+import { PreviousFiles } from '../../file-tree/reuse-previous.js'
+import { chunkRefs, treeSummary } from '../../file-tree/tree-entry.js'
 import { displacedRetention, listDisplaced } from './displaced-copies.js'
 import { allowedLinkDirs, releaseLinkPolicy } from './release-links.js'
 import { releaseOwnerRule } from './release-owner.js'
@@ -18,7 +18,7 @@ import { restoreRelease } from './restore-release.js'
  * a symlink to the live one. The switch point of restore is the rename of that symlink.
  */
 export const localReleaseProvider: Provider<LocalReleaseComponent> = {
-  kind: 'local-release',
+  kind: KIND,
 
   /** The release `current` points to. Cheap: reads one symlink, hashes nothing. UserError when it is missing. */
   async current(c) {
@@ -42,9 +42,7 @@ export const localReleaseProvider: Provider<LocalReleaseComponent> = {
     const tree = await captureTree(cur.releaseDir, ctx.blobs, {
       onSkip: (path, why) => ctx.log.warn({ component: c.name, path }, `left out of the capture: ${why}`),
       links: await releaseLinkPolicy(c, cur.releaseDir),
-      ...(previous?.provider === 'local-release'
-        ? { previous: new PreviousFiles((previous.body as Partial<LocalReleaseBody> | null)?.entries) }
-        : {}),
+      ...(previous?.provider === KIND ? { previous: new PreviousFiles((previous.body as Partial<LocalReleaseBody> | null)?.entries) } : {}),
     })
     const body: LocalReleaseBody = {
       release: cur.release,
@@ -53,7 +51,7 @@ export const localReleaseProvider: Provider<LocalReleaseComponent> = {
       dir: { mode: st.mode & 0o777, uid: st.uid, gid: st.gid },
     }
     return {
-      provider: 'local-release',
+      provider: KIND,
       version: cur.release,
       refs: chunkRefs(tree.entries),
       summary: treeSummary(tree.entries),

@@ -1,10 +1,11 @@
 import { join } from 'node:path'
 import { IntegrityError } from '../../core/errors.js'
 import type { ComponentManifest } from '../provider.js'
-import { pathProblem } from '../file-tree/path-rules.js'
-import type { CapturedTree, Owner, TreeEntry, TreeLimits } from '../file-tree/tree-entry.js'
-import { parseMode, parseOwner } from '../file-tree/entry-fields.js'
-import { parseCapturedTree } from '../file-tree/validate-entries.js'
+import { KIND } from './local-release-component.js'
+import { pathProblem } from '../../file-tree/path-rules.js'
+import type { CapturedTree, Owner, TreeEntry, TreeLimits } from '../../file-tree/tree-entry.js'
+import { parseMode, parseOwner } from '../../file-tree/entry-fields.js'
+import { parseCapturedTree } from '../../file-tree/validate-entries.js'
 
 /** The manifest body of a local-release capture. */
 export interface LocalReleaseBody {
@@ -37,7 +38,7 @@ export interface ReleasePlace {
  * `<releases>/<release>`. Throws IntegrityError otherwise.
  */
 export function parseReleaseBody(m: ComponentManifest, place: ReleasePlace): ParsedRelease {
-  if (m.provider !== 'local-release') throw refused(`it was made by provider "${m.provider}"`)
+  if (m.provider !== KIND) throw refused(`it was made by provider "${m.provider}"`)
   const body = m.body as Partial<LocalReleaseBody> | null
   const release = body?.release
   if (typeof release !== 'string') throw refused('it names no release')

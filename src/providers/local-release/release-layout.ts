@@ -1,7 +1,7 @@
 import { lstat, readlink } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, resolve } from 'node:path'
 import { UserError } from '../../core/errors.js'
-import type { LocalReleaseComponent } from '../../config/types.js'
+import type { LocalReleaseComponent } from './local-release-component.js'
 
 /** Where a Capistrano-style deploy keeps things: `<path>/<releases_dir>/<id>/` and `<path>/<current_link>`. */
 export interface ReleaseLayout {

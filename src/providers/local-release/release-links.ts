@@ -1,9 +1,9 @@
 import { realpath, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { LocalReleaseComponent } from '../../config/types.js'
-import type { LinkPolicy } from '../file-tree/link-policy.js'
-import { resolveLink } from '../file-tree/symlink-containment.js'
-import type { TreeEntry } from '../file-tree/tree-entry.js'
+import type { LocalReleaseComponent } from './local-release-component.js'
+import type { LinkPolicy } from '../../file-tree/link-policy.js'
+import { resolveLink } from '../../file-tree/symlink-containment.js'
+import type { TreeEntry } from '../../file-tree/tree-entry.js'
 
 /**
  * The directories a release's symlinks may point into: `links_allowed_into` when set, else `<path>/shared`

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process'
 import { readFile, stat } from 'node:fs/promises'
 import { asError, errCode, UserError } from '../../core/errors.js'
-import type { LocalReleaseComponent } from '../../config/types.js'
-import type { OwnerRule } from '../file-tree/owner-rule.js'
-import type { Owner } from '../file-tree/tree-entry.js'
+import type { LocalReleaseComponent } from './local-release-component.js'
+import type { OwnerRule } from '../../file-tree/owner-rule.js'
+import type { Owner } from '../../file-tree/tree-entry.js'
 
 /**
  * Who a restored release belongs to. Root gives every entry the owner recorded at capture, the component's

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { lchown, lstat, mkdir, readdir, readlink, rename, rm, symlink } from 'node:fs/promises'
 import { basename, dirname, join, relative } from 'node:path'
-import { fsyncDir } from '../file-tree/durable-fs.js'
+import { fsyncDir } from '../../core/fsync-dir.js'
 
 /**
  * Points `link` at `releaseDir` atomically: a new symlink beside it, renamed over it (rename(2) replaces the

@@ -1,6 +1,6 @@
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { LocalReleaseComponent } from '../../../src/config/types.js'
+import type { LocalReleaseComponent } from '../../../src/providers/local-release/local-release-component.js'
 
 /** A Capistrano deploy root in `root`: releases/<id>/ side by side and `current` → releases/<live>. */
 export async function deployRoot(root: string, releases: Record<string, Record<string, string>>, live: string) {

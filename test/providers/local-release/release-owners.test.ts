@@ -1,7 +1,7 @@
 import { chmod, chown, lchown, lstat, mkdir, readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { CHUNK_SIZE } from '../../../src/providers/file-tree/tree-entry.js'
+import { CHUNK_SIZE } from '../../../src/file-tree/tree-entry.js'
 import { localReleaseProvider as provider } from '../../../src/providers/local-release/local-release-provider.js'
 import type { ComponentManifest } from '../../../src/providers/provider.js'
 import { MemoryBlobStore } from '../../helpers/memory-blob-store.js'
@@ -130,7 +130,7 @@ describe('RELIABILITY case 20: a restore run as root gives back owners, modes an
     const m = await provider.capture(web(), ctx())
     const body = m.body as { entries: Record<string, unknown>[]; dir?: unknown }
     const entries = body.entries.map(({ uid: _u, gid: _g, ...rest }) => rest)
-    const { treeDigest } = await import('../../../src/providers/file-tree/tree-entry.js')
+    const { treeDigest } = await import('../../../src/file-tree/tree-entry.js')
     const old: ComponentManifest = { ...m, body: { release: 'r1', digest: treeDigest(entries as never), entries } }
     await deployR2()
     await rm(r1, { recursive: true })

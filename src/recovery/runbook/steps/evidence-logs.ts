@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { lstat, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { forEachChunk } from '../../../providers/file-tree/read-chunks.js'
+import { forEachChunk } from '../../../file-tree/read-chunks.js'
 import type { BlobStore } from '../../../repository/blob-store.js'
 import { messageOf } from '../../../core/errors.js'
 

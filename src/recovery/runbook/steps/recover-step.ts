@@ -1,7 +1,7 @@
 import type { ResolvedApp } from '../../../config/types.js'
 import { formatDuration } from '../../../config/units.js'
 import { probeHealth } from '../../../monitor/probe-health.js'
-import { providerFor } from '../../../providers/registry.js'
+import { factoryFor, providerFactories, providerFor } from '../../../providers/registry.js'
 import type { AppReport } from '../../../rollback/rollback-report.js'
 import { rollbackApps } from '../../../rollback/rollback-apps.js'
 import { providerContext } from '../../../snapshots/create-snapshot.js'
@@ -145,8 +145,9 @@ async function alreadyHealthy(ctx: StepContext, app: ResolvedApp, targetId: stri
  */
 function sameVersionHint(app: ResolvedApp, a: AppReport): string {
   if (Object.entries(a.to).some(([c, v]) => a.from[c] !== v)) return ''
-  const restarts = app.components.some((c) => c.provider === 'local-release' && c.restart)
+  const restarts = app.components.some((c) => factoryFor(c).restartCommand?.(c) !== undefined)
+  const restartable = providerFactories.filter((f) => f.capabilities.restartsAfterRestore).map((f) => f.kind)
   return restarts
     ? '; it already ran the target version, and re-running its restart command did not bring it back'
-    : '; it already ran the target version and no component has a `restart` command, so nothing could start its process again: give its local-release component `restart:`'
+    : `; it already ran the target version and no component has a \`restart\` command, so nothing could start its process again: give its ${restartable.join(' or ')} component \`restart:\``
 }

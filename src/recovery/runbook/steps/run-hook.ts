@@ -1,6 +1,6 @@
 import { redact } from '../../../core/redact.js'
-import { runShell } from '../../../providers/shell/run-shell.js'
-import { describeCommand, lastLines } from '../../../providers/shell/shell-messages.js'
+import { runShell } from '../../../shell/run-shell.js'
+import { describeCommand, lastLines } from '../../../shell/shell-messages.js'
 import type { StepContext, StepOutcome } from '../step-context.js'
 import { messageOf } from '../../../core/errors.js'
 

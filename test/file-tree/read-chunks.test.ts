@@ -3,16 +3,16 @@ import { execFileSync } from 'node:child_process'
 import { appendFile, readFile, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { UserError } from '../../../src/core/errors.js'
-import { FilePool } from '../../../src/providers/file-tree/file-pool.js'
-import { forEachChunk } from '../../../src/providers/file-tree/read-chunks.js'
-import { CHUNK_SIZE } from '../../../src/providers/file-tree/tree-entry.js'
-import { sha256, useTempDirs } from '../fixtures.js'
+import { UserError } from '../../src/core/errors.js'
+import { FilePool } from '../../src/file-tree/file-pool.js'
+import { forEachChunk } from '../../src/file-tree/read-chunks.js'
+import { CHUNK_SIZE } from '../../src/file-tree/tree-entry.js'
+import { sha256, useTempDirs } from '../providers/fixtures.js'
 
 const tempDir = useTempDirs()
 
 /** Reads `abs` with forEachChunk, running `during(index)` while chunk `index` is handed over. */
-async function chunksOf(abs: string, during: (index: number) => Promise<void> = async () => undefined) {
+async function chunksOf(abs: string, during: (index: number) => Promise<void> = () => Promise.resolve()) {
   const chunks: Buffer[] = []
   const read = await forEachChunk(abs, async (chunk, index) => {
     chunks.push(Buffer.from(chunk))
@@ -123,8 +123,10 @@ describe('FilePool', () => {
         { abs: join(dir, 'fifo'), size: 0 },
         { abs: join(dir, 'missing'), size: 1 },
       ]
-      const seen = await pool.read(files, async (results) =>
-        results.map((r) => ('ok' in r ? { ...r.ok, data: r.ok.data?.toString() } : 'error' in r ? r.error.code : 'fallback')),
+      const seen = await pool.read(files, (results) =>
+        Promise.resolve(
+          results.map((r) => ('ok' in r ? { ...r.ok, data: r.ok.data?.toString() } : 'error' in r ? r.error.code : 'fallback')),
+        ),
       )
       expect(seen[0]).toMatchObject({ bytes: 5, steady: true, id: sha256('alpha'), data: 'alpha' })
       expect(seen[0]).toHaveProperty('ino')

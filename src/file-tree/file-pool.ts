@@ -247,5 +247,5 @@ function wrap<R, T>(r: R | { fallback: true } | { error: { code?: string; messag
     if (r.error.code) err.code = r.error.code
     return { error: err }
   }
-  return { ok: ok(r as R) }
+  return { ok: ok(r) }
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { IntegrityError } from '../../../src/core/errors.js'
-import { treeDigest, type TreeEntry } from '../../../src/providers/file-tree/tree-entry.js'
-import { parseCapturedTree, validateEntries } from '../../../src/providers/file-tree/validate-entries.js'
-import { sha256 } from '../fixtures.js'
+import { IntegrityError } from '../../src/core/errors.js'
+import { treeDigest, type TreeEntry } from '../../src/file-tree/tree-entry.js'
+import { parseCapturedTree, validateEntries } from '../../src/file-tree/validate-entries.js'
+import { sha256 } from '../providers/fixtures.js'
 
 const id = sha256('abc')
 const file = (extra: Record<string, unknown> = {}) => ({ path: 'a.txt', type: 'file', mode: 0o644, size: 3, content: [id], ...extra })

@@ -1,4 +1,4 @@
-import { redact } from '../../core/redact.js'
+import { redact } from '../core/redact.js'
 
 /** How a duration reads in an error: 300000 → "5m", 90000 → "1m30s", 1500 → "1.5s", 250 → "250ms". */
 export function formatDuration(ms: number): string {

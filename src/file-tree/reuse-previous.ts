@@ -1,4 +1,4 @@
-import type { BlobStore } from '../../repository/blob-store.js'
+import type { BlobStore } from '../repository/blob-store.js'
 import { CHUNK_SIZE, type FileEntry, type FileStamp } from './tree-entry.js'
 import type { LiveEntry } from './walk-tree.js'
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { stat } from 'node:fs/promises'
-import type { Change } from '../provider.js'
+import type { Change } from '../providers/provider.js'
 import { mapBounded } from './bounded-map.js'
 import { withFilePool, type FilePool } from './file-pool.js'
 import { forEachChunk, readError } from './read-chunks.js'

@@ -1,4 +1,4 @@
-import { IntegrityError } from '../../core/errors.js'
+import { IntegrityError } from '../core/errors.js'
 import type { Owner } from './tree-entry.js'
 
 /**

@@ -3,11 +3,11 @@ import { chmod, lstat, readdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
-import { captureTree } from '../../../src/providers/file-tree/capture-tree.js'
-import { PreviousFiles, settled } from '../../../src/providers/file-tree/reuse-previous.js'
-import { treeDigest, type FileEntry, type TreeEntry } from '../../../src/providers/file-tree/tree-entry.js'
-import { MemoryBlobStore } from '../../helpers/memory-blob-store.js'
-import { sha256, useTempDirs } from '../fixtures.js'
+import { captureTree } from '../../src/file-tree/capture-tree.js'
+import { PreviousFiles, settled } from '../../src/file-tree/reuse-previous.js'
+import { treeDigest, type FileEntry, type TreeEntry } from '../../src/file-tree/tree-entry.js'
+import { MemoryBlobStore } from '../helpers/memory-blob-store.js'
+import { sha256, useTempDirs } from '../providers/fixtures.js'
 
 const tempDir = useTempDirs()
 

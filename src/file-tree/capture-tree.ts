@@ -1,6 +1,6 @@
 import { lstat } from 'node:fs/promises'
-import { IntegrityError, UserError } from '../../core/errors.js'
-import type { BlobId, BlobStore } from '../../repository/blob-store.js'
+import { IntegrityError, UserError } from '../core/errors.js'
+import type { BlobId, BlobStore } from '../repository/blob-store.js'
 import { mapBounded } from './bounded-map.js'
 import { withFilePool, type FilePool } from './file-pool.js'
 import type { LinkPolicy } from './link-policy.js'

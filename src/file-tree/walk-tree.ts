@@ -1,6 +1,7 @@
+import { asError } from '../core/errors.js'
 import type { BigIntStats } from 'node:fs'
 import { join } from 'node:path'
-import { UserError } from '../../core/errors.js'
+import { UserError } from '../core/errors.js'
 import { withFilePool, type FilePool, type PoolDirEntry } from './file-pool.js'
 import { MAX_DEPTH, sortEntries, type FileStamp } from './tree-entry.js'
 
@@ -101,7 +102,7 @@ function drain(pending: Dir[], take: (dirs: Dir[]) => Promise<void>, inFlight: n
           })
       }
       if (running > 0) return
-      if (failure) reject(failure.err)
+      if (failure) reject(asError(failure.err))
       else resolve()
     }
     pump()
@@ -133,6 +134,7 @@ function liveEntry(root: string, base: string, dir: Dir, raw: PoolDirEntry, maxD
       }
     case 'l':
       return { path: rel, abs, type: 'symlink', mode, size: 0, uid, gid, target: decodeName(root, rel, raw.target ?? new Uint8Array(0)) }
+    case 'o':
     default:
       return { skipped: rel }
   }

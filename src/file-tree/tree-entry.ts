@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { BlobId } from '../../repository/blob-store.js'
+import type { BlobId } from '../repository/blob-store.js'
 
 /**
  * One entry of a captured directory tree. Paths are POSIX, relative to the tree's root, exactly the bytes the

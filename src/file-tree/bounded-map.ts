@@ -1,3 +1,4 @@
+import { asError } from '../core/errors.js'
 /**
  * How many units of work (a batch of small files for the file pool, or one big file) a tree operation has
  * in progress. Enough to keep up to four pool workers busy with one batch queued each; more only holds
@@ -63,7 +64,7 @@ export function mapBounded<T, R>(
           })
       }
       if (running > 0) return
-      if (failure) reject(failure.err)
+      if (failure) reject(asError(failure.err))
       else if (next >= items.length) resolve(results)
     }
     pump()
@@ -75,6 +76,6 @@ function start<T, R>(fn: (item: T, index: number) => Promise<R>, item: T, index:
   try {
     return fn(item, index)
   } catch (err) {
-    return Promise.reject(err)
+    return Promise.reject(asError(err))
   }
 }

@@ -1,5 +1,5 @@
 import { constants, type BigIntStats } from 'node:fs'
-import { UserError } from '../../core/errors.js'
+import { UserError } from '../core/errors.js'
 import { closeFd, fstatFd, openFd, readFd } from './fd-io.js'
 import { CHUNK_SIZE } from './tree-entry.js'
 

@@ -1,8 +1,6 @@
 import { chmod, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { errCode } from '../../core/errors.js'
-
-export { fsyncDir } from '../../core/fsync-dir.js'
+import { errCode } from '../core/errors.js'
 
 /**
  * Removes a directory tree that lastgood wrote (a partial restore, a temporary directory). Directories restored

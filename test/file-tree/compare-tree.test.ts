@@ -1,10 +1,10 @@
 import { chmod, mkdir, rm, symlink, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { captureTree } from '../../../src/providers/file-tree/capture-tree.js'
-import { compareTree, treeMatches } from '../../../src/providers/file-tree/compare-tree.js'
-import { MemoryBlobStore } from '../../helpers/memory-blob-store.js'
-import { describeTree, useTempDirs } from '../fixtures.js'
+import { captureTree } from '../../src/file-tree/capture-tree.js'
+import { compareTree, treeMatches } from '../../src/file-tree/compare-tree.js'
+import { MemoryBlobStore } from '../helpers/memory-blob-store.js'
+import { describeTree, useTempDirs } from '../providers/fixtures.js'
 
 const tempDir = useTempDirs()
 

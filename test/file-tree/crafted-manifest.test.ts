@@ -3,12 +3,12 @@ import { mkdir } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { IntegrityError } from '../../../src/core/errors.js'
-import { materialiseTree } from '../../../src/providers/file-tree/materialise-tree.js'
-import { CHUNK_SIZE, type TreeEntry } from '../../../src/providers/file-tree/tree-entry.js'
-import { parseCapturedTree } from '../../../src/providers/file-tree/validate-entries.js'
-import { MemoryBlobStore } from '../../helpers/memory-blob-store.js'
-import { describeTree, sha256, useTempDirs } from '../fixtures.js'
+import { IntegrityError } from '../../src/core/errors.js'
+import { materialiseTree } from '../../src/file-tree/materialise-tree.js'
+import { CHUNK_SIZE, type TreeEntry } from '../../src/file-tree/tree-entry.js'
+import { parseCapturedTree } from '../../src/file-tree/validate-entries.js'
+import { MemoryBlobStore } from '../helpers/memory-blob-store.js'
+import { describeTree, sha256, useTempDirs } from '../providers/fixtures.js'
 
 const tempDir = useTempDirs()
 let sandbox: string

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { OperationFailedError, UserError } from '../../../src/core/errors.js'
-import { registerSecret } from '../../../src/core/redact.js'
-import { runShell, type ShellOptions } from '../../../src/providers/shell/run-shell.js'
-import { alive, useTempDirs } from '../fixtures.js'
+import { OperationFailedError, UserError } from '../../src/core/errors.js'
+import { registerSecret } from '../../src/core/redact.js'
+import { runShell, type ShellOptions } from '../../src/shell/run-shell.js'
+import { alive, useTempDirs } from '../providers/fixtures.js'
 
 const tempDir = useTempDirs()
 
