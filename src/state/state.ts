@@ -1,4 +1,4 @@
-import { type Kysely, Migrator } from 'kysely'
+import { type Kysely, type MigrationProvider, Migrator } from 'kysely'
 import { asError, errCode } from '../core/errors.js'
 import { migrationProvider } from './migrations.js'
 import type { Database } from './schema.js'
@@ -26,20 +26,23 @@ export interface State {
 }
 
 /**
- * Brings the schema up to date. On PostgreSQL the migration bookkeeping is placed in the state's own schema
- * explicitly: Kysely otherwise looks for it in any schema, finds another platform's, and skips creating ours.
+ * Brings the schema up to date (or, for a test of an upgrade, through the migration named `through`). On
+ * PostgreSQL the migration bookkeeping is placed in the state's own schema explicitly: Kysely otherwise looks
+ * for it in any schema, finds another platform's, and skips creating ours.
  */
-export async function migrate(db: StateDb, schema?: string): Promise<void> {
+export async function migrate(db: StateDb, schema?: string, through?: string): Promise<void> {
+  const provider = through === undefined ? migrationProvider : await migrationsThrough(through)
   for (let attempt = 1; ; attempt++) {
     const { error } = await new Migrator({
       db,
-      provider: migrationProvider,
+      provider,
       ...(schema ? { migrationTableSchema: schema } : {}),
     }).migrateToLatest()
     if (!error) return
-    // Kysely's introspection reads the tables of every schema in the database; one dropped meanwhile (another
-    // platform's, another test's) fails it with invalid_schema_name. Nothing was migrated: look again.
-    if (errCode(error) === INVALID_SCHEMA_NAME && attempt < MIGRATE_ATTEMPTS) {
+    // Kysely's introspection reads the tables and columns of every schema in the database; one another platform
+    // (or test) creates or drops meanwhile fails it with invalid_schema_name, undefined_table or
+    // undefined_column. Migrations run in one transaction, so nothing was migrated: look again.
+    if (INTROSPECTION_RACES.has(errCode(error) ?? '') && attempt < MIGRATE_ATTEMPTS) {
       await new Promise((r) => setTimeout(r, 20 * attempt))
       continue
     }
@@ -47,6 +50,12 @@ export async function migrate(db: StateDb, schema?: string): Promise<void> {
   }
 }
 
-/** PostgreSQL's SQLSTATE for a schema that does not exist. */
-const INVALID_SCHEMA_NAME = '3F000'
+async function migrationsThrough(last: string): Promise<MigrationProvider> {
+  const all = await migrationProvider.getMigrations()
+  const through = Object.fromEntries(Object.entries(all).filter(([name]) => name <= last))
+  return { getMigrations: () => Promise.resolve(through) }
+}
+
+/** PostgreSQL's SQLSTATEs for a schema, a table and a column that do not exist (any more). */
+const INTROSPECTION_RACES = new Set(['3F000', '42P01', '42703'])
 const MIGRATE_ATTEMPTS = 10

@@ -1,9 +1,8 @@
 import BetterSqlite3 from 'better-sqlite3'
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely'
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import { join } from 'node:path'
 import pg from 'pg'
-import { asError } from '../../src/core/errors.js'
-import { migrationProvider } from '../../src/state/migrations.js'
+import { migrate } from '../../src/state/state.js'
 import type { StateFixture } from './state-engines.js'
 
 /**
@@ -20,13 +19,6 @@ export async function openStateThrough(fixture: StateFixture, last: string): Pro
   } else {
     db = new Kysely<any>({ dialect: new SqliteDialect({ database: new BetterSqlite3(join(dir, 'state.db')) }) })
   }
-  const all = await migrationProvider.getMigrations()
-  const through = Object.fromEntries(Object.entries(all).filter(([name]) => name <= last))
-  const { error } = await new Migrator({
-    db,
-    provider: { getMigrations: () => Promise.resolve(through) },
-    ...(pgOptions ? { migrationTableSchema: pgOptions.schema } : {}),
-  }).migrateToLatest()
-  if (error) throw asError(error)
+  await migrate(db, pgOptions?.schema, last)
   return db
 }
