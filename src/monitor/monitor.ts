@@ -13,7 +13,7 @@ import { findUnfinishedRun } from '../rollback/unfinished-run.js'
 import { decide } from './decide.js'
 import { EventBus, type EventType, type MonitorEvent } from './events.js'
 import type { MetricSource } from './metric-source.js'
-import { probeHealth } from './probe-health.js'
+import { probeHealth } from '../health/probe-health.js'
 import { ProbeHistory, ProbeSource } from './probe-source.js'
 import {
   beat,

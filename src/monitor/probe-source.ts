@@ -1,4 +1,4 @@
-import type { HealthRound } from './probe-health.js'
+import type { HealthRound } from '../health/probe-health.js'
 import type { Measurement, MetricQuery, MetricSource } from './metric-source.js'
 
 interface Sample {
