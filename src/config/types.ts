@@ -4,6 +4,7 @@
  * these types by resolve-config.ts; nothing outside config/ reads the raw YAML shape.
  */
 
+import type { ResolvedChannel } from '../notify/channels/channel-registry.js'
 import type { IncidentType, TemplateName } from './recovery-schema.js'
 
 export interface ResolvedConfig {
@@ -40,17 +41,8 @@ export interface ResolvedConfig {
   runbooks: Partial<Record<IncidentType, ResolvedRunbookStep[]>>
 }
 
-export type ResolvedChannel =
-  | { name: string; type: 'slack'; webhookUrl: string }
-  | { name: string; type: 'pagerduty'; routingKey: string; url: string }
-  | {
-      name: string
-      type: 'email'
-      from: string
-      to: string[]
-      smtp: { host: string; port: number; secure: boolean; requireTls: boolean; user?: string; password?: string }
-    }
-  | { name: string; type: 'webhook'; url: string; secret: string }
+/** Each channel kind's resolved configuration is its own (notify/channels/<kind>/); the registry unites them. */
+export type { ResolvedChannel } from '../notify/channels/channel-registry.js'
 
 export interface ResolvedNotifications {
   channels: ResolvedChannel[]
