@@ -14,7 +14,7 @@ import { decide } from './decide.js'
 import { EventBus, type EventType, type MonitorEvent } from './events.js'
 import type { MetricSource } from './metric-source.js'
 import { probeHealth } from '../health/probe-health.js'
-import { ProbeHistory, ProbeSource } from './probe-source.js'
+import { ProbeHistory, ProbeSource } from './sources/probes/probe-source.js'
 import {
   beat,
   lastHeartbeat,
@@ -30,7 +30,7 @@ import { NewDeploys } from './new-deploys.js'
 import { protectionGap } from './protection-gap.js'
 import { Responder } from './respond.js'
 import { tellSuperseded } from './tell-superseded.js'
-import { PrometheusSource } from './sources/prometheus-source.js'
+import { PrometheusSource } from './sources/prometheus/prometheus-source.js'
 import { advance, INITIAL, type Observation, observe, observeRound, type Transition, type TriggerState } from './trigger-state.js'
 
 export const MONITOR_ACTOR = 'lastgood-monitor'

@@ -1,7 +1,7 @@
-import { redact } from '../../core/redact.js'
-import { startTimer } from '../../core/timers.js'
-import type { Measurement, MetricQuery, MetricSource } from '../metric-source.js'
-import { probeRequest } from '../../health/probe-client.js'
+import { redact } from '../../../core/redact.js'
+import { startTimer } from '../../../core/timers.js'
+import type { Measurement, MetricQuery, MetricSource } from '../../metric-source.js'
+import { probeRequest } from '../../../health/probe-client.js'
 
 /** A query answer larger than this is not read: a built-in query answers one sample, a promql one a vector. */
 const ANSWER_LIMIT = 64 * 1024 * 1024
