@@ -4,10 +4,12 @@
  * these types by resolve-config.ts; nothing outside config/ reads the raw YAML shape.
  */
 
+import type { SourceKind, SourceSettings } from '../monitor/sources/source-registry.js'
 import type { ResolvedChannel } from '../notify/channels/channel-registry.js'
 import type { IncidentType, TemplateName } from './recovery-schema.js'
 
-export interface ResolvedConfig {
+/** Each metric source's top-level settings (`prometheus`, present when some trigger reads it) come from its factory. */
+export interface ResolvedConfig extends SourceSettings {
   /** Absolute path of the configuration file. */
   file: string
   /** Directory of the configuration file; relative paths resolve against it. */
@@ -28,8 +30,6 @@ export interface ResolvedConfig {
     checkpointFile?: string
   }
   monitor: ResolvedMonitor
-  /** Present when some trigger reads Prometheus. */
-  prometheus?: ResolvedPrometheus
   objectives: { rtoMs: number; rpoMs: number }
   /** Sorted by recovery priority (lowest number first), then by name. */
   apps: ResolvedApp[]
@@ -95,15 +95,6 @@ export interface ResolvedMonitor {
   watchForMs: number
 }
 
-export interface ResolvedPrometheus {
-  url: string
-  timeoutMs: number
-  requestsMetric: string
-  durationMetric: string
-  /** Regular expression of HTTP statuses that count as errors. */
-  errorStatus: string
-}
-
 export type TriggerAction = 'rollback' | 'alert' | 'escalate'
 
 interface TriggerBase {
@@ -116,7 +107,7 @@ interface TriggerBase {
 interface WindowedTrigger extends TriggerBase {
   /** Each evaluation measures over this window ending now. */
   windowMs: number
-  source: 'probes' | 'prometheus'
+  source: SourceKind
 }
 
 export type ResolvedTrigger =
