@@ -26,7 +26,7 @@ async function serve(statuses: number[], delayMs = 0): Promise<string> {
     setTimeout(() => res.writeHead(status).end(status === 200 ? 'ok' : 'down'), delayMs)
   })
   await new Promise<void>((ok) => server!.listen(0, '127.0.0.1', ok))
-  return `http://127.0.0.1:${(server!.address() as AddressInfo).port}/health`
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/health`
 }
 
 function app(url: string | null, validation = { windowMs: 3000, passes: 3, intervalMs: 50 }): ResolvedApp {
