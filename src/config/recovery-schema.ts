@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { expected, intSchema, nameSchema, strictObject, textSchema } from './schema-helpers.js'
+import { channelConfigSchema } from '../notify/channels/channel-registry.js'
 import { closest } from './suggest.js'
 import { durationSchema, positiveDurationSchema } from './units.js'
 
@@ -108,72 +109,15 @@ function keyedRecord<K extends string, V extends z.ZodType>(keys: readonly K[], 
   )
 }
 
-const httpUrl = (example: string) => z.url({ protocol: /^https?$/, error: expected(`an http(s) URL such as ${example}`) })
-
 const channelNames = (what: string) =>
   z
     .array(nameSchema('it-team'), { error: expected('a list of channel names') })
     .default([])
     .describe(what)
 
-const slackChannel = strictObject({
-  type: z.literal('slack').describe('A Slack incoming webhook.'),
-  webhook_url: httpUrl('https://hooks.slack.com/services/T000/B000/XXXX').describe(
-    'Incoming-webhook URL; it is a secret: put it in the environment, ${SLACK_WEBHOOK_URL}.',
-  ),
-})
-
-const pagerDutyChannel = strictObject({
-  type: z.literal('pagerduty').describe('PagerDuty Events API v2: trigger, acknowledge and resolve one alert per incident.'),
-  routing_key: textSchema('an Events API v2 integration key').describe('Integration (routing) key; a secret: ${PAGERDUTY_ROUTING_KEY}.'),
-  url: httpUrl('https://events.pagerduty.com/v2/enqueue')
-    .default('https://events.pagerduty.com/v2/enqueue')
-    .describe('Events API endpoint.'),
-})
-
-const emailChannel = strictObject({
-  type: z.literal('email').describe('Email through an SMTP server.'),
-  from: textSchema('a sender address such as lastgood@clinic.example').describe('Sender address.'),
-  to: z
-    .array(textSchema('an email address'), { error: expected('a list of email addresses') })
-    .min(1, { error: 'expected at least one recipient, got none' })
-    .describe('Recipients.'),
-  smtp: strictObject({
-    host: textSchema('a host name such as smtp.clinic.example').describe('SMTP server.'),
-    port: intSchema(1, 65535).default(587).describe('SMTP port: 587 (STARTTLS), 465 (TLS) or 25.'),
-    secure: z
-      .boolean({ error: expected('true or false') })
-      .default(false)
-      .describe('TLS from the first byte (port 465); otherwise STARTTLS when offered.'),
-    require_tls: z
-      .boolean({ error: expected('true or false') })
-      .default(false)
-      .describe('Refuse to send unless the connection is upgraded to TLS.'),
-    user: textSchema('a user name').optional().describe('SMTP user, when the server needs a login.'),
-    password: textSchema('a password').optional().describe('SMTP password; a secret: ${SMTP_PASSWORD}.'),
-  }).describe('How to reach the SMTP server.'),
-})
-
-const webhookChannel = strictObject({
-  type: z.literal('webhook').describe('A JSON POST signed with HMAC-SHA256 (timestamped, with a delivery id against replays).'),
-  url: httpUrl('https://hooks.clinic.example/lastgood').describe('Where to POST.'),
-  secret: z
-    .string({ error: expected('a shared secret of at least 16 characters') })
-    .min(16, { error: expected('a shared secret of at least 16 characters') })
-    .describe('Shared HMAC secret; the receiver verifies with it (README: verifying webhooks). Use ${WEBHOOK_SECRET}.'),
-})
-
-const CHANNEL_TYPES = ['slack', 'pagerduty', 'email', 'webhook'] as const
-
-const channelSchema = z
-  .discriminatedUnion('type', [slackChannel, pagerDutyChannel, emailChannel, webhookChannel], {
-    error: expected(`a channel type, one of ${CHANNEL_TYPES.join(', ')}`),
-  })
-  .describe('Where messages go; `type` says how.')
-
 export const notificationsSchema = strictObject({
   channels: z
-    .record(nameSchema('it-team'), channelSchema, { error: expected('a mapping of channels') })
+    .record(nameSchema('it-team'), channelConfigSchema, { error: expected('a mapping of channels') })
     .default({})
     .describe('Channels by name.'),
   incidents: channelNames('Channels told about every incident from its declaration on, whatever its level.'),

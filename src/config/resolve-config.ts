@@ -4,6 +4,7 @@ import type { AppYaml, ConfigYaml, Trigger } from './schema.js'
 import { resolvePath } from './resolve-path.js'
 import { resolveRecovery } from './resolve-recovery.js'
 import type { ResolvedApp, ResolvedConfig, ResolvedHealth, ResolvedTrigger } from './types.js'
+import { resolveSourceSettings } from '../monitor/sources/source-registry.js'
 
 export interface ResolveOptions {
   /**
@@ -42,17 +43,7 @@ export function resolveConfig(config: ConfigYaml, file: string, options: Resolve
       maxAutomaticRollbacks: config.monitor.max_automatic_rollbacks,
       watchForMs: config.monitor.watch_for,
     },
-    ...(config.prometheus
-      ? {
-          prometheus: {
-            url: config.prometheus.url,
-            timeoutMs: config.prometheus.timeout,
-            requestsMetric: config.prometheus.requests_metric,
-            durationMetric: config.prometheus.duration_metric,
-            errorStatus: config.prometheus.error_status,
-          },
-        }
-      : {}),
+    ...resolveSourceSettings(config),
     objectives: { rtoMs: config.objectives.rto, rpoMs: config.objectives.rpo },
     ...resolveRecovery(config, dir),
     apps,

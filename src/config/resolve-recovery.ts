@@ -1,7 +1,8 @@
+import { resolveChannel } from '../notify/channels/channel-registry.js'
 import type { IncidentType, RunbookStepYaml } from './recovery-schema.js'
 import { resolvePath } from './resolve-path.js'
 import type { ConfigYaml } from './schema.js'
-import type { ResolvedChannel, ResolvedConfig, ResolvedRunbookStep } from './types.js'
+import type { ResolvedConfig, ResolvedRunbookStep } from './types.js'
 
 type RecoveryPart = Pick<ResolvedConfig, 'notifications' | 'escalation' | 'continuity' | 'runbooks'>
 
@@ -35,32 +36,6 @@ export function resolveRecovery(config: ConfigYaml, dir: string): RecoveryPart {
     runbooks: Object.fromEntries(
       Object.entries(config.runbooks).map(([type, steps]) => [type as IncidentType, steps.map((s) => resolveStep(s, dir))]),
     ),
-  }
-}
-
-function resolveChannel(name: string, c: ConfigYaml['notifications']['channels'][string]): ResolvedChannel {
-  switch (c.type) {
-    case 'slack':
-      return { name, type: 'slack', webhookUrl: c.webhook_url }
-    case 'pagerduty':
-      return { name, type: 'pagerduty', routingKey: c.routing_key, url: c.url }
-    case 'email':
-      return {
-        name,
-        type: 'email',
-        from: c.from,
-        to: c.to,
-        smtp: {
-          host: c.smtp.host,
-          port: c.smtp.port,
-          secure: c.smtp.secure,
-          requireTls: c.smtp.require_tls,
-          ...(c.smtp.user !== undefined ? { user: c.smtp.user } : {}),
-          ...(c.smtp.password !== undefined ? { password: c.smtp.password } : {}),
-        },
-      }
-    case 'webhook':
-      return { name, type: 'webhook', url: c.url, secret: c.secret }
   }
 }
 

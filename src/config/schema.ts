@@ -3,6 +3,7 @@ import { expected, intSchema, nameSchema, namedMapSchema, strictObject, textSche
 import { componentConfigSchemas, providerKinds } from '../providers/registry.js'
 import { ageSchema, durationSchema, formatDuration, percentageSchema, positiveDurationSchema } from './units.js'
 import { continuitySchema, escalationSchema, notificationsSchema, runbooksSchema } from './recovery-schema.js'
+import { missingSettings, sourceProblem, sourceSettingsShape, triggerSourceSchema } from '../monitor/sources/source-registry.js'
 import { closest } from './suggest.js'
 
 /**
@@ -16,12 +17,6 @@ const duration = () => positiveDurationSchema()
 const pathSchema = (what: string) => textSchema(what)
 
 const HTTP_STATUS = intSchema(100, 599)
-
-const nameSchemaPromMetric = (example: string) =>
-  z
-    .string({ error: expected(`a Prometheus metric name such as ${example}`) })
-    .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, { error: expected(`a Prometheus metric name such as ${example}`) })
-    .default(example)
 
 const healthCheckSchema = strictObject(
   {
@@ -134,11 +129,6 @@ const forSchema = () =>
 
 const windowSchema = () => positiveDurationSchema().prefault('1m').describe('Each evaluation measures over this window ending now.')
 
-const sourceSchema = z
-  .enum(['probes', 'prometheus'], { error: expected('probes or prometheus') })
-  .default('probes')
-  .describe('Where the metric comes from: the built-in health probes, or Prometheus (top-level `prometheus`).')
-
 const healthFailuresTrigger = strictObject({
   kind: z.literal('health_failures').describe('Consecutive failed health-check rounds.'),
   consecutive: intSchema(1).optional().describe("Failed rounds in a row that fire; default: the app's health.failures."),
@@ -153,7 +143,7 @@ const errorRateTrigger = strictObject({
     .describe('Over the last N requests (probes source): fires once more than above × N of them failed.'),
   for: forSchema().optional(),
   window: windowSchema(),
-  source: sourceSchema,
+  source: triggerSourceSchema,
   action: actionSchema,
 })
 
@@ -168,7 +158,7 @@ const latencyTrigger = strictObject({
   above: positiveDurationSchema().describe('Fires when the percentile is above this.'),
   for: forSchema().prefault('0s'),
   window: windowSchema(),
-  source: sourceSchema,
+  source: triggerSourceSchema,
   action: actionSchema,
 })
 
@@ -177,7 +167,7 @@ const availabilityTrigger = strictObject({
   below: percentageSchema().describe('Fires when availability is below this.'),
   for: forSchema().prefault('0s'),
   window: windowSchema(),
-  source: sourceSchema,
+  source: triggerSourceSchema,
   action: actionSchema,
 })
 
@@ -218,13 +208,8 @@ const triggerSchema = z
           'expected exactly one of over_requests (last N requests) or for (a duration), got ' + (t.for === undefined ? 'neither' : 'both'),
       })
     }
-    if (t.kind === 'error_rate' && t.over_requests !== undefined && t.source !== 'probes') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['over_requests'],
-        message: 'expected over_requests only with source: probes (Prometheus measures over time windows: use for and window)',
-      })
-    }
+    const source = t.kind === 'off' || t.kind === 'health_failures' ? undefined : sourceProblem(t)
+    if (source) ctx.addIssue({ code: 'custom', path: [source.path], message: source.message })
     if (t.kind === 'promql' && t.above !== undefined && t.below !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['below'], message: 'expected above or below, got both' })
     }
@@ -343,19 +328,7 @@ export const configSchema = strictObject(
     })
       .prefault({})
       .describe('How the monitor acts on triggers.'),
-    prometheus: strictObject({
-      url: z
-        .url({ protocol: /^https?$/, error: expected('an http(s) URL such as http://127.0.0.1:9090') })
-        .describe('Base URL of the Prometheus HTTP API.'),
-      timeout: duration().prefault('5s').describe('Timeout of one query.'),
-      requests_metric: nameSchemaPromMetric('http_requests_total').describe('Counter of requests, with a `code` label.'),
-      duration_metric: nameSchemaPromMetric('http_request_duration_seconds').describe('Histogram of request durations in seconds.'),
-      error_status: textSchema('a regular expression of HTTP status codes such as 5..')
-        .default('5..')
-        .describe('Statuses that count as errors.'),
-    })
-      .optional()
-      .describe('Prometheus, for triggers with source: prometheus and kind: promql.'),
+    ...sourceSettingsShape,
     objectives: strictObject({
       rto: positiveDurationSchema().prefault('15m').describe('Recovery time objective: fault to healthy again.'),
       rpo: positiveDurationSchema().prefault('5m').describe('Recovery point objective: most data loss allowed.'),
@@ -380,20 +353,14 @@ export const configSchema = strictObject(
       checkValidationWindow({ ...defaults, ...own }, ['apps', name, 'rollback', 'validation'], ctx)
     }
     checkRecoveryReferences(config, ctx)
-    if (!config.prometheus) {
-      const where: [string[], Record<string, Trigger>][] = [
-        [['defaults'], config.defaults.triggers],
-        ...Object.entries(config.apps).map(([n, a]): [string[], Record<string, Trigger>] => [['apps', n], a.triggers ?? {}]),
-      ]
-      for (const [at, triggers] of where) {
-        for (const [name, t] of Object.entries(triggers)) {
-          if (t.kind !== 'promql' && !('source' in t && t.source === 'prometheus')) continue
-          ctx.addIssue({
-            code: 'custom',
-            path: [...at, 'triggers', name],
-            message: `expected a top-level prometheus: { url: … } for a ${t.kind === 'promql' ? 'promql trigger' : 'trigger with source: prometheus'}, got none`,
-          })
-        }
+    const where: [string[], Record<string, Trigger>][] = [
+      [['defaults'], config.defaults.triggers],
+      ...Object.entries(config.apps).map(([n, a]): [string[], Record<string, Trigger>] => [['apps', n], a.triggers ?? {}]),
+    ]
+    for (const [at, triggers] of where) {
+      for (const [name, t] of Object.entries(triggers)) {
+        const missing = t.kind === 'off' || t.kind === 'health_failures' ? undefined : missingSettings(t, config)
+        if (missing) ctx.addIssue({ code: 'custom', path: [...at, 'triggers', name], message: missing })
       }
     }
   })

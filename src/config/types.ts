@@ -5,9 +5,12 @@
  */
 
 import type { ResolvedComponent } from '../providers/registry.js'
+import type { SourceKind, SourceSettings } from '../monitor/sources/source-registry.js'
+import type { ResolvedChannel } from '../notify/channels/channel-registry.js'
 import type { IncidentType, TemplateName } from './recovery-schema.js'
 
-export interface ResolvedConfig {
+/** Each metric source's top-level settings (`prometheus`, present when some trigger reads it) come from its factory. */
+export interface ResolvedConfig extends SourceSettings {
   /** Absolute path of the configuration file. */
   file: string
   /** Directory of the configuration file; relative paths resolve against it. */
@@ -28,8 +31,6 @@ export interface ResolvedConfig {
     checkpointFile?: string
   }
   monitor: ResolvedMonitor
-  /** Present when some trigger reads Prometheus. */
-  prometheus?: ResolvedPrometheus
   objectives: { rtoMs: number; rpoMs: number }
   /** Sorted by recovery priority (lowest number first), then by name. */
   apps: ResolvedApp[]
@@ -41,17 +42,8 @@ export interface ResolvedConfig {
   runbooks: Partial<Record<IncidentType, ResolvedRunbookStep[]>>
 }
 
-export type ResolvedChannel =
-  | { name: string; type: 'slack'; webhookUrl: string }
-  | { name: string; type: 'pagerduty'; routingKey: string; url: string }
-  | {
-      name: string
-      type: 'email'
-      from: string
-      to: string[]
-      smtp: { host: string; port: number; secure: boolean; requireTls: boolean; user?: string; password?: string }
-    }
-  | { name: string; type: 'webhook'; url: string; secret: string }
+/** Each channel kind's resolved configuration is its own (notify/channels/<kind>/); the registry unites them. */
+export type { ResolvedChannel } from '../notify/channels/channel-registry.js'
 
 export interface ResolvedNotifications {
   channels: ResolvedChannel[]
@@ -104,15 +96,6 @@ export interface ResolvedMonitor {
   watchForMs: number
 }
 
-export interface ResolvedPrometheus {
-  url: string
-  timeoutMs: number
-  requestsMetric: string
-  durationMetric: string
-  /** Regular expression of HTTP statuses that count as errors. */
-  errorStatus: string
-}
-
 export type TriggerAction = 'rollback' | 'alert' | 'escalate'
 
 interface TriggerBase {
@@ -125,7 +108,7 @@ interface TriggerBase {
 interface WindowedTrigger extends TriggerBase {
   /** Each evaluation measures over this window ending now. */
   windowMs: number
-  source: 'probes' | 'prometheus'
+  source: SourceKind
 }
 
 export type ResolvedTrigger =

@@ -1,5 +1,5 @@
 import type { ResolvedApp } from '../config/types.js'
-import { type HealthRound, probeHealth } from '../monitor/probe-health.js'
+import { type HealthRound, probeHealth } from '../health/probe-health.js'
 import type { Platform } from '../platform/platform.js'
 import type { Leftover } from '../providers/provider.js'
 import { providerFor } from '../providers/registry.js'

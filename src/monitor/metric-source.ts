@@ -1,6 +1,8 @@
+import type { HealthRound } from '../health/probe-health.js'
+
 /**
  * What a trigger reads. A source measures one metric of one app over a window ending now; the trigger decides
- * what the value means. Sources: the built-in probes (probe-source.ts) and Prometheus (prometheus-source.ts).
+ * what the value means. Each kind of source lives in sources/<kind>/ behind its factory (sources/source-factory.ts).
  */
 
 export type MetricKind = 'error_rate' | 'latency' | 'availability' | 'promql'
@@ -35,4 +37,8 @@ export type Measurement =
 export interface MetricSource {
   /** Never throws: a failed measurement is a result with phase 'error', and missing data is 'no-data'. */
   measure(q: MetricQuery, signal: AbortSignal): Promise<Measurement>
+  /** Hears every health-check round of an app, for a source that measures them (the monitor calls it). */
+  observe?(app: string, round: HealthRound, at: number): void
+  /** Forgets what it heard of an app: after a rollback or a deploy, the new state is judged on its own rounds. */
+  forget?(app: string): void
 }

@@ -13,8 +13,7 @@ import { findUnfinishedRun } from '../rollback/unfinished-run.js'
 import { decide } from './decide.js'
 import { EventBus, type EventType, type MonitorEvent } from './events.js'
 import type { MetricSource } from './metric-source.js'
-import { probeHealth } from './probe-health.js'
-import { ProbeHistory, ProbeSource } from './probe-source.js'
+import { probeHealth } from '../health/probe-health.js'
 import {
   beat,
   lastHeartbeat,
@@ -29,7 +28,7 @@ import { NewDeploys } from './new-deploys.js'
 import { protectionGap } from './protection-gap.js'
 import { Responder } from './respond.js'
 import { tellSuperseded } from './tell-superseded.js'
-import { PrometheusSource } from './sources/prometheus-source.js'
+import { createSources, type SourceKind, sourceOf } from './sources/source-registry.js'
 import { advance, INITIAL, type Observation, observe, observeRound, type Transition, type TriggerState } from './trigger-state.js'
 import { messageOf, asError } from '../core/errors.js'
 
@@ -60,13 +59,12 @@ export interface MonitorOptions {
 export class Monitor {
   readonly bus: EventBus
   private readonly responder: Responder
-  private readonly histories = new Map<string, ProbeHistory>()
   private readonly states = new Map<string, TriggerState>()
   private readonly ticking = new Set<string>()
   /** The pending timer of each interval group, and the heartbeat's: one each, replaced as they fire. */
   private readonly timers = new Map<string, Pick<Timer, 'clear'>>()
   private readonly abort = new AbortController()
-  private readonly sources: { probes: MetricSource; prometheus?: MetricSource }
+  private readonly sources: Map<SourceKind, MetricSource>
   private readonly id = monitorId()
   private readonly actor: string
   private stopped = false
@@ -87,13 +85,7 @@ export class Monitor {
     this.deploys = new NewDeploys(p, this.bus, this.abort.signal)
     this.responder = new Responder(p, this.bus, this.actor, { rolledBack: (app) => this.judgeAfresh(app) }, this.abort.signal)
     opts.recovery?.subscribe((e) => this.bus.relay(recoveryEvent(e)))
-    for (const app of apps) this.histories.set(app.name, historyFor(app))
-    const prom = p.config.prometheus
-    const selectors = new Map(apps.map((a) => [a.name, a.prometheusSelector]))
-    this.sources = {
-      probes: new ProbeSource((app) => this.histories.get(app)),
-      ...(prom ? { prometheus: new PrometheusSource({ ...prom, selector: (app) => selectors.get(app) ?? `job="${app}"` }) } : {}),
-    }
+    this.sources = createSources(p.config, apps)
   }
 
   /**
@@ -184,7 +176,7 @@ export class Monitor {
 
   /** Forgets the app's rounds and trigger states: after a rollback or a deploy, the new state is judged alone. */
   async judgeAfresh(app: string): Promise<void> {
-    this.histories.get(app)?.clear()
+    for (const source of this.sources.values()) source.forget?.(app)
     this.deploys.forget(app)
     for (const k of [...this.states.keys()]) if (k.startsWith(triggerKey(app, ''))) this.states.delete(k)
     await resetAppTriggers(this.p.state, app)
@@ -222,7 +214,7 @@ export class Monitor {
       const round = await probeHealth(app.health, this.abort.signal)
       if (this.stopped) return
       const now = Date.now()
-      this.histories.get(app.name)!.add(round, now)
+      for (const source of this.sources.values()) source.observe?.(app.name, round, now)
       await this.opts.recovery?.observeRound(app, round.state, now)
       const failed = round.probes
         .filter((x) => !x.ok)
@@ -255,10 +247,11 @@ export class Monitor {
   }
 
   private async measure(app: ResolvedApp, t: Exclude<ResolvedTrigger, { kind: 'health_failures' }>, at: number) {
-    const source = t.kind === 'promql' || t.source === 'prometheus' ? this.sources.prometheus : this.sources.probes
-    if (!source) return { phase: 'error' as const, error: 'no prometheus configured' }
-    // No timeout signal here: the probe source reads memory, and the Prometheus source applies its own
-    // query timeout. Two signals per trigger per round were a fifth of the monitor's garbage at 500 apps.
+    const kind = sourceOf(t)
+    const source = this.sources.get(kind)
+    if (!source) return { phase: 'error' as const, error: `no ${kind} configured` }
+    // No timeout signal here: a source that reads memory needs none, and one that asks a server applies its
+    // own query timeout. Two signals per trigger per round were a fifth of the monitor's garbage at 500 apps.
     const signal = this.abort.signal
     if (t.kind === 'promql') return source.measure({ app: app.name, kind: 'promql', expr: t.query, windowMs: 0, at }, signal)
     return source.measure(
@@ -411,17 +404,6 @@ export class Monitor {
       data: { run: closed.run, stoppedAt: closed.stoppedAt, superseded: closed.superseded, notified: told },
     })
   }
-}
-
-/** Long enough for the app's longest window and its largest last-N count. */
-function historyFor(app: ResolvedApp): ProbeHistory {
-  let keepMs = app.health.intervalMs
-  let keepRequests = 0
-  for (const t of app.triggers) {
-    if ('windowMs' in t) keepMs = Math.max(keepMs, t.windowMs)
-    if (t.kind === 'error_rate' && t.overRequests !== undefined) keepRequests = Math.max(keepRequests, t.overRequests)
-  }
-  return new ProbeHistory(keepMs, keepRequests)
 }
 
 /** A recovery action from the audit chain as a monitor event: an escalation, a continuity plan, a runbook step. */

@@ -1,4 +1,5 @@
 import type { ResolvedApp } from '../config/types.js'
+import { readsHealthChecks } from './sources/source-registry.js'
 
 /**
  * Why nothing would ever act on this app's bad state, or null when something would: it has no trigger (the
@@ -13,7 +14,7 @@ export function protectionGap(app: ResolvedApp): string | null {
       ? `nothing to act on: ${app.name} has no triggers (its default health trigger is turned off); add one under triggers, or remove \`health: { kind: off }\``
       : `nothing to act on: ${app.name} has no health checks and no triggers; add a check under health.checks to get the default trigger (3 failed rounds in a row → rollback)`
   }
-  const probed = app.triggers.every((t) => t.kind === 'health_failures' || (t.kind !== 'promql' && t.source === 'probes'))
+  const probed = app.triggers.every((t) => t.kind === 'health_failures' || readsHealthChecks(t))
   if (!checks && probed)
     return `nothing to act on: every trigger of ${app.name} reads the health probes, and it has no health checks; add one under health.checks`
   return null

@@ -9,7 +9,7 @@ import { findSnapshot, fromSnapshotRow, type SnapshotRecord } from '../snapshots
 import { type Journal, PriorStepFailed, RunInterrupted, StepFailed } from './journal.js'
 import type { AppPlan } from './plan-rollback.js'
 import type { AppReport } from './rollback-report.js'
-import { type ValidationResult, validateHealth } from './validate-health.js'
+import { type ValidationResult, validateHealth } from '../health/validate-health.js'
 import { messageOf } from '../core/errors.js'
 
 export interface Actor {

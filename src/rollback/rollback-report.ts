@@ -1,5 +1,5 @@
 import type { StepRecord } from './step-record.js'
-import type { ValidationResult } from './validate-health.js'
+import type { ValidationResult } from '../health/validate-health.js'
 
 /** `interrupted`: a stop signal ended the run at a step boundary of this app; the journal says where. */
 export type AppOutcome = 'restored' | 'reverted' | 'failed' | 'not-started' | 'interrupted'

@@ -1,5 +1,5 @@
 import { UserError } from '../core/errors.js'
-import type { HealthRound, HealthState } from '../monitor/probe-health.js'
+import type { HealthRound, HealthState } from '../health/probe-health.js'
 import type { StateDb } from '../state/open-state.js'
 import type { SnapshotTable } from '../state/schema.js'
 

@@ -29,6 +29,7 @@ export type Route = (req: Omit<ReceivedRequest, 'verdict'>) => Answer
 
 export class HttpReceiver {
   private readonly routes = new Map<string, Route>()
+  private fallback: Route | undefined
   readonly received: ReceivedRequest[] = []
 
   private constructor(
@@ -45,7 +46,8 @@ export class HttpReceiver {
       req.on('end', () => {
         const base = { path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks), at: performance.now() }
         const route = receiver!.routes.get(base.path)
-        const answer = route ? route(base) : { status: 404, body: 'no route', verdict: 'no route' }
+        const other = receiver!.fallback
+        const answer = route ? route(base) : other ? other(base) : { status: 404, body: 'no route', verdict: 'no route' }
         receiver!.received.push({ ...base, verdict: answer.verdict ?? `status ${answer.status}` })
         res.writeHead(answer.status, { 'content-type': answer.body?.startsWith('{') ? 'application/json' : 'text/plain' })
         res.end(answer.body ?? '')
@@ -62,6 +64,12 @@ export class HttpReceiver {
 
   route(path: string, route: Route): this {
     this.routes.set(path, route)
+    return this
+  }
+
+  /** Answers every path without a route of its own. */
+  otherwise(route: Route): this {
+    this.fallback = route
     return this
   }
 

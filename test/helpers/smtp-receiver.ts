@@ -22,6 +22,7 @@ export interface ReceivedMail {
 export class SmtpReceiver {
   readonly mails: ReceivedMail[] = []
   private readonly refusals: Array<{ code: number; message: string }> = []
+  private echoLogins = 0
   rcptAttempts = 0
 
   private constructor(
@@ -38,6 +39,12 @@ export class SmtpReceiver {
       authMethods: ['PLAIN', 'LOGIN'],
       logger: false,
       onAuth(auth, _session, callback) {
+        if (receiver!.echoLogins > 0) {
+          receiver!.echoLogins--
+          const plain = Buffer.from(`\0${auth.username}\0${auth.password ?? ''}`).toString('base64')
+          const echo = `Login ${auth.username}/${auth.password ?? ''} (${plain}) refused`
+          return callback(Object.assign(new Error(echo), { responseCode: 535 }))
+        }
         if (auth.username === login.user && auth.password === login.password) return callback(null, { user: auth.username })
         callback(Object.assign(new Error('Authentication failed'), { responseCode: 535 }))
       },
@@ -71,6 +78,11 @@ export class SmtpReceiver {
   /** The next `times` RCPT TO commands are answered with this reply. */
   refuse(code: number, message: string, times = 1): void {
     for (let i = 0; i < times; i++) this.refusals.push({ code, message })
+  }
+
+  /** The next `times` logins are refused (535) with a reply that repeats the password, plain and as AUTH PLAIN. */
+  echoLogin(times = 1): void {
+    this.echoLogins += times
   }
 
   close(): Promise<void> {

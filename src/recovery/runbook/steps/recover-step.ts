@@ -1,6 +1,6 @@
 import type { ResolvedApp } from '../../../config/types.js'
 import { formatDuration } from '../../../config/units.js'
-import { probeHealth } from '../../../monitor/probe-health.js'
+import { probeHealth } from '../../../health/probe-health.js'
 import { factoryFor, providerFactories, providerFor } from '../../../providers/registry.js'
 import type { AppReport } from '../../../rollback/rollback-report.js'
 import { rollbackApps } from '../../../rollback/rollback-apps.js'

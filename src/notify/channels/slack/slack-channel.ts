@@ -1,9 +1,7 @@
-import { registerEndpoint } from '../../core/redact.js'
-import type { ResolvedChannel } from '../../config/types.js'
-import type { Channel, Delivery, Message } from '../message.js'
-import { httpDelivery, isAnswer, postJson } from './post-json.js'
-
-type SlackConfig = Extract<ResolvedChannel, { type: 'slack' }>
+import { registerEndpoint } from '../../../core/redact.js'
+import type { Channel, Delivery, Message } from '../../message.js'
+import { httpDelivery, isAnswer, postJson } from '../post-json.js'
+import type { SlackConfig } from './slack-config.js'
 
 /** Slack's limit on the text of one section block. */
 const SECTION_LIMIT = 3000
@@ -17,7 +15,7 @@ export function slackChannel(config: SlackConfig): Channel {
   const label = `slack ${config.name}`
   return {
     name: config.name,
-    type: 'slack',
+    type: config.type,
     async send(m: Message, signal: AbortSignal): Promise<Delivery> {
       const answer = await postJson(label, config.webhookUrl, JSON.stringify(slackPayload(m)), {}, signal)
       return isAnswer(answer) ? httpDelivery(label, answer, answer.status === 200) : answer

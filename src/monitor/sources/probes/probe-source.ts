@@ -1,5 +1,5 @@
-import type { HealthRound } from './probe-health.js'
-import type { Measurement, MetricQuery, MetricSource } from './metric-source.js'
+import type { HealthRound } from '../../../health/probe-health.js'
+import type { Measurement, MetricQuery, MetricSource } from '../../metric-source.js'
 
 interface Sample {
   at: number
@@ -10,7 +10,7 @@ interface Sample {
 
 /**
  * The probe rounds of one app, newest last, kept as long as its longest window (or last-N count) needs.
- * Only the monitor writes it; the built-in source reads it.
+ * The source writes it as the monitor hands it each round, and reads it to measure.
  */
 export class ProbeHistory {
   private samples: Sample[] = []
@@ -69,6 +69,14 @@ export class ProbeHistory {
  */
 export class ProbeSource implements MetricSource {
   constructor(private readonly history: (app: string) => ProbeHistory | undefined) {}
+
+  observe(app: string, round: HealthRound, at: number): void {
+    this.history(app)?.add(round, at)
+  }
+
+  forget(app: string): void {
+    this.history(app)?.clear()
+  }
 
   async measure(q: MetricQuery): Promise<Measurement> {
     const h = this.history(q.app)

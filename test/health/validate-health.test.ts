@@ -4,8 +4,8 @@ import { gzipSync } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ResolvedApp } from '../../src/config/types.js'
 import { freePort } from '../../src/demo/free-port.js'
-import { probeCheck, probeHealth } from '../../src/monitor/probe-health.js'
-import { validateHealth } from '../../src/rollback/validate-health.js'
+import { probeCheck, probeHealth } from '../../src/health/probe-health.js'
+import { validateHealth } from '../../src/health/validate-health.js'
 import { listenOnBadPort } from '../helpers/bad-port.js'
 
 let server: Server | undefined

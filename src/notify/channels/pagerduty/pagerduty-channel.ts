@@ -1,10 +1,8 @@
-import type { Severity } from '../../config/recovery-schema.js'
-import type { ResolvedChannel } from '../../config/types.js'
-import { registerEndpoint, registerSecret } from '../../core/redact.js'
-import type { Channel, Delivery, Message } from '../message.js'
-import { httpDelivery, isAnswer, postJson } from './post-json.js'
-
-type PagerDutyConfig = Extract<ResolvedChannel, { type: 'pagerduty' }>
+import type { Severity } from '../../../config/recovery-schema.js'
+import { registerEndpoint, registerSecret } from '../../../core/redact.js'
+import type { Channel, Delivery, Message } from '../../message.js'
+import { httpDelivery, isAnswer, postJson } from '../post-json.js'
+import type { PagerDutyConfig } from './pagerduty-config.js'
 
 /** Events API v2 limits (PagerDuty developer docs, "Send an Alert Event"). */
 const SUMMARY_LIMIT = 1024
@@ -27,7 +25,7 @@ export function pagerDutyChannel(config: PagerDutyConfig): Channel {
   const label = `pagerduty ${config.name}`
   return {
     name: config.name,
-    type: 'pagerduty',
+    type: config.type,
     async send(m: Message, signal: AbortSignal): Promise<Delivery> {
       const answer = await postJson(label, config.url, JSON.stringify(pagerDutyEvent(config.routingKey, m)), {}, signal)
       return isAnswer(answer) ? httpDelivery(label, answer, answer.status === 202 && (!answer.complete || accepted(answer.body))) : answer

@@ -1,12 +1,10 @@
 import { connect, type Socket } from 'node:net'
 import nodemailer from 'nodemailer'
 import type { SMTPError } from 'nodemailer/lib/smtp-connection/index.js'
-import type { ResolvedChannel } from '../../config/types.js'
-import { redact, registerSecret } from '../../core/redact.js'
-import type { Channel, Delivery, Message } from '../message.js'
-import { abortedDelivery } from './post-json.js'
-
-type EmailConfig = Extract<ResolvedChannel, { type: 'email' }>
+import { redact, registerSecret } from '../../../core/redact.js'
+import type { Channel, Delivery, Message } from '../../message.js'
+import { abortedDelivery } from '../post-json.js'
+import type { EmailConfig } from './email-config.js'
 
 /**
  * Email through SMTP (nodemailer): subject the message's title, text the whole message. A 4xx reply is a
@@ -21,7 +19,7 @@ export function emailChannel(config: EmailConfig): Channel {
   const label = `email ${config.name}`
   return {
     name: config.name,
-    type: 'email',
+    type: config.type,
     send(m: Message, signal: AbortSignal): Promise<Delivery> {
       if (signal.aborted) return Promise.resolve(abortedDelivery(label, signal))
       const sockets: Socket[] = []

@@ -1,10 +1,8 @@
-import type { ResolvedChannel } from '../../config/types.js'
-import { registerEndpoint, registerSecret } from '../../core/redact.js'
-import type { Channel, Delivery, Message } from '../message.js'
-import { httpDelivery, isAnswer, postJson } from './post-json.js'
+import { registerEndpoint, registerSecret } from '../../../core/redact.js'
+import type { Channel, Delivery, Message } from '../../message.js'
+import { httpDelivery, isAnswer, postJson } from '../post-json.js'
+import type { WebhookConfig } from './webhook-config.js'
 import { signWebhook } from './webhook-signature.js'
-
-type WebhookConfig = Extract<ResolvedChannel, { type: 'webhook' }>
 
 /**
  * A JSON POST of the Message, signed (webhook-signature.ts). The delivery id is the message id, so a retry is
@@ -15,7 +13,7 @@ export function webhookChannel(config: WebhookConfig, now: () => number = Date.n
   const label = `webhook ${config.name}`
   return {
     name: config.name,
-    type: 'webhook',
+    type: config.type,
     async send(m: Message, signal: AbortSignal): Promise<Delivery> {
       const body = JSON.stringify(m)
       const headers = signWebhook({ secret: config.secret, deliveryId: m.id, timestamp: Math.floor(now() / 1000), body })

@@ -1,6 +1,6 @@
 import type { ResolvedApp } from '../config/types.js'
 import { sleep } from '../core/timers.js'
-import { type HealthRound, probeHealth } from '../monitor/probe-health.js'
+import { type HealthRound, probeHealth } from './probe-health.js'
 
 export interface ValidationResult {
   outcome: 'passed' | 'failed' | 'unchecked'
