@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { expected, intSchema, nameSchema, strictObject, textSchema } from './schema-helpers.js'
 import { channelConfigSchema } from '../notify/channels/channel-registry.js'
+import { INCIDENT_TYPES, TEMPLATE_NAMES } from './incident-vocabulary.js'
 import { closest } from './suggest.js'
 import { durationSchema, positiveDurationSchema } from './units.js'
 
@@ -9,35 +10,6 @@ import { durationSchema, positiveDurationSchema } from './units.js'
  * business-continuity plans and runbooks per incident type. Cross-references (a channel named by a level,
  * an app named by a plan) are checked in schema.ts, which sees the whole file.
  */
-
-export const INCIDENT_TYPES = [
-  'complete_system_failure',
-  'data_breach_suspected',
-  'security_incident',
-  'critical_application_failure',
-  'data_corruption',
-  'performance_degradation',
-  'general_emergency',
-] as const
-export type IncidentType = (typeof INCIDENT_TYPES)[number]
-
-export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const
-export type Severity = (typeof SEVERITIES)[number]
-
-/** Message templates a config may override; notify/templates.ts holds the seeds' text of each. */
-export const TEMPLATE_NAMES = [
-  'incident_declared',
-  'rollback_initiated',
-  'rollback_complete',
-  'status_update',
-  'escalation',
-  'continuity_activated',
-  'continuity_breached',
-  'runbook_step_failed',
-  'incident_resolved',
-  'rollback_superseded',
-] as const
-export type TemplateName = (typeof TEMPLATE_NAMES)[number]
 
 /** Every {{placeholder}} a message may carry (not every message fills all: an unfilled one reads n/a). */
 export const TEMPLATE_PLACEHOLDERS = [

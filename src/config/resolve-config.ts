@@ -3,7 +3,8 @@ import { resolveComponent } from '../providers/registry.js'
 import type { AppYaml, ConfigYaml, Trigger } from './schema.js'
 import { resolvePath } from './resolve-path.js'
 import { resolveRecovery } from './resolve-recovery.js'
-import type { ResolvedApp, ResolvedConfig, ResolvedHealth, ResolvedTrigger } from './types.js'
+import type { ResolvedApp, ResolvedConfig, ResolvedTrigger } from './types.js'
+import type { ResolvedHealth } from '../health/health-config.js'
 import { resolveSourceSettings } from '../monitor/sources/source-registry.js'
 
 export interface ResolveOptions {

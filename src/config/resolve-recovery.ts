@@ -1,5 +1,6 @@
 import { resolveChannel } from '../notify/channels/channel-registry.js'
-import type { IncidentType, RunbookStepYaml } from './recovery-schema.js'
+import type { RunbookStepYaml } from './recovery-schema.js'
+import type { IncidentType } from './incident-vocabulary.js'
 import { resolvePath } from './resolve-path.js'
 import type { ConfigYaml } from './schema.js'
 import type { ResolvedConfig, ResolvedRunbookStep } from './types.js'

@@ -7,7 +7,8 @@
 import type { ResolvedComponent } from '../providers/registry.js'
 import type { SourceKind, SourceSettings } from '../monitor/sources/source-registry.js'
 import type { ResolvedChannel } from '../notify/channels/channel-registry.js'
-import type { IncidentType, TemplateName } from './recovery-schema.js'
+import type { IncidentType, TemplateName } from './incident-vocabulary.js'
+import type { ResolvedHealth } from '../health/health-config.js'
 
 /** Each metric source's top-level settings (`prometheus`, present when some trigger reads it) come from its factory. */
 export interface ResolvedConfig extends SourceSettings {
@@ -136,24 +137,6 @@ export interface ResolvedApp {
   triggers: ResolvedTrigger[]
   /** PromQL label matchers (no braces) that select this app's series. */
   prometheusSelector: string
-}
-
-export interface ResolvedHealth {
-  intervalMs: number
-  timeoutMs: number
-  /** Consecutive failures that make an app unhealthy. */
-  failures: number
-  checks: ResolvedHealthCheck[]
-}
-
-export interface ResolvedHealthCheck {
-  name: string
-  url: string
-  method: 'GET' | 'HEAD'
-  expectStatus: number[]
-  /** When set, the body must contain this text. */
-  expectBody?: string
-  timeoutMs: number
 }
 
 export type { ResolvedComponent }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
 import { stat } from 'node:fs/promises'
-import type { Change } from '../providers/provider.js'
 import { mapBounded } from './bounded-map.js'
 import { withFilePool, type FilePool } from './file-pool.js'
 import { forEachChunk, readError } from './read-chunks.js'
@@ -18,7 +17,17 @@ export interface CompareOptions {
   owners?: OwnerRule
 }
 
-type Outcome = Omit<Change, 'path'> | undefined
+/** One file a restore would add, change or remove (a provider's preview shows it as one of its changes). */
+export interface FileChange {
+  kind: 'added' | 'changed' | 'removed'
+  path: string
+  before?: string
+  after?: string
+  sizeBefore?: number
+  sizeAfter?: number
+}
+
+type Outcome = Omit<FileChange, 'path'> | undefined
 
 /** Two files of the same size: whether anything changed depends on their bytes. */
 interface ToHash {
@@ -33,7 +42,7 @@ interface ToHash {
  * hashed only when they agree, chunk by chunk against the chunk ids (which are SHA-256), so no store is
  * needed; small files by a file pool, several at a time. Never changes anything.
  */
-export async function compareTree(liveRoot: string, entries: readonly TreeEntry[], options: CompareOptions = {}): Promise<Change[]> {
+export async function compareTree(liveRoot: string, entries: readonly TreeEntry[], options: CompareOptions = {}): Promise<FileChange[]> {
   // Nothing on disk: everything is added, and no file needs reading, so no pool either.
   if (!(await isDirectory(liveRoot))) return compareWith(undefined, [], entries, options)
   return withFilePool(async (pool) => compareWith(pool, await listTree(liveRoot, { pool }), entries, options))
@@ -44,7 +53,7 @@ async function compareWith(
   live: readonly LiveEntry[],
   entries: readonly TreeEntry[],
   options: CompareOptions,
-): Promise<Change[]> {
+): Promise<FileChange[]> {
   const liveByPath = new Map(live.map((e) => [e.path, e]))
   const wanted = new Map(entries.map((e) => [e.path, e]))
   const paths = [...new Set([...liveByPath.keys(), ...wanted.keys()])].sort(comparePaths)
@@ -77,7 +86,7 @@ async function compareWith(
     )
   }
   const name = (path: string) => (options.prefix ? `${options.prefix}/${path}` : path)
-  const changes: Change[] = []
+  const changes: FileChange[] = []
   for (const [i, outcome] of outcomes.entries()) {
     if (!outcome) continue
     changes.push({ ...outcome, path: name(paths[i]!) })

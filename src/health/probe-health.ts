@@ -1,4 +1,4 @@
-import type { ResolvedHealth, ResolvedHealthCheck } from '../config/types.js'
+import type { ResolvedHealth, ResolvedHealthCheck } from './health-config.js'
 import { redact } from '../core/redact.js'
 import { startTimer } from '../core/timers.js'
 import { probeRequest } from './probe-client.js'

@@ -1,4 +1,4 @@
-import type { ResolvedApp } from '../config/types.js'
+import type { ResolvedHealth } from './health-config.js'
 import { sleep } from '../core/timers.js'
 import { type HealthRound, probeHealth } from './probe-health.js'
 
@@ -15,7 +15,13 @@ export interface ValidationResult {
  * every `interval`. One failure resets the streak; running out of window fails. An app without checks is
  * `unchecked`, reported as such, never counted as healthy.
  */
-export async function validateHealth(app: ResolvedApp, signal: AbortSignal): Promise<ValidationResult> {
+/** What validation reads of an app: its checks and the validation settings of its rollbacks. */
+export interface ValidatedApp {
+  health: ResolvedHealth
+  rollback: { validation: { windowMs: number; passes: number; intervalMs: number } }
+}
+
+export async function validateHealth(app: ValidatedApp, signal: AbortSignal): Promise<ValidationResult> {
   const { windowMs, passes, intervalMs } = app.rollback.validation
   const started = performance.now()
   const elapsed = () => Math.round(performance.now() - started)

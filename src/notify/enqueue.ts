@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Severity, TemplateName } from '../config/recovery-schema.js'
+import type { Severity, TemplateName } from '../config/incident-vocabulary.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { formatDuration } from '../config/units.js'
 import { redactDeep } from '../core/redact.js'

@@ -1,4 +1,4 @@
-import type { TemplateName } from '../config/recovery-schema.js'
+import type { TemplateName } from '../config/incident-vocabulary.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { formatDuration } from '../config/units.js'
 import { enqueueNotifications } from '../notify/enqueue.js'

@@ -1,9 +1,11 @@
 import type { z } from 'zod'
-import type { ResolvedConfig } from '../config/types.js'
 import type { State } from './state.js'
 
 /** Where the configuration says the state is: the state directory, and `database` when it names one. */
-export type StateSettings = Pick<ResolvedConfig, 'stateDir' | 'database'>
+export interface StateSettings {
+  stateDir: string
+  database?: { url: string; schema: string }
+}
 
 /** What sets one engine apart from another, so callers test a flag instead of an engine's name. */
 export interface StateCapabilities {

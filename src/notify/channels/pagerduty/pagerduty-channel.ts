@@ -1,4 +1,4 @@
-import type { Severity } from '../../../config/recovery-schema.js'
+import type { Severity } from '../../../config/incident-vocabulary.js'
 import { registerEndpoint, registerSecret } from '../../../core/redact.js'
 import type { Channel, Delivery, Message } from '../../message.js'
 import { httpDelivery, isAnswer, postJson } from '../post-json.js'
