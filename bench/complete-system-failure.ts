@@ -9,7 +9,7 @@
  * `lastgood drill complete-system-failure` is the same drill in one process, on the drill timing (250 ms
  * validation); breaking the apps, probing them and reading the timeline are its code (src/drills/platform-outage.ts).
  */
-import { formatDuration } from '../src/config/units.js'
+import { formatDuration } from '../src/config-parts/units.js'
 import { SamplePlatform, withEnv } from '../src/demo/sample-platform.js'
 import { breakAll, measureIncidentRecovery, recoveryProblem, watchAllHealthy } from '../src/drills/platform-outage.js'
 import { openPlatform } from '../src/platform/open-platform.js'

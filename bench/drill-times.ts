@@ -3,7 +3,7 @@
  * as `lastgood drill` runs it, and the median and p95 of each figure printed. BENCH_SCENARIOS picks
  * scenarios (comma-separated); BENCH_INTERVAL sets the probe interval (1s; 30s for the seeds' own figure).
  */
-import { parseDuration } from '../src/config/units.js'
+import { parseDuration } from '../src/config-parts/units.js'
 import type { DrillResult } from '../src/drills/drill-result.js'
 import { runDrill } from '../src/drills/run-drill.js'
 import { SCENARIO_LIST } from '../src/drills/scenarios.js'

@@ -1,4 +1,4 @@
-import { AGE_RANGE, type DurationRange, durationRangeProblem, parseDuration } from '../config/units.js'
+import { AGE_RANGE, type DurationRange, durationRangeProblem, parseDuration } from '../config-parts/units.js'
 import { UserError } from '../core/errors.js'
 
 /**

@@ -2,7 +2,7 @@ import type { z } from 'zod'
 import { redact } from '../core/redact.js'
 import { valueText } from '../core/value-text.js'
 import { type ConfigPath, isSecretPath, toConfigPath } from './config-path.js'
-import { GOT, KEY_SEPARATOR } from './schema-helpers.js'
+import { GOT, KEY_SEPARATOR } from '../config-parts/schema-helpers.js'
 
 /** A problem found before it is placed in the file: a path, a message, and the value to quote in it. */
 export interface PathIssue {

@@ -1,9 +1,9 @@
 import { z } from 'zod'
-import { expected, intSchema, nameSchema, strictObject, textSchema } from './schema-helpers.js'
-import { channelConfigSchema } from '../notify/channels/channel-registry.js'
-import { INCIDENT_TYPES, TEMPLATE_NAMES } from './incident-vocabulary.js'
-import { closest } from './suggest.js'
-import { durationSchema, positiveDurationSchema } from './units.js'
+import { expected, intSchema, nameSchema, strictObject, textSchema } from '../config-parts/schema-helpers.js'
+import { channelConfigSchema } from '../channels/channel-registry.js'
+import { INCIDENT_TYPES, TEMPLATE_NAMES } from '../config-parts/incident-vocabulary.js'
+import { closest } from '../config-parts/suggest.js'
+import { durationSchema, positiveDurationSchema } from '../config-parts/units.js'
 
 /**
  * The disaster-recovery part of lastgood.yaml: notification channels and templates, escalation levels,

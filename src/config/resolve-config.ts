@@ -5,7 +5,7 @@ import { resolvePath } from './resolve-path.js'
 import { resolveRecovery } from './resolve-recovery.js'
 import type { ResolvedApp, ResolvedConfig, ResolvedTrigger } from './types.js'
 import type { ResolvedHealth } from '../health/health-config.js'
-import { resolveSourceSettings } from '../monitor/sources/source-registry.js'
+import { resolveSourceSettings } from '../metrics/source-registry.js'
 
 export interface ResolveOptions {
   /**

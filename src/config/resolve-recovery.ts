@@ -1,6 +1,6 @@
-import { resolveChannel } from '../notify/channels/channel-registry.js'
+import { resolveChannel } from '../channels/channel-registry.js'
 import type { RunbookStepYaml } from './recovery-schema.js'
-import type { IncidentType } from './incident-vocabulary.js'
+import type { IncidentType } from '../config-parts/incident-vocabulary.js'
 import { resolvePath } from './resolve-path.js'
 import type { ConfigYaml } from './schema.js'
 import type { ResolvedConfig, ResolvedRunbookStep } from './types.js'

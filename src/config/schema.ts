@@ -1,10 +1,10 @@
 import { z } from 'zod'
-import { expected, intSchema, nameSchema, namedMapSchema, strictObject, textSchema } from './schema-helpers.js'
+import { expected, intSchema, nameSchema, namedMapSchema, strictObject, textSchema } from '../config-parts/schema-helpers.js'
 import { componentConfigSchemas, providerKinds } from '../providers/registry.js'
-import { ageSchema, durationSchema, formatDuration, percentageSchema, positiveDurationSchema } from './units.js'
+import { ageSchema, durationSchema, formatDuration, percentageSchema, positiveDurationSchema } from '../config-parts/units.js'
 import { continuitySchema, escalationSchema, notificationsSchema, runbooksSchema } from './recovery-schema.js'
-import { missingSettings, sourceProblem, sourceSettingsShape, triggerSourceSchema } from '../monitor/sources/source-registry.js'
-import { closest } from './suggest.js'
+import { missingSettings, sourceProblem, sourceSettingsShape, triggerSourceSchema } from '../metrics/source-registry.js'
+import { closest } from '../config-parts/suggest.js'
 
 /**
  * The schema of lastgood.yaml: snake_case keys, units as people write them, every object strict. Its

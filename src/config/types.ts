@@ -5,9 +5,9 @@
  */
 
 import type { ResolvedComponent } from '../providers/registry.js'
-import type { SourceKind, SourceSettings } from '../monitor/sources/source-registry.js'
-import type { ResolvedChannel } from '../notify/channels/channel-registry.js'
-import type { IncidentType, TemplateName } from './incident-vocabulary.js'
+import type { SourceKind, SourceSettings } from '../metrics/source-registry.js'
+import type { ResolvedChannel } from '../channels/channel-registry.js'
+import type { IncidentType, TemplateName } from '../config-parts/incident-vocabulary.js'
 import type { ResolvedHealth } from '../health/health-config.js'
 
 /** Each metric source's top-level settings (`prometheus`, present when some trigger reads it) come from its factory. */
@@ -43,8 +43,8 @@ export interface ResolvedConfig extends SourceSettings {
   runbooks: Partial<Record<IncidentType, ResolvedRunbookStep[]>>
 }
 
-/** Each channel kind's resolved configuration is its own (notify/channels/<kind>/); the registry unites them. */
-export type { ResolvedChannel } from '../notify/channels/channel-registry.js'
+/** Each channel kind's resolved configuration is its own (channels/<kind>/); the registry unites them. */
+export type { ResolvedChannel } from '../channels/channel-registry.js'
 
 export interface ResolvedNotifications {
   channels: ResolvedChannel[]

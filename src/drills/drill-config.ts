@@ -1,4 +1,4 @@
-import { formatDuration } from '../config/units.js'
+import { formatDuration } from '../config-parts/units.js'
 import { DRILL_LATENCY_BOUND_MS } from './scenarios.js'
 
 export interface DrillTiming {

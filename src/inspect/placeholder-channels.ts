@@ -1,8 +1,8 @@
 import type { ResolvedConfig } from '../config/types.js'
-import { channelPlaceholders } from '../notify/channels/channel-registry.js'
+import { channelPlaceholders } from '../channels/channel-registry.js'
 
 /**
- * Channels whose endpoint is still a placeholder (notify/channels/placeholder-text.ts): valid configuration,
+ * Channels whose endpoint is still a placeholder (channels/placeholder-text.ts): valid configuration,
  * but nobody hears what is sent there. One line per channel, naming the fields each kind reports.
  */
 export function placeholderChannels(config: ResolvedConfig): { target: string; message: string }[] {

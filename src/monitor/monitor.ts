@@ -12,7 +12,7 @@ import { changedAnything } from '../rollback/close-run.js'
 import { findUnfinishedRun } from '../rollback/unfinished-run.js'
 import { decide } from './decide.js'
 import { EventBus, type EventType, type MonitorEvent } from './events.js'
-import type { MetricSource } from './metric-source.js'
+import type { MetricSource } from '../metrics/metric-source.js'
 import { probeHealth } from '../health/probe-health.js'
 import {
   beat,
@@ -28,7 +28,7 @@ import { NewDeploys } from './new-deploys.js'
 import { protectionGap } from './protection-gap.js'
 import { Responder } from './respond.js'
 import { tellSuperseded } from './tell-superseded.js'
-import { createSources, type SourceKind, sourceOf } from './sources/source-registry.js'
+import { createSources, type SourceKind, sourceOf } from '../metrics/source-registry.js'
 import { advance, INITIAL, type Observation, observe, observeRound, type Transition, type TriggerState } from './trigger-state.js'
 import { messageOf, asError } from '../core/errors.js'
 

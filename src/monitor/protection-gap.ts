@@ -1,5 +1,5 @@
 import type { ResolvedApp } from '../config/types.js'
-import { readsHealthChecks } from './sources/source-registry.js'
+import { readsHealthChecks } from '../metrics/source-registry.js'
 
 /**
  * Why nothing would ever act on this app's bad state, or null when something would: it has no trigger (the

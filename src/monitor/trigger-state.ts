@@ -1,5 +1,5 @@
 import type { ResolvedTrigger } from '../config/types.js'
-import type { Measurement } from './metric-source.js'
+import type { Measurement } from '../metrics/metric-source.js'
 
 /**
  * A trigger's state between evaluations, with Prometheus alerting semantics: a condition that starts to hold

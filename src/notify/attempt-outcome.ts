@@ -1,5 +1,5 @@
 import type { ResolvedNotifications } from '../config/types.js'
-import type { Delivery, Message } from './message.js'
+import type { Delivery, Message } from '../channels/message.js'
 
 /** One delivery attempt, as the outbox recorded it (and hands to onAttempt, in the same transaction). */
 export interface AttemptRecord {

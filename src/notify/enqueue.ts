@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import type { Severity, TemplateName } from '../config/incident-vocabulary.js'
+import type { Severity, TemplateName } from '../config-parts/incident-vocabulary.js'
 import type { ResolvedConfig } from '../config/types.js'
-import { formatDuration } from '../config/units.js'
+import { formatDuration } from '../config-parts/units.js'
 import { redactDeep } from '../core/redact.js'
 import type { StateDb } from '../state/open-state.js'
-import type { Message } from './message.js'
+import type { Message } from '../channels/message.js'
 import { renderTemplate, templateText } from './templates.js'
 
 export interface NotifyRequest {

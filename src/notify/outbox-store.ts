@@ -3,7 +3,7 @@ import { HOST, processAlive } from '../core/process-alive.js'
 import type { Database } from '../state/schema.js'
 import type { StateDb } from '../state/open-state.js'
 import type { AttemptRecord } from './attempt-outcome.js'
-import type { Message } from './message.js'
+import type { Message } from '../channels/message.js'
 
 /**
  * The outbox rows' life: pending → claimed by one process for one attempt → sent, failed, or pending again

@@ -1,4 +1,4 @@
-import type { TemplateName } from '../config/incident-vocabulary.js'
+import type { TemplateName } from '../config-parts/incident-vocabulary.js'
 
 /**
  * The seeds' communication templates (rollback initiation and completion verbatim, with the platform's name

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { expected, textSchema } from '../config/schema-helpers.js'
+import { expected, textSchema } from '../config-parts/schema-helpers.js'
 
 /** Schemas of options that several kinds of component take and that mean the same for all of them. */
 

@@ -1,4 +1,4 @@
-import { formatDuration } from '../config/units.js'
+import { formatDuration } from '../config-parts/units.js'
 import type { Platform } from '../platform/platform.js'
 import { activeActivations, type Activation } from './continuity.js'
 import { escalateIn } from './escalation.js'

@@ -1,6 +1,6 @@
 import type { ResolvedConfig, ResolvedContinuityPlan } from '../config/types.js'
 import { timeId } from '../core/clock.js'
-import { formatDuration } from '../config/units.js'
+import { formatDuration } from '../config-parts/units.js'
 import { appendAuditIn } from '../audit/audit-log.js'
 import { enqueueNotifications } from '../notify/enqueue.js'
 import type { StateDb } from '../state/open-state.js'

@@ -1,6 +1,6 @@
 import type { ResolvedConfig, ResolvedEscalationLevel } from '../config/types.js'
 import { UserError } from '../core/errors.js'
-import { formatDuration } from '../config/units.js'
+import { formatDuration } from '../config-parts/units.js'
 import type { Platform } from '../platform/platform.js'
 import type { StateDb } from '../state/open-state.js'
 import { activatePlansForIncident } from './continuity.js'

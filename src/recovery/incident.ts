@@ -1,6 +1,6 @@
-import type { IncidentType, Severity } from '../config/incident-vocabulary.js'
+import type { IncidentType, Severity } from '../config-parts/incident-vocabulary.js'
 
-export { INCIDENT_TYPES, type IncidentType, SEVERITIES, type Severity } from '../config/incident-vocabulary.js'
+export { INCIDENT_TYPES, type IncidentType, SEVERITIES, type Severity } from '../config-parts/incident-vocabulary.js'
 
 /** declared → mitigating (a runbook or a person acts) → monitoring (recovered, watched) → resolved. */
 export const INCIDENT_STATUSES = ['declared', 'mitigating', 'monitoring', 'resolved'] as const

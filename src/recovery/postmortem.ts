@@ -1,4 +1,4 @@
-import { formatDuration } from '../config/units.js'
+import { formatDuration } from '../config-parts/units.js'
 import type { Incident } from './incident.js'
 import { latestPerApp } from './recovery-apps.js'
 import type { RecoveryReport } from './recovery-report.js'

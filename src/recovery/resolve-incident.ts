@@ -1,4 +1,4 @@
-import { formatDuration } from '../config/units.js'
+import { formatDuration } from '../config-parts/units.js'
 import { UserError } from '../core/errors.js'
 import type { Platform } from '../platform/platform.js'
 import { endForIncidentIn } from './continuity.js'

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/types.js'
-import { formatDuration } from '../config/units.js'
+import { formatDuration } from '../config-parts/units.js'
 import type { StateDb } from '../state/open-state.js'
 import type { Incident } from './incident.js'
 import { recordTimeline } from './timeline.js'

@@ -41,7 +41,7 @@ export interface NotificationTable {
   channel: string
   /** Template name (notify/templates.ts) */
   kind: string
-  /** JSON Message (notify/message.ts) */
+  /** JSON Message (channels/message.ts) */
   message: string
   /** 'pending' | 'sent' | 'failed' (gave up) */
   status: string

@@ -9,7 +9,7 @@ import {
   parsePercentage,
   percentageSchema,
   positiveDurationSchema,
-} from '../../src/config/units.js'
+} from '../../src/config-parts/units.js'
 
 describe('durations', () => {
   it.each([

@@ -5,8 +5,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../../src/demo/free-port.js'
 import { PACKAGE_ROOT } from '../../src/demo/sample-platform.js'
-import type { MetricQuery } from '../../src/monitor/metric-source.js'
-import { PrometheusSource } from '../../src/monitor/sources/prometheus/prometheus-source.js'
+import type { MetricQuery } from '../../src/metrics/metric-source.js'
+import { PrometheusSource } from '../../src/metrics/prometheus/prometheus-source.js'
 import { assertPrometheusInstalled, type RunningPrometheus, skipWithoutPrometheus, startPrometheus } from '../helpers/prometheus.js'
 
 const SAMPLE_APP = join(PACKAGE_ROOT, 'dist/src/demo/sample-app.js')

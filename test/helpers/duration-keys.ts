@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { formatPath } from '../../src/config/config-path.js'
 import { configSchema } from '../../src/config/schema.js'
-import { parseDuration } from '../../src/config/units.js'
+import { parseDuration } from '../../src/config-parts/units.js'
 
 type Node = Record<string, unknown>
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Measurement } from '../../src/monitor/metric-source.js'
-import { sourceKinds } from '../../src/monitor/sources/source-registry.js'
+import type { Measurement } from '../../src/metrics/metric-source.js'
+import { sourceKinds } from '../../src/metrics/source-registry.js'
 import { assertPrometheusInstalled } from '../helpers/prometheus.js'
 import { SourceServers, sourceFixtures } from './source-fixtures.js'
 
 /**
- * The contract of every metric source (monitor/metric-source.ts), run against each kind in the registry,
+ * The contract of every metric source (metrics/metric-source.ts), run against each kind in the registry,
  * made through its factory, with real servers: measure() never throws (a failure is phase `error`), missing
  * data is phase `no-data`, and an abort settles the measurement within 100 ms.
  */

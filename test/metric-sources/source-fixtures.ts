@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http'
 import type { HealthRound } from '../../src/health/probe-health.js'
-import type { MetricQuery, MetricSource } from '../../src/monitor/metric-source.js'
-import type { SourceApp } from '../../src/monitor/sources/source-factory.js'
-import { createSources, resolveSourceSettings, SOURCES, type SourceKind } from '../../src/monitor/sources/source-registry.js'
+import type { MetricQuery, MetricSource } from '../../src/metrics/metric-source.js'
+import type { SourceApp } from '../../src/metrics/source-factory.js'
+import { createSources, resolveSourceSettings, SOURCES, type SourceKind } from '../../src/metrics/source-registry.js'
 import { freePort } from '../../src/demo/free-port.js'
 import { type RunningPrometheus, startPrometheus } from '../helpers/prometheus.js'
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CHANNELS, channelFor, channelKinds } from '../../src/notify/channels/channel-registry.js'
-import type { Delivery } from '../../src/notify/message.js'
+import { CHANNELS, channelFor, channelKinds } from '../../src/channels/channel-registry.js'
+import type { Delivery } from '../../src/channels/message.js'
 import { BlackHole, HttpReceiver } from '../helpers/receivers.js'
 import { SmtpReceiver } from '../helpers/smtp-receiver.js'
 import { CHANNEL_FIXTURES, SMTP_LOGIN, type Target } from './channel-fixtures.js'

@@ -1,4 +1,4 @@
-import type { ChannelKind, ResolvedChannel } from '../../src/notify/channels/channel-registry.js'
+import type { ChannelKind, ResolvedChannel } from '../../src/channels/channel-registry.js'
 
 /** Where a channel under test delivers: an HTTP URL, or an SMTP server on loopback. */
 export type Target = { url: string } | { host: string; port: number }

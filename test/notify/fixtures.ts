@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { parseConfigText } from '../../src/config/parse-config-text.js'
 import type { ResolvedConfig } from '../../src/config/types.js'
-import type { Message } from '../../src/notify/message.js'
+import type { Message } from '../../src/channels/message.js'
 import { DEFAULT_TEMPLATES, renderTemplate } from '../../src/notify/templates.js'
 
 /**

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { ResolvedConfig } from '../../src/config/types.js'
 import { PACKAGE_ROOT } from '../../src/demo/sample-platform.js'
 import { enqueueNotifications, type NotifyRequest } from '../../src/notify/enqueue.js'
-import type { Message } from '../../src/notify/message.js'
+import type { Message } from '../../src/channels/message.js'
 import { type AttemptRecord, Outbox } from '../../src/notify/outbox.js'
 import { recordAttemptOnTimeline } from '../../src/recovery/outbox-timeline.js'
 import { loadTimeline } from '../../src/recovery/timeline.js'

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { channelFor } from '../../src/notify/channels/channel-registry.js'
-import { signWebhook, verifyWebhook } from '../../src/notify/channels/webhook/webhook-signature.js'
+import { channelFor } from '../../src/channels/channel-registry.js'
+import { signWebhook, verifyWebhook } from '../../src/channels/webhook/webhook-signature.js'
 import { HttpReceiver, signedWebhookRoute } from '../helpers/receivers.js'
 import { sampleMessage } from './fixtures.js'
 

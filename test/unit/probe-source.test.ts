@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { MetricQuery, MetricSource } from '../../src/monitor/metric-source.js'
+import type { MetricQuery, MetricSource } from '../../src/metrics/metric-source.js'
 import type { HealthRound, ProbeResult } from '../../src/health/probe-health.js'
-import { ProbeHistory, ProbeSource } from '../../src/monitor/sources/probes/probe-source.js'
+import { ProbeHistory, ProbeSource } from '../../src/metrics/probes/probe-source.js'
 
 const S = 1000
 const MIN = 60 * S

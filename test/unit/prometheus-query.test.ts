@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { promDuration, prometheusQuery, PrometheusSource } from '../../src/monitor/sources/prometheus/prometheus-source.js'
+import { promDuration, prometheusQuery, PrometheusSource } from '../../src/metrics/prometheus/prometheus-source.js'
 import { listenOnBadPort } from '../helpers/bad-port.js'
 
 describe('prometheusQuery', () => {

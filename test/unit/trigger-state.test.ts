@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ResolvedTrigger } from '../../src/config/types.js'
-import type { Measurement } from '../../src/monitor/metric-source.js'
+import type { Measurement } from '../../src/metrics/metric-source.js'
 import {
   advance,
   INITIAL,

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { formatDuration } from '../../config/units.js'
+import { formatDuration } from '../../config-parts/units.js'
 import type { Incident } from '../../recovery/incident.js'
 import { listIncidents } from '../../recovery/incident-store.js'
 import { globals } from '../global-options.js'

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { POSITIVE_TIMER_RANGE } from '../../config/units.js'
+import { POSITIVE_TIMER_RANGE } from '../../config-parts/units.js'
 import { watchDeploy } from '../../monitor/deploy-watch.js'
 import { findApp } from '../../platform/platform.js'
 import { actorOf, globals } from '../global-options.js'

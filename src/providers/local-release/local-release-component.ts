@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { expected, intSchema, strictObject, textSchema } from '../../config/schema-helpers.js'
-import { ageSchema, positiveDurationSchema } from '../../config/units.js'
+import { expected, intSchema, strictObject, textSchema } from '../../config-parts/schema-helpers.js'
+import { ageSchema, positiveDurationSchema } from '../../config-parts/units.js'
 import { dataSchema, shellCommandSchema } from '../component-options.js'
 import type { ProviderCapabilities, ResolveContext } from '../provider-factory.js'
 

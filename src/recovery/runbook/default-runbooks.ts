@@ -1,4 +1,4 @@
-import type { IncidentType } from '../../config/incident-vocabulary.js'
+import type { IncidentType } from '../../config-parts/incident-vocabulary.js'
 import type { ResolvedConfig, ResolvedRunbookStep } from '../../config/types.js'
 
 const evidence = (onFailure: 'stop' | 'continue'): ResolvedRunbookStep => ({ kind: 'preserve_evidence', logs: [], onFailure })

@@ -1,4 +1,4 @@
-import type { IncidentType } from '../../config/incident-vocabulary.js'
+import type { IncidentType } from '../../config-parts/incident-vocabulary.js'
 import type { ResolvedConfig, ResolvedRunbookStep } from '../../config/types.js'
 import { redact } from '../../core/redact.js'
 import { selectApps } from '../../platform/platform.js'

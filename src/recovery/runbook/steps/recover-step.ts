@@ -1,5 +1,5 @@
 import type { ResolvedApp } from '../../../config/types.js'
-import { formatDuration } from '../../../config/units.js'
+import { formatDuration } from '../../../config-parts/units.js'
 import { probeHealth } from '../../../health/probe-health.js'
 import { factoryFor, providerFactories, providerFor } from '../../../providers/registry.js'
 import type { AppReport } from '../../../rollback/rollback-report.js'

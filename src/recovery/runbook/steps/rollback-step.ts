@@ -1,5 +1,5 @@
 import type { ResolvedApp } from '../../../config/types.js'
-import { formatDuration } from '../../../config/units.js'
+import { formatDuration } from '../../../config-parts/units.js'
 import { planRollback, type RollbackPlan } from '../../../rollback/plan-rollback.js'
 import type { RollbackReport } from '../../../rollback/rollback-report.js'
 import { runRollback } from '../../../rollback/run-rollback.js'

@@ -1,5 +1,5 @@
-import { registerEndpoint, registerSecret } from '../../../core/redact.js'
-import type { Channel, Delivery, Message } from '../../message.js'
+import { registerEndpoint, registerSecret } from '../../core/redact.js'
+import type { Channel, Delivery, Message } from '../message.js'
 import { httpDelivery, isAnswer, postJson } from '../post-json.js'
 import type { WebhookConfig } from './webhook-config.js'
 import { signWebhook } from './webhook-signature.js'

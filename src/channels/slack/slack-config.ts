@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { strictObject } from '../../../config/schema-helpers.js'
+import { strictObject } from '../../config-parts/schema-helpers.js'
 import { httpUrlSchema } from '../http-url-schema.js'
 import { urlProblem } from '../placeholder-text.js'
 

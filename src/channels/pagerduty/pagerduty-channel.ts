@@ -1,6 +1,6 @@
-import type { Severity } from '../../../config/incident-vocabulary.js'
-import { registerEndpoint, registerSecret } from '../../../core/redact.js'
-import type { Channel, Delivery, Message } from '../../message.js'
+import type { Severity } from '../../config-parts/incident-vocabulary.js'
+import { registerEndpoint, registerSecret } from '../../core/redact.js'
+import type { Channel, Delivery, Message } from '../message.js'
 import { httpDelivery, isAnswer, postJson } from '../post-json.js'
 import type { PagerDutyConfig } from './pagerduty-config.js'
 

@@ -1,8 +1,8 @@
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
-import { redact } from '../../core/redact.js'
-import { asError } from '../../core/errors.js'
-import type { Delivery } from '../message.js'
+import { redact } from '../core/redact.js'
+import { asError } from '../core/errors.js'
+import type { Delivery } from './message.js'
 
 export interface HttpAnswer {
   status: number

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { expected, intSchema, strictObject, textSchema } from '../../../config/schema-helpers.js'
+import { expected, intSchema, strictObject, textSchema } from '../../config-parts/schema-helpers.js'
 import { isPlaceholderText, isReservedHost } from '../placeholder-text.js'
 
 export const EMAIL = 'email'

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { expected, strictObject } from '../../../config/schema-helpers.js'
+import { expected, strictObject } from '../../config-parts/schema-helpers.js'
 import { httpUrlSchema } from '../http-url-schema.js'
 import { isPlaceholderText, urlProblem } from '../placeholder-text.js'
 

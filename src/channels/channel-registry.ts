@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { expected } from '../../config/schema-helpers.js'
-import type { Channel } from '../message.js'
+import { expected } from '../config-parts/schema-helpers.js'
+import type { Channel } from './message.js'
 import type { ChannelFactory } from './channel-factory.js'
 import { emailFactory } from './email/email-factory.js'
 import { pagerDutyFactory } from './pagerduty/pagerduty-factory.js'

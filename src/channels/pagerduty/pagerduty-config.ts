@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { strictObject, textSchema } from '../../../config/schema-helpers.js'
+import { strictObject, textSchema } from '../../config-parts/schema-helpers.js'
 import { httpUrlSchema } from '../http-url-schema.js'
 import { isPlaceholderText, urlProblem } from '../placeholder-text.js'
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import type { Channel } from '../message.js'
+import type { Channel } from './message.js'
 
 /** What lastgood and the conformance suite may rely on about a channel without knowing its kind. */
 export interface ChannelCapabilities {
@@ -17,7 +17,7 @@ export interface ChannelConfig<K extends string = string> {
 }
 
 /**
- * One kind of notification channel, in a folder of its own (`notify/channels/<kind>/`) and listed once in
+ * One kind of notification channel, in a folder of its own (`channels/<kind>/`) and listed once in
  * channel-registry.ts, which assembles the configuration's union of kinds from these factories.
  */
 export interface ChannelFactory<K extends string, S extends z.ZodObject, C extends ChannelConfig<K>> {

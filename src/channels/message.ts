@@ -1,4 +1,4 @@
-import type { Severity, TemplateName } from '../config/incident-vocabulary.js'
+import type { Severity, TemplateName } from '../config-parts/incident-vocabulary.js'
 
 /**
  * What every channel is handed: one rendered message. Built once when it is queued (notify/enqueue.ts) and

@@ -1,8 +1,8 @@
-import { redact } from '../../../core/redact.js'
-import { startTimer } from '../../../core/timers.js'
-import type { Measurement, MetricQuery, MetricSource } from '../../metric-source.js'
-import { probeRequest } from '../../../health/probe-client.js'
-import { messageOf, errCode } from '../../../core/errors.js'
+import { redact } from '../../core/redact.js'
+import { startTimer } from '../../core/timers.js'
+import type { Measurement, MetricQuery, MetricSource } from '../metric-source.js'
+import { probeRequest } from '../../health/probe-client.js'
+import { messageOf, errCode } from '../../core/errors.js'
 
 /** A query answer larger than this is not read: a built-in query answers one sample, a promql one a vector. */
 const ANSWER_LIMIT = 64 * 1024 * 1024

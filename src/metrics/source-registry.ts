@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { expected } from '../../config/schema-helpers.js'
-import type { MetricKind, MetricSource } from '../metric-source.js'
+import { expected } from '../config-parts/schema-helpers.js'
+import type { MetricKind, MetricSource } from './metric-source.js'
 import { probesFactory } from './probes/probes-factory.js'
 import { prometheusFactory } from './prometheus/prometheus-factory.js'
 import type { MetricSourceFactory, SourceApp } from './source-factory.js'

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { expected, strictObject, textSchema } from '../../../config/schema-helpers.js'
-import { positiveDurationSchema } from '../../../config/units.js'
+import { expected, strictObject, textSchema } from '../../config-parts/schema-helpers.js'
+import { positiveDurationSchema } from '../../config-parts/units.js'
 
 const metricName = (example: string) =>
   z

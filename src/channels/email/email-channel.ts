@@ -1,8 +1,8 @@
 import { connect, type Socket } from 'node:net'
 import nodemailer from 'nodemailer'
 import type { SMTPError } from 'nodemailer/lib/smtp-connection/index.js'
-import { redact, registerSecret } from '../../../core/redact.js'
-import type { Channel, Delivery, Message } from '../../message.js'
+import { redact, registerSecret } from '../../core/redact.js'
+import type { Channel, Delivery, Message } from '../message.js'
 import { abortedDelivery } from '../post-json.js'
 import type { EmailConfig } from './email-config.js'
 

@@ -1,5 +1,5 @@
-import type { HealthRound } from '../../../health/probe-health.js'
-import type { Measurement, MetricQuery, MetricSource } from '../../metric-source.js'
+import type { HealthRound } from '../../health/probe-health.js'
+import type { Measurement, MetricQuery, MetricSource } from '../metric-source.js'
 
 interface Sample {
   at: number

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import type { MetricKind, MetricSource } from '../metric-source.js'
+import type { MetricKind, MetricSource } from './metric-source.js'
 
 /** What the monitor and the configuration may rely on about a source without knowing its kind. */
 export interface SourceCapabilities {
@@ -29,7 +29,7 @@ export interface SourceContext<R> {
 }
 
 /**
- * One kind of metric source, in a folder of its own (`monitor/sources/<kind>/`) and listed once in
+ * One kind of metric source, in a folder of its own (`metrics/<kind>/`) and listed once in
  * source-registry.ts, which assembles the trigger's `source:` choice and the top-level settings from these.
  */
 export interface MetricSourceFactory<K extends string, S extends z.ZodType | undefined, R> {

@@ -1,5 +1,5 @@
-import { registerEndpoint } from '../../../core/redact.js'
-import type { Channel, Delivery, Message } from '../../message.js'
+import { registerEndpoint } from '../../core/redact.js'
+import type { Channel, Delivery, Message } from '../message.js'
 import { httpDelivery, isAnswer, postJson } from '../post-json.js'
 import type { SlackConfig } from './slack-config.js'
 
