@@ -5,6 +5,7 @@ import { verifyAudit } from '../../../src/audit/verify-audit.js'
 import { registerSecret } from '../../../src/core/redact.js'
 import type { State } from '../../../src/state/open-state.js'
 import type { Engine, StateFixture } from '../../helpers/state-engines.js'
+import { appendEvents } from './append-events.js'
 
 /** What the hash-chained audit log promises on every engine: appends chain, and verify finds every change. */
 export function auditChainCases(engine: Engine): void {
@@ -20,18 +21,7 @@ export function auditChainCases(engine: Engine): void {
       await fixture.cleanup()
     })
 
-    async function appendN(n: number): Promise<void> {
-      for (let i = 0; i < n; i++) {
-        await appendAudit(state, {
-          actor: 'alice',
-          action: 'snapshot.create',
-          target: 'staff',
-          reason: `r${i}`,
-          outcome: 'success',
-          details: { i },
-        })
-      }
-    }
+    const appendN = (n: number) => appendEvents(state, n)
 
     it('verifies an intact chain', async () => {
       await appendN(5)

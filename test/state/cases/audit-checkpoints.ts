@@ -3,12 +3,13 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { checkpointAudit, loadCheckpoints } from '../../../src/audit/audit-checkpoint.js'
 import { hashEvent } from '../../../src/audit/audit-event.js'
-import { appendAudit, fromRow, toRow } from '../../../src/audit/audit-log.js'
+import { fromRow, toRow } from '../../../src/audit/audit-log.js'
 import { verifyAudit } from '../../../src/audit/verify-audit.js'
 import type { Repository } from '../../../src/repository/repository.js'
 import type { State } from '../../../src/state/open-state.js'
 import type { Engine, StateFixture } from '../../helpers/state-engines.js'
 import { newRepo, tempDir, type TestRepo } from '../../repository/helpers.js'
+import { appendEvents } from './append-events.js'
 
 /** What audit checkpoints promise on every engine: a chain cut short or rewritten is caught against them. */
 export function auditCheckpointCases(engine: Engine): void {
@@ -33,17 +34,9 @@ export function auditCheckpointCases(engine: Engine): void {
 
     /** n events, one checkpoint after each command's worth (here: after every `every` events). */
     async function appendN(n: number, every = 1, copyFile?: string): Promise<void> {
-      for (let i = 0; i < n; i++) {
-        await appendAudit(state, {
-          actor: 'alice',
-          action: 'snapshot.create',
-          target: 'staff',
-          reason: `r${i}`,
-          outcome: 'success',
-          details: { i },
-        })
+      await appendEvents(state, n, async (i) => {
         if ((i + 1) % every === 0) await checkpointAudit(state.db, repo, { copyFile })
-      }
+      })
     }
 
     async function verify(copyFile?: string) {
