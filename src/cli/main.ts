@@ -1,53 +1,16 @@
-import { readFileSync } from 'node:fs'
-import { Command, CommanderError } from 'commander'
-import { registerAudit } from './commands/audit.js'
-import { registerConfig } from './commands/config.js'
-import { registerDrill } from './commands/drill.js'
-import { registerIncident } from './commands/incident.js'
-import { registerInit } from './commands/init.js'
-import { registerMonitor } from './commands/monitor.js'
-import { registerReport } from './commands/report.js'
-import { registerRollback } from './commands/rollback.js'
-import { registerSnapshot } from './commands/snapshot.js'
-import { registerStatus } from './commands/status.js'
-import { registerValidate } from './commands/validate.js'
-import { registerWatch } from './commands/watch.js'
+import { errCode } from '../core/errors.js'
+import { buildProgram } from './program.js'
 import { reportError } from './run-action.js'
 
-const program = new Command()
-  .name('lastgood')
-  .description('snapshot before a deploy, roll back to the last known good state, prove it')
-  .version(packageVersion(), '-V, --version')
-  .option('--config <file>', 'configuration file (default ./lastgood.yaml or $LASTGOOD_CONFIG)')
-  .option('--json', 'print one JSON document on stdout', false)
-  .option('--as <actor>', 'who is acting (default $LASTGOOD_ACTOR, else the OS user)')
-  .showHelpAfterError()
-  .enablePositionalOptions(false)
+// `lastgood config schema | head`: a reader that has read enough is not an error.
+process.stdout.on('error', (err) => {
+  if (errCode(err) !== 'EPIPE') throw err
+  process.exit(process.exitCode ?? 0)
+})
 
-registerInit(program)
-registerValidate(program)
-registerStatus(program)
-registerSnapshot(program)
-registerRollback(program)
-registerMonitor(program)
-registerWatch(program)
-registerDrill(program)
-registerIncident(program)
-registerAudit(program)
-registerReport(program)
-registerConfig(program)
-
-function packageVersion(): string {
-  const manifest = new URL('../../../package.json', import.meta.url)
-  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version
-}
-
-// Bad usage is exit 2 like every other user error, not commander's default 1.
-program.exitOverride()
-for (const cmd of program.commands.flatMap((c) => [c, ...c.commands])) cmd.exitOverride()
-
+const program = buildProgram()
 try {
   await program.parseAsync(process.argv)
 } catch (err) {
-  process.exitCode = err instanceof CommanderError ? (err.exitCode === 0 ? 0 : 2) : reportError(err)
+  process.exitCode = reportError(err)
 }

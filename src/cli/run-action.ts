@@ -1,10 +1,12 @@
 import { CommanderError } from 'commander'
-import { type ExitCode, exitCodeOf, IntegrityError, OperationFailedError, RefusedError, UserError } from '../core/errors.js'
+import { ConfigError, type ConfigIssue } from '../config/config-error.js'
+import { type ExitCode, exitCodeOf, IntegrityError, messageOf, OperationFailedError, RefusedError, UserError } from '../core/errors.js'
 import { redact } from '../core/redact.js'
-import { asStorageError } from '../core/storage-fault.js'
+import { asStorageError, StorageError } from '../core/storage-fault.js'
 import type { Platform } from '../platform/platform.js'
 import { openPlatform } from '../platform/open-platform.js'
 import type { GlobalOptions } from './global-options.js'
+import { printJson } from './output.js'
 
 /**
  * The one place where errors become exit codes and messages. A command's action returns its exit code;
@@ -20,15 +22,49 @@ export async function runAction(fn: () => Promise<number | void>): Promise<void>
 }
 
 export function reportError(thrown: unknown): ExitCode {
-  if (thrown instanceof CommanderError) return thrown.exitCode === 0 ? 0 : 2
+  if (thrown instanceof CommanderError) {
+    // Commander has printed its own message (and the help) on stderr already.
+    const code = thrown.exitCode === 0 ? 0 : 2
+    if (code !== 0 && wantsJson()) printJson({ error: { code: 'usage', message: thrown.message.replace(/^error: /, ''), path: null } })
+    return code
+  }
   // A full disk or an I/O error is the operator's to fix, not a bug: say so, in words.
   const err = asStorageError(thrown, 'its files')
   const known =
     err instanceof UserError || err instanceof RefusedError || err instanceof OperationFailedError || err instanceof IntegrityError
-  const message = err instanceof Error ? err.message : String(err)
-  process.stderr.write(`lastgood: ${redact(message)}\n`)
+  const message = redact(messageOf(err))
+  process.stderr.write(`lastgood: ${message}\n`)
   if (!known && process.env.LASTGOOD_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${redact(err.stack)}\n`)
+  if (wantsJson()) printJson({ error: errorDocument(err, message) })
   return exitCodeOf(err)
+}
+
+/**
+ * The --json contract holds for failures too: one document on stdout, `code` saying what kind of failure it
+ * is (the exit code says the same), `path` the configuration key at fault when there is one.
+ */
+function errorDocument(err: unknown, message: string): { code: string; message: string; path: string | null; issues?: ConfigIssue[] } {
+  if (err instanceof ConfigError) return { code: 'config', message, path: err.issues[0]?.path || null, issues: err.issues }
+  const code =
+    err instanceof UserError
+      ? 'usage'
+      : err instanceof RefusedError
+        ? 'refused'
+        : err instanceof IntegrityError
+          ? 'integrity'
+          : err instanceof StorageError
+            ? 'storage'
+            : err instanceof OperationFailedError
+              ? 'failed'
+              : 'internal'
+  return { code, message, path: null }
+}
+
+/** Read from the command line itself: a usage error comes before commander has parsed the options. */
+function wantsJson(): boolean {
+  const args = process.argv.slice(2)
+  const end = args.indexOf('--')
+  return (end === -1 ? args : args.slice(0, end)).includes('--json')
 }
 
 /**

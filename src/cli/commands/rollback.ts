@@ -160,7 +160,7 @@ async function abandon(
   who: { reason: string; actor: string },
 ): Promise<number> {
   if (opts.dryRun) throw new UserError('--abandon has no dry run: it restores nothing, it only closes the run')
-  await confirmOrRefuse(g, opts, `abandon rollback ${runId}: nothing is restored, its apps stay as it left them`, 'abandon it?')
+  await confirmOrRefuse(g, opts, `abandon rollback ${runId}: nothing is restored, its apps stay as it left them`, 'abandon it?', false)
   const result = await abandonRun(p, runId, who)
   if (g.json) printJson({ abandoned: result })
   else

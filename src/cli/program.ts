@@ -1,0 +1,56 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { Command } from 'commander'
+import { registerAudit } from './commands/audit.js'
+import { registerConfig } from './commands/config.js'
+import { registerDrill } from './commands/drill.js'
+import { registerIncident } from './commands/incident.js'
+import { registerInit } from './commands/init.js'
+import { registerMonitor } from './commands/monitor.js'
+import { registerReport } from './commands/report.js'
+import { registerRollback } from './commands/rollback.js'
+import { registerSnapshot } from './commands/snapshot.js'
+import { registerStatus } from './commands/status.js'
+import { registerValidate } from './commands/validate.js'
+import { registerWatch } from './commands/watch.js'
+
+/** The whole command line, every command registered; main.ts parses it, tests read its help. */
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('lastgood')
+    .description('snapshot before a deploy, roll back to the last known good state, prove it')
+    .version(packageVersion(), '-V, --version')
+    .option('--config <file>', 'configuration file (default ./lastgood.yaml or $LASTGOOD_CONFIG)')
+    .option('--json', 'print one JSON document on stdout', false)
+    .option('--as <actor>', 'who is acting (default $LASTGOOD_ACTOR, else the OS user)')
+    .showHelpAfterError()
+    .enablePositionalOptions(false)
+    // Every subcommand's --help lists --json, --config and --as too (subcommands inherit this setting).
+    .configureHelp({ showGlobalOptions: true })
+
+  registerInit(program)
+  registerValidate(program)
+  registerStatus(program)
+  registerSnapshot(program)
+  registerRollback(program)
+  registerMonitor(program)
+  registerWatch(program)
+  registerDrill(program)
+  registerIncident(program)
+  registerAudit(program)
+  registerReport(program)
+  registerConfig(program)
+
+  // Bad usage is exit 2 like every other user error, not commander's default 1.
+  program.exitOverride()
+  for (const cmd of program.commands.flatMap((c) => [c, ...c.commands])) cmd.exitOverride()
+  return program
+}
+
+/** From the package's own package.json: the nearest one above this module (dist/src/cli or src/cli). */
+function packageVersion(): string {
+  for (let dir = new URL('.', import.meta.url); ; dir = new URL('..', dir)) {
+    const manifest = new URL('package.json', dir)
+    if (existsSync(manifest)) return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version
+    if (dir.pathname === '/') return 'unknown'
+  }
+}

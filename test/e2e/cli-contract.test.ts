@@ -1,0 +1,71 @@
+import { execFile } from 'node:child_process'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import type { Command } from 'commander'
+import { describe, expect, it } from 'vitest'
+import { buildProgram } from '../../src/cli/program.js'
+import { MINIMAL, tempDir, writeConfig } from '../config/temp-config.js'
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/lastgood.js')
+const run = promisify(execFile)
+
+/** Exit code, stdout and stderr of the built CLI (npm run build), with no terminal on stdin. */
+async function cli(args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run(process.execPath, [BIN, ...args], { ...(cwd ? { cwd } : {}) }).then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
+  )
+}
+
+/** Every command below `cmd`, its own name path with it. */
+function commandsUnder(cmd: Command, path: string[] = []): { path: string[]; cmd: Command }[] {
+  return cmd.commands.flatMap((c) => [{ path: [...path, c.name()], cmd: c }, ...commandsUnder(c, [...path, c.name()])])
+}
+
+describe('the command line behaves like one', () => {
+  it("every subcommand's --help shows the global options", () => {
+    const all = commandsUnder(buildProgram())
+    expect(all.length).toBeGreaterThan(20)
+    for (const { path: name, cmd } of all) {
+      const help = cmd.helpInformation()
+      expect(help, name.join(' ')).toContain('Global Options:')
+      for (const option of ['--json', '--config <file>', '--as <actor>']) expect(help, name.join(' ')).toContain(option)
+    }
+  })
+
+  it('with --json an error is one JSON document on stdout, with the same exit code as without', async () => {
+    const dir = await tempDir()
+    const bad = await writeConfig(`${MINIMAL}defaults:\n  health:\n    interval: thirty\n`)
+    const cases: { args: string[]; code: number; kind: string; path?: string }[] = [
+      { args: ['--config', bad, 'validate'], code: 2, kind: 'config', path: 'defaults.health.interval' },
+      { args: ['status'], code: 2, kind: 'usage' },
+      { args: ['rollback', '--bogus'], code: 2, kind: 'usage' },
+      { args: ['snapshot', 'create'], code: 2, kind: 'usage' },
+    ]
+    for (const c of cases) {
+      const human = await cli(c.args, dir)
+      const json = await cli(['--json', ...c.args], dir)
+      expect(human.code, c.args.join(' ')).toBe(c.code)
+      expect(json.code, c.args.join(' ')).toBe(c.code)
+      const doc = JSON.parse(json.stdout) as { error: { code: string; message: string; path: string | null } }
+      expect(doc.error.code).toBe(c.kind)
+      expect(doc.error.message.length).toBeGreaterThan(0)
+      expect(doc.error.path).toBe(c.path ?? null)
+    }
+  })
+
+  it('`config schema | head` ends quietly: a closed pipe is no error', async () => {
+    // The schema is larger than a pipe's buffer, so lastgood is still writing when head has gone.
+    const piped = await run('sh', ['-c', `"${process.execPath}" "${BIN}" config schema | head -c 10 >/dev/null`])
+    expect(piped.stderr).toBe('')
+  })
+
+  it('--abandon without a terminal says it needs --yes, and changes nothing', async () => {
+    const file = await writeConfig(MINIMAL)
+    expect((await cli(['--config', file, 'init'])).code).toBe(0)
+    const r = await cli(['--config', file, 'rollback', '--abandon', 'r-none', '--reason', 'give up'])
+    expect(r.code).toBe(2)
+    // It has no dry run, so the way out is --yes alone.
+    expect(r.stderr).toContain('lastgood: no terminal to confirm on: pass --yes to go ahead; nothing was changed')
+  })
+})
