@@ -19,6 +19,10 @@ export interface InitResult {
   config: ResolvedConfig
   wroteConfig: boolean
   keyMode: 'passphrase' | 'key-file'
+  /** False when the repository (and so the state) was there already: nothing was created. */
+  created: boolean
+  /** What already existed and was left as it is, each with what it would take to change it. */
+  kept: string[]
 }
 
 /**
@@ -28,25 +32,39 @@ export interface InitResult {
 export async function initPlatform(opts: { configFile?: string; example?: string; actor: string }): Promise<InitResult> {
   const configFile = resolve(opts.configFile ?? process.env.LASTGOOD_CONFIG ?? 'lastgood.yaml')
   let wroteConfig = false
+  const kept: string[] = []
   if (opts.example) {
     const examples = await listExamples()
     if (!examples.includes(opts.example)) throw new UserError(`no example "${opts.example}"; examples: ${examples.join(', ')}`)
-    if (existsSync(configFile))
-      throw new UserError(`${configFile} already exists; remove it or choose another --config to start from the example`)
-    await mkdir(dirname(configFile), { recursive: true })
-    await writeSchemaBeside(configFile)
-    const example = await readFile(join(EXAMPLES_DIR, opts.example, 'lastgood.yaml'), 'utf8')
-    await writeFile(configFile, `# yaml-language-server: $schema=./${SCHEMA_FILE}\n${example}`, { flag: 'wx' })
-    wroteConfig = true
+    const example = `# yaml-language-server: $schema=./${SCHEMA_FILE}\n${await readFile(join(EXAMPLES_DIR, opts.example, 'lastgood.yaml'), 'utf8')}`
+    if (existsSync(configFile)) {
+      // Never overwritten: say what the example would have changed, and go on with the file that is there.
+      const { removed, added } = lineChanges(await readFile(configFile, 'utf8'), example)
+      kept.push(
+        removed + added === 0
+          ? `${configFile} is the ${opts.example} example already`
+          : `${configFile} is kept; the ${opts.example} example would remove ${removed} of its lines and add ${added} ` +
+              '(to start from the example, remove the file or pass --config NEW.yaml)',
+      )
+    } else {
+      await mkdir(dirname(configFile), { recursive: true })
+      await writeSchemaBeside(configFile)
+      await writeFile(configFile, example, { flag: 'wx' })
+      wroteConfig = true
+    }
   } else if (!existsSync(configFile)) {
     throw new UserError(`no configuration at ${configFile}; write one, or start from an example: \`lastgood init --example clinic\``)
   }
   const config = await loadConfig(configFile)
+  const key = keySource(config)
+  const keyMode = key.passphrase ? 'passphrase' : 'key-file'
   if (await Repository.exists(config.repository.path)) {
-    throw new UserError(`${config.repository.path} is already a lastgood repository; nothing to do`)
+    kept.push(
+      `${config.repository.path} is a lastgood repository already, with its state in ${config.database ? 'PostgreSQL' : config.stateDir}`,
+    )
+    return { config, wroteConfig, keyMode, created: false, kept }
   }
   await assertCheckpointFileWritable(config)
-  const key = keySource(config)
   const repository = await Repository.init(config.repository.path, key, { compressionLevel: config.repository.compressionLevel })
   try {
     const state = await openState(config)
@@ -59,7 +77,7 @@ export async function initPlatform(opts: { configFile?: string; example?: string
         details: {
           config: config.file,
           repository: config.repository.path,
-          keyMode: key.passphrase ? 'passphrase' : 'key-file',
+          keyMode,
           example: opts.example ?? null,
         },
       })
@@ -71,7 +89,21 @@ export async function initPlatform(opts: { configFile?: string; example?: string
   } finally {
     await repository.close()
   }
-  return { config, wroteConfig, keyMode: key.passphrase ? 'passphrase' : 'key-file' }
+  return { config, wroteConfig, keyMode, created: true, kept }
+}
+
+/** Lines of `from` that `to` lacks (removed) and lines of `to` that `from` lacks (added), counted as multisets. */
+function lineChanges(from: string, to: string): { removed: number; added: number } {
+  const counts = new Map<string, number>()
+  for (const line of from.split('\n')) counts.set(line, (counts.get(line) ?? 0) + 1)
+  let added = 0
+  for (const line of to.split('\n')) {
+    const left = counts.get(line) ?? 0
+    if (left > 0) counts.set(line, left - 1)
+    else added++
+  }
+  const removed = [...counts.values()].reduce((sum, n) => sum + n, 0)
+  return { removed, added }
 }
 
 /** The JSON Schema `init` writes beside the configuration it writes, for editors (yaml-language-server). */

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import type { Command } from 'commander'
@@ -67,5 +68,29 @@ describe('the command line behaves like one', () => {
     expect(r.code).toBe(2)
     // It has no dry run, so the way out is --yes alone.
     expect(r.stderr).toContain('lastgood: no terminal to confirm on: pass --yes to go ahead; nothing was changed')
+  })
+})
+
+describe('starting points', () => {
+  it('init --example minimal writes a config under 30 lines; init again keeps it and says what an example would change', async () => {
+    const dir = await tempDir()
+    const first = await cli(['init', '--example', 'minimal'], dir)
+    expect(first.code, first.stderr).toBe(0)
+    const written = await readFile(path.join(dir, 'lastgood.yaml'), 'utf8')
+    expect(written.trimEnd().split('\n').length).toBeLessThan(30)
+    expect(written).toContain('provider: local-release')
+
+    const again = await cli(['--json', 'init', '--example', 'capistrano'], dir)
+    expect(again.code, again.stderr).toBe(0)
+    const doc = JSON.parse(again.stdout) as { wroteConfig: boolean; created: boolean; kept: string[] }
+    expect(doc).toMatchObject({ wroteConfig: false, created: false })
+    expect(doc.kept[0]).toMatch(/lastgood\.yaml is kept; the capistrano example would remove \d+ of its lines and add \d+/)
+    expect(doc.kept[1]).toMatch(/is a lastgood repository already/)
+    expect(await readFile(path.join(dir, 'lastgood.yaml'), 'utf8')).toBe(written)
+
+    const plain = await cli(['init'], dir)
+    expect(plain.code).toBe(0)
+    expect(plain.stdout).toContain('nothing else to do: this configuration is initialised')
+    expect((await cli(['init', '--example', 'nope'], dir)).stderr).toContain('no example "nope"; examples: capistrano, clinic, minimal')
   })
 })

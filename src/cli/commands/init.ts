@@ -8,7 +8,7 @@ export function registerInit(program: Command): void {
   program
     .command('init')
     .description('create the state directory, the repository and its key (and the config, from an example)')
-    .option('--example <name>', 'start from an example configuration (clinic)')
+    .option('--example <name>', 'start from an example configuration: minimal, capistrano or clinic (an existing config is kept)')
     .action((opts: { example?: string }, cmd: Command) =>
       runAction(async () => {
         const g = globals(cmd)
@@ -22,6 +22,8 @@ export function registerInit(program: Command): void {
           printJson({
             config: r.config.file,
             wroteConfig: r.wroteConfig,
+            created: r.created,
+            kept: r.kept,
             stateDir: r.config.stateDir,
             repository: r.config.repository.path,
             keyMode: r.keyMode,
@@ -30,6 +32,11 @@ export function registerInit(program: Command): void {
           return 0
         }
         if (r.wroteConfig) println(`wrote ${r.config.file}`)
+        for (const k of r.kept) println(`kept: ${k}`)
+        if (!r.created) {
+          println('nothing else to do: this configuration is initialised')
+          return 0
+        }
         println(`state      ${r.config.stateDir}`)
         println(`repository ${r.config.repository.path}`)
         println(
