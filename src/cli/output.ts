@@ -9,14 +9,39 @@ export function println(line = ''): void {
   process.stdout.write(`${line}\n`)
 }
 
-/** A plain aligned table; the last column is never padded. */
-export function table(headers: string[], rows: string[][]): string {
+/** The columns human output keeps to, where a line can be folded. */
+export const WIDTH = 120
+
+/**
+ * Folds `text` at spaces into lines of at most `width` characters (a longer word stays whole); lines after
+ * the first are preceded by `indent`, which the width does not count.
+ */
+export function wrap(text: string, width = WIDTH, indent = ''): string {
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line)
+      line = word
+    } else line = line ? `${line} ${word}` : word
+  }
+  lines.push(line)
+  return lines.join(`\n${indent}`)
+}
+
+/**
+ * A plain aligned table; the last column is never padded. With `width`, a last cell that would pass it is
+ * folded onto lines of its own, indented to its column.
+ */
+export function table(headers: string[], rows: string[][], width?: number): string {
   const all = [headers, ...rows]
   const widths = headers.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)))
+  const lastStart = widths.slice(0, -1).reduce((sum, w) => sum + w + 2, 0)
+  const fold = (cell: string) => (width && width - lastStart >= 20 ? wrap(cell, width - lastStart, ' '.repeat(lastStart)) : cell)
   return all
     .map((r) =>
       r
-        .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!)))
+        .map((cell, i) => (i === r.length - 1 ? fold(cell) : cell.padEnd(widths[i]!)))
         .join('  ')
         .trimEnd(),
     )

@@ -5,6 +5,9 @@ import { promisify } from 'node:util'
 import type { Command } from 'commander'
 import { describe, expect, it } from 'vitest'
 import { buildProgram } from '../../src/cli/program.js'
+import { SamplePlatform, withEnv } from '../../src/demo/sample-platform.js'
+import { recordPendingRollback } from '../../src/monitor/monitor-store.js'
+import { openPlatform } from '../../src/platform/open-platform.js'
 import { MINIMAL, tempDir, writeConfig } from '../config/temp-config.js'
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/lastgood.js')
@@ -92,5 +95,32 @@ describe('starting points', () => {
     expect(plain.code).toBe(0)
     expect(plain.stdout).toContain('nothing else to do: this configuration is initialised')
     expect((await cli(['init', '--example', 'nope'], dir)).stderr).toContain('no example "nope"; examples: capistrano, clinic, minimal')
+  })
+})
+
+describe('human output', () => {
+  it('status fits 120 columns, with every app of the clinic failing its checks', async () => {
+    const p = await SamplePlatform.create()
+    try {
+      expect((await p.cli(['init'])).code).toBe(0)
+      for (const app of p.config.apps) await p.deploy(app.name, 'v1')
+      const lg = await withEnv(p.env, () => openPlatform(p.configFile))
+      try {
+        const reason = 'error-rate: error rate 7.5 % over the last 100 requests is above 5 % for 5 minutes, since the deploy of v2 '.repeat(
+          3,
+        )
+        await recordPendingRollback(lg.state, { app: 'staff', trigger: 'error-rate', target: null, reason })
+      } finally {
+        await lg.close()
+      }
+      const r = await p.cli(['status'])
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.stdout).toMatch(/FAILED \(/)
+      expect(r.stdout).toContain('pending rollbacks')
+      const long = r.stdout.split('\n').filter((line) => line.length > 120)
+      expect(long).toEqual([])
+    } finally {
+      await p.stop()
+    }
   })
 })
