@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { configReference } from '../../config/config-reference.js'
 import { configJsonSchemaText } from '../../config/json-schema.js'
 import { runAction } from '../run-action.js'
 
@@ -10,6 +11,15 @@ export function registerConfig(program: Command): void {
     .action(() =>
       runAction(async () => {
         process.stdout.write(configJsonSchemaText())
+        return 0
+      }),
+    )
+  config
+    .command('reference')
+    .description('print every key of lastgood.yaml with its type, default, range and description, as Markdown')
+    .action(() =>
+      runAction(async () => {
+        process.stdout.write(configReference())
         return 0
       }),
     )
