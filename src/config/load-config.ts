@@ -58,7 +58,7 @@ function readProblem(name: string, err: unknown): string {
   switch (errCode(err)) {
     case 'ENOENT':
       return (
-        `${name}: no such configuration file; create one with \`lastgood init --example clinic\`, ` +
+        `${name}: no such configuration file; create one with \`lastgood init --example minimal\` (or capistrano, clinic), ` +
         'or name another with --config FILE or LASTGOOD_CONFIG'
       )
     case 'EISDIR':

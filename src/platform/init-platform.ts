@@ -53,7 +53,9 @@ export async function initPlatform(opts: { configFile?: string; example?: string
       wroteConfig = true
     }
   } else if (!existsSync(configFile)) {
-    throw new UserError(`no configuration at ${configFile}; write one, or start from an example: \`lastgood init --example clinic\``)
+    throw new UserError(
+      `no configuration at ${configFile}; write one, or start from an example: \`lastgood init --example minimal\` (or capistrano, clinic)`,
+    )
   }
   const config = await loadConfig(configFile)
   const key = keySource(config)

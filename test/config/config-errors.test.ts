@@ -86,7 +86,7 @@ describe('a bad configuration names the file, the line, the path and what was ex
     const error = await loadConfig(missing, {}).catch((err: unknown) => err)
     expect(error).toBeInstanceOf(UserError)
     expect((error as Error).message).toBe(
-      `${missing}: no such configuration file; create one with \`lastgood init --example clinic\`, or name another with --config FILE or LASTGOOD_CONFIG`,
+      `${missing}: no such configuration file; create one with \`lastgood init --example minimal\` (or capistrano, clinic), or name another with --config FILE or LASTGOOD_CONFIG`,
     )
     await expect(loadConfig(dir, {})).rejects.toThrow(`${dir}: is a directory; expected a configuration file`)
   })
