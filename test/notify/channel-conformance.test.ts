@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { CHANNELS, channelFor, channelKinds } from '../../src/channels/channel-registry.js'
 import type { Delivery } from '../../src/channels/message.js'
-import { BlackHole, HttpReceiver } from '../helpers/receivers.js'
-import { SmtpReceiver } from '../helpers/smtp-receiver.js'
 import { CHANNEL_FIXTURES, SMTP_LOGIN, type Target } from './channel-fixtures.js'
+import { channelReceivers } from './channel-receivers.js'
 import { sampleMessage } from './fixtures.js'
 
 /**
@@ -17,19 +16,7 @@ const TIMEOUT_MS = 300
 /** What a timed-out attempt may take beyond its timeout (closing the connection), on a loaded machine too. */
 const SLACK_MS = 1200
 
-let http: HttpReceiver
-let smtp: SmtpReceiver
-let hole: BlackHole
-beforeAll(async () => {
-  http = await HttpReceiver.start()
-  smtp = await SmtpReceiver.start(SMTP_LOGIN)
-  hole = await BlackHole.start()
-})
-afterAll(async () => {
-  await http.close()
-  await smtp.close()
-  await hole.close()
-})
+const rx = channelReceivers(SMTP_LOGIN)
 
 it('every registered channel kind has a conformance fixture', () => {
   expect(Object.keys(CHANNEL_FIXTURES).sort()).toEqual([...channelKinds].sort())
@@ -38,7 +25,7 @@ it('every registered channel kind has a conformance fixture', () => {
 describe.each(CHANNELS.map((f) => [f.kind, f.capabilities.transport] as const))('%s channel conformance', (kind, transport) => {
   const fixture = CHANNEL_FIXTURES[kind]
   const overHttp = transport === 'http'
-  const live = (): Target => (overHttp ? { url: `http://127.0.0.1:${http.port}` } : { host: '127.0.0.1', port: smtp.port })
+  const live = (): Target => (overHttp ? { url: `http://127.0.0.1:${rx.http.port}` } : { host: '127.0.0.1', port: rx.smtp.port })
   const send = (target: Target, signal: AbortSignal = AbortSignal.timeout(5000)) =>
     channelFor(fixture.config(target)).send(sampleMessage(), signal)
   const expectNoSecret = (d: Delivery) => {
@@ -47,18 +34,18 @@ describe.each(CHANNELS.map((f) => [f.kind, f.capabilities.transport] as const))(
 
   it('returns within its timeout from a receiver that accepts the connection and never answers, as retryable', async () => {
     const started = performance.now()
-    const target = overHttp ? { url: `http://127.0.0.1:${hole.port}` } : { host: '127.0.0.1', port: hole.port }
+    const target = overHttp ? { url: `http://127.0.0.1:${rx.hole.port}` } : { host: '127.0.0.1', port: rx.hole.port }
     const d = await send(target, AbortSignal.timeout(TIMEOUT_MS))
     expect(performance.now() - started).toBeLessThan(TIMEOUT_MS + SLACK_MS)
     expect(d).toMatchObject({ ok: false, retryable: true })
-    await expect.poll(() => hole.open, { timeout: 1000 }).toBe(0)
+    await expect.poll(() => rx.hole.open, { timeout: 1000 }).toBe(0)
   })
 
   it('classifies a refusal as permanent and a failure of the moment as retryable', async () => {
     const outcomes: [number, boolean][] = []
     for (const status of overHttp ? [400, 403, 404, 500, 502, 503] : [550, 553, 451, 452]) {
-      if (overHttp) http.otherwise(() => ({ status, body: `status ${status}` }))
-      else smtp.refuse(status, `reply ${status}`)
+      if (overHttp) rx.http.otherwise(() => ({ status, body: `status ${status}` }))
+      else rx.smtp.refuse(status, `reply ${status}`)
       const d = await send(live())
       expect(d.ok).toBe(false)
       expect(d.status).toBe(status)
@@ -69,14 +56,14 @@ describe.each(CHANNELS.map((f) => [f.kind, f.capabilities.transport] as const))(
 
   it('never records a secret that the receiver echoes back in its refusal', async () => {
     const echoed: string[] = []
-    http.otherwise((req) => {
+    rx.http.otherwise((req) => {
       const echo = `${req.path} ${req.headers.authorization ?? ''} ${req.body.toString('utf8')}`
       echoed.push(echo)
       return { status: echoed.length % 2 === 1 ? 400 : 503, body: echo }
     })
     const deliveries: Delivery[] = []
     for (let i = 0; i < 2; i++) {
-      if (!overHttp) smtp.echoLogin()
+      if (!overHttp) rx.smtp.echoLogin()
       deliveries.push(await send(live()))
     }
     // The receiver did have secrets to echo: the test would prove nothing otherwise.

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { ResolvedChannel } from '../../src/config/types.js'
 import { channelFor } from '../../src/channels/channel-registry.js'
 import type { Delivery } from '../../src/channels/message.js'
-import { BlackHole, HttpReceiver, pagerDutyRoute, scripted, signedWebhookRoute, slackRoute } from '../helpers/receivers.js'
-import { SmtpReceiver } from '../helpers/smtp-receiver.js'
+import { pagerDutyRoute, scripted, signedWebhookRoute, slackRoute } from '../helpers/receivers.js'
+import { channelReceivers } from './channel-receivers.js'
 import { sampleMessage } from './fixtures.js'
 
 const SLACK_PATH = '/services/T0001/B0001/slack-secret-path-4f1c'
@@ -14,30 +14,20 @@ const SECRETS = [SLACK_PATH, ROUTING_KEY, WEBHOOK_SECRET, SMTP_LOGIN.password]
 
 const signal = () => AbortSignal.timeout(5000)
 
-let http: HttpReceiver
-let smtp: SmtpReceiver
-let hole: BlackHole
-beforeAll(async () => {
-  http = await HttpReceiver.start()
-  smtp = await SmtpReceiver.start(SMTP_LOGIN)
-  hole = await BlackHole.start()
-  http.route(SLACK_PATH, slackRoute()).route('/pd', pagerDutyRoute()).route('/hook', signedWebhookRoute(WEBHOOK_SECRET))
-})
-afterAll(async () => {
-  await http.close()
-  await smtp.close()
-  await hole.close()
+const rx = channelReceivers(SMTP_LOGIN)
+beforeAll(() => {
+  rx.http.route(SLACK_PATH, slackRoute()).route('/pd', pagerDutyRoute()).route('/hook', signedWebhookRoute(WEBHOOK_SECRET))
 })
 
-const slack = (path = SLACK_PATH) => channelFor({ name: 'it-team', type: 'slack', webhookUrl: http.url(path) })
-const pagerDuty = (path = '/pd') => channelFor({ name: 'on-call', type: 'pagerduty', routingKey: ROUTING_KEY, url: http.url(path) })
+const slack = (path = SLACK_PATH) => channelFor({ name: 'it-team', type: 'slack', webhookUrl: rx.http.url(path) })
+const pagerDuty = (path = '/pd') => channelFor({ name: 'on-call', type: 'pagerduty', routingKey: ROUTING_KEY, url: rx.http.url(path) })
 const email = (over: Partial<Extract<ResolvedChannel, { type: 'email' }>['smtp']> = {}) =>
   channelFor({
     name: 'management',
     type: 'email',
     from: 'lastgood@clinic.example',
     to: ['head@clinic.example', 'it@clinic.example'],
-    smtp: { host: '127.0.0.1', port: smtp.port, secure: false, requireTls: false, ...SMTP_LOGIN, ...over },
+    smtp: { host: '127.0.0.1', port: rx.smtp.port, secure: false, requireTls: false, ...SMTP_LOGIN, ...over },
   })
 
 function expectNoSecret(d: Delivery): void {
@@ -49,7 +39,7 @@ describe('Slack channel', () => {
     const m = sampleMessage()
     const d = await slack().send(m, signal())
     expect(d).toMatchObject({ ok: true, status: 200 })
-    const [req] = http.requests(SLACK_PATH)
+    const [req] = rx.http.requests(SLACK_PATH)
     expect(req!.verdict).toBe('accepted')
     const body = JSON.parse(req!.body.toString()) as { text: string; blocks: Array<{ text: { text: string } }> }
     expect(body.text.startsWith('*INCIDENT DECLARED - clinic*\n')).toBe(true)
@@ -59,9 +49,9 @@ describe('Slack channel', () => {
   })
 
   it('retries 429 and 5xx, not a revoked webhook (404 no_service), and never names the URL', async () => {
-    http.route('/s/limited', () => ({ status: 429, body: 'rate_limited' }))
-    http.route('/s/down', () => ({ status: 503, body: 'upstream down' }))
-    http.route('/s/revoked', () => ({ status: 404, body: 'no_service' }))
+    rx.http.route('/s/limited', () => ({ status: 429, body: 'rate_limited' }))
+    rx.http.route('/s/down', () => ({ status: 503, body: 'upstream down' }))
+    rx.http.route('/s/revoked', () => ({ status: 404, body: 'no_service' }))
     const limited = await slack('/s/limited').send(sampleMessage(), signal())
     const down = await slack('/s/down').send(sampleMessage(), signal())
     const revoked = await slack('/s/revoked').send(sampleMessage(), signal())
@@ -74,13 +64,13 @@ describe('Slack channel', () => {
 describe('PagerDuty channel', () => {
   it('triggers, acknowledges and resolves one alert under one dedup_key, as the Events API v2 documents', async () => {
     const channel = pagerDuty()
-    const before = http.requests('/pd').length
+    const before = rx.http.requests('/pd').length
     for (const lifecycle of ['trigger', 'acknowledge', 'resolve'] as const) {
       const d = await channel.send(sampleMessage({ lifecycle }), signal())
       expect(d).toMatchObject({ ok: true, status: 202 })
       expectNoSecret(d)
     }
-    const events = http.requests('/pd').slice(before)
+    const events = rx.http.requests('/pd').slice(before)
     expect(events.map((r) => r.verdict)).toEqual(['accepted', 'accepted', 'accepted'])
     const bodies = events.map((r) => JSON.parse(r.body.toString()) as Record<string, any>)
     expect(bodies.map((b) => b.event_action)).toEqual(['trigger', 'acknowledge', 'resolve'])
@@ -97,10 +87,10 @@ describe('PagerDuty channel', () => {
   })
 
   it('maps severities and keeps the summary within 1024 characters', async () => {
-    const before = http.requests('/pd').length
+    const before = rx.http.requests('/pd').length
     for (const severity of ['high', 'medium', 'low'] as const)
       await pagerDuty().send(sampleMessage({ severity, title: 'x'.repeat(2000) }), signal())
-    const bodies = http
+    const bodies = rx.http
       .requests('/pd')
       .slice(before)
       .map((r) => JSON.parse(r.body.toString()) as { payload: { severity: string; summary: string } })
@@ -109,8 +99,8 @@ describe('PagerDuty channel', () => {
   })
 
   it('does not retry an invalid event (400) but retries 429 and 5xx', async () => {
-    http.route('/pd/invalid', () => ({ status: 400, body: '{"status":"invalid event","message":"Event object is invalid"}' }))
-    http.route(
+    rx.http.route('/pd/invalid', () => ({ status: 400, body: '{"status":"invalid event","message":"Event object is invalid"}' }))
+    rx.http.route(
       '/pd/busy',
       scripted([{ status: 429 }], () => ({ status: 500 })),
     )
@@ -128,7 +118,7 @@ describe('email channel', () => {
     const m = sampleMessage()
     const d = await email().send(m, signal())
     expect(d).toMatchObject({ ok: true, status: 250 })
-    const mail = smtp.mails.at(-1)!
+    const mail = rx.smtp.mails.at(-1)!
     expect(mail).toMatchObject({ subject: 'INCIDENT DECLARED - clinic', from: 'lastgood@clinic.example', user: 'lastgood' })
     expect(mail.rcptTo).toEqual(['head@clinic.example', 'it@clinic.example'])
     expect(mail.to).toEqual(['head@clinic.example', 'it@clinic.example'])
@@ -137,10 +127,10 @@ describe('email channel', () => {
   })
 
   it('retries a 4xx reply, not a 5xx one nor a refused login, and never shows the password', async () => {
-    smtp.refuse(451, 'Greylisted, try again later', 2)
+    rx.smtp.refuse(451, 'Greylisted, try again later', 2)
     const greylisted = await email().send(sampleMessage(), signal())
     expect(greylisted).toMatchObject({ ok: false, retryable: true, status: 451 })
-    smtp.refuse(550, 'No such user', 2)
+    rx.smtp.refuse(550, 'No such user', 2)
     const unknown = await email().send(sampleMessage(), signal())
     expect(unknown).toMatchObject({ ok: false, retryable: false, status: 550 })
     const badLogin = await email({ password: 'wrong-password-0000' }).send(sampleMessage(), signal())
@@ -158,21 +148,21 @@ describe('email channel', () => {
     const started = performance.now()
     const abort = new AbortController()
     setTimeout(() => abort.abort(new Error('timed out after 300ms')), 300)
-    const connections = hole.connections
-    const d = await email({ port: hole.port }).send(sampleMessage(), abort.signal)
+    const connections = rx.hole.connections
+    const d = await email({ port: rx.hole.port }).send(sampleMessage(), abort.signal)
     expect(performance.now() - started).toBeLessThan(1500)
     expect(d).toEqual({ ok: false, retryable: true, detail: 'email management: timed out after 300ms' })
-    expect(hole.connections).toBe(connections + 1)
-    await expect.poll(() => hole.open, { timeout: 1000 }).toBe(0)
+    expect(rx.hole.connections).toBe(connections + 1)
+    await expect.poll(() => rx.hole.open, { timeout: 1000 }).toBe(0)
   })
 })
 
 describe('webhook channel', () => {
   it('posts the message signed so that a receiver following the documented steps accepts it', async () => {
     const m = sampleMessage()
-    const d = await channelFor({ name: 'security', type: 'webhook', url: http.url('/hook'), secret: WEBHOOK_SECRET }).send(m, signal())
+    const d = await channelFor({ name: 'security', type: 'webhook', url: rx.http.url('/hook'), secret: WEBHOOK_SECRET }).send(m, signal())
     expect(d).toMatchObject({ ok: true, status: 200 })
-    const req = http.requests('/hook').at(-1)!
+    const req = rx.http.requests('/hook').at(-1)!
     expect(req.verdict).toBe('accepted')
     expect(req.headers['x-lastgood-delivery']).toBe(m.id)
     expect(JSON.parse(req.body.toString())).toEqual(m)
@@ -183,12 +173,12 @@ describe('webhook channel', () => {
     const started = performance.now()
     const abort = new AbortController()
     setTimeout(() => abort.abort(new Error('timed out after 300ms')), 300)
-    const d = await channelFor({ name: 'security', type: 'webhook', url: hole.url('/hook'), secret: WEBHOOK_SECRET }).send(
+    const d = await channelFor({ name: 'security', type: 'webhook', url: rx.hole.url('/hook'), secret: WEBHOOK_SECRET }).send(
       sampleMessage(),
       abort.signal,
     )
     expect(performance.now() - started).toBeLessThan(1500)
     expect(d).toEqual({ ok: false, retryable: true, detail: 'webhook security: timed out after 300ms' })
-    await expect.poll(() => hole.open, { timeout: 1000 }).toBe(0)
+    await expect.poll(() => rx.hole.open, { timeout: 1000 }).toBe(0)
   })
 })
