@@ -106,7 +106,7 @@ export const notificationsSchema = strictObject({
     .describe('While an incident is open, a status update goes to everyone told so far this often (seed: every 10 minutes); 0s: never.'),
   templates: keyedRecord(TEMPLATE_NAMES, templateSchema, 'templates', 'template')
     .default({})
-    .describe('Overrides of the message templates ({{placeholders}}: see the README).'),
+    .describe('Overrides of the message templates ({{placeholders}}: see docs/disaster-recovery.md, Templates).'),
 })
   .prefault({})
   .describe('Notification channels, retries and message templates.')
@@ -257,4 +257,4 @@ export const runbooksSchema = keyedRecord(
       }
     }
   })
-  .describe('What declaring an incident of each type does; a type left out uses the built-in runbook (README).')
+  .describe('What declaring an incident of each type does; a type left out uses the built-in runbook (docs/disaster-recovery.md).')

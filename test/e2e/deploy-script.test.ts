@@ -1,22 +1,21 @@
 import { execFile } from 'node:child_process'
-import { chmod, mkdir, readlink, writeFile } from 'node:fs/promises'
+import { readlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PACKAGE_ROOT, SamplePlatform } from '../../src/demo/sample-platform.js'
 import { singleAppConfig } from '../helpers/configs.js'
+import { lastgoodOnPath } from '../helpers/lastgood-on-path.js'
 
 const run = promisify(execFile)
 let p: SamplePlatform
+let bin: string
 
 beforeAll(async () => {
   p = await SamplePlatform.create({ configText: singleAppConfig() })
   expect((await p.cli(['init'])).code).toBe(0)
   await p.start(['staff'])
-  // `lastgood` on the PATH, as after `npm link`.
-  await mkdir(join(p.dir, 'bin'))
-  await writeFile(join(p.dir, 'bin/lastgood'), `#!/bin/sh\nexec "${process.execPath}" "${join(PACKAGE_ROOT, 'bin/lastgood.js')}" "$@"\n`)
-  await chmod(join(p.dir, 'bin/lastgood'), 0o755)
+  bin = await lastgoodOnPath(p.dir)
 }, 60_000)
 
 afterAll(async () => {
@@ -30,7 +29,7 @@ async function deployScript(version: string): Promise<{ code: number; out: strin
   const env = {
     ...process.env,
     ...p.env,
-    PATH: `${join(p.dir, 'bin')}:${process.env.PATH}`,
+    PATH: `${bin}:${process.env.PATH}`,
     LASTGOOD_CONFIG: p.configFile,
     WATCH_FOR: '3s',
   }

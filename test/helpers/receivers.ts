@@ -159,7 +159,7 @@ function jsonProblem(req: Omit<ReceivedRequest, 'verdict'>): string | undefined 
 }
 
 /**
- * A receiver of lastgood's signed webhooks that follows the README's steps: (1) the three headers are there,
+ * A receiver of lastgood's signed webhooks that follows the documented steps (docs/disaster-recovery.md): (1) the three headers are there,
  * (2) the signature reads v1=<64 hex>, (3) the timestamp is within 5 minutes of now, (4) HMAC-SHA256 of
  * "<timestamp>.<delivery id>.<raw body>" equals it (constant-time), (5) the delivery id was not processed
  * before. Refusals are 401 with the reason; a replay is answered 200 without processing it again (lastgood

@@ -9,7 +9,7 @@ const SECRET = 'shared-secret-for-case-12'
 
 /**
  * RELIABILITY case 12: a signed webhook that was tampered with, unsigned, badly signed, too old or replayed
- * is refused — by a receiver that follows the README's steps (test/helpers/receivers.ts, written from the
+ * is refused — by a receiver that follows the documented steps (docs/disaster-recovery.md) (test/helpers/receivers.ts, written from the
  * documentation) and by verifyWebhook, which receivers written in TypeScript may import.
  */
 describe('case 12: signed webhooks are refused when tampered with, unsigned, malformed, stale or replayed', () => {

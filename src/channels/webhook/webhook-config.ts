@@ -11,7 +11,7 @@ export const webhookConfigSchema = strictObject({
   secret: z
     .string({ error: expected('a shared secret of at least 16 characters') })
     .min(16, { error: expected('a shared secret of at least 16 characters') })
-    .describe('Shared HMAC secret; the receiver verifies with it (README: verifying webhooks). Use ${WEBHOOK_SECRET}.'),
+    .describe('Shared HMAC secret; the receiver verifies with it (docs/disaster-recovery.md: Verifying webhooks). Use ${WEBHOOK_SECRET}.'),
 })
 
 export interface WebhookConfig {

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 
 /**
- * The signed-webhook contract (README: verifying webhooks). Every request carries
+ * The signed-webhook contract (docs/disaster-recovery.md: Verifying webhooks). Every request carries
  *   X-Lastgood-Delivery:  the delivery id, the same on every retry of one message
  *   X-Lastgood-Timestamp: unix seconds when this attempt was signed
  *   X-Lastgood-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<delivery id>.<raw body>")>

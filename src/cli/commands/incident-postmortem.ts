@@ -14,9 +14,7 @@ import { runAction, withPlatform } from '../run-action.js'
 export function registerIncidentPostmortem(incident: Command): void {
   incident
     .command('postmortem')
-    .description(
-      "draft the post-mortem (the seeds' template) from the incident's timeline: facts filled in, root cause and lessons left for people",
-    )
+    .description("draft the post-mortem from the incident's timeline: facts filled in, root cause and lessons left for people")
     .argument('<id>', 'incident id (`lastgood incident list` shows them)')
     .option('--output <file>', 'write the Markdown to this file (replaced whole, never half-written) instead of stdout')
     .action((id: string, opts: { output?: string }, cmd: Command) =>

@@ -6,7 +6,7 @@ const evidence = (onFailure: 'stop' | 'continue'): ResolvedRunbookStep => ({ kin
 /**
  * The runbook of a type the configuration leaves out. Built-ins cannot isolate, stop writes or page a
  * channel: those need the platform's own commands and channel names, so a configured runbook adds them
- * (README: runbooks). Evidence is kept first wherever something is then changed; it may fail without
+ * (docs/disaster-recovery.md: Runbooks). Evidence is kept first wherever something is then changed; it may fail without
  * stopping recovery only where getting the platform back up outranks a complete record (a platform that
  * is down, an app that is down).
  */
