@@ -30,21 +30,36 @@ export function wrap(text: string, width = WIDTH, indent = ''): string {
 }
 
 /**
- * A plain aligned table; the last column is never padded. With `width`, a last cell that would pass it is
- * folded onto lines of its own, indented to its column.
+ * A plain aligned table that keeps to `width` columns; the last column is never padded. A last cell that
+ * would pass the width is folded onto lines of its own, indented to its column. When even the columns
+ * before it do not fit, the trailing columns that do not leave each row for lines of their own below it
+ * (`  HEADER: value`), so that no line is wider than `width` unless a single word is.
  */
-export function table(headers: string[], rows: string[][], width?: number): string {
+export function table(headers: string[], rows: string[][], width = WIDTH): string {
   const all = [headers, ...rows]
   const widths = headers.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)))
-  const lastStart = widths.slice(0, -1).reduce((sum, w) => sum + w + 2, 0)
-  const fold = (cell: string) => (width && width - lastStart >= 20 ? wrap(cell, width - lastStart, ' '.repeat(lastStart)) : cell)
+  const starts = widths.map((_, i) => widths.slice(0, i).reduce((sum, w) => sum + w + 2, 0))
+  const lastFolds = (i: number) => width - starts[i]! >= 20
+  const fitsWhole = (i: number) => starts[i]! + widths[i]! <= width
+  // How many columns stay on the row: all when the last one fits, folded or not; else those that fit whole.
+  let inline = headers.length
+  if (!fitsWhole(inline - 1) && !lastFolds(inline - 1)) while (inline > 1 && !fitsWhole(inline - 1)) inline--
+  const last = inline - 1
+  const fold = (cell: string) => (lastFolds(last) ? wrap(cell, width - starts[last]!, ' '.repeat(starts[last]!)) : cell)
+  const below = (r: string[]) =>
+    headers
+      .slice(inline)
+      .map((h, j) => (r[inline + j] ? `\n  ${wrap(`${h || 'NOTE'}: ${r[inline + j]}`, width - 4, '    ')}` : ''))
+      .join('')
   return all
-    .map((r) =>
-      r
-        .map((cell, i) => (i === r.length - 1 ? fold(cell) : cell.padEnd(widths[i]!)))
+    .map((r, n) => {
+      const row = r
+        .slice(0, inline)
+        .map((cell, i) => (i === last ? (inline === headers.length ? fold(cell) : cell) : cell.padEnd(widths[i]!)))
         .join('  ')
-        .trimEnd(),
-    )
+        .trimEnd()
+      return n === 0 ? row : row + below(r)
+    })
     .join('\n')
 }
 
