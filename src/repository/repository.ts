@@ -71,7 +71,8 @@ export class Repository implements BlobStore, RepoCore {
   index: MasterIndex
   private readonly packer: Packer
   private readonly reader: PackReader
-  private readonly compressor: Compressor
+  /** Only a writable session has one: a read-only one compresses nothing, and loads no zstd for it. */
+  private readonly compressor: Compressor | undefined
   private queue: Promise<unknown> = Promise.resolve()
   /** While set, putBlob waits: a blob deduplicated against data prune is about to delete would be lost. */
   private pruning: Promise<unknown> | undefined
@@ -88,7 +89,7 @@ export class Repository implements BlobStore, RepoCore {
     this.config = unlocked.config
     this.index = index
     this.packSize = opts.packSize ?? DEFAULT_PACK_SIZE
-    this.compressor = new Compressor(opts.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL)
+    this.compressor = opts.readOnly ? undefined : new Compressor(opts.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL)
     this.reader = new PackReader(backend)
     this.packer = new Packer(backend, this.dataKey, this.packSize, (r) => this.index.addWritten(r))
   }
@@ -111,7 +112,7 @@ export class Repository implements BlobStore, RepoCore {
    * file readable by others, newer format. RefusedError: prune holds the exclusive lock.
    */
   static async open(dir: string, key: KeySource, opts: RepositoryOptions = {}): Promise<Repository> {
-    assertCompressionLevel(opts.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL)
+    if (!opts.readOnly) assertCompressionLevel(opts.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL)
     const backend = opts.backend ?? openBackend({ path: dir })
     return Repository.start(backend, await unlockRepository(backend, key), opts)
   }
@@ -134,7 +135,7 @@ export class Repository implements BlobStore, RepoCore {
     if (this.pruning) await this.pruning.catch(() => undefined)
     const id = sha256Hex(data)
     if (this.hasBlob(id)) return id
-    await this.packer.add(id, type, sealBlob(this.dataKey, this.compressor, type, id, data), data.length)
+    await this.packer.add(id, type, sealBlob(this.dataKey, this.compressor!, type, id, data), data.length)
     return id
   }
 
