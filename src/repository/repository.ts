@@ -1,4 +1,5 @@
 import { IntegrityError } from '../core/errors.js'
+import { onDemand } from '../core/on-demand.js'
 import { listAll, type Backend } from './backend.js'
 import { openBackend } from './backends/backend-registry.js'
 import type { BlobId, BlobStore, BlobType } from './blob-store.js'
@@ -13,7 +14,6 @@ import { createRepository, unlockRepository, type Unlocked } from './open-reposi
 import { openBlob, sealBlob } from './pack/blob-codec.js'
 import { PackReader } from './pack/pack-reader.js'
 import { Packer } from './pack/packer.js'
-import { pruneRepository } from './prune/prune.js'
 import type { RepoCore } from './repo-core.js'
 import { assertSnapshot, writeSnapshot } from './save-snapshot.js'
 import { assertSnapshotId, loadSnapshotFile } from './snapshot-store.js'
@@ -28,7 +28,6 @@ import type {
   StoredCheckpoint,
   VerifyReport,
 } from './types.js'
-import { verifyRepository } from './verify/verify.js'
 
 export type {
   CheckpointListing,
@@ -42,6 +41,10 @@ export type {
   VerifyReport,
 } from './types.js'
 export { MAX_BLOB_SIZE } from './format.js'
+
+// Verify and prune are whole-repository walks few commands run: their code loads at their first call.
+const verifyRepository = onDemand(async () => (await import('./verify/verify.js')).verifyRepository)
+const pruneRepository = onDemand(async () => (await import('./prune/prune.js')).pruneRepository)
 
 export interface RepositoryOptions {
   /** zstd level for this session (default 3); not stored in the repository. */
