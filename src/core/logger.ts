@@ -1,14 +1,42 @@
-import { pino, type Logger as PinoLogger } from 'pino'
+import { createRequire } from 'node:module'
+import type { pino as Pino, Logger as PinoLogger } from 'pino'
 import { redact } from './redact.js'
 
-export type Logger = Pick<PinoLogger, 'debug' | 'info' | 'warn' | 'error' | 'child'>
+type LogFn = (fields: Record<string, unknown>, message: string) => void
+
+/** A record is its fields and a message, at one of four levels. */
+export interface Logger {
+  debug: LogFn
+  info: LogFn
+  warn: LogFn
+  error: LogFn
+}
+
+const LEVEL_VALUES: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity }
 
 /**
  * Logs go to stderr, so stdout stays free for the command's output (`--json` promises one document there).
  * Asked for with LASTGOOD_LOG=LEVEL (a service, a log collector), they are JSON lines. Otherwise only warnings
  * and errors are written, as one line a person reads (`lastgood: warning: …`): a terminal is no place for JSON.
+ * pino is loaded by the first record at or above the level: most commands write none.
  */
 export function createLogger(level = process.env.LASTGOOD_LOG): Logger {
+  let logger: PinoLogger | undefined
+  const load = () => (logger ??= pinoLogger(level))
+  const threshold = LEVEL_VALUES[level ?? 'warn']
+  // pino says what is wrong with a level it does not know, at once rather than at the first record.
+  if (threshold === undefined) load()
+  const at =
+    (name: keyof Logger): LogFn =>
+    (fields, message) => {
+      if (LEVEL_VALUES[name]! >= threshold!) load()[name](fields, message)
+    }
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
+}
+
+function pinoLogger(level: string | undefined): PinoLogger {
+  // pino is CommonJS: required synchronously, so logging stays a plain call.
+  const { pino } = createRequire(import.meta.url)('pino') as { pino: typeof Pino }
   return pino(
     {
       level: level ?? 'warn',
@@ -48,5 +76,5 @@ function detail(v: unknown): string {
 
 /** A logger that drops everything, for library use in tests. */
 export function silentLogger(): Logger {
-  return pino({ level: 'silent' })
+  return createLogger('silent')
 }

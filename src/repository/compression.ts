@@ -1,4 +1,5 @@
-import zstd from 'zstd-napi/binding.js'
+import { createRequire } from 'node:module'
+import type * as Zstd from 'zstd-napi/binding.js'
 import { messageOf, UserError } from '../core/errors.js'
 
 /**
@@ -10,6 +11,13 @@ import { messageOf, UserError } from '../core/errors.js'
 export const FLAG_RAW = 0
 export const FLAG_ZSTD = 1
 
+let binding: typeof Zstd | undefined
+
+/** The native binding, loaded (synchronously: it is CommonJS) by the first use: most commands touch no blob. */
+function zstd(): typeof Zstd {
+  return (binding ??= createRequire(import.meta.url)('zstd-napi/binding.js') as typeof Zstd)
+}
+
 /** Below this, the zstd frame overhead makes compression pointless. */
 const MIN_COMPRESS = 64
 
@@ -20,15 +28,15 @@ export interface Encoded {
 
 /** UserError for a level zstd does not have; checked before init or open changes anything. */
 export function assertCompressionLevel(level: number): void {
-  const min = zstd.minCLevel()
-  const max = zstd.maxCLevel()
+  const min = zstd().minCLevel()
+  const max = zstd().maxCLevel()
   if (!Number.isInteger(level) || level < min || level > max) {
     throw new UserError(`compression level ${level} is out of range: use an integer from ${min} to ${max}`)
   }
 }
 
 export class Compressor {
-  private readonly cctx = new zstd.CCtx()
+  private readonly cctx = new (zstd().CCtx)()
   /** Reused by every encode: a fresh destination per blob was a third of a capture's garbage. */
   private scratch = Buffer.alloc(0)
 
@@ -54,7 +62,7 @@ export class Compressor {
   }
 }
 
-const dctx = new zstd.DCtx()
+let dctx: Zstd.DCtx | undefined
 
 /**
  * Decodes a payload that must expand to exactly `rawLength` bytes (the caller has already bounded it).
@@ -69,7 +77,7 @@ export function decode(flag: number, payload: Uint8Array, rawLength: number): Bu
   const out = Buffer.allocUnsafe(rawLength)
   let n: number
   try {
-    n = dctx.decompress(out, payload)
+    n = (dctx ??= new (zstd().DCtx)()).decompress(out, payload)
   } catch (err) {
     throw new Error(`zstd payload does not decompress to ${rawLength} bytes (${messageOf(err)})`, { cause: err })
   }

@@ -1,4 +1,5 @@
 import { IntegrityError } from '../core/errors.js'
+import { onDemand } from '../core/on-demand.js'
 import { listAll, type Backend } from './backend.js'
 import { openBackend } from './backends/backend-registry.js'
 import type { BlobId, BlobStore, BlobType } from './blob-store.js'
@@ -13,7 +14,6 @@ import { createRepository, unlockRepository, type Unlocked } from './open-reposi
 import { openBlob, sealBlob } from './pack/blob-codec.js'
 import { PackReader } from './pack/pack-reader.js'
 import { Packer } from './pack/packer.js'
-import { pruneRepository } from './prune/prune.js'
 import type { RepoCore } from './repo-core.js'
 import { assertSnapshot, writeSnapshot } from './save-snapshot.js'
 import { assertSnapshotId, loadSnapshotFile } from './snapshot-store.js'
@@ -28,7 +28,6 @@ import type {
   StoredCheckpoint,
   VerifyReport,
 } from './types.js'
-import { verifyRepository } from './verify/verify.js'
 
 export type {
   CheckpointListing,
@@ -42,6 +41,10 @@ export type {
   VerifyReport,
 } from './types.js'
 export { MAX_BLOB_SIZE } from './format.js'
+
+// Verify and prune are whole-repository walks few commands run: their code loads at their first call.
+const verifyRepository = onDemand(async () => (await import('./verify/verify.js')).verifyRepository)
+const pruneRepository = onDemand(async () => (await import('./prune/prune.js')).pruneRepository)
 
 export interface RepositoryOptions {
   /** zstd level for this session (default 3); not stored in the repository. */
@@ -71,7 +74,8 @@ export class Repository implements BlobStore, RepoCore {
   index: MasterIndex
   private readonly packer: Packer
   private readonly reader: PackReader
-  private readonly compressor: Compressor
+  /** Only a writable session has one: a read-only one compresses nothing, and loads no zstd for it. */
+  private readonly compressor: Compressor | undefined
   private queue: Promise<unknown> = Promise.resolve()
   /** While set, putBlob waits: a blob deduplicated against data prune is about to delete would be lost. */
   private pruning: Promise<unknown> | undefined
@@ -88,7 +92,7 @@ export class Repository implements BlobStore, RepoCore {
     this.config = unlocked.config
     this.index = index
     this.packSize = opts.packSize ?? DEFAULT_PACK_SIZE
-    this.compressor = new Compressor(opts.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL)
+    this.compressor = opts.readOnly ? undefined : new Compressor(opts.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL)
     this.reader = new PackReader(backend)
     this.packer = new Packer(backend, this.dataKey, this.packSize, (r) => this.index.addWritten(r))
   }
@@ -111,7 +115,7 @@ export class Repository implements BlobStore, RepoCore {
    * file readable by others, newer format. RefusedError: prune holds the exclusive lock.
    */
   static async open(dir: string, key: KeySource, opts: RepositoryOptions = {}): Promise<Repository> {
-    assertCompressionLevel(opts.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL)
+    if (!opts.readOnly) assertCompressionLevel(opts.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL)
     const backend = opts.backend ?? openBackend({ path: dir })
     return Repository.start(backend, await unlockRepository(backend, key), opts)
   }
@@ -134,7 +138,7 @@ export class Repository implements BlobStore, RepoCore {
     if (this.pruning) await this.pruning.catch(() => undefined)
     const id = sha256Hex(data)
     if (this.hasBlob(id)) return id
-    await this.packer.add(id, type, sealBlob(this.dataKey, this.compressor, type, id, data), data.length)
+    await this.packer.add(id, type, sealBlob(this.dataKey, this.compressor!, type, id, data), data.length)
     return id
   }
 

@@ -26,7 +26,10 @@ export interface ShellOptions {
 
 const DEFAULT_GRACE_MS = 5_000
 const DEFAULT_MAX_STDOUT = 256 * 1024 * 1024
-/** Time to wait for stdout/stderr to end once the shell exited; a daemon it started may hold them open. */
+/**
+ * Time to wait for stdout/stderr to end once the shell exited; a daemon it started may hold them open. The
+ * timer is unref'd: when the pipes close first, it must not keep lastgood from exiting for that long.
+ */
 const DRAIN_MS = 500
 
 /**
@@ -87,7 +90,7 @@ export async function runShell(o: ShellOptions): Promise<Buffer> {
     if (reason) {
       await Promise.race([closed, graceElapsed])
       signalGroup('SIGKILL')
-    } else if ((await Promise.race([closed.then(() => true), delay(DRAIN_MS, false)])) === false) {
+    } else if ((await Promise.race([closed.then(() => true), delay(DRAIN_MS, false, { ref: false })])) === false) {
       release(child.stdout)
       release(child.stderr)
     }

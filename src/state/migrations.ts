@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- a migration runs on the schema of its day, not today's Database type (as Kysely advises) */
-import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely'
+import type { Kysely, Migration, MigrationProvider } from 'kysely'
+import { sql } from './kysely.js'
 
 /**
  * Migrations live in code (not files) so the compiled CLI carries them. Each one is written with the

@@ -1,4 +1,5 @@
-import { type Kysely, type MigrationProvider, Migrator } from 'kysely'
+import type { Kysely, MigrationProvider } from 'kysely'
+import { Migrator } from './kysely.js'
 import { asError, errCode } from '../core/errors.js'
 import { migrationProvider } from './migrations.js'
 import type { Database } from './schema.js'

@@ -1,5 +1,4 @@
 import { connect, type Socket } from 'node:net'
-import nodemailer from 'nodemailer'
 import type { SMTPError } from 'nodemailer/lib/smtp-connection/index.js'
 import { redact, registerSecret } from '../../core/redact.js'
 import type { Channel, Delivery, Message } from '../message.js'
@@ -20,8 +19,10 @@ export function emailChannel(config: EmailConfig): Channel {
   return {
     name: config.name,
     type: config.type,
-    send(m: Message, signal: AbortSignal): Promise<Delivery> {
-      if (signal.aborted) return Promise.resolve(abortedDelivery(label, signal))
+    async send(m: Message, signal: AbortSignal): Promise<Delivery> {
+      // Loaded by the first mail sent, not by every command whose configuration has an email channel.
+      const { default: nodemailer } = await import('nodemailer')
+      if (signal.aborted) return abortedDelivery(label, signal)
       const sockets: Socket[] = []
       const { host, port, secure, requireTls, user, password } = config.smtp
       const transport = nodemailer.createTransport({

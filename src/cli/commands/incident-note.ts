@@ -1,11 +1,5 @@
 import type { Command } from 'commander'
-import { UserError } from '../../core/errors.js'
-import { incidentCommand } from '../../recovery/incident-command.js'
-import { noteIncident } from '../../recovery/note-incident.js'
-import { loadTimeline } from '../../recovery/timeline.js'
-import { actorOf, globals } from '../global-options.js'
-import { printJson, println } from '../output.js'
-import { runAction, withPlatform } from '../run-action.js'
+import { lazyAction } from '../lazy-action.js'
 
 export function registerIncidentNote(incident: Command): void {
   incident
@@ -13,19 +7,5 @@ export function registerIncidentNote(incident: Command): void {
     .description("add a note to an incident's timeline (what you saw, what you did)")
     .argument('<id>', 'incident id')
     .argument('<text...>', 'the note')
-    .action((id: string, words: string[], _opts: unknown, cmd: Command) =>
-      runAction(async () => {
-        const g = globals(cmd)
-        const actor = actorOf(g)
-        const text = words.join(' ').trim()
-        if (!text) throw new UserError('incident note needs some text: lastgood incident note ID "what happened"')
-        return withPlatform(g, async (p) => {
-          await incidentCommand(p, actor, () => noteIncident(p, id, { actor, text }))
-          const entry = (await loadTimeline(p.state.db, id)).filter((e) => e.kind === 'note' && e.actor === actor).at(-1)
-          if (g.json) printJson({ incident: id, entry })
-          else println(`noted on ${id} at ${entry?.at}`)
-          return 0
-        })
-      }),
-    )
+    .action(lazyAction(async () => (await import('./incident-note-run.js')).incidentNoteAction))
 }

@@ -1,10 +1,5 @@
 import type { Command } from 'commander'
-import { UserError } from '../../core/errors.js'
-import { incidentCommand } from '../../recovery/incident-command.js'
-import { resolveIncident } from '../../recovery/resolve-incident.js'
-import { actorOf, globals } from '../global-options.js'
-import { printJson, println } from '../output.js'
-import { runAction, withPlatform } from '../run-action.js'
+import { lazyAction } from '../lazy-action.js'
 
 export function registerIncidentResolve(incident: Command): void {
   incident
@@ -12,18 +7,5 @@ export function registerIncidentResolve(incident: Command): void {
     .description('close an incident with a summary; everyone told so far hears it (PagerDuty resolves its alert)')
     .argument('<id>', 'incident id')
     .option('--summary <text>', 'what happened and what fixed it (required; it opens the post-mortem)')
-    .action((id: string, opts: { summary?: string }, cmd: Command) =>
-      runAction(async () => {
-        const g = globals(cmd)
-        const actor = actorOf(g)
-        const summary = opts.summary?.trim()
-        if (!summary) throw new UserError('incident resolve needs --summary "what happened and what fixed it"')
-        return withPlatform(g, async (p) => {
-          const { result, pending } = await incidentCommand(p, actor, () => resolveIncident(p, id, { actor, summary }))
-          if (g.json) printJson({ incident: result, notificationsPending: pending })
-          else println(`incident ${id} resolved; post-mortem draft: lastgood incident postmortem ${id}`)
-          return 0
-        })
-      }),
-    )
+    .action(lazyAction(async () => (await import('./incident-resolve-run.js')).incidentResolveAction))
 }

@@ -1,28 +1,10 @@
 import type { Command } from 'commander'
-import { requireIncident } from '../../recovery/incident-store.js'
-import { buildRecoveryReport } from '../../recovery/recovery-report.js'
-import { loadTimeline } from '../../recovery/timeline.js'
-import { globals } from '../global-options.js'
-import { printJson, println } from '../output.js'
-import { renderIncidentShow } from '../render-recovery.js'
-import { runAction, withPlatform } from '../run-action.js'
+import { lazyAction } from '../lazy-action.js'
 
 export function registerIncidentShow(incident: Command): void {
   incident
     .command('show')
     .description('one incident: its details, its whole timeline to the millisecond, and what recovery achieved against the RTO')
     .argument('<id>', 'incident id (`lastgood incident list` shows them)')
-    .action((id: string, _opts: unknown, cmd: Command) =>
-      runAction(async () => {
-        const g = globals(cmd)
-        return withPlatform(g, async (p) => {
-          const found = await requireIncident(p.state.db, id)
-          const timeline = await loadTimeline(p.state.db, id)
-          const recovery = await buildRecoveryReport(p, found, { timeline })
-          if (g.json) printJson({ incident: found, timeline, recovery })
-          else println(renderIncidentShow(found, timeline, recovery))
-          return 0
-        })
-      }),
-    )
+    .action(lazyAction(async () => (await import('./incident-show-run.js')).incidentShowAction))
 }

@@ -1,12 +1,5 @@
 import type { Command } from 'commander'
-import { loadCheckpoints } from '../../audit/audit-checkpoint.js'
-import { buildComplianceReport, type ComplianceReport } from '../../audit/compliance-report.js'
-import { UserError } from '../../core/errors.js'
-import { globals } from '../global-options.js'
-import { printJson, println, table } from '../output.js'
-import { parseTimeOption } from '../parse-time.js'
-import { runAction, withPlatform } from '../run-action.js'
-import { renderVerify } from './audit.js'
+import { lazyAction } from '../lazy-action.js'
 
 export function registerReport(program: Command): void {
   const report = program.command('report').description('reports for auditors, drawn from the audit chain')
@@ -18,43 +11,5 @@ export function registerReport(program: Command): void {
     )
     .option('--since <time>', 'only actions at or after this ISO time, or this long ago (e.g. 7d)')
     .option('--until <time>', 'only actions at or before this ISO time, or this long ago')
-    .action((opts: { since?: string; until?: string }, cmd: Command) =>
-      runAction(async () => {
-        const g = globals(cmd)
-        const now = Date.now()
-        const since = opts.since === undefined ? undefined : parseTimeOption('--since', opts.since, now)
-        const until = opts.until === undefined ? undefined : parseTimeOption('--until', opts.until, now)
-        if (since && until && since > until)
-          throw new UserError(`--since ${since} is after --until ${until}: nothing can fall in that window`)
-        return withPlatform(g, async (p) => {
-          const checkpoints = await loadCheckpoints(p.repository, { copyFile: p.config.audit.checkpointFile })
-          const r = await buildComplianceReport(p.state.db, {
-            platform: p.config.platform,
-            checkpoints,
-            ...(since ? { since } : {}),
-            ...(until ? { until } : {}),
-          })
-          if (g.json) printJson(r)
-          else println(render(r))
-          return r.chain.ok ? 0 : 1
-        })
-      }),
-    )
-}
-
-function render(r: ComplianceReport): string {
-  const window = `${r.window.since ?? 'the first event'} to ${r.window.until ?? 'now'}`
-  const head = [
-    `COMPLIANCE REPORT: platform ${r.platform}, recovery actions from ${window} (generated ${r.generatedAt})`,
-    renderVerify(r.chain),
-    '',
-  ]
-  if (r.actions.length === 0) return [...head, 'no recovery actions in this window'].join('\n')
-  const rows = r.actions.map((a) => [a.at, a.actor, a.action, a.target, a.outcome, a.approvals, a.breakGlass, a.reason ?? ''])
-  return [
-    ...head,
-    table(['TIME', 'ACTOR', 'ACTION', 'TARGET', 'OUTCOME', 'APPROVALS', 'BREAK-GLASS', 'REASON'], rows),
-    '',
-    `${r.actions.length} recovery actions`,
-  ].join('\n')
+    .action(lazyAction(async () => (await import('./report-run.js')).reportComplianceAction))
 }

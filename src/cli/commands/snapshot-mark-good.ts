@@ -1,8 +1,5 @@
 import type { Command } from 'commander'
-import { markGood } from '../../snapshots/mark-good.js'
-import { actorOf, globals } from '../global-options.js'
-import { printJson, println } from '../output.js'
-import { runAction, withPlatform } from '../run-action.js'
+import { lazyAction } from '../lazy-action.js'
 
 export function registerSnapshotMarkGood(snapshot: Command): void {
   snapshot
@@ -12,19 +9,5 @@ export function registerSnapshotMarkGood(snapshot: Command): void {
     )
     .argument('<id>')
     .option('--reason <reason>', 'why it is good, for the audit trail')
-    .action((id: string, opts: { reason?: string }, cmd: Command) =>
-      runAction(async () => {
-        const g = globals(cmd)
-        const actor = actorOf(g)
-        return withPlatform(g, async (p) => {
-          const { snapshot: s, cleared } = await markGood(p, id, { actor, reason: opts.reason ?? null, clearRejections: true })
-          if (g.json) printJson({ snapshot: s, clearedRejections: cleared })
-          else {
-            const unrejected = cleared.map((r) => `${r.component}=${r.version} (rejected by rollback ${r.run})`).join(', ')
-            println(`${s.id} is now known good (marked by ${actor})${unrejected ? `; no longer rejected: ${unrejected}` : ''}`)
-          }
-          return 0
-        })
-      }),
-    )
+    .action(lazyAction(async () => (await import('./snapshot-mark-good-run.js')).snapshotMarkGoodAction))
 }

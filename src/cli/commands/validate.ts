@@ -1,32 +1,10 @@
 import type { Command } from 'commander'
-import { validateIntegrity } from '../../inspect/validate-integrity.js'
-import { selectApps } from '../../platform/platform.js'
-import { globals } from '../global-options.js'
-import { printJson, println, table } from '../output.js'
-import { runAction, withPlatform } from '../run-action.js'
+import { lazyAction } from '../lazy-action.js'
 
 export function registerValidate(program: Command): void {
   program
     .command('validate')
     .description('integrity: configuration, deployed state against snapshots, health, repository objects')
     .argument('[apps...]', 'apps to validate (default: all)')
-    .action((apps: string[], _opts: unknown, cmd: Command) =>
-      runAction(async () => {
-        const g = globals(cmd)
-        return withPlatform(g, async (p) => {
-          const report = await validateIntegrity(p, selectApps(p.config, apps))
-          if (g.json) printJson(report)
-          else {
-            println(
-              table(
-                ['AREA', 'TARGET', 'RESULT', 'DETAIL'],
-                report.checks.map((c) => [c.area, c.target, c.outcome.toUpperCase(), c.message]),
-              ),
-            )
-            println(report.ok ? '\nintegrity: OK' : '\nintegrity: FAILED')
-          }
-          return report.ok ? 0 : 1
-        })
-      }),
-    )
+    .action(lazyAction(async () => (await import('./validate-run.js')).validateAction))
 }

@@ -1,31 +1,30 @@
 import { lstat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { LocalReleaseComponent } from './local-release-component.js'
-import type { Change } from '../provider.js'
+import type { Change, ComponentManifest } from '../provider.js'
 import { compareTree, treeMatches } from '../../file-tree/compare-tree.js'
 import { describeCommand } from '../../shell/shell-messages.js'
-import type { OwnerRule } from '../../file-tree/owner-rule.js'
 import type { CapturedTree } from '../../file-tree/tree-entry.js'
 import { treeSummary } from '../../file-tree/tree-entry.js'
-import { outsideLinks } from './release-links.js'
+import { parseReleaseBody } from './release-body.js'
+import { allowedLinkDirs, outsideLinks } from './release-links.js'
 import { readCurrent, releaseLayout } from './release-layout.js'
+import { releaseOwnerRule } from './release-owner.js'
 
 /**
- * What restoring `release` would do, changing nothing: the version line, every file added, changed or removed
+ * What restoring the manifest's release would do, changing nothing: the version line, every file added, changed or removed
  * relative to the release live now (everything is added on a host without one; owners too under `owners`),
  * then `action` lines for the steps (switch only, rebuild, move a modified copy aside, restart) and the links
  * kept as links, whose targets' content no snapshot holds.
  */
-export async function previewRelease(
-  c: LocalReleaseComponent,
-  wanted: { release: string; tree: CapturedTree },
-  owners: OwnerRule | undefined,
-): Promise<Change[]> {
-  const { release, tree } = wanted
+export async function previewRelease(c: LocalReleaseComponent, m: ComponentManifest): Promise<Change[]> {
+  const { releases } = releaseLayout(c)
+  const { release, tree } = parseReleaseBody(m, { releases, allowedInto: await allowedLinkDirs(c) })
+  const owners = await releaseOwnerRule(c, releases)
   const cur = await readCurrent(c)
   const version: Change = { kind: 'version', after: release, ...(cur ? { before: cur.release } : {}) }
   const files = await compareTree(cur?.releaseDir ?? '/nonexistent/lastgood', tree.entries, owners ? { owners } : {})
-  const target = join(releaseLayout(c).releases, release)
+  const target = join(releases, release)
   const st = await lstat(target).catch(() => undefined)
   // When the release is the live one, the file comparison above already answers; do not hash it twice.
   const matches = cur?.release === release ? files.length === 0 : !!st?.isDirectory() && (await treeMatches(target, tree.entries, owners))

@@ -1,0 +1,149 @@
+import type { Command } from 'commander'
+import { RefusedError, UserError } from '../../core/errors.js'
+import { type Platform, selectApps } from '../../platform/platform.js'
+import { findPendingRollback, resolvePendingRollback } from '../../monitor/monitor-store.js'
+import { abandonRun } from '../../rollback/abandon-run.js'
+import { planResume } from '../../rollback/plan-resume.js'
+import { planRollback } from '../../rollback/plan-rollback.js'
+import { resumeRollback, runRollback } from '../../rollback/run-rollback.js'
+import { describeSuperseded, supersedeRun } from '../../rollback/supersede-run.js'
+import { confirmOrRefuse, runConfirmed } from '../confirmed-run.js'
+import { actorOf, type GlobalOptions, globals, requireReason } from '../global-options.js'
+import { printJson, println } from '../output.js'
+import { planJson, renderPlan, renderResume } from '../render-rollback.js'
+import { withPlatform } from '../with-platform.js'
+import { untilStopped } from '../stop-signal.js'
+
+interface RollbackOptions {
+  reason?: string
+  to?: string
+  component?: string[]
+  resume?: string
+  abandon?: string
+  pending?: string
+  dryRun: boolean
+  yes: boolean
+}
+
+export async function rollbackAction(apps: string[], opts: RollbackOptions, cmd: Command): Promise<number> {
+  const g = globals(cmd)
+  const actor = actorOf(g)
+  const existing = opts.resume ?? opts.abandon
+  if ([opts.resume, opts.abandon, opts.pending].filter(Boolean).length > 1)
+    throw new UserError('--resume, --abandon and --pending exclude each other')
+  if (opts.pending) {
+    if (apps.length > 0 || opts.to || opts.component)
+      throw new UserError(`--pending ${opts.pending} takes no apps, --to or --component: the proposal names them`)
+    const pending = opts.pending
+    return untilStopped((stop) => withPlatform(g, (p) => runPending(p, g, pending, opts, { actor, stop })))
+  }
+  if (existing && (apps.length > 0 || opts.to || opts.component)) {
+    throw new UserError(
+      `--${opts.resume ? 'resume' : 'abandon'} ${existing} takes no apps, --to or --component: the run's recorded plan decides`,
+    )
+  }
+  if (!existing && apps.length === 0)
+    throw new UserError('name the apps to roll back (or all), or --resume RUN / --abandon RUN / --pending ID')
+  const reason = requireReason(opts.reason, 'rollback')
+  return untilStopped((stop) => withPlatform(g, (p) => rollbackCommand(p, g, apps, opts, { reason, actor, stop })))
+}
+
+async function rollbackCommand(
+  p: Platform,
+  g: GlobalOptions,
+  apps: string[],
+  opts: RollbackOptions,
+  who: { reason: string; actor: string; stop: AbortSignal },
+): Promise<number> {
+  const { reason, actor } = who
+  if (opts.resume) return resume(p, g, opts.resume, opts, who)
+  if (opts.abandon) return abandon(p, g, opts.abandon, opts, { reason, actor })
+  const plan = await planRollback(p, {
+    apps: selectApps(p.config, apps),
+    ...(opts.to ? { to: opts.to } : {}),
+    ...(opts.component ? { components: opts.component } : {}),
+    signal: new AbortController().signal,
+  })
+  return runConfirmed(p, g, opts, {
+    shown: renderPlan(plan),
+    question: 'roll back now?',
+    json: () => ({ plan: planJson(plan) }),
+    run: () => runRollback(p, plan, who),
+  })
+}
+
+/** An alert trigger's proposal, run as proposed: its app and target, its reason unless --reason is given. */
+async function runPending(
+  p: Platform,
+  g: GlobalOptions,
+  id: string,
+  opts: RollbackOptions,
+  who: { actor: string; stop: AbortSignal },
+): Promise<number> {
+  const { actor } = who
+  const pending = await findPendingRollback(p.state.db, id)
+  if (!pending) throw new UserError(`no pending rollback "${id}"; \`lastgood status\` lists the open ones`)
+  if (pending.status !== 'pending') throw new UserError(`pending rollback ${id} is already ${pending.status}; nothing to run`)
+  const reason = opts.reason?.trim() || `pending ${id}: ${pending.reason}`
+  const plan = await planRollback(p, {
+    apps: selectApps(p.config, [pending.app]),
+    ...(pending.target ? { to: pending.target } : {}),
+    signal: new AbortController().signal,
+  })
+  return runConfirmed(p, g, opts, {
+    shown: renderPlan(plan),
+    question: 'roll back now?',
+    json: (ran) => ({ pending: ran ? { ...pending, status: 'done' } : pending, plan: planJson(plan) }),
+    run: async () => {
+      const report = await runRollback(p, plan, { reason, actor, stop: who.stop })
+      await p.state.writeTransaction((tx) => resolvePendingRollback(tx, id, actor, report.run, 'done'))
+      return report
+    },
+  })
+}
+
+async function resume(
+  p: Platform,
+  g: GlobalOptions,
+  runId: string,
+  opts: RollbackOptions,
+  who: { reason: string; actor: string; stop: AbortSignal },
+): Promise<number> {
+  const r = await planResume(p, runId, new AbortController().signal)
+  if (r.superseded.length > 0) {
+    // Finishing it would revert a release someone deployed since: close it, restore nothing (exit 3).
+    if (opts.dryRun)
+      throw new RefusedError(
+        `rollback ${runId} is superseded: ${describeSuperseded(r.superseded)}; a resume would restore nothing and close it (dry run: nothing was changed)`,
+      )
+    const closed = await supersedeRun(p, r, who)
+    throw new RefusedError(
+      `${closed.message}. The run is closed; if what runs now is bad, roll back afresh: \`lastgood rollback ${closed.apps.join(' ')} --reason "<why>"\``,
+    )
+  }
+  const { run, stoppedAt, steps } = r
+  return runConfirmed(p, g, opts, {
+    shown: renderResume(r),
+    question: 'resume now?',
+    json: (ran) => ({ resume: ran ? { run: run.id, stoppedAt } : { run: run.id, stoppedAt, steps }, plan: planJson(r.plan) }),
+    run: () => resumeRollback(p, r, who),
+  })
+}
+
+async function abandon(
+  p: Platform,
+  g: GlobalOptions,
+  runId: string,
+  opts: RollbackOptions,
+  who: { reason: string; actor: string },
+): Promise<number> {
+  if (opts.dryRun) throw new UserError('--abandon has no dry run: it restores nothing, it only closes the run')
+  await confirmOrRefuse(g, opts, `abandon rollback ${runId}: nothing is restored, its apps stay as it left them`, 'abandon it?', false)
+  const result = await abandonRun(p, runId, who)
+  if (g.json) printJson({ abandoned: result })
+  else
+    println(
+      `rollback ${result.run} abandoned; it had stopped ${result.stoppedAt}. Check ${result.apps.join(', ')} with \`lastgood status\` before rolling back afresh`,
+    )
+  return 0
+}

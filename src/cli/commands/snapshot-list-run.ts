@@ -1,0 +1,77 @@
+import type { Command } from 'commander'
+import { findApp } from '../../platform/platform.js'
+import { listSnapshots, requireSnapshot } from '../../snapshots/snapshot-record.js'
+import { globals } from '../global-options.js'
+import { formatBytes, printJson, println, table } from '../output.js'
+import { withPlatform } from '../with-platform.js'
+import { goodMark, type Marked, withMarks } from '../snapshot-marks.js'
+
+export async function snapshotListAction(app: string | undefined, _opts: unknown, cmd: Command): Promise<number> {
+  const g = globals(cmd)
+  return withPlatform(g, async (p) => {
+    if (app) findApp(p.config, app)
+    const marked = await withMarks(p, await listSnapshots(p.state.db, app))
+    if (g.json) printJson({ snapshots: marked })
+    else println(marked.length === 0 ? 'no snapshots yet: take one with `lastgood snapshot create APP`' : renderList(marked))
+    return 0
+  })
+}
+
+export async function snapshotShowAction(id: string, _opts: unknown, cmd: Command): Promise<number> {
+  const g = globals(cmd)
+  return withPlatform(g, async (p) => {
+    const s = (await withMarks(p, [await requireSnapshot(p.state.db, id, { allowPruned: true })]))[0]!
+    if (g.json) printJson({ snapshot: s })
+    else println(renderShow(s))
+    return 0
+  })
+}
+
+function renderList(snaps: Marked[]): string {
+  return table(
+    ['SNAPSHOT', 'APP', 'KIND', 'CREATED', 'VERSIONS', 'HEALTH', 'GOOD', 'LABEL', 'PLATFORM'],
+    snaps.map((s) => [
+      s.id,
+      s.app,
+      s.kind,
+      s.createdAt.replace('T', ' ').slice(0, 19),
+      s.components.map((c) => `${c.name}=${c.version}`).join(' '),
+      s.health,
+      goodMark(s),
+      s.label ?? '',
+      s.platformSnapshot ?? '',
+    ]),
+  )
+}
+
+function renderShow(s: Marked): string {
+  const lines = [
+    `snapshot   ${s.id}`,
+    `app        ${s.app}`,
+    `kind       ${s.kind}${s.label ? ` (label ${s.label})` : ''}`,
+    `created    ${s.createdAt} by ${s.actor}`,
+    ...(s.platformSnapshot ? [`platform   ${s.platformSnapshot} (every app at the same moment)`] : []),
+    `health     ${s.health} at capture${s.knownGood ? ' — known good' : ''}${s.markedGoodBy ? ` (marked good by ${s.markedGoodBy})` : ''}`,
+    ...s.rejected.map(
+      (r) =>
+        `rejected   ${r.component}=${r.version}: rollback ${r.run} moved away from it (${r.at}, ${r.by}: ${r.reason})` +
+        (s.kind === 'safety' ? '' : `; \`lastgood snapshot mark-good ${s.id}\` clears it`),
+    ),
+    `rollback   ${s.namedOnly === null ? 'an automatic rollback may restore it' : `restored only when named with --to (${s.namedOnly})`}`,
+    '',
+    table(
+      ['COMPONENT', 'PROVIDER', 'VERSION', 'FILES', 'SIZE', 'MANIFEST'],
+      s.components.map((c) => [
+        c.name,
+        c.provider,
+        c.version,
+        String(c.files ?? ''),
+        c.bytes === undefined ? '' : formatBytes(c.bytes),
+        c.manifest.slice(0, 16),
+      ]),
+    ),
+  ]
+  for (const probe of s.healthDetail?.probes ?? [])
+    lines.push(`check ${probe.check}: ${probe.ok ? 'ok' : `FAILED (${probe.error})`} in ${probe.latencyMs} ms`)
+  return lines.join('\n')
+}

@@ -1,0 +1,105 @@
+import type { Command } from 'commander'
+import { type AppStatus, appStatus } from '../../inspect/app-status.js'
+import { listPendingRollbacks, type PendingRollback } from '../../monitor/monitor-store.js'
+import { type FullDisk, fullDisks } from '../../platform/full-disks.js'
+import { selectApps } from '../../platform/platform.js'
+import type { Incident } from '../../recovery/incident.js'
+import { listIncidents } from '../../recovery/incident-store.js'
+import { globals } from '../global-options.js'
+import { formatBytes, printJson, println, table, WIDTH, wrap } from '../output.js'
+import { withPlatform } from '../with-platform.js'
+
+export async function statusAction(apps: string[], _opts: unknown, cmd: Command): Promise<number> {
+  const g = globals(cmd)
+  return withPlatform(
+    g,
+    async (p) => {
+      const statuses: AppStatus[] = []
+      const selected = selectApps(p.config, apps)
+      for (const app of selected) statuses.push(await appStatus(p, app))
+      const names = selected.map((a) => a.name)
+      const pending = await listPendingRollbacks(p.state.db, names)
+      const incidents = (await listIncidents(p.state.db, { open: true })).filter((i) => i.scope.some((a) => names.includes(a)))
+      const full = await fullDisks(p.config)
+      if (g.json)
+        printJson({
+          platform: p.config.platform,
+          apps: statuses,
+          pendingRollbacks: pending,
+          openIncidents: incidents,
+          fullDisks: full,
+        })
+      else println(render(p.config.platform, statuses) + renderLeftovers(statuses) + renderOpen(pending, incidents) + renderFull(full))
+      return 0
+    },
+    { readOnly: true },
+  )
+}
+
+function render(platform: string, apps: AppStatus[]): string {
+  const rows = apps.map((a) => [
+    a.app,
+    String(a.priority),
+    a.components.map((c) => `${c.name}=${c.version ?? `? (${c.error})`}`).join(' '),
+    a.lastRollback ? `${a.lastRollback.id} ${a.lastRollback.status}` : '',
+    a.health.state === 'failed'
+      ? `FAILED (${a.health.probes
+          .filter((x) => !x.ok)
+          .map((x) => x.error)
+          .join('; ')})`
+      : a.health.state,
+  ])
+  return `platform ${platform}\n\n${table(['APP', 'PRIO', 'RUNNING', 'LAST ROLLBACK', 'HEALTH'], rows, WIDTH)}\n\n${renderTargets(apps)}`
+}
+
+/** Per component, what a rollback would restore now: never a safety snapshot or a rejected release. */
+function renderTargets(apps: AppStatus[]): string {
+  const rows = apps.flatMap((a) => a.components.map((c) => [a.app, c.name, c.version ?? '?', target(c)]))
+  const heading = "rollback targets (data components are restored only when named: --component, or a runbook's restore_data)"
+  return `${wrap(heading)}\n${table(['APP', 'COMPONENT', 'RUNNING', 'A ROLLBACK RESTORES'], rows, WIDTH)}`
+}
+
+function target(c: AppStatus['components'][number]): string {
+  const t = c.rollbackTarget
+  return t
+    ? `${t.version} from ${t.snapshot} (${t.kind}, ${t.createdAt.replace('T', ' ').slice(0, 19)})`
+    : `none: ${c.noRollbackTarget ?? ''}`
+}
+
+function renderLeftovers(apps: AppStatus[]): string {
+  const rows = apps.flatMap((a) => a.leftovers.map((l) => [a.app, l.component, l.path, l.createdAt, l.removedAfter ?? '']))
+  if (rows.length === 0) return ''
+  const title =
+    'kept by retention: release copies restores moved aside (removed by the first restore after REMOVED AFTER, or when newer ones outnumber keep_last)'
+  return `\n\n${wrap(title)}\n${table(['APP', 'COMPONENT', 'COPY', 'MOVED ASIDE', 'REMOVED AFTER'], rows, WIDTH)}`
+}
+
+function renderFull(full: FullDisk[]): string {
+  return full
+    .map(
+      (d) =>
+        `\n\n${wrap(`WARNING: the disk holding ${d.path} is full (${formatBytes(d.freeBytes)} free): snapshots, rollbacks and audit events cannot be written until space is freed there`)}`,
+    )
+    .join('')
+}
+
+function renderOpen(pending: PendingRollback[], incidents: Incident[]): string {
+  let out = ''
+  if (pending.length > 0) {
+    out += `\n\npending rollbacks (run one with \`lastgood rollback --pending ID --yes\`)\n`
+    out += table(
+      ['ID', 'APP', 'TARGET', 'SINCE', 'WHY'],
+      pending.map((x) => [x.id, x.app, x.target ?? '?', x.createdAt, x.reason]),
+      WIDTH,
+    )
+  }
+  if (incidents.length > 0) {
+    out += '\n\nopen incidents (`lastgood incident show ID` for the timeline)\n'
+    out += table(
+      ['ID', 'TYPE', 'SEVERITY', 'STATUS', 'LEVEL', 'SCOPE', 'OPENED', 'WHY'],
+      incidents.map((i) => [i.id, i.type, i.severity, i.status, String(i.level), i.scope.join(','), i.openedAt, i.reason]),
+      WIDTH,
+    )
+  }
+  return out
+}
