@@ -2,9 +2,7 @@
  * `npm run bench:startup`: how long the CLI takes to start and finish, against a bare `node -e 0` run in the
  * same rounds. Rows: `--help`, `--version`, and `status --json` of the clinic example (`init --example clinic`
  * in a temporary directory: its apps are not deployed or running, so status reads five apps, probes five
- * refused health checks and runs one shell command). A last row only loads the packages status cannot do
- * without (kysely, zod, yaml, better-sqlite3, commander): the floor under status as long as it uses them.
- * Each round runs every row once, in turn, as a fresh process; BENCH_RUNS rounds (10). Goals: --help ≤ 2×
+ * refused health checks and runs one shell command). Each round runs every row once, in turn, as a fresh process; BENCH_RUNS rounds (10). Goals: --help ≤ 2×
  * bare node, status --json ≤ 4×.
  */
 import { spawnSync } from 'node:child_process'
@@ -16,7 +14,6 @@ import { median, printTable } from './stats.js'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10)
 const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/lastgood.js')
-const STATUS_PACKAGES = ['kysely', 'zod', 'yaml', 'better-sqlite3', 'commander']
 
 interface Row {
   name: string
@@ -29,13 +26,6 @@ const ROWS: Row[] = [
   { name: 'lastgood --help', args: [CLI, '--help'], goal: 2 },
   { name: 'lastgood --version', args: [CLI, '--version'] },
   { name: 'lastgood status --json (clinic)', args: [CLI, 'status', '--json'], goal: 4 },
-  {
-    name: `status's packages alone (${STATUS_PACKAGES.join(', ')})`,
-    args: [
-      '-e',
-      `const load = require('node:module').createRequire(${JSON.stringify(CLI)}); ${JSON.stringify(STATUS_PACKAGES)}.forEach((p) => load(p))`,
-    ],
-  },
 ]
 
 // The caller's LASTGOOD_CONFIG or LASTGOOD_PASSWORD would point the runs elsewhere than the example.

@@ -1,5 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { Command } from 'commander'
+import { PACKAGE_ROOT } from '../core/package-root.js'
 import { registerAudit } from './commands/audit.js'
 import { registerConfig } from './commands/config.js'
 import { registerDrill } from './commands/drill.js'
@@ -46,11 +48,7 @@ export function buildProgram(): Command {
   return program
 }
 
-/** From the package's own package.json: the nearest one above this module (dist/src/cli or src/cli). */
+/** From the package's own package.json. */
 function packageVersion(): string {
-  for (let dir = new URL('.', import.meta.url); ; dir = new URL('..', dir)) {
-    const manifest = new URL('package.json', dir)
-    if (existsSync(manifest)) return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version
-    if (dir.pathname === '/') return 'unknown'
-  }
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version
 }

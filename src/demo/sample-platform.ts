@@ -1,25 +1,19 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { copyFile, mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { loadConfig } from '../config/load-config.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { factoryFor } from '../providers/registry.js'
+import { PACKAGE_ROOT } from '../core/package-root.js'
 import { freePort } from './free-port.js'
 
 // The same file runs from src/ (tests) and dist/src/ (demo, benchmarks): find the package by its manifest.
-export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)))
+export { PACKAGE_ROOT }
 const CLI = join(PACKAGE_ROOT, 'bin/lastgood.js')
 const SAMPLE_APP = join(PACKAGE_ROOT, 'dist/src/demo/sample-app.js')
 /** Restarts a detached sample app: what a drill's `restart:` command runs. */
 export const SAMPLE_APP_CTL = join(PACKAGE_ROOT, 'dist/src/demo/sample-app-ctl.js')
-
-function findPackageRoot(from: string): string {
-  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, 'package.json'))) return dir
-  throw new Error(`no package.json above ${from}`)
-}
 
 export interface Behaviour {
   healthy: boolean

@@ -1,19 +1,19 @@
 import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { constants, existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { checkpointAudit } from '../audit/audit-checkpoint.js'
 import { appendAudit } from '../audit/audit-log.js'
 import { configJsonSchemaText } from '../config/json-schema.js'
 import { loadConfig } from '../config/load-config.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { UserError } from '../core/errors.js'
+import { PACKAGE_ROOT } from '../core/package-root.js'
 import { Repository } from '../repository/repository.js'
 import { openState } from '../state/open-state.js'
 import { keySource } from './open-platform.js'
 
 /** Examples ship inside the package, beside dist/. */
-export const EXAMPLES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../examples')
+export const EXAMPLES_DIR = join(PACKAGE_ROOT, 'examples')
 
 export interface InitResult {
   config: ResolvedConfig
