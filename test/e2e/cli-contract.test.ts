@@ -98,8 +98,11 @@ describe('starting points', () => {
   })
 })
 
+/** The lines of human output that pass 120 columns. */
+const wide = (out: string) => out.split('\n').filter((line) => line.length > 120)
+
 describe('human output', () => {
-  it('status fits 120 columns, with every app of the clinic failing its checks', async () => {
+  it('status and the other tables fit 120 columns, with every app of the clinic failing its checks', async () => {
     const p = await SamplePlatform.create()
     try {
       expect((await p.cli(['init'])).code).toBe(0)
@@ -117,8 +120,23 @@ describe('human output', () => {
       expect(r.code, r.stderr).toBe(0)
       expect(r.stdout).toMatch(/FAILED \(/)
       expect(r.stdout).toContain('pending rollbacks')
-      const long = r.stdout.split('\n').filter((line) => line.length > 120)
-      expect(long).toEqual([])
+      expect(wide(r.stdout)).toEqual([])
+
+      // The other tables and reports, with snapshots and their audit trail to show.
+      const snap = ['snapshot', 'create', 'all', '--label', 'a label long enough', '--reason', 'before the deploy of v2 '.repeat(6)]
+      expect((await p.cli(snap)).code).toBe(0)
+      for (const args of [
+        ['validate'],
+        ['snapshot', 'list'],
+        ['snapshot', 'prune', '--dry-run'],
+        ['audit', 'log'],
+        ['report', 'compliance'],
+        ['status'],
+      ]) {
+        const out = await p.cli(args)
+        expect(out.stdout.length, args.join(' ')).toBeGreaterThan(0)
+        expect(wide(out.stdout), args.join(' ')).toEqual([])
+      }
     } finally {
       await p.stop()
     }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { initPlatform } from '../../platform/init-platform.js'
 import { actorOf, globals } from '../global-options.js'
-import { printJson, println } from '../output.js'
+import { printJson, println, WIDTH, wrap } from '../output.js'
 
 export async function initAction(opts: { example?: string }, cmd: Command): Promise<number> {
   const g = globals(cmd)
@@ -25,7 +25,7 @@ export async function initAction(opts: { example?: string }, cmd: Command): Prom
     return 0
   }
   if (r.wroteConfig) println(`wrote ${r.config.file}`)
-  for (const k of r.kept) println(`kept: ${k}`)
+  for (const k of r.kept) println(wrap(`kept: ${k}`, WIDTH, '  '))
   if (!r.created) {
     println('nothing else to do: this configuration is initialised')
     return 0
@@ -35,7 +35,7 @@ export async function initAction(opts: { example?: string }, cmd: Command): Prom
   println(
     r.keyMode === 'passphrase'
       ? 'key        protected by LASTGOOD_PASSWORD (keep the passphrase safe: without it no snapshot can be read)'
-      : `key        ${r.config.repository.keyFile} (mode 0600; keep a copy somewhere safe: without it no snapshot can be read)`,
+      : `key        ${r.config.repository.keyFile} (mode 0600)\n           keep a copy somewhere safe: without it no snapshot can be read`,
   )
   return 0
 }

@@ -27,17 +27,17 @@ export async function snapshotShowAction(id: string, _opts: unknown, cmd: Comman
   })
 }
 
+/** The app is the id's first part, so it has no column: the rest keeps to 120 columns more often. */
 function renderList(snaps: Marked[]): string {
   return table(
-    ['SNAPSHOT', 'APP', 'KIND', 'CREATED', 'VERSIONS', 'HEALTH', 'GOOD', 'LABEL', 'PLATFORM'],
+    ['SNAPSHOT', 'KIND', 'CREATED', 'HEALTH', 'GOOD', 'VERSIONS', 'LABEL', 'PLATFORM'],
     snaps.map((s) => [
       s.id,
-      s.app,
       s.kind,
-      s.createdAt.replace('T', ' ').slice(0, 19),
-      s.components.map((c) => `${c.name}=${c.version}`).join(' '),
+      s.createdAt.replace('T', ' ').slice(0, 16),
       s.health,
       goodMark(s),
+      s.components.map((c) => `${c.name}=${c.version}`).join(' '),
       s.label ?? '',
       s.platformSnapshot ?? '',
     ]),
