@@ -32,8 +32,8 @@ export function wrap(text: string, width = WIDTH, indent = ''): string {
 /**
  * A plain aligned table that keeps to `width` columns; the last column is never padded. A last cell that
  * would pass the width is folded onto lines of its own, indented to its column. When even the columns
- * before it do not fit, the trailing columns that do not leave each row for lines of their own below it
- * (`  HEADER: value`), so that no line is wider than `width` unless a single word is.
+ * before it do not fit, the trailing columns that do not leave each row for a line of their own below it
+ * (`  HEADER: value; HEADER: value`), so that no line is wider than `width` unless a single word is.
  */
 export function table(headers: string[], rows: string[][], width = WIDTH): string {
   const all = [headers, ...rows]
@@ -46,11 +46,10 @@ export function table(headers: string[], rows: string[][], width = WIDTH): strin
   if (!fitsWhole(inline - 1) && !lastFolds(inline - 1)) while (inline > 1 && !fitsWhole(inline - 1)) inline--
   const last = inline - 1
   const fold = (cell: string) => (lastFolds(last) ? wrap(cell, width - starts[last]!, ' '.repeat(starts[last]!)) : cell)
-  const below = (r: string[]) =>
-    headers
-      .slice(inline)
-      .map((h, j) => (r[inline + j] ? `\n  ${wrap(`${h || 'NOTE'}: ${r[inline + j]}`, width - 4, '    ')}` : ''))
-      .join('')
+  const below = (r: string[]) => {
+    const moved = headers.flatMap((h, i) => (i >= inline && r[i] ? [`${h || 'NOTE'}: ${r[i]}`] : []))
+    return moved.length ? `\n  ${wrap(moved.join('; '), width - 2, '  ')}` : ''
+  }
   return all
     .map((r, n) => {
       const row = r

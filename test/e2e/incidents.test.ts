@@ -177,7 +177,7 @@ describe('lastgood incident', () => {
     expect(listed).toEqual([expect.objectContaining({ id, level: 1, status: 'mitigating', scope: ['staff'] })])
     expect(listed[0].ageMs).toBeGreaterThanOrEqual(0)
     const human = (await p.cli(['incident', 'list'])).stdout
-    expect(human).toMatch(/ID\s+TYPE\s+SEVERITY\s+STATUS\s+LEVEL\s+SCOPE\s+OPENED\s+AGE/)
+    expect(human).toMatch(/ID\s+TYPE\s+SEVERITY\s+STATUS\s+LEVEL\s+OPENED\s+AGE\s+SCOPE/)
     expect(human).toContain(id)
 
     expect((await p.cli(['--as', 'bob', 'incident', 'note', id, 'disk', 'was', 'full'])).code).toBe(0)

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { afterAll, describe, expect, it } from 'vitest'
 import { SamplePlatform } from '../../src/demo/sample-platform.js'
 import { singleAppConfig } from '../helpers/configs.js'
+import { unfold } from '../helpers/unfold.js'
 
 let p: SamplePlatform | undefined
 afterAll(async () => {
@@ -28,7 +29,7 @@ describe('renaming an app', () => {
     await writeFile(p.configFile, (await readFile(p.configFile, 'utf8')).replace('\n  staff:\n', '\n  staff-web:\n'))
     const human = await p.cli(['validate'])
     expect(human.code, human.stderr).toBe(0)
-    expect(human.stdout).toMatch(/snapshots +staff +WARNING +2 snapshot\(s\) of app "staff", which the configuration no longer has/)
+    expect(unfold(human.stdout)).toMatch(/snapshots +staff +WARNING +2 snapshot\(s\) of app "staff", which the configuration no longer has/)
     const json = await p.cli(['--json', 'validate'])
     const orphan = (JSON.parse(json.stdout).checks as Check[]).find((c) => c.target === 'staff')
     expect(orphan).toEqual({

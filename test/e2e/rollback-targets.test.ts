@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { SamplePlatform } from '../../src/demo/sample-platform.js'
 import { rollbackTargetsConfig } from '../helpers/configs.js'
 import { StreamingCli } from '../helpers/monitor-process.js'
+import { unfold } from '../helpers/unfold.js'
 
 /** RELIABILITY case 16 through the real CLI: plain rollback, the monitor, a runbook, status and snapshot list. */
 const ALL_ROWS = '{"rows":[1,2,3,4,5,6]}'
@@ -72,7 +73,9 @@ describe('rollback targets', () => {
     const s3 = await snapshot(sp, 'staff', 'scheduled')
     // A capture of the rejected release, and a soak it passes, say that no automatic rollback restores it.
     const captured = await sp.cli(['snapshot', 'create', 'staff'])
-    expect(captured.stdout).toMatch(/rejected: release=v2 \(restored only with --to, until `lastgood snapshot mark-good staff-\S+`\)/)
+    expect(unfold(captured.stdout)).toMatch(
+      /rejected: release=v2 \(restored only with --to, until `lastgood snapshot mark-good staff-\S+`\)/,
+    )
     const watched = await sp.cli(['watch', 'staff', '--for', '2s'])
     expect(watched.code, watched.stdout + watched.stderr).toBe(0)
     expect(watched.stdout).toContain(

@@ -53,6 +53,8 @@ describe('parent skip: a capture reuses the previous entry of a file whose metad
 
   it('does not record a stamp for a file changed within the last timestamp tick (racy)', async () => {
     const root = await tempDir()
+    // The capture code loads on its first call; loaded here, it cannot delay the capture below past the tick.
+    await captureTree(await tempDir(), new MemoryBlobStore())
     await writeFile(join(root, 'fresh.txt'), 'just written\n')
     const tree = await captureTree(root, new MemoryBlobStore())
     expect(files(tree.entries).get('fresh.txt')).not.toHaveProperty('ctimeNs')

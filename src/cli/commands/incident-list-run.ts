@@ -25,16 +25,16 @@ function ageMs(i: Incident, now: number): number {
 
 function render(incidents: Incident[], now: number): string {
   return table(
-    ['ID', 'TYPE', 'SEVERITY', 'STATUS', 'LEVEL', 'SCOPE', 'OPENED', 'AGE'],
+    ['ID', 'TYPE', 'SEVERITY', 'STATUS', 'LEVEL', 'OPENED', 'AGE', 'SCOPE'],
     incidents.map((i) => [
       i.id,
       i.type,
       i.severity,
       i.status,
       String(i.level),
-      i.scope.join(','),
-      i.openedAt,
+      i.openedAt.replace('T', ' ').slice(0, 19),
       formatDuration(Math.round(ageMs(i, now) / 1000) * 1000),
+      i.scope.join(','),
     ]),
   )
 }
