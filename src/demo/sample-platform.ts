@@ -54,9 +54,13 @@ export class SamplePlatform {
     readonly config: ResolvedConfig,
   ) {}
 
-  /** `configText` is YAML with ${CLINIC_<APP>_PORT} placeholders; the example clinic config by default. */
-  static async create(opts: { configText?: string; env?: Record<string, string> } = {}): Promise<SamplePlatform> {
-    const dir = await mkdtemp(join(tmpdir(), 'lastgood-sample-'))
+  /**
+   * `configText` is YAML with ${CLINIC_<APP>_PORT} placeholders; the example clinic config by default. `dir`:
+   * where the platform lives (a benchmark's cached fixture); a new temporary directory by default.
+   */
+  static async create(opts: { configText?: string; env?: Record<string, string>; dir?: string } = {}): Promise<SamplePlatform> {
+    const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'lastgood-sample-')))
+    await mkdir(dir, { recursive: true })
     const configFile = join(dir, 'lastgood.yaml')
     if (opts.configText) await writeFile(configFile, opts.configText)
     else await copyFile(join(PACKAGE_ROOT, 'examples/clinic/lastgood.yaml'), configFile)
