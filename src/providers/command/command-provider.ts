@@ -73,7 +73,7 @@ export const commandProvider: Provider<CommandComponent> = {
    */
   async restore(c, m, ctx) {
     const body = parseCommandBody(m)
-    if (!ctx.blobs.hasBlob(body.stdout)) {
+    if (!(await ctx.blobs.hasBlob(body.stdout))) {
       throw new IntegrityError(body.stdout, `blob ${body.stdout} (captured stdout) is missing from the repository`)
     }
     const stdout = await ctx.blobs.getBlob(body.stdout)
