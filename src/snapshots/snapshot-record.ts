@@ -83,6 +83,25 @@ export async function listSnapshots(db: StateDb, app?: string): Promise<Snapshot
 }
 
 /**
+ * The snapshots still in the repository of each of `apps`, newest first, in one query however many apps
+ * there are (status and validate ask about every app at once). Every app given has an entry.
+ */
+export async function snapshotsByApp(db: StateDb, apps: readonly string[]): Promise<Map<string, SnapshotRecord[]>> {
+  const out = new Map(apps.map((a) => [a, [] as SnapshotRecord[]]))
+  if (apps.length === 0) return out
+  const rows = await db
+    .selectFrom('snapshots')
+    .selectAll()
+    .where('pruned_at', 'is', null)
+    .where('app', 'in', [...out.keys()])
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute()
+  for (const r of rows) out.get(r.app)!.push(fromSnapshotRow(r))
+  return out
+}
+
+/**
  * A snapshot a person named: UserError when there is none, when it belongs to another app than `app`, or
  * (unless `allowPruned`) when retention removed its data.
  */
