@@ -37,22 +37,30 @@ export interface ScaleSize {
 export const FULL_SCALE: ScaleSize = { apps: 200, snapshotsPerApp: 10, rollbacks: 5, auditEvents: 100_000 }
 
 /** The platform of this size, built unless a complete one is cached; its sample server is not started. */
-export async function scaleFixture(size: ScaleSize = FULL_SCALE, log: (line: string) => void = () => {}): Promise<SamplePlatform> {
+export async function scaleFixture(size: ScaleSize = FULL_SCALE, log: Log = () => {}): Promise<SamplePlatform> {
   const key = `v${FIXTURE_VERSION}-${size.apps}a-${size.snapshotsPerApp}s-${size.rollbacks}r-${size.auditEvents}e`
   const dir = join(tmpdir(), `lastgood-scale-${key}`)
   const done = join(dir, 'fixture-complete')
   if (existsSync(done)) return SamplePlatform.create({ dir, configText: await readFile(join(dir, 'lastgood.yaml'), 'utf8') })
   log(`building the scale fixture in ${dir} (once)`)
   await rm(dir, { recursive: true, force: true })
-  const p = await SamplePlatform.create({ dir, configText: scaleConfig(size.apps) })
+  const p = await newScalePlatform(size, dir, log)
+  await writeFile(done, `${JSON.stringify(size)}\n`)
+  return p
+}
+
+/** The platform of this size built afresh in `dir` (a new temporary directory by default), for a test to destroy. */
+export async function newScalePlatform(size: ScaleSize, dir?: string, log: Log = () => {}): Promise<SamplePlatform> {
+  const p = await SamplePlatform.create({ configText: scaleConfig(size.apps), ...(dir ? { dir } : {}) })
   try {
     await build(p, size, log)
   } finally {
     await p.stop()
   }
-  await writeFile(done, `${JSON.stringify(size)}\n`)
   return p
 }
+
+type Log = (line: string) => void
 
 export function appNames(n: number): string[] {
   return ['staff', ...Array.from({ length: n - 1 }, (_, i) => `app-${String(i + 1).padStart(3, '0')}`)]
@@ -86,7 +94,7 @@ apps:
 ${appNames(apps).map(app).join('')}`
 }
 
-async function build(p: SamplePlatform, size: ScaleSize, log: (line: string) => void): Promise<void> {
+async function build(p: SamplePlatform, size: ScaleSize, log: Log): Promise<void> {
   const apps = appNames(size.apps)
   const version = (i: number) => `v${String(i).padStart(2, '0')}`
   for (const app of apps) await p.deploy(app, version(1))
@@ -129,7 +137,7 @@ const BATCH = 1000
  * What a monitor of these apps appends over months: mostly trigger changes and deploy watches, and one event
  * in eight a decision (a recovery action, for the compliance report).
  */
-async function growAudit(platform: Platform, apps: string[], target: number, log: (line: string) => void): Promise<void> {
+async function growAudit(platform: Platform, apps: string[], target: number, log: Log): Promise<void> {
   const { seq } = await platform.state.db
     .selectFrom('audit_events')
     .select((eb) => eb.fn.max('seq').as('seq'))

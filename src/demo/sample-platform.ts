@@ -145,11 +145,14 @@ export class SamplePlatform {
     })
   }
 
-  /** Runs the real CLI with this platform's config and environment. */
-  cli(args: string[], opts: { env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
+  /**
+   * Runs the real CLI with this platform's config and environment; `bin`: another build's bin/lastgood.js
+   * (a benchmark's baseline).
+   */
+  cli(args: string[], opts: { env?: Record<string, string>; input?: string; bin?: string } = {}): Promise<CliResult> {
     const started = performance.now()
     return new Promise((ok, fail) => {
-      const child = spawn(process.execPath, [CLI, '--config', this.configFile, ...args], {
+      const child = spawn(process.execPath, [opts.bin ?? CLI, '--config', this.configFile, ...args], {
         cwd: this.dir,
         env: { ...process.env, LASTGOOD_ACTOR: 'demo', ...this.env, ...opts.env },
         stdio: ['pipe', 'pipe', 'pipe'],
