@@ -35,7 +35,8 @@ export function wrap(text: string, width = WIDTH, indent = ''): string {
  */
 export function table(headers: string[], rows: string[][], width?: number): string {
   const all = [headers, ...rows]
-  const widths = headers.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)))
+  // A loop, not Math.max(...column): spreading a column of 200,000 rows (`audit log`) overflows the stack.
+  const widths = headers.map((_, i) => all.reduce((w, r) => Math.max(w, (r[i] ?? '').length), 0))
   const lastStart = widths.slice(0, -1).reduce((sum, w) => sum + w + 2, 0)
   const fold = (cell: string) => (width && width - lastStart >= 20 ? wrap(cell, width - lastStart, ' '.repeat(lastStart)) : cell)
   return all
