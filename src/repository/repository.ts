@@ -119,12 +119,7 @@ export class Repository implements BlobStore, RepoCore {
 
   private static async start(backend: Backend, unlocked: Unlocked, opts: RepositoryOptions): Promise<Repository> {
     const lock = opts.readOnly ? undefined : await RepoLock.acquire(backend, false)
-    try {
-      return new Repository(backend, unlocked, lock, opts)
-    } catch (err) {
-      await lock?.release()
-      throw err
-    }
+    return new Repository(backend, unlocked, lock, opts)
   }
 
   async putBlob(type: BlobType, data: Uint8Array): Promise<BlobId> {
@@ -168,12 +163,13 @@ export class Repository implements BlobStore, RepoCore {
 
   /**
    * Reads every index file, once: concurrent callers share the one load, and one that failed is tried again by
-   * the next caller. What other processes write later is picked up by readBlob when it misses a blob.
+   * the next caller. What other processes write later is picked up by readBlob when it misses a blob. An index
+   * a prune put in place meanwhile is newer than the one read, and stays.
    */
   async loadIndex(): Promise<MasterIndex> {
     if (this.loadedIndex) return this.loadedIndex
     this.indexLoading ??= MasterIndex.load(this.backend, this.dataKey).then(
-      (index) => (this.loadedIndex = index),
+      (index) => (this.loadedIndex ??= index),
       (err: unknown) => {
         this.indexLoading = undefined
         throw err

@@ -76,10 +76,7 @@ export function fromSnapshotRow(r: SnapshotTable): SnapshotRecord {
 
 /** Snapshots still in the repository, newest first; of one app when given. */
 export async function listSnapshots(db: StateDb, app?: string): Promise<SnapshotRecord[]> {
-  let q = db.selectFrom('snapshots').selectAll().where('pruned_at', 'is', null)
-  if (app) q = q.where('app', '=', app)
-  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').execute()
-  return rows.map(fromSnapshotRow)
+  return keptSnapshots(db, app === undefined ? undefined : [app])
 }
 
 /**
@@ -88,17 +85,15 @@ export async function listSnapshots(db: StateDb, app?: string): Promise<Snapshot
  */
 export async function snapshotsByApp(db: StateDb, apps: readonly string[]): Promise<Map<string, SnapshotRecord[]>> {
   const out = new Map(apps.map((a) => [a, [] as SnapshotRecord[]]))
-  if (apps.length === 0) return out
-  const rows = await db
-    .selectFrom('snapshots')
-    .selectAll()
-    .where('pruned_at', 'is', null)
-    .where('app', 'in', [...out.keys()])
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .execute()
-  for (const r of rows) out.get(r.app)!.push(fromSnapshotRow(r))
+  if (apps.length > 0) for (const s of await keptSnapshots(db, [...out.keys()])) out.get(s.app)!.push(s)
   return out
+}
+
+async function keptSnapshots(db: StateDb, apps: readonly string[] | undefined): Promise<SnapshotRecord[]> {
+  let q = db.selectFrom('snapshots').selectAll().where('pruned_at', 'is', null)
+  if (apps) q = q.where('app', 'in', apps)
+  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').execute()
+  return rows.map(fromSnapshotRow)
 }
 
 /**

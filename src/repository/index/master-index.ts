@@ -15,7 +15,7 @@ export interface IndexProblem {
 }
 
 /**
- * Every index file, loaded into memory at open: blob → where it is, pack → its size and blobs. A damaged
+ * Every index file, loaded into memory on first need: blob → where it is, pack → its size and blobs. A damaged
  * index file does not stop the repository from opening (other snapshots stay restorable); it is recorded in
  * `problems`, verify reports it and prune refuses to run until it is resolved.
  */
