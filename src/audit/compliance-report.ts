@@ -2,7 +2,7 @@ import type { CheckpointListing } from '../repository/types.js'
 import type { StateDb } from '../state/open-state.js'
 import type { AuditEvent } from './audit-event.js'
 import { fromRow } from './audit-log.js'
-import { isRecoveryAction } from './recovery-actions.js'
+import { isRecoveryAction, RECOVERY_ACTION_CANDIDATES } from './recovery-actions.js'
 import { type AuditVerifyReport, verifyAudit } from './verify-audit.js'
 
 /**
@@ -54,8 +54,14 @@ export async function buildComplianceReport(db: StateDb, opts: ComplianceOptions
   }
 }
 
+/** The window's events whose action may be a recovery action: of a long chain, only those are read and parsed. */
 async function eventsIn(db: StateDb, opts: ComplianceOptions): Promise<AuditEvent[]> {
-  let q = db.selectFrom('audit_events').selectAll().orderBy('seq', 'asc')
+  const { actions, prefixes } = RECOVERY_ACTION_CANDIDATES
+  let q = db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where((eb) => eb.or([eb('action', 'in', actions), ...prefixes.map((p) => eb('action', 'like', `${p}%`))]))
+    .orderBy('seq', 'asc')
   if (opts.since) q = q.where('ts', '>=', opts.since)
   if (opts.until) q = q.where('ts', '<=', opts.until)
   const events: AuditEvent[] = []

@@ -29,3 +29,10 @@ export function isRecoveryAction(e: Pick<AuditEvent, 'action' | 'details'>): boo
   if (ACTIONS.has(e.action) || PREFIXES.some((p) => e.action.startsWith(p))) return true
   return e.action === 'snapshot.create' && RECOVERY_SNAPSHOT_KINDS.has(String(e.details.kind))
 }
+
+/**
+ * The actions a recovery action can have, for a query to fetch only those (its details are then parsed and
+ * isRecoveryAction decides): these exactly, or starting with one of `prefixes`. No prefix holds a LIKE
+ * wildcard (`%`, `_`).
+ */
+export const RECOVERY_ACTION_CANDIDATES = { actions: [...ACTIONS, 'snapshot.create'], prefixes: PREFIXES } as const

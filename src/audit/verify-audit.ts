@@ -69,8 +69,6 @@ function checkLink(row: AuditEventTable, expectedSeq: number, prevHash: string):
   }
   if (e.prevHash !== prevHash)
     return { seq, problem: `event ${seq} does not follow event ${seq - 1}: its previous-hash does not match (removed or reordered events)` }
-  const { hash, ...unsigned } = e
-  if (hashEvent(unsigned) !== hash)
-    return { seq, problem: `event ${seq} was changed after it was written: its content does not match its hash` }
+  if (hashEvent(e) !== e.hash) return { seq, problem: `event ${seq} was changed after it was written: its content does not match its hash` }
   return undefined
 }

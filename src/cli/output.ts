@@ -37,7 +37,8 @@ export function wrap(text: string, width = WIDTH, indent = ''): string {
  */
 export function table(headers: string[], rows: string[][], width = WIDTH): string {
   const all = [headers, ...rows]
-  const widths = headers.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)))
+  // A loop, not Math.max(...column): spreading a column of 200,000 rows (`audit log`) overflows the stack.
+  const widths = headers.map((_, i) => all.reduce((w, r) => Math.max(w, (r[i] ?? '').length), 0))
   const starts = widths.map((_, i) => widths.slice(0, i).reduce((sum, w) => sum + w + 2, 0))
   const lastFolds = (i: number) => width - starts[i]! >= 20
   const fitsWhole = (i: number) => starts[i]! + widths[i]! <= width

@@ -6,17 +6,8 @@ export type Marked = SnapshotRecord & TargetMark
 
 /** Each snapshot with how the rollback-target rule sees it: rejected release versions, restored only when named. */
 export async function withMarks(p: Platform, snaps: SnapshotRecord[]): Promise<Marked[]> {
-  const marks = new Map<string, TargetMark>()
-  for (const app of new Set(snaps.map((s) => s.app))) {
-    const components = p.config.apps.find((a) => a.name === app)?.components
-    for (const [id, m] of await targetMarks(
-      p.state.db,
-      app,
-      snaps.filter((s) => s.app === app),
-      components,
-    ))
-      marks.set(id, m)
-  }
+  const apps = new Map(p.config.apps.map((a) => [a.name, a.components]))
+  const marks = await targetMarks(p.state.db, snaps, (app) => apps.get(app))
   return snaps.map((s) => ({ ...s, ...marks.get(s.id)! }))
 }
 

@@ -48,9 +48,13 @@ export class SamplePlatform {
     readonly config: ResolvedConfig,
   ) {}
 
-  /** `configText` is YAML with ${CLINIC_<APP>_PORT} placeholders; the example clinic config by default. */
-  static async create(opts: { configText?: string; env?: Record<string, string> } = {}): Promise<SamplePlatform> {
-    const dir = await mkdtemp(join(tmpdir(), 'lastgood-sample-'))
+  /**
+   * `configText` is YAML with ${CLINIC_<APP>_PORT} placeholders; the example clinic config by default. `dir`:
+   * where the platform lives (a benchmark's cached fixture); a new temporary directory by default.
+   */
+  static async create(opts: { configText?: string; env?: Record<string, string>; dir?: string } = {}): Promise<SamplePlatform> {
+    const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'lastgood-sample-')))
+    await mkdir(dir, { recursive: true })
     const configFile = join(dir, 'lastgood.yaml')
     if (opts.configText) await writeFile(configFile, opts.configText)
     else await copyFile(join(PACKAGE_ROOT, 'examples/clinic/lastgood.yaml'), configFile)
@@ -135,11 +139,14 @@ export class SamplePlatform {
     })
   }
 
-  /** Runs the real CLI with this platform's config and environment. */
-  cli(args: string[], opts: { env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
+  /**
+   * Runs the real CLI with this platform's config and environment; `bin`: another build's bin/lastgood.js
+   * (a benchmark's baseline).
+   */
+  cli(args: string[], opts: { env?: Record<string, string>; input?: string; bin?: string } = {}): Promise<CliResult> {
     const started = performance.now()
     return new Promise((ok, fail) => {
-      const child = spawn(process.execPath, [CLI, '--config', this.configFile, ...args], {
+      const child = spawn(process.execPath, [opts.bin ?? CLI, '--config', this.configFile, ...args], {
         cwd: this.dir,
         env: { ...process.env, LASTGOOD_ACTOR: 'demo', ...this.env, ...opts.env },
         stdio: ['pipe', 'pipe', 'pipe'],

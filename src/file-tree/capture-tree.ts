@@ -1,7 +1,7 @@
 import { lstat } from 'node:fs/promises'
 import { IntegrityError, UserError } from '../core/errors.js'
 import type { BlobId, BlobStore } from '../repository/blob-store.js'
-import { mapBounded } from './bounded-map.js'
+import { mapBounded } from '../core/bounded-map.js'
 import { withFilePool, type FilePool } from './file-pool.js'
 import type { LinkPolicy } from './link-policy.js'
 import { forEachChunk, readError } from './read-chunks.js'
@@ -54,7 +54,7 @@ async function captureEntries(
     if (e.type === 'dir') entries[i] = { path: e.path, type: 'dir', mode: e.mode, uid: e.uid, gid: e.gid }
     else if (e.type === 'symlink') entries[i] = { path: e.path, type: 'symlink', target: e.target ?? '', uid: e.uid, gid: e.gid }
     else {
-      const reused = previous?.reuse(e, blobs)
+      const reused = await previous?.reuse(e, blobs)
       if (reused) entries[i] = reused
       else toRead.push(i)
     }
@@ -122,7 +122,7 @@ async function captureUnit(
       // The worker hashed the chunk, so a chunk the repository already holds needs no putBlob: that is the
       // deduplication putBlob does, minus hashing it again here. (Like a reused entry, it is checked once
       // more against the durable index when the snapshot is saved.)
-      if (id && data && !blobs.hasBlob(id) && (await blobs.putBlob('data', data)) !== id) {
+      if (id && data && !(await blobs.hasBlob(id)) && (await blobs.putBlob('data', data)) !== id) {
         throw new Error(`capture: the file pool and the repository disagree on the hash of ${e.abs}`)
       }
       const entry: FileEntry = { path: e.path, type: 'file', mode: e.mode, size: bytes, content: id ? [id] : [], uid: e.uid, gid: e.gid }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { stat } from 'node:fs/promises'
-import { mapBounded } from './bounded-map.js'
+import { mapBounded } from '../core/bounded-map.js'
 import { withFilePool, type FilePool } from './file-pool.js'
 import { forEachChunk, readError } from './read-chunks.js'
 import { formatOwner, ownerOf, type OwnerRule } from './owner-rule.js'

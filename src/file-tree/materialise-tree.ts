@@ -3,7 +3,7 @@ import { chmod, chown, lchown, mkdir, statfs, symlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { IntegrityError, UserError } from '../core/errors.js'
 import type { BlobStore } from '../repository/blob-store.js'
-import { mapBounded } from './bounded-map.js'
+import { mapBounded } from '../core/bounded-map.js'
 import { withFilePool } from './file-pool.js'
 import { workUnits } from './work-units.js'
 import { fsyncDir } from '../core/fsync-dir.js'
@@ -51,7 +51,7 @@ export async function materialiseTree(
 ): Promise<void> {
   const safe = validateEntries(entries, options.limits ?? DEFAULT_LIMITS, options.links)
   const owner = (e: TreeEntry) => ownerOf(options.owners, e)
-  requireBlobs(safe, blobs)
+  await requireBlobs(safe, blobs)
   await requireSpace(dirname(dest), safe)
   const mode = options.durability ?? (await durability())
   await mkdir(dest, { mode: 0o700 }).catch((err: NodeJS.ErrnoException) => {
@@ -155,12 +155,13 @@ async function chunk(e: FileEntry, index: number, blobs: BlobStore): Promise<Uin
   return data
 }
 
-function requireBlobs(entries: readonly TreeEntry[], blobs: BlobStore): void {
+async function requireBlobs(entries: readonly TreeEntry[], blobs: BlobStore): Promise<void> {
   for (const e of entries) {
     if (e.type !== 'file') continue
-    const missing = e.content.find((id) => !blobs.hasBlob(id))
-    if (missing) {
-      throw new IntegrityError(missing, `blob ${missing} of "${e.path}" is missing from the repository; nothing was written`)
+    for (const id of e.content) {
+      if (!(await blobs.hasBlob(id))) {
+        throw new IntegrityError(id, `blob ${id} of "${e.path}" is missing from the repository; nothing was written`)
+      }
     }
   }
 }

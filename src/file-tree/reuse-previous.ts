@@ -36,13 +36,13 @@ export class PreviousFiles {
   }
 
   /** The entry to record for `live` without reading it, or undefined when it must be read. */
-  reuse(live: LiveEntry, blobs: BlobStore): FileEntry | undefined {
+  async reuse(live: LiveEntry, blobs: BlobStore): Promise<FileEntry | undefined> {
     const prev = this.byPath.get(live.path)
     const stamp = live.stamp
     if (!prev || !stamp || live.type !== 'file' || prev.size !== live.size) return undefined
     if (prev.ino !== stamp.ino || prev.mtimeNs !== stamp.mtimeNs || prev.ctimeNs !== stamp.ctimeNs) return undefined
     // A chunk prune has removed since would make a snapshot that cannot be restored: read the file again.
-    if (!prev.content.every((id) => blobs.hasBlob(id))) return undefined
+    for (const id of prev.content) if (!(await blobs.hasBlob(id))) return undefined
     return {
       path: live.path,
       type: 'file',

@@ -3,10 +3,17 @@ import { type HealthRound, probeHealth } from '../health/probe-health.js'
 import type { Platform } from '../platform/platform.js'
 import type { Leftover } from '../providers/provider.js'
 import { providerFor } from '../providers/registry.js'
-import { latestRun, resumeCommand, unfinishedOf } from '../rollback/unfinished-run.js'
+import { latestRuns, resumeCommand, unfinishedOf } from '../rollback/unfinished-run.js'
 import { providerContext } from '../snapshots/create-snapshot.js'
-import { defaultComponents, explainPassedOver, findRollbackTarget } from '../snapshots/rollback-target.js'
-import { listSnapshots } from '../snapshots/snapshot-record.js'
+import {
+  defaultComponents,
+  explainPassedOver,
+  pickRollbackTarget,
+  type TargetHistory,
+  targetHistories,
+} from '../snapshots/rollback-target.js'
+import type { RollbackRunTable } from '../state/schema.js'
+import { mapBounded } from '../core/bounded-map.js'
 import { messageOf } from '../core/errors.js'
 
 export interface ComponentStatus {
@@ -44,8 +51,30 @@ export interface AppStatus {
   leftovers: (Leftover & { component: string })[]
 }
 
-/** What runs now, what we would roll back to, the last rollback, and health. Reads only. */
+/**
+ * How many apps status reads and probes at once: enough that 200 apps' health checks overlap instead of
+ * queueing one behind another, few enough that no probe waits on a crowded event loop.
+ */
+const APPS_IN_FLIGHT = 32
+
+/**
+ * What runs now, what we would roll back to, the last rollback, and health, for each app in the order given.
+ * Reads only. The state is read in a fixed number of queries however many apps and snapshots there are (a
+ * run that did not finish adds its own), and the apps are read and probed concurrently.
+ */
+export async function appStatuses(p: Platform, apps: readonly ResolvedApp[]): Promise<AppStatus[]> {
+  const names = apps.map((a) => a.name)
+  const histories = await targetHistories(p.state.db, names)
+  const runs = await latestRuns(p.state.db, names)
+  return mapBounded(apps, (app) => statusOf(p, app, histories.get(app.name)!, runs.get(app.name)), { concurrency: APPS_IN_FLIGHT })
+}
+
+/** One app's status: appStatuses of it alone. */
 export async function appStatus(p: Platform, app: ResolvedApp): Promise<AppStatus> {
+  return (await appStatuses(p, [app]))[0]!
+}
+
+async function statusOf(p: Platform, app: ResolvedApp, history: TargetHistory, run: RollbackRunTable | undefined): Promise<AppStatus> {
   const signal = new AbortController().signal
   const components: ComponentStatus[] = []
   for (const c of app.components) {
@@ -62,12 +91,11 @@ export async function appStatus(p: Platform, app: ResolvedApp): Promise<AppStatu
       components.push({ name: c.name, provider: c.provider, version: null, error: messageOf(err), rollbackTarget: null })
     }
   }
-  await findRollbackTargets(p, app, components)
-  const good = (await findRollbackTarget(p.state.db, { app: app.name, components: defaultComponents(app.components) })).target
+  findRollbackTargets(app, history, components)
+  const good = pickRollbackTarget(history, { components: defaultComponents(app.components) }).target
   const lastKnownGood = good
     ? { id: good.id, createdAt: good.createdAt, versions: Object.fromEntries(good.components.map((c) => [c.name, c.version])) }
     : null
-  const run = await latestRun(p.state.db, app.name)
   const unfinished = run ? await unfinishedOf(p.state.db, run) : undefined
   return {
     app: app.name,
@@ -75,7 +103,7 @@ export async function appStatus(p: Platform, app: ResolvedApp): Promise<AppStatu
     components,
     lastKnownGood,
     runningKnownGood: !!lastKnownGood && components.every((c) => lastKnownGood.versions[c.name] === c.version),
-    snapshots: (await listSnapshots(p.state.db, app.name)).length,
+    snapshots: history.snapshots.length,
     lastRollback: run
       ? {
           id: run.id,
@@ -96,7 +124,7 @@ export async function appStatus(p: Platform, app: ResolvedApp): Promise<AppStatu
  * Fills each component's rollback target, asked as its rollback would ask (plan-rollback.ts): the releases
  * together, each data component on its own, the target differing from what runs now.
  */
-async function findRollbackTargets(p: Platform, app: ResolvedApp, status: ComponentStatus[]): Promise<void> {
+function findRollbackTargets(app: ResolvedApp, history: TargetHistory, status: ComponentStatus[]): void {
   const releases = app.components.filter((c) => !c.data)
   const groups = [...(releases.length > 0 ? [releases] : []), ...app.components.filter((c) => c.data).map((c) => [c])]
   for (const group of groups) {
@@ -106,7 +134,7 @@ async function findRollbackTargets(p: Platform, app: ResolvedApp, status: Compon
       continue
     }
     const differFrom = new Map(running.map((s) => [s.name, s.version ?? undefined]))
-    const search = await findRollbackTarget(p.state.db, { app: app.name, components: group, differFrom })
+    const search = pickRollbackTarget(history, { components: group, differFrom })
     for (const s of running) {
       const t = search.target
       if (t) {

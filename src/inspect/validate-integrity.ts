@@ -1,7 +1,7 @@
 import type { ResolvedApp } from '../config/types.js'
 import { protectionGap } from '../monitor/protection-gap.js'
 import type { Platform } from '../platform/platform.js'
-import { appStatus } from './app-status.js'
+import { appStatuses } from './app-status.js'
 import { placeholderChannels } from './placeholder-channels.js'
 import { unconfiguredSnapshotChecks } from './unconfigured-snapshots-check.js'
 import type { CheckOutcome, IntegrityCheck, IntegrityReport } from './integrity-check.js'
@@ -16,10 +16,11 @@ export async function validateIntegrity(p: Platform, apps: ResolvedApp[]): Promi
     { area: 'config', target: p.config.file, outcome: 'ok', message: `${p.config.apps.length} apps, configuration valid` },
   ]
   for (const w of placeholderChannels(p.config)) checks.push({ area: 'config', target: w.target, outcome: 'warning', message: w.message })
+  const statuses = new Map((await appStatuses(p, apps)).map((s) => [s.app, s]))
   for (const app of apps) {
     const gap = protectionGap(app)
     if (gap) checks.push({ area: 'config', target: app.name, outcome: 'warning', message: gap })
-    const s = await appStatus(p, app)
+    const s = statuses.get(app.name)!
     for (const c of s.components) {
       const check = (outcome: CheckOutcome, message: string) =>
         checks.push({ area: 'deployment', target: `${app.name}/${c.name}`, outcome, message })

@@ -90,6 +90,12 @@ export function assertValidHandle(h: Handle): void {
   }
 }
 
+/**
+ * How many small files (index files, checkpoints, their listing's stats) a reader has in flight at once: enough
+ * to keep the I/O threads busy instead of waiting for each file in turn.
+ */
+export const FILES_IN_FLIGHT = 16
+
 export async function listAll(backend: Backend, type: FileType): Promise<FileInfo[]> {
   const out: FileInfo[] = []
   for await (const f of backend.list(type)) out.push(f)

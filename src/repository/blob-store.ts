@@ -20,6 +20,9 @@ export interface BlobStore {
    * is missing or damaged; never returns unverified bytes.
    */
   getBlob(id: BlobId): Promise<Uint8Array>
-  /** Whether a blob with this id is already stored (or pending in this session). */
-  hasBlob(id: BlobId): boolean
+  /**
+   * Whether a blob with this id is already stored (or pending in this session). Asynchronous because the first
+   * question may have to read the store's index.
+   */
+  hasBlob(id: BlobId): Promise<boolean>
 }

@@ -1,5 +1,6 @@
 import { IntegrityError, UserError } from '../core/errors.js'
-import { AlreadyExistsError, NotFoundError, listAll, type Backend } from './backend.js'
+import { mapBounded } from '../core/bounded-map.js'
+import { AlreadyExistsError, FILES_IN_FLIGHT, NotFoundError, listAll, type Backend } from './backend.js'
 import { isHex64, seal, unseal } from './crypto/seal.js'
 import { aad } from './format.js'
 import type { CheckpointListing, RepoCheckpoint, StoredCheckpoint } from './types.js'
@@ -75,13 +76,13 @@ export async function writeCheckpoint(
 /** Throws when the store cannot be listed or a listed file cannot be read (never mistakes that for "none"). */
 export async function readCheckpoints(backend: Backend, dataKey: Uint8Array): Promise<CheckpointListing> {
   const out: CheckpointListing = { checkpoints: [], damaged: [] }
-  for (const { name } of await listAll(backend, 'checkpoint')) {
-    let bytes: Uint8Array
-    try {
-      bytes = await backend.load({ type: 'checkpoint', name })
-    } catch (err) {
+  const names = (await listAll(backend, 'checkpoint')).map((f) => f.name)
+  // One file per command that appended events: read them side by side, not one after another.
+  const loaded = await mapBounded(names, (name) => loadUnlessGone(backend, name), { concurrency: FILES_IN_FLIGHT })
+  for (const [i, bytes] of loaded.entries()) {
+    const name = names[i]!
+    if (!bytes) {
       // lastgood never removes a checkpoint, so one that vanished between listing and reading is news.
-      if (!(err instanceof NotFoundError)) throw err
       out.damaged.push({ id: name, message: `checkpoint ${name} disappeared while it was being read` })
       continue
     }
@@ -95,4 +96,13 @@ export async function readCheckpoints(backend: Backend, dataKey: Uint8Array): Pr
   out.checkpoints.sort((a, b) => a.seq - b.seq || (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0))
   out.damaged.sort((a, b) => (a.id < b.id ? -1 : 1))
   return out
+}
+
+async function loadUnlessGone(backend: Backend, name: string): Promise<Uint8Array | undefined> {
+  try {
+    return await backend.load({ type: 'checkpoint', name })
+  } catch (err) {
+    if (err instanceof NotFoundError) return undefined
+    throw err
+  }
 }

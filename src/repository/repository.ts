@@ -65,13 +65,16 @@ export interface RepositoryOptions {
 /**
  * The content-addressed, compressed, encrypted store snapshot data lives in (format: FORMAT.md). Blobs go
  * into packs; packs, then index files, then snapshot files are written, each atomically, so a crash at any
- * point leaves only data no snapshot refers to. Holds a shared lock from open to close.
+ * point leaves only data no snapshot refers to. Holds a shared lock from open to close. The index is read on
+ * first need, not at open: it is one file per session that wrote, and a command that only lists snapshots or
+ * checkpoints (status, audit verify) never needs it.
  */
 export class Repository implements BlobStore, RepoCore {
   readonly dataKey: Buffer
   readonly config: RepoConfig
   readonly packSize: number
-  index: MasterIndex
+  private loadedIndex: MasterIndex | undefined
+  private indexLoading: Promise<MasterIndex> | undefined
   private readonly packer: Packer
   private readonly reader: PackReader
   /** Only a writable session has one: a read-only one compresses nothing, and loads no zstd for it. */
@@ -84,13 +87,11 @@ export class Repository implements BlobStore, RepoCore {
   private constructor(
     readonly backend: Backend,
     unlocked: Unlocked,
-    index: MasterIndex,
     private readonly lock: RepoLock | undefined,
     opts: RepositoryOptions,
   ) {
     this.dataKey = unlocked.dataKey
     this.config = unlocked.config
-    this.index = index
     this.packSize = opts.packSize ?? DEFAULT_PACK_SIZE
     this.compressor = opts.readOnly ? undefined : new Compressor(opts.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL)
     this.reader = new PackReader(backend)
@@ -122,12 +123,7 @@ export class Repository implements BlobStore, RepoCore {
 
   private static async start(backend: Backend, unlocked: Unlocked, opts: RepositoryOptions): Promise<Repository> {
     const lock = opts.readOnly ? undefined : await RepoLock.acquire(backend, false)
-    try {
-      return new Repository(backend, unlocked, await MasterIndex.load(backend, unlocked.dataKey), lock, opts)
-    } catch (err) {
-      await lock?.release()
-      throw err
-    }
+    return new Repository(backend, unlocked, lock, opts)
   }
 
   async putBlob(type: BlobType, data: Uint8Array): Promise<BlobId> {
@@ -136,8 +132,9 @@ export class Repository implements BlobStore, RepoCore {
       throw new RangeError(`blob of ${data.length} bytes exceeds the ${MAX_BLOB_SIZE}-byte limit; split it into chunks`)
     }
     if (this.pruning) await this.pruning.catch(() => undefined)
+    await this.loadIndex()
     const id = sha256Hex(data)
-    if (this.hasBlob(id)) return id
+    if (this.holds(id)) return id
     await this.packer.add(id, type, sealBlob(this.dataKey, this.compressor!, type, id, data), data.length)
     return id
   }
@@ -151,13 +148,38 @@ export class Repository implements BlobStore, RepoCore {
 
   /** RepoCore: a durable blob only. */
   async readBlob(id: string): Promise<Buffer> {
-    const loc = this.index.get(id) ?? ((await this.index.loadNew(this.backend, this.dataKey)) > 0 ? this.index.get(id) : undefined)
+    const index = await this.loadIndex()
+    const loc = index.get(id) ?? ((await index.loadNew(this.backend, this.dataKey)) > 0 ? index.get(id) : undefined)
     if (!loc) throw new IntegrityError(id, `blob ${id} is not in repository ${this.backend.location}`)
-    return openBlob(this.dataKey, loc, await this.reader.read(loc, this.index.packs.get(loc.packId)!.size))
+    return openBlob(this.dataKey, loc, await this.reader.read(loc, index.packs.get(loc.packId)!.size))
   }
 
-  hasBlob(id: BlobId): boolean {
-    return this.index.blobs.has(id) || this.packer.has(id)
+  async hasBlob(id: BlobId): Promise<boolean> {
+    await this.loadIndex()
+    return this.holds(id)
+  }
+
+  /** RepoCore: the index, once loaded; every method that reads it loads it first (loadIndex). */
+  get index(): MasterIndex {
+    if (!this.loadedIndex) throw new Error('the repository index was read before it was loaded')
+    return this.loadedIndex
+  }
+
+  /**
+   * Reads every index file, once: concurrent callers share the one load, and one that failed is tried again by
+   * the next caller. What other processes write later is picked up by readBlob when it misses a blob. An index
+   * a prune put in place meanwhile is newer than the one read, and stays.
+   */
+  async loadIndex(): Promise<MasterIndex> {
+    if (this.loadedIndex) return this.loadedIndex
+    this.indexLoading ??= MasterIndex.load(this.backend, this.dataKey).then(
+      (index) => (this.loadedIndex ??= index),
+      (err: unknown) => {
+        this.indexLoading = undefined
+        throw err
+      },
+    )
+    return this.indexLoading
   }
 
   /**
@@ -174,6 +196,7 @@ export class Repository implements BlobStore, RepoCore {
     this.assertWritable()
     assertSnapshot(s)
     await this.flush()
+    await this.loadIndex()
     await writeSnapshot(this, s)
   }
 
@@ -224,6 +247,7 @@ export class Repository implements BlobStore, RepoCore {
   /** Checks the given snapshots (default: all). Never throws on damage: it returns problems. */
   async verify(opts: { snapshotIds?: string[]; readData: boolean }): Promise<VerifyReport> {
     this.assertOpen()
+    await this.loadIndex()
     return verifyRepository(this, opts)
   }
 
@@ -238,10 +262,10 @@ export class Repository implements BlobStore, RepoCore {
       const exclusive = await RepoLock.acquire(this.backend, true, [this.lock!.fileName])
       try {
         // Other processes may have added index files since open: prune must see all of them.
-        this.index = await MasterIndex.load(this.backend, this.dataKey)
+        this.loadedIndex = await MasterIndex.load(this.backend, this.dataKey)
         // The new index goes live before any old pack is deleted, so concurrent reads never miss.
         return await pruneRepository(this, opts, (index) => {
-          this.index = index
+          this.loadedIndex = index
           this.reader.reset()
         })
       } finally {
@@ -260,10 +284,11 @@ export class Repository implements BlobStore, RepoCore {
   /** Durable state only: blobs pending in memory are not counted. */
   async stats(): Promise<RepoStats> {
     this.assertOpen()
+    const index = await this.loadIndex()
     let packBytes = 0
-    for (const p of this.index.packs.values()) packBytes += p.size
+    for (const p of index.packs.values()) packBytes += p.size
     const snapshots = (await listAll(this.backend, 'snapshot')).length
-    return { packs: this.index.packs.size, packBytes, blobs: this.index.blobs.size, snapshots }
+    return { packs: index.packs.size, packBytes, blobs: index.blobs.size, snapshots }
   }
 
   /** Flushes, then releases the lock even if flushing failed (and rethrows that failure). Idempotent. */
@@ -279,9 +304,15 @@ export class Repository implements BlobStore, RepoCore {
 
   private async flushNow(): Promise<void> {
     await this.packer.flush()
-    await this.index.saveUnsaved(this.backend, this.dataKey)
+    // No index loaded: this session stored nothing, so it has nothing to describe.
+    await this.loadedIndex?.saveUnsaved(this.backend, this.dataKey)
     // The data is durable at this point; a lock that cannot be refreshed only goes stale sooner.
     await this.lock?.refresh().catch(() => undefined)
+  }
+
+  /** Stored or pending; the index is loaded. */
+  private holds(id: BlobId): boolean {
+    return this.index.blobs.has(id) || this.packer.has(id)
   }
 
   private assertOpen(): void {

@@ -33,6 +33,28 @@ export async function latestRun(db: StateDb, app: string): Promise<RollbackRunTa
     .executeTakeFirst()
 }
 
+/**
+ * The newest run of each of `apps` that has one, in two queries however many apps and runs there are: the
+ * runs' app lists (newest first) to find each app's latest, then those runs whole.
+ */
+export async function latestRuns(db: StateDb, apps: readonly string[]): Promise<Map<string, RollbackRunTable>> {
+  const wanted = new Set(apps)
+  const latestOf = new Map<string, string>()
+  const runs = await db.selectFrom('rollback_runs').select(['id', 'apps']).orderBy('started_at', 'desc').orderBy('id', 'desc').execute()
+  for (const r of runs) {
+    for (const app of JSON.parse(r.apps) as string[]) if (wanted.has(app) && !latestOf.has(app)) latestOf.set(app, r.id)
+    if (latestOf.size === wanted.size) break
+  }
+  if (latestOf.size === 0) return new Map()
+  const rows = await db
+    .selectFrom('rollback_runs')
+    .selectAll()
+    .where('id', 'in', [...new Set(latestOf.values())])
+    .execute()
+  const byId = new Map(rows.map((r) => [r.id, r]))
+  return new Map([...latestOf].map(([app, id]) => [app, byId.get(id)!]))
+}
+
 export async function isUnfinished(db: StateDb, run: RollbackRunTable, now = Date.now()): Promise<boolean> {
   if (run.status === 'interrupted') return true
   if (run.status !== 'running') return false

@@ -41,23 +41,27 @@ function key(component: string, version: string): string {
 
 /** Rejections of `app` not cleared, newest first. */
 export async function loadRejections(db: StateDb, app: string): Promise<Rejections> {
-  const rows = await db
-    .selectFrom('rejected_releases')
-    .selectAll()
-    .where('app', '=', app)
-    .where('cleared_at', 'is', null)
-    .orderBy('rejected_at', 'desc')
-    .execute()
-  return new Rejections(
-    rows.map((r) => ({
-      component: r.component,
-      version: r.version,
-      run: r.run_id,
-      at: r.rejected_at,
-      by: r.rejected_by,
-      reason: r.reason,
-    })),
-  )
+  return (await rejectionsByApp(db, [app])).get(app)!
+}
+
+/** The same for each of `apps`, in one query however many apps there are. Every app given has an entry. */
+export async function rejectionsByApp(db: StateDb, apps: readonly string[]): Promise<Map<string, Rejections>> {
+  const found = new Map(apps.map((a) => [a, [] as Rejection[]]))
+  if (apps.length > 0) {
+    const rows = await db
+      .selectFrom('rejected_releases')
+      .selectAll()
+      .where('app', 'in', [...found.keys()])
+      .where('cleared_at', 'is', null)
+      .orderBy('rejected_at', 'desc')
+      .execute()
+    for (const r of rows) {
+      found
+        .get(r.app)!
+        .push({ component: r.component, version: r.version, run: r.run_id, at: r.rejected_at, by: r.rejected_by, reason: r.reason })
+    }
+  }
+  return new Map([...found].map(([app, all]) => [app, new Rejections(all)]))
 }
 
 /**

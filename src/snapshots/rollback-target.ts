@@ -1,7 +1,7 @@
 import type { ResolvedComponent } from '../config/types.js'
 import type { StateDb } from '../state/open-state.js'
-import { loadRejections, type Rejection, type Rejections } from './rejected-releases.js'
-import { listSnapshots, type SnapshotRecord } from './snapshot-record.js'
+import { type Rejection, type Rejections, rejectionsByApp } from './rejected-releases.js'
+import { type SnapshotRecord, snapshotsByApp } from './snapshot-record.js'
 
 /** What a rollback asks for; the rule itself is `namedOnly`. */
 export interface TargetQuery {
@@ -60,22 +60,37 @@ export interface TargetMark {
 }
 
 /**
- * How the rule sees each snapshot of one app, for `snapshot list`. `components` are the app's configured ones
- * (an app no longer configured passes none: every component it captured counts as a release).
+ * How the rule sees each snapshot, for `snapshot list` and `show`, whatever apps they belong to: the rejections
+ * of all of them are read in one query. `componentsOf` gives an app's configured components (undefined for an
+ * app no longer configured: every component it captured counts as a release).
  */
 export async function targetMarks(
   db: StateDb,
-  app: string,
-  snaps: SnapshotRecord[],
-  components?: readonly Pick<ResolvedComponent, 'name' | 'data'>[],
+  snaps: readonly SnapshotRecord[],
+  componentsOf: (app: string) => readonly Pick<ResolvedComponent, 'name' | 'data'>[] | undefined,
 ): Promise<Map<string, TargetMark>> {
-  const rejections = await loadRejections(db, app)
+  const rejectionsOf = await rejectionsByApp(db, [...new Set(snaps.map((s) => s.app))])
   return new Map(
     snaps.map((s) => {
+      const rejections = rejectionsOf.get(s.app)!
+      const components = componentsOf(s.app)
       const releases = components ? releaseNames(components) : s.components.map((c) => c.name)
       return [s.id, { rejected: rejections.inSnapshot(s, releases), namedOnly: namedOnly(s, releases, rejections) }]
     }),
   )
+}
+
+/** What the rule reads of one app: the snapshots still kept, newest first, and the rejections in force. */
+export interface TargetHistory {
+  snapshots: readonly SnapshotRecord[]
+  rejections: Rejections
+}
+
+/** The history of each of `apps`, in two queries however many apps and snapshots there are. */
+export async function targetHistories(db: StateDb, apps: readonly string[]): Promise<Map<string, TargetHistory>> {
+  const snapshots = await snapshotsByApp(db, apps)
+  const rejections = await rejectionsByApp(db, apps)
+  return new Map(apps.map((a) => [a, { snapshots: snapshots.get(a)!, rejections: rejections.get(a)! }]))
 }
 
 /**
@@ -85,10 +100,15 @@ export async function targetMarks(
  * ones it passed over. A snapshot named with `--to` (or an incident's `--to`) is restored without asking it.
  */
 export async function findRollbackTarget(db: StateDb, q: TargetQuery): Promise<TargetSearch> {
-  const rejections = await loadRejections(db, q.app)
+  return pickRollbackTarget((await targetHistories(db, [q.app])).get(q.app)!, q)
+}
+
+/** findRollbackTarget on a history already read (status asks it several times of every app). */
+export function pickRollbackTarget(history: TargetHistory, q: Omit<TargetQuery, 'app'>): TargetSearch {
+  const { rejections } = history
   const releases = releaseNames(q.components)
   const passedOver: TargetSearch['passedOver'] = []
-  for (const s of await listSnapshots(db, q.app)) {
+  for (const s of history.snapshots) {
     if (q.takenBefore !== undefined && s.createdAt >= q.takenBefore) continue
     const version = (name: string) => s.components.find((sc) => sc.name === name)?.version
     if (!q.components.every((c) => version(c.name) !== undefined)) continue

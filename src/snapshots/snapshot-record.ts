@@ -76,8 +76,22 @@ export function fromSnapshotRow(r: SnapshotTable): SnapshotRecord {
 
 /** Snapshots still in the repository, newest first; of one app when given. */
 export async function listSnapshots(db: StateDb, app?: string): Promise<SnapshotRecord[]> {
+  return keptSnapshots(db, app === undefined ? undefined : [app])
+}
+
+/**
+ * The snapshots still in the repository of each of `apps`, newest first, in one query however many apps
+ * there are (status and validate ask about every app at once). Every app given has an entry.
+ */
+export async function snapshotsByApp(db: StateDb, apps: readonly string[]): Promise<Map<string, SnapshotRecord[]>> {
+  const out = new Map(apps.map((a) => [a, [] as SnapshotRecord[]]))
+  if (apps.length > 0) for (const s of await keptSnapshots(db, [...out.keys()])) out.get(s.app)!.push(s)
+  return out
+}
+
+async function keptSnapshots(db: StateDb, apps: readonly string[] | undefined): Promise<SnapshotRecord[]> {
   let q = db.selectFrom('snapshots').selectAll().where('pruned_at', 'is', null)
-  if (app) q = q.where('app', '=', app)
+  if (apps) q = q.where('app', 'in', apps)
   const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').execute()
   return rows.map(fromSnapshotRow)
 }

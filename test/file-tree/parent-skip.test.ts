@@ -115,10 +115,10 @@ describe('parent skip: a capture reuses the previous entry of a file whose metad
 
     const none = files((await captureTree(root, blobs, { previous: new PreviousFiles(crafted) })).entries)
     expect(none.get('kept.txt')!.content).toEqual([sha256('kept\n')])
-    expect(blobs.hasBlob(missing)).toBe(false)
+    expect(await blobs.hasBlob(missing)).toBe(false)
   })
 
-  it('ignores a previous manifest of the wrong shape instead of trusting it', () => {
+  it('ignores a previous manifest of the wrong shape instead of trusting it', async () => {
     const live = {
       path: 'a',
       abs: '/x/a',
@@ -133,7 +133,7 @@ describe('parent skip: a capture reuses the previous entry of a file whose metad
     const id = sha256('abc')
     blobs.plant(id, Buffer.from('abc'))
     const good = { path: 'a', type: 'file', mode: 0o644, size: 3, content: [id], ino: '1', mtimeNs: '2', ctimeNs: '3' }
-    expect(new PreviousFiles([good]).reuse(live, blobs)).toMatchObject({ content: [id], ino: '1' })
+    expect(await new PreviousFiles([good]).reuse(live, blobs)).toMatchObject({ content: [id], ino: '1' })
     for (const bad of [
       { ...good, content: [id, id] },
       { ...good, content: ['not-an-id'] },
@@ -142,7 +142,7 @@ describe('parent skip: a capture reuses the previous entry of a file whose metad
       { ...good, ctimeNs: undefined },
       { ...good, type: 'dir' },
     ]) {
-      expect(new PreviousFiles([bad]).reuse(live, blobs)).toBeUndefined()
+      expect(await new PreviousFiles([bad]).reuse(live, blobs)).toBeUndefined()
     }
     expect(new PreviousFiles('not a list').size).toBe(0)
   })

@@ -26,7 +26,7 @@ export class MemoryBlobStore implements BlobStore {
     return Uint8Array.from(blob.data)
   }
 
-  hasBlob(id: BlobId): boolean {
+  async hasBlob(id: BlobId): Promise<boolean> {
     return this.blobs.has(id)
   }
 

@@ -88,7 +88,7 @@ export function providerConformance(kind: string, make: (dir: string) => Provide
       expect(withoutStamps(second)).toEqual(withoutStamps(first))
       expect(first).toMatchObject({ provider: kind, version: 'v1' })
       expect(blobs.size).toBe(stored)
-      for (const ref of first.refs) expect(blobs.hasBlob(ref)).toBe(true)
+      for (const ref of first.refs) expect(await blobs.hasBlob(ref)).toBe(true)
       expect(await f.observe()).toEqual(before)
     })
 

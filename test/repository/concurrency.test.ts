@@ -18,14 +18,14 @@ describe('several writers at once', () => {
 
     const r = await t.reopen()
     expect(await r.listSnapshots()).toEqual(['w0', 'w1'])
-    const copies = [...r.index.packs.values()].flatMap((p) => p.blobs.map((e) => e.id))
+    const copies = [...(await r.loadIndex()).packs.values()].flatMap((p) => p.blobs.map((e) => e.id))
     expect(copies.length).toBeGreaterThan(new Set(copies).size) // each session stored the shared blobs itself
     const expected = new Map<string, Buffer>()
     ;[...shared, ...own[0]!].forEach((d, i) => expected.set(a[i]!, d))
     ;[...shared, ...own[1]!].forEach((d, i) => expected.set(b[i]!, d))
     const report = await r.prune({ dryRun: false })
     expect(report.blobsRemoved).toBe(copies.length - new Set(copies).size)
-    const after = [...r.index.packs.values()].flatMap((p) => p.blobs.map((e) => e.id))
+    const after = [...(await r.loadIndex()).packs.values()].flatMap((p) => p.blobs.map((e) => e.id))
     expect(after.length).toBe(new Set(after).size)
     expect((await r.verify({ readData: true })).problems).toEqual([])
     for (const [id, d] of expected) expect(sameBytes(await r.getBlob(id), d)).toBe(true)
@@ -51,7 +51,7 @@ describe('several writers at once', () => {
     await t.repo.saveSnapshot(snapshot('sy', [await t.repo.putBlob('tree', manifest([y]))]))
     const { rm } = await import('node:fs/promises')
     const { join } = await import('node:path')
-    const packY = t.repo.index.get(y)!.packId
+    const packY = (await t.repo.loadIndex()).get(y)!.packId
     await rm(join(t.dir, 'data', packY.slice(0, 2), packY))
 
     expect((await t.repo.verify({ snapshotIds: ['sx'], readData: true })).ok).toBe(true)

@@ -100,7 +100,7 @@ describe('crashes and write failures', () => {
 
     // A crash now: another process sees the pack as unreferenced, never the blob.
     const other = await expectIntact(t)
-    expect(other.hasBlob(id)).toBe(false)
+    expect(await other.hasBlob(id)).toBe(false)
     const report = await other.verify({ readData: false })
     expect(report.problems).toEqual([expect.objectContaining({ kind: 'unreferenced' })])
     await other.close()

@@ -25,8 +25,8 @@ function packPath(dir: string, packId: string): string {
   return join(dir, 'data', packId.slice(0, 2), packId)
 }
 
-function location(r: Repository, id: string): { path: string; offset: number; length: number; packId: string } {
-  const loc = r.index.get(id)!
+async function location(r: Repository, id: string): Promise<{ path: string; offset: number; length: number; packId: string }> {
+  const loc = (await r.loadIndex()).get(id)!
   return {
     path: packPath((r.backend as { location: string }).location, loc.packId),
     offset: loc.offset,
@@ -61,7 +61,7 @@ describe('stored data is authenticated on every read', () => {
       const t = await seeded()
       const victim = t.data[1]!
       const r = await t.reopen()
-      const loc = location(r, victim)
+      const loc = await location(r, victim)
       await flipBit(loc.path, at(loc.offset, loc.length))
       const fresh = await t.reopen()
       const err = await integrityErrorOf(fresh.getBlob(victim))
@@ -105,7 +105,7 @@ describe('stored data is authenticated on every read', () => {
     for (const [what, damage] of damages) {
       const t = await seeded()
       const r = await t.reopen()
-      const loc = location(r, t.data[0]!)
+      const loc = await location(r, t.data[0]!)
       await r.close()
       await damage(loc.path)
       const fresh = await t.reopen()
@@ -132,8 +132,8 @@ describe('stored data is authenticated on every read', () => {
     const b = await t.repo.putBlob('data', content(5000, false))
     const m = await t.repo.putBlob('tree', manifest([a, b]))
     await t.repo.saveSnapshot(snapshot('s1', [m]))
-    const la = location(t.repo, a)
-    const lb = location(t.repo, b)
+    const la = await location(t.repo, a)
+    const lb = await location(t.repo, b)
     expect(la.length).toBe(lb.length)
     const bytes = await readFile(la.path)
     const blobA = Buffer.from(bytes.subarray(la.offset, la.offset + la.length))

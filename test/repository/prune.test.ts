@@ -58,7 +58,7 @@ describe('prune', () => {
     await expectRefusal(t, t.repo, /snapshot s2 cannot be read/)
 
     const u = await withSnapshots()
-    const loc = u.repo.index.get(u.m2)!
+    const loc = (await u.repo.loadIndex()).get(u.m2)!
     await u.repo.close()
     await rm(join(u.dir, 'data', loc.packId.slice(0, 2), loc.packId))
     await expectRefusal(u, await u.reopen(), /manifest .* cannot be read|is missing/)
@@ -84,9 +84,9 @@ describe('prune', () => {
     expect(Math.abs(dry.bytesFreed - real.bytesFreed)).toBeLessThan(1024)
 
     const check = async (r: Repository): Promise<void> => {
-      expect(r.hasBlob(t.a)).toBe(false)
-      expect(r.hasBlob(t.m1)).toBe(false)
-      for (const id of [t.b, t.c, t.m2]) expect(r.hasBlob(id)).toBe(true)
+      expect(await r.hasBlob(t.a)).toBe(false)
+      expect(await r.hasBlob(t.m1)).toBe(false)
+      for (const id of [t.b, t.c, t.m2]) expect(await r.hasBlob(id)).toBe(true)
       const report = await r.verify({ readData: true })
       expect(report).toMatchObject({ ok: true, problems: [] })
     }
@@ -157,7 +157,7 @@ describe('prune', () => {
         const r = await t.reopen()
         const needed = new Set(kept.flatMap((s) => s.needs))
         for (const { id, data } of blobs) {
-          expect(r.hasBlob(id)).toBe(needed.has(id))
+          expect(await r.hasBlob(id)).toBe(needed.has(id))
           if (needed.has(id)) expect(sameBytes(await r.getBlob(id), data)).toBe(true)
         }
         expect((await r.stats()).blobs).toBe(needed.size)

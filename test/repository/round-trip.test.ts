@@ -20,7 +20,7 @@ describe('repository round trip', () => {
     expect(stats.blobs).toBe(blobs.size)
     expect(stats.packs).toBeGreaterThan(5)
     for (const [id, data] of blobs) {
-      expect(r.hasBlob(id)).toBe(true)
+      expect(await r.hasBlob(id)).toBe(true)
       expect(sameBytes(await r.getBlob(id), data)).toBe(true)
     }
   })

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { type AppStatus, appStatus } from '../../inspect/app-status.js'
+import { type AppStatus, appStatuses } from '../../inspect/app-status.js'
 import { listPendingRollbacks, type PendingRollback } from '../../monitor/monitor-store.js'
 import { type FullDisk, fullDisks } from '../../platform/full-disks.js'
 import { selectApps } from '../../platform/platform.js'
@@ -14,9 +14,8 @@ export async function statusAction(apps: string[], _opts: unknown, cmd: Command)
   return withPlatform(
     g,
     async (p) => {
-      const statuses: AppStatus[] = []
       const selected = selectApps(p.config, apps)
-      for (const app of selected) statuses.push(await appStatus(p, app))
+      const statuses = await appStatuses(p, selected)
       const names = selected.map((a) => a.name)
       const pending = await listPendingRollbacks(p.state.db, names)
       const incidents = (await listIncidents(p.state.db, { open: true })).filter((i) => i.scope.some((a) => names.includes(a)))

@@ -62,7 +62,7 @@ export async function previewCommand(c: CommandComponent, m: ComponentManifest, 
  */
 export async function restoreCommand(c: CommandComponent, m: ComponentManifest, ctx: ProviderContext): Promise<RestoreResult> {
   const body = parseCommandBody(m)
-  if (!ctx.blobs.hasBlob(body.stdout)) {
+  if (!(await ctx.blobs.hasBlob(body.stdout))) {
     throw new IntegrityError(body.stdout, `blob ${body.stdout} (captured stdout) is missing from the repository`)
   }
   const stdout = await ctx.blobs.getBlob(body.stdout)

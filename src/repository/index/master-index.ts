@@ -1,7 +1,8 @@
-import { NotFoundError, type Backend } from '../backend.js'
+import { FILES_IN_FLIGHT, listAll, NotFoundError, type Backend } from '../backend.js'
 import type { BlobType } from '../blob-store.js'
 import type { PackEntry } from '../pack/pack-header.js'
 import { decodeIndexFile, encodeIndexFiles, type PackRecord } from './index-file.js'
+import { mapBounded } from '../../core/bounded-map.js'
 import { messageOf } from '../../core/errors.js'
 
 export interface BlobLocation extends PackEntry {
@@ -14,7 +15,7 @@ export interface IndexProblem {
 }
 
 /**
- * Every index file, loaded into memory at open: blob → where it is, pack → its size and blobs. A damaged
+ * Every index file, loaded into memory on first need: blob → where it is, pack → its size and blobs. A damaged
  * index file does not stop the repository from opening (other snapshots stay restorable); it is recorded in
  * `problems`, verify reports it and prune refuses to run until it is resolved.
  */
@@ -39,19 +40,19 @@ export class MasterIndex {
    */
   async loadNew(backend: Backend, dataKey: Uint8Array): Promise<number> {
     const known = new Set([...this.files, ...this.problems.map((p) => p.file)])
+    const names = (await listAll(backend, 'index')).map((f) => f.name).filter((name) => !known.has(name))
+    // A repository no prune has compacted holds one small file per session that wrote: read them side by side.
+    const read = await mapBounded(names, (name) => readIndexFile(backend, dataKey, name), { concurrency: FILES_IN_FLIGHT })
     let loaded = 0
-    for await (const f of backend.list('index')) {
-      if (known.has(f.name)) continue
-      let records: PackRecord[]
-      try {
-        records = decodeIndexFile(f.name, await backend.load({ type: 'index', name: f.name }), dataKey)
-      } catch (err) {
-        if (err instanceof NotFoundError) continue // removed by a prune between list and load
-        this.problems.push({ file: f.name, message: `index file ${f.name} is damaged: ${messageOf(err)}` })
+    for (const [i, r] of read.entries()) {
+      const name = names[i]!
+      if (r === 'gone') continue // removed by a prune between list and load
+      if ('damaged' in r) {
+        this.problems.push({ file: name, message: `index file ${name} is damaged: ${r.damaged}` })
         continue
       }
-      this.files.add(f.name)
-      for (const r of records) this.add(r)
+      this.files.add(name)
+      for (const p of r.records) this.add(p)
       loaded++
     }
     return loaded
@@ -103,5 +104,18 @@ export class MasterIndex {
       // The first location wins; a second copy (two writers stored the same content) is prune's to collect.
       if (!this.blobs.has(b.id)) this.blobs.set(b.id, { ...b, packId: r.id })
     }
+  }
+}
+
+async function readIndexFile(
+  backend: Backend,
+  dataKey: Uint8Array,
+  name: string,
+): Promise<{ records: PackRecord[] } | { damaged: string } | 'gone'> {
+  try {
+    return { records: decodeIndexFile(name, await backend.load({ type: 'index', name }), dataKey) }
+  } catch (err) {
+    if (err instanceof NotFoundError) return 'gone'
+    return { damaged: messageOf(err) }
   }
 }

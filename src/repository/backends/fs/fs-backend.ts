@@ -2,6 +2,7 @@ import { open, readdir, stat, unlink, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
   AlreadyExistsError,
+  FILES_IN_FLIGHT,
   NotFoundError,
   assertValidHandle,
   isValidName,
@@ -13,6 +14,7 @@ import {
   type SaveOptions,
   type TempCleanup,
 } from '../../backend.js'
+import { mapBounded } from '../../../core/bounded-map.js'
 import { errCode } from '../../../core/errors.js'
 import { fsyncDir } from '../../../core/fsync-dir.js'
 import { FileExistsError, atomicWrite, isTempName, realIo, type WriteIo } from './atomic-write.js'
@@ -102,15 +104,18 @@ export class FsBackend implements Backend {
     const dirs = type === 'pack' ? (await readdirOrEmpty(base)).filter((d) => /^[0-9a-f]{2}$/.test(d)) : ['']
     for (const sub of dirs) {
       const dir = join(base, sub)
-      for (const name of await readdirOrEmpty(dir)) {
-        if (isTempName(name) || !isValidName(name)) continue
-        if (type === 'pack' && !name.startsWith(sub)) continue
-        const s = await stat(join(dir, name)).catch((err: unknown) => {
-          if (errCode(err) === 'ENOENT') return undefined // removed while we listed
-          throw err
-        })
-        if (s?.isFile()) yield { name, size: s.size }
-      }
+      const names = (await readdirOrEmpty(dir)).filter((n) => !isTempName(n) && isValidName(n) && (type !== 'pack' || n.startsWith(sub)))
+      // A directory of thousands of small files (index files, checkpoints): stat them side by side.
+      const stats = await mapBounded(
+        names,
+        (name) =>
+          stat(join(dir, name)).catch((err: unknown) => {
+            if (errCode(err) === 'ENOENT') return undefined // removed while we listed
+            throw err
+          }),
+        { concurrency: FILES_IN_FLIGHT },
+      )
+      for (const [i, s] of stats.entries()) if (s?.isFile()) yield { name: names[i]!, size: s.size }
     }
   }
 

@@ -1,4 +1,5 @@
-import { asError } from '../core/errors.js'
+import { asError } from './errors.js'
+
 /**
  * How many units of work (a batch of small files for the file pool, or one big file) a tree operation has
  * in progress. Enough to keep up to four pool workers busy with one batch queued each; more only holds
@@ -13,7 +14,7 @@ export const UNITS_IN_FLIGHT = 8
 export const BYTES_IN_FLIGHT = 16 * 1024 * 1024
 
 export interface BoundedOptions<T> {
-  /** Most items in progress at once (default UNITS_IN_FLIGHT). */
+  /** Most items in progress at once (default UNITS_IN_FLIGHT, the file tree's; other callers pass their own). */
   concurrency?: number
   /** Most weight in progress at once (default BYTES_IN_FLIGHT); one item alone may exceed it. */
   maxWeight?: number
