@@ -42,8 +42,13 @@ function walk(node: unknown, path: ConfigPath, env: Env, result: DocumentInterpo
   }
 }
 
-/** Numbers and booleans come back typed; anything else (including an empty result) stays the string. */
+/**
+ * Numbers and booleans come back typed; anything else (including an empty result) stays the string. One word
+ * that starts with a letter no number or boolean starts with (t and f can: true, false) can only read as
+ * itself, so it is not parsed: a configuration of hundreds of apps interpolates a URL into each.
+ */
 function reread(text: string): unknown {
+  if (NEITHER_NUMBER_NOR_BOOLEAN.test(text)) return text
   try {
     const value: unknown = parse(text)
     return typeof value === 'number' || typeof value === 'boolean' ? value : text
@@ -51,3 +56,5 @@ function reread(text: string): unknown {
     return text
   }
 }
+
+const NEITHER_NUMBER_NOR_BOOLEAN = /^[a-eg-su-zA-EG-SU-Z]\S*$/

@@ -56,7 +56,8 @@ export function parseConfigText(text: string, file: string, env: Env = process.e
   if (problems.length > 0 || !parsed.success) {
     throw new ConfigError(file, placeIssues(problems, doc, lines, interpolation.sources))
   }
-  return resolveConfig(parsed.data, path.resolve(file), { componentOrder: (app) => componentOrder(doc, app) })
+  const orders = componentOrders(doc)
+  return resolveConfig(parsed.data, path.resolve(file), { componentOrder: (app) => orders.get(app) })
 }
 
 function placeIssues(issues: PathIssue[], doc: Document, lines: LineCounter, sources: Map<string, string>): ConfigIssue[] {
@@ -101,9 +102,25 @@ function syntaxMessage(code: string, message: string): string {
   return message.split('\n')[0]!.replace(/:$/, '')
 }
 
-/** Component names of an app as written, for the restore order (see ResolveOptions.componentOrder). */
-function componentOrder(doc: Document, app: string): string[] | undefined {
-  const components = doc.getIn(['apps', app, 'components'], true)
-  if (!isMap(components)) return undefined
-  return components.items.map((pair) => (isScalar(pair.key) ? String(pair.key.value) : String(pair.key)))
+/**
+ * Component names of each app as written, for the restore order (see ResolveOptions.componentOrder). Read in
+ * one pass over the apps: looking each app up by name would scan the apps once per app.
+ */
+function componentOrders(doc: Document): Map<string, string[]> {
+  const orders = new Map<string, string[]>()
+  const apps = doc.get('apps', true)
+  if (!isMap(apps)) return orders
+  for (const app of apps.items) {
+    const components = isMap(app.value) ? app.value.get('components', true) : undefined
+    if (isMap(components))
+      orders.set(
+        keyText(app.key),
+        components.items.map((pair) => keyText(pair.key)),
+      )
+  }
+  return orders
+}
+
+function keyText(key: unknown): string {
+  return isScalar(key) ? String(key.value) : String(key)
 }

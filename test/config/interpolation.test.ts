@@ -1,5 +1,8 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { parse, parseDocument } from 'yaml'
 import { interpolate } from '../../src/config/interpolate.js'
+import { interpolateDocument } from '../../src/config/interpolate-document.js'
 import { parseConfigText } from '../../src/config/parse-config-text.js'
 import { loadConfig } from '../../src/config/load-config.js'
 import { loadError, MINIMAL, writeConfig } from './temp-config.js'
@@ -97,6 +100,50 @@ apps:
     const withKey = MINIMAL.replace('  staff:\n', '  ${APP}:\n')
     expect(await loadError(withKey, { APP: 'staff' })).toBe(
       'lastgood.yaml:4:3: apps["${APP}"]: expected a name of lowercase letters, digits and dashes such as staff, got "${APP}"',
+    )
+  })
+})
+
+describe('an interpolated plain value', () => {
+  /** What it must read as: the text read as YAML when that is a number or a boolean, else the text itself. */
+  const readAs = (text: string): unknown => {
+    try {
+      const v: unknown = parse(text)
+      return typeof v === 'number' || typeof v === 'boolean' ? v : text
+    } catch {
+      return text
+    }
+  }
+  const interpolated = (text: string): unknown => {
+    const doc = parseDocument('v: ${X}')
+    interpolateDocument(doc, { X: text })
+    return doc.get('v')
+  }
+
+  it('reads as YAML would, whatever it is: a number, a boolean, or the text (words are not parsed)', () => {
+    const word = fc.stringMatching(/^[A-Za-z][!-~]{0,12}$/)
+    // Tags (!x) and directives (%x) are left out: YAML warns about unknown ones on stderr, and neither starts a word.
+    const anything = fc.string().filter((t) => !/[!%]/.test(t))
+    const near = fc.constantFrom(
+      'true',
+      'True',
+      'FALSE',
+      'null',
+      'yes',
+      'no',
+      'on',
+      'x: 1',
+      'a #b',
+      'a:',
+      '.inf',
+      '-5',
+      '0x1F',
+      '1e3',
+      'nan',
+    )
+    fc.assert(
+      fc.property(fc.oneof(word, near, anything), (text) => Object.is(interpolated(text), readAs(text))),
+      { numRuns: 3000 },
     )
   })
 })
