@@ -4,7 +4,7 @@
  * then `lastgood incident declare complete_system_failure --scope all --to <platform snapshot>` through the
  * real CLI. Measured: declaration → last app validated, from the incident timeline (the `declared` entry and
  * the `recovery.app` entries), cross-checked by probing the five apps from here every 20 ms until all answer
- * healthy. Median, p95 and max of BENCH_RUNS (default 10) runs beside the platform's RTO objective.
+ * healthy. Median (min–max) and p95 of BENCH_RUNS (10, at least 5) runs beside the platform's RTO objective.
  * Validation: the example's 3 passes, BENCH_VALIDATION_INTERVAL apart (default 2s, the seeds' own).
  * `lastgood drill complete-system-failure` is the same drill in one process, on the drill timing (250 ms
  * validation); breaking the apps, probing them and reading the timeline are its code (src/drills/platform-outage.ts).
@@ -13,9 +13,9 @@ import { formatDuration } from '../src/config-parts/units.js'
 import { SamplePlatform, withEnv } from '../src/demo/sample-platform.js'
 import { breakAll, measureIncidentRecovery, recoveryProblem, watchAllHealthy } from '../src/drills/platform-outage.js'
 import { openPlatform } from '../src/platform/open-platform.js'
-import { median, percentile, printTable } from './stats.js'
+import { benchHeader, benchRuns, benchStart, percentile, printTable, spread } from './stats.js'
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 10)
+const RUNS = benchRuns(10)
 const INTERVAL = process.env.BENCH_VALIDATION_INTERVAL ?? '2s'
 
 interface Sample {
@@ -70,6 +70,7 @@ async function main(): Promise<void> {
     for (const a of apps) await p.deploy(a, 'v1')
     await p.start()
     await cli(p, ['init'])
+    const start = benchStart()
     const samples: Sample[] = []
     for (let i = 0; i < RUNS; i++) {
       samples.push(await once(p, apps, i))
@@ -78,15 +79,15 @@ async function main(): Promise<void> {
     const rto = p.config.objectives.rtoMs
     const row = (name: string, xs: number[], againstRto = true) => [
       name,
-      median(xs).toFixed(0),
+      spread(xs),
       percentile(xs, 95).toFixed(0),
-      Math.max(...xs).toFixed(0),
       againstRto ? formatDuration(rto) : '',
       againstRto ? (Math.max(...xs) <= rto ? 'yes' : 'NO') : '',
     ]
     printTable(
-      `complete_system_failure drill, ${apps.length} apps (${apps.join(', ')}), ${RUNS} runs, validation 3 passes ${INTERVAL} apart; milliseconds`,
-      ['measure', 'median', 'p95', 'max', 'RTO objective', 'within RTO'],
+      `${benchHeader(start, RUNS)}\ncomplete_system_failure drill, ${apps.length} apps (${apps.join(', ')}), validation 3 passes ${INTERVAL} apart; ` +
+        'median (min–max) and p95 of the runs, milliseconds; within RTO: the slowest run',
+      ['measure', 'median (min–max)', 'p95', 'RTO objective', 'within RTO'],
       [
         row(
           'declared → last app validated (timeline)',

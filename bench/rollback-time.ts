@@ -1,15 +1,15 @@
 /**
  * `npm run bench:rollback`: time of `lastgood rollback` for one app, from command start (process spawn)
- * to validation passed (process exit), median of 10, on the fast path (release directory still there) and
+ * to validation passed (process exit), median (min–max) of BENCH_RUNS (10, at least 5), on the fast path (release directory still there) and
  * the materialise path (release rebuilt from the repository). Validation: 3 consecutive passes, 250 ms apart
  * (BENCH_VALIDATION_INTERVAL to change it).
  */
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { SamplePlatform } from '../src/demo/sample-platform.js'
-import { median, percentile, printTable } from './stats.js'
+import { benchHeader, benchRuns, benchStart, percentile, printTable, spread } from './stats.js'
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 10)
+const RUNS = benchRuns(10)
 /** Validation interval; BENCH_VALIDATION_INTERVAL=2s measures the seeds' own validation. */
 const INTERVAL = process.env.BENCH_VALIDATION_INTERVAL ?? '250ms'
 
@@ -44,18 +44,16 @@ async function main(): Promise<void> {
     await p.start(['staff'])
     if ((await p.cli(['init'])).code !== 0) throw new Error('init failed')
     if ((await p.cli(['snapshot', 'create', 'staff'])).code !== 0) throw new Error('snapshot failed')
+    const start = benchStart()
     const rows: (string | number)[][] = []
     for (const materialise of [false, true]) {
       const s = await measure(p, materialise)
-      const step = (name: string) => median(s.map((x) => x.steps[name] ?? 0)).toFixed(0)
+      const total = s.map((x) => x.totalMs)
+      const step = (name: string) => spread(s.map((x) => x.steps[name] ?? 0))
       rows.push([
         materialise ? 'materialise' : 'fast',
-        RUNS,
-        median(s.map((x) => x.totalMs)).toFixed(0),
-        percentile(
-          s.map((x) => x.totalMs),
-          95,
-        ).toFixed(0),
+        spread(total),
+        percentile(total, 95).toFixed(0),
         step('verify'),
         step('safety-snapshot'),
         step('restore'),
@@ -63,8 +61,8 @@ async function main(): Promise<void> {
       ])
     }
     printTable(
-      `lastgood rollback, one app (staff), median of ${RUNS}, validation 3 passes ${INTERVAL} apart; milliseconds`,
-      ['path', 'runs', 'total median', 'total p95', 'verify', 'safety snapshot', 'restore', 'validate'],
+      `${benchHeader(start, RUNS)}\nlastgood rollback, one app (staff), validation 3 passes ${INTERVAL} apart; each cell median (min–max) of the runs, milliseconds`,
+      ['path', 'total', 'total p95', 'verify', 'safety snapshot', 'restore', 'validate'],
       rows,
     )
   } finally {

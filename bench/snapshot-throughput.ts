@@ -19,10 +19,10 @@ import { lastgood } from './throughput/lastgood-tool.js'
 import { treeBytes } from './throughput/measure.js'
 import { peerTool } from './throughput/peer-tool.js'
 import { borg, restic } from './throughput/peers.js'
+import { MIN_RUNS } from './stats.js'
 
 const RELEASES = process.env.BENCH_RELEASES ?? '/tmp/lg-bench/releases'
 const MAKE_RELEASES = resolve(PACKAGE_ROOT, '../shared/bench/make-releases.sh')
-const MIN_RUNS = 5
 
 function rounds(): number {
   const raw = process.env.BENCH_RUNS ?? String(MIN_RUNS)

@@ -1,6 +1,6 @@
 /** The throughput bench's output: a header naming date, machine and versions, one row per figure, footnotes. */
-import { cpus, loadavg, release, totalmem, type } from 'node:os'
-import { median, printTable } from '../stats.js'
+import { loadavg, release, type } from 'node:os'
+import { machine, median, printTable, spread } from '../stats.js'
 import type { Figure, Round } from './round.js'
 
 export interface ToolResult {
@@ -42,10 +42,9 @@ const ROWS: Row[] = [
 export function printComparison(results: ToolResult[], ctx: RunContext): void {
   const [lg, ...peers] = results as [ToolResult, ...ToolResult[]]
   const runs = lg.rounds.length
-  const cpu = cpus()
   const title = [
     `lastgood beside ${peers.map((p) => p.name).join(' and ')}: snapshot, restore and verify of ${ctx.releases.length} releases (~${ctx.firstMb.toFixed(0)} MB each, ${ctx.releases[0]} … ${ctx.releases.at(-1)})`,
-    `${ctx.started.toISOString()} · ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM · ${type()} ${release()}`,
+    `${ctx.started.toISOString()} · ${machine()} · ${type()} ${release()}`,
     `${results.map((r) => r.version).join(' · ')} · ${runs} rounds, the tools interleaved in each (order rotated per round) · load average ${ctx.loadAtStart.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end`,
     `Each cell: median (min–max) of the ${runs} rounds; times are wall time including process start.`,
   ].join('\n')
@@ -63,9 +62,8 @@ function values(rounds: Round[], figure: Figure): number[] {
 function cell(rounds: Round[], row: Row, ctx: RunContext): string {
   const xs = values(rounds, row.figure)
   if (xs.length === 0) return '—'
-  const m = median(xs)
-  const rate = row.rateOf ? `, ${(ctx[row.rateOf] / (m / 1000)).toFixed(0)} MB/s` : ''
-  return `${fmt(m, row.unit)} ${row.unit} (${fmt(Math.min(...xs), row.unit)}–${fmt(Math.max(...xs), row.unit)})${rate}`
+  const rate = row.rateOf ? `, ${(ctx[row.rateOf] / (median(xs) / 1000)).toFixed(0)} MB/s` : ''
+  return `${spread(xs, (x) => fmt(x, row.unit), ` ${row.unit}`)}${rate}`
 }
 
 /** lastgood's median over the best peer's (the faster or smaller): below 1, lastgood does better on that row. */
