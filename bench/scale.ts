@@ -10,9 +10,9 @@
  */
 import type { SamplePlatform } from '../src/demo/sample-platform.js'
 import { FULL_SCALE, type ScaleSize, scaleFixture } from './scale-fixture.js'
-import { median, printTable } from './stats.js'
+import { benchHeader, benchRuns, benchStart, median, printTable } from './stats.js'
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 5)
+const RUNS = benchRuns(5)
 const BASELINE = process.env.BENCH_BASELINE
 
 interface Row {
@@ -47,6 +47,7 @@ async function main(): Promise<void> {
       { args: ['status'], on: floor, label: 'lastgood status, 1 app (start-up floor)' },
     ]
     const ms = BUILDS.map(() => rows.map(() => [] as number[]))
+    const start = benchStart()
     for (let round = 0; round < RUNS; round++) {
       for (const [i, c] of rows.entries()) {
         for (const [b, build] of BUILDS.entries()) {
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
     const { apps, snapshotsPerApp, auditEvents } = FULL_SCALE
     printTable(
       `lastgood at scale: ${apps} apps, ${apps * snapshotsPerApp} snapshots, ${auditEvents} audit events, SQLite state; ` +
-        `whole process, ${RUNS} runs each, interleaved; milliseconds`,
+        `whole process, ${RUNS} runs each, interleaved; milliseconds\n${benchHeader(start, RUNS)}`,
       ['command', ...(BASELINE ? ['build'] : []), 'median', 'min', 'max', 'goal', 'met'],
       rows.flatMap((c, i) =>
         BUILDS.map((build, b) => {

@@ -10,9 +10,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { median, printTable } from './stats.js'
+import { benchHeader, benchRuns, benchStart, median, printTable } from './stats.js'
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 10)
+const RUNS = benchRuns(10)
 const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/lastgood.js')
 
 interface Row {
@@ -43,6 +43,7 @@ function timeRun(args: string[], cwd: string): number {
 const dir = await mkdtemp(join(tmpdir(), 'lastgood-startup-'))
 try {
   timeRun([CLI, 'init', '--example', 'clinic'], dir)
+  const start = benchStart()
   const times = ROWS.map(() => [] as number[])
   for (let round = 0; round < RUNS; round++) {
     ROWS.forEach((row, i) => times[i]!.push(timeRun(row.args, dir)))
@@ -51,7 +52,8 @@ try {
   const bare = median(times[0]!)
   const ms = (v: number) => v.toFixed(0)
   printTable(
-    `startup, ${RUNS} interleaved rounds, ms of wall time per fresh process (spawn included); ratio: median / bare node's median`,
+    `startup, ${RUNS} interleaved rounds, ms of wall time per fresh process (spawn included); ratio: median / bare node's median\n` +
+      benchHeader(start, RUNS),
     ['command', 'median', 'min', 'max', 'ratio', 'goal'],
     ROWS.map((row, i) => {
       const t = times[i]!
