@@ -20,6 +20,7 @@ import { SamplePlatform, withEnv } from '../src/demo/sample-platform.js'
 import { openPlatform } from '../src/platform/open-platform.js'
 import type { Platform } from '../src/platform/platform.js'
 import { createSnapshot } from '../src/snapshots/create-snapshot.js'
+import { manyAppsConfig } from '../src/demo/many-apps-config.js'
 
 /** Bump when what the fixture holds changes: a cached one of another version is never reused. */
 const FIXTURE_VERSION = 2
@@ -68,21 +69,7 @@ export function appNames(n: number): string[] {
 
 /** Every app's check asks the one sample server (`staff`'s) for /health: a probe per app, one process. */
 function scaleConfig(apps: number): string {
-  const app = (name: string) => `  ${name}:
-    priority: 1
-    health:
-      checks:
-        - name: health
-          url: http://127.0.0.1:\${CLINIC_STAFF_PORT}/health
-    components:
-      release:
-        provider: local-release
-        path: ./apps/${name}
-`
-  return `version: 1
-platform: scale
-defaults:
-  health:
+  const defaults = `  health:
     interval: 1s
     timeout: 5s
   rollback:
@@ -90,8 +77,8 @@ defaults:
       window: 5s
       passes: 1
       interval: 100ms
-apps:
-${appNames(apps).map(app).join('')}`
+`
+  return manyAppsConfig('scale', appNames(apps), defaults)
 }
 
 async function build(p: SamplePlatform, size: ScaleSize, log: Log): Promise<void> {

@@ -4,9 +4,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PACKAGE_ROOT, switchCurrent } from '../../src/demo/sample-platform.js'
-import { median } from '../stats.js'
 import { flushPageCache, timed, treeBytes, warm, type Timed } from './measure.js'
-import type { Round, Tool } from './round.js'
+import { type Round, roundOf, type Tool } from './round.js'
 
 const CLI = join(PACKAGE_ROOT, 'bin/lastgood.js')
 
@@ -55,17 +54,8 @@ async function lastgoodRound(releasesDir: string, releases: string[]): Promise<R
       throw new Error(`restore did not materialise: ${restore.stdout}`)
     // Every snapshot, as restic check and borg check read the whole repository.
     const verify = lg(['snapshot', 'verify', '--read-data'])
-    return {
-      first: snaps[0]!.ms,
-      incremental: median(snaps.slice(1).map((s) => s.ms)),
-      repoMb,
-      restore: restore.ms,
-      restoreStep: report.steps.find((s) => s.name === 'restore')!.durationMs,
-      verify: verify.ms,
-      rssSnapshot: Math.max(...snaps.map((s) => s.rssMb)),
-      rssRestore: restore.rssMb,
-      rssVerify: verify.rssMb,
-    }
+    const restoreStep = report.steps.find((s) => s.name === 'restore')!.durationMs
+    return roundOf({ snaps, repoMb, restore, restoreStep, verify })
   } finally {
     await rm(work, { recursive: true, force: true })
   }

@@ -3,9 +3,8 @@ import { spawnSync } from 'node:child_process'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { median } from '../stats.js'
 import { flushPageCache, timed, treeBytes, warm, type Timed } from './measure.js'
-import type { Round, Tool } from './round.js'
+import { type Round, roundOf, type Tool } from './round.js'
 
 /** The arguments a peer takes for each step; `repo` is an absolute path that does not exist before init. */
 export interface PeerCli {
@@ -58,17 +57,7 @@ async function peerRound(peer: PeerCli, releasesDir: string, releases: string[])
     // `sync -f` is that same call, so each restore is timed until it is durable.
     const synced = timed('sync', ['-f', target])
     const verify = run(peer.verify(repo))
-    return {
-      first: snaps[0]!.ms,
-      incremental: median(snaps.slice(1).map((s) => s.ms)),
-      repoMb,
-      restore: restore.ms + synced.ms,
-      restoreStep: null,
-      verify: verify.ms,
-      rssSnapshot: Math.max(...snaps.map((s) => s.rssMb)),
-      rssRestore: restore.rssMb,
-      rssVerify: verify.rssMb,
-    }
+    return roundOf({ snaps, repoMb, restore: { ms: restore.ms + synced.ms, rssMb: restore.rssMb }, restoreStep: null, verify })
   } finally {
     await rm(work, { recursive: true, force: true })
   }

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest'
+import { manyAppsConfig } from '../../src/demo/many-apps-config.js'
 import { SamplePlatform } from '../../src/demo/sample-platform.js'
 
 let p: SamplePlatform | undefined
@@ -7,26 +8,14 @@ afterAll(async () => {
 })
 
 /** `n` apps, each with one health check, all on the one sample app `staff` serves. */
-function manyAppsConfig(n: number): string {
-  const app = (name: string) => `  ${name}:
-    priority: 1
-    health:
-      interval: 1s
-      timeout: 5s
-      checks:
-        - name: health
-          url: http://127.0.0.1:\${CLINIC_STAFF_PORT}/health
-    components:
-      release:
-        provider: local-release
-        path: ./apps/${name}
-`
-  return `version: 1\nplatform: many\napps:\n${['staff', ...Array.from({ length: n - 1 }, (_, i) => `app-${i + 1}`)].map(app).join('')}`
+function manyApps(n: number): string {
+  const names = ['staff', ...Array.from({ length: n - 1 }, (_, i) => `app-${i + 1}`)]
+  return manyAppsConfig('many', names, '  health:\n    interval: 1s\n    timeout: 5s\n')
 }
 
 describe('a monitor of many apps', () => {
   it('probes 500 apps in one round with no listener warning on stderr', async () => {
-    p = await SamplePlatform.create({ configText: manyAppsConfig(500) })
+    p = await SamplePlatform.create({ configText: manyApps(500) })
     await p.deploy('staff', 'v1')
     await p.start(['staff'])
     expect((await p.cli(['init'])).code).toBe(0)
