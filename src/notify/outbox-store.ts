@@ -1,5 +1,4 @@
-import type { ExpressionBuilder } from 'kysely'
-import { sql } from '../state/kysely.js'
+import { type ExpressionBuilder, sql } from 'kysely'
 import { HOST, processAlive } from '../core/process-alive.js'
 import type { Database } from '../state/schema.js'
 import type { StateDb } from '../state/open-state.js'

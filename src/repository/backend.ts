@@ -96,6 +96,16 @@ export function assertValidHandle(h: Handle): void {
  */
 export const FILES_IN_FLIGHT = 16
 
+/** A listed file's bytes, or undefined when it was removed since it was listed (a prune runs beside readers). */
+export async function loadIfPresent(backend: Backend, h: Handle): Promise<Uint8Array | undefined> {
+  try {
+    return await backend.load(h)
+  } catch (err) {
+    if (err instanceof NotFoundError) return undefined
+    throw err
+  }
+}
+
 export async function listAll(backend: Backend, type: FileType): Promise<FileInfo[]> {
   const out: FileInfo[] = []
   for await (const f of backend.list(type)) out.push(f)

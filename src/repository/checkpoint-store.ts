@@ -1,6 +1,6 @@
 import { IntegrityError, UserError } from '../core/errors.js'
 import { mapBounded } from '../core/bounded-map.js'
-import { AlreadyExistsError, FILES_IN_FLIGHT, NotFoundError, listAll, type Backend } from './backend.js'
+import { AlreadyExistsError, FILES_IN_FLIGHT, listAll, loadIfPresent, type Backend } from './backend.js'
 import { isHex64, seal, unseal } from './crypto/seal.js'
 import { aad } from './format.js'
 import type { CheckpointListing, RepoCheckpoint, StoredCheckpoint } from './types.js'
@@ -78,7 +78,7 @@ export async function readCheckpoints(backend: Backend, dataKey: Uint8Array): Pr
   const out: CheckpointListing = { checkpoints: [], damaged: [] }
   const names = (await listAll(backend, 'checkpoint')).map((f) => f.name)
   // One file per command that appended events: read them side by side, not one after another.
-  const loaded = await mapBounded(names, (name) => loadUnlessGone(backend, name), { concurrency: FILES_IN_FLIGHT })
+  const loaded = await mapBounded(names, (name) => loadIfPresent(backend, { type: 'checkpoint', name }), { concurrency: FILES_IN_FLIGHT })
   for (const [i, bytes] of loaded.entries()) {
     const name = names[i]!
     if (!bytes) {
@@ -96,13 +96,4 @@ export async function readCheckpoints(backend: Backend, dataKey: Uint8Array): Pr
   out.checkpoints.sort((a, b) => a.seq - b.seq || (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0))
   out.damaged.sort((a, b) => (a.id < b.id ? -1 : 1))
   return out
-}
-
-async function loadUnlessGone(backend: Backend, name: string): Promise<Uint8Array | undefined> {
-  try {
-    return await backend.load({ type: 'checkpoint', name })
-  } catch (err) {
-    if (err instanceof NotFoundError) return undefined
-    throw err
-  }
 }

@@ -1,6 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- a migration runs on the schema of its day, not today's Database type (as Kysely advises) */
-import type { Kysely, Migration, MigrationProvider } from 'kysely'
-import { sql } from './kysely.js'
+import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely'
 
 /**
  * Migrations live in code (not files) so the compiled CLI carries them. Each one is written with the

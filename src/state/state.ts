@@ -1,5 +1,4 @@
-import type { Kysely, MigrationProvider } from 'kysely'
-import { Migrator } from './kysely.js'
+import { type Kysely, type MigrationProvider, Migrator } from 'kysely'
 import { asError, errCode } from '../core/errors.js'
 import { migrationProvider } from './migrations.js'
 import type { Database } from './schema.js'

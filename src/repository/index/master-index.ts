@@ -1,4 +1,4 @@
-import { FILES_IN_FLIGHT, listAll, NotFoundError, type Backend } from '../backend.js'
+import { FILES_IN_FLIGHT, listAll, loadIfPresent, type Backend } from '../backend.js'
 import type { BlobType } from '../blob-store.js'
 import type { PackEntry } from '../pack/pack-header.js'
 import { decodeIndexFile, encodeIndexFiles, type PackRecord } from './index-file.js'
@@ -113,9 +113,9 @@ async function readIndexFile(
   name: string,
 ): Promise<{ records: PackRecord[] } | { damaged: string } | 'gone'> {
   try {
-    return { records: decodeIndexFile(name, await backend.load({ type: 'index', name }), dataKey) }
+    const bytes = await loadIfPresent(backend, { type: 'index', name })
+    return bytes ? { records: decodeIndexFile(name, bytes, dataKey) } : 'gone'
   } catch (err) {
-    if (err instanceof NotFoundError) return 'gone'
     return { damaged: messageOf(err) }
   }
 }

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, sql } from '../kysely.js'
+import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { messageOf, UserError } from '../../core/errors.js'
 import { redact, registerSecret } from '../../core/redact.js'

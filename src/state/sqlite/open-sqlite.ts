@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
-import { Kysely, SqliteDialect, sql } from '../kysely.js'
+import { Kysely, SqliteDialect, sql } from 'kysely'
 import type { Database } from '../schema.js'
 import { storageFault } from '../../core/storage-fault.js'
 import { migrate, type State } from '../state.js'
