@@ -8,8 +8,6 @@ import { factoryFor } from '../providers/registry.js'
 import { PACKAGE_ROOT } from '../core/package-root.js'
 import { freePort } from './free-port.js'
 
-// The same file runs from src/ (tests) and dist/src/ (demo, benchmarks): find the package by its manifest.
-export { PACKAGE_ROOT }
 const CLI = join(PACKAGE_ROOT, 'bin/lastgood.js')
 const SAMPLE_APP = join(PACKAGE_ROOT, 'dist/src/demo/sample-app.js')
 /** Restarts a detached sample app: what a drill's `restart:` command runs. */

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { PACKAGE_ROOT } from '../../src/demo/sample-platform.js'
+import { PACKAGE_ROOT } from '../../src/core/package-root.js'
 
 describe('npm run demo', () => {
   it('tells the whole story and exits 0, leaving no process behind', async () => {

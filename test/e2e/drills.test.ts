@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PACKAGE_ROOT, SamplePlatform } from '../../src/demo/sample-platform.js'
+import { PACKAGE_ROOT } from '../../src/core/package-root.js'
+import { SamplePlatform } from '../../src/demo/sample-platform.js'
 import { SCENARIO_LIST } from '../../src/drills/scenarios.js'
 
 const run = promisify(execFile)

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { PACKAGE_ROOT } from '../../src/demo/sample-platform.js'
+import { PACKAGE_ROOT } from '../../src/core/package-root.js'
 import { lastgoodOnPath } from '../helpers/lastgood-on-path.js'
 import { guideScript } from '../helpers/readme-guide.js'
 

@@ -4,7 +4,8 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { PACKAGE_ROOT, SamplePlatform } from '../../src/demo/sample-platform.js'
+import { PACKAGE_ROOT } from '../../src/core/package-root.js'
+import { SamplePlatform } from '../../src/demo/sample-platform.js'
 
 const DAY = 86_400_000
 let p: SamplePlatform

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PACKAGE_ROOT, SamplePlatform } from '../../src/demo/sample-platform.js'
+import { PACKAGE_ROOT } from '../../src/core/package-root.js'
+import { SamplePlatform } from '../../src/demo/sample-platform.js'
 import { singleAppConfig } from '../helpers/configs.js'
 
 let p: SamplePlatform

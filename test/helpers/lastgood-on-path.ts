@@ -1,6 +1,6 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { PACKAGE_ROOT } from '../../src/demo/sample-platform.js'
+import { PACKAGE_ROOT } from '../../src/core/package-root.js'
 
 /**
  * Puts a `lastgood` command into DIR/bin, as `npm link` does, and returns that directory for the front of

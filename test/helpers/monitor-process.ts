@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { PACKAGE_ROOT, type SamplePlatform } from '../../src/demo/sample-platform.js'
+import { PACKAGE_ROOT } from '../../src/core/package-root.js'
+import { type SamplePlatform } from '../../src/demo/sample-platform.js'
 
 export interface StreamedEvent {
   type: string

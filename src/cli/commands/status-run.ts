@@ -6,7 +6,7 @@ import { selectApps } from '../../platform/platform.js'
 import type { Incident } from '../../recovery/incident.js'
 import { listIncidents } from '../../recovery/incident-store.js'
 import { globals } from '../global-options.js'
-import { formatBytes, printJson, println, table, WIDTH, wrap } from '../output.js'
+import { formatBytes, printJson, println, table, wrap } from '../output.js'
 import { withPlatform } from '../with-platform.js'
 
 export async function statusAction(apps: string[], _opts: unknown, cmd: Command): Promise<number> {
@@ -48,14 +48,14 @@ function render(platform: string, apps: AppStatus[]): string {
           .join('; ')})`
       : a.health.state,
   ])
-  return `platform ${platform}\n\n${table(['APP', 'PRIO', 'RUNNING', 'LAST ROLLBACK', 'HEALTH'], rows, WIDTH)}\n\n${renderTargets(apps)}`
+  return `platform ${platform}\n\n${table(['APP', 'PRIO', 'RUNNING', 'LAST ROLLBACK', 'HEALTH'], rows)}\n\n${renderTargets(apps)}`
 }
 
 /** Per component, what a rollback would restore now: never a safety snapshot or a rejected release. */
 function renderTargets(apps: AppStatus[]): string {
   const rows = apps.flatMap((a) => a.components.map((c) => [a.app, c.name, c.version ?? '?', target(c)]))
   const heading = "rollback targets (data components are restored only when named: --component, or a runbook's restore_data)"
-  return `${wrap(heading)}\n${table(['APP', 'COMPONENT', 'RUNNING', 'A ROLLBACK RESTORES'], rows, WIDTH)}`
+  return `${wrap(heading)}\n${table(['APP', 'COMPONENT', 'RUNNING', 'A ROLLBACK RESTORES'], rows)}`
 }
 
 function target(c: AppStatus['components'][number]): string {
@@ -70,7 +70,7 @@ function renderLeftovers(apps: AppStatus[]): string {
   if (rows.length === 0) return ''
   const title =
     'kept by retention: release copies restores moved aside (removed by the first restore after REMOVED AFTER, or when newer ones outnumber keep_last)'
-  return `\n\n${wrap(title)}\n${table(['APP', 'COMPONENT', 'COPY', 'MOVED ASIDE', 'REMOVED AFTER'], rows, WIDTH)}`
+  return `\n\n${wrap(title)}\n${table(['APP', 'COMPONENT', 'COPY', 'MOVED ASIDE', 'REMOVED AFTER'], rows)}`
 }
 
 function renderFull(full: FullDisk[]): string {
@@ -89,7 +89,6 @@ function renderOpen(pending: PendingRollback[], incidents: Incident[]): string {
     out += table(
       ['ID', 'APP', 'TARGET', 'SINCE', 'WHY'],
       pending.map((x) => [x.id, x.app, x.target ?? '?', x.createdAt, x.reason]),
-      WIDTH,
     )
   }
   if (incidents.length > 0) {
@@ -97,7 +96,6 @@ function renderOpen(pending: PendingRollback[], incidents: Incident[]): string {
     out += table(
       ['ID', 'TYPE', 'SEVERITY', 'STATUS', 'LEVEL', 'SCOPE', 'OPENED', 'WHY'],
       incidents.map((i) => [i.id, i.type, i.severity, i.status, String(i.level), i.scope.join(','), i.openedAt, i.reason]),
-      WIDTH,
     )
   }
   return out
