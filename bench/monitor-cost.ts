@@ -23,7 +23,7 @@ const RUNS = benchRuns(5)
 const INTERVAL = '1s'
 const GOAL_P99_MS = 100
 const HERE = dirname(fileURLToPath(import.meta.url))
-const CLI = resolve(HERE, '../../bin/lastgood.js')
+const CLI = resolve(HERE, '../../bin/lastgood.cjs')
 
 /** `--target`: the apps' health endpoints, 200 "ok" on /health/<n>; /count says how many were answered. */
 function serveTarget(): void {

@@ -5,7 +5,7 @@
  * interleaved round by round; median, min and max in milliseconds, against the goal. The last row is status
  * on a platform of one app: the start-up every command pays whatever the scale.
  *
- * BENCH_BASELINE=/path/to/other/checkout/bin/lastgood.js runs that build too, interleaved with this one, on
+ * BENCH_BASELINE=/path/to/other/checkout/bin/lastgood.cjs runs that build too, interleaved with this one, on
  * the same fixture: a before-and-after comparison in one invocation.
  */
 import type { SamplePlatform } from '../src/demo/sample-platform.js'

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { benchHeader, benchRuns, benchStart, median, printTable } from './stats.js'
 
 const RUNS = benchRuns(10)
-const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/lastgood.js')
+const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/lastgood.cjs')
 
 interface Row {
   name: string

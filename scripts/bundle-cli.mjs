@@ -1,7 +1,10 @@
-// The command line as one bundle in dist/cli/ (with a chunk per lazily loaded command handler), built from
-// the compiled dist/src/. Node 20 loads one ES module per file, and resolving and compiling some 600 small
-// files cost `status` about a third of its start-up; see docs/design.md, "Start-up".
-import { rm } from 'node:fs/promises'
+// The command line as one CommonJS bundle, dist/cli/main.cjs, built from the compiled dist/src/, and the code
+// cache V8 compiles it into (bin/load-cli.cjs). Node 20 loads one ES module per file, and resolving and
+// compiling some 600 small files cost `status` about a third of its start-up; compiling the one bundle costs
+// another third, which the code cache saves. See docs/design.md, "Start-up".
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join, sep } from 'node:path'
 import { build } from 'esbuild'
 
@@ -18,22 +21,43 @@ const onlyEnglishZodMessages = {
   },
 }
 
-await rm('dist/cli', { recursive: true, force: true })
+const BUNDLE = 'dist/cli/main.cjs'
+
+rmSync('dist/cli', { recursive: true, force: true })
 await build({
   entryPoints: ['dist/src/cli/main.js'],
-  outdir: 'dist/cli',
+  outfile: BUNDLE,
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   // Native addons, and what loads only on its first use (a PostgreSQL state, a mail, a log record above the level).
   external: ['better-sqlite3', 'zstd-napi', 'pg', 'nodemailer', 'pino'],
-  // Bundled CommonJS code (commander, yaml) calls require() for Node's own modules.
-  banner: { js: "import { createRequire as lastgoodRequire } from 'node:module'; const require = lastgoodRequire(import.meta.url);" },
+  // Strict, as the ES modules it is built from were; import.meta.url, which CommonJS lacks, from its file name.
+  banner: { js: `"use strict";const lastgoodModuleUrl=require("node:url").pathToFileURL(__filename).href;` },
+  define: { 'import.meta.url': 'lastgoodModuleUrl' },
   // Whitespace and syntax only: identifiers keep their names, so a stack trace still reads.
   minifyWhitespace: true,
   minifySyntax: true,
   plugins: [onlyEnglishZodMessages],
   logLevel: 'warning',
 })
+
+// A script compiled through node:vm has no loader for import(): every module the bundle loads, it requires.
+const dynamicImport = /\bimport\(/.exec(readFileSync(BUNDLE, 'utf8'))
+if (dynamicImport) throw new Error(`${BUNDLE} holds an import() at offset ${dynamicImport.index}: load that module with require`)
+
+const dir = mkdtempSync(join(tmpdir(), 'lastgood-code-cache-'))
+try {
+  // The caller's LASTGOOD_CONFIG or LASTGOOD_PASSWORD would point the run elsewhere than the example.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LASTGOOD_')))
+  for (const args of [
+    ['bin/lastgood.cjs', 'init', '--example', 'clinic'],
+    ['scripts/write-code-cache.mjs', 'status'],
+  ]) {
+    const r = spawnSync(process.execPath, [join(process.cwd(), args[0]), ...args.slice(1)], { cwd: dir, env, encoding: 'utf8' })
+    if (r.status !== 0) throw new Error(`writing the code cache: lastgood ${args.slice(1).join(' ')} exited ${r.status}: ${r.stderr}`)
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}

@@ -8,7 +8,7 @@ import { switchCurrent } from '../../src/demo/sample-platform.js'
 import { flushPageCache, timed, treeBytes, warm, type Timed } from './measure.js'
 import { type Round, roundOf, type Tool } from './round.js'
 
-const CLI = join(PACKAGE_ROOT, 'bin/lastgood.js')
+const CLI = join(PACKAGE_ROOT, 'bin/lastgood.cjs')
 
 export const lastgood: Tool = {
   name: 'lastgood',

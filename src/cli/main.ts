@@ -8,9 +8,9 @@ process.stdout.on('error', (err) => {
   process.exit(process.exitCode ?? 0)
 })
 
-const program = buildProgram()
-try {
-  await program.parseAsync(process.argv)
-} catch (err) {
-  process.exitCode = reportError(err)
-}
+// No top-level await: the bundle is CommonJS, so that V8 can reuse its compiled code (see bin/lastgood.cjs).
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((err: unknown) => {
+    process.exitCode = reportError(err)
+  })

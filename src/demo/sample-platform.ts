@@ -8,7 +8,7 @@ import { factoryFor } from '../providers/registry.js'
 import { PACKAGE_ROOT } from '../core/package-root.js'
 import { freePort } from './free-port.js'
 
-const CLI = join(PACKAGE_ROOT, 'bin/lastgood.js')
+const CLI = join(PACKAGE_ROOT, 'bin/lastgood.cjs')
 const SAMPLE_APP = join(PACKAGE_ROOT, 'dist/src/demo/sample-app.js')
 /** Restarts a detached sample app: what a drill's `restart:` command runs. */
 export const SAMPLE_APP_CTL = join(PACKAGE_ROOT, 'dist/src/demo/sample-app-ctl.js')
@@ -138,7 +138,7 @@ export class SamplePlatform {
   }
 
   /**
-   * Runs the real CLI with this platform's config and environment; `bin`: another build's bin/lastgood.js
+   * Runs the real CLI with this platform's config and environment; `bin`: another build's bin/lastgood.cjs
    * (a benchmark's baseline).
    */
   cli(args: string[], opts: { env?: Record<string, string>; input?: string; bin?: string } = {}): Promise<CliResult> {

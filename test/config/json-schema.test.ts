@@ -11,7 +11,7 @@ import { BAD_CONFIGS } from './bad-configs.js'
 import { MINIMAL, tempDir } from './temp-config.js'
 
 const EXAMPLES = path.resolve(import.meta.dirname, '../../examples')
-const BIN = path.resolve(import.meta.dirname, '../../bin/lastgood.js')
+const BIN = path.resolve(import.meta.dirname, '../../bin/lastgood.cjs')
 const run = promisify(execFile)
 
 type Schema = Record<string, any>

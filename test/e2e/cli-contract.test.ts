@@ -10,7 +10,7 @@ import { recordPendingRollback } from '../../src/monitor/monitor-store.js'
 import { openPlatform } from '../../src/platform/open-platform.js'
 import { MINIMAL, tempDir, writeConfig } from '../config/temp-config.js'
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/lastgood.js')
+const BIN = path.resolve(import.meta.dirname, '../../bin/lastgood.cjs')
 const run = promisify(execFile)
 
 /** Exit code, stdout and stderr of the built CLI (npm run build), with no terminal on stdin. */

@@ -4,7 +4,7 @@ import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { MINIMAL, writeConfig } from '../config/temp-config.js'
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/lastgood.js')
+const BIN = path.resolve(import.meta.dirname, '../../bin/lastgood.cjs')
 const run = promisify(execFile)
 
 /** Exit code and stderr of the built CLI (npm run build). */

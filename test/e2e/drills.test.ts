@@ -21,7 +21,7 @@ afterAll(async () => {
 /** `lastgood drill` where there is no configuration: the seeds' RTO, nothing recorded. */
 async function drill(args: string[]) {
   try {
-    const r = await run(process.execPath, [join(PACKAGE_ROOT, 'bin/lastgood.js'), 'drill', ...args], {
+    const r = await run(process.execPath, [join(PACKAGE_ROOT, 'bin/lastgood.cjs'), 'drill', ...args], {
       cwd: bare,
       env: { ...process.env, LASTGOOD_CONFIG: '' },
       timeout: 120_000,

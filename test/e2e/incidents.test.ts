@@ -444,7 +444,7 @@ describe('the monitor, incidents and continuity plans', () => {
 })
 
 function monitorProcess(p: SamplePlatform): ChildProcess {
-  const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin/lastgood.js'), '--config', p.configFile, 'monitor', 'staff'], {
+  const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin/lastgood.cjs'), '--config', p.configFile, 'monitor', 'staff'], {
     cwd: p.dir,
     env: { ...process.env, LASTGOOD_ACTOR: 'tester', ...p.env },
     stdio: 'ignore',

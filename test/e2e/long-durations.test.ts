@@ -83,7 +83,7 @@ apps:
 /** A long-running command (watch, monitor) with its output collected. */
 function start(sp: SamplePlatform, args: string[]): { child: ChildProcess; out: () => string } {
   let out = ''
-  const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin/lastgood.js'), '--config', sp.configFile, ...args], {
+  const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin/lastgood.cjs'), '--config', sp.configFile, ...args], {
     cwd: sp.dir,
     env: { ...process.env, LASTGOOD_ACTOR: 'tester', ...sp.env },
     stdio: ['ignore', 'pipe', 'pipe'],

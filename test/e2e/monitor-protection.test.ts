@@ -434,7 +434,7 @@ describe('rollback --pending under Ctrl-C', () => {
 
 /** The real CLI as a child process a test can signal; its output is collected. */
 function spawnCli(p: SamplePlatform, args: string[]) {
-  const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin/lastgood.js'), '--config', p.configFile, ...args], {
+  const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin/lastgood.cjs'), '--config', p.configFile, ...args], {
     cwd: p.dir,
     env: { ...process.env, LASTGOOD_ACTOR: 'tester', ...p.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -31,7 +31,7 @@ async function packs(): Promise<string[]> {
 
 /** `snapshot create` SIGKILLed as soon as its first pack is durable: before its index, long before its snapshot. */
 async function killMidCapture(): Promise<void> {
-  const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin/lastgood.js'), '--config', p.configFile, 'snapshot', 'create', 'staff'], {
+  const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin/lastgood.cjs'), '--config', p.configFile, 'snapshot', 'create', 'staff'], {
     cwd: p.dir,
     env: { ...process.env, ...p.env, LASTGOOD_ACTOR: 'demo' },
     stdio: 'ignore',

@@ -7,7 +7,7 @@ import { placeholderChannels } from '../../src/inspect/placeholder-channels.js'
 import { tempDir } from '../config/temp-config.js'
 
 const EXAMPLE = path.resolve(import.meta.dirname, '../../examples/clinic/lastgood.yaml')
-const BIN = path.resolve(import.meta.dirname, '../../bin/lastgood.js')
+const BIN = path.resolve(import.meta.dirname, '../../bin/lastgood.cjs')
 const run = promisify(execFile)
 
 /** What a real platform sets: the example's channel variables, with values that look like real endpoints. */

@@ -9,7 +9,7 @@ import { PACKAGE_ROOT } from '../../src/core/package-root.js'
 export async function lastgoodOnPath(dir: string): Promise<string> {
   const bin = join(dir, 'bin')
   await mkdir(bin, { recursive: true })
-  await writeFile(join(bin, 'lastgood'), `#!/bin/sh\nexec "${process.execPath}" "${join(PACKAGE_ROOT, 'bin/lastgood.js')}" "$@"\n`)
+  await writeFile(join(bin, 'lastgood'), `#!/bin/sh\nexec "${process.execPath}" "${join(PACKAGE_ROOT, 'bin/lastgood.cjs')}" "$@"\n`)
   await chmod(join(bin, 'lastgood'), 0o755)
   return bin
 }

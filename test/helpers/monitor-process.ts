@@ -25,7 +25,7 @@ export class StreamingCli {
   private buffer = ''
 
   constructor(p: SamplePlatform, args: string[], env: Record<string, string> = {}) {
-    this.child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin/lastgood.js'), '--config', p.configFile, '--json', ...args], {
+    this.child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin/lastgood.cjs'), '--config', p.configFile, '--json', ...args], {
       cwd: p.dir,
       env: { ...process.env, LASTGOOD_ACTOR: 'tester', ...p.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -37,7 +37,7 @@ export interface ProviderFixture {
   breakRestore(m: ComponentManifest, blobs: MemoryBlobStore): Promise<{ options?: Options; blobs?: BlobStore }>
 }
 
-const BIN = resolve(import.meta.dirname, '../../bin/lastgood.js')
+const BIN = resolve(import.meta.dirname, '../../bin/lastgood.cjs')
 const NAME = 'part'
 
 /**

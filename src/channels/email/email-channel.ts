@@ -1,4 +1,6 @@
+import { createRequire } from 'node:module'
 import { connect, type Socket } from 'node:net'
+import type Nodemailer from 'nodemailer'
 import type { SMTPError } from 'nodemailer/lib/smtp-connection/index.js'
 import { redact, registerSecret } from '../../core/redact.js'
 import type { Channel, Delivery, Message } from '../message.js'
@@ -20,8 +22,9 @@ export function emailChannel(config: EmailConfig): Channel {
     name: config.name,
     type: config.type,
     async send(m: Message, signal: AbortSignal): Promise<Delivery> {
-      // Loaded by the first mail sent, not by every command whose configuration has an email channel.
-      const { default: nodemailer } = await import('nodemailer')
+      // Loaded by the first mail sent, not by every command whose configuration has an email channel;
+      // required, as CommonJS, so that the command line's bundle holds no import() (bin/load-cli.cjs).
+      const nodemailer = createRequire(import.meta.url)('nodemailer') as typeof Nodemailer
       if (signal.aborted) return abortedDelivery(label, signal)
       const sockets: Socket[] = []
       const { host, port, secure, requireTls, user, password } = config.smtp
