@@ -6,10 +6,16 @@ export interface GlobalOptions {
   config?: string
   json: boolean
   as?: string
+  server?: string
 }
 
 export function globals(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals<GlobalOptions>()
+}
+
+/** The server to send commands to: --server, else $LASTGOOD_SERVER; none runs them here. */
+export function serverOf(g: GlobalOptions): string | undefined {
+  return g.server ?? (process.env.LASTGOOD_SERVER || undefined)
 }
 
 /** The actor: --as, else $LASTGOOD_ACTOR, else the OS user. Every audit event carries exactly one. */

@@ -24,6 +24,7 @@ export function buildProgram(): Command {
     .option('--config <file>', 'configuration file (default ./lastgood.yaml or $LASTGOOD_CONFIG)')
     .option('--json', 'print one JSON document on stdout', false)
     .option('--as <actor>', 'who is acting (default $LASTGOOD_ACTOR, else the OS user)')
+    .option('--server <url>', 'send the command to lastgood serve at this URL, as the holder of $LASTGOOD_TOKEN (default $LASTGOOD_SERVER)')
     .showHelpAfterError()
     .enablePositionalOptions(false)
     // Every subcommand's --help lists --json, --config and --as too (subcommands inherit this setting).

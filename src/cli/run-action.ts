@@ -1,9 +1,10 @@
 import { CommanderError } from 'commander'
-import { ConfigError, type ConfigIssue } from '../config/config-error.js'
 import { type ExitCode, exitCodeOf, IntegrityError, messageOf, OperationFailedError, RefusedError, UserError } from '../core/errors.js'
 import { redact } from '../core/redact.js'
-import { asStorageError, StorageError } from '../core/storage-fault.js'
+import { asStorageError } from '../core/storage-fault.js'
+import { EXIT_CODE_OF, errorDocument } from '../operations/error-document.js'
 import { printJson } from './output.js'
+import { RemoteError } from './remote.js'
 
 /**
  * The one place where errors become exit codes and messages. A command's action returns its exit code;
@@ -25,6 +26,12 @@ export function reportError(thrown: unknown): ExitCode {
     if (code !== 0 && wantsJson()) printJson({ error: { code: 'usage', message: thrown.message.replace(/^error: /, ''), path: null } })
     return code
   }
+  // The server said what went wrong, and how to say it: the same words, document and exit code as locally.
+  if (thrown instanceof RemoteError) {
+    process.stderr.write(`lastgood: ${redact(thrown.document.message)}\n`)
+    if (wantsJson()) printJson({ error: thrown.document })
+    return EXIT_CODE_OF[thrown.document.code]
+  }
   // A full disk or an I/O error is the operator's to fix, not a bug: say so, in words.
   const err = asStorageError(thrown, 'its files')
   const known =
@@ -34,27 +41,6 @@ export function reportError(thrown: unknown): ExitCode {
   if (!known && process.env.LASTGOOD_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${redact(err.stack)}\n`)
   if (wantsJson()) printJson({ error: errorDocument(err, message) })
   return exitCodeOf(err)
-}
-
-/**
- * The --json contract holds for failures too: one document on stdout, `code` saying what kind of failure it
- * is (the exit code says the same), `path` the configuration key at fault when there is one.
- */
-function errorDocument(err: unknown, message: string): { code: string; message: string; path: string | null; issues?: ConfigIssue[] } {
-  if (err instanceof ConfigError) return { code: 'config', message, path: err.issues[0]?.path || null, issues: err.issues }
-  const code =
-    err instanceof UserError
-      ? 'usage'
-      : err instanceof RefusedError
-        ? 'refused'
-        : err instanceof IntegrityError
-          ? 'integrity'
-          : err instanceof StorageError
-            ? 'storage'
-            : err instanceof OperationFailedError
-              ? 'failed'
-              : 'internal'
-  return { code, message, path: null }
 }
 
 /** Read from the command line itself: a usage error comes before commander has parsed the options. */

@@ -1,7 +1,7 @@
 import { type KyselyPlugin } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { newScalePlatform, type ScaleSize } from '../../bench/scale-fixture.js'
-import { withMarks } from '../../src/cli/snapshot-marks.js'
+import { withMarks } from '../../src/snapshots/snapshot-marks.js'
 import { type SamplePlatform, withEnv } from '../../src/demo/sample-platform.js'
 import { appStatuses } from '../../src/inspect/app-status.js'
 import { keySource, openPlatform } from '../../src/platform/open-platform.js'

@@ -9,7 +9,8 @@ import { actorOf, globals } from '../global-options.js'
 import { formatBytes, printJson, println, table } from '../output.js'
 import { stopReason } from '../../rollback/journal.js'
 import { withPlatform } from '../with-platform.js'
-import { goodMark, type Marked, withMarks } from '../snapshot-marks.js'
+import { type Marked, withMarks } from '../../snapshots/snapshot-marks.js'
+import { goodMark } from '../snapshot-marks.js'
 import { untilStopped } from '../stop-signal.js'
 
 export async function snapshotCreateAction(

@@ -1,30 +1,26 @@
 import type { Command } from 'commander'
-import { findApp } from '../../platform/platform.js'
-import { listSnapshots, requireSnapshot } from '../../snapshots/snapshot-record.js'
+import { snapshotListOperation, snapshotShowOperation } from '../../operations/snapshots.js'
+import type { Marked } from '../../snapshots/snapshot-marks.js'
 import { globals } from '../global-options.js'
+import { invoke } from '../invoke.js'
 import { formatBytes, printJson, println, table } from '../output.js'
-import { withPlatform } from '../with-platform.js'
-import { goodMark, type Marked, withMarks } from '../snapshot-marks.js'
+import { goodMark } from '../snapshot-marks.js'
 
 export async function snapshotListAction(app: string | undefined, _opts: unknown, cmd: Command): Promise<number> {
   const g = globals(cmd)
-  return withPlatform(g, async (p) => {
-    if (app) findApp(p.config, app)
-    const marked = await withMarks(p, await listSnapshots(p.state.db, app))
-    if (g.json) printJson({ snapshots: marked })
-    else println(marked.length === 0 ? 'no snapshots yet: take one with `lastgood snapshot create APP`' : renderList(marked))
-    return 0
-  })
+  const { result, exitCode } = await invoke(g, snapshotListOperation, { app })
+  if (g.json) printJson(result)
+  else
+    println(result.snapshots.length === 0 ? 'no snapshots yet: take one with `lastgood snapshot create APP`' : renderList(result.snapshots))
+  return exitCode
 }
 
 export async function snapshotShowAction(id: string, _opts: unknown, cmd: Command): Promise<number> {
   const g = globals(cmd)
-  return withPlatform(g, async (p) => {
-    const s = (await withMarks(p, [await requireSnapshot(p.state.db, id, { allowPruned: true })]))[0]!
-    if (g.json) printJson({ snapshot: s })
-    else println(renderShow(s))
-    return 0
-  })
+  const { result, exitCode } = await invoke(g, snapshotShowOperation, { id })
+  if (g.json) printJson(result)
+  else println(renderShow(result.snapshot))
+  return exitCode
 }
 
 /** The app is the id's first part, so it has no column: the rest keeps to 120 columns more often. */

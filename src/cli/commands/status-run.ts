@@ -1,38 +1,22 @@
 import type { Command } from 'commander'
-import { type AppStatus, appStatuses } from '../../inspect/app-status.js'
-import { listPendingRollbacks, type PendingRollback } from '../../monitor/monitor-store.js'
-import { type FullDisk, fullDisks } from '../../platform/full-disks.js'
-import { selectApps } from '../../platform/platform.js'
+import type { AppStatus } from '../../inspect/app-status.js'
+import type { PendingRollback } from '../../monitor/monitor-store.js'
+import { statusOperation } from '../../operations/status.js'
+import type { FullDisk } from '../../platform/full-disks.js'
 import type { Incident } from '../../recovery/incident.js'
-import { listIncidents } from '../../recovery/incident-store.js'
 import { globals } from '../global-options.js'
+import { invoke } from '../invoke.js'
 import { formatBytes, printJson, println, table, wrap } from '../output.js'
-import { withPlatform } from '../with-platform.js'
 
 export async function statusAction(apps: string[], _opts: unknown, cmd: Command): Promise<number> {
   const g = globals(cmd)
-  return withPlatform(
-    g,
-    async (p) => {
-      const selected = selectApps(p.config, apps)
-      const statuses = await appStatuses(p, selected)
-      const names = selected.map((a) => a.name)
-      const pending = await listPendingRollbacks(p.state.db, names)
-      const incidents = (await listIncidents(p.state.db, { open: true })).filter((i) => i.scope.some((a) => names.includes(a)))
-      const full = await fullDisks(p.config)
-      if (g.json)
-        printJson({
-          platform: p.config.platform,
-          apps: statuses,
-          pendingRollbacks: pending,
-          openIncidents: incidents,
-          fullDisks: full,
-        })
-      else println(render(p.config.platform, statuses) + renderLeftovers(statuses) + renderOpen(pending, incidents) + renderFull(full))
-      return 0
-    },
-    { readOnly: true },
-  )
+  const { result: r, exitCode } = await invoke(g, statusOperation, { app: apps })
+  if (g.json) printJson(r)
+  else
+    println(
+      render(r.platform, r.apps) + renderLeftovers(r.apps) + renderOpen(r.pendingRollbacks, r.openIncidents) + renderFull(r.fullDisks),
+    )
+  return exitCode
 }
 
 function render(platform: string, apps: AppStatus[]): string {

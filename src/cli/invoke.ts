@@ -1,0 +1,17 @@
+import type { z } from 'zod'
+import type { Operation, Outcome } from '../operations/operation.js'
+import { parseInput } from '../operations/parse-input.js'
+import { actorOf, type GlobalOptions, serverOf } from './global-options.js'
+import { callServer } from './remote.js'
+import { withPlatform } from './with-platform.js'
+
+/**
+ * Runs an operation for a command: on `lastgood serve` when --server (or $LASTGOOD_SERVER) names one, else
+ * here against the configuration and state. Either way the command gets the same result document to print.
+ */
+export async function invoke<S extends z.ZodType, R>(g: GlobalOptions, op: Operation<S, R>, input: z.input<S>): Promise<Outcome<R>> {
+  const server = serverOf(g)
+  if (server) return callServer(server, op as Operation<never, R>, input as Record<string, unknown>)
+  const parsed = parseInput(op, input)
+  return withPlatform(g, (p) => op.run(p, parsed, { actor: actorOf(g) }), { readOnly: op.readOnly })
+}

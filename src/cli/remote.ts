@@ -1,0 +1,97 @@
+import { OperationFailedError, UserError } from '../core/errors.js'
+import { redact, registerSecret } from '../core/redact.js'
+import type { ErrorCode, ErrorDocument } from '../operations/error-document.js'
+import type { Operation, Outcome } from '../operations/operation.js'
+
+/** The server's error document, rethrown so the CLI prints it and exits as the same error would locally. */
+export class RemoteError extends Error {
+  override readonly name = 'RemoteError'
+  constructor(readonly document: ErrorDocument) {
+    super(document.message)
+  }
+}
+
+const ERROR_CODES = new Set<ErrorCode>([
+  'usage',
+  'config',
+  'unauthenticated',
+  'forbidden',
+  'refused',
+  'integrity',
+  'storage',
+  'failed',
+  'internal',
+])
+
+/** A reply that does not come in time means nothing about the operation; reads and starts answer in seconds. */
+const REPLY_TIMEOUT_MS = 120_000
+
+/**
+ * Runs the operation on `lastgood serve` at base, as the holder of $LASTGOOD_TOKEN: the input goes as the
+ * path and query of a GET, or the JSON body of a POST; the answer is the operation's result document, with
+ * its exit code in the `Lastgood-Exit-Code` header, or an error document.
+ */
+export async function callServer<R>(base: string, op: Operation<never, R>, input: Record<string, unknown>): Promise<Outcome<R>> {
+  const token = process.env.LASTGOOD_TOKEN
+  if (!token)
+    throw new UserError('--server needs an API token in LASTGOOD_TOKEN: an admin creates one with `lastgood token create NAME --user USER`')
+  registerSecret(token)
+  const { url, body } = request(serverUrl(base), op, input)
+  let res: Response
+  try {
+    res = await fetch(url, {
+      method: op.method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body,
+      signal: AbortSignal.timeout(REPLY_TIMEOUT_MS),
+    })
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause
+    throw new OperationFailedError(`cannot reach lastgood serve at ${url.origin}: ${redact(cause?.code ?? cause?.message ?? String(err))}`)
+  }
+  const doc: unknown = await res.json().catch(() => undefined)
+  if (res.ok) return { result: doc as R, exitCode: res.headers.get('lastgood-exit-code') === '1' ? 1 : 0 }
+  throw new RemoteError(errorOf(doc, res.status))
+}
+
+function serverUrl(base: string): URL {
+  let url: URL
+  try {
+    url = new URL(base)
+  } catch {
+    throw new UserError(`--server ${redact(base)}: expected the URL of lastgood serve, such as https://lastgood.internal:8420`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new UserError(`--server ${redact(base)}: expected an http:// or https:// URL, got ${url.protocol}`)
+  return url
+}
+
+/** `:name` path segments from the input; the rest as the query of a GET or the body of a POST. */
+function request(base: URL, op: Operation<never, unknown>, input: Record<string, unknown>): { url: URL; body?: string } {
+  const rest = { ...input }
+  const path = op.path.replace(/:(\w+)/g, (_, name: string) => {
+    const value = rest[name]
+    delete rest[name]
+    return encodeURIComponent(String(value))
+  })
+  const url = new URL(`${base.pathname.replace(/\/$/, '')}/api/v1${path}`, base)
+  if (op.method === 'POST') return { url, body: JSON.stringify(rest) }
+  for (const [key, value] of Object.entries(rest)) {
+    for (const v of Array.isArray(value) ? value : [value]) if (v !== undefined) url.searchParams.append(key, String(v))
+  }
+  return { url }
+}
+
+/** A reply that is not an error document (a proxy's page, say) still fails as what its status says. */
+function errorOf(doc: unknown, status: number): ErrorDocument {
+  const e = (doc as { error?: Partial<ErrorDocument> } | undefined)?.error
+  if (e && typeof e.message === 'string' && ERROR_CODES.has(e.code as ErrorCode))
+    return {
+      code: e.code as ErrorCode,
+      message: e.message,
+      path: typeof e.path === 'string' ? e.path : null,
+      ...(e.issues ? { issues: e.issues } : {}),
+    }
+  const code: ErrorCode = status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : status < 500 ? 'usage' : 'internal'
+  return { code, message: `lastgood serve answered ${status} without an error document`, path: null }
+}

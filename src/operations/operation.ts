@@ -1,0 +1,39 @@
+import type { z } from 'zod'
+import type { Platform } from '../platform/platform.js'
+
+/**
+ * One thing lastgood does that a person may ask for, the same from the command line and over HTTP: the CLI
+ * runs it locally, or sends it to `lastgood serve` with `--server`; the server's route for it validates the
+ * request with the same `input` schema and answers with the same `result` the CLI prints with --json. So a
+ * command and its route cannot drift apart: there is one implementation, and two doors.
+ */
+export interface Operation<S extends z.ZodType = z.ZodType, R = unknown> {
+  /** `snapshot.list`: names the route in the OpenAPI document and the operation in the parity test. */
+  name: string
+  method: 'GET' | 'POST'
+  /** Under /api/v1; `:name` segments are filled from the input field of that name. */
+  path: string
+  /** The permission a caller needs (auth/). */
+  permission: string
+  /** Opens the platform without the repository lock: a read works on a full disk too. */
+  readOnly: boolean
+  /** What the operation takes: the CLI's arguments and options, a route's path, query and body. */
+  input: S
+  run(p: Platform, input: z.infer<S>, ctx: OperationContext): Promise<Outcome<R>>
+}
+
+export interface OperationContext {
+  /** Who acts: recorded on every audit event the operation writes. */
+  actor: string
+}
+
+/** The document the CLI prints with --json and a route answers; `exitCode` 1 when it ran and failed. */
+export interface Outcome<R> {
+  result: R
+  exitCode: 0 | 1
+}
+
+/** Declares an operation with its input and result types inferred. */
+export function operation<S extends z.ZodType, R>(op: Operation<S, R>): Operation<S, R> {
+  return op
+}

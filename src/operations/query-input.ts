@@ -1,0 +1,15 @@
+import { z } from 'zod'
+
+/**
+ * Input fields of a GET operation arrive as query strings over HTTP (`?app=a&app=b`, `?all=true`) and as
+ * values from the command line: these accept both, so one schema serves the CLI and the route.
+ */
+export function listInput<T extends z.ZodType>(item: T) {
+  return z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(item))
+}
+
+export function flagInput() {
+  return z
+    .preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean({ error: 'expected true or false' }))
+    .default(false)
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod'
+import { appStatuses } from '../inspect/app-status.js'
+import { listPendingRollbacks } from '../monitor/monitor-store.js'
+import { fullDisks } from '../platform/full-disks.js'
+import { selectApps } from '../platform/platform.js'
+import { listIncidents } from '../recovery/incident-store.js'
+import { operation } from './operation.js'
+import { listInput } from './query-input.js'
+
+/** Per app what runs now, its last rollback, health and rollback targets; pending rollbacks, open incidents, full disks. */
+export const statusOperation = operation({
+  name: 'status',
+  method: 'GET',
+  path: '/status',
+  permission: 'read',
+  readOnly: true,
+  input: z.object({ app: listInput(z.string()).describe('Apps to show (default: all).') }),
+  async run(p, input) {
+    const selected = selectApps(p.config, input.app)
+    const names = selected.map((a) => a.name)
+    const apps = await appStatuses(p, selected)
+    const pendingRollbacks = await listPendingRollbacks(p.state.db, names)
+    const openIncidents = (await listIncidents(p.state.db, { open: true })).filter((i) => i.scope.some((a) => names.includes(a)))
+    const disks = await fullDisks(p.config)
+    return { result: { platform: p.config.platform, apps, pendingRollbacks, openIncidents, fullDisks: disks }, exitCode: 0 }
+  },
+})
+
+export type StatusResult = Awaited<ReturnType<typeof statusOperation.run>>['result']
