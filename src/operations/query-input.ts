@@ -5,7 +5,7 @@ import { z } from 'zod'
  * values from the command line: these accept both, so one schema serves the CLI and the route.
  */
 export function listInput<T extends z.ZodType>(item: T) {
-  return z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(item))
+  return z.preprocess((v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? (v as unknown[]) : [v]), z.array(item))
 }
 
 export function flagInput() {
