@@ -1,46 +1,37 @@
 import type { Command } from 'commander'
 import type { AuditEvent } from '../../audit/audit-event.js'
-import { listAudit } from '../../audit/audit-log.js'
-import { loadCheckpoints } from '../../audit/audit-checkpoint.js'
-import { verifyAudit } from '../../audit/verify-audit.js'
 import { UserError } from '../../core/errors.js'
+import { auditExportOperation, auditLogOperation, auditVerifyOperation } from '../../operations/audit.js'
 import { globals } from '../global-options.js'
+import { invoke } from '../invoke.js'
 import { parseTimeOption } from '../parse-time.js'
 import { printJson, println, table } from '../output.js'
 import { renderVerify } from '../render-audit.js'
-import { withPlatform } from '../with-platform.js'
 
 export async function auditVerifyAction(_opts: unknown, cmd: Command): Promise<number> {
   const g = globals(cmd)
-  return withPlatform(g, async (p) => {
-    const checkpoints = await loadCheckpoints(p.repository, { copyFile: p.config.audit.checkpointFile })
-    const report = await verifyAudit(p.state.db, { checkpoints })
-    if (g.json) printJson(report)
-    else println(renderVerify(report))
-    return report.ok ? 0 : 1
-  })
+  const { result, exitCode } = await invoke(g, auditVerifyOperation, {})
+  if (g.json) printJson(result)
+  else println(renderVerify(result))
+  return exitCode
 }
 
 export async function auditLogAction(opts: { since?: string; limit?: string }, cmd: Command): Promise<number> {
   const g = globals(cmd)
-  const filter = parseFilter(opts)
-  return withPlatform(g, async (p) => {
-    const events = await listAudit(p.state.db, filter)
-    if (g.json) printJson({ events })
-    else println(events.length === 0 ? 'no events' : render(events))
-    return 0
-  })
+  const { result, exitCode } = await invoke(g, auditLogOperation, parseFilter(opts))
+  if (g.json) printJson(result)
+  else println(result.events.length === 0 ? 'no events' : render(result.events))
+  return exitCode
 }
 
 export async function auditExportAction(opts: { since?: string }, cmd: Command): Promise<number> {
   const g = globals(cmd)
-  const filter = parseFilter(opts)
-  return withPlatform(g, async (p) => {
-    for (const e of await listAudit(p.state.db, filter)) process.stdout.write(`${JSON.stringify(e)}\n`)
-    return 0
-  })
+  const { result, exitCode } = await invoke(g, auditExportOperation, parseFilter(opts))
+  for (const e of result.events) process.stdout.write(`${JSON.stringify(e)}\n`)
+  return exitCode
 }
 
+/** Checked here, before anything is opened or sent: `7d` becomes a time from this machine's clock. */
 function parseFilter(opts: { since?: string; limit?: string }): { since?: string; limit?: number } {
   const out: { since?: string; limit?: number } = {}
   if (opts.since !== undefined) out.since = parseTimeOption('--since', opts.since)

@@ -1,31 +1,21 @@
 import type { Command } from 'commander'
-import { loadCheckpoints } from '../../audit/audit-checkpoint.js'
-import { buildComplianceReport, type ComplianceReport } from '../../audit/compliance-report.js'
-import { UserError } from '../../core/errors.js'
+import type { ComplianceReport } from '../../audit/compliance-report.js'
+import { complianceReportOperation } from '../../operations/audit.js'
 import { globals } from '../global-options.js'
+import { invoke } from '../invoke.js'
 import { printJson, println, table } from '../output.js'
 import { parseTimeOption } from '../parse-time.js'
 import { renderVerify } from '../render-audit.js'
-import { withPlatform } from '../with-platform.js'
 
 export async function reportComplianceAction(opts: { since?: string; until?: string }, cmd: Command): Promise<number> {
   const g = globals(cmd)
   const now = Date.now()
   const since = opts.since === undefined ? undefined : parseTimeOption('--since', opts.since, now)
   const until = opts.until === undefined ? undefined : parseTimeOption('--until', opts.until, now)
-  if (since && until && since > until) throw new UserError(`--since ${since} is after --until ${until}: nothing can fall in that window`)
-  return withPlatform(g, async (p) => {
-    const checkpoints = await loadCheckpoints(p.repository, { copyFile: p.config.audit.checkpointFile })
-    const r = await buildComplianceReport(p.state.db, {
-      platform: p.config.platform,
-      checkpoints,
-      ...(since ? { since } : {}),
-      ...(until ? { until } : {}),
-    })
-    if (g.json) printJson(r)
-    else println(render(r))
-    return r.chain.ok ? 0 : 1
-  })
+  const { result, exitCode } = await invoke(g, complianceReportOperation, { since, until })
+  if (g.json) printJson(result)
+  else println(render(result))
+  return exitCode
 }
 
 function render(r: ComplianceReport): string {

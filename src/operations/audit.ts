@@ -1,0 +1,82 @@
+import { z } from 'zod'
+import { loadCheckpoints } from '../audit/audit-checkpoint.js'
+import { buildComplianceReport } from '../audit/compliance-report.js'
+import { listAudit } from '../audit/audit-log.js'
+import { verifyAudit } from '../audit/verify-audit.js'
+import { UserError } from '../core/errors.js'
+import type { Platform } from '../platform/platform.js'
+import { operation } from './operation.js'
+
+/** Stored times are ISO-8601 in UTC with milliseconds and compare as text: an input time takes that form. */
+const time = (what: string) =>
+  z.iso
+    .datetime({ offset: true, error: 'expected an ISO time such as 2026-11-26T04:00:00Z' })
+    .transform((t) => new Date(t).toISOString())
+    .optional()
+    .describe(what)
+const filterInput = z.object({
+  since: time('Only events at or after this time.'),
+  limit: z.coerce.number({ error: 'expected a positive whole number' }).int().min(1).optional().describe('At most this many events.'),
+})
+
+function checkpointsOf(p: Platform) {
+  return loadCheckpoints(p.repository, { copyFile: p.config.audit.checkpointFile })
+}
+
+export const auditVerifyOperation = operation({
+  name: 'audit.verify',
+  method: 'GET',
+  path: '/audit/verify',
+  permission: 'read',
+  readOnly: false,
+  input: z.object({}),
+  async run(p) {
+    const report = await verifyAudit(p.state.db, { checkpoints: await checkpointsOf(p) })
+    return { result: report, exitCode: report.ok ? 0 : 1 }
+  },
+})
+
+export const auditLogOperation = operation({
+  name: 'audit.log',
+  method: 'GET',
+  path: '/audit/events',
+  permission: 'read',
+  readOnly: false,
+  input: filterInput,
+  async run(p, input) {
+    return { result: { events: await listAudit(p.state.db, input) }, exitCode: 0 }
+  },
+})
+
+/** Every event with its hashes, for an archive outside lastgood; the CLI prints them as JSON lines. */
+export const auditExportOperation = operation({
+  name: 'audit.export',
+  method: 'GET',
+  path: '/audit/export',
+  permission: 'audit-export',
+  readOnly: false,
+  input: filterInput.pick({ since: true }),
+  async run(p, input) {
+    return { result: { events: await listAudit(p.state.db, input) }, exitCode: 0 }
+  },
+})
+
+export const complianceReportOperation = operation({
+  name: 'report.compliance',
+  method: 'GET',
+  path: '/reports/compliance',
+  permission: 'read',
+  readOnly: false,
+  input: z.object({ since: time('Recovery actions at or after this time.'), until: time('Recovery actions at or before this time.') }),
+  async run(p, input) {
+    const { since, until } = input
+    if (since && until && since > until) throw new UserError(`--since ${since} is after --until ${until}: nothing can fall in that window`)
+    const report = await buildComplianceReport(p.state.db, {
+      platform: p.config.platform,
+      checkpoints: await checkpointsOf(p),
+      ...(since ? { since } : {}),
+      ...(until ? { until } : {}),
+    })
+    return { result: report, exitCode: report.chain.ok ? 0 : 1 }
+  },
+})
