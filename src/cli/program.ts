@@ -14,6 +14,7 @@ import { registerSnapshot } from './commands/snapshot.js'
 import { registerStatus } from './commands/status.js'
 import { registerValidate } from './commands/validate.js'
 import { registerWatch } from './commands/watch.js'
+import { refuseLocalUnderServer } from './remote-commands.js'
 
 /** The whole command line, every command registered; main.ts parses it, tests read its help. */
 export function buildProgram(): Command {
@@ -42,6 +43,8 @@ export function buildProgram(): Command {
   registerAudit(program)
   registerReport(program)
   registerConfig(program)
+
+  program.hook('preAction', refuseLocalUnderServer)
 
   // Bad usage is exit 2 like every other user error, not commander's default 1.
   program.exitOverride()

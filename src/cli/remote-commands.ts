@@ -1,0 +1,44 @@
+import type { Command } from 'commander'
+import { UserError } from '../core/errors.js'
+import { globals, serverOf } from './global-options.js'
+
+/**
+ * Which commands go through an operation, and so run on `lastgood serve` with --server: by their path in the
+ * command tree, the operation's name. A test walks the tree: every command is here or in LOCAL_ONLY.
+ */
+export const REMOTE_COMMANDS: Readonly<Record<string, string>> = {
+  status: 'status',
+  'snapshot list': 'snapshot.list',
+  'snapshot show': 'snapshot.show',
+  'incident list': 'incident.list',
+  'incident show': 'incident.show',
+  'audit verify': 'audit.verify',
+  'audit log': 'audit.log',
+  'audit export': 'audit.export',
+  'report compliance': 'report.compliance',
+}
+
+/** Commands that act on this machine by nature: its files, its configuration, the server itself. */
+export const LOCAL_ONLY: ReadonlySet<string> = new Set(['init', 'config schema', 'config reference'])
+
+/** `snapshot list`: the words after `lastgood`. */
+export function commandPath(cmd: Command): string {
+  const words: string[] = []
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) words.unshift(c.name())
+  return words.join(' ')
+}
+
+/**
+ * A command that cannot go through the server must not quietly run here instead, under this machine's
+ * identity and state, when the caller asked for the server: refused before it starts.
+ */
+export function refuseLocalUnderServer(_hooked: Command, action: Command): void {
+  const g = globals(action)
+  const path = commandPath(action)
+  if (!serverOf(g) || path in REMOTE_COMMANDS) return
+  throw new UserError(
+    LOCAL_ONLY.has(path)
+      ? `lastgood ${path} acts on this machine only: run it without --server (and with LASTGOOD_SERVER unset)`
+      : `lastgood ${path} does not go through --server yet: run it on the server's machine without --server (and with LASTGOOD_SERVER unset)`,
+  )
+}
