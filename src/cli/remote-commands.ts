@@ -8,10 +8,17 @@ import { globals, serverOf } from './global-options.js'
  */
 export const REMOTE_COMMANDS: Readonly<Record<string, string>> = {
   status: 'status',
+  validate: 'validate',
   'snapshot list': 'snapshot.list',
   'snapshot show': 'snapshot.show',
+  'snapshot verify': 'snapshot.verify',
+  'snapshot mark-good': 'snapshot.mark-good',
   'incident list': 'incident.list',
   'incident show': 'incident.show',
+  'incident postmortem': 'incident.postmortem',
+  'incident note': 'incident.note',
+  'incident escalate': 'incident.escalate',
+  'incident resolve': 'incident.resolve',
   'audit verify': 'audit.verify',
   'audit log': 'audit.log',
   'audit export': 'audit.export',

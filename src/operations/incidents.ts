@@ -1,9 +1,16 @@
 import { z } from 'zod'
-import { requireIncident, listIncidents } from '../recovery/incident-store.js'
+import { escalateIncident, refuseResolved } from '../recovery/escalation.js'
+import { incidentCommand } from '../recovery/incident-command.js'
+import { listIncidents, requireIncident } from '../recovery/incident-store.js'
+import { noteIncident } from '../recovery/note-incident.js'
+import { buildPostMortem } from '../recovery/postmortem.js'
 import { buildRecoveryReport } from '../recovery/recovery-report.js'
+import { resolveIncident } from '../recovery/resolve-incident.js'
 import { loadTimeline } from '../recovery/timeline.js'
+import { flagInput, reasonInput, requiredText } from './input-fields.js'
 import { operation } from './operation.js'
-import { flagInput } from './query-input.js'
+
+const incidentId = z.string().min(1).describe('Incident id.')
 
 export const incidentListOperation = operation({
   name: 'incident.list',
@@ -28,11 +35,69 @@ export const incidentShowOperation = operation({
   path: '/incidents/:id',
   permission: 'read',
   readOnly: false,
-  input: z.object({ id: z.string().min(1).describe('Incident id.') }),
+  input: z.object({ id: incidentId }),
   async run(p, input) {
     const incident = await requireIncident(p.state.db, input.id)
     const timeline = await loadTimeline(p.state.db, input.id)
     const recovery = await buildRecoveryReport(p, incident, { timeline })
     return { result: { incident, timeline, recovery }, exitCode: 0 }
+  },
+})
+
+/** The post-mortem drafted from the timeline (a draft while the incident is open), with the recovery report. */
+export const incidentPostmortemOperation = operation({
+  name: 'incident.postmortem',
+  method: 'GET',
+  path: '/incidents/:id/postmortem',
+  permission: 'read',
+  readOnly: false,
+  input: z.object({ id: incidentId }),
+  async run(p, input) {
+    const incident = await requireIncident(p.state.db, input.id)
+    const timeline = await loadTimeline(p.state.db, incident.id)
+    const recovery = await buildRecoveryReport(p, incident, { timeline })
+    return { result: { postmortem: buildPostMortem(incident, timeline, recovery), recovery }, exitCode: 0 }
+  },
+})
+
+export const incidentNoteOperation = operation({
+  name: 'incident.note',
+  method: 'POST',
+  path: '/incidents/:id/notes',
+  permission: 'incident',
+  readOnly: false,
+  input: z.object({ id: incidentId, text: requiredText('incident note needs some text: lastgood incident note ID "what happened"') }),
+  async run(p, input, { actor }) {
+    await incidentCommand(p, actor, () => noteIncident(p, input.id, { actor, text: input.text }))
+    const entry = (await loadTimeline(p.state.db, input.id)).filter((e) => e.kind === 'note' && e.actor === actor).at(-1)
+    return { result: { incident: input.id, entry }, exitCode: 0 }
+  },
+})
+
+export const incidentEscalateOperation = operation({
+  name: 'incident.escalate',
+  method: 'POST',
+  path: '/incidents/:id/escalate',
+  permission: 'incident',
+  readOnly: false,
+  input: z.object({ id: incidentId, reason: reasonInput('incident escalate') }),
+  async run(p, input, { actor }) {
+    const { result, pending } = await incidentCommand(p, actor, () => escalateIncident(p, input.id, { actor, reason: input.reason }), {
+      precheck: async () => refuseResolved(await requireIncident(p.state.db, input.id)),
+    })
+    return { result: { incident: result, notificationsPending: pending }, exitCode: 0 }
+  },
+})
+
+export const incidentResolveOperation = operation({
+  name: 'incident.resolve',
+  method: 'POST',
+  path: '/incidents/:id/resolve',
+  permission: 'incident',
+  readOnly: false,
+  input: z.object({ id: incidentId, summary: requiredText('incident resolve needs --summary "what happened and what fixed it"') }),
+  async run(p, input, { actor }) {
+    const { result, pending } = await incidentCommand(p, actor, () => resolveIncident(p, input.id, { actor, summary: input.summary }))
+    return { result: { incident: result, notificationsPending: pending }, exitCode: 0 }
   },
 })

@@ -8,5 +8,5 @@ export function parseInput<S extends z.ZodType>(op: Operation<S, unknown>, input
   if (parsed.success) return parsed.data
   const issue = parsed.error.issues[0]!
   const path = issue.path.join('.')
-  throw new InputError(path, `${op.name}: ${path ? `${path}: ` : ''}${issue.message}`)
+  throw new InputError(path, `${path ? `${path}: ` : ''}${issue.message}`)
 }

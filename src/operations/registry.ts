@@ -1,16 +1,31 @@
 import { auditExportOperation, auditLogOperation, auditVerifyOperation, complianceReportOperation } from './audit.js'
-import { incidentListOperation, incidentShowOperation } from './incidents.js'
+import {
+  incidentEscalateOperation,
+  incidentListOperation,
+  incidentNoteOperation,
+  incidentPostmortemOperation,
+  incidentResolveOperation,
+  incidentShowOperation,
+} from './incidents.js'
+import { snapshotVerifyOperation, validateOperation } from './inspect.js'
 import type { Operation } from './operation.js'
-import { snapshotListOperation, snapshotShowOperation } from './snapshots.js'
+import { snapshotListOperation, snapshotMarkGoodOperation, snapshotShowOperation } from './snapshots.js'
 import { statusOperation } from './status.js'
 
 /** Every operation: the server makes a route of each, and the parity test finds each command's here. */
 export const OPERATIONS: readonly Operation[] = [
   statusOperation,
+  validateOperation,
   snapshotListOperation,
   snapshotShowOperation,
+  snapshotVerifyOperation,
+  snapshotMarkGoodOperation,
   incidentListOperation,
   incidentShowOperation,
+  incidentPostmortemOperation,
+  incidentNoteOperation,
+  incidentEscalateOperation,
+  incidentResolveOperation,
   auditVerifyOperation,
   auditLogOperation,
   auditExportOperation,

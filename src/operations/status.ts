@@ -5,7 +5,7 @@ import { fullDisks } from '../platform/full-disks.js'
 import { selectApps } from '../platform/platform.js'
 import { listIncidents } from '../recovery/incident-store.js'
 import { operation } from './operation.js'
-import { listInput } from './query-input.js'
+import { listInput } from './input-fields.js'
 
 /** Per app what runs now, its last rollback, health and rollback targets; pending rollbacks, open incidents, full disks. */
 export const statusOperation = operation({

@@ -1,19 +1,17 @@
 import type { Command } from 'commander'
-import { markGood } from '../../snapshots/mark-good.js'
-import { actorOf, globals } from '../global-options.js'
+import { snapshotMarkGoodOperation } from '../../operations/snapshots.js'
+import { globals } from '../global-options.js'
+import { invoke } from '../invoke.js'
 import { printJson, println } from '../output.js'
-import { withPlatform } from '../with-platform.js'
 
 export async function snapshotMarkGoodAction(id: string, opts: { reason?: string }, cmd: Command): Promise<number> {
   const g = globals(cmd)
-  const actor = actorOf(g)
-  return withPlatform(g, async (p) => {
-    const { snapshot: s, cleared } = await markGood(p, id, { actor, reason: opts.reason ?? null, clearRejections: true })
-    if (g.json) printJson({ snapshot: s, clearedRejections: cleared })
-    else {
-      const unrejected = cleared.map((r) => `${r.component}=${r.version} (rejected by rollback ${r.run})`).join(', ')
-      println(`${s.id} is now known good (marked by ${actor})${unrejected ? `; no longer rejected: ${unrejected}` : ''}`)
-    }
-    return 0
-  })
+  const { result, exitCode } = await invoke(g, snapshotMarkGoodOperation, { id, reason: opts.reason })
+  if (g.json) printJson(result)
+  else {
+    const s = result.snapshot
+    const unrejected = result.clearedRejections.map((r) => `${r.component}=${r.version} (rejected by rollback ${r.run})`).join(', ')
+    println(`${s.id} is now known good (marked by ${s.markedGoodBy})${unrejected ? `; no longer rejected: ${unrejected}` : ''}`)
+  }
+  return exitCode
 }

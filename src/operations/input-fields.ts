@@ -13,3 +13,13 @@ export function flagInput() {
     .preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean({ error: 'expected true or false' }))
     .default(false)
 }
+
+/** Text a person must give (a reason, a summary): blank is none. `hint` says how, in the CLI's words. */
+export function requiredText(hint: string) {
+  return z.string({ error: hint }).trim().min(1, { error: hint })
+}
+
+/** The reason a state-changing operation records in the audit trail. */
+export function reasonInput(what: string) {
+  return requiredText(`${what} needs --reason "why": it is recorded in the audit trail`)
+}
