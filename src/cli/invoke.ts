@@ -3,6 +3,7 @@ import type { Operation, Outcome } from '../operations/operation.js'
 import { parseInput } from '../operations/parse-input.js'
 import { actorOf, type GlobalOptions, serverOf } from './global-options.js'
 import { callServer } from './remote.js'
+import { untilStopped } from './stop-signal.js'
 import { withPlatform } from './with-platform.js'
 
 /**
@@ -13,5 +14,7 @@ export async function invoke<S extends z.ZodType, R>(g: GlobalOptions, op: Opera
   const server = serverOf(g)
   if (server) return callServer(server, op as Operation<never, R>, input as Record<string, unknown>)
   const parsed = parseInput(op, input)
-  return withPlatform(g, (p) => op.run(p, parsed, { actor: actorOf(g) }), { readOnly: op.readOnly })
+  const actor = actorOf(g)
+  const run = (signal: AbortSignal) => withPlatform(g, (p) => op.run(p, parsed, { actor, signal }), { readOnly: op.readOnly })
+  return op.stoppable ? untilStopped(run) : run(new AbortController().signal)
 }

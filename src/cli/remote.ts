@@ -1,4 +1,4 @@
-import { OperationFailedError, UserError } from '../core/errors.js'
+import { type ExitCode, OperationFailedError, UserError } from '../core/errors.js'
 import { redact, registerSecret } from '../core/redact.js'
 import type { ErrorCode, ErrorDocument } from '../operations/error-document.js'
 import type { Operation, Outcome } from '../operations/operation.js'
@@ -50,8 +50,12 @@ export async function callServer<R>(base: string, op: Operation<never, R>, input
     throw new OperationFailedError(`cannot reach lastgood serve at ${url.origin}: ${redact(cause?.code ?? cause?.message ?? String(err))}`)
   }
   const doc: unknown = await res.json().catch(() => undefined)
-  if (res.ok) return { result: doc as R, exitCode: res.headers.get('lastgood-exit-code') === '1' ? 1 : 0 }
+  if (res.ok) return { result: doc as R, exitCode: exitCodeHeader(res.headers.get('lastgood-exit-code')) }
   throw new RemoteError(errorOf(doc, res.status))
+}
+
+function exitCodeHeader(value: string | null): ExitCode {
+  return value === '1' ? 1 : value === '2' ? 2 : value === '3' ? 3 : 0
 }
 
 function serverUrl(base: string): URL {

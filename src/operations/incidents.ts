@@ -1,5 +1,7 @@
 import { z } from 'zod'
+import { declareIncident } from '../recovery/declare-incident.js'
 import { escalateIncident, refuseResolved } from '../recovery/escalation.js'
+import type { IncidentType, Severity } from '../recovery/incident.js'
 import { incidentCommand } from '../recovery/incident-command.js'
 import { listIncidents, requireIncident } from '../recovery/incident-store.js'
 import { noteIncident } from '../recovery/note-incident.js'
@@ -7,7 +9,7 @@ import { buildPostMortem } from '../recovery/postmortem.js'
 import { buildRecoveryReport } from '../recovery/recovery-report.js'
 import { resolveIncident } from '../recovery/resolve-incident.js'
 import { loadTimeline } from '../recovery/timeline.js'
-import { flagInput, reasonInput, requiredText } from './input-fields.js'
+import { flagInput, listInput, reasonInput, requiredText } from './input-fields.js'
 import { operation } from './operation.js'
 
 const incidentId = z.string().min(1).describe('Incident id.')
@@ -99,5 +101,43 @@ export const incidentResolveOperation = operation({
   async run(p, input, { actor }) {
     const { result, pending } = await incidentCommand(p, actor, () => resolveIncident(p, input.id, { actor, summary: input.summary }))
     return { result: { incident: result, notificationsPending: pending }, exitCode: 0 }
+  },
+})
+
+/**
+ * Declares an incident and runs its type's runbook: exit 1 when the runbook did not succeed. The type,
+ * scope and reason are checked by declareIncident, which names the vocabulary; a stop request cancels the
+ * runbook's remaining steps.
+ */
+export const incidentDeclareOperation = operation({
+  name: 'incident.declare',
+  method: 'POST',
+  path: '/incidents',
+  permission: 'incident',
+  readOnly: false,
+  stoppable: true,
+  input: z.object({
+    type: z.string().describe('Incident type, such as security_incident or complete_system_failure.'),
+    scope: listInput(z.string()).describe('The apps it affects, or all.'),
+    reason: z.string().default('').describe('What is happening: in every message and on the timeline.'),
+    severity: z.string().optional().describe("critical, high, medium or low (default: the type's)."),
+    to: z.string().optional().describe("Recover to this snapshot or platform snapshot instead of each app's last known good."),
+  }),
+  async run(p, input, { actor, signal }) {
+    const { result, pending } = await incidentCommand(p, actor, () =>
+      declareIncident(
+        p,
+        {
+          type: input.type as IncidentType,
+          scope: input.scope,
+          reason: input.reason,
+          actor,
+          ...(input.severity !== undefined ? { severity: input.severity as Severity } : {}),
+          ...(input.to !== undefined ? { target: input.to } : {}),
+        },
+        { signal },
+      ),
+    )
+    return { result: { ...result, notificationsPending: pending }, exitCode: result.runbook?.outcome === 'succeeded' ? 0 : 1 }
   },
 })

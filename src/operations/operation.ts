@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import type { ExitCode } from '../core/errors.js'
 import type { Platform } from '../platform/platform.js'
 
 /**
@@ -17,6 +18,11 @@ export interface Operation<S extends z.ZodType = z.ZodType, R = unknown> {
   permission: string
   /** Opens the platform without the repository lock: a read works on a full disk too. */
   readOnly: boolean
+  /**
+   * A stop request (Ctrl-C, SIGTERM) aborts ctx.signal and the operation ends at its next step boundary,
+   * saying what it kept; one that is not stoppable is simply killed (a read has nothing to leave half-done).
+   */
+  stoppable?: boolean
   /** What the operation takes: the CLI's arguments and options, a route's path, query and body. */
   input: S
   run(p: Platform, input: z.infer<S>, ctx: OperationContext): Promise<Outcome<R>>
@@ -25,12 +31,16 @@ export interface Operation<S extends z.ZodType = z.ZodType, R = unknown> {
 export interface OperationContext {
   /** Who acts: recorded on every audit event the operation writes. */
   actor: string
+  signal: AbortSignal
 }
 
-/** The document the CLI prints with --json and a route answers; `exitCode` 1 when it ran and failed. */
+/**
+ * The document the CLI prints with --json and a route answers, and the exit code: 1 when it ran and failed,
+ * 2 when every part of it failed for its input (a result still says which).
+ */
 export interface Outcome<R> {
   result: R
-  exitCode: 0 | 1
+  exitCode: ExitCode
 }
 
 /** Declares an operation with its input and result types inferred. */

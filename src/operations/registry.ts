@@ -1,5 +1,6 @@
 import { auditExportOperation, auditLogOperation, auditVerifyOperation, complianceReportOperation } from './audit.js'
 import {
+  incidentDeclareOperation,
   incidentEscalateOperation,
   incidentListOperation,
   incidentNoteOperation,
@@ -9,7 +10,13 @@ import {
 } from './incidents.js'
 import { snapshotVerifyOperation, validateOperation } from './inspect.js'
 import type { Operation } from './operation.js'
-import { snapshotListOperation, snapshotMarkGoodOperation, snapshotShowOperation } from './snapshots.js'
+import {
+  snapshotCreateOperation,
+  snapshotListOperation,
+  snapshotMarkGoodOperation,
+  snapshotPruneOperation,
+  snapshotShowOperation,
+} from './snapshots.js'
 import { statusOperation } from './status.js'
 
 /** Every operation: the server makes a route of each, and the parity test finds each command's here. */
@@ -20,6 +27,9 @@ export const OPERATIONS: readonly Operation[] = [
   snapshotShowOperation,
   snapshotVerifyOperation,
   snapshotMarkGoodOperation,
+  snapshotCreateOperation,
+  snapshotPruneOperation,
+  incidentDeclareOperation,
   incidentListOperation,
   incidentShowOperation,
   incidentPostmortemOperation,
