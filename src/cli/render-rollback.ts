@@ -1,4 +1,6 @@
 import type { Change } from '../providers/provider.js'
+import { formatDuration } from '../config-parts/units.js'
+import type { Decision } from '../decisions/decide.js'
 import type { ResumePlan } from '../rollback/plan-resume.js'
 import type { RollbackPlan } from '../rollback/plan-rollback.js'
 import type { RollbackReport } from '../rollback/rollback-report.js'
@@ -9,7 +11,7 @@ import { formatBytes, formatMs, table } from './output.js'
 const MAX_FILES_SHOWN = 20
 
 /** The plan and the preview of what would change, as a person reads it before saying yes. */
-export function renderPlan(plan: RollbackPlan): string {
+export function renderPlan(plan: RollbackPlan, decision?: Decision): string {
   const out: string[] = []
   plan.apps.forEach((a, i) => {
     out.push(
@@ -26,7 +28,18 @@ export function renderPlan(plan: RollbackPlan): string {
     }
     out.push('   then: verify the snapshot, take a safety snapshot, restore, validate health')
   })
+  if (decision) out.push(describeDecision(decision))
   return out.join('\n')
+}
+
+/** One line: the scenario and what the decision matrix says about it. */
+export function describeDecision(d: Decision): string {
+  const approval = d.approval.required
+    ? `approval by ${d.approval.approvers === 2 ? 'two holders' : 'a holder'} of ${d.approval.permission}`
+    : d.basis === 'environment'
+      ? 'no approval in this environment'
+      : 'no approval'
+  return `scenario ${d.scenario}: ${d.rollback} rollback, target ${formatDuration(d.targetMs)}, ${approval}${d.flagged ? ', flagged for review' : ''}`
 }
 
 /** The plan in --json output: every change, not only the first files. */

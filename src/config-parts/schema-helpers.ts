@@ -70,3 +70,28 @@ export function namedMapSchema<V extends z.ZodType>(value: V, what: string, exam
     .refine((map) => Object.keys(map).length > 0, { error: `expected at least one ${what.replace(/s$/, '')}, got none` })
     .meta({ minProperties: 1 })
 }
+
+/**
+ * A mapping whose keys come from a fixed list. zod's own enum-keyed records report an unknown key as a
+ * missing mapping; this names the key and the closest known one.
+ */
+export function keyedRecord<K extends string, V extends z.ZodType>(keys: readonly K[], value: V, what: string, keyWhat: string) {
+  return (
+    z
+      .record(z.string(), value, { error: expected(`a mapping of ${what}`) })
+      .superRefine((map, ctx) => {
+        for (const key of Object.keys(map)) {
+          if ((keys as readonly string[]).includes(key)) continue
+          const hint = closest(key, keys)
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `unknown ${keyWhat} "${key}"${hint ? `, did you mean "${hint}"?` : ''}; expected one of ${keys.join(', ')}`,
+          })
+        }
+      })
+      .transform((map) => map as Partial<Record<K, z.output<V>>>)
+      // The JSON Schema says which keys there are (the check above is not carried into it).
+      .meta({ propertyNames: { enum: [...keys] } })
+  )
+}

@@ -1,8 +1,7 @@
 import { z } from 'zod'
-import { expected, intSchema, nameSchema, strictObject, textSchema } from '../config-parts/schema-helpers.js'
+import { expected, intSchema, keyedRecord, nameSchema, strictObject, textSchema } from '../config-parts/schema-helpers.js'
 import { channelConfigSchema } from '../channels/channel-registry.js'
 import { INCIDENT_TYPES, TEMPLATE_NAMES } from '../config-parts/incident-vocabulary.js'
-import { closest } from '../config-parts/suggest.js'
 import { durationSchema, positiveDurationSchema } from '../config-parts/units.js'
 
 /**
@@ -55,31 +54,6 @@ const templateSchema = textSchema('a message template').superRefine((text, ctx) 
     })
   }
 })
-
-/**
- * A mapping whose keys come from a fixed list. zod's own enum-keyed records report an unknown key as a
- * missing mapping; this names the key and the closest known one.
- */
-function keyedRecord<K extends string, V extends z.ZodType>(keys: readonly K[], value: V, what: string, keyWhat: string) {
-  return (
-    z
-      .record(z.string(), value, { error: expected(`a mapping of ${what}`) })
-      .superRefine((map, ctx) => {
-        for (const key of Object.keys(map)) {
-          if ((keys as readonly string[]).includes(key)) continue
-          const hint = closest(key, keys)
-          ctx.addIssue({
-            code: 'custom',
-            path: [key],
-            message: `unknown ${keyWhat} "${key}"${hint ? `, did you mean "${hint}"?` : ''}; expected one of ${keys.join(', ')}`,
-          })
-        }
-      })
-      .transform((map) => map as Partial<Record<K, z.output<V>>>)
-      // The JSON Schema says which keys there are (the check above is not carried into it).
-      .meta({ propertyNames: { enum: [...keys] } })
-  )
-}
 
 const channelNames = (what: string) =>
   z

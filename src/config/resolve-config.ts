@@ -3,6 +3,7 @@ import { resolveComponent } from '../providers/registry.js'
 import type { AppYaml, ConfigYaml, Trigger } from './schema.js'
 import { resolvePath } from './resolve-path.js'
 import { resolveRecovery } from './resolve-recovery.js'
+import { resolveDecisions } from './resolve-decisions.js'
 import type { ResolvedApp, ResolvedConfig, ResolvedTrigger } from './types.js'
 import type { ResolvedHealth } from '../health/health-config.js'
 import { resolveSourceSettings } from '../metrics/source-registry.js'
@@ -47,6 +48,7 @@ export function resolveConfig(config: ConfigYaml, file: string, options: Resolve
     ...resolveSourceSettings(config),
     objectives: { rtoMs: config.objectives.rto, rpoMs: config.objectives.rpo },
     ...resolveRecovery(config, dir),
+    ...resolveDecisions(config),
     apps,
   }
 }
@@ -71,6 +73,7 @@ function resolveApp(name: string, app: AppYaml, config: ConfigYaml, dir: string,
     },
     triggers: resolveTriggers(app, config, health),
     prometheusSelector: app.prometheus?.selector ?? `job="${name}"`,
+    approvals: app.approvals ?? 1,
   }
 }
 
@@ -79,7 +82,9 @@ function resolveApp(name: string, app: AppYaml, config: ConfigYaml, dir: string,
  * for every app with a health check: below defaults.triggers and the app's own, so `health: { kind: off }`
  * opts out, and left out when another health_failures trigger already says what failed rounds do.
  */
-const DEFAULT_HEALTH_TRIGGER = { health: { kind: 'health_failures', action: 'rollback' } } as const satisfies Record<string, Trigger>
+const DEFAULT_HEALTH_TRIGGER = {
+  health: { kind: 'health_failures', action: 'rollback', scenario: 'error_rate' },
+} as const satisfies Record<string, Trigger>
 
 function resolveTriggers(app: AppYaml, config: ConfigYaml, health: ResolvedHealth): ResolvedTrigger[] {
   const configured: Record<string, Trigger> = { ...config.defaults.triggers, ...app.triggers }
@@ -92,15 +97,16 @@ function resolveTriggers(app: AppYaml, config: ConfigYaml, health: ResolvedHealt
 }
 
 function resolveTrigger(name: string, t: Exclude<Trigger, { kind: 'off' }>, failures: number): ResolvedTrigger {
-  const action = t.action
+  const { action, scenario } = t
   switch (t.kind) {
     case 'health_failures':
-      return { name, kind: t.kind, action, forMs: 0, consecutive: t.consecutive ?? failures }
+      return { name, kind: t.kind, action, scenario, forMs: 0, consecutive: t.consecutive ?? failures }
     case 'error_rate':
       return {
         name,
         kind: t.kind,
         action,
+        scenario,
         forMs: t.for ?? 0,
         windowMs: t.window,
         source: t.source,
@@ -108,14 +114,25 @@ function resolveTrigger(name: string, t: Exclude<Trigger, { kind: 'off' }>, fail
         ...(t.over_requests !== undefined ? { overRequests: t.over_requests } : {}),
       }
     case 'latency':
-      return { name, kind: t.kind, action, forMs: t.for, windowMs: t.window, source: t.source, percentile: t.percentile, aboveMs: t.above }
+      return {
+        name,
+        kind: t.kind,
+        action,
+        scenario,
+        forMs: t.for,
+        windowMs: t.window,
+        source: t.source,
+        percentile: t.percentile,
+        aboveMs: t.above,
+      }
     case 'availability':
-      return { name, kind: t.kind, action, forMs: t.for, windowMs: t.window, source: t.source, below: t.below }
+      return { name, kind: t.kind, action, scenario, forMs: t.for, windowMs: t.window, source: t.source, below: t.below }
     case 'promql':
       return {
         name,
         kind: t.kind,
         action,
+        scenario,
         forMs: t.for,
         query: t.query,
         ...(t.above !== undefined ? { above: t.above } : {}),

@@ -5,6 +5,7 @@ import { ageSchema, durationSchema, formatDuration, percentageSchema, positiveDu
 import { continuitySchema, escalationSchema, notificationsSchema, runbooksSchema } from './recovery-schema.js'
 import { missingSettings, sourceProblem, sourceSettingsShape, triggerSourceSchema } from '../metrics/source-registry.js'
 import { closest } from '../config-parts/suggest.js'
+import { appApprovalsSchema, decisionSettingsShape, triggerScenarioSchema } from '../config-parts/decision-matrix-schema.js'
 
 /**
  * The schema of lastgood.yaml: snake_case keys, units as people write them, every object strict. Its
@@ -133,6 +134,7 @@ const healthFailuresTrigger = strictObject({
   kind: z.literal('health_failures').describe('Consecutive failed health-check rounds.'),
   consecutive: intSchema(1).optional().describe("Failed rounds in a row that fire; default: the app's health.failures."),
   action: actionSchema,
+  scenario: triggerScenarioSchema,
 })
 
 const errorRateTrigger = strictObject({
@@ -145,6 +147,7 @@ const errorRateTrigger = strictObject({
   window: windowSchema(),
   source: triggerSourceSchema,
   action: actionSchema,
+  scenario: triggerScenarioSchema,
 })
 
 const latencyTrigger = strictObject({
@@ -160,6 +163,7 @@ const latencyTrigger = strictObject({
   window: windowSchema(),
   source: triggerSourceSchema,
   action: actionSchema,
+  scenario: triggerScenarioSchema,
 })
 
 const availabilityTrigger = strictObject({
@@ -169,6 +173,7 @@ const availabilityTrigger = strictObject({
   window: windowSchema(),
   source: triggerSourceSchema,
   action: actionSchema,
+  scenario: triggerScenarioSchema,
 })
 
 const promqlTrigger = strictObject({
@@ -187,6 +192,7 @@ const promqlTrigger = strictObject({
     .describe('Holds when the largest sample is below this.'),
   for: forSchema().prefault('0s'),
   action: actionSchema,
+  scenario: triggerScenarioSchema,
 })
 
 const offTrigger = strictObject({
@@ -239,6 +245,7 @@ const appSchema = strictObject(
       .optional()
       .describe('Overrides defaults.retention for this app.'),
     rollback: appRollbackSchema.optional().describe('Overrides defaults.rollback for this app.'),
+    approvals: appApprovalsSchema,
     triggers: triggersSchema(
       'Triggers of this app, merged over defaults.triggers by name; `name: { kind: off }` removes a default.',
     ).optional(),
@@ -335,6 +342,7 @@ export const configSchema = strictObject(
     })
       .prefault({})
       .describe('Recovery objectives; drills are measured against them.'),
+    ...decisionSettingsShape,
     notifications: notificationsSchema,
     escalation: escalationSchema,
     continuity: continuitySchema,

@@ -9,6 +9,7 @@ import type { SourceKind, SourceSettings } from '../metrics/source-registry.js'
 import type { ResolvedChannel } from '../channels/channel-registry.js'
 import type { IncidentType, TemplateName } from '../config-parts/incident-vocabulary.js'
 import type { ResolvedHealth } from '../health/health-config.js'
+import type { Environment, ResolvedDecisionRow, Scenario } from '../config-parts/decision-vocabulary.js'
 
 /** Each metric source's top-level settings (`prometheus`, present when some trigger reads it) come from its factory. */
 export interface ResolvedConfig extends SourceSettings {
@@ -41,6 +42,10 @@ export interface ResolvedConfig extends SourceSettings {
   continuity: ResolvedContinuityPlan[]
   /** The configured runbooks only; recovery/ supplies the built-in one of a type left out. */
   runbooks: Partial<Record<IncidentType, ResolvedRunbookStep[]>>
+  environment: Environment
+  /** A row for every scenario; absent: no action needs an approval (decisions/decide.ts). */
+  decisionMatrix?: Record<Scenario, ResolvedDecisionRow>
+  approvals: { expireAfterMs: number }
 }
 
 /** Each channel kind's resolved configuration is its own (channels/<kind>/); the registry unites them. */
@@ -102,6 +107,8 @@ export type TriggerAction = 'rollback' | 'alert' | 'escalate'
 interface TriggerBase {
   name: string
   action: TriggerAction
+  /** The decision matrix's row for what it does. */
+  scenario: Scenario
   /** The condition must hold at every evaluation for this long before the trigger fires; 0 fires at once. */
   forMs: number
 }
@@ -137,6 +144,8 @@ export interface ResolvedApp {
   triggers: ResolvedTrigger[]
   /** PromQL label matchers (no braces) that select this app's series. */
   prometheusSelector: string
+  /** Different people who must approve an action on it, where the matrix asks for approval. */
+  approvals: 1 | 2
 }
 
 export type { ResolvedComponent }

@@ -4,7 +4,7 @@ import type { RollbackReport } from './rollback-report.js'
 import { type RunOptions, runRollback } from './run-rollback.js'
 
 /** A rollback from request to report: what to restore and to what (PlanRequest), who runs it and why (RunOptions). */
-export type RollbackRequest = PlanRequest & RunOptions
+export type RollbackRequest = PlanRequest & Omit<RunOptions, 'decision'>
 
 /**
  * Plans, then runs, for a caller with nothing to show or ask in between. Everything that can fail before the

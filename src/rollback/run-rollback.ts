@@ -1,4 +1,5 @@
 import type { AuditInput } from '../audit/audit-event.js'
+import type { Decision } from '../decisions/decide.js'
 import { timeId } from '../core/clock.js'
 import { timeoutSignal } from '../core/timers.js'
 import type { Platform } from '../platform/platform.js'
@@ -50,7 +51,11 @@ export async function runRollback(p: Platform, plan: RollbackPlan, opts: RunOpti
         target: appNames.join(','),
         reason: opts.reason,
         outcome: 'started',
-        details: { run: runId, targets: Object.fromEntries(plan.apps.map((a) => [a.app.name, a.target.id])) },
+        details: {
+          run: runId,
+          targets: Object.fromEntries(plan.apps.map((a) => [a.app.name, a.target.id])),
+          ...(opts.decision ? { decision: opts.decision } : {}),
+        },
       },
     )
     return await execute(p, journal, plan, opts, { started, startedAt, reason: opts.reason, actor: opts.actor }).catch(
@@ -170,8 +175,11 @@ interface RunFacts {
   resumed?: RollbackReport['resumed']
 }
 
-/** Who runs it and why; `stop` (a SIGINT or SIGTERM, its name as the reason) ends it at the next step boundary. */
-export type RunOptions = Actor & { stop?: AbortSignal }
+/**
+ * Who runs it and why; `stop` (a SIGINT or SIGTERM, its name as the reason) ends it at the next step boundary;
+ * `decision`, what the decision matrix said about it, is recorded with its start.
+ */
+export type RunOptions = Actor & { stop?: AbortSignal; decision?: Decision }
 
 async function execute(p: Platform, journal: Journal, plan: RollbackPlan, opts: RunOptions, facts: RunFacts): Promise<RollbackReport> {
   const runId = journal.runId

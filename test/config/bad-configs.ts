@@ -104,7 +104,7 @@ export const BAD_CONFIGS: BadConfig[] = [
     name: 'unknown key with nothing close lists the keys there are',
     text: edit('    priority: 1\n', '    priority: 1\n    colour: blue\n'),
     error:
-      'lastgood.yaml:6:5: apps.staff.colour: unknown key, expected one of: description, priority, health, components, retention, rollback, triggers, prometheus',
+      'lastgood.yaml:6:5: apps.staff.colour: unknown key, expected one of: description, priority, health, components, retention, rollback, approvals, triggers, prometheus',
   },
   {
     name: 'unknown provider',

@@ -45,7 +45,8 @@ describe('validation stays linear in the input, and lists a bounded number of pr
     expect(issues).toHaveLength(MAX_LISTED_ISSUES + 1)
     expect(issues[0]).toEqual({
       path: 'apps.staff.k0',
-      message: 'unknown key, expected one of: description, priority, health, components, retention, rollback, triggers, prometheus',
+      message:
+        'unknown key, expected one of: description, priority, health, components, retention, rollback, approvals, triggers, prometheus',
       line: 6,
       column: 5,
     })

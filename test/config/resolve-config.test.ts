@@ -95,6 +95,7 @@ describe('resolveConfig', () => {
       rollback: { timeoutMs: 300_000, validation: { windowMs: 60_000, passes: 2, intervalMs: 1000 } },
       triggers: [],
       prometheusSelector: 'job="first"',
+      approvals: 1,
     })
     expect(alpha).toMatchObject({
       description: 'Alpha',

@@ -10,22 +10,33 @@ describe('triggers in the configuration', () => {
   it("resolve with the seeds' units: fractions, milliseconds, the health failures as default", () => {
     const [staff] = parse(base('')).apps
     expect(staff!.triggers).toEqual([
-      { name: 'availability', kind: 'availability', action: 'alert', forMs: 300_000, windowMs: 60_000, source: 'probes', below: 0.99 },
+      {
+        name: 'availability',
+        kind: 'availability',
+        action: 'alert',
+        scenario: 'error_rate',
+        forMs: 300_000,
+        windowMs: 60_000,
+        source: 'probes',
+        below: 0.99,
+      },
       {
         name: 'error-burst',
         kind: 'error_rate',
         action: 'rollback',
+        scenario: 'error_rate',
         forMs: 0,
         windowMs: 60_000,
         source: 'probes',
         above: 0.05,
         overRequests: 100,
       },
-      { name: 'health', kind: 'health_failures', action: 'rollback', forMs: 0, consecutive: 3 },
+      { name: 'health', kind: 'health_failures', action: 'rollback', scenario: 'error_rate', forMs: 0, consecutive: 3 },
       {
         name: 'latency',
         kind: 'latency',
         action: 'rollback',
+        scenario: 'error_rate',
         forMs: 600_000,
         windowMs: 60_000,
         source: 'probes',
@@ -77,6 +88,7 @@ describe('triggers in the configuration', () => {
       name: 'up',
       kind: 'promql',
       action: 'escalate',
+      scenario: 'error_rate',
       forMs: 60_000,
       query: 'up{job="staff"} == 0',
     })

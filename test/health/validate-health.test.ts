@@ -43,6 +43,7 @@ function app(url: string | null, validation = { windowMs: 3000, passes: 3, inter
     },
     rollback: { timeoutMs: 60_000, validation },
     triggers: [],
+    approvals: 1,
     prometheusSelector: 'job="probe"',
   }
 }

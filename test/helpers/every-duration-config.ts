@@ -1,3 +1,5 @@
+import { SCENARIOS } from '../../src/config-parts/decision-vocabulary.js'
+
 /**
  * A valid configuration that sets every duration key the schema has, at least once, so a test can put each
  * at its maximum and just above. Validation takes one pass in a window of a year, so its interval may be a
@@ -23,6 +25,8 @@ export function everyDurationConfig(): Record<string, unknown> {
     monitor: { cooldown: '15m', watch_for: '10m' },
     prometheus: { url: 'http://127.0.0.1:9090', timeout: '5s' },
     objectives: { rto: '15m', rpo: '5m' },
+    decision_matrix: Object.fromEntries(SCENARIOS.map((s) => [s, { rollback: 'manual', target: '5m', approval: 'required' }])),
+    approvals: { expire_after: '15m' },
     notifications: {
       channels: { team: { type: 'webhook', url: 'https://hooks.clinic.example/lastgood', secret: 'a-secret-of-16-chars' } },
       timeout: '10s',

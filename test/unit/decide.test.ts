@@ -9,6 +9,7 @@ const trigger = (action: TriggerAction, name = 'error-rate'): ResolvedTrigger =>
   name,
   kind: 'error_rate',
   action,
+  scenario: 'error_rate',
   forMs: 0,
   windowMs: 5 * MIN,
   source: 'probes',

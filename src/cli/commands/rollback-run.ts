@@ -5,6 +5,9 @@ import { findPendingRollback, resolvePendingRollback } from '../../monitor/monit
 import { abandonRun } from '../../rollback/abandon-run.js'
 import { planResume } from '../../rollback/plan-resume.js'
 import { planRollback } from '../../rollback/plan-rollback.js'
+import { decidePlan } from '../../rollback/plan-decision.js'
+import type { Scenario } from '../../config-parts/decision-vocabulary.js'
+import type { ActionSource } from '../../decisions/scenario.js'
 import { resumeRollback, runRollback } from '../../rollback/run-rollback.js'
 import { describeSuperseded, supersedeRun } from '../../rollback/supersede-run.js'
 import { confirmOrRefuse, runConfirmed } from '../confirmed-run.js'
@@ -21,6 +24,7 @@ interface RollbackOptions {
   resume?: string
   abandon?: string
   pending?: string
+  scenario?: Scenario
   dryRun: boolean
   yes: boolean
 }
@@ -37,6 +41,8 @@ export async function rollbackAction(apps: string[], opts: RollbackOptions, cmd:
     const pending = opts.pending
     return untilStopped((stop) => withPlatform(g, (p) => runPending(p, g, pending, opts, { actor, stop })))
   }
+  if (existing && opts.scenario)
+    throw new UserError(`--scenario is for a new rollback or --pending: --${opts.resume ? 'resume' : 'abandon'} keeps the run's own`)
   if (existing && (apps.length > 0 || opts.to || opts.component)) {
     throw new UserError(
       `--${opts.resume ? 'resume' : 'abandon'} ${existing} takes no apps, --to or --component: the run's recorded plan decides`,
@@ -64,11 +70,13 @@ async function rollbackCommand(
     ...(opts.component ? { components: opts.component } : {}),
     signal: new AbortController().signal,
   })
+  // Recorded, not yet enforced: the approval engine will act on this decision.
+  const decision = decidePlan(p.config, plan, { by: 'person', ...(opts.scenario ? { scenario: opts.scenario } : {}) })
   return runConfirmed(p, g, opts, {
-    shown: renderPlan(plan),
+    shown: renderPlan(plan, decision),
     question: 'roll back now?',
-    json: () => ({ plan: planJson(plan) }),
-    run: () => runRollback(p, plan, who),
+    json: () => ({ plan: planJson(plan), decision }),
+    run: () => runRollback(p, plan, { ...who, decision }),
   })
 }
 
@@ -90,16 +98,24 @@ async function runPending(
     ...(pending.target ? { to: pending.target } : {}),
     signal: new AbortController().signal,
   })
+  const decision = decidePlan(p.config, plan, pendingSource(p, pending, opts.scenario))
   return runConfirmed(p, g, opts, {
-    shown: renderPlan(plan),
+    shown: renderPlan(plan, decision),
     question: 'roll back now?',
-    json: (ran) => ({ pending: ran ? { ...pending, status: 'done' } : pending, plan: planJson(plan) }),
+    json: (ran) => ({ pending: ran ? { ...pending, status: 'done' } : pending, plan: planJson(plan), decision }),
     run: async () => {
-      const report = await runRollback(p, plan, { reason, actor, stop: who.stop })
+      const report = await runRollback(p, plan, { reason, actor, stop: who.stop, decision })
       await p.state.writeTransaction((tx) => resolvePendingRollback(tx, id, actor, report.run, 'done'))
       return report
     },
   })
+}
+
+/** An alert's proposal is its trigger's action, unless the person names a scenario (or the trigger is gone since). */
+function pendingSource(p: Platform, pending: { app: string; trigger: string }, scenario: Scenario | undefined): ActionSource {
+  if (scenario) return { by: 'person', scenario }
+  const trigger = p.config.apps.find((a) => a.name === pending.app)?.triggers.find((t) => t.name === pending.trigger)
+  return trigger ? { by: 'trigger', trigger } : { by: 'person' }
 }
 
 async function resume(

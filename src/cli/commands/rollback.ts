@@ -1,4 +1,5 @@
-import type { Command } from 'commander'
+import { type Command, Option } from 'commander'
+import { SCENARIOS } from '../../config-parts/decision-vocabulary.js'
 import { lazyAction } from '../lazy-action.js'
 
 export function registerRollback(program: Command): void {
@@ -18,6 +19,12 @@ export function registerRollback(program: Command): void {
     .option('--resume <run>', 'finish a run that did not finish, as it was planned, under the same run id')
     .option('--abandon <run>', 'give up a run that did not finish; its apps stay as it left them')
     .option('--pending <id>', 'run the rollback an alert trigger proposed (its app, target and reason)')
+    .addOption(
+      new Option(
+        '--scenario <scenario>',
+        "the decision matrix's row for this rollback (default partial_functionality_loss; an alert's proposal: its trigger's); a plan that restores data is data_corruption",
+      ).choices(SCENARIOS),
+    )
     .option('--dry-run', 'print the plan and what would change; change nothing', false)
     .option('--yes', 'do not ask for confirmation', false)
     .action(lazyAction(async () => (await import('./rollback-run.js')).rollbackAction))
