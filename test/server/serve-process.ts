@@ -25,12 +25,13 @@ export class ServeProcess {
     this.exited = new Promise((ok) => this.child.once('exit', (code, signal) => ok({ code, signal, at: performance.now() })))
   }
 
-  /** Starts it and waits for the line that says where it serves. */
+  /** Starts it and waits for what it prints of where it serves. */
   static async start(p: SamplePlatform, args: string[] = [], env: Record<string, string> = {}): Promise<ServeProcess & { url: string }> {
     const s = new ServeProcess(p, args, env)
     const started = Date.now()
     for (;;) {
-      const m = /serving (https?:\/\/\S+)/.exec(s.stdout)
+      // `serving URL (…)` for people, `"url": "URL"` with --json.
+      const m = /(?:serving |"url": ")(https?:\/\/[^\s"]+)/.exec(s.stdout)
       if (m) return Object.assign(s, { url: m[1]! })
       if (s.child.exitCode !== null || Date.now() - started > 20_000) throw new Error(`serve did not start: ${s.stdout}\n${s.stderr}`)
       await new Promise((r) => setTimeout(r, 20))
