@@ -31,8 +31,21 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  // Native addons, and what loads only on its first use (a PostgreSQL state, a mail, a log record above the level).
-  external: ['better-sqlite3', 'zstd-napi', 'pg', 'nodemailer', 'pino'],
+  // Native addons, and what loads only on its first use (a PostgreSQL state, a mail, a log record above the level,
+  // the HTTP server of `lastgood serve`).
+  external: [
+    'better-sqlite3',
+    'zstd-napi',
+    'pg',
+    'nodemailer',
+    'pino',
+    'fastify',
+    'fastify-type-provider-zod',
+    '@fastify/*',
+    'prom-client',
+    '@node-rs/argon2',
+    'openid-client',
+  ],
   // Strict, as the ES modules it is built from were; import.meta.url, which CommonJS lacks, from its file name.
   banner: { js: `"use strict";const lastgoodModuleUrl=require("node:url").pathToFileURL(__filename).href;` },
   define: { 'import.meta.url': 'lastgoodModuleUrl' },

@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { Command } from 'commander'
-import { PACKAGE_ROOT } from '../core/package-root.js'
+import { packageVersion } from '../core/package-root.js'
 import { registerAudit } from './commands/audit.js'
 import { registerConfig } from './commands/config.js'
 import { registerDrill } from './commands/drill.js'
@@ -9,6 +7,7 @@ import { registerIncident } from './commands/incident.js'
 import { registerInit } from './commands/init.js'
 import { registerMonitor } from './commands/monitor.js'
 import { registerReport } from './commands/report.js'
+import { registerServe } from './commands/serve.js'
 import { registerRollback } from './commands/rollback.js'
 import { registerSnapshot } from './commands/snapshot.js'
 import { registerStatus } from './commands/status.js'
@@ -37,6 +36,7 @@ export function buildProgram(): Command {
   registerSnapshot(program)
   registerRollback(program)
   registerMonitor(program)
+  registerServe(program)
   registerWatch(program)
   registerDrill(program)
   registerIncident(program)
@@ -50,9 +50,4 @@ export function buildProgram(): Command {
   program.exitOverride()
   for (const cmd of program.commands.flatMap((c) => [c, ...c.commands])) cmd.exitOverride()
   return program
-}
-
-/** From the package's own package.json. */
-function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version
 }

@@ -34,22 +34,47 @@ export function createLogger(level = process.env.LASTGOOD_LOG): Logger {
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
 }
 
-function pinoLogger(level: string | undefined): PinoLogger {
+/** How a service's logger writes what it is handed: paths never written, and how to write an object of a key. */
+export interface ServiceLogOptions {
+  /** pino paths whose values are never written (the credential headers of a request). */
+  redactPaths?: string[]
+  /** Turn a live object (a request, a reply) into what the line shows, before it is redacted and written. */
+  serializers?: Record<string, (value: unknown) => unknown>
+}
+
+function pinoLogger(level: string | undefined, opts: ServiceLogOptions = {}): PinoLogger {
   // pino is CommonJS: required synchronously, so logging stays a plain call.
   const { pino } = createRequire(import.meta.url)('pino') as { pino: typeof Pino }
+  const serializers = opts.serializers ?? {}
+  // pino formats a record before it serializes its keys, and redaction needs plain data: so the serializers run
+  // in the formatter, and what pino (or a library's child logger, such as fastify's) would serialize after is
+  // passed through as it is.
+  const plain = (obj: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, serializers[k] && v !== undefined ? serializers[k](v) : v]))
+  const asIs = Object.fromEntries(Object.keys(serializers).map((k) => [k, (v: unknown) => v]))
   return pino(
     {
       level: level ?? 'warn',
       base: undefined,
-      formatters: { log: (obj) => JSON.parse(redact(JSON.stringify(obj))) as Record<string, unknown> },
+      formatters: { log: (obj) => JSON.parse(redact(JSON.stringify(plain(obj)))) as Record<string, unknown> },
       hooks: {
         logMethod(args, method) {
           method.apply(this, args.map((a) => (typeof a === 'string' ? redact(a) : a)) as typeof args)
         },
       },
+      ...(opts.serializers ? { serializers: asIs } : {}),
+      ...(opts.redactPaths?.length ? { redact: { paths: opts.redactPaths, censor: '[redacted]' } } : {}),
     },
     level === undefined ? humanLines() : pino.destination(2),
   )
+}
+
+/**
+ * The pino logger itself, JSON lines on stderr with the same redaction, for a library that takes one (the HTTP
+ * server of `lastgood serve`).
+ */
+export function jsonLogger(level: string, opts: ServiceLogOptions): PinoLogger {
+  return pinoLogger(level, opts)
 }
 
 const LEVEL_NAMES: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warning', 50: 'error', 60: 'fatal' }

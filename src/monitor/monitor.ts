@@ -13,7 +13,7 @@ import { findUnfinishedRun } from '../rollback/unfinished-run.js'
 import { decide } from './decide.js'
 import { EventBus, type EventType, type MonitorEvent } from './events.js'
 import type { MetricSource } from '../metrics/metric-source.js'
-import { probeHealth } from '../health/probe-health.js'
+import { type HealthRound, probeHealth } from '../health/probe-health.js'
 import {
   beat,
   lastHeartbeat,
@@ -42,6 +42,8 @@ export interface MonitorOptions {
   startedBy?: string
   /** Receives every check's delay between its due time and its start (ms), for the cost benchmark. */
   onDelay?: (ms: number) => void
+  /** Receives every app's health round as it completes (`lastgood serve`'s probe-latency metrics). */
+  onRound?: (app: string, round: HealthRound) => void
   /**
    * Escalation, status updates, continuity plans and notification delivery, run beside the probes (started
    * and stopped with the monitor); it hears every probe round, so continuity plans follow the apps.
@@ -213,6 +215,7 @@ export class Monitor {
     try {
       const round = await probeHealth(app.health, this.abort.signal)
       if (this.stopped) return
+      this.opts.onRound?.(app.name, round)
       const now = Date.now()
       for (const source of this.sources.values()) source.observe?.(app.name, round, now)
       await this.opts.recovery?.observeRound(app, round.state, now)

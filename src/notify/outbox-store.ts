@@ -146,17 +146,23 @@ export async function recordAttempt(tx: StateDb, row: ClaimedRow, owner: string,
   return Number(result.numUpdatedRows) > 0
 }
 
+/** How many messages wait in the outbox, whoever holds them: the outbox's depth. */
+export async function pendingCount(db: StateDb): Promise<number> {
+  const all = await db
+    .selectFrom('notifications')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow()
+  return Number(all.n)
+}
+
 /**
  * How many messages are still pending (whoever holds them), and when the earliest one no other process holds
  * and no earlier message holds up is due (ms): drain waits for it only if it comes before its deadline.
  */
 export async function pendingOutlook(db: StateDb, owner: string, nowMs: number): Promise<{ pending: number; nextDueMs?: number }> {
   const now = new Date(nowMs).toISOString()
-  const all = await db
-    .selectFrom('notifications')
-    .select((eb) => eb.fn.countAll().as('n'))
-    .where('status', '=', 'pending')
-    .executeTakeFirstOrThrow()
+  const pending = await pendingCount(db)
   const ours = await db
     .selectFrom('notifications as n')
     .select((eb) => eb.fn.min('n.next_attempt_at').as('first'))
@@ -165,5 +171,5 @@ export async function pendingOutlook(db: StateDb, owner: string, nowMs: number):
     .where(firstInLine)
     .executeTakeFirst()
   const first = ours?.first ? Date.parse(String(ours.first)) : undefined
-  return { pending: Number(all.n), ...(first !== undefined ? { nextDueMs: first } : {}) }
+  return { pending, ...(first !== undefined ? { nextDueMs: first } : {}) }
 }

@@ -1,0 +1,61 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+
+/**
+ * Who may call a route: anyone (`public`: liveness and readiness probes, the Prometheus scrape, the OpenAPI
+ * document), or an authenticated identity holding the permission (`read`, `snapshot`, `rollback`, …).
+ */
+export type Access = 'public' | { permission: string }
+
+/** A caller the authenticator recognised: a person signed in, or a token acting for one. */
+export interface Identity {
+  /** The unique user (HIPAA unique user identification): what the audit trail records as the actor. */
+  subject: string
+  /** How they proved it: `session`, `token`, … */
+  method: string
+}
+
+/**
+ * The seam authentication plugs into (src/auth/ provides it). The server asks it, before the body is read, for
+ * every route that is not public.
+ */
+export interface Authenticator {
+  /**
+   * Who sent the request (a session cookie, a bearer token), or null when nobody did or the credentials are not
+   * valid now (unknown, expired, revoked). Never throws for bad credentials; never logs them.
+   */
+  authenticate(request: FastifyRequest): Promise<Identity | null>
+  /** Whether the identity holds the permission (its roles, capped by a token's ceiling). */
+  allows(identity: Identity, permission: string): boolean
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access
+  }
+  interface FastifyRequest {
+    /** Set for every route that is not public, before its handler runs. */
+    identity?: Identity
+  }
+}
+
+/**
+ * The onRequest hook that enforces each route's Access. Without an authenticator nobody is authenticated, so
+ * every route that is not public answers 401: a server with no way to sign in exposes only its public routes.
+ */
+export function accessGuard(authenticator: Authenticator | undefined) {
+  return async function guardAccess(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const access = request.routeOptions.config.access
+    // Routes without an Access are fastify's own (404, OPTIONS): they expose nothing.
+    if (access === undefined || access === 'public') return
+    const identity = authenticator ? await authenticator.authenticate(request) : null
+    if (!identity) {
+      await reply.code(401).send({ error: 'unauthenticated', message: 'sign in, or send an API token as `Authorization: Bearer <token>`' })
+      return
+    }
+    if (!authenticator!.allows(identity, access.permission)) {
+      await reply.code(403).send({ error: 'forbidden', message: `${identity.subject} lacks the permission "${access.permission}"` })
+      return
+    }
+    request.identity = identity
+  }
+}

@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto'
+import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { packageVersion } from '../core/package-root.js'
+import { redact } from '../core/redact.js'
+import type { Platform } from '../platform/platform.js'
+import { accessGuard, type Authenticator } from './access.js'
+import { addOperationalRoutes } from './operational-routes.js'
+import { type ApiServer, requireAccess } from './route.js'
+import type { ServerMetrics } from './server-metrics.js'
+import { fastify, fastifyHelmet, LogController, fastifySwagger, zodProvider } from './server-packages.js'
+
+/** Requests larger than this are refused with 413 before they are parsed: the API takes small JSON documents. */
+export const BODY_LIMIT = 64 * 1024
+
+/** A caller's own x-request-id is kept when it is this plain (it is logged and echoed); otherwise a new one. */
+const CALLER_REQUEST_ID = /^[\w.:-]{1,64}$/
+
+export interface ServerOptions {
+  platform: Platform
+  metrics: ServerMetrics
+  logger: FastifyBaseLogger
+  https?: { cert: Buffer; key: Buffer }
+  /** Absent until authentication is configured: then every route that is not public answers 401. */
+  authenticator?: Authenticator
+}
+
+/**
+ * The HTTP server of `lastgood serve`, to which more routes may be added before it listens: zod schemas validate requests, serialize replies and
+ * make the OpenAPI 3.1 document (`/openapi.json`); helmet's security headers; a body limit; a request id on every
+ * log line and in the `x-request-id` header; each route's Access enforced before its body is read. Routes are
+ * added with addRoute (route.ts); the ones here are the operational ones. Testable in-process with inject().
+ */
+export async function buildServer(o: ServerOptions): Promise<ApiServer> {
+  const app = fastify({
+    loggerInstance: o.logger,
+    bodyLimit: BODY_LIMIT,
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && CALLER_REQUEST_ID.test(given) ? given : randomUUID()
+    },
+    ...(o.https ? { https: o.https } : {}),
+  }).withTypeProvider<ZodTypeProvider>() as unknown as ApiServer
+  app.setValidatorCompiler(zodProvider.validatorCompiler)
+  app.setSerializerCompiler(zodProvider.serializerCompiler)
+  app.decorate('routeTable', [])
+  app.addHook('onRoute', requireAccess)
+  app.addHook('onRequest', async (request, reply) => void reply.header('x-request-id', request.id))
+  app.addHook('onRequest', accessGuard(o.authenticator))
+  app.setErrorHandler(replyWithError)
+  await app.register(fastifyHelmet)
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'lastgood', version: packageVersion(), description: 'The HTTP API of `lastgood serve`' },
+    },
+    transform: zodProvider.jsonSchemaTransform,
+  })
+  addOperationalRoutes(app, o.platform, o.metrics)
+  return app
+}
+
+/**
+ * A client's mistake (4xx) says what was wrong; a server fault (5xx) is logged with its request id and answered
+ * without its message, which may hold what a client must not see. Both are redacted.
+ */
+function replyWithError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const status = err.statusCode !== undefined && err.statusCode >= 400 ? err.statusCode : 500
+  if (status >= 500) {
+    request.log.error({ err: redact(err.stack ?? err.message) }, 'request failed')
+    return reply.code(status).send({ error: 'internal', message: `internal error; the server's log has it under request id ${request.id}` })
+  }
+  return reply.code(status).send({ error: err.code ?? 'bad-request', message: redact(err.message) })
+}

@@ -1,0 +1,119 @@
+import type { Registry } from 'prom-client'
+import type { HealthRound } from '../health/probe-health.js'
+import { loadTriggerStates, triggerKey } from '../monitor/monitor-store.js'
+import { pendingCount } from '../notify/outbox-store.js'
+import type { Platform } from '../platform/platform.js'
+import { listIncidents } from '../recovery/incident-store.js'
+import type { RollbackReport } from '../rollback/rollback-report.js'
+import { promClient } from './server-packages.js'
+
+/** Every name starts with it, Node's default metrics included. */
+export const METRIC_PREFIX = 'lastgood_'
+
+const TRIGGER_PHASES = ['inactive', 'pending', 'firing', 'no-data'] as const
+
+export interface ServerMetrics {
+  readonly registry: Registry
+  /** A rollback that ended (or stopped): its outcome, its duration, and the duration of each step of this attempt. */
+  observeRollback(report: RollbackReport): void
+  /** An app's health round: each probe's latency, and the time of the monitor's last round. */
+  observeRound(app: string, round: HealthRound): void
+}
+
+/**
+ * The Prometheus metrics of one `lastgood serve` process, in a registry of their own. Counters and histograms
+ * are fed by what this process sees happen (the monitor's rounds and rollbacks); gauges read the state database
+ * when scraped, so they show what every process sharing the state did.
+ */
+export function createServerMetrics(p: Platform): ServerMetrics {
+  const { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } = promClient
+  const registry = new Registry()
+  const registers = [registry]
+  collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX })
+
+  const rollbacks = new Counter({
+    name: `${METRIC_PREFIX}rollbacks_total`,
+    help: 'Rollback runs that ended, by outcome (succeeded, failed, interrupted, not-started)',
+    labelNames: ['outcome'],
+    registers,
+  })
+  const rollbackSeconds = new Histogram({
+    name: `${METRIC_PREFIX}rollback_duration_seconds`,
+    help: 'Duration of a rollback run (this attempt), by outcome',
+    labelNames: ['outcome'],
+    buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1200],
+    registers,
+  })
+  const stepSeconds = new Histogram({
+    name: `${METRIC_PREFIX}rollback_step_duration_seconds`,
+    help: 'Duration of a rollback step, by step (verify, safety-snapshot, restore, validate, revert, revert-validate) and status',
+    labelNames: ['step', 'status'],
+    buckets: [0.05, 0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600],
+    registers,
+  })
+  const probeSeconds = new Histogram({
+    name: `${METRIC_PREFIX}probe_latency_seconds`,
+    help: "Latency of the monitor's health probes, by app and check",
+    labelNames: ['app', 'check'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers,
+  })
+  const lastRound = new Gauge({
+    name: `${METRIC_PREFIX}monitor_last_round_timestamp_seconds`,
+    help: 'When the monitor in this process last completed a health round of any app (unix seconds; 0 before the first)',
+    registers,
+  })
+  new Gauge({
+    name: `${METRIC_PREFIX}trigger_state`,
+    help: 'Each configured trigger: 1 for the state it is in (inactive, pending, firing, no-data), 0 for the others',
+    labelNames: ['app', 'trigger', 'state'],
+    registers,
+    async collect() {
+      const apps = p.config.apps
+      const saved = await loadTriggerStates(
+        p.state.db,
+        apps.map((a) => a.name),
+      )
+      this.reset()
+      for (const app of apps) {
+        for (const t of app.triggers) {
+          const phase = saved.get(triggerKey(app.name, t.name))?.phase ?? 'inactive'
+          for (const state of TRIGGER_PHASES) this.set({ app: app.name, trigger: t.name, state }, state === phase ? 1 : 0)
+        }
+      }
+    },
+  })
+  new Gauge({
+    name: `${METRIC_PREFIX}incidents_open`,
+    help: 'Incidents declared and not resolved',
+    registers,
+    async collect() {
+      this.set((await listIncidents(p.state.db, { open: true })).length)
+    },
+  })
+  new Gauge({
+    name: `${METRIC_PREFIX}notification_outbox_depth`,
+    help: 'Notifications waiting in the outbox to be delivered',
+    registers,
+    async collect() {
+      this.set(await pendingCount(p.state.db))
+    },
+  })
+
+  return {
+    registry,
+    observeRollback(report) {
+      rollbacks.inc({ outcome: report.status })
+      rollbackSeconds.observe({ outcome: report.status }, report.durationMs / 1000)
+      const attemptStart = report.resumed?.at ?? report.startedAt
+      for (const s of report.steps) {
+        if (s.durationMs === null || s.startedAt < attemptStart) continue
+        stepSeconds.observe({ step: s.name, status: s.status }, s.durationMs / 1000)
+      }
+    },
+    observeRound(app, round) {
+      for (const probe of round.probes) probeSeconds.observe({ app, check: probe.check }, probe.latencyMs / 1000)
+      lastRound.set(Date.now() / 1000)
+    },
+  }
+}
