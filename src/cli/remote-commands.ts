@@ -29,7 +29,7 @@ export const REMOTE_COMMANDS: Readonly<Record<string, string>> = {
 }
 
 /** Commands that act on this machine by nature: its files, its configuration, the server itself. */
-export const LOCAL_ONLY: ReadonlySet<string> = new Set(['init', 'config schema', 'config reference'])
+export const LOCAL_ONLY: ReadonlySet<string> = new Set(['init', 'config schema', 'config reference', 'serve'])
 
 /** `snapshot list`: the words after `lastgood`. */
 export function commandPath(cmd: Command): string {
