@@ -25,6 +25,7 @@ function checkpointsOf(p: Platform) {
 
 export const auditVerifyOperation = operation({
   name: 'audit.verify',
+  summary: 'Recompute the audit chain and compare it with every checkpoint',
   method: 'GET',
   path: '/audit/verify',
   permission: 'read',
@@ -38,6 +39,7 @@ export const auditVerifyOperation = operation({
 
 export const auditLogOperation = operation({
   name: 'audit.log',
+  summary: 'Audit events, oldest first',
   method: 'GET',
   path: '/audit/events',
   permission: 'read',
@@ -51,6 +53,7 @@ export const auditLogOperation = operation({
 /** Every event with its hashes, for an archive outside lastgood; the CLI prints them as JSON lines. */
 export const auditExportOperation = operation({
   name: 'audit.export',
+  summary: 'Every audit event with its hashes',
   method: 'GET',
   path: '/audit/export',
   permission: 'audit-export',
@@ -63,6 +66,7 @@ export const auditExportOperation = operation({
 
 export const complianceReportOperation = operation({
   name: 'report.compliance',
+  summary: 'Recovery actions with approvals and break-glass, and the chain verified',
   method: 'GET',
   path: '/reports/compliance',
   permission: 'read',

@@ -16,6 +16,7 @@ const incidentId = z.string().min(1).describe('Incident id.')
 
 export const incidentListOperation = operation({
   name: 'incident.list',
+  summary: 'Open incidents (all: resolved ones too), oldest first',
   method: 'GET',
   path: '/incidents',
   permission: 'read',
@@ -33,6 +34,7 @@ export const incidentListOperation = operation({
 
 export const incidentShowOperation = operation({
   name: 'incident.show',
+  summary: 'One incident: its timeline and recovery report',
   method: 'GET',
   path: '/incidents/:id',
   permission: 'read',
@@ -49,6 +51,7 @@ export const incidentShowOperation = operation({
 /** The post-mortem drafted from the timeline (a draft while the incident is open), with the recovery report. */
 export const incidentPostmortemOperation = operation({
   name: 'incident.postmortem',
+  summary: 'The post-mortem drafted from the timeline, with the recovery report',
   method: 'GET',
   path: '/incidents/:id/postmortem',
   permission: 'read',
@@ -64,6 +67,7 @@ export const incidentPostmortemOperation = operation({
 
 export const incidentNoteOperation = operation({
   name: 'incident.note',
+  summary: 'Add a note to the timeline',
   method: 'POST',
   path: '/incidents/:id/notes',
   permission: 'incident',
@@ -78,6 +82,7 @@ export const incidentNoteOperation = operation({
 
 export const incidentEscalateOperation = operation({
   name: 'incident.escalate',
+  summary: 'Raise the incident one escalation level',
   method: 'POST',
   path: '/incidents/:id/escalate',
   permission: 'incident',
@@ -93,6 +98,7 @@ export const incidentEscalateOperation = operation({
 
 export const incidentResolveOperation = operation({
   name: 'incident.resolve',
+  summary: 'Resolve the incident with a summary',
   method: 'POST',
   path: '/incidents/:id/resolve',
   permission: 'incident',
@@ -111,6 +117,7 @@ export const incidentResolveOperation = operation({
  */
 export const incidentDeclareOperation = operation({
   name: 'incident.declare',
+  summary: 'Declare an incident and run its runbook',
   method: 'POST',
   path: '/incidents',
   permission: 'incident',

@@ -8,6 +8,7 @@ import { operation } from './operation.js'
 /** Configuration, deployment state and health of each app; exit 1 when anything failed. */
 export const validateOperation = operation({
   name: 'validate',
+  summary: 'Configuration, deployment state and health of each app',
   method: 'GET',
   path: '/validate',
   permission: 'read',
@@ -22,6 +23,7 @@ export const validateOperation = operation({
 /** The repository's structure, or every byte with read_data, of the named snapshots or all of them. */
 export const snapshotVerifyOperation = operation({
   name: 'snapshot.verify',
+  summary: 'Verify the repository, or every byte with read_data',
   method: 'GET',
   path: '/snapshots/verify',
   permission: 'read',

@@ -11,6 +11,8 @@ import type { Platform } from '../platform/platform.js'
 export interface Operation<S extends z.ZodType = z.ZodType, R = unknown> {
   /** `snapshot.list`: names the route in the OpenAPI document and the operation in the parity test. */
   name: string
+  /** One line for the OpenAPI document. */
+  summary: string
   method: 'GET' | 'POST'
   /** Under /api/v1; `:name` segments are filled from the input field of that name. */
   path: string

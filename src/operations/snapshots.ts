@@ -14,6 +14,7 @@ import { type Outcome, operation } from './operation.js'
 
 export const snapshotListOperation = operation({
   name: 'snapshot.list',
+  summary: 'Snapshots, newest first, with how the rollback-target rule sees each',
   method: 'GET',
   path: '/snapshots',
   permission: 'read',
@@ -27,6 +28,7 @@ export const snapshotListOperation = operation({
 
 export const snapshotShowOperation = operation({
   name: 'snapshot.show',
+  summary: 'One snapshot: its components, health at capture, marks',
   method: 'GET',
   path: '/snapshots/:id',
   permission: 'read',
@@ -41,6 +43,7 @@ export const snapshotShowOperation = operation({
 /** A snapshot declared known good by a person; it clears the rejections of its release versions. */
 export const snapshotMarkGoodOperation = operation({
   name: 'snapshot.mark-good',
+  summary: 'Declare a snapshot known good; clears the rejections of its release versions',
   method: 'POST',
   path: '/snapshots/:id/mark-good',
   permission: 'snapshot',
@@ -62,6 +65,7 @@ export const snapshotMarkGoodOperation = operation({
  */
 export const snapshotCreateOperation = operation({
   name: 'snapshot.create',
+  summary: 'Capture apps (each its own snapshot) or, with all, one platform snapshot',
   method: 'POST',
   path: '/snapshots',
   permission: 'snapshot',
@@ -132,6 +136,7 @@ function keptSoFar(why: string, kept: SnapshotRecord[], cut: string, notStarted:
 /** Removes what the retention policy no longer keeps, and what nothing in the repository needs. */
 export const snapshotPruneOperation = operation({
   name: 'snapshot.prune',
+  summary: 'Remove what retention no longer keeps (dry_run: only say what)',
   method: 'POST',
   path: '/snapshots/prune',
   permission: 'snapshot',

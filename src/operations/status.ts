@@ -10,6 +10,7 @@ import { listInput } from './input-fields.js'
 /** Per app what runs now, its last rollback, health and rollback targets; pending rollbacks, open incidents, full disks. */
 export const statusOperation = operation({
   name: 'status',
+  summary: 'Per app: what runs now, the last rollback, health and rollback targets; pending rollbacks, open incidents, full disks',
   method: 'GET',
   path: '/status',
   permission: 'read',

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { sendError } from './error-reply.js'
 
 /**
  * Who may call a route: anyone (`public`: liveness and readiness probes, the Prometheus scrape, the OpenAPI
@@ -49,11 +50,11 @@ export function accessGuard(authenticator: Authenticator | undefined) {
     if (access === undefined || access === 'public') return
     const identity = authenticator ? await authenticator.authenticate(request) : null
     if (!identity) {
-      await reply.code(401).send({ error: 'unauthenticated', message: 'sign in, or send an API token as `Authorization: Bearer <token>`' })
+      await sendError(reply, { code: 'unauthenticated', message: 'sign in, or send an API token as `Authorization: Bearer <token>`', path: null })
       return
     }
     if (!authenticator!.allows(identity, access.permission)) {
-      await reply.code(403).send({ error: 'forbidden', message: `${identity.subject} lacks the permission "${access.permission}"` })
+      await sendError(reply, { code: 'forbidden', message: `${identity.subject} lacks the permission "${access.permission}"`, path: null })
       return
     }
     request.identity = identity

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyBaseLogger } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { packageVersion } from '../core/package-root.js'
-import { redact } from '../core/redact.js'
 import type { Platform } from '../platform/platform.js'
 import { accessGuard, type Authenticator } from './access.js'
+import { replyWithError } from './error-reply.js'
 import { addOperationalRoutes } from './operational-routes.js'
 import { type ApiServer, requireAccess } from './route.js'
 import type { ServerMetrics } from './server-metrics.js'
@@ -59,17 +59,4 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
   })
   addOperationalRoutes(app, o.platform, o.metrics)
   return app
-}
-
-/**
- * A client's mistake (4xx) says what was wrong; a server fault (5xx) is logged with its request id and answered
- * without its message, which may hold what a client must not see. Both are redacted.
- */
-function replyWithError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const status = err.statusCode !== undefined && err.statusCode >= 400 ? err.statusCode : 500
-  if (status >= 500) {
-    request.log.error({ err: redact(err.stack ?? err.message) }, 'request failed')
-    return reply.code(status).send({ error: 'internal', message: `internal error; the server's log has it under request id ${request.id}` })
-  }
-  return reply.code(status).send({ error: err.code ?? 'bad-request', message: redact(err.message) })
 }

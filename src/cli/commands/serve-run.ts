@@ -3,7 +3,9 @@ import type { Command } from 'commander'
 import { errCode, messageOf, UserError } from '../../core/errors.js'
 import { jsonLogger } from '../../core/logger.js'
 import { monitorUntil, monitorWithRecovery, untilAborted } from '../../monitor/run-monitor.js'
+import { OPERATIONS } from '../../operations/registry.js'
 import { buildServer } from '../../server/build-server.js'
+import { addOperationRoutes } from '../../server/operation-routes.js'
 import { REQUEST_LOG } from '../../server/request-log.js'
 import { feedMetricsFrom } from '../../server/metrics-feed.js'
 import type { ApiServer } from '../../server/route.js'
@@ -45,6 +47,7 @@ export async function serveAction(opts: ServeOptions, cmd: Command): Promise<num
             )
           : err
       })
+      addOperationRoutes(server, p, OPERATIONS, signal)
       try {
         const serving = await listen(server, opts.host, port)
         if (g.json) printJson({ serving })

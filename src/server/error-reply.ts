@@ -1,0 +1,44 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { messageOf } from '../core/errors.js'
+import { redact } from '../core/redact.js'
+import { asStorageError } from '../core/storage-fault.js'
+import { type ErrorCode, type ErrorDocument, errorDocument } from '../operations/error-document.js'
+
+/** The HTTP status of each kind of failure; the document's `code` says the kind (and, to the CLI, the exit code). */
+const STATUS_OF: Record<ErrorCode, number> = {
+  usage: 400,
+  config: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  refused: 409,
+  integrity: 422,
+  failed: 422,
+  storage: 503,
+  internal: 500,
+}
+
+/** Answers with the error document the CLI prints with --json: `{ error: { code, message, path } }`. */
+export function sendError(reply: FastifyReply, doc: ErrorDocument): FastifyReply {
+  return reply.code(STATUS_OF[doc.code]).send({ error: doc })
+}
+
+/**
+ * What a handler threw, as the caller should hear it. A request that failed its schema names the field; a
+ * lastgood error (bad input, refused, failed, damaged, a full disk) says what it says locally; anything else is
+ * a server fault, logged with its request id and answered without its message, which may hold what a client
+ * must not see. Every message is redacted.
+ */
+export function replyWithError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (err.validation) {
+    const issue = err.validation[0]
+    const path = (issue?.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.')
+    const where = [err.validationContext, path].filter(Boolean).join(' ')
+    return sendError(reply, { code: 'usage', message: redact(`${where ? `${where}: ` : ''}${issue?.message ?? err.message}`), path: path || null })
+  }
+  if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500)
+    return reply.code(err.statusCode).send({ error: { code: 'usage', message: redact(err.message), path: null } })
+  const known = errorDocument(asStorageError(err, 'its files'), redact(messageOf(err)))
+  if (known.code !== 'internal') return sendError(reply, known)
+  request.log.error({ err: redact(err.stack ?? err.message) }, 'request failed')
+  return sendError(reply, { code: 'internal', message: `internal error; the server's log has it under request id ${request.id}`, path: null })
+}

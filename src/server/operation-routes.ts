@@ -1,0 +1,40 @@
+import { z } from 'zod'
+import type { Operation } from '../operations/operation.js'
+import type { Platform } from '../platform/platform.js'
+import { addRoute, type ApiServer } from './route.js'
+
+/**
+ * One route per operation, under /api/v1: its `:name` path segments, and its query (GET) or JSON body (POST),
+ * validated by the operation's own input schema; the answer is the document the CLI prints with --json, the
+ * exit code in the `Lastgood-Exit-Code` header. The caller's identity is the actor of everything it records.
+ */
+export function addOperationRoutes(app: ApiServer, p: Platform, operations: readonly Operation[], stop: AbortSignal): void {
+  for (const op of operations) {
+    if (!(op.input instanceof z.ZodObject)) throw new Error(`operation ${op.name}: its input must be an object schema`)
+    const input = op.input as z.ZodObject
+    const names = [...op.path.matchAll(/:(\w+)/g)].map((m) => m[1]!)
+    // zod's mask type wants literal keys; these are the path's own.
+    const inPath = Object.fromEntries(names.map((n) => [n, true as const])) as never
+    const rest = input.omit(inPath)
+    addRoute(
+      app,
+      { permission: op.permission },
+      {
+        method: op.method,
+        url: `/api/v1${op.path}`,
+        schema: {
+          operationId: op.name,
+          summary: op.summary,
+          tags: [op.name.split('.')[0]!],
+          ...(names.length ? { params: input.pick(inPath) } : {}),
+          ...(op.method === 'GET' ? { querystring: rest } : { body: rest }),
+        },
+        handler: async (request, reply) => {
+          const given = (op.method === 'GET' ? request.query : request.body) as Record<string, unknown>
+          const outcome = await op.run(p, { ...given, ...(request.params as Record<string, unknown>) }, { actor: request.identity!.subject, signal: stop })
+          return reply.header('lastgood-exit-code', String(outcome.exitCode)).send(outcome.result)
+        },
+      },
+    )
+  }
+}
