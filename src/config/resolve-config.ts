@@ -6,6 +6,7 @@ import { resolveRecovery } from './resolve-recovery.js'
 import type { ResolvedApp, ResolvedConfig, ResolvedTrigger } from './types.js'
 import type { ResolvedHealth } from '../health/health-config.js'
 import { resolveSourceSettings } from '../metrics/source-registry.js'
+import { resolveAuth } from '../auth/auth-config.js'
 
 export interface ResolveOptions {
   /**
@@ -47,6 +48,7 @@ export function resolveConfig(config: ConfigYaml, file: string, options: Resolve
     ...resolveSourceSettings(config),
     objectives: { rtoMs: config.objectives.rto, rpoMs: config.objectives.rpo },
     ...resolveRecovery(config, dir),
+    auth: resolveAuth(config.auth),
     apps,
   }
 }

@@ -9,6 +9,7 @@ import type { SourceKind, SourceSettings } from '../metrics/source-registry.js'
 import type { ResolvedChannel } from '../channels/channel-registry.js'
 import type { IncidentType, TemplateName } from '../config-parts/incident-vocabulary.js'
 import type { ResolvedHealth } from '../health/health-config.js'
+import type { ResolvedAuth } from '../auth/auth-config.js'
 
 /** Each metric source's top-level settings (`prometheus`, present when some trigger reads it) come from its factory. */
 export interface ResolvedConfig extends SourceSettings {
@@ -41,6 +42,8 @@ export interface ResolvedConfig extends SourceSettings {
   continuity: ResolvedContinuityPlan[]
   /** The configured runbooks only; recovery/ supplies the built-in one of a type left out. */
   runbooks: Partial<Record<IncidentType, ResolvedRunbookStep[]>>
+  /** Roles, sessions, lockout (auth/auth-config.ts). */
+  auth: ResolvedAuth
 }
 
 /** Each channel kind's resolved configuration is its own (channels/<kind>/); the registry unites them. */
