@@ -93,21 +93,26 @@ export async function revokeSession(ctx: AuthContext, by: Identity, id: string):
 
 /** Ends every open session of a user; audited as `auth.sessions.revoke` with how many. */
 export async function revokeUserSessions(ctx: AuthContext, by: Identity, user: string, reason: string): Promise<number> {
-  const at = nowOf(ctx).toISOString()
   return ctx.state.writeTransaction(async (tx) => {
-    const n = await revokeSessionsIn(tx, user, at)
+    const n = await revokeSessionsIn(tx, ctx, user)
     await auditAs(tx, by, { action: 'auth.sessions.revoke', target: user, reason, outcome: 'success', details: { sessions_revoked: n } })
     return n
   })
 }
 
-/** The same inside a write transaction the caller holds (disabling a user, a new password); how many ended. */
-export async function revokeSessionsIn(tx: StateDb, user: string, at: string): Promise<number> {
+/**
+ * The same inside a write transaction the caller holds (disabling a user, a new password): ends the user's
+ * sessions that are still open (not timed out already) and says how many.
+ */
+export async function revokeSessionsIn(tx: StateDb, ctx: AuthContext, user: string): Promise<number> {
+  const now = nowOf(ctx)
   const r = await tx
     .updateTable('sessions')
-    .set({ revoked_at: at })
+    .set({ revoked_at: now.toISOString() })
     .where('user_name', '=', user)
     .where('revoked_at', 'is', null)
+    .where('last_seen_at', '>', isoPlus(now, -ctx.auth.session.idleTimeoutMs))
+    .where('created_at', '>', isoPlus(now, -ctx.auth.session.absoluteTimeoutMs))
     .executeTakeFirst()
   return Number(r.numUpdatedRows)
 }

@@ -71,7 +71,7 @@ export async function disableUser(ctx: AuthContext, by: Identity, name: string, 
       .set({ disabled_at: at, disabled_by: by.subject, disabled_reason: reason })
       .where('name', '=', name)
       .execute()
-    const sessions = await revokeSessionsIn(tx, name, at)
+    const sessions = await revokeSessionsIn(tx, ctx, name)
     const tokens = await tx.selectFrom('tokens').select('name').where('user_name', '=', name).where('revoked_at', 'is', null).execute()
     await auditAs(tx, by, {
       action: 'user.disable',
@@ -98,7 +98,7 @@ export async function setPassword(ctx: AuthContext, by: Identity, name: string, 
       .where('name', '=', name)
       .execute()
     await tx.deleteFrom('login_failures').where('user_name', '=', name).execute()
-    const sessions = await revokeSessionsIn(tx, name, at)
+    const sessions = await revokeSessionsIn(tx, ctx, name)
     await auditAs(tx, by, { action: 'user.passwd', target: name, outcome: 'success', details: { sessions_revoked: sessions } })
   })
 }
