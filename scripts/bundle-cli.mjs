@@ -32,7 +32,7 @@ await build({
   platform: 'node',
   target: 'node20',
   // Native addons, and what loads only on its first use (a PostgreSQL state, a mail, a log record above the level).
-  external: ['better-sqlite3', 'zstd-napi', 'pg', 'nodemailer', 'pino'],
+  external: ['better-sqlite3', 'zstd-napi', 'pg', 'nodemailer', 'pino', '@node-rs/argon2'],
   // Strict, as the ES modules it is built from were; import.meta.url, which CommonJS lacks, from its file name.
   banner: { js: `"use strict";const lastgoodModuleUrl=require("node:url").pathToFileURL(__filename).href;` },
   define: { 'import.meta.url': 'lastgoodModuleUrl' },

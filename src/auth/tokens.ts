@@ -54,7 +54,7 @@ export async function createToken(
   const lifetime = input.expiresInMs ?? DEFAULT_TOKEN_LIFETIME_MS
   if (!(lifetime > 0 && lifetime <= MAX_TOKEN_LIFETIME_MS))
     throw new UserError('a token expires after more than 0s and at most 366d: pass --expires such as 90d')
-  if (input.role !== undefined) checkRole(ctx, input.role)
+  if (input.role !== undefined) checkRole(ctx.auth, input.role)
   const id = randomBytes(8).toString('hex')
   const token = `lgt_${id}_${randomSecret()}`
   const now = nowOf(ctx)

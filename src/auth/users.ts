@@ -1,6 +1,7 @@
 import { UserError } from '../core/errors.js'
 import type { StateDb } from '../state/open-state.js'
 import type { UserTable } from '../state/schema.js'
+import type { ResolvedAuth } from './auth-config.js'
 import { type AuthContext, nowOf } from './auth-context.js'
 import { auditAs } from './audit-as.js'
 import type { Identity } from './identity.js'
@@ -27,15 +28,15 @@ export function checkUserName(name: string): void {
   if (!USER_NAME.test(name)) throw new UserError(`invalid user name "${name}": use 1 to 128 letters, digits and . _ @ + -`)
 }
 
-export function checkRole(ctx: AuthContext, role: string): void {
-  if (ctx.auth.roles[role]) return
-  throw new UserError(`unknown role "${role}"; roles: ${Object.keys(ctx.auth.roles).join(', ')} (custom roles go in auth.roles)`)
+export function checkRole(auth: ResolvedAuth, role: string): void {
+  if (auth.roles[role]) return
+  throw new UserError(`unknown role "${role}"; roles: ${Object.keys(auth.roles).join(', ')} (custom roles go in auth.roles)`)
 }
 
 /** Creates an account. Refused (nothing written) for a taken name, an unknown role or a weak password. */
 export async function addUser(ctx: AuthContext, by: Identity, input: { name: string; role: string; password: string }): Promise<User> {
   checkUserName(input.name)
-  checkRole(ctx, input.role)
+  checkRole(ctx.auth, input.role)
   checkPassword(input.password, input.name)
   if (await findUserRow(ctx.state.db, input.name))
     throw new UserError(`user "${input.name}" exists already; \`lastgood user passwd ${input.name}\` sets a new password`)
@@ -131,4 +132,20 @@ function toUser(r: UserTable): User {
     disabledBy: r.disabled_by,
     disabledReason: r.disabled_reason,
   }
+}
+
+/** Whether an enabled account holds `admin`: until one does, the first one may be created locally whatever auth.local_cli says. */
+export async function hasActiveAdmin(db: StateDb, auth: ResolvedAuth): Promise<boolean> {
+  const admins = Object.values(auth.roles)
+    .filter((r) => r.permissions.includes('admin'))
+    .map((r) => r.name)
+  if (admins.length === 0) return false
+  const row = await db
+    .selectFrom('users')
+    .select('name')
+    .where('disabled_at', 'is', null)
+    .where('role', 'in', admins)
+    .limit(1)
+    .executeTakeFirst()
+  return row !== undefined
 }

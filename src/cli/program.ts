@@ -12,6 +12,8 @@ import { registerReport } from './commands/report.js'
 import { registerRollback } from './commands/rollback.js'
 import { registerSnapshot } from './commands/snapshot.js'
 import { registerStatus } from './commands/status.js'
+import { registerToken } from './commands/token.js'
+import { registerUser } from './commands/user.js'
 import { registerValidate } from './commands/validate.js'
 import { registerWatch } from './commands/watch.js'
 
@@ -41,6 +43,8 @@ export function buildProgram(): Command {
   registerAudit(program)
   registerReport(program)
   registerConfig(program)
+  registerUser(program)
+  registerToken(program)
 
   // Bad usage is exit 2 like every other user error, not commander's default 1.
   program.exitOverride()

@@ -23,6 +23,7 @@ export function everyDurationConfig(): Record<string, unknown> {
     monitor: { cooldown: '15m', watch_for: '10m' },
     prometheus: { url: 'http://127.0.0.1:9090', timeout: '5s' },
     objectives: { rto: '15m', rpo: '5m' },
+    auth: { session: { idle_timeout: '15m', absolute_timeout: '12h' }, lockout: { within: '15m', lock_for: '15m' } },
     notifications: {
       channels: { team: { type: 'webhook', url: 'https://hooks.clinic.example/lastgood', secret: 'a-secret-of-16-chars' } },
       timeout: '10s',
