@@ -34,9 +34,3 @@ export const ACTION_PERMISSIONS = [
 export type Permission = (typeof ACTION_PERMISSIONS)[number] | `approve:${Scenario}`
 
 export const PERMISSIONS: readonly Permission[] = [...ACTION_PERMISSIONS, ...SCENARIOS.map((s): Permission => `approve:${s}`)]
-
-const KNOWN = new Set<string>(PERMISSIONS)
-
-export function isPermission(value: string): value is Permission {
-  return KNOWN.has(value)
-}

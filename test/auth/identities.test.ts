@@ -5,7 +5,7 @@ import type { AuthContext } from '../../src/auth/auth-context.js'
 import { permissionsOf } from '../../src/auth/can.js'
 import { localIdentity } from '../../src/auth/identity.js'
 import { verifyLogin } from '../../src/auth/login.js'
-import { createSession, revokeSession, validateSession } from '../../src/auth/sessions.js'
+import { createSession, revokeSession, revokeUserSessions, validateSession } from '../../src/auth/sessions.js'
 import { createToken, listTokens, revokeToken, verifyToken } from '../../src/auth/tokens.js'
 import { addUser, disableUser, listUsers, setPassword } from '../../src/auth/users.js'
 import { parseConfigText } from '../../src/config/parse-config-text.js'
@@ -148,6 +148,11 @@ for (const engine of engines) {
       expect(await revokeSession(ctx, login.identity, out.id)).toBe(true)
       expect(await validateSession(ctx, out.id)).toEqual({ ok: false, reason: 'revoked' })
       expect(await validateSession(ctx, 'not-a-session')).toEqual({ ok: false, reason: 'unknown' })
+
+      const everywhere = [await createSession(ctx, login.identity), await createSession(ctx, login.identity)]
+      secrets.push(...everywhere.map((x) => x.id))
+      expect(await revokeUserSessions(ctx, login.identity, 'op', 'logged out everywhere')).toBe(2)
+      for (const x of everywhere) expect(await validateSession(ctx, x.id)).toEqual({ ok: false, reason: 'revoked' })
 
       const a = await createSession(ctx, login.identity)
       const b = await createSession(ctx, login.identity)
