@@ -11,6 +11,8 @@ import { registerServe } from './commands/serve.js'
 import { registerRollback } from './commands/rollback.js'
 import { registerSnapshot } from './commands/snapshot.js'
 import { registerStatus } from './commands/status.js'
+import { registerToken } from './commands/token.js'
+import { registerUser } from './commands/user.js'
 import { registerValidate } from './commands/validate.js'
 import { registerWatch } from './commands/watch.js'
 import { refuseLocalUnderServer } from './remote-commands.js'
@@ -43,6 +45,8 @@ export function buildProgram(): Command {
   registerAudit(program)
   registerReport(program)
   registerConfig(program)
+  registerUser(program)
+  registerToken(program)
 
   program.hook('preAction', refuseLocalUnderServer)
 

@@ -7,6 +7,7 @@ import { resolveDecisions } from './resolve-decisions.js'
 import type { ResolvedApp, ResolvedConfig, ResolvedTrigger } from './types.js'
 import type { ResolvedHealth } from '../health/health-config.js'
 import { resolveSourceSettings } from '../metrics/source-registry.js'
+import { resolveAuth } from '../auth/auth-config.js'
 
 export interface ResolveOptions {
   /**
@@ -49,6 +50,7 @@ export function resolveConfig(config: ConfigYaml, file: string, options: Resolve
     objectives: { rtoMs: config.objectives.rto, rpoMs: config.objectives.rpo },
     ...resolveRecovery(config, dir),
     ...resolveDecisions(config),
+    auth: resolveAuth(config.auth),
     apps,
   }
 }

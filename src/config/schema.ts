@@ -4,8 +4,9 @@ import { componentConfigSchemas, providerKinds } from '../providers/registry.js'
 import { ageSchema, durationSchema, formatDuration, percentageSchema, positiveDurationSchema } from '../config-parts/units.js'
 import { continuitySchema, escalationSchema, notificationsSchema, runbooksSchema } from './recovery-schema.js'
 import { missingSettings, sourceProblem, sourceSettingsShape, triggerSourceSchema } from '../metrics/source-registry.js'
-import { closest } from '../config-parts/suggest.js'
 import { appApprovalsSchema, decisionSettingsShape, triggerScenarioSchema } from '../config-parts/decision-matrix-schema.js'
+import { checkNames } from '../config-parts/name-references.js'
+import { authSchema, checkAuthReferences } from '../config-parts/auth-schema.js'
 
 /**
  * The schema of lastgood.yaml: snake_case keys, units as people write them, every object strict. Its
@@ -347,6 +348,7 @@ export const configSchema = strictObject(
     escalation: escalationSchema,
     continuity: continuitySchema,
     runbooks: runbooksSchema,
+    auth: authSchema,
     apps: namedMapSchema(appSchema, 'apps', 'staff').describe('Apps by name.'),
   },
   'a configuration mapping (version, platform, apps, …)',
@@ -361,6 +363,7 @@ export const configSchema = strictObject(
       checkValidationWindow({ ...defaults, ...own }, ['apps', name, 'rollback', 'validation'], ctx)
     }
     checkRecoveryReferences(config, ctx)
+    checkAuthReferences(config, ctx)
     const where: [string[], Record<string, Trigger>][] = [
       [['defaults'], config.defaults.triggers],
       ...Object.entries(config.apps).map(([n, a]): [string[], Record<string, Trigger>] => [['apps', n], a.triggers ?? {}]),
@@ -390,17 +393,7 @@ function checkRecoveryReferences(
 ): void {
   const channels = Object.keys(config.notifications.channels)
   const apps = Object.keys(config.apps)
-  const check = (names: string[], path: (string | number)[], known: string[], what: string) => {
-    names.forEach((n, i) => {
-      if (known.includes(n)) return
-      const hint = closest(n, known)
-      ctx.addIssue({
-        code: 'custom',
-        path: [...path, i],
-        message: `expected the name of ${what}${hint ? ` (did you mean "${hint}"?)` : known.length ? ` (${known.join(', ')})` : ', but none is configured'}, got "${n}"`,
-      })
-    })
-  }
+  const check = (names: string[], path: (string | number)[], known: string[], what: string) => checkNames(ctx, names, path, known, what)
   check(config.notifications.incidents, ['notifications', 'incidents'], channels, 'a channel')
   config.escalation.levels.forEach((l, i) => check(l.notify, ['escalation', 'levels', i, 'notify'], channels, 'a channel'))
   for (const [name, plan] of Object.entries(config.continuity)) {

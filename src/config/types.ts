@@ -10,6 +10,7 @@ import type { ResolvedChannel } from '../channels/channel-registry.js'
 import type { IncidentType, TemplateName } from '../config-parts/incident-vocabulary.js'
 import type { ResolvedHealth } from '../health/health-config.js'
 import type { Environment, ResolvedDecisionRow, Scenario } from '../config-parts/decision-vocabulary.js'
+import type { ResolvedAuth } from '../auth/auth-config.js'
 
 /** Each metric source's top-level settings (`prometheus`, present when some trigger reads it) come from its factory. */
 export interface ResolvedConfig extends SourceSettings {
@@ -46,6 +47,8 @@ export interface ResolvedConfig extends SourceSettings {
   /** A row for every scenario; absent: no action needs an approval (decisions/decide.ts). */
   decisionMatrix?: Record<Scenario, ResolvedDecisionRow>
   approvals: { expireAfterMs: number }
+  /** Roles, sessions, lockout (auth/auth-config.ts). */
+  auth: ResolvedAuth
 }
 
 /** Each channel kind's resolved configuration is its own (channels/<kind>/); the registry unites them. */

@@ -50,7 +50,11 @@ export function accessGuard(authenticator: Authenticator | undefined) {
     if (access === undefined || access === 'public') return
     const identity = authenticator ? await authenticator.authenticate(request) : null
     if (!identity) {
-      await sendError(reply, { code: 'unauthenticated', message: 'sign in, or send an API token as `Authorization: Bearer <token>`', path: null })
+      await sendError(reply, {
+        code: 'unauthenticated',
+        message: 'sign in, or send an API token as `Authorization: Bearer <token>`',
+        path: null,
+      })
       return
     }
     if (!authenticator!.allows(identity, access.permission)) {

@@ -33,12 +33,20 @@ export function replyWithError(err: FastifyError, request: FastifyRequest, reply
     const issue = err.validation[0]
     const path = (issue?.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.')
     const where = [err.validationContext, path].filter(Boolean).join(' ')
-    return sendError(reply, { code: 'usage', message: redact(`${where ? `${where}: ` : ''}${issue?.message ?? err.message}`), path: path || null })
+    return sendError(reply, {
+      code: 'usage',
+      message: redact(`${where ? `${where}: ` : ''}${issue?.message ?? err.message}`),
+      path: path || null,
+    })
   }
   if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500)
     return reply.code(err.statusCode).send({ error: { code: 'usage', message: redact(err.message), path: null } })
   const known = errorDocument(asStorageError(err, 'its files'), redact(messageOf(err)))
   if (known.code !== 'internal') return sendError(reply, known)
   request.log.error({ err: redact(err.stack ?? err.message) }, 'request failed')
-  return sendError(reply, { code: 'internal', message: `internal error; the server's log has it under request id ${request.id}`, path: null })
+  return sendError(reply, {
+    code: 'internal',
+    message: `internal error; the server's log has it under request id ${request.id}`,
+    path: null,
+  })
 }

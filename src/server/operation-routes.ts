@@ -11,7 +11,7 @@ import { addRoute, type ApiServer } from './route.js'
 export function addOperationRoutes(app: ApiServer, p: Platform, operations: readonly Operation[], stop: AbortSignal): void {
   for (const op of operations) {
     if (!(op.input instanceof z.ZodObject)) throw new Error(`operation ${op.name}: its input must be an object schema`)
-    const input = op.input as z.ZodObject
+    const input = op.input
     const names = [...op.path.matchAll(/:(\w+)/g)].map((m) => m[1]!)
     // zod's mask type wants literal keys; these are the path's own.
     const inPath = Object.fromEntries(names.map((n) => [n, true as const])) as never
@@ -31,7 +31,11 @@ export function addOperationRoutes(app: ApiServer, p: Platform, operations: read
         },
         handler: async (request, reply) => {
           const given = (op.method === 'GET' ? request.query : request.body) as Record<string, unknown>
-          const outcome = await op.run(p, { ...given, ...(request.params as Record<string, unknown>) }, { actor: request.identity!.subject, signal: stop })
+          const outcome = await op.run(
+            p,
+            { ...given, ...(request.params as Record<string, unknown>) },
+            { actor: request.identity!.subject, signal: stop },
+          )
           return reply.header('lastgood-exit-code', String(outcome.exitCode)).send(outcome.result)
         },
       },

@@ -290,6 +290,57 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('notifications_order').on('notifications').columns(['channel', 'dedup_key', 'seq']).execute()
     },
   },
+  // Identities (issue 13): local accounts, the failed logins that lock one, API tokens and login sessions.
+  // Secrets are never stored: passwords as argon2id hashes, token secrets and session ids as SHA-256.
+  '0008-identities': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('users')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('password_hash', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('password_changed_at', 'text')
+        .addColumn('locked_until', 'text')
+        .addColumn('disabled_at', 'text')
+        .addColumn('disabled_by', 'text')
+        .addColumn('disabled_reason', 'text')
+        .execute()
+      await db.schema
+        .createTable('login_failures')
+        .addColumn('user_name', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('login_failures_user').on('login_failures').columns(['user_name', 'at']).execute()
+      await db.schema
+        .createTable('tokens')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull().unique())
+        .addColumn('user_name', 'text', (c) => c.notNull())
+        .addColumn('secret_hash', 'text', (c) => c.notNull())
+        .addColumn('role', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('last_used_at', 'text')
+        .addColumn('revoked_at', 'text')
+        .addColumn('revoked_by', 'text')
+        .addColumn('revoked_reason', 'text')
+        .execute()
+      await db.schema
+        .createTable('sessions')
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('user_name', 'text', (c) => c.notNull())
+        .addColumn('method', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('last_seen_at', 'text', (c) => c.notNull())
+        .addColumn('revoked_at', 'text')
+        .execute()
+      await db.schema.createIndex('sessions_user').on('sessions').column('user_name').execute()
+    },
+  },
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -18,6 +18,10 @@ export interface Database {
   notifications: NotificationTable
   continuity_activations: ContinuityActivationTable
   rejected_releases: RejectedReleaseTable
+  users: UserTable
+  login_failures: LoginFailureTable
+  tokens: TokenTable
+  sessions: SessionTable
 }
 
 export interface IncidentTimelineTable {
@@ -254,4 +258,62 @@ export interface AuditEventTable {
 export interface CounterTable {
   name: string
   value: number
+}
+
+/** A local account (0008). Disabled accounts stay, so the audit trail's names keep meaning someone. */
+export interface UserTable {
+  name: string
+  /** A role of auth.roles */
+  role: string
+  /** argon2id PHC string; null for an account that cannot log in with a password */
+  password_hash: string | null
+  created_at: string
+  created_by: string
+  password_changed_at: string | null
+  /** Set when auth.lockout.failures failed logins came within auth.lockout.within: no login until then. */
+  locked_until: string | null
+  disabled_at: string | null
+  disabled_by: string | null
+  disabled_reason: string | null
+}
+
+/** One failed login of an existing account; cleared by a success and when the account locks. */
+export interface LoginFailureTable {
+  user_name: string
+  at: string
+}
+
+/** An API token. Its secret is shown once and kept only as a SHA-256 hash. */
+export interface TokenTable {
+  /** The public part of the token (`lgt_<id>_<secret>`): finds the row without scanning. */
+  id: string
+  /** Unique for ever: a revoked token's name is not given again, so the audit trail stays unambiguous. */
+  name: string
+  user_name: string
+  /** SHA-256 hex of the whole token */
+  secret_hash: string
+  /** Role ceiling: the token may do what its user's role and this role both allow; null: the user's role. */
+  role: string | null
+  created_at: string
+  created_by: string
+  expires_at: string
+  /** Written at most once a minute */
+  last_used_at: string | null
+  revoked_at: string | null
+  revoked_by: string | null
+  revoked_reason: string | null
+}
+
+/** A login session of the API. The cookie holds the id; only its SHA-256 is kept. */
+export interface SessionTable {
+  id_hash: string
+  user_name: string
+  /** 'password' | 'oidc' */
+  method: string
+  /** The role at login (an identity provider's mapping); a local account's current role is read at each use. */
+  role: string
+  created_at: string
+  /** Written at most once a minute: the idle timeout counts from here. */
+  last_seen_at: string
+  revoked_at: string | null
 }

@@ -41,6 +41,7 @@ describe('configJsonSchema', () => {
       'escalation',
       'continuity',
       'runbooks',
+      'auth',
       'apps',
     ])
     expect(JSON.parse(JSON.stringify(schema))).toEqual(schema)

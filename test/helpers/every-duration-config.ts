@@ -27,6 +27,7 @@ export function everyDurationConfig(): Record<string, unknown> {
     objectives: { rto: '15m', rpo: '5m' },
     decision_matrix: Object.fromEntries(SCENARIOS.map((s) => [s, { rollback: 'manual', target: '5m', approval: 'required' }])),
     approvals: { expire_after: '15m' },
+    auth: { session: { idle_timeout: '15m', absolute_timeout: '12h' }, lockout: { within: '15m', lock_for: '15m' } },
     notifications: {
       channels: { team: { type: 'webhook', url: 'https://hooks.clinic.example/lastgood', secret: 'a-secret-of-16-chars' } },
       timeout: '10s',

@@ -86,7 +86,7 @@ describe('the server seam: addRoute, Access and the authenticator', () => {
       payload: { reason: 'x' },
     })
     expect(refused.statusCode).toBe(403)
-    expect(refused.json()).toMatchObject({ error: 'forbidden', message: expect.stringContaining('"rollback"') })
+    expect(refused.json()).toMatchObject({ error: { code: 'forbidden', message: expect.stringContaining('"rollback"'), path: null } })
     const done = await app.inject({ method: 'POST', url: '/api/v1/rollbacks', headers: bob, payload: { reason: 'bad deploy' } })
     expect(done.statusCode).toBe(200)
     expect(done.json()).toEqual({ accepted: 'bad deploy' })
@@ -104,7 +104,7 @@ describe('the server seam: addRoute, Access and the authenticator', () => {
     ).toBe(401)
     const bad = await app.inject({ method: 'POST', url: '/api/v1/rollbacks', headers: bob, payload: { reason: 7 } })
     expect(bad.statusCode).toBe(400)
-    expect(bad.json().message).toMatch(/reason/)
+    expect(bad.json().error).toMatchObject({ code: 'usage', message: expect.stringMatching(/^body reason: /), path: 'reason' })
     const tooBig = await app.inject({
       method: 'POST',
       url: '/api/v1/rollbacks',
@@ -139,7 +139,9 @@ describe('the server seam: addRoute, Access and the authenticator', () => {
     const res = await app.inject({ url: '/boom' })
     expect(res.statusCode).toBe(500)
     expect(res.body).not.toContain('hunter2')
-    expect(res.json()).toEqual({ error: 'internal', message: expect.stringContaining(res.headers['x-request-id'] as string) })
+    expect(res.json()).toEqual({
+      error: { code: 'internal', message: expect.stringContaining(res.headers['x-request-id'] as string), path: null },
+    })
     await app.close()
   })
 })

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SamplePlatform } from '../../src/demo/sample-platform.js'
+import { OPERATIONS } from '../../src/operations/registry.js'
 import { singleAppConfig } from '../helpers/configs.js'
 import { ServeProcess } from './serve-process.js'
 
@@ -73,16 +74,33 @@ describe('lastgood serve', () => {
     const doc: any = await res.json()
     expect(doc.openapi).toBe('3.1.0')
     expect(doc.info).toMatchObject({ title: 'lastgood', version: expect.any(String) })
-    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/metrics', '/openapi.json', '/readyz'])
+    // The operational routes, and a route for every operation, its `:id` written as OpenAPI's `{id}`.
+    const expected = [
+      '/healthz',
+      '/metrics',
+      '/openapi.json',
+      '/readyz',
+      ...OPERATIONS.map((op) => `/api/v1${op.path.replace(/:(\w+)/g, '{$1}')}`),
+    ]
+    expect(Object.keys(doc.paths).sort()).toEqual([...new Set(expected)].sort())
     const ajv = new Ajv2020({ strict: false })
     for (const [path, item] of Object.entries<any>(doc.paths)) {
-      expect(Object.keys(item), path).toEqual(['get'])
-      expect(item.get.summary, path).toEqual(expect.any(String))
-      for (const r of Object.values<any>(item.get.responses)) {
-        const schema = r.content?.['application/json']?.schema
-        if (schema) expect(() => ajv.compile(schema), path).not.toThrow()
+      for (const [method, op] of Object.entries<any>(item)) {
+        expect(['get', 'post'], path).toContain(method)
+        expect(op.summary, `${method} ${path}`).toEqual(expect.any(String))
+        const schemas = [
+          ...Object.values<any>(op.responses).map((r) => r.content?.['application/json']?.schema),
+          op.requestBody?.content?.['application/json']?.schema,
+          ...(op.parameters ?? []).map((x: any) => x.schema),
+        ]
+        for (const schema of schemas.filter(Boolean)) expect(() => ajv.compile(schema), `${method} ${path}`).not.toThrow()
       }
     }
+    // An operation's input is documented: the query of a GET, the body of a POST.
+    expect(doc.paths['/api/v1/snapshots'].get.parameters.map((x: any) => x.name)).toEqual(['app'])
+    expect(Object.keys(doc.paths['/api/v1/snapshots'].post.requestBody.content['application/json'].schema.properties)).toEqual(
+      expect.arrayContaining(['app', 'all', 'label', 'kind', 'reason']),
+    )
     const ready = doc.paths['/readyz'].get.responses
     expect(Object.keys(ready).sort()).toEqual(['200', '503'])
     expect(ready['503'].content['application/json'].schema.properties.checks.required).toEqual(['state', 'repository'])
