@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import type { Permission } from '../auth/permissions.js'
 import type { ExitCode } from '../core/errors.js'
 import type { Platform } from '../platform/platform.js'
 
@@ -16,8 +17,8 @@ export interface Operation<S extends z.ZodType = z.ZodType, R = unknown> {
   method: 'GET' | 'POST'
   /** Under /api/v1; `:name` segments are filled from the input field of that name. */
   path: string
-  /** The permission a caller needs (auth/). */
-  permission: string
+  /** The permission a caller needs (auth/permissions.ts). */
+  permission: Permission
   /** Opens the platform without the repository lock: a read works on a full disk too. */
   readOnly: boolean
   /**

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Identity } from '../auth/identity.js'
 import { sendError } from './error-reply.js'
 
 /**
@@ -6,14 +7,6 @@ import { sendError } from './error-reply.js'
  * document), or an authenticated identity holding the permission (`read`, `snapshot`, `rollback`, …).
  */
 export type Access = 'public' | { permission: string }
-
-/** A caller the authenticator recognised: a person signed in, or a token acting for one. */
-export interface Identity {
-  /** The unique user (HIPAA unique user identification): what the audit trail records as the actor. */
-  subject: string
-  /** How they proved it: `session`, `token`, … */
-  method: string
-}
 
 /**
  * The seam authentication plugs into (src/auth/ provides it). The server asks it, before the body is read, for

@@ -32,10 +32,10 @@ export function replyWithError(err: FastifyError, request: FastifyRequest, reply
   if (err.validation) {
     const issue = err.validation[0]
     const path = (issue?.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.')
-    const where = [err.validationContext, path].filter(Boolean).join(' ')
+    // Worded as parseInput words it for the command line: the same error whichever door it came through.
     return sendError(reply, {
       code: 'usage',
-      message: redact(`${where ? `${where}: ` : ''}${issue?.message ?? err.message}`),
+      message: redact(`${path ? `${path}: ` : ''}${issue?.message ?? err.message}`),
       path: path || null,
     })
   }

@@ -4,7 +4,8 @@ import { jsonLogger } from '../../src/core/logger.js'
 import { SamplePlatform, withEnv } from '../../src/demo/sample-platform.js'
 import { openPlatform } from '../../src/platform/open-platform.js'
 import type { Platform } from '../../src/platform/platform.js'
-import type { Authenticator, Identity } from '../../src/server/access.js'
+import type { Identity } from '../../src/auth/identity.js'
+import type { Authenticator } from '../../src/server/access.js'
 import { BODY_LIMIT, buildServer } from '../../src/server/build-server.js'
 import { REQUEST_LOG } from '../../src/server/request-log.js'
 import { addRoute, type ApiServer, routesOf } from '../../src/server/route.js'
@@ -27,8 +28,8 @@ afterAll(async () => {
 
 /** Two tokens: ann may read, bob may read and roll back. */
 const holders: Record<string, Identity & { permissions: string[] }> = {
-  'Bearer ann-token': { subject: 'ann', method: 'token', permissions: ['read'] },
-  'Bearer bob-token': { subject: 'bob', method: 'token', permissions: ['read', 'rollback'] },
+  'Bearer ann-token': { subject: 'ann', method: 'token', role: 'viewer', permissions: ['read'] },
+  'Bearer bob-token': { subject: 'bob', method: 'token', role: 'operator', permissions: ['read', 'rollback'] },
 }
 const tokens: Authenticator = {
   authenticate: async (request) => holders[request.headers.authorization ?? ''] ?? null,
@@ -104,7 +105,7 @@ describe('the server seam: addRoute, Access and the authenticator', () => {
     ).toBe(401)
     const bad = await app.inject({ method: 'POST', url: '/api/v1/rollbacks', headers: bob, payload: { reason: 7 } })
     expect(bad.statusCode).toBe(400)
-    expect(bad.json().error).toMatchObject({ code: 'usage', message: expect.stringMatching(/^body reason: /), path: 'reason' })
+    expect(bad.json().error).toMatchObject({ code: 'usage', message: expect.stringMatching(/^reason: /), path: 'reason' })
     const tooBig = await app.inject({
       method: 'POST',
       url: '/api/v1/rollbacks',

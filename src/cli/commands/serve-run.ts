@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
+import { hasActiveAdmin } from '../../auth/users.js'
 import { errCode, messageOf, UserError } from '../../core/errors.js'
 import { jsonLogger } from '../../core/logger.js'
 import { monitorUntil, monitorWithRecovery, untilAborted } from '../../monitor/run-monitor.js'
 import { OPERATIONS } from '../../operations/registry.js'
 import { buildServer } from '../../server/build-server.js'
+import { tokenAuthenticator } from '../../server/authenticate.js'
 import { addOperationRoutes } from '../../server/operation-routes.js'
 import { REQUEST_LOG } from '../../server/request-log.js'
 import { feedMetricsFrom } from '../../server/metrics-feed.js'
@@ -14,6 +16,9 @@ import { actorOf, globals } from '../global-options.js'
 import { printJson, println } from '../output.js'
 import { stopOnSignal } from '../stop-signal.js'
 import { withPlatform } from '../with-platform.js'
+
+const FIRST_ADMIN =
+  'create the first admin here with `lastgood user add NAME --role admin`, then an API token with `lastgood token create NAME --user NAME`'
 
 interface ServeOptions {
   port: string
@@ -40,7 +45,7 @@ export async function serveAction(opts: ServeOptions, cmd: Command): Promise<num
       monitor.bus.subscribe((e) =>
         logger.info({ event: e.type, app: e.app, trigger: e.trigger, outcome: e.outcome, data: e.data }, e.message),
       )
-      const server = await buildServer({ platform: p, metrics, logger, ...(https ? { https } : {}) }).catch((err: unknown) => {
+      const server = await buildServer({ platform: p, metrics, logger, authenticator: tokenAuthenticator(p), ...(https ? { https } : {}) }).catch((err: unknown) => {
         throw https
           ? new UserError(
               `--tls-cert ${opts.tlsCert} with --tls-key ${opts.tlsKey}: ${messageOf(err)}; give a PEM certificate and its private key`,
@@ -50,11 +55,15 @@ export async function serveAction(opts: ServeOptions, cmd: Command): Promise<num
       addOperationRoutes(server, p, OPERATIONS, signal)
       try {
         const serving = await listen(server, opts.host, port)
-        if (g.json) printJson({ serving })
-        else
+        // Nobody can sign in before the first admin exists: say how to make one, on this machine.
+        const bootstrap = (await hasActiveAdmin(p.state.db, p.config.auth)) ? undefined : FIRST_ADMIN
+        if (g.json) printJson({ serving, ...(bootstrap ? { bootstrap } : {}) })
+        else {
           println(
-            `lastgood: serving ${serving.url} (/healthz, /readyz, /metrics, /openapi.json); monitoring ${monitor.apps.map((a) => a.name).join(', ') || 'no apps'}`,
+            `lastgood: serving ${serving.url} (/api/v1, /healthz, /readyz, /metrics, /openapi.json); monitoring ${monitor.apps.map((a) => a.name).join(', ') || 'no apps'}`,
           )
+          if (bootstrap) println(`lastgood: no account can sign in yet: ${bootstrap}`)
+        }
         // The server stops taking connections at once; the monitor finishes its running step first.
         await Promise.all([monitorUntil(monitor, signal), untilAborted(signal).then(() => server.close())])
       } finally {
