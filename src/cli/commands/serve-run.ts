@@ -45,7 +45,13 @@ export async function serveAction(opts: ServeOptions, cmd: Command): Promise<num
       monitor.bus.subscribe((e) =>
         logger.info({ event: e.type, app: e.app, trigger: e.trigger, outcome: e.outcome, data: e.data }, e.message),
       )
-      const server = await buildServer({ platform: p, metrics, logger, authenticator: tokenAuthenticator(p), ...(https ? { https } : {}) }).catch((err: unknown) => {
+      const server = await buildServer({
+        platform: p,
+        metrics,
+        logger,
+        authenticator: tokenAuthenticator(p),
+        ...(https ? { https } : {}),
+      }).catch((err: unknown) => {
         throw https
           ? new UserError(
               `--tls-cert ${opts.tlsCert} with --tls-key ${opts.tlsKey}: ${messageOf(err)}; give a PEM certificate and its private key`,
