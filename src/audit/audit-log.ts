@@ -31,6 +31,12 @@ export async function appendAuditIn(tx: StateDb, input: AuditInput): Promise<Aud
   return event
 }
 
+/** The newest event's seq (0 before the first): it moves with every recorded change. */
+export async function auditHead(db: StateDb): Promise<number> {
+  const head = await db.selectFrom('audit_events').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst()
+  return head?.seq ?? 0
+}
+
 export async function listAudit(db: StateDb, opts: { since?: string; limit?: number } = {}): Promise<AuditEvent[]> {
   let q = db.selectFrom('audit_events').selectAll().orderBy('seq', 'asc')
   if (opts.since) q = q.where('ts', '>=', opts.since)

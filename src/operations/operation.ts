@@ -26,6 +26,11 @@ export interface Operation<S extends z.ZodType = z.ZodType, R = unknown> {
    * saying what it kept; one that is not stoppable is simply killed (a read has nothing to leave half-done).
    */
   stoppable?: boolean
+  /**
+   * A read whose answer does not depend on who asks: the server gives every caller of the same input, within a
+   * second and while the audit trail has not moved, the one answer it computed (server/shared-reads.ts).
+   */
+  shared?: boolean
   /** What the operation takes: the CLI's arguments and options, a route's path, query and body. */
   input: S
   run(p: Platform, input: z.infer<S>, ctx: OperationContext): Promise<Outcome<R>>

@@ -15,6 +15,7 @@ export const statusOperation = operation({
   path: '/status',
   permission: 'read',
   readOnly: true,
+  shared: true,
   input: z.object({ app: listInput(z.string()).describe('Apps to show (default: all).') }),
   async run(p, input) {
     const selected = selectApps(p.config, input.app)

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { Operation } from '../operations/operation.js'
 import type { Platform } from '../platform/platform.js'
 import { addRoute, type ApiServer } from './route.js'
+import { SharedReads } from './shared-reads.js'
 
 /**
  * One route per operation, under /api/v1: its `:name` path segments, and its query (GET) or JSON body (POST),
@@ -9,6 +10,7 @@ import { addRoute, type ApiServer } from './route.js'
  * exit code in the `Lastgood-Exit-Code` header. The caller's identity is the actor of everything it records.
  */
 export function addOperationRoutes(app: ApiServer, p: Platform, operations: readonly Operation[], stop: AbortSignal): void {
+  const shared = new SharedReads(p)
   for (const op of operations) {
     if (!(op.input instanceof z.ZodObject)) throw new Error(`operation ${op.name}: its input must be an object schema`)
     const input = op.input
@@ -31,11 +33,9 @@ export function addOperationRoutes(app: ApiServer, p: Platform, operations: read
         },
         handler: async (request, reply) => {
           const given = (op.method === 'GET' ? request.query : request.body) as Record<string, unknown>
-          const outcome = await op.run(
-            p,
-            { ...given, ...(request.params as Record<string, unknown>) },
-            { actor: request.identity!.subject, signal: stop },
-          )
+          const input = { ...given, ...(request.params as Record<string, unknown>) }
+          const run = () => op.run(p, input, { actor: request.identity!.subject, signal: stop })
+          const outcome = op.shared ? await shared.get(`${op.name} ${JSON.stringify(input)}`, run) : await run()
           return reply.header('lastgood-exit-code', String(outcome.exitCode)).send(outcome.result)
         },
       },

@@ -1,0 +1,121 @@
+/**
+ * `npm run bench:serve`: `GET /api/v1/status` of a real `lastgood serve` under a steady load, its monitor
+ * probing the platform's 20 apps every second in the same process. autocannon sends BENCH_RATE requests a
+ * second (500) over 20 connections for BENCH_SECONDS (10) per round, BENCH_RUNS rounds (5) after a warm-up;
+ * each row is the median of the rounds with their min and max. Goal: p99 at most 50 ms.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import type Autocannon from 'autocannon'
+import { PACKAGE_ROOT } from '../src/core/package-root.js'
+import { manyAppsConfig } from '../src/demo/many-apps-config.js'
+import { SamplePlatform } from '../src/demo/sample-platform.js'
+import { benchHeader, benchRuns, benchStart, median, printTable } from './stats.js'
+
+const RUNS = benchRuns(5)
+const RATE = Number(process.env.BENCH_RATE ?? 500)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
+const APPS = 20
+const autocannon = createRequire(import.meta.url)('autocannon') as typeof Autocannon
+
+/** Starts `lastgood serve --port 0 --json` and reads where it listens from its one JSON document. */
+async function serve(p: SamplePlatform): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    [join(PACKAGE_ROOT, 'bin/lastgood.cjs'), '--config', p.configFile, '--json', 'serve', '--port', '0'],
+    {
+      cwd: p.dir,
+      env: { ...process.env, ...p.env, LASTGOOD_LOG: 'warn' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
+  let out = ''
+  child.stdout.on('data', (d) => (out += d))
+  for (const started = Date.now(); Date.now() - started < 20_000; await new Promise((r) => setTimeout(r, 50))) {
+    const m = /"url": "([^"]+)"/.exec(out)
+    if (m) return { url: m[1]!, child }
+  }
+  child.kill('SIGKILL')
+  throw new Error(`serve did not start: ${out}`)
+}
+
+function load(url: string, token: string, seconds: number): Promise<Autocannon.Result> {
+  return autocannon({
+    url: `${url}/api/v1/status`,
+    connections: 20,
+    overallRate: RATE,
+    duration: seconds,
+    headers: { authorization: `Bearer ${token}` },
+  })
+}
+
+async function main(): Promise<void> {
+  const names = ['staff', ...Array.from({ length: APPS - 1 }, (_, i) => `app-${i + 1}`)]
+  const p = await SamplePlatform.create({ configText: manyAppsConfig('load', names, '  health:\n    interval: 1s\n    timeout: 2s\n') })
+  let server: ChildProcess | undefined
+  try {
+    for (const name of names) await p.deploy(name, 'v1')
+    await p.start(['staff'])
+    const must = async (args: string[], input?: string) => {
+      const r = await p.cli(args, input === undefined ? {} : { input })
+      if (r.code !== 0) throw new Error(`lastgood ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
+      return r.stdout
+    }
+    await must(['init'])
+    await must(['user', 'add', 'viewer', '--role', 'viewer', '--password-stdin'], 'correct horse battery staple\n')
+    const token = (JSON.parse(await must(['--json', 'token', 'create', 'bench', '--user', 'viewer'])) as { token: string }).token
+    const s = await serve(p)
+    server = s.child
+    await load(s.url, token, 2)
+    const start = benchStart()
+    const rounds: { p50: number; p99: number; rps: number; errors: number }[] = []
+    for (let i = 0; i < RUNS; i++) {
+      const r = await load(s.url, token, SECONDS)
+      rounds.push({ p50: r.latency.p50, p99: r.latency.p99, rps: r.requests.average, errors: r.non2xx + r.errors + r.timeouts })
+      process.stderr.write(`round ${i + 1}/${RUNS}: p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms\n`)
+    }
+    const row = (label: string, xs: number[], goal = '') => [
+      label,
+      median(xs).toFixed(1),
+      Math.min(...xs).toFixed(1),
+      Math.max(...xs).toFixed(1),
+      goal,
+    ]
+    printTable(
+      `GET /api/v1/status of ${APPS} apps at ${RATE} requests/s (20 connections, ${SECONDS} s a round), the monitor probing every app each second in the same process\n` +
+        benchHeader(start, RUNS),
+      ['', 'median', 'min', 'max', 'goal'],
+      [
+        row(
+          'latency p50, ms',
+          rounds.map((r) => r.p50),
+        ),
+        row(
+          'latency p99, ms',
+          rounds.map((r) => r.p99),
+          '<= 50',
+        ),
+        row(
+          'requests/s served',
+          rounds.map((r) => r.rps),
+        ),
+        row(
+          'errors (non-2xx, timeouts)',
+          rounds.map((r) => r.errors),
+          '0',
+        ),
+      ],
+    )
+  } finally {
+    // The server stops first: its monitor must not write into a platform being removed.
+    if (server && server.exitCode === null) {
+      const exited = new Promise((ok) => server!.once('exit', ok))
+      server.kill('SIGTERM')
+      await exited
+    }
+    await p.destroy()
+  }
+}
+
+await main()
