@@ -1,3 +1,5 @@
+import { actingIdentity } from '../auth/acting.js'
+import { auditedBy } from '../auth/identity.js'
 import { isoNow } from '../core/clock.js'
 import { redact, redactDeep } from '../core/redact.js'
 import type { AuditEventTable } from '../state/schema.js'
@@ -14,6 +16,7 @@ export async function appendAudit(state: State, input: AuditInput): Promise<Audi
 
 /** The same, inside a write transaction the caller already holds (so the event commits with its change). */
 export async function appendAuditIn(tx: StateDb, input: AuditInput): Promise<AuditEvent> {
+  const details = withAuthentication(input.details ?? {})
   const head = await tx.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst()
   const unsigned = {
     seq: (head?.seq ?? 0) + 1,
@@ -23,12 +26,21 @@ export async function appendAuditIn(tx: StateDb, input: AuditInput): Promise<Aud
     target: redact(input.target),
     reason: input.reason == null ? null : redact(input.reason),
     outcome: input.outcome,
-    details: redactDeep(input.details ?? {}),
+    details: redactDeep(details),
     prevHash: head?.hash ?? GENESIS_HASH,
   }
   const event: AuditEvent = { ...unsigned, hash: hashEvent(unsigned) }
   await tx.insertInto('audit_events').values(toRow(event)).execute()
   return event
+}
+
+/**
+ * An event a person's operation caused says how that person authenticated (`auth`: method, subject, token
+ * name; `via: local` and the OS user for the command line), unless its writer said so itself (auth/audit-as.ts).
+ */
+function withAuthentication(details: Record<string, unknown>): Record<string, unknown> {
+  const identity = actingIdentity()
+  return identity && !('auth' in details) ? { ...details, ...auditedBy(identity).details } : details
 }
 
 /** The newest event's seq (0 before the first): it moves with every recorded change. */

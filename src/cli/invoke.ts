@@ -1,7 +1,9 @@
 import type { z } from 'zod'
 import type { Operation, Outcome } from '../operations/operation.js'
 import { parseInput } from '../operations/parse-input.js'
-import { actorOf, type GlobalOptions, serverOf } from './global-options.js'
+import { actingAs } from '../auth/acting.js'
+import { type GlobalOptions, serverOf } from './global-options.js'
+import { localActor } from './local-identity.js'
 import { callServer } from './remote.js'
 import { untilStopped } from './stop-signal.js'
 import { withPlatform } from './with-platform.js'
@@ -14,7 +16,14 @@ export async function invoke<S extends z.ZodType, R>(g: GlobalOptions, op: Opera
   const server = serverOf(g)
   if (server) return callServer(server, op as Operation<never, R>, input as Record<string, unknown>)
   const parsed = parseInput(op, input)
-  const actor = actorOf(g)
-  const run = (signal: AbortSignal) => withPlatform(g, (p) => op.run(p, parsed, { actor, signal }), { readOnly: op.readOnly })
+  const run = (signal: AbortSignal) =>
+    withPlatform(
+      g,
+      async (p) => {
+        const identity = await localActor(g, p.config, p.state.db, { permission: op.permission })
+        return actingAs(identity, () => op.run(p, parsed, { actor: identity.subject, signal }))
+      },
+      { readOnly: op.readOnly },
+    )
   return op.stoppable ? untilStopped(run) : run(new AbortController().signal)
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { actingAs } from '../auth/acting.js'
 import type { Operation } from '../operations/operation.js'
 import type { Platform } from '../platform/platform.js'
 import { addRoute, type ApiServer } from './route.js'
@@ -34,7 +35,8 @@ export function addOperationRoutes(app: ApiServer, p: Platform, operations: read
         handler: async (request, reply) => {
           const given = (op.method === 'GET' ? request.query : request.body) as Record<string, unknown>
           const input = { ...given, ...(request.params as Record<string, unknown>) }
-          const run = () => op.run(p, input, { actor: request.identity!.subject, signal: stop })
+          const identity = request.identity!
+          const run = () => actingAs(identity, () => op.run(p, input, { actor: identity.subject, signal: stop }))
           const outcome = op.shared ? await shared.get(`${op.name} ${JSON.stringify(input)}`, run) : await run()
           return reply.header('lastgood-exit-code', String(outcome.exitCode)).send(outcome.result)
         },

@@ -114,6 +114,11 @@ describe('--server parity', () => {
     expect(await listAuditOf()).toHaveLength(before)
 
     const events = await listAuditOf()
+    // Every event the token's requests caused says how its user authenticated; one run here says it ran here.
+    const remoteCreate = events.find((e) => e.action === 'snapshot.create' && e.actor === 'ann')!
+    expect(remoteCreate.details).toMatchObject({ auth: { method: 'token', subject: 'ann', token: 'ann-cli' } })
+    const localCreate = events.find((e) => e.action === 'snapshot.create' && e.actor !== 'ann' && e.details.via === 'local')!
+    expect(localCreate.details).toMatchObject({ auth: { method: 'local' }, via: 'local', os_user: expect.any(String) })
     const byAnn = events.filter((e) => e.actor === 'ann').map((e) => e.action)
     expect(byAnn).toEqual(expect.arrayContaining(['snapshot.create', 'incident.declared', 'incident.resolved']))
     const shown = JSON.parse((await remote(['incident', 'show', incident])).stdout)
