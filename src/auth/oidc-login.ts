@@ -24,9 +24,7 @@ const MAX_PENDING = 10_000
 
 type Client = typeof OpenIdClient
 
-export type OidcOutcome =
-  | { ok: true; identity: Identity }
-  | { ok: false; status: 400 | 401 | 403; message: string }
+export type OidcOutcome = { ok: true; identity: Identity } | { ok: false; status: 400 | 401 | 403; message: string }
 
 interface Pending {
   verifier: string
@@ -77,7 +75,11 @@ export class OidcLogin {
     const pending = this.pending.get(state)
     this.pending.delete(state)
     if (!pending || pending.until < Date.now() || state !== browserState)
-      return this.failed(400, 'this login was not started here, or took longer than 10 minutes: start again at /api/v1/login/oidc', 'unknown state')
+      return this.failed(
+        400,
+        'this login was not started here, or took longer than 10 minutes: start again at /api/v1/login/oidc',
+        'unknown state',
+      )
     const c = this.client
     let claims: Record<string, unknown>
     try {

@@ -39,15 +39,23 @@ const roleSchema = strictObject(
 const oidcSchema = strictObject(
   {
     issuer: z
-      .url({ protocol: /^https$/, error: expected('the https URL of an OpenID Connect issuer, such as https://login.clinic.example/realms/staff') })
+      .url({
+        protocol: /^https$/,
+        error: expected('the https URL of an OpenID Connect issuer, such as https://login.clinic.example/realms/staff'),
+      })
       .describe('The identity provider (its /.well-known/openid-configuration is read at start-up). HTTPS only.'),
     client_id: textSchema('a client id').describe('The client lastgood is registered as at the provider.'),
     client_secret: textSchema('a client secret')
       .optional()
       .describe('Its secret; put it in the environment: ${OIDC_CLIENT_SECRET}. Absent: a public client (PKCE only).'),
     redirect_url: z
-      .url({ protocol: /^https?$/, error: expected('the URL of /api/v1/login/oidc/callback on this server, such as https://lastgood.clinic.example/api/v1/login/oidc/callback') })
-      .describe('Where the provider sends the browser back: this server\'s /api/v1/login/oidc/callback, as registered at the provider.'),
+      .url({
+        protocol: /^https?$/,
+        error: expected(
+          'the URL of /api/v1/login/oidc/callback on this server, such as https://lastgood.clinic.example/api/v1/login/oidc/callback',
+        ),
+      })
+      .describe("Where the provider sends the browser back: this server's /api/v1/login/oidc/callback, as registered at the provider."),
     scopes: z
       .array(textSchema('a scope'), { error: expected('a list of scopes') })
       .default(['openid', 'profile', 'email'])
@@ -58,7 +66,9 @@ const oidcSchema = strictObject(
     roles_claim: textSchema('a claim name').default('groups').describe('The claim (a list or a string) whose values role_map maps.'),
     role_map: z
       .record(textSchema('a group'), nameSchema('oncall'), { error: expected('a mapping of group to role') })
-      .describe('Group (a value of roles_claim) to role. The first entry the person has decides; none: the login is refused (403, audited).'),
+      .describe(
+        'Group (a value of roles_claim) to role. The first entry the person has decides; none: the login is refused (403, audited).',
+      ),
   },
   'an oidc mapping (issuer, client_id, client_secret, redirect_url, scopes, username_claim, roles_claim, role_map)',
 )
@@ -127,5 +137,9 @@ export function checkAuthReferences(
   const roles = [...Object.keys(BUILT_IN_ROLES), ...Object.keys(config.auth?.roles ?? {})]
   for (const [group, role] of Object.entries(config.auth?.oidc?.role_map ?? {}))
     if (!roles.includes(role))
-      ctx.addIssue({ code: 'custom', path: ['auth', 'oidc', 'role_map', group], message: `expected a role (${roles.join(', ')}), got "${role}"` })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auth', 'oidc', 'role_map', group],
+        message: `expected a role (${roles.join(', ')}), got "${role}"`,
+      })
 }

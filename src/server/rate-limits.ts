@@ -40,6 +40,11 @@ export function tokenRateLimit(app: ApiServer, perMinute: number) {
     const id = TOKEN_ID.exec(request.headers.authorization ?? '')?.[1]
     if (!id) return
     const over = await limit(request, id)
-    if (over) await sendTooMany(reply, `API token ${request.identity.tokenName ?? id} is over ${perMinute} requests a minute`, over.retryAfterSeconds)
+    if (over)
+      await sendTooMany(
+        reply,
+        `API token ${request.identity.tokenName ?? id} is over ${perMinute} requests a minute`,
+        over.retryAfterSeconds,
+      )
   }
 }

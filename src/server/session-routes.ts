@@ -84,7 +84,8 @@ export function addSessionRoutes(app: ApiServer, p: Platform, now?: () => Date):
       const overAddress = await byAddress(request, request.ip)
       const overUser = await byUser(request, user.toLowerCase())
       const over = overAddress ?? overUser
-      if (over) return sendTooMany(reply, `too many login attempts ${overAddress ? 'from this address' : `for ${user}`}`, over.retryAfterSeconds)
+      if (over)
+        return sendTooMany(reply, `too many login attempts ${overAddress ? 'from this address' : `for ${user}`}`, over.retryAfterSeconds)
       const check = await verifyLogin(ctx, user, password)
       if (check.ok) return signIn(ctx, reply, check.identity)
       if (check.reason === 'locked') {
@@ -101,7 +102,11 @@ export function addSessionRoutes(app: ApiServer, p: Platform, now?: () => Date):
     {
       method: 'POST',
       url: '/api/v1/logout',
-      schema: { summary: 'End the session of the cookie sent', tags: ['auth'], response: { 200: z.object({ loggedOut: z.literal(true) }) } },
+      schema: {
+        summary: 'End the session of the cookie sent',
+        tags: ['auth'],
+        response: { 200: z.object({ loggedOut: z.literal(true) }) },
+      },
       handler: async (request, reply) => {
         const session = sessionOf(request)
         if (!session)
