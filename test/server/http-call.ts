@@ -50,7 +50,7 @@ export function call(
 
 /** The `name=value` of each Set-Cookie, to send back as a Cookie header. */
 export function cookiesOf(a: Answer): Record<string, string> {
-  const set = a.headers['set-cookie'] ?? []
+  const set = [a.headers['set-cookie'] ?? []].flat()
   return Object.fromEntries(set.map((c) => c.split(';')[0]!.split('=')).map(([k, ...v]) => [k!, v.join('=')]))
 }
 

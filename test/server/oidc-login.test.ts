@@ -85,7 +85,7 @@ beforeAll(async () => {
     claims: { openid: ['sub'], profile: ['preferred_username'], groups: ['groups'] },
     scopes: ['openid', 'profile', 'groups'],
     cookies: { keys: ['lastgood-test-cookie-key'] },
-    findAccount: async (_ctx, id) => ({
+    findAccount: async (_ctx: unknown, id: string) => ({
       accountId: id,
       claims: async () => ({ sub: `sub-${id}`, preferred_username: id, groups: GROUPS[id] ?? [] }),
     }),
