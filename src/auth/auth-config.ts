@@ -10,6 +10,22 @@ export interface ResolvedAuth {
   localCli: 'full' | 'read-only'
   session: { idleTimeoutMs: number; absoluteTimeoutMs: number }
   lockout: { failures: number; withinMs: number; lockForMs: number }
+  rateLimits: { loginPerMinute: number; tokenPerMinute: number }
+  /** Login through an OpenID Connect provider, when configured. */
+  oidc?: OidcSettings
+}
+
+export interface OidcSettings {
+  issuer: string
+  clientId: string
+  clientSecret?: string
+  redirectUrl: string
+  /** Always with `openid`. */
+  scopes: string[]
+  usernameClaim: string
+  rolesClaim: string
+  /** Group to role, in the order the configuration lists them: the first the person has decides. */
+  roleMap: [group: string, role: string][]
 }
 
 export function resolveAuth(configured: AuthYaml | undefined): ResolvedAuth {
@@ -20,5 +36,20 @@ export function resolveAuth(configured: AuthYaml | undefined): ResolvedAuth {
     localCli: auth.local_cli,
     session: { idleTimeoutMs: auth.session.idle_timeout, absoluteTimeoutMs: auth.session.absolute_timeout },
     lockout: { failures: auth.lockout.failures, withinMs: auth.lockout.within, lockForMs: auth.lockout.lock_for },
+    rateLimits: { loginPerMinute: auth.rate_limits.login_per_minute, tokenPerMinute: auth.rate_limits.token_per_minute },
+    ...(auth.oidc ? { oidc: resolveOidc(auth.oidc) } : {}),
+  }
+}
+
+function resolveOidc(o: NonNullable<AuthYaml['oidc']>): OidcSettings {
+  return {
+    issuer: o.issuer,
+    clientId: o.client_id,
+    ...(o.client_secret !== undefined ? { clientSecret: o.client_secret } : {}),
+    redirectUrl: o.redirect_url,
+    scopes: o.scopes.includes('openid') ? o.scopes : ['openid', ...o.scopes],
+    usernameClaim: o.username_claim,
+    rolesClaim: o.roles_claim,
+    roleMap: Object.entries(o.role_map),
   }
 }

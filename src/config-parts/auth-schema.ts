@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import { type Permission, PERMISSIONS } from '../auth/permissions.js'
 import { SCENARIOS } from './decision-vocabulary.js'
-import { roleProblems } from '../auth/roles.js'
-import { expected, intSchema, nameSchema, strictObject } from './schema-helpers.js'
+import { BUILT_IN_ROLES, roleProblems } from '../auth/roles.js'
+import { expected, intSchema, nameSchema, strictObject, textSchema } from './schema-helpers.js'
 import { checkNames } from './name-references.js'
 import { positiveDurationSchema } from './units.js'
 
@@ -34,6 +34,43 @@ const roleSchema = strictObject(
       .describe('Channels (notifications.channels) that reach the holders of this role: approval requests for it go there.'),
   },
   'a role mapping (permissions, inherits, channels)',
+)
+
+const oidcSchema = strictObject(
+  {
+    issuer: z
+      .url({
+        protocol: /^https$/,
+        error: expected('the https URL of an OpenID Connect issuer, such as https://login.clinic.example/realms/staff'),
+      })
+      .describe('The identity provider (its /.well-known/openid-configuration is read at start-up). HTTPS only.'),
+    client_id: textSchema('a client id').describe('The client lastgood is registered as at the provider.'),
+    client_secret: textSchema('a client secret')
+      .optional()
+      .describe('Its secret; put it in the environment: ${OIDC_CLIENT_SECRET}. Absent: a public client (PKCE only).'),
+    redirect_url: z
+      .url({
+        protocol: /^https?$/,
+        error: expected(
+          'the URL of /api/v1/login/oidc/callback on this server, such as https://lastgood.clinic.example/api/v1/login/oidc/callback',
+        ),
+      })
+      .describe("Where the provider sends the browser back: this server's /api/v1/login/oidc/callback, as registered at the provider."),
+    scopes: z
+      .array(textSchema('a scope'), { error: expected('a list of scopes') })
+      .default(['openid', 'profile', 'email'])
+      .describe('Scopes asked for; `openid` is added when missing. Add the one that releases the roles claim (often `groups`).'),
+    username_claim: textSchema('a claim name')
+      .default('preferred_username')
+      .describe('The claim that names the person in the audit trail; `sub` when the token lacks it.'),
+    roles_claim: textSchema('a claim name').default('groups').describe('The claim (a list or a string) whose values role_map maps.'),
+    role_map: z
+      .record(textSchema('a group'), nameSchema('oncall'), { error: expected('a mapping of group to role') })
+      .describe(
+        'Group (a value of roles_claim) to role. The first entry the person has decides; none: the login is refused (403, audited).',
+      ),
+  },
+  'an oidc mapping (issuer, client_id, client_secret, redirect_url, scopes, username_claim, roles_claim, role_map)',
 )
 
 /** The block's content; `authSchema` is the key, which may be absent. */
@@ -69,8 +106,17 @@ export const authBodySchema = strictObject(
     })
       .prefault({})
       .describe('Locking an account after repeated failed logins.'),
+    rate_limits: strictObject({
+      login_per_minute: intSchema(1)
+        .default(10)
+        .describe('Login attempts per minute from one client address, and as many for one user name (429 with Retry-After beyond).'),
+      token_per_minute: intSchema(1).default(600).describe('Requests per minute with one API token (429 with Retry-After beyond).'),
+    })
+      .prefault({})
+      .describe('Rate limits of the API, per process.'),
+    oidc: oidcSchema.optional().describe("Login through the team's identity provider (OpenID Connect, authorization code + PKCE)."),
   },
-  'an auth mapping (roles, local_cli, session, lockout)',
+  'an auth mapping (roles, local_cli, session, lockout, rate_limits, oidc)',
 )
 
 export const authSchema = authBodySchema
@@ -79,7 +125,7 @@ export const authSchema = authBodySchema
 
 export type AuthYaml = z.output<typeof authBodySchema>
 
-/** Every channel a role names must be configured. */
+/** Every channel a role names must be configured; every role the OIDC role_map names must exist. */
 export function checkAuthReferences(
   config: { auth?: AuthYaml; notifications: { channels: Record<string, unknown> } },
   ctx: z.RefinementCtx,
@@ -88,4 +134,12 @@ export function checkAuthReferences(
   for (const [name, role] of Object.entries(config.auth?.roles ?? {})) {
     if (Array.isArray(role.channels)) checkNames(ctx, role.channels, ['auth', 'roles', name, 'channels'], channels, 'a channel')
   }
+  const roles = [...Object.keys(BUILT_IN_ROLES), ...Object.keys(config.auth?.roles ?? {})]
+  for (const [group, role] of Object.entries(config.auth?.oidc?.role_map ?? {}))
+    if (!roles.includes(role))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auth', 'oidc', 'role_map', group],
+        message: `expected a role (${roles.join(', ')}), got "${role}"`,
+      })
 }

@@ -18,6 +18,11 @@ export interface Authenticator {
    * valid now (unknown, expired, revoked). Never throws for bad credentials; never logs them.
    */
   authenticate(request: FastifyRequest): Promise<Identity | null>
+  /**
+   * Why an authenticated request is refused whatever the permissions (a change made with a session cookie
+   * without its CSRF token), or undefined. Asked before the permission check; a refusal is a 403.
+   */
+  refusal?(request: FastifyRequest): string | undefined
   /** Whether the identity holds the permission (its roles, capped by a token's ceiling). */
   allows(identity: Identity, permission: string): boolean
 }
@@ -48,6 +53,11 @@ export function accessGuard(authenticator: Authenticator | undefined) {
         message: 'sign in, or send an API token as `Authorization: Bearer <token>`',
         path: null,
       })
+      return
+    }
+    const refusal = authenticator!.refusal?.(request)
+    if (refusal !== undefined) {
+      await sendError(reply, { code: 'forbidden', message: refusal, path: null })
       return
     }
     if (!authenticator!.allows(identity, access.permission)) {

@@ -8,7 +8,8 @@ import { replyWithError } from './error-reply.js'
 import { addOperationalRoutes } from './operational-routes.js'
 import { type ApiServer, requireAccess } from './route.js'
 import type { ServerMetrics } from './server-metrics.js'
-import { fastify, fastifyHelmet, LogController, fastifySwagger, zodProvider } from './server-packages.js'
+import { tokenRateLimit } from './rate-limits.js'
+import { fastify, fastifyCookie, fastifyHelmet, fastifyRateLimit, LogController, fastifySwagger, zodProvider } from './server-packages.js'
 
 /** Requests larger than this are refused with 413 before they are parsed: the API takes small JSON documents. */
 export const BODY_LIMIT = 64 * 1024
@@ -47,7 +48,11 @@ export async function buildServer(o: ServerOptions): Promise<ApiServer> {
   app.decorate('routeTable', [])
   app.addHook('onRoute', requireAccess)
   app.addHook('onRequest', async (request, reply) => void reply.header('x-request-id', request.id))
+  // Cookies are parsed before the guard reads the session cookie; the limiters are made, not hooked, here.
+  await app.register(fastifyCookie)
+  await app.register(fastifyRateLimit, { global: false })
   app.addHook('onRequest', accessGuard(o.authenticator))
+  app.addHook('onRequest', tokenRateLimit(app, o.platform.config.auth.rateLimits.tokenPerMinute))
   app.setErrorHandler(replyWithError)
   await app.register(fastifyHelmet)
   await app.register(fastifySwagger, {

@@ -11,9 +11,16 @@ export const REQUEST_LOG: ServiceLogOptions = {
   serializers: {
     req: (value) => {
       const r = value as FastifyRequest
-      return { method: r.method, url: r.url, remoteAddress: r.ip }
+      return { method: r.method, url: maskedQuery(r.url), remoteAddress: r.ip }
     },
     res: (value) => ({ statusCode: (value as FastifyReply).statusCode }),
     err: (value) => (value instanceof Error ? { type: value.name, message: value.message } : value),
   },
+}
+
+/** Query values that are credentials (an OIDC callback's code and state, a token someone put in a URL) are not written. */
+const CREDENTIAL_PARAM = /([?&](?:code|state|session_state|[\w-]*token|[\w-]*secret|password)=)[^&#]*/gi
+
+export function maskedQuery(url: string): string {
+  return url.replace(CREDENTIAL_PARAM, '$1***')
 }

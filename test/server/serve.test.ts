@@ -74,12 +74,15 @@ describe('lastgood serve', () => {
     const doc: any = await res.json()
     expect(doc.openapi).toBe('3.1.0')
     expect(doc.info).toMatchObject({ title: 'lastgood', version: expect.any(String) })
-    // The operational routes, and a route for every operation, its `:id` written as OpenAPI's `{id}`.
+    // The operational routes, the session routes, and a route for every operation, its `:id` written as OpenAPI's `{id}`.
     const expected = [
       '/healthz',
       '/metrics',
       '/openapi.json',
       '/readyz',
+      '/api/v1/login',
+      '/api/v1/logout',
+      '/api/v1/me',
       ...OPERATIONS.map((op) => `/api/v1${op.path.replace(/:(\w+)/g, '{$1}')}`),
     ]
     expect(Object.keys(doc.paths).sort()).toEqual([...new Set(expected)].sort())

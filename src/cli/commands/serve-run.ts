@@ -6,7 +6,9 @@ import { jsonLogger } from '../../core/logger.js'
 import { monitorUntil, monitorWithRecovery, untilAborted } from '../../monitor/run-monitor.js'
 import { OPERATIONS } from '../../operations/registry.js'
 import { buildServer } from '../../server/build-server.js'
-import { tokenAuthenticator } from '../../server/authenticate.js'
+import { platformAuthenticator } from '../../server/authenticate.js'
+import { addOidcRoutes } from '../../server/oidc-routes.js'
+import { addSessionRoutes } from '../../server/session-routes.js'
 import { addOperationRoutes } from '../../server/operation-routes.js'
 import { REQUEST_LOG } from '../../server/request-log.js'
 import { feedMetricsFrom } from '../../server/metrics-feed.js'
@@ -49,7 +51,7 @@ export async function serveAction(opts: ServeOptions, cmd: Command): Promise<num
         platform: p,
         metrics,
         logger,
-        authenticator: tokenAuthenticator(p),
+        authenticator: platformAuthenticator(p),
         ...(https ? { https } : {}),
       }).catch((err: unknown) => {
         throw https
@@ -58,6 +60,8 @@ export async function serveAction(opts: ServeOptions, cmd: Command): Promise<num
             )
           : err
       })
+      addSessionRoutes(server, p)
+      if (p.config.auth.oidc) addOidcRoutes(server, p, p.config.auth.oidc)
       addOperationRoutes(server, p, OPERATIONS, signal)
       try {
         const serving = await listen(server, opts.host, port)
