@@ -4,12 +4,9 @@ import { hasActiveAdmin } from '../../auth/users.js'
 import { errCode, messageOf, UserError } from '../../core/errors.js'
 import { jsonLogger } from '../../core/logger.js'
 import { monitorUntil, monitorWithRecovery, untilAborted } from '../../monitor/run-monitor.js'
-import { OPERATIONS } from '../../operations/registry.js'
+import { addApiRoutes } from '../../server/api-routes.js'
 import { buildServer } from '../../server/build-server.js'
 import { platformAuthenticator } from '../../server/authenticate.js'
-import { addOidcRoutes } from '../../server/oidc-routes.js'
-import { addSessionRoutes } from '../../server/session-routes.js'
-import { addOperationRoutes } from '../../server/operation-routes.js'
 import { REQUEST_LOG } from '../../server/request-log.js'
 import { feedMetricsFrom } from '../../server/metrics-feed.js'
 import type { ApiServer } from '../../server/route.js'
@@ -60,9 +57,7 @@ export async function serveAction(opts: ServeOptions, cmd: Command): Promise<num
             )
           : err
       })
-      addSessionRoutes(server, p)
-      if (p.config.auth.oidc) addOidcRoutes(server, p, p.config.auth.oidc)
-      addOperationRoutes(server, p, OPERATIONS, signal)
+      addApiRoutes(server, p, signal)
       try {
         const serving = await listen(server, opts.host, port)
         // Nobody can sign in before the first admin exists: say how to make one, on this machine.
