@@ -1,6 +1,10 @@
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { appendAudit, listAudit } from '../../../src/audit/audit-log.js'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { AuditEvent } from '../../../src/audit/audit-event.js'
+import { appendAudit, listAudit, toRow } from '../../../src/audit/audit-log.js'
+import { PACKAGE_ROOT } from '../../../src/core/package-root.js'
 import { verifyAudit } from '../../../src/audit/verify-audit.js'
 import { registerSecret } from '../../../src/core/redact.js'
 import type { State } from '../../../src/state/open-state.js'
@@ -22,6 +26,30 @@ export function auditChainCases(engine: Engine): void {
     })
 
     const appendN = (n: number) => appendEvents(state, n)
+
+    it('verifies a chain written by lastgood 0.1.0, before identities were recorded, and still finds an edit in it', async () => {
+      // `audit export` of a 0.1.0 platform: init, snapshots, a mark-good, an incident with its runbook, rollbacks.
+      const text = await readFile(join(PACKAGE_ROOT, 'test/fixtures/audit-chain-0.1.0.jsonl'), 'utf8')
+      const events = text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as AuditEvent)
+      await state.writeTransaction(async (tx) => {
+        for (const e of events) await tx.insertInto('audit_events').values(toRow(e)).execute()
+      })
+      expect(await verifyAudit(state.db)).toMatchObject({ ok: true, events: events.length })
+      // New events chain onto it, with what this release records of who acted.
+      await appendAudit(state, {
+        actor: 'ann',
+        action: 'test.after-upgrade',
+        target: 'web',
+        outcome: 'success',
+        details: { auth: { method: 'token' } },
+      })
+      expect(await verifyAudit(state.db)).toMatchObject({ ok: true, events: events.length + 1 })
+      await state.db.updateTable('audit_events').set({ reason: 'edited later' }).where('seq', '=', 3).execute()
+      expect(await verifyAudit(state.db)).toMatchObject({ ok: false, firstBad: { seq: 3 } })
+    })
 
     it('verifies an intact chain', async () => {
       await appendN(5)
