@@ -80,6 +80,8 @@ describe('lastgood serve', () => {
       '/metrics',
       '/openapi.json',
       '/readyz',
+      '/api/v1/events',
+      '/api/v1/runs/{id}',
       ...OPERATIONS.map((op) => `/api/v1${op.path.replace(/:(\w+)/g, '{$1}')}`),
     ]
     expect(Object.keys(doc.paths).sort()).toEqual([...new Set(expected)].sort())

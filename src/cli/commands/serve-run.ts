@@ -5,15 +5,16 @@ import { errCode, messageOf, UserError } from '../../core/errors.js'
 import { jsonLogger } from '../../core/logger.js'
 import { monitorUntil, monitorWithRecovery, untilAborted } from '../../monitor/run-monitor.js'
 import { OPERATIONS } from '../../operations/registry.js'
+import { addApiRoutes } from '../../server/api-routes.js'
 import { buildServer } from '../../server/build-server.js'
 import { tokenAuthenticator } from '../../server/authenticate.js'
-import { addOperationRoutes } from '../../server/operation-routes.js'
 import { REQUEST_LOG } from '../../server/request-log.js'
 import { feedMetricsFrom } from '../../server/metrics-feed.js'
 import type { ApiServer } from '../../server/route.js'
 import { createServerMetrics } from '../../server/server-metrics.js'
 import { actorOf, globals } from '../global-options.js'
 import { printJson, println } from '../output.js'
+import { parseDurationOption } from '../parse-time.js'
 import { stopOnSignal } from '../stop-signal.js'
 import { withPlatform } from '../with-platform.js'
 
@@ -58,7 +59,7 @@ export async function serveAction(opts: ServeOptions, cmd: Command): Promise<num
             )
           : err
       })
-      addOperationRoutes(server, p, OPERATIONS, signal)
+      addApiRoutes(server, p, OPERATIONS, { stop: signal, heartbeatMs: heartbeatOf(process.env.LASTGOOD_EVENTS_HEARTBEAT) })
       try {
         const serving = await listen(server, opts.host, port)
         // Nobody can sign in before the first admin exists: say how to make one, on this machine.
@@ -80,6 +81,12 @@ export async function serveAction(opts: ServeOptions, cmd: Command): Promise<num
     }
     return 0
   })
+}
+
+/** The event stream's heartbeat: 15 s, or $LASTGOOD_EVENTS_HEARTBEAT (a duration) for a test or a short proxy timeout. */
+function heartbeatOf(text: string | undefined): number {
+  if (text === undefined || text === '') return 15_000
+  return parseDurationOption('LASTGOOD_EVENTS_HEARTBEAT', text, { min: 1, max: 3_600_000 })
 }
 
 function portOf(value: string): number {
