@@ -87,7 +87,7 @@ export function addEventStream(app: ApiServer, db: StateDb, feed: EventFeed, o: 
         // Listening first and queueing while the replay reads: nothing falls between the two, and `sent` drops
         // what both saw.
         let queued: FeedItem[] | undefined = []
-        const unsubscribe = await feed.subscribe((item) => (queued ? queued.push(item) : deliver(item)))
+        let unsubscribe = () => {}
         const heartbeat = setInterval(() => write(': heartbeat\n\n'), o.heartbeatMs)
         res.once('close', () => {
           clearInterval(heartbeat)
@@ -95,6 +95,9 @@ export function addEventStream(app: ApiServer, db: StateDb, feed: EventFeed, o: 
           open.delete(res)
         })
         try {
+          unsubscribe = await feed.subscribe((item) => (queued ? queued.push(item) : deliver(item)))
+          // Gone while subscribing: its close came before there was anything to undo.
+          if (!open.has(res)) return unsubscribe()
           if (after !== undefined) {
             const gapEnd = await sendGap(db, after, write)
             if (gapEnd !== undefined) sent = gapEnd
@@ -106,7 +109,7 @@ export function addEventStream(app: ApiServer, db: StateDb, feed: EventFeed, o: 
           for (const item of queued) deliver(item)
           queued = undefined
         } catch (err) {
-          request.log.error({ err: redact(messageOf(err)) }, 'event stream replay failed')
+          request.log.error({ err: redact(messageOf(err)) }, 'event stream could not start')
           res.end()
         }
       },
