@@ -23,6 +23,7 @@ export class EventFeed {
   private last = 0
   private timer: NodeJS.Timeout | undefined
   private polling: Promise<void> | undefined
+  private closed = false
 
   constructor(
     private readonly db: StateDb,
@@ -32,10 +33,11 @@ export class EventFeed {
 
   /** Listens from the chain's current head on; returns the unsubscribe. */
   async subscribe(fn: FeedListener): Promise<() => void> {
-    if (this.listeners.size === 0) {
-      this.last = await headSeq(this.db)
-      this.timer ??= setInterval(() => void this.poll(), this.pollMs)
-    }
+    if (this.listeners.size === 0) this.last = await headSeq(this.db)
+    // Closed meanwhile (the server is stopping): nothing more will come.
+    if (this.closed) return () => {}
+    // Polling never keeps a stopping process alive.
+    this.timer ??= setInterval(() => void this.poll(), this.pollMs).unref()
     this.listeners.add(fn)
     return () => {
       this.listeners.delete(fn)
@@ -53,8 +55,9 @@ export class EventFeed {
     if (this.listeners.size > 0) await this.poll()
   }
 
-  /** Stops polling; listeners are the stream's to end. */
+  /** Stops polling for good; listeners are the stream's to end. */
   close(): void {
+    this.closed = true
     this.stopPolling()
   }
 

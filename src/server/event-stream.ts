@@ -88,7 +88,7 @@ export function addEventStream(app: ApiServer, db: StateDb, feed: EventFeed, o: 
         // what both saw.
         let queued: FeedItem[] | undefined = []
         let unsubscribe = () => {}
-        const heartbeat = setInterval(() => write(': heartbeat\n\n'), o.heartbeatMs)
+        const heartbeat = setInterval(() => write(': heartbeat\n\n'), o.heartbeatMs).unref()
         res.once('close', () => {
           clearInterval(heartbeat)
           unsubscribe()
@@ -96,8 +96,8 @@ export function addEventStream(app: ApiServer, db: StateDb, feed: EventFeed, o: 
         })
         try {
           unsubscribe = await feed.subscribe((item) => (queued ? queued.push(item) : deliver(item)))
-          // Gone while subscribing: its close came before there was anything to undo.
-          if (!open.has(res)) return unsubscribe()
+          // Gone or ended (the server is closing) while subscribing: nothing more to send.
+          if (res.writableEnded || !open.has(res)) return unsubscribe()
           if (after !== undefined) {
             const gapEnd = await sendGap(db, after, write)
             if (gapEnd !== undefined) sent = gapEnd

@@ -176,13 +176,14 @@ describe('long operations', () => {
 })
 
 describe('stopping', () => {
-  it('SIGTERM with a stream client connected: the stream ends and serve exits 0 within 10 s', async () => {
-    const client = await stream()
+  it('SIGTERM with stream clients connected (one live, one still replaying): the streams end, serve exits 0 within 10 s', async () => {
+    const live = await stream()
+    const replaying = await stream('', { 'last-event-id': '0' })
     const stopped = await server.stop('SIGTERM')
     expect(stopped).toMatchObject({ code: 0, signal: null })
     expect(stopped.ms).toBeLessThan(10_000)
-    await client.ended
-  })
+    await Promise.all([live.ended, replaying.ended])
+  }, 15_000)
 
   it('a run started by a request stops at its next step boundary on SIGTERM; its follower hears how it ended', async () => {
     const slow = (name: string, priority: number) => `  ${name}:
