@@ -36,11 +36,19 @@ export async function callServer<R>(base: string, op: Operation<never, R>, input
   if (!token)
     throw new UserError('--server needs an API token in LASTGOOD_TOKEN: an admin creates one with `lastgood token create NAME --user USER`')
   registerSecret(token)
-  const { url, body } = request(serverUrl(base), op, input)
+  const root = serverUrl(base)
+  const { url, body } = request(root, op, input)
+  const { res, doc } = await send(url, op.method, token, body)
+  if (res.status === 202) return (await followRun(root, token, doc)) as Outcome<R>
+  if (res.ok) return { result: doc as R, exitCode: exitCodeHeader(res.headers.get('lastgood-exit-code')) }
+  throw new RemoteError(errorOf(doc, res.status))
+}
+
+async function send(url: URL, method: 'GET' | 'POST', token: string, body?: string): Promise<{ res: Response; doc: unknown }> {
   let res: Response
   try {
     res = await fetch(url, {
-      method: op.method,
+      method,
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body,
       signal: AbortSignal.timeout(REPLY_TIMEOUT_MS),
@@ -49,9 +57,40 @@ export async function callServer<R>(base: string, op: Operation<never, R>, input
     const cause = (err as { cause?: { code?: string; message?: string } }).cause
     throw new OperationFailedError(`cannot reach lastgood serve at ${url.origin}: ${redact(cause?.code ?? cause?.message ?? String(err))}`)
   }
-  const doc: unknown = await res.json().catch(() => undefined)
-  if (res.ok) return { result: doc as R, exitCode: exitCodeHeader(res.headers.get('lastgood-exit-code')) }
-  throw new RemoteError(errorOf(doc, res.status))
+  return { res, doc: await res.json().catch(() => undefined) }
+}
+
+/** How long each request for a run waits on the server for it to end: one request at a time, however long it runs. */
+const RUN_WAIT = '30s'
+
+interface RunDocument {
+  id: string
+  status: 'running' | 'done' | 'failed'
+  exitCode?: ExitCode
+  result?: unknown
+  error?: unknown
+}
+
+/**
+ * A long operation answers 202 with the run it started on the server: the CLI follows it to its end and gives
+ * what the operation gave, its result and exit code or its error, as if it had run here. Stopping the CLI
+ * does not stop the run (the server's log and the event stream have its end).
+ */
+async function followRun(root: URL, token: string, started: unknown): Promise<Outcome<unknown>> {
+  let run = (started as { run?: RunDocument } | undefined)?.run
+  if (!run || typeof run.id !== 'string') throw new OperationFailedError('lastgood serve answered 202 without the run it started')
+  const url = new URL(`${root.pathname.replace(/\/$/, '')}/api/v1/runs/${encodeURIComponent(run.id)}`, root)
+  url.searchParams.set('wait', RUN_WAIT)
+  while (run.status === 'running') {
+    const { res, doc } = await send(url, 'GET', token)
+    if (!res.ok) {
+      const lost = errorOf(doc, res.status)
+      throw new OperationFailedError(`lost track of run ${run.id} on lastgood serve (${lost.message}); its outcome is in the audit log`)
+    }
+    run = doc as RunDocument
+  }
+  if (run.status === 'failed') throw new RemoteError(errorOf({ error: run.error }, 500))
+  return { result: run.result, exitCode: exitCodeHeader(String(run.exitCode)) }
 }
 
 function exitCodeHeader(value: string | null): ExitCode {

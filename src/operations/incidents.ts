@@ -123,6 +123,7 @@ export const incidentDeclareOperation = operation({
   permission: 'incident',
   readOnly: false,
   stoppable: true,
+  long: true,
   input: z.object({
     type: z.string().describe('Incident type, such as security_incident or complete_system_failure.'),
     scope: listInput(z.string()).describe('The apps it affects, or all.'),

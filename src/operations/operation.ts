@@ -31,6 +31,11 @@ export interface Operation<S extends z.ZodType = z.ZodType, R = unknown> {
    * second and while the audit trail has not moved, the one answer it computed (server/shared-reads.ts).
    */
   shared?: boolean
+  /**
+   * It can run for minutes: its route answers 202 with a run at once and runs it in the background, the caller
+   * follows the run (`GET /api/v1/runs/:id`); the CLI does that for the user, so the command reads the same.
+   */
+  long?: boolean
   /** What the operation takes: the CLI's arguments and options, a route's path, query and body. */
   input: S
   run(p: Platform, input: z.infer<S>, ctx: OperationContext): Promise<Outcome<R>>

@@ -71,6 +71,7 @@ export const snapshotCreateOperation = operation({
   permission: 'snapshot',
   readOnly: false,
   stoppable: true,
+  long: true,
   input: z.object({
     app: listInput(z.string()).describe('Apps to capture, or "all" (each its own snapshot).'),
     all: flagInput().describe('One platform snapshot: every app at the same moment, under one id.'),

@@ -41,12 +41,18 @@ export function replyWithError(err: FastifyError, request: FastifyRequest, reply
   }
   if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500)
     return reply.code(err.statusCode).send({ error: { code: 'usage', message: redact(err.message), path: null } })
-  const known = errorDocument(asStorageError(err, 'its files'), redact(messageOf(err)))
-  if (known.code !== 'internal') return sendError(reply, known)
+  const known = knownErrorDocument(err)
+  if (known) return sendError(reply, known)
   request.log.error({ err: redact(err.stack ?? err.message) }, 'request failed')
   return sendError(reply, {
     code: 'internal',
     message: `internal error; the server's log has it under request id ${request.id}`,
     path: null,
   })
+}
+
+/** A lastgood error's document (redacted), or undefined for a fault whose message a caller must not see. */
+export function knownErrorDocument(err: unknown): ErrorDocument | undefined {
+  const known = errorDocument(asStorageError(err, 'its files'), redact(messageOf(err)))
+  return known.code === 'internal' ? undefined : known
 }

@@ -3,14 +3,22 @@ import { actingAs } from '../auth/acting.js'
 import type { Operation } from '../operations/operation.js'
 import type { Platform } from '../platform/platform.js'
 import { addRoute, type ApiServer } from './route.js'
+import { RunSchema } from './run-routes.js'
+import type { Runs } from './runs.js'
 import { SharedReads } from './shared-reads.js'
 
 /**
  * One route per operation, under /api/v1: its `:name` path segments, and its query (GET) or JSON body (POST),
  * validated by the operation's own input schema; the answer is the document the CLI prints with --json, the
- * exit code in the `Lastgood-Exit-Code` header. The caller's identity is the actor of everything it records.
+ * exit code in the `Lastgood-Exit-Code` header. A long operation answers 202 with the run it started instead
+ * (`GET /api/v1/runs/:id` follows it). The caller's identity is the actor of everything it records.
  */
-export function addOperationRoutes(app: ApiServer, p: Platform, operations: readonly Operation[], stop: AbortSignal): void {
+export function addOperationRoutes(
+  app: ApiServer,
+  p: Platform,
+  operations: readonly Operation[],
+  { stop, runs }: { stop: AbortSignal; runs: Runs },
+): void {
   const shared = new SharedReads(p)
   for (const op of operations) {
     if (!(op.input instanceof z.ZodObject)) throw new Error(`operation ${op.name}: its input must be an object schema`)
@@ -31,12 +39,17 @@ export function addOperationRoutes(app: ApiServer, p: Platform, operations: read
           tags: [op.name.split('.')[0]!],
           ...(names.length ? { params: input.pick(inPath) } : {}),
           ...(op.method === 'GET' ? { querystring: rest } : { body: rest }),
+          ...(op.long ? { response: { 202: z.object({ run: RunSchema }).describe('Started: follow it with GET /api/v1/runs/{id}') } } : {}),
         },
         handler: async (request, reply) => {
           const given = (op.method === 'GET' ? request.query : request.body) as Record<string, unknown>
           const input = { ...given, ...(request.params as Record<string, unknown>) }
           const identity = request.identity!
           const run = () => actingAs(identity, () => op.run(p, input, { actor: identity.subject, signal: stop }))
+          if (op.long) {
+            const started = runs.start(op.name, run)
+            return reply.code(202).header('location', `/api/v1/runs/${started.id}`).send({ run: started })
+          }
           const outcome = op.shared ? await shared.get(`${op.name} ${JSON.stringify(input)}`, run) : await run()
           return reply.header('lastgood-exit-code', String(outcome.exitCode)).send(outcome.result)
         },

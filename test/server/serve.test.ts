@@ -83,6 +83,8 @@ describe('lastgood serve', () => {
       '/api/v1/login',
       '/api/v1/logout',
       '/api/v1/me',
+      '/api/v1/events',
+      '/api/v1/runs/{id}',
       ...OPERATIONS.map((op) => `/api/v1${op.path.replace(/:(\w+)/g, '{$1}')}`),
     ]
     expect(Object.keys(doc.paths).sort()).toEqual([...new Set(expected)].sort())

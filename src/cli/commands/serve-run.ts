@@ -13,6 +13,7 @@ import type { ApiServer } from '../../server/route.js'
 import { createServerMetrics } from '../../server/server-metrics.js'
 import { actorOf, globals } from '../global-options.js'
 import { printJson, println } from '../output.js'
+import { parseDurationOption } from '../parse-time.js'
 import { stopOnSignal } from '../stop-signal.js'
 import { withPlatform } from '../with-platform.js'
 
@@ -57,7 +58,7 @@ export async function serveAction(opts: ServeOptions, cmd: Command): Promise<num
             )
           : err
       })
-      addApiRoutes(server, p, signal)
+      addApiRoutes(server, p, { stop: signal, heartbeatMs: heartbeatOf(process.env.LASTGOOD_EVENTS_HEARTBEAT) })
       try {
         const serving = await listen(server, opts.host, port)
         // Nobody can sign in before the first admin exists: say how to make one, on this machine.
@@ -79,6 +80,12 @@ export async function serveAction(opts: ServeOptions, cmd: Command): Promise<num
     }
     return 0
   })
+}
+
+/** The event stream's heartbeat: 15 s, or $LASTGOOD_EVENTS_HEARTBEAT (a duration) for a test or a short proxy timeout. */
+function heartbeatOf(text: string | undefined): number {
+  if (text === undefined || text === '') return 15_000
+  return parseDurationOption('LASTGOOD_EVENTS_HEARTBEAT', text, { min: 1, max: 3_600_000 })
 }
 
 function portOf(value: string): number {
