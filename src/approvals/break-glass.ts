@@ -39,11 +39,7 @@ export async function openGrant(
 ): Promise<{ grant: Grant; review: Review }> {
   const why = reason.trim()
   const target = apps.join(',')
-  if (!why) {
-    const message = 'break-glass needs --reason "why": emergency access is granted only with one, and reviewed against it'
-    await p.state.writeTransaction((tx) => refuseIn(tx, identity, { family: 'break-glass', target, why: 'no-reason', message }))
-    throw new UserError(message)
-  }
+  if (!why) return refuseWithoutReason(p, identity, apps)
   return refusable(p.state, async (tx) => {
     if (!can(identity, 'break-glass', p.config))
       return refuseIn(tx, identity, {
@@ -88,6 +84,15 @@ export async function openGrant(
     })
     return { grant: toGrant(row), review }
   })
+}
+
+/** Emergency access asked for without a reason: audited (`break-glass.refused`, no-reason), then bad input (exit 2). */
+export async function refuseWithoutReason(p: Platform, identity: Identity, apps: string[]): Promise<never> {
+  const message = 'break-glass needs --reason "why": emergency access is granted only with one, and reviewed against it'
+  await p.state.writeTransaction((tx) =>
+    refuseIn(tx, identity, { family: 'break-glass', target: apps.join(','), why: 'no-reason', message }),
+  )
+  throw new UserError(message)
 }
 
 /**

@@ -91,6 +91,7 @@ describe('break-glass', () => {
     const p = await platform()
     const noReason = await as(p, 'ann', ['rollback', 'staff', '--break-glass', '--yes'])
     expect(noReason.code).toBe(2)
+    expect(JSON.parse(noReason.stdout).error.message).toContain('break-glass needs --reason')
     const ran = await as(p, 'ann', ['rollback', 'staff', '--break-glass', '--reason', 'patients cannot check in', '--yes'])
     expect(ran.code, ran.stderr).toBe(0)
     const out = JSON.parse(ran.stdout)
@@ -98,7 +99,7 @@ describe('break-glass', () => {
     expect(await live(p)).toBe('releases/v1')
     const queued = await p.cli(['--json', 'audit', 'log'])
     const actions = JSON.parse(queued.stdout).events.map((e: { action: string }) => e.action)
-    expect(actions).toEqual(expect.arrayContaining(['break-glass.opened', 'review.opened', 'rollback.start']))
+    expect(actions).toEqual(expect.arrayContaining(['break-glass.refused', 'break-glass.opened', 'review.opened', 'rollback.start']))
 
     const reviews = JSON.parse((await as(p, 'lee', ['reviews'])).stdout).reviews
     expect(reviews).toHaveLength(1)

@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os'
 import type { Command } from 'commander'
 import type { RollbackAsk } from '../../approvals/approval.js'
+import { refuseWithoutReason } from '../../approvals/break-glass.js'
 import { type GatedAction, requestOrProceed, reviewFlaggedRun } from '../../approvals/gate.js'
 import type { Review } from '../../approvals/reviews.js'
 import { localIdentity } from '../../auth/identity.js'
@@ -60,6 +61,17 @@ export async function rollbackAction(apps: string[], opts: RollbackOptions, cmd:
   }
   if (!existing && apps.length === 0)
     throw new UserError('name the apps to roll back (or all), or --resume RUN / --abandon RUN / --pending ID')
+  if (opts.breakGlass && !opts.reason?.trim()) {
+    // Asking for emergency access without a reason is itself recorded, then refused as bad input (exit 2).
+    const identity = localIdentity(actor, userInfo().username)
+    return withPlatform(g, (p) =>
+      refuseWithoutReason(
+        p,
+        identity,
+        selectApps(p.config, apps).map((a) => a.name),
+      ),
+    )
+  }
   const reason = requireReason(opts.reason, 'rollback')
   return untilStopped((stop) => withPlatform(g, (p) => rollbackCommand(p, g, apps, opts, { reason, actor, stop })))
 }
