@@ -18,7 +18,7 @@ export interface ComplianceReport {
   actions: ComplianceAction[]
 }
 
-/** Recorded when no approval or break-glass mechanism exists yet: stated, never left blank or guessed. */
+/** Stated when an event records no approval and no break-glass: never left blank or guessed. */
 export const NONE_RECORDED = 'none recorded'
 
 export interface ComplianceAction {
@@ -85,8 +85,35 @@ function toAction(e: AuditEvent): ComplianceAction {
     target: e.target,
     reason: e.reason,
     outcome: e.outcome,
-    approvals: NONE_RECORDED,
-    breakGlass: NONE_RECORDED,
+    approvals: approvalsOf(e.details) ?? NONE_RECORDED,
+    breakGlass: breakGlassOf(e.action, e.details) ?? NONE_RECORDED,
     details: e.details,
   }
+}
+
+const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v))
+const seconds = (ms: unknown) => (typeof ms === 'number' ? `${Math.round(ms / 1000)}s` : '?')
+
+/**
+ * The approval an event records: a run started under one (who approved, request to decision against the
+ * target), or a step of a request (its id, and the decision time once decided).
+ */
+function approvalsOf(d: Record<string, unknown>): string | undefined {
+  const a = d.approval
+  if (a && typeof a === 'object') {
+    const { id, approvedBy, decisionMs, targetMs } = a as { id?: unknown; approvedBy?: unknown; decisionMs?: unknown; targetMs?: unknown }
+    return `${String(id)} approved by ${Array.isArray(approvedBy) ? approvedBy.join(' and ') : '?'}; decided in ${seconds(decisionMs)} (target ${seconds(targetMs)})`
+  }
+  if (typeof a !== 'string') return undefined
+  return d.decisionMs !== undefined ? `${a}: decided in ${seconds(d.decisionMs)} (target ${seconds(d.targetMs)})` : a
+}
+
+/** Emergency access an event records: an action under a grant, the grant itself, or its review. */
+function breakGlassOf(action: string, d: Record<string, unknown>): string | undefined {
+  if (d.breakGlass === true) return `yes (grant ${text(d.grant)}${d.review ? `, review ${text(d.review)}` : ''})`
+  if (action.startsWith('break-glass.')) return `${action.slice('break-glass.'.length)}${d.grant ? ` (grant ${text(d.grant)})` : ''}`
+  if (action.startsWith('review.') && d.kind === 'emergency') return `emergency run reviewed (${text(d.review)})`
+  const decision = d.decision as { flagged?: unknown } | undefined
+  if (decision?.flagged === true) return 'emergency (flagged: no approval; reviewed)'
+  return undefined
 }

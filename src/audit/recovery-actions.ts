@@ -10,6 +10,9 @@ const PREFIXES = [
   'monitor.rollback.', // the monitor's automatic rollbacks: queued, done, skipped
   'monitor.run.', // unfinished runs it found and resumed
   'continuity.', // a plan activated (manual fallback in use) and ended, with or without an incident
+  'approval.', // requested, approved, rejected, escalated, expired, stale, refused, executed
+  'break-glass.', // a grant opened, refused, or run out
+  'review.', // a review of emergency access opened, closed, refused
 ]
 
 const ACTIONS = new Set([

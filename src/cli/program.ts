@@ -1,5 +1,6 @@
 import { Command } from 'commander'
 import { packageVersion } from '../core/package-root.js'
+import { registerApprovals, registerApprove } from './commands/approvals.js'
 import { registerAudit } from './commands/audit.js'
 import { registerConfig } from './commands/config.js'
 import { registerDrill } from './commands/drill.js'
@@ -7,6 +8,7 @@ import { registerIncident } from './commands/incident.js'
 import { registerInit } from './commands/init.js'
 import { registerMonitor } from './commands/monitor.js'
 import { registerReport } from './commands/report.js'
+import { registerReviews } from './commands/reviews.js'
 import { registerServe } from './commands/serve.js'
 import { registerRollback } from './commands/rollback.js'
 import { registerSnapshot } from './commands/snapshot.js'
@@ -37,6 +39,9 @@ export function buildProgram(): Command {
   registerStatus(program)
   registerSnapshot(program)
   registerRollback(program)
+  registerApprovals(program)
+  registerApprove(program)
+  registerReviews(program)
   registerMonitor(program)
   registerServe(program)
   registerWatch(program)

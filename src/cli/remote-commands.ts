@@ -26,6 +26,13 @@ export const REMOTE_COMMANDS: Readonly<Record<string, string>> = {
   'audit log': 'audit.log',
   'audit export': 'audit.export',
   'report compliance': 'report.compliance',
+  approvals: 'approval.list',
+  'approvals show': 'approval.show',
+  'approvals wait': 'approval.wait',
+  approve: 'approval.approve',
+  reject: 'approval.reject',
+  reviews: 'review.list',
+  'review close': 'review.close',
 }
 
 /** Commands that act on this machine by nature: its files, its configuration, the server itself. */

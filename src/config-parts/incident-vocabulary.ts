@@ -29,5 +29,8 @@ export const TEMPLATE_NAMES = [
   'runbook_step_failed',
   'incident_resolved',
   'rollback_superseded',
+  'approval_requested',
+  'approval_escalated',
+  'break_glass',
 ] as const
 export type TemplateName = (typeof TEMPLATE_NAMES)[number]

@@ -41,6 +41,12 @@ export const TEMPLATE_PLACEHOLDERS = [
   'step',
   'error',
   'summary',
+  'approval',
+  'approvers',
+  'plan',
+  'target_time',
+  'expires',
+  'command',
 ] as const
 
 const templateSchema = textSchema('a message template').superRefine((text, ctx) => {

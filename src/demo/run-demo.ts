@@ -1,7 +1,7 @@
 /**
  * `npm run demo`: the main job of lastgood, told in plain words, on real processes. Five sample clinic
  * apps run as local HTTP services; v1 is deployed and snapshotted; a broken v2 of staff is deployed; we
- * see it fail, preview the rollback, roll back, watch validation, and verify the audit trail. Every
+ * see it fail, preview the rollback, ask for it and have it approved, watch validation, and verify the audit trail. Every
  * command shown is the real CLI, run exactly as printed. Exits non-zero if anything does not go as told.
  */
 import { SamplePlatform, type CliResult } from './sample-platform.js'
@@ -47,9 +47,14 @@ async function main(): Promise<void> {
     say('Before touching anything, preview the rollback: which snapshot, which versions, which files.')
     await run(p, ['rollback', 'staff', '--reason', 'v2 fails its health check', '--dry-run'])
 
-    say('Roll back. lastgood verifies the snapshot, takes a safety snapshot, restores, and validates health.')
-    const r = await run(p, ['rollback', 'staff', '--reason', 'v2 fails its health check', '--yes'])
-    say(`Rolled back: ${r.ms} ms from typing the command to validation passed, process start included.`)
+    say("Ask to roll back. The clinic's decision matrix wants a team lead to approve a person's rollback: it is a request.")
+    const asked = await run(p, ['rollback', 'staff', '--reason', 'v2 fails its health check', '--yes'], 3)
+    const id = /approval (ap-\S+) requested/.exec(asked.stdout)?.[1]
+    if (!id) throw new Error('the rollback did not print an approval id')
+
+    say('A team lead approves it. lastgood plans again, verifies the snapshot, takes a safety snapshot, restores, validates.')
+    const r = await run(p, ['--as', 'team-lead-dana', 'approve', id, '--reason', 'staff is down for everyone'])
+    say(`Rolled back: ${r.ms} ms from the approval to validation passed, process start included.`)
 
     say('staff runs v1 again and is healthy.')
     await run(p, ['status', 'staff'])

@@ -109,6 +109,39 @@ Affected Apps: {{scope}}
 Found: {{issue}}
 Action: nothing restored; the live release is watched as a new deploy
 Rollback: {{summary}}`,
+
+  approval_requested: `APPROVAL NEEDED - {{platform}}
+
+Request: {{approval}} ({{type}})
+Requested by: {{actor}} at {{at}}
+Reason: {{reason}}
+Affected Apps: {{scope}}
+Plan:
+{{plan}}
+
+Approval by: {{approvers}}
+Target time: {{target_time}} (the request expires {{expires}})
+Approve: {{command}}`,
+
+  approval_escalated: `APPROVAL OVERDUE - {{platform}}
+
+Request: {{approval}} ({{type}}) is undecided past its target time {{target_time}}
+Requested by: {{actor}}
+Reason: {{reason}}
+Affected Apps: {{scope}}
+Plan:
+{{plan}}
+
+Approval by: {{approvers}} (the request expires {{expires}})
+Approve: {{command}}`,
+
+  break_glass: `BREAK-GLASS - {{platform}}
+
+Emergency access {{approval}} opened by {{actor}} at {{at}}
+Reason: {{reason}}
+Affected Apps: {{scope}}
+Valid until: {{expires}}
+Actions under it run without approval and are reviewed afterwards: {{command}}`,
 }
 
 const PLACEHOLDER = /\{\{\s*([a-z_]+)\s*\}\}/g

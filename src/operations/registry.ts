@@ -1,3 +1,12 @@
+import {
+  approvalApproveOperation,
+  approvalListOperation,
+  approvalRejectOperation,
+  approvalShowOperation,
+  approvalWaitOperation,
+  reviewCloseOperation,
+  reviewListOperation,
+} from './approvals.js'
 import { auditExportOperation, auditLogOperation, auditVerifyOperation, complianceReportOperation } from './audit.js'
 import {
   incidentDeclareOperation,
@@ -40,4 +49,11 @@ export const OPERATIONS: readonly Operation[] = [
   auditLogOperation,
   auditExportOperation,
   complianceReportOperation,
+  approvalListOperation,
+  approvalShowOperation,
+  approvalApproveOperation,
+  approvalRejectOperation,
+  approvalWaitOperation,
+  reviewListOperation,
+  reviewCloseOperation,
 ]

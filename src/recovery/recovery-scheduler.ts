@@ -1,3 +1,4 @@
+import { applyApprovalTimers } from '../approvals/approval-timer.js'
 import type { AuditEvent } from '../audit/audit-event.js'
 import type { ResolvedApp } from '../config/types.js'
 import { redact } from '../core/redact.js'
@@ -18,14 +19,16 @@ export interface TickResult {
   escalations: number
   statusUpdates: number
   breaches: number
+  /** Approval requests escalated at their target time, and expired. */
+  approvals: { escalated: number; expired: number }
 }
 
 /**
  * The time-driven half of incident handling, run by the long-lived process (`lastgood monitor`): each tick
- * applies due escalation levels, queues due status updates and handles continuity breaches; beside it the
- * notification outbox delivers. Every effect is a conditional update in the state database, so ticks of
- * several processes, or of a process restarted after a kill, neither repeat nor lose one. Ticks never
- * overlap, and a tick that fails is logged and retried on the next.
+ * applies due escalation levels, escalates and expires approval requests at their times, queues due status
+ * updates and handles continuity breaches; beside it the notification outbox delivers. Every effect is a
+ * conditional update in the state database, so ticks of several processes, or of a process restarted after a
+ * kill, neither repeat nor lose one. Ticks never overlap, and a tick that fails is logged and retried on the next.
  */
 export class RecoveryScheduler {
   readonly outbox: Outbox
@@ -89,10 +92,11 @@ export class RecoveryScheduler {
   }
 
   private async run(now: number): Promise<TickResult> {
-    const out: TickResult = { escalations: 0, statusUpdates: 0, breaches: 0 }
+    const out: TickResult = { escalations: 0, statusUpdates: 0, breaches: 0, approvals: { escalated: 0, expired: 0 } }
     const { actor } = this.opts
     const steps: Array<[string, () => Promise<void>]> = [
       ['escalation', async () => void (out.escalations = await applyDueEscalations(this.p, { actor, now }))],
+      ['approvals', async () => void (out.approvals = await applyApprovalTimers(this.p, { actor, now }))],
       ['status updates', async () => void (out.statusUpdates = await sendDueStatusUpdates(this.p, { now }))],
       [
         'continuity',

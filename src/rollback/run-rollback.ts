@@ -55,6 +55,7 @@ export async function runRollback(p: Platform, plan: RollbackPlan, opts: RunOpti
           run: runId,
           targets: Object.fromEntries(plan.apps.map((a) => [a.app.name, a.target.id])),
           ...(opts.decision ? { decision: opts.decision } : {}),
+          ...opts.authority,
         },
       },
     )
@@ -177,9 +178,10 @@ interface RunFacts {
 
 /**
  * Who runs it and why; `stop` (a SIGINT or SIGTERM, its name as the reason) ends it at the next step boundary;
- * `decision`, what the decision matrix said about it, is recorded with its start.
+ * `decision`, what the decision matrix said about it, is recorded with its start, and so is `authority`: what
+ * let it run without an approval being asked for now (`approval`, or `breakGlass: true` with its grant).
  */
-export type RunOptions = Actor & { stop?: AbortSignal; decision?: Decision }
+export type RunOptions = Actor & { stop?: AbortSignal; decision?: Decision; authority?: Record<string, unknown> }
 
 async function execute(p: Platform, journal: Journal, plan: RollbackPlan, opts: RunOptions, facts: RunFacts): Promise<RollbackReport> {
   const runId = journal.runId

@@ -341,6 +341,68 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('sessions_user').on('sessions').column('user_name').execute()
     },
   },
+  // Approvals and break-glass (issue 13): a request bound to one plan by its hash, each person's decision on
+  // it, the emergency grants that skip approval for an hour, and the reviews those (and emergency rows) open.
+  '0009-approvals': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('approvals')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('requester', 'text', (c) => c.notNull())
+        .addColumn('scenario', 'text', (c) => c.notNull())
+        .addColumn('apps', 'text', (c) => c.notNull())
+        .addColumn('plan_hash', 'text', (c) => c.notNull())
+        .addColumn('plan', 'text', (c) => c.notNull())
+        .addColumn('request', 'text', (c) => c.notNull())
+        .addColumn('decision', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('target_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('required_approvers', 'integer', (c) => c.notNull())
+        .addColumn('asked', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('decided_at', 'text')
+        .addColumn('escalated_at', 'text')
+        .addColumn('executed_at', 'text')
+        .addColumn('run_id', 'text')
+        .addColumn('outcome', 'text')
+        .execute()
+      await db.schema.createIndex('approvals_status').on('approvals').columns(['status', 'created_at']).execute()
+      await db.schema
+        .createTable('approval_decisions')
+        .addColumn('approval_id', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('verdict', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('approval_decisions_pk', ['approval_id', 'actor'])
+        .execute()
+      await db.schema
+        .createTable('break_glass_grants')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('apps', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('opened_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('break_glass_grants_actor').on('break_glass_grants').columns(['actor', 'expires_at']).execute()
+      await db.schema
+        .createTable('reviews')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('apps', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('opened_at', 'text', (c) => c.notNull())
+        .addColumn('closed_at', 'text')
+        .addColumn('closed_by', 'text')
+        .addColumn('note', 'text')
+        .execute()
+    },
+  },
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -22,6 +22,10 @@ export interface Database {
   login_failures: LoginFailureTable
   tokens: TokenTable
   sessions: SessionTable
+  approvals: ApprovalTable
+  approval_decisions: ApprovalDecisionTable
+  break_glass_grants: BreakGlassGrantTable
+  reviews: ReviewTable
 }
 
 export interface IncidentTimelineTable {
@@ -316,4 +320,76 @@ export interface SessionTable {
   /** Written at most once a minute: the idle timeout counts from here. */
   last_seen_at: string
   revoked_at: string | null
+}
+
+/** An approval request (0009): one plan, bound by its hash, waiting for the people the decision matrix names. */
+export interface ApprovalTable {
+  id: string
+  requester: string
+  scenario: string
+  /** JSON array of app names */
+  apps: string
+  /** SHA-256 hex of the plan's canonical form (approvals/plan-hash.ts) */
+  plan_hash: string
+  /** JSON: the plan's canonical form, shown to approvers and compared on execution */
+  plan: string
+  /** JSON: what the requester asked for (apps, --to, --component, --scenario), to plan it again */
+  request: string
+  /** JSON: the decision matrix's decision */
+  decision: string
+  reason: string
+  created_at: string
+  /** When the decision matrix wants it done (created_at + the row's target): escalated then if undecided */
+  target_at: string
+  expires_at: string
+  /** 1, or 2 under an app's two-person rule */
+  required_approvers: number
+  /** JSON: the roles holding the permission and the channels told */
+  asked: string
+  /** pending | approved | rejected | expired | executed | stale */
+  status: string
+  decided_at: string | null
+  escalated_at: string | null
+  executed_at: string | null
+  run_id: string | null
+  /** The run's status once it ended (succeeded, failed, interrupted, not-started) */
+  outcome: string | null
+}
+
+/** One person's decision on a request: a person decides a request once. */
+export interface ApprovalDecisionTable {
+  approval_id: string
+  actor: string
+  /** approve | reject */
+  verdict: string
+  reason: string
+  at: string
+}
+
+/** Emergency access (break-glass): its actor's actions on its apps skip approval until expires_at. */
+export interface BreakGlassGrantTable {
+  id: string
+  actor: string
+  /** JSON array of app names */
+  apps: string
+  reason: string
+  opened_at: string
+  expires_at: string
+}
+
+/** A review a holder of `review` other than the actor closes with a note: of a break-glass grant or an emergency run. */
+export interface ReviewTable {
+  id: string
+  /** break-glass | emergency */
+  kind: string
+  /** The grant id or the run id reviewed */
+  subject: string
+  actor: string
+  /** JSON array of app names */
+  apps: string
+  reason: string
+  opened_at: string
+  closed_at: string | null
+  closed_by: string | null
+  note: string | null
 }

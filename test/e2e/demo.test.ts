@@ -14,6 +14,7 @@ describe('npm run demo', () => {
     })
     expect(code, out).toBe(0)
     expect(out).toContain('$ lastgood rollback staff --reason "v2 fails its health check" --yes')
+    expect(out).toMatch(/\$ lastgood --as team-lead-dana approve ap-\S+ --reason "staff is down for everyone"/)
     expect(out).toContain('SUCCEEDED')
     expect(out).toContain('audit chain intact')
     expect(out).toContain('no damage found')

@@ -58,7 +58,19 @@ describe('platform snapshots', () => {
     const ps = await platformSnapshot()
     await p.deploy('staff', 'v2', { healthy: false })
     await p.deploy('inventory', 'v2', { healthy: false })
-    const r = await p.cli(['--json', 'rollback', 'staff', 'inventory', '--to', ps.id, '--reason', 'back to the nightly state', '--yes'])
+    const r = await p.cli([
+      '--json',
+      'rollback',
+      'staff',
+      'inventory',
+      '--to',
+      ps.id,
+      '--reason',
+      'back to the nightly state',
+      '--scenario',
+      'error_rate',
+      '--yes',
+    ])
     expect(r.code, r.stderr).toBe(0)
     const report = JSON.parse(r.stdout).report
     expect(report.apps.map((a: { app: string; target: string; outcome: string }) => [a.app, a.target, a.outcome])).toEqual([

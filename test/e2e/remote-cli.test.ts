@@ -20,8 +20,14 @@ async function cli(args: string[], env: Record<string, string>, cwd: string): Pr
 }
 
 /** The commands that do something (leaves of the tree), by path. */
+/** Every command that runs something: a leaf, or one with subcommands and an action of its own (`approvals`). */
 function leaves(cmd: Command): Command[] {
-  return cmd.commands.flatMap((c) => (c.commands.length === 0 ? [c] : leaves(c)))
+  return cmd.commands.flatMap((c) => (c.commands.length === 0 ? [c] : [...(acts(c) ? [c] : []), ...leaves(c)]))
+}
+
+function acts(cmd: Command): boolean {
+  // commander keeps the action private; a command with subcommands and none only prints its help.
+  return (cmd as unknown as { _actionHandler: unknown })._actionHandler != null
 }
 
 /** A loopback port nothing listens on: taken from the OS, then closed. */

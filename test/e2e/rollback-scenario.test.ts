@@ -7,8 +7,8 @@ import { unfold } from '../helpers/unfold.js'
 
 /**
  * A person's rollback gets its scenario (--scenario, default partial_functionality_loss; data_corruption when
- * it restores data) and the decision matrix's decision is recorded in rollback.start and --json. Nothing is
- * blocked yet: the approval engine acts on the decision later.
+ * it restores data) and the decision matrix's decision is recorded in rollback.start and --json; where the matrix
+ * wants an approval the rollback is a request until another person approves it (test/approvals/ has every rule).
  */
 
 let p: SamplePlatform | undefined
@@ -51,17 +51,21 @@ describe("a person's rollback in the clinic example (the seeds' matrix)", () => 
       'scenario partial_functionality_loss: manual rollback, target 10m, approval by a holder of approve:partial_functionality_loss',
     )
 
-    const ran = await json(sp, ['rollback', 'staff', '--reason', 'v2 is slow', '--scenario', 'performance_degradation', '--yes'])
-    expect(ran.report.status).toBe('succeeded')
-    expect(ran.decision).toMatchObject({
+    const asked = await sp.cli(['--json', 'rollback', 'staff', '--reason', 'v2 is slow', '--scenario', 'performance_degradation', '--yes'])
+    expect(asked.code, asked.stderr).toBe(3)
+    const { approval, decision } = JSON.parse(asked.stdout)
+    expect(decision).toMatchObject({
       scenario: 'performance_degradation',
       rollback: 'manual',
       targetMs: 300_000,
       approval: { required: true, permission: 'approve:performance_degradation' },
     })
+    expect(approval).toMatchObject({ status: 'pending', scenario: 'performance_degradation', decision })
+    const ran = await json(sp, ['--as', 'oncall-olga', 'approve', approval.id, '--reason', 'confirmed slow'])
+    expect(ran.report.status).toBe('succeeded')
     expect(await readlink(join(sp.dir, 'apps/staff/current'))).toBe('releases/v1')
     const [start] = await startEvents(sp)
-    expect(start!.details).toMatchObject({ run: ran.report.run, decision: ran.decision })
+    expect(start!.details).toMatchObject({ run: ran.report.run, decision, approval: { id: approval.id, approvedBy: ['oncall-olga'] } })
   })
 
   it('refuses an unknown --scenario, and --scenario with --resume or --abandon, with exit 2 and nothing written', async () => {

@@ -27,11 +27,17 @@ async function snapshotStaff(): Promise<string> {
   return JSON.parse(r.stdout).snapshots[0].id as string
 }
 
+/**
+ * The example's decision matrix wants a person's rollback approved (test/approvals/ covers that); these tests
+ * are about the restore itself, so they name the matrix's row that runs at once.
+ */
+const UNGATED = ['--scenario', 'error_rate']
+
 describe('rollback of a local release', () => {
   it('restores the last known good release through the fast path and validates health', async () => {
     const good = await snapshotStaff()
     await p.deploy('staff', 'v2', { healthy: false })
-    const r = await p.cli(['--json', 'rollback', 'staff', '--reason', 'v2 is broken', '--yes'])
+    const r = await p.cli(['--json', 'rollback', 'staff', '--reason', 'v2 is broken', ...UNGATED, '--yes'])
     expect(r.code, r.stderr).toBe(0)
     const { report } = JSON.parse(r.stdout)
     expect(report.status).toBe('succeeded')
@@ -57,7 +63,7 @@ describe('rollback of a local release', () => {
     const before = await readFile(join(staffRoot(), 'releases/v1/public/index.html'), 'utf8')
     await p.deploy('staff', 'v2', { healthy: false })
     await rm(join(staffRoot(), 'releases/v1'), { recursive: true })
-    const r = await p.cli(['--json', 'rollback', 'staff', '--reason', 'v2 is broken', '--yes'])
+    const r = await p.cli(['--json', 'rollback', 'staff', '--reason', 'v2 is broken', ...UNGATED, '--yes'])
     expect(r.code, r.stderr).toBe(0)
     expect(JSON.parse(r.stdout).report.apps[0].restorePaths.release).toBe('materialise')
     expect(await readFile(join(staffRoot(), 'releases/v1/public/index.html'), 'utf8')).toBe(before)
@@ -86,7 +92,7 @@ describe('rollback of a local release', () => {
     const bad = await snapshotStaff()
     expect((await p.cli(['snapshot', 'mark-good', bad, '--reason', 'mistaken belief'])).code).toBe(0)
     await p.deploy('staff', 'v1')
-    const r = await p.cli(['--json', 'rollback', 'staff', '--to', bad, '--reason', 'test the revert', '--yes'])
+    const r = await p.cli(['--json', 'rollback', 'staff', '--to', bad, '--reason', 'test the revert', ...UNGATED, '--yes'])
     expect(r.code, r.stderr).toBe(1)
     const { report } = JSON.parse(r.stdout)
     expect(report.status).toBe('failed')

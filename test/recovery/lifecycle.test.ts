@@ -39,10 +39,10 @@ describe.each(engines)('incident lifecycle on $name', (engine) => {
     await expect(declareIncident(rp.p, { ...req, scope: ['nobody'] })).rejects.toThrow(/unknown app "nobody"/)
 
     const scheduler = new RecoveryScheduler(rp.p, { actor: 'sched' })
-    expect(await scheduler.tick(T0 + 10 * MIN - 1)).toEqual({ escalations: 0, statusUpdates: 0, breaches: 0 })
-    expect(await scheduler.tick(T0 + 10 * MIN)).toEqual({ escalations: 0, statusUpdates: 1, breaches: 0 })
-    expect(await scheduler.tick(T0 + 10 * MIN + 500)).toEqual({ escalations: 0, statusUpdates: 0, breaches: 0 })
-    expect(await scheduler.tick(T0 + 15 * MIN)).toEqual({ escalations: 1, statusUpdates: 0, breaches: 0 })
+    expect(await scheduler.tick(T0 + 10 * MIN - 1)).toMatchObject({ escalations: 0, statusUpdates: 0, breaches: 0 })
+    expect(await scheduler.tick(T0 + 10 * MIN)).toMatchObject({ escalations: 0, statusUpdates: 1, breaches: 0 })
+    expect(await scheduler.tick(T0 + 10 * MIN + 500)).toMatchObject({ escalations: 0, statusUpdates: 0, breaches: 0 })
+    expect(await scheduler.tick(T0 + 15 * MIN)).toMatchObject({ escalations: 1, statusUpdates: 0, breaches: 0 })
     const update = (await rp.queued(first.incident.id)).find((m) => m.kind === 'status_update')!
     expect(update.text).toMatch(
       /STATUS UPDATE - test[\s\S]*Escalation Level: 1[\s\S]*Elapsed: 10m[\s\S]*declared for staff[\s\S]*Next Updates: Every 10m/,
@@ -51,14 +51,14 @@ describe.each(engines)('incident lifecycle on $name', (engine) => {
     // Nothing ran for 25 minutes: one update (not two), and the next 10 minutes from now.
     await rp.reopen()
     const later = new RecoveryScheduler(rp.p, { actor: 'sched' })
-    expect(await later.tick(T0 + 45 * MIN)).toEqual({ escalations: 1, statusUpdates: 1, breaches: 0 })
+    expect(await later.tick(T0 + 45 * MIN)).toMatchObject({ escalations: 1, statusUpdates: 1, breaches: 0 })
     expect(await requireIncident(rp.p.state.db, first.incident.id)).toMatchObject({
       level: 3,
       nextUpdateAt: new Date(T0 + 55 * MIN).toISOString(),
     })
 
     await resolveIncident(rp.p, first.incident.id, { actor: 'carol', summary: 'fixed', now: T0 + 50 * MIN })
-    expect(await later.tick(T0 + 90 * MIN)).toEqual({ escalations: 0, statusUpdates: 0, breaches: 0 })
+    expect(await later.tick(T0 + 90 * MIN)).toMatchObject({ escalations: 0, statusUpdates: 0, breaches: 0 })
     // Level 3 activated Patient Check-in for staff; resolving the incident ended it.
     const plans = await rp.p.state.db.selectFrom('continuity_activations').selectAll().execute()
     expect(plans).toEqual([expect.objectContaining({ plan: 'patient-check-in', ended_at: new Date(T0 + 50 * MIN).toISOString() })])

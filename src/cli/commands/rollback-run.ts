@@ -1,4 +1,12 @@
+import { userInfo } from 'node:os'
 import type { Command } from 'commander'
+import type { RollbackAsk } from '../../approvals/approval.js'
+import { refuseWithoutReason } from '../../approvals/break-glass.js'
+import { type GatedAction, requestOrProceed, reviewFlaggedRun } from '../../approvals/gate.js'
+import type { Review } from '../../approvals/reviews.js'
+import { localIdentity } from '../../auth/identity.js'
+import type { RollbackReport } from '../../rollback/rollback-report.js'
+import { renderRequested } from '../render-approval.js'
 import { RefusedError, UserError } from '../../core/errors.js'
 import { type Platform, selectApps } from '../../platform/platform.js'
 import { findPendingRollback, resolvePendingRollback } from '../../monitor/monitor-store.js'
@@ -25,6 +33,7 @@ interface RollbackOptions {
   abandon?: string
   pending?: string
   scenario?: Scenario
+  breakGlass: boolean
   dryRun: boolean
   yes: boolean
 }
@@ -41,6 +50,8 @@ export async function rollbackAction(apps: string[], opts: RollbackOptions, cmd:
     const pending = opts.pending
     return untilStopped((stop) => withPlatform(g, (p) => runPending(p, g, pending, opts, { actor, stop })))
   }
+  if (opts.breakGlass && (existing || opts.dryRun))
+    throw new UserError('--break-glass is for a rollback that runs now: not with --resume, --abandon or --dry-run')
   if (existing && opts.scenario)
     throw new UserError(`--scenario is for a new rollback or --pending: --${opts.resume ? 'resume' : 'abandon'} keeps the run's own`)
   if (existing && (apps.length > 0 || opts.to || opts.component)) {
@@ -50,6 +61,17 @@ export async function rollbackAction(apps: string[], opts: RollbackOptions, cmd:
   }
   if (!existing && apps.length === 0)
     throw new UserError('name the apps to roll back (or all), or --resume RUN / --abandon RUN / --pending ID')
+  if (opts.breakGlass && !opts.reason?.trim()) {
+    // Asking for emergency access without a reason is itself recorded, then refused as bad input (exit 2).
+    const identity = localIdentity(actor, userInfo().username)
+    return withPlatform(g, (p) =>
+      refuseWithoutReason(
+        p,
+        identity,
+        selectApps(p.config, apps).map((a) => a.name),
+      ),
+    )
+  }
   const reason = requireReason(opts.reason, 'rollback')
   return untilStopped((stop) => withPlatform(g, (p) => rollbackCommand(p, g, apps, opts, { reason, actor, stop })))
 }
@@ -70,13 +92,59 @@ async function rollbackCommand(
     ...(opts.component ? { components: opts.component } : {}),
     signal: new AbortController().signal,
   })
-  // Recorded, not yet enforced: the approval engine will act on this decision.
   const decision = decidePlan(p.config, plan, { by: 'person', ...(opts.scenario ? { scenario: opts.scenario } : {}) })
+  const ask: RollbackAsk = {
+    apps: plan.apps.map((a) => a.app.name),
+    ...(opts.to ? { to: opts.to } : {}),
+    ...(opts.component ? { components: opts.component } : {}),
+    ...(opts.scenario ? { scenario: opts.scenario } : {}),
+  }
+  return gatedRun(p, g, opts, { plan, decision, ask, reason }, { ...who, json: () => ({ plan: planJson(plan), decision }) })
+}
+
+/**
+ * A planned rollback through the approval gate: a dry run only shows it; where the matrix wants an approval
+ * (and no grant covers it) it becomes a request and the command exits 3 naming it; otherwise it runs as
+ * runConfirmed does, with what allowed it (a grant) on its start, and a flagged run opens its review.
+ */
+async function gatedRun(
+  p: Platform,
+  g: GlobalOptions,
+  opts: RollbackOptions,
+  action: Omit<GatedAction, 'breakGlass'>,
+  who: {
+    actor: string
+    stop: AbortSignal
+    json: (ran: boolean) => Record<string, unknown>
+    after?: (report: RollbackReport) => Promise<void>
+  },
+): Promise<number> {
+  const { plan, decision, reason } = action
+  const shown = renderPlan(plan, decision)
+  const identity = localIdentity(who.actor, userInfo().username)
+  // A dry run changes nothing, so it neither asks for an approval nor breaks the glass.
+  const gate = opts.dryRun ? undefined : await requestOrProceed(p, identity, { ...action, breakGlass: opts.breakGlass })
+  if (gate?.kind === 'requested') {
+    if (g.json) printJson({ ...who.json(false), approval: gate.approval })
+    else println(`${shown}\n\n${renderRequested(gate.approval)}`)
+    return 3
+  }
+  const authority = gate?.authority ?? {}
+  let review: Review | undefined = gate?.review
   return runConfirmed(p, g, opts, {
-    shown: renderPlan(plan, decision),
+    shown,
     question: 'roll back now?',
-    json: () => ({ plan: planJson(plan), decision }),
-    run: () => runRollback(p, plan, { ...who, decision }),
+    json: (ran) => ({ ...who.json(ran), ...authority, ...(review ? { review } : {}) }),
+    run: async () => {
+      const report = await runRollback(p, plan, { reason, actor: who.actor, stop: who.stop, decision, authority })
+      await who.after?.(report)
+      review = (await reviewFlaggedRun(p, identity, decision, report)) ?? review
+      if (review && !g.json)
+        println(
+          `review ${review.id} opened (${review.kind}): another holder of "review" closes it with \`lastgood review close ${review.id} --note "..."\``,
+        )
+      return report
+    },
   })
 }
 
@@ -99,16 +167,19 @@ async function runPending(
     signal: new AbortController().signal,
   })
   const decision = decidePlan(p.config, plan, pendingSource(p, pending, opts.scenario))
-  return runConfirmed(p, g, opts, {
-    shown: renderPlan(plan, decision),
-    question: 'roll back now?',
-    json: (ran) => ({ pending: ran ? { ...pending, status: 'done' } : pending, plan: planJson(plan), decision }),
-    run: async () => {
-      const report = await runRollback(p, plan, { reason, actor, stop: who.stop, decision })
-      await p.state.writeTransaction((tx) => resolvePendingRollback(tx, id, actor, report.run, 'done'))
-      return report
+  const ask: RollbackAsk = { apps: [pending.app], ...(pending.target ? { to: pending.target } : {}), scenario: decision.scenario }
+  return gatedRun(
+    p,
+    g,
+    opts,
+    { plan, decision, ask, reason },
+    {
+      actor,
+      stop: who.stop,
+      json: (ran) => ({ pending: ran ? { ...pending, status: 'done' } : pending, plan: planJson(plan), decision }),
+      after: (report) => p.state.writeTransaction((tx) => resolvePendingRollback(tx, id, actor, report.run, 'done')),
     },
-  })
+  )
 }
 
 /** An alert's proposal is its trigger's action, unless the person names a scenario (or the trigger is gone since). */

@@ -25,6 +25,11 @@ export function registerRollback(program: Command): void {
         "the decision matrix's row for this rollback (default partial_functionality_loss; an alert's proposal: its trigger's); a plan that restores data is data_corruption",
       ).choices(SCENARIOS),
     )
+    .option(
+      '--break-glass',
+      'emergency access: run now without the approval the decision matrix asks for, under a grant of 1 h over these apps (needs the break-glass permission and --reason; notifies security; opens a review)',
+      false,
+    )
     .option('--dry-run', 'print the plan and what would change; change nothing', false)
     .option('--yes', 'do not ask for confirmation', false)
     .action(lazyAction(async () => (await import('./rollback-run.js')).rollbackAction))
