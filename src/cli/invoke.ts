@@ -20,7 +20,8 @@ export async function invoke<S extends z.ZodType, R>(g: GlobalOptions, op: Opera
     withPlatform(
       g,
       async (p) => {
-        const identity = await localActor(g, p.config, p.state.db, { permission: op.permission })
+        // A GET reads; everything else changes the state, whatever permission its route needs.
+        const identity = await localActor(g, p.config, p.state.db, { permission: op.permission, changes: op.method !== 'GET' })
         return actingAs(identity, () => op.run(p, parsed, { actor: identity.subject, signal }))
       },
       { readOnly: op.readOnly },

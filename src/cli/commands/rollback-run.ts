@@ -19,7 +19,8 @@ import type { ActionSource } from '../../decisions/scenario.js'
 import { resumeRollback, runRollback } from '../../rollback/run-rollback.js'
 import { describeSuperseded, supersedeRun } from '../../rollback/supersede-run.js'
 import { confirmOrRefuse, runConfirmed } from '../confirmed-run.js'
-import { actorOf, type GlobalOptions, globals, requireReason } from '../global-options.js'
+import { type GlobalOptions, globals, requireReason } from '../global-options.js'
+import { localActor } from '../local-identity.js'
 import { printJson, println } from '../output.js'
 import { planJson, renderPlan, renderResume } from '../render-rollback.js'
 import { withPlatform } from '../with-platform.js'
@@ -40,7 +41,6 @@ interface RollbackOptions {
 
 export async function rollbackAction(apps: string[], opts: RollbackOptions, cmd: Command): Promise<number> {
   const g = globals(cmd)
-  const actor = actorOf(g)
   const existing = opts.resume ?? opts.abandon
   if ([opts.resume, opts.abandon, opts.pending].filter(Boolean).length > 1)
     throw new UserError('--resume, --abandon and --pending exclude each other')
@@ -48,7 +48,7 @@ export async function rollbackAction(apps: string[], opts: RollbackOptions, cmd:
     if (apps.length > 0 || opts.to || opts.component)
       throw new UserError(`--pending ${opts.pending} takes no apps, --to or --component: the proposal names them`)
     const pending = opts.pending
-    return untilStopped((stop) => withPlatform(g, (p) => runPending(p, g, pending, opts, { actor, stop })))
+    return untilStopped((stop) => withPlatform(g, async (p) => runPending(p, g, pending, opts, { actor: await actorIn(g, p), stop })))
   }
   if (opts.breakGlass && (existing || opts.dryRun))
     throw new UserError('--break-glass is for a rollback that runs now: not with --resume, --abandon or --dry-run')
@@ -63,17 +63,26 @@ export async function rollbackAction(apps: string[], opts: RollbackOptions, cmd:
     throw new UserError('name the apps to roll back (or all), or --resume RUN / --abandon RUN / --pending ID')
   if (opts.breakGlass && !opts.reason?.trim()) {
     // Asking for emergency access without a reason is itself recorded, then refused as bad input (exit 2).
-    const identity = localIdentity(actor, userInfo().username)
-    return withPlatform(g, (p) =>
+    return withPlatform(g, async (p) =>
       refuseWithoutReason(
         p,
-        identity,
+        localIdentity(await actorIn(g, p), userInfo().username),
         selectApps(p.config, apps).map((a) => a.name),
       ),
     )
   }
   const reason = requireReason(opts.reason, 'rollback')
-  return untilStopped((stop) => withPlatform(g, (p) => rollbackCommand(p, g, apps, opts, { reason, actor, stop })))
+  return untilStopped((stop) =>
+    withPlatform(g, async (p) => rollbackCommand(p, g, apps, opts, { reason, actor: await actorIn(g, p), stop })),
+  )
+}
+
+/**
+ * Who rolls back: under an `auth` block the OS user (--as is refused, exit 2); its permissions are the
+ * decision matrix's and break-glass's to check (approvals/gate.ts), which audit a refusal.
+ */
+async function actorIn(g: GlobalOptions, p: Platform): Promise<string> {
+  return (await localActor(g, p.config, p.state.db, { permission: 'read', changes: true })).subject
 }
 
 async function rollbackCommand(
