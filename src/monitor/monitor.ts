@@ -63,6 +63,8 @@ export class Monitor {
   private readonly responder: Responder
   private readonly states = new Map<string, TriggerState>()
   private readonly ticking = new Set<string>()
+  /** Whether each app's last round failed: a batch of rollbacks waits for a failing app of higher priority. */
+  private readonly lastRoundFailed = new Map<string, boolean>()
   /** The pending timer of each interval group, and the heartbeat's: one each, replaced as they fire. */
   private readonly timers = new Map<string, Pick<Timer, 'clear'>>()
   private readonly abort = new AbortController()
@@ -85,7 +87,13 @@ export class Monitor {
     this.actor = opts.actor ?? MONITOR_ACTOR
     this.bus = new EventBus(p.state, this.actor)
     this.deploys = new NewDeploys(p, this.bus, this.abort.signal)
-    this.responder = new Responder(p, this.bus, this.actor, { rolledBack: (app) => this.judgeAfresh(app) }, this.abort.signal)
+    this.responder = new Responder(
+      p,
+      this.bus,
+      this.actor,
+      { rolledBack: (app) => this.judgeAfresh(app), holdFor: (queued) => this.holdFor(queued) },
+      this.abort.signal,
+    )
     opts.recovery?.subscribe((e) => this.bus.relay(recoveryEvent(e)))
     this.sources = createSources(p.config, apps)
   }
@@ -209,6 +217,21 @@ export class Monitor {
     this.timers.set(`group:${interval}`, startTimer(0, fire))
   }
 
+  /**
+   * How long a batch of rollbacks may wait for an app of higher recovery priority whose last round failed and
+   * that is not queued yet: up to one of its probe intervals, since apps that break together cross their
+   * triggers within one interval of each other. So a platform-wide failure is recovered in priority order
+   * however the apps' probes happen to be phased; an app that fails alone waits for no one.
+   */
+  private holdFor(queued: readonly ResolvedApp[]): number {
+    const top = Math.min(...queued.map((a) => a.priority))
+    const waiting = new Set(queued.map((a) => a.name))
+    const before = this.apps.filter(
+      (a) => a.priority < top && !waiting.has(a.name) && !this.responder.busy(a.name) && this.lastRoundFailed.get(a.name) === true,
+    )
+    return Math.max(0, ...before.map((a) => a.health.intervalMs))
+  }
+
   private async tick(app: ResolvedApp): Promise<void> {
     if (this.responder.busy(app.name) || this.stopped) return
     this.ticking.add(app.name)
@@ -216,6 +239,7 @@ export class Monitor {
       const round = await probeHealth(app.health, this.abort.signal)
       if (this.stopped) return
       this.opts.onRound?.(app.name, round)
+      this.lastRoundFailed.set(app.name, round.state === 'failed')
       const now = Date.now()
       for (const source of this.sources.values()) source.observe?.(app.name, round, now)
       await this.opts.recovery?.observeRound(app, round.state, now)

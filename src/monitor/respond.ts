@@ -28,6 +28,8 @@ export interface Firing {
 export interface ResponderHooks {
   /** The app was rolled back (or its rollback was resumed): judge it afresh from now on. */
   rolledBack(app: string): Promise<void>
+  /** How long (ms, from the first decision) the queued apps' batch may wait for an app of higher priority. */
+  holdFor?(queued: readonly ResolvedApp[]): number
 }
 
 /**
@@ -89,13 +91,20 @@ export class Responder {
 
   private schedule(): void {
     if (this.running || this.timer) return
-    this.timer = setTimeout(() => {
+    const first = Date.now()
+    const tick = () => {
       this.timer = null
+      const hold = this.stop.aborted ? 0 : (this.hooks.holdFor?.([...this.queue.values()].map((f) => f.app)) ?? 0)
+      if (Date.now() - first < hold) {
+        this.timer = setTimeout(tick, BATCH_GRACE_MS)
+        return
+      }
       this.running = this.flush().finally(() => {
         this.running = null
         if (this.queue.size > 0) this.schedule()
       })
-    }, BATCH_GRACE_MS)
+    }
+    this.timer = setTimeout(tick, BATCH_GRACE_MS)
   }
 
   private async flush(): Promise<void> {
