@@ -5,29 +5,12 @@ import { PERMISSIONS } from '../../src/auth/permissions.js'
 import { ConfigError } from '../../src/config/config-error.js'
 import { parseConfigText } from '../../src/config/parse-config-text.js'
 import { MINIMAL } from '../config/temp-config.js'
+import { ISSUE_ROLE_TABLE } from '../helpers/issue-role-table.js'
 
 const parse = (text: string) => parseConfigText(text, '/etc/lastgood/lastgood.yaml', {})
 const as = (role: string, ceiling?: string): Identity => ({ subject: 'x', method: 'password', role, ...(ceiling ? { ceiling } : {}) })
 
-/** Issue 13, section 4, as written there ("operator +" spelled out). */
-const ISSUE_TABLE: Record<string, string[]> = {
-  viewer: ['read'],
-  operator: ['read', 'snapshot', 'rollback', 'incident'],
-  oncall: ['read', 'snapshot', 'rollback', 'incident', 'approve:performance_degradation', 'break-glass'],
-  'team-lead': [
-    'read',
-    'snapshot',
-    'rollback',
-    'incident',
-    'approve:performance_degradation',
-    'break-glass',
-    'approve:partial_functionality_loss',
-    'review',
-  ],
-  security: ['read', 'incident', 'approve:security_incident', 'break-glass', 'review', 'audit-export'],
-  dba: ['read', 'snapshot', 'rollback', 'rollback-data', 'approve:data_corruption', 'break-glass'],
-  admin: ['read', 'admin'],
-}
+const ISSUE_TABLE = ISSUE_ROLE_TABLE
 
 /** The role × permission matrix as a table people can read against the issue: x where allowed. */
 function matrix(config: ReturnType<typeof parse>, roles: string[]): string {

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { listAudit } from '../../src/audit/audit-log.js'
-import { SamplePlatform, withEnv } from '../../src/demo/sample-platform.js'
-import { openPlatform } from '../../src/platform/open-platform.js'
+import { SamplePlatform } from '../../src/demo/sample-platform.js'
 import { singleAppConfig } from '../helpers/configs.js'
 import { ServeProcess } from '../server/serve-process.js'
+import { auditOf } from '../helpers/audit-of.js'
 
 // The same commands, run here and through `lastgood serve` with --server and an API token: the same --json
 // documents (times, durations and new ids masked) and the same exit codes, the remote ones recorded under the
@@ -106,14 +105,14 @@ describe('--server parity', () => {
     expect(resolved.code).toBe(0)
     expect(JSON.parse(resolved.stdout).incident.status).toBe('resolved')
 
-    const before = (await listAuditOf()).length
+    const before = (await auditOf(p)).length
     const refused = await remote(['snapshot', 'create', 'staff'], 'vic')
     expect(refused.code).toBe(3)
     expect(JSON.parse(refused.stdout).error).toMatchObject({ code: 'forbidden', message: 'vic lacks the permission "snapshot"' })
     expect(refused.stderr).toContain('lastgood: vic lacks the permission "snapshot"')
-    expect(await listAuditOf()).toHaveLength(before)
+    expect(await auditOf(p)).toHaveLength(before)
 
-    const events = await listAuditOf()
+    const events = await auditOf(p)
     // Every event the token's requests caused says how its user authenticated; one run here says it ran here.
     const remoteCreate = events.find((e) => e.action === 'snapshot.create' && e.actor === 'ann')!
     expect(remoteCreate.details).toMatchObject({ auth: { method: 'token', subject: 'ann', token: 'ann-cli' } })
@@ -132,12 +131,3 @@ describe('--server parity', () => {
     expect(forged.stdout + forged.stderr + server.stderr).not.toContain('forged')
   })
 })
-
-async function listAuditOf() {
-  const platform = await withEnv(p.env, () => openPlatform(p.configFile))
-  try {
-    return await listAudit(platform.state.db)
-  } finally {
-    await platform.close()
-  }
-}

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { listAudit } from '../../src/audit/audit-log.js'
-import { SamplePlatform, withEnv } from '../../src/demo/sample-platform.js'
-import { openPlatform } from '../../src/platform/open-platform.js'
+import { SamplePlatform } from '../../src/demo/sample-platform.js'
 import { singleAppConfig } from '../helpers/configs.js'
 import { type Answer, call, cookieHeader, cookiesOf } from './http-call.js'
 import { ServeProcess } from './serve-process.js'
+import { auditOf } from '../helpers/audit-of.js'
 
 // Password logins against a real `lastgood serve`: the session cookie, CSRF on cookie changes, logout, a disabled
 // user, the lockout, the rate limits; and no password, session id or token in any log line, audit event or answer.
@@ -65,14 +64,7 @@ async function session(user: string): Promise<{ cookie: string; csrf: string; id
   return { cookie: cookieHeader({ lastgood_session: id }), csrf: a.json().csrfToken as string, id }
 }
 
-async function audit() {
-  const platform = await withEnv(p.env, () => openPlatform(p.configFile))
-  try {
-    return await listAudit(platform.state.db)
-  } finally {
-    await platform.close()
-  }
-}
+const audit = () => auditOf(p)
 
 describe('password login over HTTP', () => {
   it('a right password opens a session (HttpOnly, Secure, SameSite=Strict cookie) that /me and the API accept; a wrong one is 401', async () => {

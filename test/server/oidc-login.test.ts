@@ -6,12 +6,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Provider from 'oidc-provider'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { listAudit } from '../../src/audit/audit-log.js'
-import { SamplePlatform, withEnv } from '../../src/demo/sample-platform.js'
-import { openPlatform } from '../../src/platform/open-platform.js'
+import { SamplePlatform } from '../../src/demo/sample-platform.js'
 import { singleAppConfig } from '../helpers/configs.js'
 import { type Answer, call, cookieHeader, cookiesOf } from './http-call.js'
 import { ServeProcess } from './serve-process.js'
+import { auditOf } from '../helpers/audit-of.js'
 
 // OIDC login against a real identity provider (oidc-provider) over HTTPS on loopback, its certificate signed by a
 // CA made here with openssl and trusted by the serve process through NODE_EXTRA_CA_CERTS only.
@@ -154,14 +153,7 @@ async function browserLogin(login: string): Promise<Answer> {
   throw new Error('the login did not come back to lastgood')
 }
 
-async function audit() {
-  const platform = await withEnv(p.env, () => openPlatform(p.configFile))
-  try {
-    return await listAudit(platform.state.db)
-  } finally {
-    await platform.close()
-  }
-}
+const audit = () => auditOf(p)
 
 describe('OIDC login (authorization code + PKCE) against a real provider', () => {
   it('a person whose group role_map maps opens a session with method oidc and that role', async () => {

@@ -15,30 +15,9 @@ import { REQUEST_LOG } from '../../src/server/request-log.js'
 import { type ApiServer, routesOf } from '../../src/server/route.js'
 import { createServerMetrics } from '../../src/server/server-metrics.js'
 import { singleAppConfig } from '../helpers/configs.js'
+import { ISSUE_ROLE_TABLE } from '../helpers/issue-role-table.js'
 
-/**
- * The issue's role table, written out here as the oracle (not read from src/auth): every route × every built-in
- * role is allowed exactly where a role holds the route's permission, 403 otherwise with nothing written, and
- * 401 for a caller with no token. The routes are walked from the server itself, so a route added later is in.
- */
-const TABLE: Record<string, string[]> = {
-  viewer: ['read'],
-  operator: ['read', 'snapshot', 'rollback', 'incident'],
-  oncall: ['read', 'snapshot', 'rollback', 'incident', 'approve:performance_degradation', 'break-glass'],
-  'team-lead': [
-    'read',
-    'snapshot',
-    'rollback',
-    'incident',
-    'approve:performance_degradation',
-    'break-glass',
-    'approve:partial_functionality_loss',
-    'review',
-  ],
-  security: ['read', 'incident', 'approve:security_incident', 'break-glass', 'review', 'audit-export'],
-  dba: ['read', 'snapshot', 'rollback', 'rollback-data', 'approve:data_corruption', 'break-glass'],
-  admin: ['read', 'admin'],
-}
+const TABLE = ISSUE_ROLE_TABLE
 
 let sample: SamplePlatform
 let p: Platform
