@@ -1,6 +1,6 @@
 import { type ExitCode, OperationFailedError, UserError } from '../core/errors.js'
 import { redact, registerSecret } from '../core/redact.js'
-import type { ErrorCode, ErrorDocument } from '../operations/error-document.js'
+import { type ErrorCode, type ErrorDocument, EXIT_CODE_OF } from '../operations/error-document.js'
 import type { Operation, Outcome } from '../operations/operation.js'
 
 /** The server's error document, rethrown so the CLI prints it and exits as the same error would locally. */
@@ -10,18 +10,6 @@ export class RemoteError extends Error {
     super(document.message)
   }
 }
-
-const ERROR_CODES = new Set<ErrorCode>([
-  'usage',
-  'config',
-  'unauthenticated',
-  'forbidden',
-  'refused',
-  'integrity',
-  'storage',
-  'failed',
-  'internal',
-])
 
 /** A reply that does not come in time means nothing about the operation; reads and starts answer in seconds. */
 const REPLY_TIMEOUT_MS = 120_000
@@ -79,7 +67,7 @@ interface RunDocument {
 async function followRun(root: URL, token: string, started: unknown): Promise<Outcome<unknown>> {
   let run = (started as { run?: RunDocument } | undefined)?.run
   if (!run || typeof run.id !== 'string') throw new OperationFailedError('lastgood serve answered 202 without the run it started')
-  const url = new URL(`${root.pathname.replace(/\/$/, '')}/api/v1/runs/${encodeURIComponent(run.id)}`, root)
+  const url = apiUrl(root, `/runs/${encodeURIComponent(run.id)}`)
   url.searchParams.set('wait', RUN_WAIT)
   while (run.status === 'running') {
     const { res, doc } = await send(url, 'GET', token)
@@ -95,6 +83,11 @@ async function followRun(root: URL, token: string, started: unknown): Promise<Ou
 
 function exitCodeHeader(value: string | null): ExitCode {
   return value === '1' ? 1 : value === '2' ? 2 : value === '3' ? 3 : 0
+}
+
+/** A path under /api/v1 of the server at `base`, which may itself sit under a path (behind a proxy). */
+function apiUrl(base: URL, path: string): URL {
+  return new URL(`${base.pathname.replace(/\/$/, '')}/api/v1${path}`, base)
 }
 
 function serverUrl(base: string): URL {
@@ -117,7 +110,7 @@ function request(base: URL, op: Operation<never, unknown>, input: Record<string,
     delete rest[name]
     return encodeURIComponent(String(value))
   })
-  const url = new URL(`${base.pathname.replace(/\/$/, '')}/api/v1${path}`, base)
+  const url = apiUrl(base, path)
   if (op.method === 'POST') return { url, body: JSON.stringify(rest) }
   for (const [key, value] of Object.entries(rest)) {
     for (const v of Array.isArray(value) ? value : [value]) if (v !== undefined) url.searchParams.append(key, String(v))
@@ -128,7 +121,7 @@ function request(base: URL, op: Operation<never, unknown>, input: Record<string,
 /** A reply that is not an error document (a proxy's page, say) still fails as what its status says. */
 function errorOf(doc: unknown, status: number): ErrorDocument {
   const e = (doc as { error?: Partial<ErrorDocument> } | undefined)?.error
-  if (e && typeof e.message === 'string' && ERROR_CODES.has(e.code as ErrorCode))
+  if (e && typeof e.message === 'string' && Object.hasOwn(EXIT_CODE_OF, e.code as string))
     return {
       code: e.code as ErrorCode,
       message: e.message,

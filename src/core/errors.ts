@@ -38,6 +38,11 @@ export class IntegrityError extends Error {
 
 export type ExitCode = 0 | 1 | 2 | 3
 
+/** What a state-changing action without its reason is told, by the command line and the API alike. */
+export function reasonMissing(what: string): string {
+  return `${what} needs --reason "why": it is recorded in the audit trail`
+}
+
 export function exitCodeOf(err: unknown): ExitCode {
   if (err instanceof UserError) return 2
   if (err instanceof RefusedError) return 3

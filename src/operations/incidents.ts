@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { Platform } from '../platform/platform.js'
 import { declareIncident } from '../recovery/declare-incident.js'
 import { escalateIncident, refuseResolved } from '../recovery/escalation.js'
 import type { IncidentType, Severity } from '../recovery/incident.js'
@@ -13,6 +14,13 @@ import { flagInput, listInput, reasonInput, requiredText } from './input-fields.
 import { operation } from './operation.js'
 
 const incidentId = z.string().min(1).describe('Incident id.')
+
+/** An incident, its timeline, and the recovery report built from that timeline. */
+async function incidentRecord(p: Platform, id: string) {
+  const incident = await requireIncident(p.state.db, id)
+  const timeline = await loadTimeline(p.state.db, incident.id)
+  return { incident, timeline, recovery: await buildRecoveryReport(p, incident, { timeline }) }
+}
 
 export const incidentListOperation = operation({
   name: 'incident.list',
@@ -41,10 +49,7 @@ export const incidentShowOperation = operation({
   readOnly: false,
   input: z.object({ id: incidentId }),
   async run(p, input) {
-    const incident = await requireIncident(p.state.db, input.id)
-    const timeline = await loadTimeline(p.state.db, input.id)
-    const recovery = await buildRecoveryReport(p, incident, { timeline })
-    return { result: { incident, timeline, recovery }, exitCode: 0 }
+    return { result: await incidentRecord(p, input.id), exitCode: 0 }
   },
 })
 
@@ -58,9 +63,7 @@ export const incidentPostmortemOperation = operation({
   readOnly: false,
   input: z.object({ id: incidentId }),
   async run(p, input) {
-    const incident = await requireIncident(p.state.db, input.id)
-    const timeline = await loadTimeline(p.state.db, incident.id)
-    const recovery = await buildRecoveryReport(p, incident, { timeline })
+    const { incident, timeline, recovery } = await incidentRecord(p, input.id)
     return { result: { postmortem: buildPostMortem(incident, timeline, recovery), recovery }, exitCode: 0 }
   },
 })

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { reasonMissing } from '../core/errors.js'
 
 /**
  * Input fields of a GET operation arrive as query strings over HTTP (`?app=a&app=b`, `?all=true`) and as
@@ -21,5 +22,5 @@ export function requiredText(hint: string) {
 
 /** The reason a state-changing operation records in the audit trail. */
 export function reasonInput(what: string) {
-  return requiredText(`${what} needs --reason "why": it is recorded in the audit trail`)
+  return requiredText(reasonMissing(what))
 }
