@@ -1,9 +1,8 @@
-import { actingIdentity } from '../auth/acting.js'
-import { auditedBy } from '../auth/identity.js'
 import { isoNow } from '../core/clock.js'
 import { redact, redactDeep } from '../core/redact.js'
 import type { AuditEventTable } from '../state/schema.js'
 import type { State, StateDb } from '../state/open-state.js'
+import { withContextDetails } from './audit-context.js'
 import { type AuditEvent, type AuditInput, GENESIS_HASH, hashEvent } from './audit-event.js'
 
 /**
@@ -16,7 +15,7 @@ export async function appendAudit(state: State, input: AuditInput): Promise<Audi
 
 /** The same, inside a write transaction the caller already holds (so the event commits with its change). */
 export async function appendAuditIn(tx: StateDb, input: AuditInput): Promise<AuditEvent> {
-  const details = withAuthentication(input.details ?? {})
+  const details = withContextDetails(input.details ?? {})
   const head = await tx.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst()
   const unsigned = {
     seq: (head?.seq ?? 0) + 1,
@@ -32,15 +31,6 @@ export async function appendAuditIn(tx: StateDb, input: AuditInput): Promise<Aud
   const event: AuditEvent = { ...unsigned, hash: hashEvent(unsigned) }
   await tx.insertInto('audit_events').values(toRow(event)).execute()
   return event
-}
-
-/**
- * An event a person's operation caused says how that person authenticated (`auth`: method, subject, token
- * name; `via: local` and the OS user for the command line), unless its writer said so itself (auth/audit-as.ts).
- */
-function withAuthentication(details: Record<string, unknown>): Record<string, unknown> {
-  const identity = actingIdentity()
-  return identity && !('auth' in details) ? { ...details, ...auditedBy(identity).details } : details
 }
 
 /** The newest event's seq (0 before the first): it moves with every recorded change. */

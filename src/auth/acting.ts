@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-import type { Identity } from './identity.js'
+import { withAuditDetails } from '../audit/audit-context.js'
+import { auditedBy, type Identity } from './identity.js'
 
 const acting = new AsyncLocalStorage<Identity>()
 
@@ -9,7 +10,7 @@ const acting = new AsyncLocalStorage<Identity>()
  * argument. The server runs each request's operation so, the command line each local one.
  */
 export function actingAs<T>(identity: Identity, fn: () => Promise<T>): Promise<T> {
-  return acting.run(identity, fn)
+  return acting.run(identity, () => withAuditDetails(auditedBy(identity).details, fn))
 }
 
 /** Who the running operation acts for; undefined for lastgood's own actions (the monitor, the scheduler). */
