@@ -4,9 +4,10 @@ import { globals, serverOf } from './global-options.js'
 
 /**
  * Which commands go through an operation, and so run on `lastgood serve` with --server: by their path in the
- * command tree, the operation's name. A test walks the tree: every command is here or in LOCAL_ONLY.
+ * command tree, the operation's name (or the names of those it chooses from by its options). A test walks the
+ * tree: every command is here or in LOCAL_ONLY.
  */
-export const REMOTE_COMMANDS: Readonly<Record<string, string>> = {
+export const REMOTE_COMMANDS: Readonly<Record<string, string | readonly string[]>> = {
   status: 'status',
   validate: 'validate',
   'snapshot list': 'snapshot.list',
@@ -15,6 +16,7 @@ export const REMOTE_COMMANDS: Readonly<Record<string, string>> = {
   'snapshot mark-good': 'snapshot.mark-good',
   'snapshot create': 'snapshot.create',
   'snapshot prune': 'snapshot.prune',
+  rollback: ['rollback.preview', 'rollback.run', 'rollback.pending', 'rollback.resume', 'rollback.abandon'],
   'incident declare': 'incident.declare',
   'incident list': 'incident.list',
   'incident show': 'incident.show',

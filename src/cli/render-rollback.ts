@@ -1,8 +1,7 @@
 import type { Change } from '../providers/provider.js'
 import { formatDuration } from '../config-parts/units.js'
 import type { Decision } from '../decisions/decide.js'
-import type { ResumePlan } from '../rollback/plan-resume.js'
-import type { RollbackPlan } from '../rollback/plan-rollback.js'
+import type { PlanDocument, ResumeDocument } from '../rollback/plan-document.js'
 import type { RollbackReport } from '../rollback/rollback-report.js'
 import type { StepRecord } from '../rollback/step-record.js'
 import { resumeCommand } from '../rollback/unfinished-run.js'
@@ -11,15 +10,15 @@ import { formatBytes, formatMs, table } from './output.js'
 const MAX_FILES_SHOWN = 20
 
 /** The plan and the preview of what would change, as a person reads it before saying yes. */
-export function renderPlan(plan: RollbackPlan, decision?: Decision): string {
+export function renderPlan(plan: PlanDocument[], decision?: Decision): string {
   const out: string[] = []
-  plan.apps.forEach((a, i) => {
+  plan.forEach((a, i) => {
     out.push(
-      `${i + 1}. ${a.app.name} (priority ${a.app.priority}) → snapshot ${a.target.id} (${a.target.kind}, ${a.target.createdAt}${a.target.label ? `, ${a.target.label}` : ''})`,
+      `${i + 1}. ${a.app} (priority ${a.priority}) → snapshot ${a.target} (${a.targetKind}, ${a.targetCreatedAt}${a.targetLabel ? `, ${a.targetLabel}` : ''})`,
     )
     for (const c of a.components) {
-      const now = c.current.version !== c.from ? ` (now ${c.current.version})` : ''
-      out.push(`   ${c.component.name} [${c.component.provider}]: ${c.from} → ${c.manifest.version}${now}`)
+      const now = c.now !== c.from ? ` (now ${c.now})` : ''
+      out.push(`   ${c.name} [${c.provider}]: ${c.from} → ${c.to}${now}`)
       const files = c.changes.filter((x) => x.kind !== 'version')
       for (const change of files.slice(0, MAX_FILES_SHOWN)) out.push(`     ${describeChange(change)}`)
       if (files.length > MAX_FILES_SHOWN) out.push(`     … and ${files.length - MAX_FILES_SHOWN} more (all of them with --json)`)
@@ -42,31 +41,14 @@ export function describeDecision(d: Decision): string {
   return `scenario ${d.scenario}: ${d.rollback} rollback, target ${formatDuration(d.targetMs)}, ${approval}${d.flagged ? ', flagged for review' : ''}`
 }
 
-/** The plan in --json output: every change, not only the first files. */
-export function planJson(plan: RollbackPlan) {
-  return plan.apps.map((a) => ({
-    app: a.app.name,
-    priority: a.app.priority,
-    target: a.target.id,
-    components: a.components.map((c) => ({
-      name: c.component.name,
-      provider: c.component.provider,
-      from: c.from,
-      now: c.current.version,
-      to: c.manifest.version,
-      changes: c.changes,
-    })),
-  }))
-}
-
 /** A run that did not finish, before it is resumed: where it stopped, its journal so far, and its plan. */
-export function renderResume(r: ResumePlan): string {
+export function renderResume(r: ResumeDocument, plan: PlanDocument[]): string {
   return [
-    `resume rollback ${r.run.id} (started ${r.run.started_at} by ${r.run.actor}, reason: ${r.run.reason}); it stopped ${r.stoppedAt}`,
+    `resume rollback ${r.run} (started ${r.startedAt} by ${r.actor}, reason: ${r.reason}); it stopped ${r.stoppedAt}`,
     '',
     r.steps.length > 0 ? stepTable(r.steps) : 'no step was recorded',
     '',
-    renderPlan(r.plan),
+    renderPlan(plan),
     '',
     'steps that succeeded are kept (the safety snapshot too); the step it stopped in is redone, then the rest, then validation',
   ].join('\n')

@@ -26,6 +26,13 @@ import {
   snapshotPruneOperation,
   snapshotShowOperation,
 } from './snapshots.js'
+import {
+  pendingRollbackRunOperation,
+  rollbackAbandonOperation,
+  rollbackPreviewOperation,
+  rollbackResumeOperation,
+  rollbackRunOperation,
+} from './rollbacks.js'
 import { statusOperation } from './status.js'
 
 /** Every operation: the server makes a route of each, and the parity test finds each command's here. */
@@ -38,6 +45,11 @@ export const OPERATIONS: readonly Operation[] = [
   snapshotMarkGoodOperation,
   snapshotCreateOperation,
   snapshotPruneOperation,
+  rollbackPreviewOperation,
+  rollbackRunOperation,
+  pendingRollbackRunOperation,
+  rollbackResumeOperation,
+  rollbackAbandonOperation,
   incidentDeclareOperation,
   incidentListOperation,
   incidentShowOperation,

@@ -40,6 +40,7 @@ async function platform(extra = '') {
     ['lee', 'team-lead'],
     ['tom', 'team-lead'],
     ['sue', 'security'],
+    ['oli', 'operator'],
   ] as const) {
     expect((await p.cli(['user', 'add', user, '--role', role, '--password-stdin'], { input: 'correct horse battery staple\n' })).code).toBe(
       0,
@@ -144,14 +145,24 @@ describe('break-glass', () => {
 
   it('is refused (exit 3, audited) for an identity without the break-glass permission', async () => {
     const p = await platform()
-    // The local command line may only read under local_cli: read-only, so it holds no break-glass.
-    await writeFile(p.configFile, (await readFile(p.configFile, 'utf8')).replace('auth:\n', 'auth:\n  local_cli: read-only\n'))
-    const refused = await p.cli(['--json', 'rollback', 'staff', '--break-glass', '--reason', 'outage', '--yes'])
+    // An operator may ask for a rollback, not break the glass.
+    const refused = await as(p, 'oli', ['rollback', 'staff', '--break-glass', '--reason', 'outage', '--yes'])
     expect(refused.code).toBe(3)
     expect(JSON.parse(refused.stdout).error.message).toContain('lacks the permission "break-glass"')
     expect(await live(p)).toBe('releases/v2')
     const log = JSON.parse((await p.cli(['--json', 'audit', 'log'])).stdout).events as { action: string }[]
-    expect(log.find((e) => e.action === 'break-glass.refused')).toMatchObject({ outcome: 'refused', details: { why: 'permission' } })
+    expect(log.find((e) => e.action === 'break-glass.refused')).toMatchObject({
+      actor: 'oli',
+      outcome: 'refused',
+      details: { why: 'permission' },
+    })
     expect(log.some((e) => e.action === 'break-glass.opened' || e.action === 'rollback.start')).toBe(false)
+
+    // The local command line may only read under local_cli: read-only: a rollback goes through the server.
+    await writeFile(p.configFile, (await readFile(p.configFile, 'utf8')).replace('auth:\n', 'auth:\n  local_cli: read-only\n'))
+    const local = await p.cli(['--json', 'rollback', 'staff', '--break-glass', '--reason', 'outage', '--yes'])
+    expect(local.code).toBe(3)
+    expect(JSON.parse(local.stdout).error.message).toContain('--server')
+    expect(await live(p)).toBe('releases/v2')
   }, 60_000)
 })
