@@ -1,14 +1,12 @@
-import { userInfo } from 'node:os'
 import { z } from 'zod'
 import { requireApproval, listApprovals } from '../approvals/approval-store.js'
 import { decideApproval, type Verdict } from '../approvals/decide-approval.js'
 import { closeReview, listReviews } from '../approvals/reviews.js'
 import { approvalExitCode, waitForApproval } from '../approvals/wait-approval.js'
 import { durationSchema } from '../config-parts/units.js'
-import { actingIdentity } from '../auth/acting.js'
-import { type Identity, localIdentity } from '../auth/identity.js'
 import { flagInput, reasonInput, requiredText } from './input-fields.js'
-import { type OperationContext, operation } from './operation.js'
+import { operation } from './operation.js'
+import { whoActs } from './who-acts.js'
 
 const approvalId = z.string().min(1).describe('Approval request id.')
 
@@ -114,12 +112,3 @@ export const reviewCloseOperation = operation({
     return { result: { review: await closeReview(p, whoActs(ctx), input.id, input.note) }, exitCode: 0 }
   },
 })
-
-/**
- * Who acts, for rules that depend on more than a route's permission (approving needs approve:<scenario>,
- * closing a review `review`, and neither may be one's own): the identity both doors run the operation as, a
- * token's ceiling included; a direct call outside them acts as the local command line would.
- */
-function whoActs(ctx: OperationContext): Identity {
-  return actingIdentity() ?? localIdentity(ctx.actor, userInfo().username)
-}
