@@ -21,7 +21,11 @@ export async function invoke<S extends z.ZodType, R>(g: GlobalOptions, op: Opera
       g,
       async (p) => {
         // A GET reads; everything else changes the state, whatever permission its route needs.
-        const identity = await localActor(g, p.config, p.state.db, { permission: op.permission, changes: op.method !== 'GET' })
+        const identity = await localActor(g, p.config, p.state.db, {
+          permission: op.permission,
+          changes: op.method !== 'GET',
+          bootstrap: op.bootstrap && (() => op.bootstrap!(p)),
+        })
         return actingAs(identity, () => op.run(p, parsed, { actor: identity.subject, signal }))
       },
       { readOnly: op.readOnly },

@@ -35,6 +35,13 @@ export const REMOTE_COMMANDS: Readonly<Record<string, string | readonly string[]
   reject: 'approval.reject',
   reviews: 'review.list',
   'review close': 'review.close',
+  'user add': 'user.add',
+  'user disable': 'user.disable',
+  'user passwd': 'user.passwd',
+  'user list': 'user.list',
+  'token create': 'token.create',
+  'token list': 'token.list',
+  'token revoke': 'token.revoke',
 }
 
 /** Commands that act on this machine by nature: its files, its configuration, the server itself. */

@@ -36,6 +36,11 @@ export interface Operation<S extends z.ZodType = z.ZodType, R = unknown> {
    * follows the run (`GET /api/v1/runs/:id`); the CLI does that for the user, so the command reads the same.
    */
   long?: boolean
+  /**
+   * Run locally, it needs no permission while this holds, whatever auth.local_cli says: the first admin is
+   * created on the host, as nobody could sign in to create it (a server without users lets nobody in).
+   */
+  bootstrap?: (p: Platform) => Promise<boolean>
   /** What the operation takes: the CLI's arguments and options, a route's path, query and body. */
   input: S
   run(p: Platform, input: z.infer<S>, ctx: OperationContext): Promise<Outcome<R>>

@@ -34,6 +34,8 @@ import {
   rollbackRunOperation,
 } from './rollbacks.js'
 import { statusOperation } from './status.js'
+import { tokenCreateOperation, tokenListOperation, tokenRevokeOperation } from './tokens.js'
+import { userAddOperation, userDisableOperation, userListOperation, userPasswdOperation } from './users.js'
 
 /** Every operation: the server makes a route of each, and the parity test finds each command's here. */
 export const OPERATIONS: readonly Operation[] = [
@@ -68,4 +70,11 @@ export const OPERATIONS: readonly Operation[] = [
   approvalWaitOperation,
   reviewListOperation,
   reviewCloseOperation,
+  userAddOperation,
+  userDisableOperation,
+  userPasswdOperation,
+  userListOperation,
+  tokenCreateOperation,
+  tokenListOperation,
+  tokenRevokeOperation,
 ]

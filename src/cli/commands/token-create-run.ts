@@ -1,10 +1,9 @@
 import type { Command } from 'commander'
-import { createToken, MAX_TOKEN_LIFETIME_MS } from '../../auth/tokens.js'
+import { TOKEN_LIFETIME, tokenCreateOperation } from '../../operations/tokens.js'
 import { globals } from '../global-options.js'
-import { localActor } from '../local-identity.js'
+import { invoke } from '../invoke.js'
 import { println } from '../output.js'
 import { parseDurationOption } from '../parse-time.js'
-import { withPlatform } from '../with-platform.js'
 
 export async function tokenCreateAction(
   name: string,
@@ -12,26 +11,21 @@ export async function tokenCreateAction(
   cmd: Command,
 ): Promise<number> {
   const g = globals(cmd)
-  const expiresInMs = parseDurationOption('--expires', opts.expires, { min: 1, max: MAX_TOKEN_LIFETIME_MS })
-  return withPlatform(g, async (p) => {
-    const by = await localActor(g, p.config, p.state.db)
-    const { token, info } = await createToken({ state: p.state, auth: p.config.auth }, by, {
-      name,
-      user: opts.user,
-      expiresInMs,
-      ...(opts.role !== undefined ? { role: opts.role } : {}),
-    })
-    // Printed as is, not through printJson's redaction: this is the one place the secret is meant to appear.
-    if (g.json)
-      println(
-        JSON.stringify({ token, name: info.name, user: info.user, role: info.role, expires_at: info.expiresAt, id: info.id }, null, 2),
-      )
-    else {
-      println(token)
-      process.stderr.write(
-        `token ${info.name} acts as ${info.user}${info.role ? ` within role ${info.role}` : ''} until ${info.expiresAt}; it is shown this once: store it now\n`,
-      )
-    }
-    return 0
+  // Checked here too, so the message names the option as typed.
+  parseDurationOption('--expires', opts.expires, TOKEN_LIFETIME)
+  const { result, exitCode } = await invoke(g, tokenCreateOperation, {
+    name,
+    user: opts.user,
+    expires: opts.expires,
+    ...(opts.role !== undefined ? { role: opts.role } : {}),
   })
+  // Printed as is, not through printJson's redaction: this is the one place the secret is meant to appear.
+  if (g.json) println(JSON.stringify(result, null, 2))
+  else {
+    println(result.token)
+    process.stderr.write(
+      `token ${result.name} acts as ${result.user}${result.role ? ` within role ${result.role}` : ''} until ${result.expires_at}; it is shown this once: store it now\n`,
+    )
+  }
+  return exitCode
 }
