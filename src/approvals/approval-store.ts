@@ -26,6 +26,16 @@ export async function listApprovals(db: StateDb, opts: { all?: boolean } = {}): 
   return rows.map((r) => toApproval(r, decisions))
 }
 
+/** Requests waiting for a decision; one past its time counts until the recovery scheduler expires it. */
+export async function countPendingApprovals(db: StateDb): Promise<number> {
+  const r = await db
+    .selectFrom('approvals')
+    .select(({ fn }) => fn.countAll().as('n'))
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow()
+  return Number(r.n)
+}
+
 /** Moves a request from one status to another; false when it was no longer `from` (someone else moved it first). */
 export async function moveApproval(
   tx: StateDb,

@@ -66,7 +66,9 @@ export async function watchDeploy(
   const ended = new Promise<WatchResult>((resolve) => {
     monitor.bus.subscribe((e) => {
       if (e.app !== app.name) return
-      if (e.type === 'decision' && e.data.action === 'alert') resolve(result('alerted', e.message))
+      // A person decides from here: the trigger's alert, or the approval the decision matrix asked for instead.
+      if ((e.type === 'decision' && e.data.action === 'alert') || e.type === 'approval.requested' || e.type === 'approval.waiting')
+        resolve(result('alerted', e.message))
       if (e.type === 'rollback.done') resolve(result(e.outcome === 'success' ? 'rolled-back' : 'rollback-failed', e.message))
       if (e.type === 'escalation.recorded') resolve(result('escalated', e.message))
     })

@@ -10,6 +10,9 @@ import type { State } from '../state/open-state.js'
  * decide:  decision (rollback, alert or escalate, and why)
  * act:     rollback.queued, rollback.done, rollback.skipped, alert.recorded, escalation.recorded,
  *          run.resumed, run.unfinished
+ * matrix:  approval.requested (the decision matrix wants a person to approve the rollback: asked instead),
+ *          approval.waiting (a request for the same plan is still open: not asked again), review.opened (a run of
+ *          a flagged row, reviewed afterwards)
  * watch:   watch.started, watch.passed, watch.failed
  * act:     rollback.interrupted (a stop signal ended a run at a step boundary), rollback.superseded (a resume
  *          found a release deployed meanwhile), deploy.detected (the live version changed under a firing trigger
@@ -28,6 +31,9 @@ export type EventType =
   | 'rollback.done'
   | 'rollback.skipped'
   | 'alert.recorded'
+  | 'approval.requested'
+  | 'approval.waiting'
+  | 'review.opened'
   | 'escalation.recorded'
   | 'run.resumed'
   | 'run.unfinished'

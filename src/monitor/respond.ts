@@ -11,6 +11,10 @@ import { declareIncident } from '../recovery/declare-incident.js'
 import { recordRunOnIncidents } from '../recovery/record-run.js'
 import { loadCooldown, recordPendingRollback, saveCooldown } from './monitor-store.js'
 import { messageOf } from '../core/errors.js'
+import type { Identity } from '../auth/identity.js'
+import type { Decision as MatrixDecision } from '../decisions/decide.js'
+import { decidePlan } from '../rollback/plan-decision.js'
+import { askInstead, batchDecision, monitorIdentity, reviewIfFlagged } from './matrix-gate.js'
 
 /** Rollback decisions that come due this close together run as one run, in recovery-priority order. */
 const BATCH_GRACE_MS = 100
@@ -35,14 +39,17 @@ export interface ResponderHooks {
 /**
  * Carries decisions out. `alert` records a pending rollback a person runs with one command; `escalate`
  * declares an incident (recovery/declare-incident.ts); `rollback` runs the skeleton's rollback unchanged
- * (journal, lock, validation, audit) as the monitor's actor. Rollbacks are serialised: one run at a time, decisions that arrive meanwhile
- * wait and then go together in priority order. A rollback that does not restore the app escalates.
+ * (journal, lock, validation, audit) as the monitor's actor, where the decision matrix lets it (matrix-gate.ts: a
+ * row that wants an approval makes it a request, a flagged row's run is reviewed). Rollbacks are serialised: one
+ * run at a time, decisions that arrive meanwhile wait and then go together in priority order. A rollback that does
+ * not restore the app escalates.
  */
 export class Responder {
   private queue = new Map<string, Firing>()
   private running: Promise<void> | null = null
   private timer: NodeJS.Timeout | null = null
   private readonly busyApps = new Set<string>()
+  private readonly identity: Identity
 
   /** `stop` aborted: no new run starts, and the one under way ends at its next step boundary, journaled. */
   constructor(
@@ -51,7 +58,9 @@ export class Responder {
     private readonly actor: string,
     private readonly hooks: ResponderHooks,
     private readonly stop: AbortSignal,
-  ) {}
+  ) {
+    this.identity = monitorIdentity(actor)
+  }
 
   /** The app is being rolled back or waits for it: its probes would only measure the rollback. */
   busy(app: string): boolean {
@@ -113,6 +122,7 @@ export class Responder {
     try {
       const plans: AppPlan[] = []
       const planned: Firing[] = []
+      const decisions: MatrixDecision[] = []
       for (const f of batch) {
         if (this.stop.aborted) {
           await this.bus.emit({
@@ -138,21 +148,34 @@ export class Responder {
           await this.hooks.rolledBack(f.app.name)
           continue
         }
+        let plan: RollbackPlan
         try {
-          const plan = await this.plan(f.app)
-          plans.push(...plan.apps)
-          planned.push(f)
+          plan = await this.plan(f.app)
         } catch (err) {
           await this.escalate(f.app.name, `automatic rollback cannot be planned: ${redact(messageOf(err))}`, {
             trigger: f.trigger.name,
           })
+          continue
         }
+        const decision = decidePlan(this.p.config, plan, { by: 'trigger', trigger: f.trigger })
+        if (decision.approval.required) {
+          await askInstead(this.p, this.bus, this.identity, f, plan, decision).catch((err: unknown) =>
+            this.escalate(f.app.name, `the approval its rollback needs could not be asked for: ${redact(messageOf(err))}`, {
+              trigger: f.trigger.name,
+            }),
+          )
+          continue
+        }
+        plans.push(...plan.apps)
+        planned.push(f)
+        decisions.push(decision)
       }
       if (plans.length === 0) return
       const reason = planned.map((f) => `trigger ${f.trigger.name} of ${f.app.name} fired: ${f.detail}`).join('; ')
+      const decision = batchDecision(decisions)
       let report: RollbackReport
       try {
-        report = await runRollback(this.p, { apps: plans }, { actor: this.actor, reason, stop: this.stop })
+        report = await runRollback(this.p, { apps: plans }, { actor: this.actor, reason, stop: this.stop, decision })
       } catch (err) {
         for (const f of planned)
           await this.escalate(f.app.name, `automatic rollback could not run: ${redact(messageOf(err))}`, {
@@ -161,6 +184,7 @@ export class Responder {
         return
       }
       await this.finished(report, new Map(planned.map((f) => [f.app.name, f.trigger.name])))
+      await reviewIfFlagged(this.p, this.bus, this.identity, decision, report)
     } finally {
       for (const f of batch) this.busyApps.delete(f.app.name)
     }

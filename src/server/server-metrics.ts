@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client'
+import { countPendingApprovals } from '../approvals/approval-store.js'
 import type { HealthRound } from '../health/probe-health.js'
 import { loadTriggerStates, triggerKey } from '../monitor/monitor-store.js'
 import { pendingCount } from '../notify/outbox-store.js'
@@ -89,6 +90,14 @@ export function createServerMetrics(p: Platform): ServerMetrics {
     registers,
     async collect() {
       this.set((await listIncidents(p.state.db, { open: true })).length)
+    },
+  })
+  new Gauge({
+    name: `${METRIC_PREFIX}approvals_pending`,
+    help: 'Approval requests waiting for a decision',
+    registers,
+    async collect() {
+      this.set(await countPendingApprovals(p.state.db))
     },
   })
   new Gauge({

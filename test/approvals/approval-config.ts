@@ -1,15 +1,17 @@
 /**
  * A platform with the seeds' decision matrix for the approval tests: staff (one approver) and inventory (the
  * two-person rule), team-lead's approval requests and the security channel on signed webhooks to `hookUrl`.
- * No trigger: the people of the tests decide, and the monitor a `lastgood serve` runs does not roll back behind them.
+ * No trigger unless `staffTrigger` gives staff one: the people of the tests decide, and the monitor a `lastgood
+ * serve` runs does not roll back behind them.
  */
 export const HOOK_SECRET = 'approval-test-secret-0123'
 
-export function approvalConfig(hookUrl: string, database = ''): string {
+export function approvalConfig(hookUrl: string, database = '', opts: { staffTrigger?: string } = {}): string {
+  const trigger = (name: string) => (name === 'staff' && opts.staffTrigger ? opts.staffTrigger : '{ kind: off }')
   const app = (name: string, priority: number, extra = '') => `  ${name}:
     priority: ${priority}
 ${extra}    health: { checks: [{ name: health, url: "http://127.0.0.1:\${CLINIC_${name.toUpperCase()}_PORT}/health" }] }
-    triggers: { health: { kind: off } }
+    triggers: { health: ${trigger(name)} }
     components:
       release: { provider: local-release, path: ./apps/${name} }
 `

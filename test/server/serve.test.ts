@@ -130,6 +130,7 @@ describe('lastgood serve', () => {
       'lastgood_trigger_state',
       'lastgood_probe_latency_seconds',
       'lastgood_incidents_open',
+      'lastgood_approvals_pending',
       'lastgood_notification_outbox_depth',
       'lastgood_monitor_last_round_timestamp_seconds',
       'lastgood_process_cpu_seconds_total',
@@ -142,6 +143,8 @@ describe('lastgood serve', () => {
     expect(text).toMatch(/^lastgood_probe_latency_seconds_count\{app="staff",check="health"\} [1-9]\d*$/m)
     expect(text).toMatch(/^lastgood_trigger_state\{app="staff",trigger="health",state="(inactive|pending|firing|no-data)"\} 1$/m)
     expect(text).toMatch(/^lastgood_incidents_open 0$/m)
+    // A platform without a decision matrix asks for none (test/e2e/monitor-approval counts one).
+    expect(text).toMatch(/^lastgood_approvals_pending 0$/m)
     expect(text).toMatch(/^lastgood_notification_outbox_depth 0$/m)
     const lastRound = Number(/^lastgood_monitor_last_round_timestamp_seconds (\S+)$/m.exec(text)![1])
     expect(Math.abs(Date.now() / 1000 - lastRound)).toBeLessThan(5)
