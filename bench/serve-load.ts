@@ -4,13 +4,12 @@
  * second (500) over 20 connections for BENCH_SECONDS (10) per round, BENCH_RUNS rounds (5) after a warm-up;
  * each row is the median of the rounds with their min and max. Goal: p99 at most 50 ms.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { createRequire } from 'node:module'
-import { join } from 'node:path'
 import type Autocannon from 'autocannon'
-import { PACKAGE_ROOT } from '../src/core/package-root.js'
 import { manyAppsConfig } from '../src/demo/many-apps-config.js'
 import { SamplePlatform } from '../src/demo/sample-platform.js'
+import { serve, stopServe } from './serve-process.js'
 import { benchHeader, benchRuns, benchStart, median, printTable } from './stats.js'
 
 const RUNS = benchRuns(5)
@@ -18,27 +17,6 @@ const RATE = Number(process.env.BENCH_RATE ?? 500)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const APPS = 20
 const autocannon = createRequire(import.meta.url)('autocannon') as typeof Autocannon
-
-/** Starts `lastgood serve --port 0 --json` and reads where it listens from its one JSON document. */
-async function serve(p: SamplePlatform): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(
-    process.execPath,
-    [join(PACKAGE_ROOT, 'bin/lastgood.cjs'), '--config', p.configFile, '--json', 'serve', '--port', '0'],
-    {
-      cwd: p.dir,
-      env: { ...process.env, ...p.env, LASTGOOD_LOG: 'warn' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  )
-  let out = ''
-  child.stdout.on('data', (d) => (out += d))
-  for (const started = Date.now(); Date.now() - started < 20_000; await new Promise((r) => setTimeout(r, 50))) {
-    const m = /"url": "([^"]+)"/.exec(out)
-    if (m) return { url: m[1]!, child }
-  }
-  child.kill('SIGKILL')
-  throw new Error(`serve did not start: ${out}`)
-}
 
 function load(url: string, token: string, seconds: number): Promise<Autocannon.Result> {
   return autocannon({
@@ -114,12 +92,7 @@ async function main(): Promise<void> {
       ],
     )
   } finally {
-    // The server stops first: its monitor must not write into a platform being removed.
-    if (server && server.exitCode === null) {
-      const exited = new Promise((ok) => server!.once('exit', ok))
-      server.kill('SIGTERM')
-      await exited
-    }
+    await stopServe(server)
     await p.destroy()
   }
 }

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { SamplePlatform } from '../../src/demo/sample-platform.js'
 import { HttpReceiver, signedWebhookRoute } from '../helpers/receivers.js'
 import { ServeProcess } from '../server/serve-process.js'
-import { approvalConfig, HOOK_SECRET } from './approval-config.js'
+import { approvalConfig, HOOK_SECRET } from '../../src/demo/approval-config.js'
 
 /**
  * The approval and break-glass paths of the real command line: a rollback the matrix wants approved is a

@@ -16,7 +16,7 @@ import { decidePlan } from '../../src/rollback/plan-decision.js'
 import { planRollback } from '../../src/rollback/plan-rollback.js'
 import { HttpReceiver, signedWebhookRoute } from '../helpers/receivers.js'
 import { assertPostgresReachable, engines, type StateFixture } from '../helpers/state-engines.js'
-import { approvalConfig, HOOK_SECRET } from './approval-config.js'
+import { approvalConfig, HOOK_SECRET } from '../../src/demo/approval-config.js'
 
 /**
  * RELIABILITY case 13 on both state engines, through the approval engine's own API with a clock the test moves:

@@ -15,7 +15,7 @@ import type { Scenario } from '../../src/config-parts/decision-vocabulary.js'
 import { decidePlan } from '../../src/rollback/plan-decision.js'
 import { planRollback } from '../../src/rollback/plan-rollback.js'
 import { runRollback } from '../../src/rollback/run-rollback.js'
-import { approvalConfig } from './approval-config.js'
+import { approvalConfig } from '../../src/demo/approval-config.js'
 
 /**
  * What runs without an approval, and what happens to one nobody decides, with a clock the test moves: a

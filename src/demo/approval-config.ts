@@ -1,5 +1,5 @@
 /**
- * A platform with the seeds' decision matrix for the approval tests: staff (one approver) and inventory (the
+ * A platform with the seeds' decision matrix for the approval tests and the approval bench: staff (one approver) and inventory (the
  * two-person rule), team-lead's approval requests and the security channel on signed webhooks to `hookUrl`.
  * No trigger unless `staffTrigger` gives staff one: the people of the tests decide, and the monitor a `lastgood
  * serve` runs does not roll back behind them.
