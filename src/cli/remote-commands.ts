@@ -33,6 +33,10 @@ export const REMOTE_COMMANDS: Readonly<Record<string, string>> = {
   reject: 'approval.reject',
   reviews: 'review.list',
   'review close': 'review.close',
+  drill: 'drill.run',
+  watch: 'watch.run',
+  // --once is one round on the server; without it, the server's own monitor followed on its event stream.
+  monitor: 'monitor.once',
 }
 
 /** Commands that act on this machine by nature: its files, its configuration, the server itself. */

@@ -18,6 +18,8 @@ import {
   incidentShowOperation,
 } from './incidents.js'
 import { snapshotVerifyOperation, validateOperation } from './inspect.js'
+import { drillRunOperation } from './drills.js'
+import { monitorOnceOperation } from './monitor.js'
 import type { Operation } from './operation.js'
 import {
   snapshotCreateOperation,
@@ -27,6 +29,7 @@ import {
   snapshotShowOperation,
 } from './snapshots.js'
 import { statusOperation } from './status.js'
+import { watchRunOperation } from './watch.js'
 
 /** Every operation: the server makes a route of each, and the parity test finds each command's here. */
 export const OPERATIONS: readonly Operation[] = [
@@ -56,4 +59,7 @@ export const OPERATIONS: readonly Operation[] = [
   approvalWaitOperation,
   reviewListOperation,
   reviewCloseOperation,
+  drillRunOperation,
+  watchRunOperation,
+  monitorOnceOperation,
 ]
