@@ -7,8 +7,8 @@ import { listInput } from './input-fields.js'
 import { type OperationContext, operation } from './operation.js'
 
 /**
- * `lastgood monitor --once`: one round of every app named (all by default), acting on what it finds as the
- * running monitor would (a firing trigger rolls back), then the notifications it queued delivered.
+ * `lastgood monitor --once`: one round of the apps named (or all), acting on what it finds as the running
+ * monitor would (a firing trigger rolls back), then the notifications it queued delivered.
  */
 export const monitorOnceOperation = operation({
   name: 'monitor.once',
