@@ -10,11 +10,17 @@ import { withPlatform } from './with-platform.js'
 
 /**
  * Runs an operation for a command: on `lastgood serve` when --server (or $LASTGOOD_SERVER) names one, else
- * here against the configuration and state. Either way the command gets the same result document to print.
+ * here against the configuration and state. Either way the command gets the same result document to print;
+ * `progress` hears the operation's updates only when it runs here.
  */
-export async function invoke<S extends z.ZodType, R>(g: GlobalOptions, op: Operation<S, R>, input: z.input<S>): Promise<Outcome<R>> {
+export async function invoke<S extends z.ZodType, R, P = never>(
+  g: GlobalOptions,
+  op: Operation<S, R, P>,
+  input: z.input<S>,
+  { progress }: { progress?: (update: P) => void } = {},
+): Promise<Outcome<R>> {
   const server = serverOf(g)
-  if (server) return callServer(server, op as Operation<never, R>, input as Record<string, unknown>)
+  if (server) return callServer(server, op as unknown as Operation<never, R>, input as Record<string, unknown>)
   const parsed = parseInput(op, input)
   const run = (signal: AbortSignal) =>
     withPlatform(
@@ -26,7 +32,7 @@ export async function invoke<S extends z.ZodType, R>(g: GlobalOptions, op: Opera
           changes: op.method !== 'GET',
           bootstrap: op.bootstrap && (() => op.bootstrap!(p)),
         })
-        return actingAs(identity, () => op.run(p, parsed, { actor: identity.subject, signal }))
+        return actingAs(identity, () => op.run(p, parsed, { actor: identity.subject, signal, progress }))
       },
       { readOnly: op.readOnly },
     )

@@ -42,6 +42,10 @@ export const REMOTE_COMMANDS: Readonly<Record<string, string | readonly string[]
   'token create': 'token.create',
   'token list': 'token.list',
   'token revoke': 'token.revoke',
+  drill: 'drill.run',
+  watch: 'watch.run',
+  // --once is one round on the server; without it, the server's own monitor followed on its event stream.
+  monitor: 'monitor.once',
 }
 
 /** Commands that act on this machine by nature: its files, its configuration, the server itself. */
@@ -55,16 +59,12 @@ export function commandPath(cmd: Command): string {
 }
 
 /**
- * A command that cannot go through the server must not quietly run here instead, under this machine's
- * identity and state, when the caller asked for the server: refused before it starts.
+ * A command that acts on this machine must not quietly run here instead, under this machine's identity and
+ * state, when the caller asked for the server: refused before it starts.
  */
 export function refuseLocalUnderServer(_hooked: Command, action: Command): void {
   const g = globals(action)
   const path = commandPath(action)
-  if (!serverOf(g) || path in REMOTE_COMMANDS) return
-  throw new UserError(
-    LOCAL_ONLY.has(path)
-      ? `lastgood ${path} acts on this machine only: run it without --server (and with LASTGOOD_SERVER unset)`
-      : `lastgood ${path} does not go through --server yet: run it on the server's machine without --server (and with LASTGOOD_SERVER unset)`,
-  )
+  if (!serverOf(g) || !LOCAL_ONLY.has(path)) return
+  throw new UserError(`lastgood ${path} acts on this machine only: run it without --server (and with LASTGOOD_SERVER unset)`)
 }

@@ -20,16 +20,22 @@ const REPLY_TIMEOUT_MS = 120_000
  * its exit code in the `Lastgood-Exit-Code` header, or an error document.
  */
 export async function callServer<R>(base: string, op: Operation<never, R>, input: Record<string, unknown>): Promise<Outcome<R>> {
-  const token = process.env.LASTGOOD_TOKEN
-  if (!token)
-    throw new UserError('--server needs an API token in LASTGOOD_TOKEN: an admin creates one with `lastgood token create NAME --user USER`')
-  registerSecret(token)
+  const token = apiToken()
   const root = serverUrl(base)
   const { url, body } = request(root, op, input)
   const { res, doc } = await send(url, op.method, token, body)
   if (res.status === 202) return (await followRun(root, token, doc)) as Outcome<R>
   if (res.ok) return { result: doc as R, exitCode: exitCodeHeader(res.headers.get('lastgood-exit-code')) }
   throw new RemoteError(errorOf(doc, res.status))
+}
+
+/** $LASTGOOD_TOKEN, kept out of everything printed from now on. */
+export function apiToken(): string {
+  const token = process.env.LASTGOOD_TOKEN
+  if (!token)
+    throw new UserError('--server needs an API token in LASTGOOD_TOKEN: an admin creates one with `lastgood token create NAME --user USER`')
+  registerSecret(token)
+  return token
 }
 
 async function send(url: URL, method: 'GET' | 'POST', token: string, body?: string): Promise<{ res: Response; doc: unknown }> {
@@ -42,8 +48,7 @@ async function send(url: URL, method: 'GET' | 'POST', token: string, body?: stri
       signal: AbortSignal.timeout(REPLY_TIMEOUT_MS),
     })
   } catch (err) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause
-    throw new OperationFailedError(`cannot reach lastgood serve at ${url.origin}: ${redact(cause?.code ?? cause?.message ?? String(err))}`)
+    throw unreachable(url, err)
   }
   return { res, doc: await res.json().catch(() => undefined) }
 }
@@ -81,16 +86,22 @@ async function followRun(root: URL, token: string, started: unknown): Promise<Ou
   return { result: run.result, exitCode: exitCodeHeader(String(run.exitCode)) }
 }
 
+/** A request that got no answer at all. */
+export function unreachable(url: URL, err: unknown): OperationFailedError {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause
+  return new OperationFailedError(`cannot reach lastgood serve at ${url.origin}: ${redact(cause?.code ?? cause?.message ?? String(err))}`)
+}
+
 function exitCodeHeader(value: string | null): ExitCode {
   return value === '1' ? 1 : value === '2' ? 2 : value === '3' ? 3 : 0
 }
 
 /** A path under /api/v1 of the server at `base`, which may itself sit under a path (behind a proxy). */
-function apiUrl(base: URL, path: string): URL {
+export function apiUrl(base: URL, path: string): URL {
   return new URL(`${base.pathname.replace(/\/$/, '')}/api/v1${path}`, base)
 }
 
-function serverUrl(base: string): URL {
+export function serverUrl(base: string): URL {
   let url: URL
   try {
     url = new URL(base)
@@ -119,7 +130,7 @@ function request(base: URL, op: Operation<never, unknown>, input: Record<string,
 }
 
 /** A reply that is not an error document (a proxy's page, say) still fails as what its status says. */
-function errorOf(doc: unknown, status: number): ErrorDocument {
+export function errorOf(doc: unknown, status: number): ErrorDocument {
   const e = (doc as { error?: Partial<ErrorDocument> } | undefined)?.error
   if (e && typeof e.message === 'string' && Object.hasOwn(EXIT_CODE_OF, e.code as string))
     return {

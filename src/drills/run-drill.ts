@@ -4,6 +4,8 @@ import { startTimer } from '../core/timers.js'
 import { portVariable, SamplePlatform, SAMPLE_APP_CTL, withEnv } from '../demo/sample-platform.js'
 import type { MonitorEvent } from '../monitor/events.js'
 import { Monitor } from '../monitor/monitor.js'
+import { untilAborted } from '../monitor/run-monitor.js'
+import { stopReason } from '../rollback/journal.js'
 import { openPlatform } from '../platform/open-platform.js'
 import { factoryFor } from '../providers/registry.js'
 import { initPlatform } from '../platform/init-platform.js'
@@ -16,17 +18,21 @@ import type { Scenario } from './scenarios.js'
 
 const run = promisify(execFile)
 
+export interface DrillOptions {
+  rtoMs: number
+  actor: string
+  onEvent?: (e: MonitorEvent) => void
+  /** Ends the wait for recovery at once (the drill fails, saying so); its platform is removed all the same. */
+  stop?: AbortSignal
+}
+
 /**
  * One drill, for real: a throwaway platform of sample apps (real processes, real HTTP, a real repository
  * and state), a known-good release snapshotted, then the scenario's bad release deployed. A monitor drill
  * runs on the drills' own platform and measures what the monitor does about it; an incident drill runs on
  * the example clinic (system-failure-drill.ts). Everything it created is removed, whatever happens.
  */
-export async function runDrill(
-  s: Scenario,
-  timing: DrillTiming,
-  opts: { rtoMs: number; actor: string; onEvent?: (e: MonitorEvent) => void },
-): Promise<DrillResult> {
+export async function runDrill(s: Scenario, timing: DrillTiming, opts: DrillOptions): Promise<DrillResult> {
   const sp = await SamplePlatform.create(
     s.recovery === 'incident'
       ? { env: clinicTimingEnv(timing) }
@@ -42,12 +48,7 @@ export async function runDrill(
   }
 }
 
-async function drillOn(
-  sp: SamplePlatform,
-  s: Scenario,
-  timing: DrillTiming,
-  opts: { rtoMs: number; actor: string; onEvent?: (e: MonitorEvent) => void },
-): Promise<DrillResult> {
+async function drillOn(sp: SamplePlatform, s: Scenario, timing: DrillTiming, opts: DrillOptions): Promise<DrillResult> {
   const startedAt = new Date().toISOString()
   const events: MonitorEvent[] = []
   let p: Platform | undefined
@@ -88,7 +89,12 @@ async function drillOn(
     await monitor.start()
     const faultAt = Date.now()
     for (const app of s.apps) await sp.deploy(app, 'v2-bad', s.fault)
-    const timedOut = await Promise.race([allDone.then(() => false), sleep(opts.rtoMs).then(() => true)])
+    const stopped = opts.stop ? untilAborted(opts.stop) : new Promise<void>(() => {})
+    const waited = await Promise.race([
+      allDone.then(() => 'done' as const),
+      sleep(opts.rtoMs).then(() => 'overdue' as const),
+      stopped.then(() => 'stopped' as const),
+    ])
     await monitor.stop()
     monitor = undefined
     const measured = apps.map((app) => measure(app, events, faultAt))
@@ -98,19 +104,22 @@ async function drillOn(
       .map((m) => m.app)
     const recoveryMs = measured.every((m) => m.healthyMs !== null) ? Math.max(...measured.map((m) => m.healthyMs!)) : null
     const expectedOrder = p.config.apps.filter((a) => apps.includes(a.name)).map((a) => a.name)
-    const problem = timedOut
-      ? `not recovered within the RTO of ${Math.round(opts.rtoMs / 1000)} s`
-      : measured.find((m) => m.healthyMs === null)
-        ? `${measured
-            .filter((m) => m.healthyMs === null)
-            .map((m) => m.app)
-            .join(', ')} not rolled back: ${[...done.values()]
-            .filter((e) => e.type !== 'rollback.done' || e.outcome !== 'success')
-            .map((e) => e.message)
-            .join('; ')}`
-        : recoveryOrder.join() !== expectedOrder.join()
-          ? `recovered in the order ${recoveryOrder.join(', ')}, not in priority order ${expectedOrder.join(', ')}`
-          : null
+    const problem =
+      waited === 'stopped'
+        ? `stopped by ${stopReason(opts.stop!)} before every app recovered`
+        : waited === 'overdue'
+          ? `not recovered within the RTO of ${Math.round(opts.rtoMs / 1000)} s`
+          : measured.find((m) => m.healthyMs === null)
+            ? `${measured
+                .filter((m) => m.healthyMs === null)
+                .map((m) => m.app)
+                .join(', ')} not rolled back: ${[...done.values()]
+                .filter((e) => e.type !== 'rollback.done' || e.outcome !== 'success')
+                .map((e) => e.message)
+                .join('; ')}`
+            : recoveryOrder.join() !== expectedOrder.join()
+              ? `recovered in the order ${recoveryOrder.join(', ')}, not in priority order ${expectedOrder.join(', ')}`
+              : null
     return {
       scenario: s.name,
       description: s.description,

@@ -6,9 +6,11 @@ import { initPlatform } from '../platform/init-platform.js'
 import type { Platform } from '../platform/platform.js'
 import { declareIncident } from '../recovery/declare-incident.js'
 import { resolveIncident } from '../recovery/resolve-incident.js'
+import { stopReason } from '../rollback/journal.js'
 import { createPlatformSnapshot } from '../snapshots/create-platform-snapshot.js'
 import type { DrillTiming } from './drill-config.js'
 import type { DrillResult } from './drill-result.js'
+import type { DrillOptions } from './run-drill.js'
 import { breakAll, measureIncidentRecovery, recoveryProblem, watchAllHealthy } from './platform-outage.js'
 import type { Scenario } from './scenarios.js'
 
@@ -25,7 +27,7 @@ export async function systemFailureDrillOn(
   sp: SamplePlatform,
   s: Scenario,
   timing: DrillTiming,
-  opts: { rtoMs: number; actor: string },
+  opts: Omit<DrillOptions, 'onEvent'>,
 ): Promise<DrillResult> {
   const startedAt = new Date().toISOString()
   const apps = sp.config.apps.map((a) => a.name)
@@ -50,7 +52,7 @@ export async function systemFailureDrillOn(
     const declared = await declareIncident(
       p,
       { type: 'complete_system_failure', scope: ['all'], target: ps.id, reason, actor: opts.actor },
-      { signal: overdue.signal },
+      { signal: opts.stop ? AbortSignal.any([overdue.signal, opts.stop]) : overdue.signal },
     ).finally(() => timer.clear())
     const healthyAt = await watch.stop()
     await resolveIncident(p, declared.incident.id, { actor: opts.actor, summary: `${reason}: ended by the drill` })
@@ -59,13 +61,15 @@ export async function systemFailureDrillOn(
     const runbook = declared.runbook?.outcome ?? 'not run'
     const problem = overdue.signal.aborted
       ? messageOf(overdue.signal.reason)
-      : runbook !== 'succeeded'
-        ? `runbook ${runbook}: ${declared.runbook?.steps
-            .filter((x) => x.outcome !== 'succeeded')
-            .map((x) => `${x.name} ${x.outcome}: ${x.detail}`)
-            .join('; ')}`
-        : (recoveryProblem(r, apps) ??
-          (healthyAt === null ? 'lastgood validated every app, yet they did not all answer healthy from outside' : null))
+      : opts.stop?.aborted
+        ? `stopped by ${stopReason(opts.stop)} before every app recovered`
+        : runbook !== 'succeeded'
+          ? `runbook ${runbook}: ${declared.runbook?.steps
+              .filter((x) => x.outcome !== 'succeeded')
+              .map((x) => `${x.name} ${x.outcome}: ${x.detail}`)
+              .join('; ')}`
+          : (recoveryProblem(r, apps) ??
+            (healthyAt === null ? 'lastgood validated every app, yet they did not all answer healthy from outside' : null))
     return {
       scenario: s.name,
       description: s.description,

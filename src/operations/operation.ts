@@ -9,7 +9,7 @@ import type { Platform } from '../platform/platform.js'
  * request with the same `input` schema and answers with the same `result` the CLI prints with --json. So a
  * command and its route cannot drift apart: there is one implementation, and two doors.
  */
-export interface Operation<S extends z.ZodType = z.ZodType, R = unknown> {
+export interface Operation<S extends z.ZodType = z.ZodType, R = unknown, P = never> {
   /** `snapshot.list`: names the route in the OpenAPI document and the operation in the parity test. */
   name: string
   /** One line for the OpenAPI document. */
@@ -43,13 +43,18 @@ export interface Operation<S extends z.ZodType = z.ZodType, R = unknown> {
   bootstrap?: (p: Platform) => Promise<boolean>
   /** What the operation takes: the CLI's arguments and options, a route's path, query and body. */
   input: S
-  run(p: Platform, input: z.infer<S>, ctx: OperationContext): Promise<Outcome<R>>
+  run(p: Platform, input: z.infer<S>, ctx: OperationContext<P>): Promise<Outcome<R>>
 }
 
-export interface OperationContext {
+export interface OperationContext<P = never> {
   /** Who acts: recorded on every audit event the operation writes. */
   actor: string
   signal: AbortSignal
+  /**
+   * What a long operation reports as it goes (a monitor event, a drill ended): the CLI prints it when the
+   * operation runs here; through the server nobody is told, and the command prints what its result holds.
+   */
+  progress?: (update: P) => void
 }
 
 /**
@@ -62,6 +67,6 @@ export interface Outcome<R> {
 }
 
 /** Declares an operation with its input and result types inferred. */
-export function operation<S extends z.ZodType, R>(op: Operation<S, R>): Operation<S, R> {
+export function operation<S extends z.ZodType, R, P = never>(op: Operation<S, R, P>): Operation<S, R, P> {
   return op
 }

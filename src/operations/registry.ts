@@ -18,6 +18,8 @@ import {
   incidentShowOperation,
 } from './incidents.js'
 import { snapshotVerifyOperation, validateOperation } from './inspect.js'
+import { drillRunOperation } from './drills.js'
+import { monitorOnceOperation } from './monitor.js'
 import type { Operation } from './operation.js'
 import {
   snapshotCreateOperation,
@@ -36,6 +38,7 @@ import {
 import { statusOperation } from './status.js'
 import { tokenCreateOperation, tokenListOperation, tokenRevokeOperation } from './tokens.js'
 import { userAddOperation, userDisableOperation, userListOperation, userPasswdOperation } from './users.js'
+import { watchRunOperation } from './watch.js'
 
 /** Every operation: the server makes a route of each, and the parity test finds each command's here. */
 export const OPERATIONS: readonly Operation[] = [
@@ -77,4 +80,7 @@ export const OPERATIONS: readonly Operation[] = [
   tokenCreateOperation,
   tokenListOperation,
   tokenRevokeOperation,
+  drillRunOperation,
+  watchRunOperation,
+  monitorOnceOperation,
 ]

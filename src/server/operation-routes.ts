@@ -45,7 +45,7 @@ export function addOperationRoutes(
           const given = (op.method === 'GET' ? request.query : request.body) as Record<string, unknown>
           const input = { ...given, ...(request.params as Record<string, unknown>) }
           const identity = request.identity!
-          const run = () => actingAs(identity, () => op.run(p, input, { actor: identity.subject, signal: stop }))
+          const run = () => untilEnded(stop, (signal) => actingAs(identity, () => op.run(p, input, { actor: identity.subject, signal })))
           if (op.long) {
             const started = runs.start(op.name, run)
             return reply.code(202).header('location', `/api/v1/runs/${started.id}`).send({ run: started })
@@ -55,5 +55,21 @@ export function addOperationRoutes(
         },
       },
     )
+  }
+}
+
+/**
+ * `fn` with a signal of its own that the server's stop aborts, let go when `fn` ends: what an operation hangs
+ * on its signal (a monitor, a soak) is not kept by the server's, which outlives every request.
+ */
+async function untilEnded<T>(stop: AbortSignal, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const own = new AbortController()
+  const abort = () => own.abort(stop.reason)
+  if (stop.aborted) abort()
+  else stop.addEventListener('abort', abort, { once: true })
+  try {
+    return await fn(own.signal)
+  } finally {
+    stop.removeEventListener('abort', abort)
   }
 }

@@ -1,18 +1,19 @@
 import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
-import { appendAudit } from '../../audit/audit-log.js'
 import { configFileName, loadConfig } from '../../config/load-config.js'
-import { POSITIVE_TIMER_RANGE } from '../../config-parts/units.js'
 import { UserError } from '../../core/errors.js'
-import type { DrillResult } from '../../drills/drill-result.js'
-import { runDrill } from '../../drills/run-drill.js'
-import { SCENARIO_LIST, SCENARIOS, scenario } from '../../drills/scenarios.js'
-import { openPlatform } from '../../platform/open-platform.js'
+import { POSITIVE_TIMER_RANGE } from '../../config-parts/units.js'
+import { type DrillReport, drillRunOperation, type DrillUpdate, MIN_INTERVAL_MS, runDrills, unknownDrill } from '../../operations/drills.js'
+import type { Outcome } from '../../operations/operation.js'
+import { parseInput } from '../../operations/parse-input.js'
+import { scenario, SCENARIOS } from '../../drills/scenarios.js'
 import { Repository } from '../../repository/repository.js'
-import { actorOf, globals } from '../global-options.js'
+import { actorOf, type GlobalOptions, globals, serverOf } from '../global-options.js'
+import { invoke } from '../invoke.js'
 import { formatMs, printJson, println, table } from '../output.js'
 import { parseDurationOption } from '../parse-time.js'
 import { printEvent } from '../render-event.js'
+import { untilStopped } from '../stop-signal.js'
 
 const SEED_RTO_MS = 15 * 60_000
 
@@ -22,75 +23,73 @@ export async function drillAction(
   cmd: Command,
 ): Promise<number> {
   const g = globals(cmd)
-  const actor = actorOf(g)
-  const scenarios = name === undefined ? SCENARIO_LIST : [scenario(name) ?? badScenario(name)]
+  if (opts.verbose && serverOf(g))
+    throw new UserError(
+      "--verbose prints the drill monitor's events as they happen, which only a drill run here can: drop --verbose (with --json the report holds every event) or run the drill without --server",
+    )
+  const input = checked(name, opts)
+  // Each drill's line as it ends here; through the server, all of them once the run has ended.
+  let told = 0
+  const tell = (d: DrillReport) =>
+    println(
+      `${d.scenario}: ${d.success ? 'recovered' : `FAILED: ${d.problem}`}${d.recoveryMs !== null ? ` in ${formatMs(d.recoveryMs)}` : ''}`,
+    )
+  const progress = (u: DrillUpdate) => {
+    if (g.json) return
+    if ('event' in u) {
+      if (opts.verbose) printEvent(u.event, false)
+    } else {
+      tell(u.drill)
+      told++
+    }
+  }
+  const { result, exitCode } =
+    serverOf(g) || (await recordedHere(g)) ? await invoke(g, drillRunOperation, input, { progress }) : await unrecorded(g, input, progress)
+  if (g.json) printJson(result)
+  else {
+    result.drills.slice(told).forEach(tell)
+    println(`\n${renderTable(result.drills)}`)
+  }
+  return exitCode
+}
+
+/** The arguments as the command has always checked them, in its words; the operation's schema checks them again. */
+function checked(name: string | undefined, opts: { interval: string; failures: string }) {
+  if (name !== undefined && !scenario(name)) throw new UserError(unknownDrill(name))
   const intervalMs = parseDurationOption('--interval', opts.interval, POSITIVE_TIMER_RANGE)
-  if (intervalMs < 100) throw new UserError(`--interval: at least 100ms, got "${opts.interval}"`)
+  if (intervalMs < MIN_INTERVAL_MS) throw new UserError(`--interval: at least 100ms, got "${opts.interval}"`)
   const failures = Number(opts.failures)
   if (!Number.isInteger(failures) || failures < 1) throw new UserError(`--failures expects an integer >= 1, got "${opts.failures}"`)
-  // The objectives (and the audit trail the results go to) are the platform's, when there is one.
-  const file = configFileName(g.config)
-  const config = g.config !== undefined || existsSync(file) ? await loadConfig(g.config) : undefined
-  const rtoMs = config?.objectives.rtoMs ?? SEED_RTO_MS
-  const results: DrillResult[] = []
-  for (const s of scenarios) {
-    const r = await runDrill(
-      s,
-      { intervalMs, failures },
-      { rtoMs, actor, ...(opts.verbose && !g.json ? { onEvent: (e) => printEvent(e, false) } : {}) },
-    )
-    results.push(r)
-    if (!g.json)
-      println(
-        `${s.name}: ${r.success ? 'recovered' : `FAILED: ${r.problem}`}${r.recoveryMs !== null ? ` in ${formatMs(r.recoveryMs)}` : ''}`,
-      )
-  }
-  if (config && (await Repository.exists(config.repository.path))) await recordResults(g.config, actor, results)
-  if (g.json)
-    printJson({
-      drills: results.map(({ events, ...r }) => ({
-        ...r,
-        events: events.map((e) => ({ type: e.type, at: e.at, app: e.app ?? null, message: e.message })),
-      })),
-    })
-  else println(`\n${renderTable(results, rtoMs)}`)
-  return results.every((r) => r.success && r.withinRto) ? 0 : 1
+  return { scenario: name === undefined ? [...SCENARIOS] : [name], interval: opts.interval, failures }
 }
 
-function badScenario(name: string): never {
-  throw new UserError(`unknown drill "${name}"; the drills are: ${SCENARIOS.join(', ')}`)
+/** A platform here to record the drills in: a configuration, and its repository initialised. */
+async function recordedHere(g: GlobalOptions): Promise<boolean> {
+  const config = await configHere(g)
+  return config !== undefined && (await Repository.exists(config.repository.path))
 }
 
-/** Drills are evidence (HIPAA 164.308(a)(7)(ii)(D), testing and revision): each result goes to the audit chain. */
-async function recordResults(configFile: string | undefined, actor: string, results: DrillResult[]): Promise<void> {
-  const p = await openPlatform(configFile)
-  try {
-    for (const r of results) {
-      await appendAudit(p.state, {
-        actor,
-        action: 'drill.result',
-        target: r.scenario,
-        reason: r.description,
-        outcome: r.success && r.withinRto ? 'success' : 'failure',
-        details: {
-          problem: r.problem,
-          measuredFrom: r.measuredFrom,
-          recoveryMs: r.recoveryMs,
-          rtoMs: r.objectives.rtoMs,
-          withinRto: r.withinRto,
-          timing: r.timing,
-          recoveryOrder: r.recoveryOrder,
-          apps: r.apps,
-          ...(r.incident ? { incident: r.incident } : {}),
-        },
-      })
-    }
-  } finally {
-    await p.close()
-  }
+async function configHere(g: GlobalOptions) {
+  return g.config !== undefined || existsSync(configFileName(g.config)) ? loadConfig(g.config) : undefined
 }
 
-function renderTable(results: DrillResult[], rtoMs: number): string {
+/**
+ * A drill needs no platform: without one initialised here it runs against the configuration's RTO (the seeds'
+ * 15 min without a configuration), and records nothing.
+ */
+async function unrecorded(
+  g: GlobalOptions,
+  input: Record<string, unknown>,
+  progress: (u: DrillUpdate) => void,
+): Promise<Outcome<{ drills: DrillReport[] }>> {
+  const parsed = parseInput(drillRunOperation, input)
+  const rtoMs = (await configHere(g))?.objectives.rtoMs ?? SEED_RTO_MS
+  const actor = actorOf(g)
+  return untilStopped((signal) => runDrills(parsed, { rtoMs, actor, signal, progress }))
+}
+
+function renderTable(results: DrillReport[]): string {
+  const rtoMs = results[0]?.objectives.rtoMs ?? SEED_RTO_MS
   const ms = (v: number | null) => (v === null ? '—' : formatMs(v))
   const rows = results.flatMap((r) =>
     r.apps.map((a) => [

@@ -1,31 +1,25 @@
 import type { Command } from 'commander'
 import { POSITIVE_TIMER_RANGE } from '../../config-parts/units.js'
-import { watchDeploy } from '../../monitor/deploy-watch.js'
-import { findApp } from '../../platform/platform.js'
-import { actorOf, globals } from '../global-options.js'
-import { parseDurationOption } from '../parse-time.js'
+import { watchRunOperation } from '../../operations/watch.js'
+import { globals } from '../global-options.js'
+import { invoke } from '../invoke.js'
 import { printJson, println } from '../output.js'
+import { parseDurationOption } from '../parse-time.js'
 import { printEvent } from '../render-event.js'
-import { withPlatform } from '../with-platform.js'
-import { stopOnSignal } from '../stop-signal.js'
 
-export async function watchAction(name: string, opts: { for?: string }, cmd: Command): Promise<number> {
+/** Events as they happen when the watch runs here; through the server, the outcome when it ends. */
+export async function watchAction(app: string, opts: { for?: string }, cmd: Command): Promise<number> {
   const g = globals(cmd)
-  const actor = actorOf(g)
-  // The range of monitor.watch_for, which it stands in for.
-  const forMs = opts.for === undefined ? undefined : parseDurationOption('--for', opts.for, POSITIVE_TIMER_RANGE)
-  return withPlatform(g, async (p) => {
-    const app = findApp(p.config, name)
-    // Ctrl-C ends the soak unproven (exit 1); a rollback under way stops at a step boundary, journaled.
-    const r = await watchDeploy(p, app, {
-      forMs: forMs ?? p.config.monitor.watchForMs,
-      actor,
-      stop: stopOnSignal().signal,
-      ...(g.json ? {} : { onEvent: (e) => printEvent(e, false) }),
-    })
-    if (g.json) printJson({ watch: r })
-    else
-      println(r.outcome === 'passed' ? `${app.name}: ${r.snapshot} is known good: ${r.detail}` : `${app.name}: ${r.outcome}: ${r.detail}`)
-    return r.outcome === 'passed' ? 0 : 1
-  })
+  // Checked in the command's words before either door; the operation's schema has the same range.
+  if (opts.for !== undefined) parseDurationOption('--for', opts.for, POSITIVE_TIMER_RANGE)
+  const { result, exitCode } = await invoke(
+    g,
+    watchRunOperation,
+    { app, for: opts.for },
+    g.json ? {} : { progress: (e) => printEvent(e, false) },
+  )
+  const r = result.watch
+  if (g.json) printJson(result)
+  else println(r.outcome === 'passed' ? `${r.app}: ${r.snapshot} is known good: ${r.detail}` : `${r.app}: ${r.outcome}: ${r.detail}`)
+  return exitCode
 }
