@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { messageOf } from '../core/errors.js'
+import { inputFault } from '../operations/parse-input.js'
 import { redact } from '../core/redact.js'
 import { asStorageError } from '../core/storage-fault.js'
 import { type ErrorCode, type ErrorDocument, errorDocument } from '../operations/error-document.js'
@@ -35,7 +36,7 @@ export function replyWithError(err: FastifyError, request: FastifyRequest, reply
     // Worded as parseInput words it for the command line: the same error whichever door it came through.
     return sendError(reply, {
       code: 'usage',
-      message: redact(`${path ? `${path}: ` : ''}${issue?.message ?? err.message}`),
+      message: redact(inputFault(path, issue?.message ?? err.message, valueAt(request, err.validationContext, path))),
       path: path || null,
     })
   }
@@ -49,6 +50,15 @@ export function replyWithError(err: FastifyError, request: FastifyRequest, reply
     message: `internal error; the server's log has it under request id ${request.id}`,
     path: null,
   })
+}
+
+/** The value the caller gave at `path` in the part of the request that failed its schema. */
+function valueAt(request: FastifyRequest, part: string | undefined, path: string): unknown {
+  const root: unknown =
+    part === 'body' ? request.body : part === 'querystring' ? request.query : part === 'params' ? request.params : undefined
+  return path === ''
+    ? root
+    : path.split('.').reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), root)
 }
 
 /** A lastgood error's document (redacted), or undefined for a fault whose message a caller must not see. */
