@@ -79,6 +79,7 @@ describe('--server parity', () => {
       ['incident', 'show', 'inc-nope'],
       ['incident', 'escalate', 'inc-nope', '--reason', ' '],
       ['audit', 'log', '--limit', '0'],
+      ['approvals', 'wait', 'ap-nope', '--timeout', 'soon'],
     ]
     for (const args of cases) {
       const here = await local(args)
@@ -87,6 +88,11 @@ describe('--server parity', () => {
       expect(there.code, args.join(' ')).toBe(2)
       expect(JSON.parse(there.stdout), args.join(' ')).toEqual(JSON.parse(here.stdout))
     }
+    // A field's fault quotes the value given, as a configuration error does.
+    expect(JSON.parse((await remote(['approvals', 'wait', 'ap-nope', '--timeout', 'soon'])).stdout).error).toMatchObject({
+      path: 'timeout',
+      message: expect.stringMatching(/^timeout: expected .*, got "soon"$/),
+    })
   })
 
   it('writes go through the server as the token’s user; a role without the permission is refused (exit 3), nothing written', async () => {
