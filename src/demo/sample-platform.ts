@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { copyFile, mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import type { Env } from '../config/interpolate.js'
 import { loadConfig } from '../config/load-config.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { factoryFor } from '../providers/registry.js'
@@ -65,8 +66,16 @@ export class SamplePlatform {
     for (const name of ['staff', 'inventory', 'handouts', 'medication-auth', 'checkin-kiosk']) {
       env[portVariable(name)] ??= String(await freePort())
     }
-    const config = await withEnv(env, () => loadConfig(configFile))
+    const config = await loadConfig(configFile, { ...process.env, ...env })
     return new SamplePlatform(dir, configFile, env, config)
+  }
+
+  /**
+   * The environment lastgood opens this platform in, in-process (a drill): its ports, and neither the caller's
+   * passphrase nor configuration file. Passed, not set: a server running a drill keeps its own environment.
+   */
+  platformEnv(): Env {
+    return { ...process.env, ...this.env, LASTGOOD_PASSWORD: undefined, LASTGOOD_CONFIG: undefined }
   }
 
   app(name: string) {

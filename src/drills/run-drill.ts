@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { startTimer } from '../core/timers.js'
-import { portVariable, SamplePlatform, SAMPLE_APP_CTL, withEnv } from '../demo/sample-platform.js'
+import { portVariable, SamplePlatform, SAMPLE_APP_CTL } from '../demo/sample-platform.js'
 import type { MonitorEvent } from '../monitor/events.js'
 import { Monitor } from '../monitor/monitor.js'
 import { untilAborted } from '../monitor/run-monitor.js'
@@ -39,10 +39,7 @@ export async function runDrill(s: Scenario, timing: DrillTiming, opts: DrillOpti
       : { configText: drillConfigText(timing, process.execPath, SAMPLE_APP_CTL) },
   )
   try {
-    // The drill's platform reads its ports from the environment; the caller's passphrase is not for it.
-    return await withEnv({ ...sp.env, LASTGOOD_PASSWORD: undefined, LASTGOOD_CONFIG: undefined }, () =>
-      s.recovery === 'incident' ? systemFailureDrillOn(sp, s, timing, opts) : drillOn(sp, s, timing, opts),
-    )
+    return s.recovery === 'incident' ? await systemFailureDrillOn(sp, s, timing, opts) : await drillOn(sp, s, timing, opts)
   } finally {
     await sp.destroy()
   }
@@ -59,8 +56,8 @@ async function drillOn(sp: SamplePlatform, s: Scenario, timing: DrillTiming, opt
       await sp.deploy(app, 'v1')
       await ctl(sp, 'restart', app)
     }
-    await initPlatform({ configFile: sp.configFile, actor: opts.actor })
-    p = await openPlatform(sp.configFile)
+    await initPlatform({ configFile: sp.configFile, actor: opts.actor, env: sp.platformEnv() })
+    p = await openPlatform(sp.configFile, { env: sp.platformEnv() })
     for (const app of apps) {
       const snap = await createSnapshot(p, sp.app(app), {
         kind: 'pre-deploy',

@@ -36,8 +36,8 @@ export async function systemFailureDrillOn(
   try {
     for (const app of apps) await sp.deploy(app, 'v1')
     await sp.start()
-    await initPlatform({ configFile: sp.configFile, actor: opts.actor })
-    p = await openPlatform(sp.configFile)
+    await initPlatform({ configFile: sp.configFile, actor: opts.actor, env: sp.platformEnv() })
+    p = await openPlatform(sp.configFile, { env: sp.platformEnv() })
     const ps = await createPlatformSnapshot(p, p.config.apps, { kind: 'manual', label: 'drill v1', actor: opts.actor, reason })
     const notGood = ps.snapshots.filter((snap) => !snap.knownGood)
     if (notGood.length > 0)

@@ -56,7 +56,7 @@ export async function runDrills(
 ): Promise<Outcome<{ drills: DrillReport[] }>> {
   if (drilling !== undefined)
     throw new RefusedError(
-      `a drill started by ${drilling} is running in this process; drills run one at a time here (each sets the process's environment for its sample apps): run it again when that one ends`,
+      `a drill started by ${drilling} is running in this process; drills run one at a time here (each measures a recovery time, which another beside it would distort): run it again when that one ends`,
     )
   drilling = o.actor
   try {

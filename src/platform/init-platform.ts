@@ -11,6 +11,7 @@ import { PACKAGE_ROOT } from '../core/package-root.js'
 import { Repository } from '../repository/repository.js'
 import { openState } from '../state/open-state.js'
 import { keySource } from './open-platform.js'
+import type { Env } from '../config/interpolate.js'
 
 /** Examples ship inside the package, beside dist/. */
 export const EXAMPLES_DIR = join(PACKAGE_ROOT, 'examples')
@@ -29,8 +30,9 @@ export interface InitResult {
  * Creates what one configuration needs: the config itself (from an example, when asked), the state
  * directory, the state database and the repository with its key. Refuses to overwrite anything.
  */
-export async function initPlatform(opts: { configFile?: string; example?: string; actor: string }): Promise<InitResult> {
-  const configFile = resolve(opts.configFile ?? process.env.LASTGOOD_CONFIG ?? 'lastgood.yaml')
+export async function initPlatform(opts: { configFile?: string; example?: string; actor: string; env?: Env }): Promise<InitResult> {
+  const env = opts.env ?? process.env
+  const configFile = resolve(opts.configFile ?? env.LASTGOOD_CONFIG ?? 'lastgood.yaml')
   let wroteConfig = false
   const kept: string[] = []
   if (opts.example) {
@@ -57,8 +59,8 @@ export async function initPlatform(opts: { configFile?: string; example?: string
       `no configuration at ${configFile}; write one, or start from an example: \`lastgood init --example minimal\` (or capistrano, clinic)`,
     )
   }
-  const config = await loadConfig(configFile)
-  const key = keySource(config)
+  const config = await loadConfig(configFile, env)
+  const key = keySource(config, env)
   const keyMode = key.passphrase ? 'passphrase' : 'key-file'
   if (await Repository.exists(config.repository.path)) {
     kept.push(

@@ -1,4 +1,5 @@
 import { auditHead, checkpointAudit, type AuditHead } from '../audit/audit-checkpoint.js'
+import type { Env } from '../config/interpolate.js'
 import { loadConfig } from '../config/load-config.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { messageOf, UserError } from '../core/errors.js'
@@ -10,8 +11,8 @@ import { type KeySource, Repository } from '../repository/repository.js'
 import { openState, type State } from '../state/open-state.js'
 import type { Platform } from './platform.js'
 
-export function keySource(config: ResolvedConfig): KeySource {
-  const passphrase = process.env.LASTGOOD_PASSWORD
+export function keySource(config: ResolvedConfig, env: Env = process.env): KeySource {
+  const passphrase = env.LASTGOOD_PASSWORD
   registerSecret(passphrase)
   return passphrase ? { passphrase, keyFile: config.repository.keyFile } : { keyFile: config.repository.keyFile }
 }
@@ -20,14 +21,14 @@ export function keySource(config: ResolvedConfig): KeySource {
  * Opens an initialised platform. A missing repository is a user error (nothing is created implicitly:
  * `lastgood init` does that), so a typo in --config never scatters state directories around.
  */
-export async function openPlatform(configFile?: string, opts: { readOnly?: boolean } = {}): Promise<Platform> {
-  const config = await loadConfig(configFile)
+export async function openPlatform(configFile?: string, opts: { readOnly?: boolean; env?: Env } = {}): Promise<Platform> {
+  const config = await loadConfig(configFile, opts.env)
   // Before anything from outside can enter: a receiver's answer, a command's output, a stored record shown.
   registerChannelSecrets(config.notifications.channels)
   if (!(await Repository.exists(config.repository.path))) {
     throw new UserError(`no lastgood repository at ${config.repository.path}; run \`lastgood init --config ${config.file}\` first`)
   }
-  const repository = await Repository.open(config.repository.path, keySource(config), {
+  const repository = await Repository.open(config.repository.path, keySource(config, opts.env), {
     compressionLevel: config.repository.compressionLevel,
     readOnly: opts.readOnly,
   }).catch((err: unknown) => {
