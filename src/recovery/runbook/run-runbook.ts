@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os'
 import type { Approval } from '../../approvals/approval.js'
 import { actingIdentity } from '../../auth/acting.js'
-import { type Identity, localIdentity } from '../../auth/identity.js'
+import { localIdentity } from '../../auth/identity.js'
 import type { IncidentType } from '../../config-parts/incident-vocabulary.js'
 import type { ResolvedConfig, ResolvedRunbookStep } from '../../config/types.js'
 import { redact } from '../../core/redact.js'
@@ -20,8 +20,6 @@ import { messageOf } from '../../core/errors.js'
 
 export interface RunbookOptions {
   actor: string
-  /** Who runs it, as authenticated (default: the acting identity, else the command line as `actor`): see StepContext. */
-  identity?: Identity
   signal?: AbortSignal
   /**
    * Called once when a step with on_failure: stop fails, with why; the caller raises the incident's level. A
@@ -81,7 +79,8 @@ export async function runRunbook(p: Platform, incident: Incident, opts: RunbookO
     incident,
     apps: [],
     actor: opts.actor,
-    identity: opts.identity ?? actingIdentity() ?? localIdentity(opts.actor, userInfo().username),
+    // Whoever declared, as authenticated (a drill or a direct call: the command line as `actor`).
+    identity: actingIdentity() ?? localIdentity(opts.actor, userInfo().username),
     signal: opts.signal ?? new AbortController().signal,
     steps,
   }
