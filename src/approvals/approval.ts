@@ -1,16 +1,24 @@
 import type { Scenario } from '../config-parts/decision-vocabulary.js'
+import type { IncidentType } from '../config-parts/incident-vocabulary.js'
 import type { Decision } from '../decisions/decide.js'
 import type { PlanForm } from './plan-hash.js'
 
 export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'expired', 'executed', 'stale'] as const
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number]
 
-/** What the requester asked for, enough to plan it again when it is approved. */
+/** What the requester asked for, enough to plan it again when it is approved (approvals/plan-ask.ts). */
 export interface RollbackAsk {
   apps: string[]
   to?: string
   components?: string[]
   scenario?: Scenario
+  /**
+   * A runbook's rollback: per app, in order, the snapshot it restores (the incident's recovery target) and the
+   * components (absent: its code components). Replaces `to` and `components`.
+   */
+  restore?: { app: string; to: string; components?: string[] }[]
+  /** Asked by an incident's runbook: its type gives the scenario, as it did when the request was made. */
+  incident?: { id: string; type: IncidentType }
 }
 
 export interface ApprovalDecision {

@@ -1,15 +1,17 @@
 import { auditAs } from '../auth/audit-as.js'
 import type { Identity } from '../auth/identity.js'
 import { messageOf, RefusedError } from '../core/errors.js'
-import { selectApps, type Platform } from '../platform/platform.js'
+import type { Platform } from '../platform/platform.js'
 import { recordRunOnIncidents } from '../recovery/record-run.js'
+import { scenarioOf } from '../decisions/scenario.js'
 import { decidePlan } from '../rollback/plan-decision.js'
-import { planRollback, type RollbackPlan } from '../rollback/plan-rollback.js'
+import type { RollbackPlan } from '../rollback/plan-rollback.js'
 import type { RollbackReport } from '../rollback/rollback-report.js'
 import { runRollback } from '../rollback/run-rollback.js'
 import type { Approval, RollbackAsk } from './approval.js'
 import { type ApprovalClock, isoAt, nowMs } from './approval-clock.js'
 import { moveApproval, requireApproval } from './approval-store.js'
+import { askSource, planAsk } from './plan-ask.js'
 import { planForm, planHash } from './plan-hash.js'
 import { refusable, refuseIn } from './refusal.js'
 
@@ -43,18 +45,13 @@ export async function executeApproval(
   })
   let plan: RollbackPlan
   try {
-    plan = await planRollback(p, {
-      apps: selectApps(p.config, a.ask.apps),
-      ...(a.ask.to ? { to: a.ask.to } : {}),
-      ...(a.ask.components ? { components: a.ask.components } : {}),
-      signal: opts.stop ?? new AbortController().signal,
-    })
+    plan = await planAsk(p, a.ask, opts.stop ?? new AbortController().signal)
   } catch (err) {
     return stale(p, by, a, { why: messageOf(err) })
   }
   const hash = planHash(planForm(plan))
   if (hash !== a.planHash) return stale(p, by, a, { why: 'the plan differs from the one approved', planHash: hash })
-  const decision = decidePlan(p.config, plan, { by: 'person', ...(a.ask.scenario ? { scenario: a.ask.scenario } : {}) })
+  const decision = decidePlan(p.config, plan, askSource(a.ask))
   const approvedBy = a.decisions.filter((d) => d.verdict === 'approve').map((d) => d.actor)
   let report: RollbackReport
   try {
@@ -101,12 +98,19 @@ async function stale(p: Platform, by: Identity, a: Approval, details: { why: str
   )
 }
 
-/** The command that asks for the same rollback afresh. */
+/**
+ * The command that asks for the same rollback afresh. A runbook's request is asked again as a person's rollback
+ * of the same apps under the incident's scenario (of one app: to the same snapshot and components).
+ */
 export function askAgain(ask: RollbackAsk, reason: string): string {
+  const only = ask.restore?.length === 1 ? ask.restore[0] : undefined
+  const to = ask.to ?? only?.to
+  const components = ask.components ?? only?.components
+  const scenario = ask.scenario ?? (ask.incident ? scenarioOf(askSource(ask)) : undefined)
   const parts = ['lastgood rollback', ...ask.apps]
-  if (ask.to) parts.push('--to', ask.to)
-  if (ask.components?.length) parts.push('--component', ...ask.components)
-  if (ask.scenario) parts.push('--scenario', ask.scenario)
+  if (to) parts.push('--to', to)
+  if (components?.length) parts.push('--component', ...components)
+  if (scenario) parts.push('--scenario', scenario)
   parts.push('--reason', JSON.stringify(reason))
   return parts.join(' ')
 }

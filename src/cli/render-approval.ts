@@ -11,14 +11,18 @@ function whoDecides(a: Approval): string {
   return `${people} holding ${a.decision.approval.permission} (${a.asked.roles.join(', ') || 'no role holds it'}), not ${a.requester}`
 }
 
-/** What the command that made a request prints: its id, who was asked, and what to run next. */
+/** What the rollback command that made a request prints: its id, who was asked, and what to run next. */
 export function renderRequested(a: Approval): string {
+  return `${renderAsked(a)}\nNothing was changed yet (exit 3: refused for now).`
+}
+
+/** A request as any command that made it says it (a rollback, an incident's runbook): id, who, when, how. */
+export function renderAsked(a: Approval): string {
   const told = a.asked.channels.length ? `told on ${a.asked.channels.join(', ')}` : 'no channel configured for those roles'
   return [
     `approval ${a.id} requested: the decision matrix wants ${whoDecides(a)} to approve this ${a.scenario} rollback (${told}).`,
     `Target time ${when(a.targetAt)} (${formatDuration(a.decision.targetMs)}); the request expires ${when(a.expiresAt)}.`,
     `Approve: lastgood approve ${a.id} --reason "<why>"    follow it: lastgood approvals wait ${a.id}`,
-    'Nothing was changed yet (exit 3: refused for now).',
   ].join('\n')
 }
 

@@ -114,9 +114,10 @@ export const incidentResolveOperation = operation({
 })
 
 /**
- * Declares an incident and runs its type's runbook: exit 1 when the runbook did not succeed. The type,
- * scope and reason are checked by declareIncident, which names the vocabulary; a stop request cancels the
- * runbook's remaining steps.
+ * Declares an incident and runs its type's runbook: exit 1 when the runbook did not succeed, 3 when it waits
+ * for the approval the decision matrix wants before it rolls back (the request as `approval`: refused for
+ * now). The type, scope and reason are checked by declareIncident, which names the vocabulary; a stop request
+ * cancels the runbook's remaining steps.
  */
 export const incidentDeclareOperation = operation({
   name: 'incident.declare',
@@ -149,6 +150,10 @@ export const incidentDeclareOperation = operation({
         { signal },
       ),
     )
-    return { result: { ...result, notificationsPending: pending }, exitCode: result.runbook?.outcome === 'succeeded' ? 0 : 1 }
+    const approval = result.runbook?.approval
+    return {
+      result: { ...result, ...(approval ? { approval } : {}), notificationsPending: pending },
+      exitCode: result.runbook?.outcome === 'succeeded' ? 0 : approval ? 3 : 1,
+    }
   },
 })

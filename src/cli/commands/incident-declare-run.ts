@@ -4,6 +4,7 @@ import type { RunbookResult } from '../../recovery/runbook/run-runbook.js'
 import { globals } from '../global-options.js'
 import { invoke } from '../invoke.js'
 import { printJson, println, table } from '../output.js'
+import { renderAsked } from '../render-approval.js'
 
 interface DeclareOptions {
   scope?: string[]
@@ -33,6 +34,8 @@ function render(id: string, what: string, runbook: RunbookResult | undefined, pe
       runbook.steps.map((s) => [String(s.index), s.name, s.outcome, s.startedAt, s.endedAt, s.detail]),
     )
     out += '\n'
+    if (runbook.approval)
+      out += `\n${renderAsked(runbook.approval)}\nThe runbook waits there: once approved, its rollback runs and goes on this incident's timeline (exit 3: refused for now).\n`
   }
   if (pending > 0) out += `\n${pending} message(s) still queued; \`lastgood monitor\` delivers them\n`
   out += `\nnext: lastgood incident show ${id} | escalate ${id} --reason R | resolve ${id} --summary S`

@@ -1,3 +1,7 @@
+import { userInfo } from 'node:os'
+import type { Approval } from '../../approvals/approval.js'
+import { actingIdentity } from '../../auth/acting.js'
+import { localIdentity } from '../../auth/identity.js'
 import type { IncidentType } from '../../config-parts/incident-vocabulary.js'
 import type { ResolvedConfig, ResolvedRunbookStep } from '../../config/types.js'
 import { redact } from '../../core/redact.js'
@@ -17,7 +21,10 @@ import { messageOf } from '../../core/errors.js'
 export interface RunbookOptions {
   actor: string
   signal?: AbortSignal
-  /** Called once when a step with on_failure: stop fails, with why; the caller raises the incident's level. */
+  /**
+   * Called once when a step with on_failure: stop fails, with why; the caller raises the incident's level. A
+   * step waiting for an approval does not call it: the request escalates at its own target time.
+   */
   escalate: (reason: string) => Promise<void>
 }
 
@@ -26,7 +33,8 @@ export interface StepResult {
   index: number
   kind: string
   name: string
-  outcome: 'succeeded' | 'failed' | 'skipped'
+  /** waiting: it did not run; the decision matrix wants the approval it asked for (RunbookResult.approval). */
+  outcome: 'succeeded' | 'failed' | 'skipped' | 'waiting'
   startedAt: string
   endedAt: string
   detail: string
@@ -35,9 +43,15 @@ export interface StepResult {
 
 export interface RunbookResult {
   incident: string
-  /** failed: a `continue` step failed and the rest ran; stopped: a `stop` step failed (or the run was cancelled). */
-  outcome: 'succeeded' | 'failed' | 'stopped'
+  /**
+   * failed: a `continue` step failed and the rest ran; stopped: a `stop` step failed (or the run was cancelled);
+   * waiting: a step that rolls back waits for `approval` and the rest were not run (the earlier failures, if
+   * any, are in `steps`). Only one step can wait: the runbook stops there.
+   */
+  outcome: 'succeeded' | 'failed' | 'stopped' | 'waiting'
   steps: StepResult[]
+  /** The request a waiting step made: approved, its plan runs (`lastgood approve ID`). */
+  approval?: Approval
 }
 
 /** Steps that bring apps back: only a runbook with one of them can leave the incident recovered. */
@@ -54,11 +68,22 @@ export function runbookFor(config: ResolvedConfig, type: IncidentType): Resolved
  * recover): a runbook that only keeps evidence, runs hooks or tells people leaves the recovery to them. Every step is on the timeline (runbook.step, with its outcome
  * and facts) and so in the audit chain. A failed step is told to the audience (runbook_step_failed); with
  * on_failure `continue` the next step runs, with `stop` the rest are skipped and `opts.escalate` is called.
- * Steps never throw out of here: an error is that step's failure.
+ * A step that rolls back where the decision matrix wants an approval waits (step-gate.ts): the rest are not
+ * run, the incident stays mitigating, and nothing escalates here. Steps never throw out of here: an error is
+ * that step's failure.
  */
 export async function runRunbook(p: Platform, incident: Incident, opts: RunbookOptions): Promise<RunbookResult> {
   const steps = runbookFor(p.config, incident.type)
-  const ctx: StepContext = { p, incident, apps: [], actor: opts.actor, signal: opts.signal ?? new AbortController().signal, steps }
+  const ctx: StepContext = {
+    p,
+    incident,
+    apps: [],
+    actor: opts.actor,
+    // Whoever declared, as authenticated (a drill or a direct call: the command line as `actor`).
+    identity: actingIdentity() ?? localIdentity(opts.actor, userInfo().username),
+    signal: opts.signal ?? new AbortController().signal,
+    steps,
+  }
   await writeIncident(ctx, async (w) => {
     await moveStatus(w.tx, ctx.incident, 'mitigating', opts.actor, `runbook ${incident.type} started`)
     await w.record({
@@ -69,10 +94,11 @@ export async function runRunbook(p: Platform, incident: Incident, opts: RunbookO
   })
   const results: StepResult[] = []
   let outcome: RunbookResult['outcome'] = 'succeeded'
+  let approval: Approval | undefined
   for (const [i, step] of steps.entries()) {
     const index = i + 1
     const name = stepName(step)
-    if (outcome === 'stopped') {
+    if (outcome === 'stopped' || approval) {
       const at = new Date().toISOString()
       results.push({
         index,
@@ -81,29 +107,31 @@ export async function runRunbook(p: Platform, incident: Incident, opts: RunbookO
         outcome: 'skipped',
         startedAt: at,
         endedAt: at,
-        detail: 'not run: the runbook stopped',
+        detail: approval ? `not run: the runbook waits for approval ${approval.id}` : 'not run: the runbook stopped',
         data: {},
       })
       continue
     }
     const startedAt = new Date().toISOString()
-    const r = ctx.signal.aborted ? { ok: false, detail: 'cancelled before it started', data: {} } : await runStep(ctx, step)
+    const r: StepOutcome = ctx.signal.aborted ? { ok: false, detail: 'cancelled before it started', data: {} } : await runStep(ctx, step)
+    approval = r.waiting
     const result: StepResult = {
       index,
       kind: step.kind,
       name,
-      outcome: r.ok ? 'succeeded' : 'failed',
+      outcome: r.waiting ? 'waiting' : r.ok ? 'succeeded' : 'failed',
       startedAt,
       endedAt: new Date().toISOString(),
       detail: redact(r.detail),
       data: r.data,
     }
     results.push(result)
-    const stop = !r.ok && (step.onFailure === 'stop' || ctx.signal.aborted)
+    const failed = !r.ok && !r.waiting
+    const stop = failed && (step.onFailure === 'stop' || ctx.signal.aborted)
     await writeIncident(ctx, async (w) => {
       await w.record({
         kind: 'runbook.step',
-        outcome: r.ok ? 'success' : 'failure',
+        outcome: r.waiting ? 'refused' : r.ok ? 'success' : 'failure',
         message: `step ${index} ${name} ${result.outcome}: ${result.detail}`,
         data: {
           index,
@@ -116,7 +144,7 @@ export async function runRunbook(p: Platform, incident: Incident, opts: RunbookO
           ...r.data,
         },
       })
-      if (!r.ok) {
+      if (failed) {
         await w.tell({
           kind: 'runbook_step_failed',
           vars: {
@@ -127,15 +155,20 @@ export async function runRunbook(p: Platform, incident: Incident, opts: RunbookO
         })
       }
     })
-    if (!r.ok) outcome = stop ? 'stopped' : 'failed'
+    if (r.waiting) outcome = 'waiting'
+    else if (failed) outcome = stop ? 'stopped' : 'failed'
     if (stop) await opts.escalate(`runbook step ${index} ${name} failed: ${result.detail}`)
   }
   await writeIncident(ctx, async (w) => {
     await w.record({
       kind: 'runbook.finished',
-      outcome: outcome === 'succeeded' ? 'success' : 'failure',
-      message: `runbook ${incident.type} ${outcome}: ${results.map((s) => `${s.name} ${s.outcome}`).join(', ')}`,
-      data: { outcome, steps: results.map((s) => ({ index: s.index, step: s.name, outcome: s.outcome })) },
+      outcome: outcome === 'succeeded' ? 'success' : outcome === 'waiting' ? 'refused' : 'failure',
+      message: `runbook ${incident.type} ${outcome}${approval ? ` for approval ${approval.id}` : ''}: ${results.map((s) => `${s.name} ${s.outcome}`).join(', ')}`,
+      data: {
+        outcome,
+        steps: results.map((s) => ({ index: s.index, step: s.name, outcome: s.outcome })),
+        ...(approval ? { approval: approval.id } : {}),
+      },
     })
     if (
       outcome !== 'succeeded' ||
@@ -152,7 +185,7 @@ export async function runRunbook(p: Platform, incident: Incident, opts: RunbookO
       },
     })
   })
-  return { incident: incident.id, outcome, steps: results }
+  return { incident: incident.id, outcome, steps: results, ...(approval ? { approval } : {}) }
 }
 
 async function runStep(ctx: StepContext, step: ResolvedRunbookStep): Promise<StepOutcome> {

@@ -1,3 +1,5 @@
+import type { Approval } from '../../approvals/approval.js'
+import type { Identity } from '../../auth/identity.js'
 import type { ResolvedApp, ResolvedRunbookStep } from '../../config/types.js'
 import type { Platform } from '../../platform/platform.js'
 import type { StateDb } from '../../state/open-state.js'
@@ -13,16 +15,22 @@ export interface StepContext {
   /** The incident's scope, in recovery-priority order. */
   apps: ResolvedApp[]
   actor: string
+  /** Who runs the runbook, as authenticated: the requester of an approval a step asks for, the actor of a review. */
+  identity: Identity
   signal: AbortSignal
   /** The whole runbook, for messages that say what is planned. */
   steps: ResolvedRunbookStep[]
 }
 
-/** A step's result: `ok` false fails the step; `detail` is one line for people, `data` the facts. */
+/**
+ * A step's result: `ok` false fails the step, unless `waiting` says it did not run because the decision matrix
+ * wants this approval first; `detail` is one line for people, `data` the facts.
+ */
 export interface StepOutcome {
   ok: boolean
   detail: string
   data: Record<string, unknown>
+  waiting?: Approval
 }
 
 /**
@@ -54,4 +62,9 @@ export class IncidentWriter {
 /** A step's one-line name: `isolate`, `rollback`, `command flush-cache`. */
 export function stepName(s: ResolvedRunbookStep): string {
   return s.kind === 'hook' ? s.name : s.kind
+}
+
+/** The reason a runbook's run records (and an approval request it makes): the incident, then what the step does. */
+export function runReason(ctx: StepContext, why: string): string {
+  return `incident ${ctx.incident.id} (${ctx.incident.type}): ${why}`
 }

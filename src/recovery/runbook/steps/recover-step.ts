@@ -2,12 +2,15 @@ import type { ResolvedApp } from '../../../config/types.js'
 import { formatDuration } from '../../../config-parts/units.js'
 import { probeHealth } from '../../../health/probe-health.js'
 import { factoryFor, providerFactories, providerFor } from '../../../providers/registry.js'
-import type { AppReport } from '../../../rollback/rollback-report.js'
-import { rollbackApps } from '../../../rollback/rollback-apps.js'
+import { planAsk } from '../../../approvals/plan-ask.js'
+import type { RollbackPlan } from '../../../rollback/plan-rollback.js'
+import type { AppReport, RollbackReport } from '../../../rollback/rollback-report.js'
+import { runRollback } from '../../../rollback/run-rollback.js'
 import { providerContext } from '../../../snapshots/create-snapshot.js'
 import { requireSnapshot } from '../../../snapshots/snapshot-record.js'
 import { recoveryTarget } from '../recovery-target.js'
-import { type StepContext, type StepOutcome, writeIncident } from '../step-context.js'
+import { runReason, type StepContext, type StepOutcome, writeIncident } from '../step-context.js'
+import { gateRollback, reviewIfFlagged, type StepGate } from '../step-gate.js'
 import { postMortemDue } from './rollback-step.js'
 import { messageOf } from '../../../core/errors.js'
 
@@ -24,15 +27,43 @@ export interface AppRecovery {
   error: string | null
 }
 
+/** An app to restore: its target and plan. */
+interface Planned {
+  app: ResolvedApp
+  target: string
+  plan: RollbackPlan
+}
+/** An app as the step found it: to restore, or its recovery already settled (already-healthy, or failed). */
+type Assessed = Planned | { settled: AppRecovery }
+
 /**
  * Recovers every app in scope in recovery-priority order, one rollback run per app, each validated before
  * the next starts. An app that answers its health checks and already runs its target's versions is left
  * alone (already-healthy). Otherwise it is restored to its target even when the versions match: the
- * restore re-runs its components' `restart`, which is what brings a crashed process back. A failed app is
- * recorded and the next one is still recovered; the step fails at the end if any app failed.
+ * restore re-runs its components' `restart`, which is what brings a crashed process back. Every app is
+ * planned before the first changes, and the apps to restore pass the decision matrix as one plan
+ * (step-gate.ts): where it wants an approval the step waits for that one request, whose approved run restores
+ * them together. A failed app is recorded and the next one is still recovered; the step fails at the end if
+ * any app failed.
  */
 export async function recoverStep(ctx: StepContext): Promise<StepOutcome> {
   const names = ctx.apps.map((a) => a.name)
+  const started = performance.now()
+  const assessed: Assessed[] = []
+  for (const app of ctx.apps) assessed.push(await assessApp(ctx, app))
+  const planned = assessed.filter((a): a is Planned => 'plan' in a)
+  let allowed: Extract<StepGate, { kind: 'run' }> | undefined
+  if (planned.length > 0) {
+    const plan: RollbackPlan = { apps: planned.flatMap((a) => a.plan.apps) }
+    const restore = planned.map((a) => ({ app: a.app.name, to: a.target }))
+    const gate = await gateRollback(ctx, plan, restore, `recover ${restore.map((r) => r.app).join(', ')}`)
+    if (gate.kind === 'waiting') {
+      // What was found stays on the record: the approved run restores only the apps it planned.
+      for (const a of assessed) if ('settled' in a) await recordApp(ctx, a.settled)
+      return gate.outcome
+    }
+    allowed = gate
+  }
   await writeIncident(ctx, async (w) => {
     await w.record({
       kind: 'rollback.started',
@@ -48,19 +79,11 @@ export async function recoverStep(ctx: StepContext): Promise<StepOutcome> {
       },
     })
   })
-  const started = performance.now()
   const results: AppRecovery[] = []
-  for (const app of ctx.apps) {
-    const r = await recoverApp(ctx, app)
+  for (const a of assessed) {
+    const r = 'plan' in a ? await restoreApp(ctx, a, allowed!) : a.settled
     results.push(r)
-    await writeIncident(ctx, (w) =>
-      w.record({
-        kind: 'recovery.app',
-        outcome: r.outcome === 'failed' ? 'failure' : 'success',
-        message: `${app.name} ${r.outcome} in ${r.durationMs} ms${r.error ? `: ${r.error}` : ''}`,
-        data: { ...r },
-      }),
-    )
+    await recordApp(ctx, r)
   }
   const failed = results.filter((r) => r.outcome === 'failed')
   const durationMs = Math.round(performance.now() - started)
@@ -89,42 +112,72 @@ export async function recoverStep(ctx: StepContext): Promise<StepOutcome> {
   return { ok: failed.length === 0, detail, data: { durationMs, apps: results } }
 }
 
-async function recoverApp(ctx: StepContext, app: ResolvedApp): Promise<AppRecovery> {
+function recordApp(ctx: StepContext, r: AppRecovery) {
+  return writeIncident(ctx, (w) =>
+    w.record({
+      kind: 'recovery.app',
+      outcome: r.outcome === 'failed' ? 'failure' : 'success',
+      message: `${r.app} ${r.outcome} in ${r.durationMs} ms${r.error ? `: ${r.error}` : ''}`,
+      data: { ...r },
+    }),
+  )
+}
+
+/** Times one app's recovery from now; `done` completes its record. */
+function clockFor(app: ResolvedApp) {
   const t0 = performance.now()
   const startedAt = new Date().toISOString()
-  const done = (r: Pick<AppRecovery, 'outcome' | 'target' | 'run' | 'validatedAt' | 'error'>): AppRecovery => ({
+  return (r: Pick<AppRecovery, 'outcome' | 'target' | 'run' | 'validatedAt' | 'error'>): AppRecovery => ({
     app: app.name,
     startedAt,
     endedAt: new Date().toISOString(),
     durationMs: Math.round(performance.now() - t0),
     ...r,
   })
+}
+
+/** Its target, whether it is already healthy on it, and otherwise its plan; any error fails the app alone. */
+async function assessApp(ctx: StepContext, app: ResolvedApp): Promise<Assessed> {
+  const done = clockFor(app)
   let target: string | null = null
   try {
     target = await recoveryTarget(ctx.p, ctx.incident, app)
     if (await alreadyHealthy(ctx, app, target))
-      return done({ outcome: 'already-healthy', target, run: null, validatedAt: new Date().toISOString(), error: null })
-    const report = await rollbackApps(ctx.p, {
-      apps: [app],
-      targets: new Map([[app.name, target]]),
-      signal: ctx.signal,
-      reason: `incident ${ctx.incident.id} (${ctx.incident.type}): recover ${app.name}`,
+      return { settled: done({ outcome: 'already-healthy', target, run: null, validatedAt: new Date().toISOString(), error: null }) }
+    const plan = await planAsk(ctx.p, { apps: [app.name], restore: [{ app: app.name, to: target }] }, ctx.signal)
+    return { app, target, plan }
+  } catch (err) {
+    return { settled: done({ outcome: 'failed', target, run: null, validatedAt: null, error: messageOf(err) }) }
+  }
+}
+
+/** Runs one app's plan as the gate allowed it; a run of the flagged row is reviewed. */
+async function restoreApp(ctx: StepContext, a: Planned, allowed: Extract<StepGate, { kind: 'run' }>): Promise<AppRecovery> {
+  const { app, target } = a
+  const done = clockFor(app)
+  let report: RollbackReport
+  try {
+    report = await runRollback(ctx.p, a.plan, {
+      reason: runReason(ctx, `recover ${app.name}`),
       actor: ctx.actor,
-    })
-    const a = report.apps[0]!
-    const validated = report.steps.find((s) => s.app === app.name && s.name === 'validate' && s.status !== 'failed')
-    if (a.outcome === 'restored')
-      return done({ outcome: 'restored', target, run: report.run, validatedAt: validated?.endedAt ?? report.endedAt, error: null })
-    return done({
-      outcome: 'failed',
-      target,
-      run: report.run,
-      validatedAt: null,
-      error: `${a.outcome}: ${a.error ?? 'unknown error'}${sameVersionHint(app, a)}`,
+      decision: allowed.decision,
+      authority: allowed.authority,
     })
   } catch (err) {
     return done({ outcome: 'failed', target, run: null, validatedAt: null, error: messageOf(err) })
   }
+  await reviewIfFlagged(ctx, allowed.decision, report)
+  const r = report.apps[0]!
+  const validated = report.steps.find((s) => s.app === app.name && s.name === 'validate' && s.status !== 'failed')
+  if (r.outcome === 'restored')
+    return done({ outcome: 'restored', target, run: report.run, validatedAt: validated?.endedAt ?? report.endedAt, error: null })
+  return done({
+    outcome: 'failed',
+    target,
+    run: report.run,
+    validatedAt: null,
+    error: `${r.outcome}: ${r.error ?? 'unknown error'}${sameVersionHint(app, r)}`,
+  })
 }
 
 /** Health passes now and every component runs the target's version: nothing to recover. */

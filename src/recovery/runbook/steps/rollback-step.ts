@@ -1,11 +1,13 @@
 import type { ResolvedApp } from '../../../config/types.js'
 import { formatDuration } from '../../../config-parts/units.js'
-import { planRollback, type RollbackPlan } from '../../../rollback/plan-rollback.js'
+import { planAsk } from '../../../approvals/plan-ask.js'
+import type { RollbackPlan } from '../../../rollback/plan-rollback.js'
 import type { RollbackReport } from '../../../rollback/rollback-report.js'
-import { runRollback } from '../../../rollback/run-rollback.js'
+import { type RunOptions, runRollback } from '../../../rollback/run-rollback.js'
 import { appSummary } from '../../record-run.js'
 import { recoveryTarget } from '../recovery-target.js'
-import { type StepContext, type StepOutcome, writeIncident } from '../step-context.js'
+import { runReason, type StepContext, type StepOutcome, writeIncident } from '../step-context.js'
+import { gateRollback, type RestoreAsk, reviewIfFlagged } from '../step-gate.js'
 
 /** One app of a runbook rollback and the components to restore (all when absent). */
 export interface RollbackSelection {
@@ -16,23 +18,21 @@ export interface RollbackSelection {
 /**
  * One rollback run over the selected apps, in recovery-priority order, each to its recovery target
  * (recovery-target.ts). Everything is planned before anything changes, so a missing target or component
- * fails the step with nothing touched. Timeline: rollback.started, rollback.done; messages:
- * rollback_initiated, rollback_complete.
+ * fails the step with nothing touched. The plan then passes the decision matrix (step-gate.ts): it runs, or
+ * the step waits for the approval it asked for. Timeline: rollback.started, rollback.done (and review.opened
+ * after a flagged run); messages: rollback_initiated, rollback_complete.
  */
 export async function rollbackStep(ctx: StepContext, selection: RollbackSelection[], why: string): Promise<StepOutcome> {
-  const plans: RollbackPlan['apps'] = []
+  const restore: RestoreAsk = []
   for (const s of selection) {
-    const target = await recoveryTarget(ctx.p, ctx.incident, s.app, s.components)
-    const plan = await planRollback(ctx.p, {
-      apps: [s.app],
-      targets: new Map([[s.app.name, target]]),
-      signal: ctx.signal,
-      ...(s.components ? { components: s.components } : {}),
-    })
-    plans.push(...plan.apps)
+    const to = await recoveryTarget(ctx.p, ctx.incident, s.app, s.components)
+    restore.push({ app: s.app.name, to, ...(s.components ? { components: s.components } : {}) })
   }
-  const plan: RollbackPlan = { apps: plans }
-  const report = await runPlanned(ctx, plan, why)
+  const plan = await planAsk(ctx.p, { apps: restore.map((r) => r.app), restore }, ctx.signal)
+  const gate = await gateRollback(ctx, plan, restore, why)
+  if (gate.kind === 'waiting') return gate.outcome
+  const report = await runPlanned(ctx, plan, why, gate)
+  const review = await reviewIfFlagged(ctx, gate.decision, report)
   const failed = report.apps.filter((a) => a.outcome !== 'restored')
   const detail =
     failed.length === 0
@@ -41,12 +41,26 @@ export async function rollbackStep(ctx: StepContext, selection: RollbackSelectio
   return {
     ok: report.status === 'succeeded',
     detail,
-    data: { run: report.run, status: report.status, durationMs: report.durationMs, apps: appSummary(report) },
+    data: {
+      run: report.run,
+      status: report.status,
+      durationMs: report.durationMs,
+      apps: appSummary(report),
+      ...(review ? { review: review.id } : {}),
+    },
   }
 }
 
-/** Runs a plan as part of the incident: timeline entries and messages before and after it. */
-export async function runPlanned(ctx: StepContext, plan: RollbackPlan, why: string): Promise<RollbackReport> {
+/**
+ * Runs a plan as part of the incident, with the matrix's decision and what allowed it (step-gate.ts) on its
+ * start: timeline entries and messages before and after it.
+ */
+export async function runPlanned(
+  ctx: StepContext,
+  plan: RollbackPlan,
+  why: string,
+  allowed: Pick<RunOptions, 'decision' | 'authority'>,
+): Promise<RollbackReport> {
   const components = plan.apps.flatMap((a) => a.components.map((c) => `${a.app.name}/${c.component.name}`))
   const targets = Object.fromEntries(plan.apps.map((a) => [a.app.name, a.target.id]))
   const eta = Math.max(...plan.apps.map((a) => a.app.rollback.timeoutMs))
@@ -60,7 +74,12 @@ export async function runPlanned(ctx: StepContext, plan: RollbackPlan, why: stri
     await w.record({ kind: 'rollback.started', message: `${why}: restoring ${components.join(', ')}`, data: { targets, components } })
     await w.tell({ kind: 'rollback_initiated', vars: { components: components.join(', '), actions, eta: `within ${formatDuration(eta)}` } })
   })
-  const report = await runRollback(ctx.p, plan, { reason: `incident ${ctx.incident.id} (${ctx.incident.type}): ${why}`, actor: ctx.actor })
+  const report = await runRollback(ctx.p, plan, {
+    reason: runReason(ctx, why),
+    actor: ctx.actor,
+    decision: allowed.decision,
+    authority: allowed.authority,
+  })
   const ok = report.status === 'succeeded'
   const restored = report.apps.filter((a) => a.outcome === 'restored')
   await writeIncident(ctx, async (w) => {
