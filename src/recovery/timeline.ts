@@ -10,7 +10,8 @@ import type { StateDb } from '../state/open-state.js'
  *
  * Kinds: declared, status, escalation, note, runbook.started, runbook.step, runbook.finished,
  * snapshot, evidence, rollback.started, rollback.done, recovery.app, notification.queued, notification.sent,
- * notification.failed, continuity.activated, continuity.breached, continuity.ended, resolved.
+ * notification.failed, continuity.activated, continuity.breached, continuity.ended, approval.requested,
+ * review.opened, resolved.
  */
 export interface TimelineEntry {
   seq: number

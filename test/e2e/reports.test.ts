@@ -8,10 +8,11 @@ import { declare } from '../reports/incident-fixture.js'
 /**
  * incident show, incident postmortem and report compliance through the real CLI, over an incident declared
  * and recovered for real: staff v2 is broken, `incident declare` runs the performance_degradation runbook,
- * which rolls staff back to its last known good v1 and validates it.
+ * whose rollback of staff to its last known good v1 the on-call engineer approves; it runs and validates.
  */
 let sp: SamplePlatform
 let id: string
+let approvalId: string
 
 beforeAll(async () => {
   sp = await SamplePlatform.create()
@@ -33,8 +34,14 @@ beforeAll(async () => {
     '--reason',
     'staff p95 over 2 s after v2',
   ])
-  expect(declared.code, declared.stderr).toBe(0)
-  id = JSON.parse(declared.stdout).incident.id
+  // The clinic's decision matrix wants the on-call engineer's approval for it: the runbook waits (exit 3) until
+  // someone else approves, and the approval runs its rollback.
+  expect(declared.code, declared.stderr).toBe(3)
+  const { incident, approval } = JSON.parse(declared.stdout)
+  id = incident.id
+  approvalId = approval.id
+  const approved = await sp.cli(['--as', 'olga', 'approve', approval.id, '--reason', 'p95 confirmed on the dashboard'])
+  expect(approved.code, approved.stderr).toBe(0)
   const resolved = await sp.cli(['--as', 'bob', 'incident', 'resolve', id, '--summary', 'v2 rolled back to v1; a slow query in v2'])
   expect(resolved.code, resolved.stderr).toBe(0)
 }, 60_000)
@@ -58,7 +65,7 @@ describe('reports through the CLI', () => {
     expect(timeline[0]).toMatchObject({ kind: 'declared', actor: 'alice' })
     for (const e of timeline) expect(e.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
     expect(timeline.map((e: { kind: string }) => e.kind)).toEqual(
-      expect.arrayContaining(['runbook.started', 'rollback.started', 'rollback.done', 'runbook.finished', 'resolved']),
+      expect.arrayContaining(['runbook.started', 'approval.requested', 'runbook.finished', 'rollback.done', 'resolved']),
     )
     expect(recovery.apps).toEqual([
       expect.objectContaining({ app: 'staff', outcome: 'restored', from: { release: 'v2' }, to: { release: 'v1' } }),
@@ -135,8 +142,22 @@ describe('reports through the CLI', () => {
       ]),
     )
     expect(actions).not.toContain('platform.init')
-    for (const a of r.actions) expect(a).toMatchObject({ approvals: 'none recorded', breakGlass: 'none recorded' })
     const start = r.actions.find((a: { action: string }) => a.action === 'rollback.start')
+    // The rollback ran under the on-call engineer's approval, the time to decide reported against the target;
+    // what led to it and followed it names the request; nothing broke the glass.
+    expect(start.approvals).toMatch(new RegExp(`^${approvalId} approved by olga; decided in \\d+s \\(target 300s\\)$`))
+    expect(
+      r.actions.filter((a: { approvals: string }) => a.approvals !== 'none recorded').map((a: { action: string }) => a.action),
+    ).toEqual([
+      'approval.requested',
+      'incident.approval.requested',
+      'incident.runbook.step',
+      'incident.runbook.finished',
+      'approval.approved',
+      'rollback.start',
+      'approval.executed',
+    ])
+    for (const a of r.actions) expect(a.breakGlass).toBe('none recorded')
     expect(start.reason).toContain(id)
 
     const human = await sp.cli(['report', 'compliance'])
