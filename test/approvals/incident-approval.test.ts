@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SamplePlatform } from '../../src/demo/sample-platform.js'
 import { HttpReceiver, signedWebhookRoute } from '../helpers/receivers.js'
 import { ServeProcess } from '../server/serve-process.js'
-import { approvalConfig, HOOK_SECRET } from './approval-config.js'
+import { approvalConfig, HOOK_SECRET } from '../../src/demo/approval-config.js'
 
 /**
  * An incident's runbook under the decision matrix, through the real command line and `lastgood serve`: a
