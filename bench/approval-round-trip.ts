@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http'
 import type { ChildProcess } from 'node:child_process'
 import { approvalConfig } from '../src/demo/approval-config.js'
 import { SamplePlatform } from '../src/demo/sample-platform.js'
-import { serve, stopServe } from './serve-process.js'
+import { must, personWithToken, serve, stopServe } from './serve-process.js'
 import { benchHeader, benchRuns, benchStart, median, printTable } from './stats.js'
 
 const RUNS = benchRuns(20)
@@ -94,21 +94,9 @@ async function main(): Promise<void> {
   try {
     await p.deploy('staff', 'v1')
     await p.start(['staff'])
-    const must = async (args: string[], input?: string) => {
-      const r = await p.cli(args, input === undefined ? {} : { input })
-      if (r.code !== 0) throw new Error(`lastgood ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-      return r.stdout
-    }
-    await must(['init'])
-    await must(['snapshot', 'create', 'staff'])
-    const tokens = { ann: '', lee: '' }
-    for (const [user, role] of [
-      ['ann', 'operator'],
-      ['lee', 'team-lead'],
-    ] as const) {
-      await must(['user', 'add', user, '--role', role, '--password-stdin'], 'correct horse battery staple\n')
-      tokens[user] = (JSON.parse(await must(['--json', 'token', 'create', `${user}-bench`, '--user', user])) as { token: string }).token
-    }
+    await must(p, ['init'])
+    await must(p, ['snapshot', 'create', 'staff'])
+    const tokens = { ann: await personWithToken(p, 'ann', 'operator'), lee: await personWithToken(p, 'lee', 'team-lead') }
     const s = await serve(p)
     server = s.child
     const start = benchStart()

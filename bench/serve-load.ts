@@ -9,7 +9,7 @@ import { createRequire } from 'node:module'
 import type Autocannon from 'autocannon'
 import { manyAppsConfig } from '../src/demo/many-apps-config.js'
 import { SamplePlatform } from '../src/demo/sample-platform.js'
-import { serve, stopServe } from './serve-process.js'
+import { must, personWithToken, serve, stopServe } from './serve-process.js'
 import { benchHeader, benchRuns, benchStart, median, printTable } from './stats.js'
 
 const RUNS = benchRuns(5)
@@ -38,14 +38,8 @@ async function main(): Promise<void> {
   try {
     for (const name of names) await p.deploy(name, 'v1')
     await p.start(['staff'])
-    const must = async (args: string[], input?: string) => {
-      const r = await p.cli(args, input === undefined ? {} : { input })
-      if (r.code !== 0) throw new Error(`lastgood ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
-      return r.stdout
-    }
-    await must(['init'])
-    await must(['user', 'add', 'viewer', '--role', 'viewer', '--password-stdin'], 'correct horse battery staple\n')
-    const token = (JSON.parse(await must(['--json', 'token', 'create', 'bench', '--user', 'viewer'])) as { token: string }).token
+    await must(p, ['init'])
+    const token = await personWithToken(p, 'viewer', 'viewer')
     const s = await serve(p)
     server = s.child
     await load(s.url, token, 2)

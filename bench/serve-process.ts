@@ -31,3 +31,16 @@ export async function stopServe(server: ChildProcess | undefined): Promise<void>
   server.kill('SIGTERM')
   await exited
 }
+
+/** Runs a command of the bench's setup; a failure ends the bench with its stderr. */
+export async function must(p: SamplePlatform, args: string[], input?: string): Promise<string> {
+  const r = await p.cli(args, input === undefined ? {} : { input })
+  if (r.code !== 0) throw new Error(`lastgood ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
+  return r.stdout
+}
+
+/** A user of `role` and an API token of theirs, for the bench's requests. */
+export async function personWithToken(p: SamplePlatform, user: string, role: string): Promise<string> {
+  await must(p, ['user', 'add', user, '--role', role, '--password-stdin'], 'correct horse battery staple\n')
+  return (JSON.parse(await must(p, ['--json', 'token', 'create', `${user}-bench`, '--user', user])) as { token: string }).token
+}

@@ -62,3 +62,19 @@ export interface Approval {
 export function isSettled(a: Pick<Approval, 'status' | 'outcome'>): boolean {
   return a.status === 'executed' ? a.outcome !== null : a.status !== 'pending' && a.status !== 'approved'
 }
+
+/** The command that approves `id`, as every message that asks for it quotes it. */
+export const approveCommand = (id: string) => `lastgood approve ${id} --reason "<why>"`
+
+/** What an event or a timeline entry about a new request carries: enough to act on it without looking it up. */
+export function requestedData(a: Approval) {
+  return {
+    approval: a.id,
+    scenario: a.scenario,
+    planHash: a.planHash,
+    asked: a.asked,
+    targetAt: a.targetAt,
+    expiresAt: a.expiresAt,
+    command: approveCommand(a.id),
+  }
+}

@@ -1,4 +1,4 @@
-import type { Approval } from '../approvals/approval.js'
+import { type Approval, approveCommand } from '../approvals/approval.js'
 import { describePlan } from '../approvals/plan-hash.js'
 import type { Review } from '../approvals/reviews.js'
 import { formatDuration } from '../config-parts/units.js'
@@ -22,7 +22,7 @@ export function renderAsked(a: Approval): string {
   return [
     `approval ${a.id} requested: the decision matrix wants ${whoDecides(a)} to approve this ${a.scenario} rollback (${told}).`,
     `Target time ${when(a.targetAt)} (${formatDuration(a.decision.targetMs)}); the request expires ${when(a.expiresAt)}.`,
-    `Approve: lastgood approve ${a.id} --reason "<why>"    follow it: lastgood approvals wait ${a.id}`,
+    `Approve: ${approveCommand(a.id)}    follow it: lastgood approvals wait ${a.id}`,
   ].join('\n')
 }
 

@@ -1,4 +1,5 @@
 import { userInfo } from 'node:os'
+import { approveCommand, requestedData } from '../approvals/approval.js'
 import { listApprovals } from '../approvals/approval-store.js'
 import { reviewFlaggedRun } from '../approvals/gate.js'
 import { planForm, planHash } from '../approvals/plan-hash.js'
@@ -48,7 +49,7 @@ export async function askInstead(
       ...base,
       type: 'approval.waiting',
       outcome: 'refused',
-      message: `not rolling back ${f.app.name}: approval ${open.id} for this plan is ${open.status} (asked by ${open.requester}); ${approveCommand(open.id)}`,
+      message: `not rolling back ${f.app.name}: approval ${open.id} for this plan is ${open.status} (asked by ${open.requester}); ${approveWith(open.id)}`,
       data: { approval: open.id, status: open.status, scenario: open.scenario, planHash: hash },
     })
     return
@@ -64,16 +65,8 @@ export async function askInstead(
     ...base,
     type: 'approval.requested',
     outcome: 'refused',
-    message: `not rolling back ${f.app.name} on its own: scenario ${a.scenario} needs an approval by ${who} (target ${a.targetAt}); approval ${a.id} requested; ${approveCommand(a.id)}`,
-    data: {
-      approval: a.id,
-      scenario: a.scenario,
-      planHash: a.planHash,
-      asked: a.asked,
-      targetAt: a.targetAt,
-      expiresAt: a.expiresAt,
-      command: `lastgood approve ${a.id} --reason "<why>"`,
-    },
+    message: `not rolling back ${f.app.name} on its own: scenario ${a.scenario} needs an approval by ${who} (target ${a.targetAt}); approval ${a.id} requested; ${approveWith(a.id)}`,
+    data: requestedData(a),
   })
 }
 
@@ -103,4 +96,4 @@ export async function reviewIfFlagged(
   })
 }
 
-const approveCommand = (id: string) => `approve with \`lastgood approve ${id} --reason "<why>"\``
+const approveWith = (id: string) => `approve with \`${approveCommand(id)}\``

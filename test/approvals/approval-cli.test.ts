@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SamplePlatform } from '../../src/demo/sample-platform.js'
 import { HttpReceiver, signedWebhookRoute } from '../helpers/receivers.js'
+import { peopleWithTokens } from '../helpers/people.js'
 import { ServeProcess } from '../server/serve-process.js'
 import { approvalConfig, HOOK_SECRET } from '../../src/demo/approval-config.js'
 
@@ -35,18 +36,16 @@ async function platform(extra = '') {
   expect((await p.cli(['init'])).code).toBe(0)
   expect((await p.cli(['snapshot', 'create', 'staff'])).code).toBe(0)
   await p.deploy('staff', 'v2', { healthy: false })
-  for (const [user, role] of [
-    [ME, 'team-lead'],
-    ['lee', 'team-lead'],
-    ['tom', 'team-lead'],
-    ['sue', 'security'],
-    ['oli', 'operator'],
-  ] as const) {
-    expect((await p.cli(['user', 'add', user, '--role', role, '--password-stdin'], { input: 'correct horse battery staple\n' })).code).toBe(
-      0,
-    )
-    tokens[user] = JSON.parse((await p.cli(['--json', 'token', 'create', `${user}-cli`, '--user', user])).stdout).token
-  }
+  Object.assign(
+    tokens,
+    await peopleWithTokens(p, [
+      [ME, 'team-lead'],
+      ['lee', 'team-lead'],
+      ['tom', 'team-lead'],
+      ['sue', 'security'],
+      ['oli', 'operator'],
+    ]),
+  )
   server = await ServeProcess.start(p)
   return p
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SamplePlatform } from '../../src/demo/sample-platform.js'
 import { HttpReceiver, signedWebhookRoute } from '../helpers/receivers.js'
+import { peopleWithTokens } from '../helpers/people.js'
 import { ServeProcess } from '../server/serve-process.js'
 import { approvalConfig, HOOK_SECRET } from '../../src/demo/approval-config.js'
 
@@ -32,14 +33,13 @@ beforeAll(async () => {
   expect((await sp.cli(['init'])).code).toBe(0)
   expect((await sp.cli(['snapshot', 'create', 'staff'])).code).toBe(0)
   await sp.deploy('staff', 'v2', { healthy: false })
-  for (const [user, role] of [
-    ['sue', 'security'],
-    ['oli', 'operator'],
-  ] as const) {
-    const added = await sp.cli(['user', 'add', user, '--role', role, '--password-stdin'], { input: 'correct horse battery staple\n' })
-    expect(added.code, added.stderr).toBe(0)
-    tokens[user] = JSON.parse((await sp.cli(['--json', 'token', 'create', `${user}-cli`, '--user', user])).stdout).token
-  }
+  Object.assign(
+    tokens,
+    await peopleWithTokens(sp, [
+      ['sue', 'security'],
+      ['oli', 'operator'],
+    ]),
+  )
   server = await ServeProcess.start(sp)
 }, 30_000)
 

@@ -3,6 +3,7 @@ import { SamplePlatform } from '../../src/demo/sample-platform.js'
 import { auditOf } from '../helpers/audit-of.js'
 import { singleAppConfig } from '../helpers/configs.js'
 import { StreamingCli } from '../helpers/monitor-process.js'
+import { peopleWithTokens } from '../helpers/people.js'
 import { ServeProcess } from '../server/serve-process.js'
 
 // drill, watch and monitor here and through `lastgood serve` with --server: the same --json documents (times,
@@ -20,16 +21,13 @@ beforeAll(async () => {
   await p.startApp('staff')
   expect((await p.cli(['init'])).code).toBe(0)
   expect((await p.cli(['snapshot', 'create', 'staff'])).code).toBe(0)
-  for (const [user, role] of [
-    ['ann', 'operator'],
-    ['vic', 'viewer'],
-  ] as const) {
-    expect(
-      (await p.cli(['user', 'add', user, '--role', role, '--password-stdin'], { input: `correct horse battery ${role}\n` })).code,
-    ).toBe(0)
-    const created = await p.cli(['--json', 'token', 'create', `${user}-cli`, '--user', user])
-    tokens[user] = (JSON.parse(created.stdout) as { token: string }).token
-  }
+  Object.assign(
+    tokens,
+    await peopleWithTokens(p, [
+      ['ann', 'operator'],
+      ['vic', 'viewer'],
+    ]),
+  )
   server = await ServeProcess.start(p)
 }, 30_000)
 

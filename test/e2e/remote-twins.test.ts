@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SamplePlatform } from '../../src/demo/sample-platform.js'
 import { singleAppConfig } from '../helpers/configs.js'
+import { peopleWithTokens } from '../helpers/people.js'
 import { ServeProcess } from '../server/serve-process.js'
 
 // The snapshot, rollback, incident and audit paths end to end, twice: on one platform by the local command
@@ -28,12 +29,7 @@ async function platform(tokens: Record<string, string>): Promise<SamplePlatform>
   await p.deploy('staff', 'v1')
   await p.startApp('staff')
   expect((await p.cli(['init'])).code).toBe(0)
-  for (const [user, role] of PEOPLE) {
-    expect((await p.cli(['user', 'add', user, '--role', role, '--password-stdin'], { input: `correct horse ${role}\n` })).code).toBe(0)
-    tokens[user] = (
-      JSON.parse((await p.cli(['--json', 'token', 'create', `${user}-cli`, '--user', user])).stdout) as { token: string }
-    ).token
-  }
+  Object.assign(tokens, await peopleWithTokens(p, PEOPLE))
   return p
 }
 

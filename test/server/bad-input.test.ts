@@ -5,18 +5,12 @@ import { localIdentity } from '../../src/auth/identity.js'
 import { PERMISSIONS } from '../../src/auth/permissions.js'
 import { createToken } from '../../src/auth/tokens.js'
 import { addUser } from '../../src/auth/users.js'
-import { jsonLogger } from '../../src/core/logger.js'
 import { SamplePlatform } from '../../src/demo/sample-platform.js'
 import { OPERATIONS } from '../../src/operations/registry.js'
-import { openPlatform } from '../../src/platform/open-platform.js'
 import type { Platform } from '../../src/platform/platform.js'
-import { addApiRoutes } from '../../src/server/api-routes.js'
-import { platformAuthenticator } from '../../src/server/authenticate.js'
-import { buildServer } from '../../src/server/build-server.js'
-import { REQUEST_LOG } from '../../src/server/request-log.js'
 import type { ApiServer } from '../../src/server/route.js'
-import { createServerMetrics } from '../../src/server/server-metrics.js'
 import { singleAppConfig } from '../helpers/configs.js'
+import { inProcessApi } from './in-process-api.js'
 
 // Bad input to every operation's route, generated from the operations themselves: each field of each route
 // given a value its schema refuses answers 400 naming a field of that route, and nothing is written. The
@@ -32,18 +26,12 @@ beforeAll(async () => {
   sample = await SamplePlatform.create({ configText: singleAppConfig({ extra: root }) })
   await sample.deploy('staff', 'v1')
   expect((await sample.cli(['init'])).code).toBe(0)
-  p = await openPlatform(sample.configFile, { env: sample.platformEnv() })
+  const api = await inProcessApi(sample)
+  p = api.p
+  app = api.app
   const ctx = { state: p.state, auth: p.config.auth }
   await addUser(ctx, localIdentity('setup', 'root'), { name: 'rooty', role: 'root', password: 'correct horse battery staple' })
   token = (await createToken(ctx, localIdentity('setup', 'root'), { name: 'everything', user: 'rooty' })).token
-  app = await buildServer({
-    platform: p,
-    metrics: createServerMetrics(p),
-    logger: jsonLogger('silent', REQUEST_LOG),
-    authenticator: platformAuthenticator(p),
-  })
-  addApiRoutes(app, p, { stop: new AbortController().signal, heartbeatMs: 15_000 })
-  await app.ready()
 }, 60_000)
 
 afterAll(async () => {

@@ -3,18 +3,12 @@ import { listAudit } from '../../src/audit/audit-log.js'
 import { localIdentity } from '../../src/auth/identity.js'
 import { createToken } from '../../src/auth/tokens.js'
 import { addUser } from '../../src/auth/users.js'
-import { jsonLogger } from '../../src/core/logger.js'
-import { SamplePlatform, withEnv } from '../../src/demo/sample-platform.js'
+import { SamplePlatform } from '../../src/demo/sample-platform.js'
 import { OPERATIONS } from '../../src/operations/registry.js'
-import { openPlatform } from '../../src/platform/open-platform.js'
 import type { Platform } from '../../src/platform/platform.js'
-import { addApiRoutes } from '../../src/server/api-routes.js'
-import { platformAuthenticator } from '../../src/server/authenticate.js'
-import { buildServer } from '../../src/server/build-server.js'
-import { REQUEST_LOG } from '../../src/server/request-log.js'
 import { type ApiServer, routesOf } from '../../src/server/route.js'
-import { createServerMetrics } from '../../src/server/server-metrics.js'
 import { singleAppConfig } from '../helpers/configs.js'
+import { inProcessApi } from './in-process-api.js'
 import { ISSUE_ROLE_TABLE } from '../helpers/issue-role-table.js'
 
 const TABLE = ISSUE_ROLE_TABLE
@@ -28,21 +22,15 @@ beforeAll(async () => {
   sample = await SamplePlatform.create({ configText: singleAppConfig() })
   await sample.deploy('staff', 'v1')
   expect((await sample.cli(['init'])).code).toBe(0)
-  p = await withEnv(sample.env, () => openPlatform(sample.configFile))
+  const api = await inProcessApi(sample)
+  p = api.p
+  app = api.app
   const ctx = { state: p.state, auth: p.config.auth }
   const by = localIdentity('setup', 'root')
   for (const role of Object.keys(TABLE)) {
     await addUser(ctx, by, { name: `u-${role}`, role, password: 'correct horse battery staple' })
     tokenOf[role] = (await createToken(ctx, by, { name: `t-${role}`, user: `u-${role}` })).token
   }
-  app = await buildServer({
-    platform: p,
-    metrics: createServerMetrics(p),
-    logger: jsonLogger('silent', REQUEST_LOG),
-    authenticator: platformAuthenticator(p),
-  })
-  addApiRoutes(app, p, { stop: new AbortController().signal, heartbeatMs: 15_000 })
-  await app.ready()
 }, 60_000)
 
 afterAll(async () => {

@@ -1,4 +1,4 @@
-import type { RollbackAsk } from '../../approvals/approval.js'
+import { requestedData, type RollbackAsk } from '../../approvals/approval.js'
 import { requestOrProceed, reviewFlaggedRun } from '../../approvals/gate.js'
 import { askSource } from '../../approvals/plan-ask.js'
 import type { Review } from '../../approvals/reviews.js'
@@ -35,22 +35,13 @@ export async function gateRollback(ctx: StepContext, plan: RollbackPlan, restore
   if (gate.kind === 'proceed') return { kind: 'run', decision, authority: gate.authority }
   const a = gate.approval
   const who = a.asked.roles.join(', ') || `nobody (no role holds ${decision.approval.permission})`
-  const command = `lastgood approve ${a.id} --reason "<why>"`
-  const detail = `waiting for approval ${a.id}: the decision matrix wants ${who} to approve this ${a.scenario} rollback by ${a.targetAt} (target ${formatDuration(decision.targetMs)}); ${command}`
-  const data = {
-    approval: a.id,
-    scenario: a.scenario,
-    planHash: a.planHash,
-    asked: a.asked,
-    targetAt: a.targetAt,
-    expiresAt: a.expiresAt,
-    command,
-  }
+  const data = requestedData(a)
+  const detail = `waiting for approval ${a.id}: the decision matrix wants ${who} to approve this ${a.scenario} rollback by ${a.targetAt} (target ${formatDuration(decision.targetMs)}); ${data.command}`
   await writeIncident(ctx, (w) =>
     w.record({
       kind: 'approval.requested',
       outcome: 'refused',
-      message: `recovery waits for approval ${a.id} of ${a.apps.join(', ')} by ${who}, target ${a.targetAt}; ${command}`,
+      message: `recovery waits for approval ${a.id} of ${a.apps.join(', ')} by ${who}, target ${a.targetAt}; ${data.command}`,
       data,
     }),
   )
