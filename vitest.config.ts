@@ -7,6 +7,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Tests spawn real processes and servers and mostly wait on them: three files at once keep two cores busy
     // (the whole suite in about 4 minutes, against 5 with two), and a small pool keeps timing assertions honest.
-    maxWorkers: 3,
+    maxWorkers: 4,
   },
 })

@@ -1,6 +1,7 @@
 import type { AuditEvent } from '../audit/audit-event.js'
 import type { AuditOutcome } from '../audit/audit-event.js'
 import type { EventType, MonitorEvent } from '../monitor/events.js'
+import { sseMessages } from './sse-messages.js'
 import { apiToken, apiUrl, errorOf, RemoteError, serverUrl, unreachable } from './remote.js'
 
 /** How long to wait before reopening a stream the server ended (it let a slow reader go, or it is restarting). */
@@ -35,7 +36,7 @@ export async function followServerMonitor(
     }
     if (!res.ok || !res.body) throw new RemoteError(errorOf(await res.json().catch(() => undefined), res.status))
     try {
-      for await (const m of messages(res.body)) {
+      for await (const m of sseMessages(res.body)) {
         if (m.id !== undefined) lastId = m.id
         if (!m.event?.startsWith('monitor.') || m.data === undefined) continue
         const e = monitorEventOf(JSON.parse(m.data) as AuditEvent)
@@ -59,23 +60,5 @@ function monitorEventOf(a: AuditEvent): MonitorEvent {
     message: a.reason ?? '',
     outcome: a.outcome as AuditOutcome,
     data,
-  }
-}
-
-/** The messages of a text/event-stream body: their id, event and data fields (comments, the heartbeats, skipped). */
-async function* messages(body: ReadableStream<Uint8Array>): AsyncGenerator<{ id?: string; event?: string; data?: string }> {
-  const decoder = new TextDecoder()
-  let buffer = ''
-  for await (const chunk of body) {
-    buffer += decoder.decode(chunk, { stream: true })
-    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-      const m: { id?: string; event?: string; data?: string } = {}
-      for (const line of buffer.slice(0, end).split('\n')) {
-        const field = /^(id|event|data): ?(.*)$/.exec(line)
-        if (field) m[field[1] as 'id' | 'event' | 'data'] = field[2]!
-      }
-      buffer = buffer.slice(end + 2)
-      if (m.event !== undefined || m.id !== undefined) yield m
-    }
   }
 }

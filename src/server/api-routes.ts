@@ -32,11 +32,14 @@ export function addApiRoutes(app: ApiServer, p: Platform, o: ApiOptions): void {
   if (p.config.auth.oidc) addOidcRoutes(app, p, p.config.auth.oidc)
   const feed = new EventFeed(p.state.db, POLL_MS, (err) => app.log.error({ err: redact(messageOf(err)) }, 'event stream poll failed'))
   const runs = new Runs({
-    onChange: (name, run) => feed.publish({ kind: 'run', name, data: { ...run } }),
+    onChange: (name, run) => {
+      feed.publish({ kind: 'run', name, data: { ...run } })
+      if (name === 'run.ended') feed.poke()
+    },
     onFault: (run, err) =>
       app.log.error({ run: run.id, err: redact(err instanceof Error ? (err.stack ?? err.message) : String(err)) }, 'run failed'),
   })
-  addOperationRoutes(app, p, OPERATIONS, { stop: o.stop, runs })
+  addOperationRoutes(app, p, OPERATIONS, { stop: o.stop, runs, changed: () => feed.poke() })
   addRunRoutes(app, runs)
   const stream = addEventStream(app, p.state.db, feed, { heartbeatMs: o.heartbeatMs })
   let closing = false

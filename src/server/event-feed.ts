@@ -23,6 +23,7 @@ export class EventFeed {
   private last = 0
   private timer: NodeJS.Timeout | undefined
   private polling: Promise<void> | undefined
+  private again = false
   private closed = false
 
   constructor(
@@ -43,6 +44,17 @@ export class EventFeed {
       this.listeners.delete(fn)
       if (this.listeners.size === 0) this.stopPolling()
     }
+  }
+
+  /**
+   * Something in this process has just committed events (an operation answered, a run ended): read them now
+   * rather than at the next tick, so a change made through this server reaches its streams at once.
+   */
+  poke(): void {
+    if (this.listeners.size === 0 || this.closed) return
+    // A poll under way may have read before the commit: it polls once more when it is done.
+    if (this.polling) this.again = true
+    else void this.poll()
   }
 
   publish(item: FeedItem): void {
@@ -82,6 +94,10 @@ export class EventFeed {
         this.onError(err)
       } finally {
         this.polling = undefined
+        if (this.again) {
+          this.again = false
+          void this.poll()
+        }
       }
     })()
     return this.polling

@@ -17,7 +17,7 @@ export function addOperationRoutes(
   app: ApiServer,
   p: Platform,
   operations: readonly Operation[],
-  { stop, runs }: { stop: AbortSignal; runs: Runs },
+  { stop, runs, changed }: { stop: AbortSignal; runs: Runs; changed?: () => void },
 ): void {
   const shared = new SharedReads(p)
   for (const op of operations) {
@@ -50,7 +50,13 @@ export function addOperationRoutes(
             const started = runs.start(op.name, run)
             return reply.code(202).header('location', `/api/v1/runs/${started.id}`).send({ run: started })
           }
-          const outcome = op.shared ? await shared.get(`${op.name} ${JSON.stringify(input)}`, run) : await run()
+          // A change is committed whether it answers or throws: the event streams hear what it wrote now.
+          const outcome =
+            op.method !== 'GET'
+              ? await run().finally(() => changed?.())
+              : op.shared
+                ? await shared.get(`${op.name} ${JSON.stringify(input)}`, run)
+                : await run()
           return reply.header('lastgood-exit-code', String(outcome.exitCode)).send(outcome.result)
         },
       },

@@ -1,9 +1,7 @@
-/** One message of a text/event-stream as a client sees it: a comment line, or id/event/data fields. */
-export interface SseMessage {
-  id?: string
-  event?: string
-  data?: string
-  comment?: string
+import { type SseMessage as Message, sseMessages } from '../../src/cli/sse-messages.js'
+
+/** One message of a text/event-stream as a client sees it, with when it came. */
+export interface SseMessage extends Message {
   at: number
 }
 
@@ -33,15 +31,7 @@ export class SseClient {
       this.status = res.status
       this.connected()
       if (!res.ok || !res.body) return
-      const decoder = new TextDecoder()
-      let buffer = ''
-      for await (const chunk of res.body) {
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true })
-        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-          this.messages.push(parse(buffer.slice(0, end)))
-          buffer = buffer.slice(end + 2)
-        }
-      }
+      for await (const m of sseMessages(res.body)) this.messages.push({ ...m, at: performance.now() })
     } catch (err) {
       if (!this.abort.signal.aborted) throw err
     }
@@ -66,14 +56,4 @@ export class SseClient {
   close(): void {
     this.abort.abort()
   }
-}
-
-function parse(block: string): SseMessage {
-  const m: SseMessage = { at: performance.now() }
-  for (const line of block.split('\n')) {
-    if (line.startsWith(':')) m.comment = line.slice(1).trim()
-    const field = /^(id|event|data): ?(.*)$/.exec(line)
-    if (field) m[field[1] as 'id' | 'event' | 'data'] = field[2]!
-  }
-  return m
 }
