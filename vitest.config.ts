@@ -5,8 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // Tests spawn real processes and servers and mostly wait on them: three files at once keep two cores busy
-    // (the whole suite in about 4 minutes, against 5 with two), and a small pool keeps timing assertions honest.
+    // Tests spawn real processes and servers and mostly wait on them: four files at once keep two cores busy
+    // (the whole suite in about 5 minutes, against 6 with three), and a small pool keeps timing assertions honest.
     maxWorkers: 4,
   },
 })
