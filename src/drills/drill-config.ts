@@ -1,3 +1,4 @@
+import type { MonitorEvent } from '../monitor/events.js'
 import { formatDuration } from '../config-parts/units.js'
 import { DRILL_LATENCY_BOUND_MS } from './scenarios.js'
 
@@ -64,4 +65,13 @@ monitor:
   cooldown: 15m
 apps:
 ${app('staff', 1, 'CLINIC_STAFF_PORT')}${app('inventory', 2, 'CLINIC_INVENTORY_PORT')}`
+}
+
+/** What a drill is measured against, who runs it, and who hears about it as it goes. */
+export interface DrillOptions {
+  rtoMs: number
+  actor: string
+  onEvent?: (e: MonitorEvent) => void
+  /** Ends the wait for recovery at once (the drill fails, saying so); its platform is removed all the same. */
+  stop?: AbortSignal
 }

@@ -11,20 +11,12 @@ import { factoryFor } from '../providers/registry.js'
 import { initPlatform } from '../platform/init-platform.js'
 import type { Platform } from '../platform/platform.js'
 import { createSnapshot } from '../snapshots/create-snapshot.js'
-import { clinicTimingEnv, drillConfigText, type DrillTiming } from './drill-config.js'
+import { clinicTimingEnv, drillConfigText, type DrillOptions, type DrillTiming } from './drill-config.js'
 import type { AppMeasurement, DrillResult } from './drill-result.js'
 import { systemFailureDrillOn } from './system-failure-drill.js'
 import type { Scenario } from './scenarios.js'
 
 const run = promisify(execFile)
-
-export interface DrillOptions {
-  rtoMs: number
-  actor: string
-  onEvent?: (e: MonitorEvent) => void
-  /** Ends the wait for recovery at once (the drill fails, saying so); its platform is removed all the same. */
-  stop?: AbortSignal
-}
 
 /**
  * One drill, for real: a throwaway platform of sample apps (real processes, real HTTP, a real repository

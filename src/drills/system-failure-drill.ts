@@ -10,7 +10,7 @@ import { stopReason } from '../rollback/journal.js'
 import { createPlatformSnapshot } from '../snapshots/create-platform-snapshot.js'
 import type { DrillTiming } from './drill-config.js'
 import type { DrillResult } from './drill-result.js'
-import type { DrillOptions } from './run-drill.js'
+import type { DrillOptions } from './drill-config.js'
 import { breakAll, measureIncidentRecovery, recoveryProblem, watchAllHealthy } from './platform-outage.js'
 import type { Scenario } from './scenarios.js'
 

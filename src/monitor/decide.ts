@@ -1,4 +1,4 @@
-import type { ResolvedMonitor, ResolvedTrigger } from '../config/types.js'
+import type { ResolvedApp, ResolvedMonitor, ResolvedTrigger } from '../config/types.js'
 
 export interface AppCooldown {
   /** ms since the epoch; null when the app has not been rolled back automatically. */
@@ -36,4 +36,15 @@ export function decide(t: ResolvedTrigger, app: AppCooldown, policy: ResolvedMon
     action: 'escalate',
     why: `the state restored by the last automatic rollback fails too (cooldown until ${until})${limit}; not rolling back again`,
   }
+}
+
+/** A trigger that decided to act on its app, and what it saw. */
+export interface Firing {
+  app: ResolvedApp
+  trigger: ResolvedTrigger
+  decision: Decision
+  /** What the trigger saw, in words. */
+  detail: string
+  /** When the condition started to hold (ms): a rollback that began after it already answered it. */
+  since: number
 }

@@ -10,7 +10,7 @@ import type { Platform } from '../platform/platform.js'
 import type { RollbackPlan } from '../rollback/plan-rollback.js'
 import type { RollbackReport } from '../rollback/rollback-report.js'
 import type { EventBus } from './events.js'
-import type { Firing } from './respond.js'
+import type { Firing } from './decide.js'
 
 /**
  * The decision matrix between a trigger that fired and the rollback it asks for: the monitor acts through the

@@ -1,11 +1,11 @@
-import type { ResolvedApp, ResolvedTrigger } from '../config/types.js'
+import type { ResolvedApp } from '../config/types.js'
 import { redact } from '../core/redact.js'
 import { timeoutSignal } from '../core/timers.js'
 import type { Platform } from '../platform/platform.js'
 import { planRollback, type AppPlan, type RollbackPlan } from '../rollback/plan-rollback.js'
 import { runRollback, type RollbackReport } from '../rollback/run-rollback.js'
 import { latestRun } from '../rollback/unfinished-run.js'
-import type { Decision } from './decide.js'
+import type { Firing } from './decide.js'
 import type { EventBus } from './events.js'
 import { declareIncident } from '../recovery/declare-incident.js'
 import { recordRunOnIncidents } from '../recovery/record-run.js'
@@ -18,16 +18,6 @@ import { askInstead, batchDecision, monitorIdentity, reviewIfFlagged } from './m
 
 /** Rollback decisions that come due this close together run as one run, in recovery-priority order. */
 const BATCH_GRACE_MS = 100
-
-export interface Firing {
-  app: ResolvedApp
-  trigger: ResolvedTrigger
-  decision: Decision
-  /** What the trigger saw, in words. */
-  detail: string
-  /** When the condition started to hold (ms): a rollback that began after it already answered it. */
-  since: number
-}
 
 export interface ResponderHooks {
   /** The app was rolled back (or its rollback was resumed): judge it afresh from now on. */
