@@ -49,7 +49,7 @@ export interface RollbackDocument {
   decision?: Decision
   planHash?: string
   pending?: PendingRollback & { status: string }
-  resume?: ResumeDocument | { run: string; stoppedAt: string }
+  resume?: ResumeDocument
   approval?: Approval
   review?: Review
   report?: RollbackReport
@@ -217,7 +217,7 @@ export const rollbackResumeOperation = operation({
     const report = await resumeRollback(p, r, { ...who, stop: ctx.signal })
     await recordRunOnIncidents(p, report)
     return {
-      result: { resume: { run: r.run.id, stoppedAt: r.stoppedAt }, plan: planDocument(r.plan), report },
+      result: { resume: resumeDocument(r), plan: planDocument(r.plan), report },
       exitCode: report.status === 'succeeded' ? 0 : 1,
     }
   },

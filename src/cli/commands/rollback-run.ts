@@ -107,7 +107,7 @@ function printRun(g: GlobalOptions, doc: RollbackDocument): void {
 
 async function resume(g: GlobalOptions, run: string, opts: RollbackOptions, reason: string): Promise<number> {
   await previewOrConfirm(g, opts, { resume: run, app: [], component: [] }, (doc) => ({
-    shown: renderResume(doc.resume as Parameters<typeof renderResume>[0], doc.plan),
+    shown: doc.resume ? renderResume(doc.resume, doc.plan) : renderPlan(doc.plan),
     question: 'resume now?',
   }))
   if (opts.dryRun) return 0
