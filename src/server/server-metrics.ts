@@ -5,6 +5,7 @@ import { loadTriggerStates, triggerKey } from '../monitor/monitor-store.js'
 import { pendingCount } from '../notify/outbox-store.js'
 import type { Platform } from '../platform/platform.js'
 import { listIncidents } from '../recovery/incident-store.js'
+import { snapshotsByApp } from '../snapshots/snapshot-record.js'
 import type { RollbackReport } from '../rollback/rollback-report.js'
 import { promClient } from './server-packages.js'
 
@@ -98,6 +99,19 @@ export function createServerMetrics(p: Platform): ServerMetrics {
     registers,
     async collect() {
       this.set(await countPendingApprovals(p.state.db))
+    },
+  })
+  new Gauge({
+    name: `${METRIC_PREFIX}snapshot_newest_timestamp_seconds`,
+    help: 'When the newest snapshot still kept of each configured app was taken (unix seconds; 0 for an app with none)',
+    labelNames: ['app'],
+    registers,
+    async collect() {
+      const names = p.config.apps.map((a) => a.name)
+      const byApp = await snapshotsByApp(p.state.db, names)
+      this.reset()
+      // Newest first: an app's first snapshot is its newest.
+      for (const app of names) this.set({ app }, Date.parse(byApp.get(app)![0]?.createdAt ?? '1970-01-01T00:00:00Z') / 1000)
     },
   })
   new Gauge({

@@ -131,6 +131,7 @@ describe('lastgood serve', () => {
       'lastgood_probe_latency_seconds',
       'lastgood_incidents_open',
       'lastgood_approvals_pending',
+      'lastgood_snapshot_newest_timestamp_seconds',
       'lastgood_notification_outbox_depth',
       'lastgood_monitor_last_round_timestamp_seconds',
       'lastgood_process_cpu_seconds_total',
@@ -146,6 +147,9 @@ describe('lastgood serve', () => {
     // A platform without a decision matrix asks for none (test/e2e/monitor-approval counts one).
     expect(text).toMatch(/^lastgood_approvals_pending 0$/m)
     expect(text).toMatch(/^lastgood_notification_outbox_depth 0$/m)
+    const newest = Number(/^lastgood_snapshot_newest_timestamp_seconds\{app="staff"\} (\S+)$/m.exec(text)![1])
+    expect(Date.now() / 1000 - newest).toBeGreaterThan(0)
+    expect(Date.now() / 1000 - newest).toBeLessThan(600)
     const lastRound = Number(/^lastgood_monitor_last_round_timestamp_seconds (\S+)$/m.exec(text)![1])
     expect(Math.abs(Date.now() / 1000 - lastRound)).toBeLessThan(5)
   }, 45_000)
