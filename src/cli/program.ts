@@ -4,9 +4,11 @@ import { registerApprovals, registerApprove } from './commands/approvals.js'
 import { registerAudit } from './commands/audit.js'
 import { registerConfig } from './commands/config.js'
 import { registerDrill } from './commands/drill.js'
+import { registerFreeze, registerUnfreeze } from './commands/freeze.js'
 import { registerIncident } from './commands/incident.js'
 import { registerInit } from './commands/init.js'
 import { registerMonitor } from './commands/monitor.js'
+import { registerPreflight } from './commands/preflight.js'
 import { registerReport } from './commands/report.js'
 import { registerReviews } from './commands/reviews.js'
 import { registerServe } from './commands/serve.js'
@@ -44,7 +46,10 @@ export function buildProgram(): Command {
   registerReviews(program)
   registerMonitor(program)
   registerServe(program)
+  registerPreflight(program)
   registerWatch(program)
+  registerFreeze(program)
+  registerUnfreeze(program)
   registerDrill(program)
   registerIncident(program)
   registerAudit(program)

@@ -44,6 +44,9 @@ export const REMOTE_COMMANDS: Readonly<Record<string, string | readonly string[]
   'token revoke': 'token.revoke',
   drill: 'drill.run',
   watch: 'watch.run',
+  preflight: 'preflight',
+  freeze: 'freeze',
+  unfreeze: 'unfreeze',
   // --once is one round on the server; without it, the server's own monitor followed on its event stream.
   monitor: 'monitor.once',
 }

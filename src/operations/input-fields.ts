@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { durationRangeProblem, parseDuration, POSITIVE_TIMER_RANGE } from '../config-parts/units.js'
 import { reasonMissing } from '../core/errors.js'
 
 /**
@@ -23,4 +24,39 @@ export function requiredText(hint: string) {
 /** The reason a state-changing operation records in the audit trail. */
 export function reasonInput(what: string) {
   return requiredText(reasonMissing(what))
+}
+
+/**
+ * A time to come (`--until`): an ISO time such as 2026-11-26T18:00Z, or a duration from now such as 2h, up
+ * to a year; as ISO-8601 with milliseconds, the form every stored time has. Measured on the clock of whoever runs
+ * the operation, so a duration means the same here and through the server.
+ */
+export function untilInput() {
+  const expectedTime = 'expected an ISO time such as 2026-11-26T18:00Z or a duration from now such as 2h, got {got}'
+  const missing = 'needs --until: when it ends by itself, such as 2h or 2026-11-26T18:00Z'
+  return z
+    .string({ error: () => expectedTime })
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) {
+        ctx.issues.push({ code: 'custom', input: text, message: missing })
+        return z.NEVER
+      }
+      const at = Date.now()
+      const ms = parseDuration(text)
+      const problem = ms === undefined ? undefined : durationRangeProblem(ms, POSITIVE_TIMER_RANGE)
+      const t = ms !== undefined ? at + ms : /^\d{4}-\d\d-\d\d/.test(text) ? Date.parse(text) : Number.NaN
+      const message = problem
+        ? `${problem}, got {got}`
+        : Number.isNaN(t)
+          ? expectedTime
+          : t <= at
+            ? 'expected a time to come, got {got}'
+            : undefined
+      if (message) {
+        ctx.issues.push({ code: 'custom', input: text, message })
+        return z.NEVER
+      }
+      return new Date(t).toISOString()
+    })
 }

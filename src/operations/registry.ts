@@ -19,6 +19,7 @@ import {
 } from './incidents.js'
 import { snapshotVerifyOperation, validateOperation } from './inspect.js'
 import { drillRunOperation } from './drills.js'
+import { freezeOperation, preflightOperation, unfreezeOperation } from './deploy-gate.js'
 import { monitorOnceOperation } from './monitor.js'
 import type { Operation } from './operation.js'
 import {
@@ -83,4 +84,7 @@ export const OPERATIONS: readonly Operation[] = [
   drillRunOperation,
   watchRunOperation,
   monitorOnceOperation,
+  preflightOperation,
+  freezeOperation,
+  unfreezeOperation,
 ]

@@ -403,6 +403,24 @@ const migrations: Record<string, Migration> = {
         .execute()
     },
   },
+  // Deploy freezes (issue 14): until a freeze ends or is lifted, `lastgood preflight` refuses its app's deploys.
+  '0010-deploy-freezes': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('deploy_freezes')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('app', 'text', (c) => c.notNull())
+        .addColumn('until', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('frozen_by', 'text', (c) => c.notNull())
+        .addColumn('frozen_at', 'text', (c) => c.notNull())
+        .addColumn('lifted_at', 'text')
+        .addColumn('lifted_by', 'text')
+        .addColumn('lift_reason', 'text')
+        .execute()
+      await db.schema.createIndex('deploy_freezes_app').on('deploy_freezes').columns(['app', 'until']).execute()
+    },
+  },
 }
 
 export const migrationProvider: MigrationProvider = {

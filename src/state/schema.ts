@@ -26,6 +26,7 @@ export interface Database {
   approval_decisions: ApprovalDecisionTable
   break_glass_grants: BreakGlassGrantTable
   reviews: ReviewTable
+  deploy_freezes: DeployFreezeTable
 }
 
 export interface IncidentTimelineTable {
@@ -392,4 +393,18 @@ export interface ReviewTable {
   closed_at: string | null
   closed_by: string | null
   note: string | null
+}
+
+/** A deploy freeze (0010): `preflight` refuses its app's deploys until `until`, unless lifted before. */
+export interface DeployFreezeTable {
+  id: string
+  /** An app's name, or `all` */
+  app: string
+  until: string
+  reason: string
+  frozen_by: string
+  frozen_at: string
+  lifted_at: string | null
+  lifted_by: string | null
+  lift_reason: string | null
 }

@@ -3,6 +3,7 @@ import type { AppStatus } from '../../inspect/app-status.js'
 import type { PendingRollback } from '../../monitor/monitor-store.js'
 import { statusOperation } from '../../operations/status.js'
 import type { FullDisk } from '../../platform/full-disks.js'
+import type { Freeze } from '../../gates/freeze-store.js'
 import type { Incident } from '../../recovery/incident.js'
 import { globals } from '../global-options.js'
 import { invoke } from '../invoke.js'
@@ -14,7 +15,11 @@ export async function statusAction(apps: string[], _opts: unknown, cmd: Command)
   if (g.json) printJson(r)
   else
     println(
-      render(r.platform, r.apps) + renderLeftovers(r.apps) + renderOpen(r.pendingRollbacks, r.openIncidents) + renderFull(r.fullDisks),
+      render(r.platform, r.apps) +
+        renderLeftovers(r.apps) +
+        renderOpen(r.pendingRollbacks, r.openIncidents) +
+        renderFreezes(r.freezes) +
+        renderFull(r.fullDisks),
     )
   return exitCode
 }
@@ -64,6 +69,14 @@ function renderFull(full: FullDisk[]): string {
         `\n\n${wrap(`WARNING: the disk holding ${d.path} is full (${formatBytes(d.freeBytes)} free): snapshots, rollbacks and audit events cannot be written until space is freed there`)}`,
     )
     .join('')
+}
+
+function renderFreezes(freezes: Freeze[]): string {
+  if (freezes.length === 0) return ''
+  return `\n\ndeploy freezes (preflight refuses these apps' deploys; \`lastgood unfreeze APP --reason R\` lifts one)\n${table(
+    ['ID', 'APP', 'UNTIL', 'BY', 'SINCE', 'WHY'],
+    freezes.map((f) => [f.id, f.app, f.until, f.frozenBy, f.frozenAt, f.reason]),
+  )}`
 }
 
 function renderOpen(pending: PendingRollback[], incidents: Incident[]): string {

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SamplePlatform } from '../../src/demo/sample-platform.js'
+import { auditOf } from '../helpers/audit-of.js'
+import { singleAppConfig } from '../helpers/configs.js'
+import { peopleWithTokens } from '../helpers/people.js'
+import { ServeProcess } from '../server/serve-process.js'
+
+// `lastgood freeze`: a deploy freeze that ends by itself or is lifted, in status and the audit trail; and the
+// deploy gate through `lastgood serve`: the same answers, freezing only with the incident permission.
+
+let p: SamplePlatform
+let server: ServeProcess & { url: string }
+const tokens: Record<string, string> = {}
+
+beforeAll(async () => {
+  p = await SamplePlatform.create({ configText: singleAppConfig() })
+  await p.deploy('staff', 'v1')
+  await p.start(['staff'])
+  expect((await p.cli(['init'])).code).toBe(0)
+  Object.assign(
+    tokens,
+    await peopleWithTokens(p, [
+      ['ann', 'operator'],
+      ['vic', 'viewer'],
+    ]),
+  )
+  server = await ServeProcess.start(p)
+}, 30_000)
+
+afterAll(async () => {
+  await server?.stop('SIGKILL')
+  await p?.destroy()
+})
+
+interface Report {
+  app: string
+  ok: boolean
+  checks: { name: string; ok: boolean; detail: string }[]
+}
+
+async function preflight(...args: string[]): Promise<{ code: number; report: Report; stderr: string }> {
+  const r = await p.cli(['--json', 'preflight', 'staff', ...args])
+  return { code: r.code, report: JSON.parse(r.stdout) as Report, stderr: r.stderr }
+}
+
+/** The checks that failed, by name, with their detail. */
+const failing = (r: Report) => Object.fromEntries(r.checks.filter((c) => !c.ok).map((c) => [c.name, c.detail]))
+
+const snapshot = (...args: string[]) => p.cli(['snapshot', 'create', 'staff', '--kind', 'pre-deploy', ...args])
+
+describe('lastgood freeze', () => {
+  it('stops deploys until it ends by itself; a freeze of all apps is lifted as one; both audited and in status', async () => {
+    expect((await snapshot()).code).toBe(0)
+    const frozen = await p.cli(['freeze', 'staff', '--until', '2s', '--reason', 'quarter-end close'])
+    expect(frozen.code, frozen.stderr).toBe(0)
+    expect(frozen.stdout).toMatch(/^staff frozen until \S+Z \(fz-\S+\); lift it sooner with `lastgood unfreeze staff --reason R`/)
+    const status = JSON.parse((await p.cli(['--json', 'status'])).stdout) as {
+      freezes: { app: string; reason: string; frozenBy: string }[]
+    }
+    expect(status.freezes).toEqual([expect.objectContaining({ app: 'staff', reason: 'quarter-end close', frozenBy: 'demo' })])
+    expect((await p.cli(['status'])).stdout).toMatch(/deploy freezes .*\n.*\nfz-\S+ +staff +\S+ +demo/)
+
+    const refused = await preflight()
+    expect(refused.code).toBe(3)
+    expect(Object.keys(failing(refused.report))).toEqual(['freeze'])
+    expect(failing(refused.report).freeze).toMatch(
+      /^staff frozen until \S+ by demo \(fz-\S+\): quarter-end close; wait, or lift it: lastgood unfreeze staff --reason/,
+    )
+    await new Promise((ok) => setTimeout(ok, 2_100))
+    expect((await preflight()).code).toBe(0)
+    expect(JSON.parse((await p.cli(['--json', 'status'])).stdout).freezes).toEqual([])
+
+    expect((await p.cli(['freeze', 'all', '--until', '1h', '--reason', 'data-centre move'])).code).toBe(0)
+    expect(failing((await preflight()).report).freeze).toMatch(
+      /^every app frozen until .*: data-centre move; wait, or lift it: lastgood unfreeze all/,
+    )
+    const own = await p.cli(['unfreeze', 'staff', '--reason', 'hotfix'])
+    expect(own.code).toBe(2)
+    expect(own.stderr).toMatch(/staff is frozen only by fz-\S+, a freeze of every app until .*; lift that one with `lastgood unfreeze all/)
+    const lifted = await p.cli(['unfreeze', 'all', '--reason', 'move done early'])
+    expect(lifted.code, lifted.stderr).toBe(0)
+    expect((await preflight()).code).toBe(0)
+
+    const events = (await auditOf(p)).filter((e) => e.action.startsWith('deploy.'))
+    expect(events.map((e) => [e.action, e.target, e.reason, e.actor])).toEqual([
+      ['deploy.freeze', 'staff', 'quarter-end close', 'demo'],
+      ['deploy.freeze', 'all', 'data-centre move', 'demo'],
+      ['deploy.unfreeze', 'all', 'move done early', 'demo'],
+    ])
+  }, 20_000)
+})
+
+describe('through lastgood serve', () => {
+  const remote = (args: string[], user = 'ann') =>
+    p.cli(['--json', '--server', server.url, ...args], { env: { LASTGOOD_TOKEN: tokens[user]! } })
+
+  it('preflight answers the same document and exit code; freeze needs the incident permission', async () => {
+    const masked = (out: string) => JSON.parse(out.replace(/taken \d+m?s ago/g, 'taken <age> ago')) as unknown
+    const frozen = await remote(['freeze', 'staff', '--until', '1h', '--reason', 'change window'])
+    expect(frozen.code, frozen.stderr).toBe(0)
+    expect(JSON.parse(frozen.stdout).freeze).toMatchObject({ app: 'staff', frozenBy: 'ann' })
+    for (const args of [
+      ['preflight', 'staff'],
+      ['preflight', 'staff', '--before-snapshot'],
+      ['preflight', 'staff', '--max-age', '1ms'],
+      ['preflight', 'nosuch'],
+    ]) {
+      const here = await p.cli(['--json', ...args])
+      const there = await remote(args, 'vic')
+      expect(there.code, args.join(' ')).toBe(here.code)
+      expect(masked(there.stdout), args.join(' ')).toEqual(masked(here.stdout))
+    }
+    const refused = await remote(['unfreeze', 'staff', '--reason', 'mine now'], 'vic')
+    expect(refused.code).toBe(3)
+    expect(JSON.parse(refused.stdout).error).toMatchObject({ code: 'forbidden', message: 'vic lacks the permission "incident"' })
+    expect((await remote(['unfreeze', 'staff', '--reason', 'window closed'])).code).toBe(0)
+  }, 20_000)
+})
