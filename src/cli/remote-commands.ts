@@ -16,7 +16,7 @@ export const REMOTE_COMMANDS: Readonly<Record<string, string | readonly string[]
   'snapshot mark-good': 'snapshot.mark-good',
   'snapshot create': 'snapshot.create',
   'snapshot prune': 'snapshot.prune',
-  rollback: ['rollback.preview', 'rollback.run', 'rollback.pending', 'rollback.resume', 'rollback.abandon'],
+  rollback: ['rollback.preview', 'rollback.run', 'rollback.pending', 'rollback.dismiss', 'rollback.resume', 'rollback.abandon'],
   'incident declare': 'incident.declare',
   'incident list': 'incident.list',
   'incident show': 'incident.show',

@@ -5,6 +5,7 @@ import type { ResolvedApp } from '../config/types.js'
 import { RefusedError } from '../core/errors.js'
 import type { Platform } from '../platform/platform.js'
 import { openIncidentsCovering } from '../recovery/open-incident.js'
+import { listPendingRollbacks } from '../monitor/monitor-store.js'
 import { refuseLiveLocks } from '../rollback/target-lock.js'
 import { refuseUnfinishedRuns } from '../rollback/unfinished-run.js'
 import { listSnapshots } from '../snapshots/snapshot-record.js'
@@ -99,7 +100,10 @@ async function incidentCheck(p: Platform, app: string): Promise<PreflightCheck> 
   )
 }
 
-/** A live lock or a run left unfinished: the refusal a new rollback would meet says what and how to clear it. */
+/**
+ * A live lock or a run left unfinished (the refusal a new rollback would meet says what and how to clear it),
+ * or a rollback an alert trigger proposed that nobody has run or dismissed: the app is in trouble already.
+ */
 async function rollbackCheck(p: Platform, app: string): Promise<PreflightCheck> {
   try {
     await refuseLiveLocks(p.state.db, [`app:${app}`])
@@ -108,7 +112,13 @@ async function rollbackCheck(p: Platform, app: string): Promise<PreflightCheck> 
     if (err instanceof RefusedError) return failed('rollback', err.message)
     throw err
   }
-  return passed('rollback', `no rollback of ${app} is running or unfinished`)
+  const [proposed] = await listPendingRollbacks(p.state.db, [app])
+  if (proposed)
+    return failed(
+      'rollback',
+      `trigger ${proposed.trigger} proposed rolling ${app} back at ${proposed.createdAt} (${proposed.reason}): run it with \`lastgood rollback --pending ${proposed.id}\` or dismiss it with \`lastgood rollback --dismiss ${proposed.id} --reason "<why>"\``,
+    )
+  return passed('rollback', `no rollback of ${app} is running, unfinished or proposed`)
 }
 
 async function approvalCheck(p: Platform, app: string): Promise<PreflightCheck> {

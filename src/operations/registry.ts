@@ -30,6 +30,7 @@ import {
   snapshotShowOperation,
 } from './snapshots.js'
 import {
+  pendingRollbackDismissOperation,
   pendingRollbackRunOperation,
   rollbackAbandonOperation,
   rollbackPreviewOperation,
@@ -54,6 +55,7 @@ export const OPERATIONS: readonly Operation[] = [
   rollbackPreviewOperation,
   rollbackRunOperation,
   pendingRollbackRunOperation,
+  pendingRollbackDismissOperation,
   rollbackResumeOperation,
   rollbackAbandonOperation,
   incidentDeclareOperation,

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { appendAuditIn } from '../audit/audit-log.js'
 import type { Approval, RollbackAsk } from '../approvals/approval.js'
 import type { Review } from '../approvals/reviews.js'
 import { refuseWithoutReason } from '../approvals/break-glass.js'
@@ -12,6 +13,7 @@ import type { Decision } from '../decisions/decide.js'
 import type { ActionSource } from '../decisions/scenario.js'
 import { findPendingRollback, type PendingRollback, resolvePendingRollback } from '../monitor/monitor-store.js'
 import { type Platform, selectApps } from '../platform/platform.js'
+import type { StateDb } from '../state/open-state.js'
 import { recordRunOnIncidents } from '../recovery/record-run.js'
 import { abandonRun } from '../rollback/abandon-run.js'
 import { type PlanDocument, planDocument, type ResumeDocument, resumeDocument } from '../rollback/plan-document.js'
@@ -89,9 +91,7 @@ async function proposeRollback(
 
 /** An alert trigger's proposal, as proposed: its app and target, its trigger's scenario unless one is named. */
 async function proposePending(p: Platform, id: string, scenario: Scenario | undefined): Promise<Proposal & { pending: PendingRollback }> {
-  const pending = await findPendingRollback(p.state.db, id)
-  if (!pending) throw new UserError(`no pending rollback "${id}"; \`lastgood status\` lists the open ones`)
-  if (pending.status !== 'pending') throw new UserError(`pending rollback ${id} is already ${pending.status}; nothing to run`)
+  const pending = await requirePending(p.state.db, id)
   const plan = await planRollback(p, {
     apps: selectApps(p.config, [pending.app]),
     ...(pending.target ? { to: pending.target } : {}),
@@ -100,6 +100,14 @@ async function proposePending(p: Platform, id: string, scenario: Scenario | unde
   const decision = decidePlan(p.config, plan, pendingSource(p, pending, scenario))
   const ask: RollbackAsk = { apps: [pending.app], ...(pending.target ? { to: pending.target } : {}), scenario: decision.scenario }
   return { plan, decision, ask, pending, doc: { pending, plan: planDocument(plan), decision } }
+}
+
+/** An alert trigger's proposal still waiting for a person: run or dismissed, it is refused (exit 2). */
+async function requirePending(db: StateDb, id: string): Promise<PendingRollback & { status: string }> {
+  const pending = await findPendingRollback(db, id)
+  if (!pending) throw new UserError(`no pending rollback "${id}"; \`lastgood status\` lists the open ones`)
+  if (pending.status !== 'pending') throw new UserError(`pending rollback ${id} is already ${pending.status}; nothing to do`)
+  return pending
 }
 
 /** An alert's proposal is its trigger's action, unless the person names a scenario (or the trigger is gone since). */
@@ -198,6 +206,33 @@ export const pendingRollbackRunOperation = operation({
       done: (doc) => ({ ...doc, pending: { ...proposal.pending, status: 'done' } }),
       after: (report) => p.state.writeTransaction((tx) => resolvePendingRollback(tx, input.id, ctx.actor, report.run, 'done')),
     })
+  },
+})
+
+export const pendingRollbackDismissOperation = operation({
+  name: 'rollback.dismiss',
+  summary: 'Dismiss the rollback an alert trigger proposed: nothing is restored, the proposal is closed',
+  method: 'POST',
+  path: '/pending-rollbacks/:id/dismiss',
+  permission: 'rollback',
+  readOnly: false,
+  input: z.object({ id: z.string().min(1).describe('Pending rollback id.'), reason: reasonInput('rollback') }),
+  async run(p, input, ctx) {
+    // Read again in the transaction that closes it: a proposal run or dismissed meanwhile is not closed twice.
+    const pending = await p.state.writeTransaction(async (tx) => {
+      const found = await requirePending(tx, input.id)
+      await resolvePendingRollback(tx, input.id, ctx.actor, null, 'dismissed')
+      await appendAuditIn(tx, {
+        actor: ctx.actor,
+        action: 'rollback.pending.dismissed',
+        target: found.app,
+        reason: input.reason,
+        outcome: 'success',
+        details: { pending: input.id, trigger: found.trigger, proposed: found.reason },
+      })
+      return found
+    })
+    return { result: { dismissed: { ...pending, status: 'dismissed' } }, exitCode: 0 }
   },
 })
 

@@ -111,6 +111,25 @@ describe('lastgood preflight', () => {
     inState(`update approvals set status = 'rejected' where id = 'ap-waiting'`)
     expect((await preflight()).code).toBe(0)
 
+    // A rollback an alert trigger proposed that nobody ran or dismissed; dismissing it closes it, once.
+    inState(
+      `insert into pending_rollbacks (id, app, trigger, target, reason, created_at, status) values ('pr-open', 'staff', 'errors', null, 'error rate 7 %', ?, 'pending')`,
+      new Date().toISOString(),
+    )
+    const proposed = await preflight()
+    expect(Object.keys(failing(proposed.report))).toEqual(['rollback'])
+    expect(failing(proposed.report).rollback).toContain('trigger errors proposed rolling staff back')
+    expect(failing(proposed.report).rollback).toContain('lastgood rollback --dismiss pr-open --reason')
+    const dismissed = await p.cli(['--json', 'rollback', '--dismiss', 'pr-open', '--reason', 'a one-off spike', '--yes'])
+    expect(dismissed.code, dismissed.stderr).toBe(0)
+    expect(JSON.parse(dismissed.stdout).dismissed).toMatchObject({ id: 'pr-open', app: 'staff', status: 'dismissed' })
+    const events = JSON.parse((await p.cli(['--json', 'audit', 'log'])).stdout).events as { action: string; reason: string }[]
+    expect(events.find((e) => e.action === 'rollback.pending.dismissed')).toMatchObject({ reason: 'a one-off spike' })
+    const again = await p.cli(['rollback', '--dismiss', 'pr-open', '--reason', 'twice', '--yes'])
+    expect(again.code).toBe(2)
+    expect(again.stderr).toContain('pending rollback pr-open is already dismissed')
+    expect((await preflight()).code).toBe(0)
+
     // Taken while the app was broken: restoring it would not bring a working app back.
     await p.deploy('staff', 'v0', { healthy: false })
     expect((await snapshot()).code).toBe(0)

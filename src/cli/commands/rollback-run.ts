@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import { UserError } from '../../core/errors.js'
 import type { Scenario } from '../../config-parts/decision-vocabulary.js'
 import {
+  pendingRollbackDismissOperation,
   pendingRollbackRunOperation,
   rollbackAbandonOperation,
   rollbackPreviewOperation,
@@ -24,6 +25,7 @@ interface RollbackOptions {
   resume?: string
   abandon?: string
   pending?: string
+  dismiss?: string
   scenario?: Scenario
   breakGlass: boolean
   dryRun: boolean
@@ -38,8 +40,9 @@ interface RollbackOptions {
 export async function rollbackAction(apps: string[], opts: RollbackOptions, cmd: Command): Promise<number> {
   const g = globals(cmd)
   const existing = opts.resume ?? opts.abandon
-  if ([opts.resume, opts.abandon, opts.pending].filter(Boolean).length > 1)
-    throw new UserError('--resume, --abandon and --pending exclude each other')
+  if ([opts.resume, opts.abandon, opts.pending, opts.dismiss].filter(Boolean).length > 1)
+    throw new UserError('--resume, --abandon, --pending and --dismiss exclude each other')
+  if (opts.dismiss) return dismiss(g, opts.dismiss, apps, opts)
   if (opts.pending && (apps.length > 0 || opts.to || opts.component))
     throw new UserError(`--pending ${opts.pending} takes no apps, --to or --component: the proposal names them`)
   if (opts.breakGlass && (existing || opts.dryRun))
@@ -114,6 +117,17 @@ async function resume(g: GlobalOptions, run: string, opts: RollbackOptions, reas
   const { result, exitCode } = await invoke(g, rollbackResumeOperation, { run, reason })
   printRun(g, result)
   return exitCode
+}
+
+async function dismiss(g: GlobalOptions, id: string, apps: string[], opts: RollbackOptions): Promise<number> {
+  if (apps.length > 0 || opts.to || opts.component || opts.scenario || opts.breakGlass || opts.dryRun)
+    throw new UserError(`--dismiss ${id} takes only --reason (and --yes): it restores nothing, it closes the proposal`)
+  const reason = requireReason(opts.reason, 'rollback')
+  await confirmOrRefuse(g, opts, `dismiss pending rollback ${id}: nothing is restored`, 'dismiss it?', false)
+  const { result } = await invoke(g, pendingRollbackDismissOperation, { id, reason })
+  if (g.json) printJson(result)
+  else println(`pending rollback ${id} of ${result.dismissed.app} dismissed (proposed by trigger ${result.dismissed.trigger})`)
+  return 0
 }
 
 async function abandon(g: GlobalOptions, run: string, opts: RollbackOptions, reason: string): Promise<number> {

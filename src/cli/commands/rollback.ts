@@ -19,6 +19,7 @@ export function registerRollback(program: Command): void {
     .option('--resume <run>', 'finish a run that did not finish, as it was planned, under the same run id')
     .option('--abandon <run>', 'give up a run that did not finish; its apps stay as it left them')
     .option('--pending <id>', 'run the rollback an alert trigger proposed (its app, target and reason)')
+    .option('--dismiss <id>', 'dismiss the rollback an alert trigger proposed: nothing is restored, the proposal is closed')
     .addOption(
       new Option(
         '--scenario <scenario>',
