@@ -26,6 +26,7 @@ export interface Database {
   approval_decisions: ApprovalDecisionTable
   break_glass_grants: BreakGlassGrantTable
   reviews: ReviewTable
+  action_items: ActionItemTable
 }
 
 export interface IncidentTimelineTable {
@@ -392,4 +393,22 @@ export interface ReviewTable {
   closed_at: string | null
   closed_by: string | null
   note: string | null
+}
+
+/** A post-mortem action item (0010): a follow-up of an incident someone owns, due at a time. */
+export interface ActionItemTable {
+  /** act-<time>-<random> */
+  id: string
+  incident_id: string
+  text: string
+  owner: string
+  due_at: string
+  created_at: string
+  created_by: string
+  done_at: string | null
+  done_by: string | null
+  /** What the person who closed it said */
+  note: string | null
+  /** Set once, when the scheduler told the incident's audience it is overdue */
+  overdue_notified_at: string | null
 }
