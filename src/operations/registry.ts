@@ -17,6 +17,7 @@ import {
   incidentResolveOperation,
   incidentShowOperation,
 } from './incidents.js'
+import { incidentActionAddOperation, incidentActionDoneOperation, incidentActionListOperation } from './incident-actions.js'
 import { snapshotVerifyOperation, validateOperation } from './inspect.js'
 import { drillRunOperation } from './drills.js'
 import { monitorOnceOperation } from './monitor.js'
@@ -62,6 +63,9 @@ export const OPERATIONS: readonly Operation[] = [
   incidentNoteOperation,
   incidentEscalateOperation,
   incidentResolveOperation,
+  incidentActionAddOperation,
+  incidentActionDoneOperation,
+  incidentActionListOperation,
   auditVerifyOperation,
   auditLogOperation,
   auditExportOperation,
