@@ -32,5 +32,6 @@ export const TEMPLATE_NAMES = [
   'approval_requested',
   'approval_escalated',
   'break_glass',
+  'action_item_overdue',
 ] as const
 export type TemplateName = (typeof TEMPLATE_NAMES)[number]

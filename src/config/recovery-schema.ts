@@ -47,6 +47,9 @@ export const TEMPLATE_PLACEHOLDERS = [
   'target_time',
   'expires',
   'command',
+  'action_item',
+  'owner',
+  'due',
 ] as const
 
 const templateSchema = textSchema('a message template').superRefine((text, ctx) => {

@@ -142,6 +142,16 @@ Reason: {{reason}}
 Affected Apps: {{scope}}
 Valid until: {{expires}}
 Actions under it run without approval and are reviewed afterwards: {{command}}`,
+
+  action_item_overdue: `ACTION ITEM OVERDUE - {{platform}}
+
+Incident: {{incident}} ({{type}})
+Issue: {{issue}}
+Action Item: {{action_item}}
+Owner: {{owner}}
+Due: {{due}}
+
+Mark done: {{command}}`,
 }
 
 const PLACEHOLDER = /\{\{\s*([a-z_]+)\s*\}\}/g

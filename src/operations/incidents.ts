@@ -4,6 +4,7 @@ import { declareIncident } from '../recovery/declare-incident.js'
 import { escalateIncident, refuseResolved } from '../recovery/escalation.js'
 import type { IncidentType, Severity } from '../recovery/incident.js'
 import { incidentCommand } from '../recovery/incident-command.js'
+import { listActionItems } from '../recovery/action-items.js'
 import { listIncidents, requireIncident } from '../recovery/incident-store.js'
 import { noteIncident } from '../recovery/note-incident.js'
 import { buildPostMortem } from '../recovery/postmortem.js'
@@ -64,7 +65,8 @@ export const incidentPostmortemOperation = operation({
   input: z.object({ id: incidentId }),
   async run(p, input) {
     const { incident, timeline, recovery } = await incidentRecord(p, input.id)
-    return { result: { postmortem: buildPostMortem(incident, timeline, recovery), recovery }, exitCode: 0 }
+    const tracked = await listActionItems(p.state.db, { incident: incident.id, all: true })
+    return { result: { postmortem: buildPostMortem(incident, timeline, recovery, Date.now(), tracked), recovery }, exitCode: 0 }
   },
 })
 

@@ -17,6 +17,7 @@ import {
   incidentResolveOperation,
   incidentShowOperation,
 } from './incidents.js'
+import { incidentActionAddOperation, incidentActionDoneOperation, incidentActionListOperation } from './incident-actions.js'
 import { snapshotVerifyOperation, validateOperation } from './inspect.js'
 import { drillRunOperation } from './drills.js'
 import { freezeOperation, preflightOperation, unfreezeOperation } from './deploy-gate.js'
@@ -65,6 +66,9 @@ export const OPERATIONS: readonly Operation[] = [
   incidentNoteOperation,
   incidentEscalateOperation,
   incidentResolveOperation,
+  incidentActionAddOperation,
+  incidentActionDoneOperation,
+  incidentActionListOperation,
   auditVerifyOperation,
   auditLogOperation,
   auditExportOperation,

@@ -4,15 +4,19 @@ import { listPendingRollbacks } from '../monitor/monitor-store.js'
 import { fullDisks } from '../platform/full-disks.js'
 import { freezesInForce } from '../gates/freeze-store.js'
 import { selectApps } from '../platform/platform.js'
+import { overdueSummary } from '../recovery/action-items.js'
 import { listIncidents } from '../recovery/incident-store.js'
 import { operation } from './operation.js'
 import { listInput } from './input-fields.js'
 
-/** Per app what runs now, its last rollback, health and rollback targets; pending rollbacks, open incidents, deploy freezes, full disks. */
+/**
+ * Per app what runs now, its last rollback, health and rollback targets; pending rollbacks, open incidents,
+ * deploy freezes, overdue action items, full disks.
+ */
 export const statusOperation = operation({
   name: 'status',
   summary:
-    'Per app: what runs now, the last rollback, health and rollback targets; pending rollbacks, open incidents, deploy freezes, full disks',
+    'Per app: what runs now, the last rollback, health and rollback targets; pending rollbacks, open incidents, deploy freezes, overdue action items, full disks',
   method: 'GET',
   path: '/status',
   permission: 'read',
@@ -26,8 +30,12 @@ export const statusOperation = operation({
     const pendingRollbacks = await listPendingRollbacks(p.state.db, names)
     const openIncidents = (await listIncidents(p.state.db, { open: true })).filter((i) => i.scope.some((a) => names.includes(a)))
     const freezes = await freezesInForce(p.state.db, Date.now(), names)
+    const overdueActionItems = await overdueSummary(p.state.db, names)
     const disks = await fullDisks(p.config)
-    return { result: { platform: p.config.platform, apps, pendingRollbacks, openIncidents, freezes, fullDisks: disks }, exitCode: 0 }
+    return {
+      result: { platform: p.config.platform, apps, pendingRollbacks, openIncidents, freezes, overdueActionItems, fullDisks: disks },
+      exitCode: 0,
+    }
   },
 })
 

@@ -1,4 +1,4 @@
-import type { PostMortem } from './postmortem.js'
+import type { PostMortem, PostMortemAction } from './postmortem.js'
 
 /** Where people must write: visible in the rendered page and easy to search for before the review. */
 const TO_COMPLETE = '**[TO BE COMPLETED BY THE TEAM]**'
@@ -20,9 +20,19 @@ export function renderPostMortem(pm: PostMortem): string {
     ...bullets(pm.couldBeImproved, 'lastgood recorded no failure, missed objective or escalation; add what the team saw.'),
     '',
   )
-  lines.push('## Action Items', ...pm.actionItems.map((a) => `- [ ] ${a.action} - Owner: [Name] - Due: ${a.due}`), '')
+  lines.push('## Action Items', ...pm.actionItems.map(actionLine), '')
   lines.push('## Lessons Learned', `${TO_COMPLETE} Key takeaways and learnings.`, '')
   return lines.join('\n')
+}
+
+/**
+ * The seeds' "- [ ] Action - Owner: [Name] - Due: [Date]": a tracked item with its owner, id and state, ticked
+ * when done; a suggestion as the seeds have it, [Name] for the meeting to fill in (by tracking it).
+ */
+function actionLine(a: PostMortemAction): string {
+  if (a.id === null) return `- [ ] ${a.action} - Owner: [Name] - Due: ${a.due}`
+  const state = a.status === 'done' ? `done ${a.doneAt}` : a.status === 'overdue' ? 'OVERDUE' : 'open'
+  return `- [${a.status === 'done' ? 'x' : ' '}] ${oneLine(a.action)} - Owner: ${a.owner} - Due: ${a.due} (${a.id}, ${state})`
 }
 
 function bullets(items: string[], none: string): string[] {
@@ -31,5 +41,10 @@ function bullets(items: string[], none: string): string[] {
 
 /** A table cell: a pipe would end the cell, and a newline the row. */
 function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ')
+  return oneLine(s.replace(/\|/g, '\\|'))
+}
+
+/** A newline would end the list item. */
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ')
 }

@@ -1,4 +1,5 @@
 import { formatDuration } from '../config-parts/units.js'
+import type { ActionItem, ActionItemStatus } from './action-items.js'
 import type { Incident } from './incident.js'
 import { latestPerApp } from './recovery-apps.js'
 import type { RecoveryReport } from './recovery-report.js'
@@ -20,21 +21,38 @@ export interface PostMortem {
   rootCause: null
   wentWell: string[]
   couldBeImproved: string[]
-  actionItems: ActionItem[]
+  actionItems: PostMortemAction[]
   lessonsLearned: null
 }
 
-export interface ActionItem {
+/**
+ * The tracked items (`lastgood incident action add`) first, as they stand, then what lastgood suggests from
+ * the record and nobody tracks yet: adding a suggestion with its text tracks it, and it is listed once.
+ */
+export interface PostMortemAction {
   action: string
-  /** Nobody is assigned by lastgood: the post-mortem meeting does. */
-  owner: null
-  /** The seeds' long-term actions take 1–7 days: due a week after resolution (after the draft, if open). */
+  /** The tracked item's id; null for a suggestion. */
+  id: string | null
+  /** Nobody is assigned to a suggestion by lastgood: the post-mortem meeting does, by tracking it. */
+  owner: string | null
+  /**
+   * A tracked item's due time; a suggestion's date: the seeds' long-term actions take 1–7 days, so a week
+   * after resolution (after the draft, if open).
+   */
   due: string
+  status: ActionItemStatus | 'suggested'
+  doneAt: string | null
 }
 
 const WEEK_MS = 7 * 86_400_000
 
-export function buildPostMortem(i: Incident, timeline: TimelineEntry[], r: RecoveryReport, now = Date.now()): PostMortem {
+export function buildPostMortem(
+  i: Incident,
+  timeline: TimelineEntry[],
+  r: RecoveryReport,
+  now = Date.now(),
+  tracked: ActionItem[] = [],
+): PostMortem {
   const improve = improvements(i, r)
   const due = new Date((i.resolvedAt ? Date.parse(i.resolvedAt) : now) + WEEK_MS).toISOString().slice(0, 10)
   return {
@@ -45,16 +63,30 @@ export function buildPostMortem(i: Incident, timeline: TimelineEntry[], r: Recov
         ? null
         : `DRAFT: incident ${i.id} is still open (${i.status}); this post-mortem covers what was recorded up to ${new Date(now).toISOString()}.`,
     summary: summarise(i, r),
-    timeline: timeline.map((e) => ({ time: e.at, action: `${e.kind} (${e.actor}): ${oneLine(e.message)}` })),
+    // The follow-up is the action items section's; the timeline is what happened during the incident.
+    timeline: timeline
+      .filter((e) => !e.kind.startsWith('action.'))
+      .map((e) => ({ time: e.at, action: `${e.kind} (${e.actor}): ${oneLine(e.message)}` })),
     rootCause: null,
     wentWell: wentWell(r),
     couldBeImproved: improve.map((x) => x.finding),
-    actionItems: [
-      ...improve.map((x) => ({ action: x.action, owner: null, due })),
-      { action: `Complete the root cause analysis of ${i.id} and record it in this post-mortem`, owner: null, due },
-    ],
+    actionItems: actionItems(
+      tracked,
+      [...improve.map((x) => x.action), `Complete the root cause analysis of ${i.id} and record it in this post-mortem`],
+      due,
+    ),
     lessonsLearned: null,
   }
+}
+
+function actionItems(tracked: ActionItem[], suggested: string[], due: string): PostMortemAction[] {
+  const texts = new Set(tracked.map((t) => oneLine(t.text)))
+  return [
+    ...tracked.map((t) => ({ action: t.text, id: t.id, owner: t.owner, due: t.dueAt, status: t.status, doneAt: t.doneAt })),
+    ...suggested
+      .filter((s) => !texts.has(s))
+      .map((action) => ({ action, id: null, owner: null, due, status: 'suggested' as const, doneAt: null })),
+  ]
 }
 
 function summarise(i: Incident, r: RecoveryReport): string {

@@ -8,11 +8,12 @@ import { checkContinuityBreaches } from './continuity-breach.js'
 import { ContinuityWatch, type RoundState } from './continuity-watch.js'
 import { applyDueEscalations } from './escalation.js'
 import { recordAttemptOnTimeline } from './outbox-timeline.js'
+import { tellOverdueActionItems } from './overdue-action-items.js'
 import { RecoveryFeed } from './recovery-feed.js'
 import { sendDueStatusUpdates } from './status-updates.js'
 import { messageOf } from '../core/errors.js'
 
-/** How often due escalations, status updates and continuity breaches are looked for. */
+/** How often due escalations, status updates, continuity breaches and overdue action items are looked for. */
 const TICK_MS = 1_000
 
 export interface TickResult {
@@ -21,12 +22,14 @@ export interface TickResult {
   breaches: number
   /** Approval requests escalated at their target time, and expired. */
   approvals: { escalated: number; expired: number }
+  /** Action items told about as overdue (once each). */
+  overdueActionItems: number
 }
 
 /**
  * The time-driven half of incident handling, run by the long-lived process (`lastgood monitor`): each tick
  * applies due escalation levels, escalates and expires approval requests at their times, queues due status
- * updates and handles continuity breaches; beside it the notification outbox delivers. Every effect is a
+ * updates, handles continuity breaches and tells of overdue action items; beside it the notification outbox delivers. Every effect is a
  * conditional update in the state database, so ticks of several processes, or of a process restarted after a
  * kill, neither repeat nor lose one. Ticks never overlap, and a tick that fails is logged and retried on the next.
  */
@@ -92,7 +95,13 @@ export class RecoveryScheduler {
   }
 
   private async run(now: number): Promise<TickResult> {
-    const out: TickResult = { escalations: 0, statusUpdates: 0, breaches: 0, approvals: { escalated: 0, expired: 0 } }
+    const out: TickResult = {
+      escalations: 0,
+      statusUpdates: 0,
+      breaches: 0,
+      approvals: { escalated: 0, expired: 0 },
+      overdueActionItems: 0,
+    }
     const { actor } = this.opts
     const steps: Array<[string, () => Promise<void>]> = [
       ['escalation', async () => void (out.escalations = await applyDueEscalations(this.p, { actor, now }))],
@@ -105,6 +114,7 @@ export class RecoveryScheduler {
           await this.continuity.refresh()
         },
       ],
+      ['action items', async () => void (out.overdueActionItems = await tellOverdueActionItems(this.p, { actor, now }))],
       [
         'feed',
         async () => {

@@ -421,6 +421,28 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('deploy_freezes_app').on('deploy_freezes').columns(['app', 'until']).execute()
     },
   },
+  // Post-mortem action items (issue 14): a follow-up of an incident with an owner and a due time, done once,
+  // and told once when overdue.
+  '0011-action-items': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('action_items')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('incident_id', 'text', (c) => c.notNull())
+        .addColumn('text', 'text', (c) => c.notNull())
+        .addColumn('owner', 'text', (c) => c.notNull())
+        .addColumn('due_at', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('done_at', 'text')
+        .addColumn('done_by', 'text')
+        .addColumn('note', 'text')
+        .addColumn('overdue_notified_at', 'text')
+        .execute()
+      await db.schema.createIndex('action_items_incident').on('action_items').columns(['incident_id', 'created_at']).execute()
+      await db.schema.createIndex('action_items_open').on('action_items').columns(['done_at', 'due_at']).execute()
+    },
+  },
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -27,6 +27,7 @@ export interface Database {
   break_glass_grants: BreakGlassGrantTable
   reviews: ReviewTable
   deploy_freezes: DeployFreezeTable
+  action_items: ActionItemTable
 }
 
 export interface IncidentTimelineTable {
@@ -407,4 +408,22 @@ export interface DeployFreezeTable {
   lifted_at: string | null
   lifted_by: string | null
   lift_reason: string | null
+}
+
+/** A post-mortem action item (0011): a follow-up of an incident someone owns, due at a time. */
+export interface ActionItemTable {
+  /** act-<time>-<random> */
+  id: string
+  incident_id: string
+  text: string
+  owner: string
+  due_at: string
+  created_at: string
+  created_by: string
+  done_at: string | null
+  done_by: string | null
+  /** What the person who closed it said */
+  note: string | null
+  /** Set once, when the scheduler told the incident's audience it is overdue */
+  overdue_notified_at: string | null
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { registerIncidentAction } from './incident-action.js'
 import { registerIncidentDeclare } from './incident-declare.js'
 import { registerIncidentEscalate } from './incident-escalate.js'
 import { registerIncidentList } from './incident-list.js'
@@ -10,7 +11,9 @@ import { registerIncidentShow } from './incident-show.js'
 export function registerIncident(program: Command): void {
   const incident = program
     .command('incident')
-    .description('disaster recovery: declare incidents, follow their escalation and timeline, resolve them, draft the post-mortem')
+    .description(
+      'disaster recovery: declare incidents, follow their escalation and timeline, resolve them, draft the post-mortem, track its action items',
+    )
   registerIncidentDeclare(incident)
   registerIncidentList(incident)
   registerIncidentShow(incident)
@@ -18,4 +21,5 @@ export function registerIncident(program: Command): void {
   registerIncidentNote(incident)
   registerIncidentResolve(incident)
   registerIncidentPostmortem(incident)
+  registerIncidentAction(incident)
 }

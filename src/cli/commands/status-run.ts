@@ -4,6 +4,7 @@ import type { PendingRollback } from '../../monitor/monitor-store.js'
 import { statusOperation } from '../../operations/status.js'
 import type { FullDisk } from '../../platform/full-disks.js'
 import type { Freeze } from '../../gates/freeze-store.js'
+import type { ActionItem } from '../../recovery/action-items.js'
 import type { Incident } from '../../recovery/incident.js'
 import { globals } from '../global-options.js'
 import { invoke } from '../invoke.js'
@@ -19,6 +20,7 @@ export async function statusAction(apps: string[], _opts: unknown, cmd: Command)
         renderLeftovers(r.apps) +
         renderOpen(r.pendingRollbacks, r.openIncidents) +
         renderFreezes(r.freezes) +
+        renderOverdue(r.overdueActionItems) +
         renderFull(r.fullDisks),
     )
   return exitCode
@@ -60,6 +62,12 @@ function renderLeftovers(apps: AppStatus[]): string {
   const title =
     'kept by retention: release copies restores moved aside (removed by the first restore after REMOVED AFTER, or when newer ones outnumber keep_last)'
   return `\n\n${wrap(title)}\n${table(['APP', 'COMPONENT', 'COPY', 'MOVED ASIDE', 'REMOVED AFTER'], rows)}`
+}
+
+function renderOverdue({ count, oldest }: { count: number; oldest: ActionItem | null }): string {
+  if (!oldest) return ''
+  const what = `${count} post-mortem action item${count === 1 ? ' is' : 's are'} overdue; the oldest: ${oldest.id} of ${oldest.incident}, ${oldest.owner}, due ${oldest.dueAt}: ${oldest.text} (\`lastgood incident action list --overdue\` lists them)`
+  return `\n\n${wrap(what)}`
 }
 
 function renderFull(full: FullDisk[]): string {
