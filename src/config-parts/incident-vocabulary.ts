@@ -32,5 +32,6 @@ export const TEMPLATE_NAMES = [
   'approval_requested',
   'approval_escalated',
   'break_glass',
+  'breach_assessment_due',
 ] as const
 export type TemplateName = (typeof TEMPLATE_NAMES)[number]

@@ -142,6 +142,19 @@ Reason: {{reason}}
 Affected Apps: {{scope}}
 Valid until: {{expires}}
 Actions under it run without approval and are reviewed afterwards: {{command}}`,
+
+  breach_assessment_due: `BREACH ASSESSMENT DUE - {{platform}}
+
+Incident: {{incident}} ({{type}})
+Issue: {{issue}}
+Discovered: {{discovered}}
+Assessment Due: {{deadline}} ({{time_left}})
+Incident Status: {{status}}
+
+Required:
+{{actions}}
+
+Record the outcome: {{command}}`,
 }
 
 const PLACEHOLDER = /\{\{\s*([a-z_]+)\s*\}\}/g

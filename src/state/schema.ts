@@ -26,6 +26,7 @@ export interface Database {
   approval_decisions: ApprovalDecisionTable
   break_glass_grants: BreakGlassGrantTable
   reviews: ReviewTable
+  breach_assessments: BreachAssessmentTable
 }
 
 export interface IncidentTimelineTable {
@@ -392,4 +393,26 @@ export interface ReviewTable {
   closed_at: string | null
   closed_by: string | null
   note: string | null
+}
+
+/** The breach-assessment clock of an incident (recovery/breach-assessment.ts); outcome null while it runs. */
+export interface BreachAssessmentTable {
+  incident_id: string
+  discovered_at: string
+  due_at: string
+  /** JSON array of channel names reminded; empty: the incident's audience */
+  channels: string
+  /** JSON array of ISO times, ascending: each reminder's, the deadline last */
+  reminders: string
+  /** How many of `reminders` have passed and been handled */
+  reminded: number
+  /** From then on reminders go to the whole audience and an open incident is raised one level */
+  escalate_at: string
+  escalated_at: string | null
+  /** notified | not-a-breach */
+  outcome: string | null
+  assessed_at: string | null
+  assessed_by: string | null
+  /** Why: the risk assessment's conclusion, or how the individuals were notified */
+  assessment: string | null
 }
