@@ -24,3 +24,11 @@ export function requiredText(hint: string) {
 export function reasonInput(what: string) {
   return requiredText(reasonMissing(what))
 }
+
+/** Stored times are ISO-8601 in UTC with milliseconds and compare as text: an input time takes that form. */
+export const isoTime = (what: string) =>
+  z.iso
+    .datetime({ offset: true, error: 'expected an ISO time such as 2026-11-26T04:00:00Z' })
+    .transform((t) => new Date(t).toISOString())
+    .optional()
+    .describe(what)

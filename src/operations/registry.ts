@@ -9,6 +9,7 @@ import {
 } from './approvals.js'
 import { auditExportOperation, auditLogOperation, auditVerifyOperation, complianceReportOperation } from './audit.js'
 import {
+  incidentAssessOperation,
   incidentDeclareOperation,
   incidentEscalateOperation,
   incidentListOperation,
@@ -62,6 +63,7 @@ export const OPERATIONS: readonly Operation[] = [
   incidentNoteOperation,
   incidentEscalateOperation,
   incidentResolveOperation,
+  incidentAssessOperation,
   auditVerifyOperation,
   auditLogOperation,
   auditExportOperation,

@@ -1,4 +1,5 @@
 import { formatDuration } from '../config-parts/units.js'
+import { type BreachAssessment, describeBreachAssessment } from './breach-assessment.js'
 import type { Incident } from './incident.js'
 import { latestPerApp } from './recovery-apps.js'
 import type { RecoveryReport } from './recovery-report.js'
@@ -16,6 +17,8 @@ export interface PostMortem {
   /** Set while the incident is not resolved: the draft says so at the top. */
   openNotice: string | null
   summary: string
+  /** The breach assessment's deadline and state (a suspected breach only); null without one. */
+  breachAssessment: string | null
   timeline: { time: string; action: string }[]
   rootCause: null
   wentWell: string[]
@@ -34,7 +37,13 @@ export interface ActionItem {
 
 const WEEK_MS = 7 * 86_400_000
 
-export function buildPostMortem(i: Incident, timeline: TimelineEntry[], r: RecoveryReport, now = Date.now()): PostMortem {
+export function buildPostMortem(
+  i: Incident,
+  timeline: TimelineEntry[],
+  r: RecoveryReport,
+  now = Date.now(),
+  breach: BreachAssessment | null = null,
+): PostMortem {
   const improve = improvements(i, r)
   const due = new Date((i.resolvedAt ? Date.parse(i.resolvedAt) : now) + WEEK_MS).toISOString().slice(0, 10)
   return {
@@ -45,6 +54,7 @@ export function buildPostMortem(i: Incident, timeline: TimelineEntry[], r: Recov
         ? null
         : `DRAFT: incident ${i.id} is still open (${i.status}); this post-mortem covers what was recorded up to ${new Date(now).toISOString()}.`,
     summary: summarise(i, r),
+    breachAssessment: breach ? describeBreachAssessment(breach, now) : null,
     timeline: timeline.map((e) => ({ time: e.at, action: `${e.kind} (${e.actor}): ${oneLine(e.message)}` })),
     rootCause: null,
     wentWell: wentWell(r),
@@ -52,6 +62,16 @@ export function buildPostMortem(i: Incident, timeline: TimelineEntry[], r: Recov
     actionItems: [
       ...improve.map((x) => ({ action: x.action, owner: null, due })),
       { action: `Complete the root cause analysis of ${i.id} and record it in this post-mortem`, owner: null, due },
+      // The law's date, not the post-mortem's week.
+      ...(breach && !breach.outcome
+        ? [
+            {
+              action: `Complete the breach assessment of ${i.id} and record it (lastgood incident assess)`,
+              owner: null,
+              due: breach.dueAt.slice(0, 10),
+            },
+          ]
+        : []),
     ],
     lessonsLearned: null,
   }

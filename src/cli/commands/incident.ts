@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { registerIncidentAssess } from './incident-assess.js'
 import { registerIncidentDeclare } from './incident-declare.js'
 import { registerIncidentEscalate } from './incident-escalate.js'
 import { registerIncidentList } from './incident-list.js'
@@ -17,5 +18,6 @@ export function registerIncident(program: Command): void {
   registerIncidentEscalate(incident)
   registerIncidentNote(incident)
   registerIncidentResolve(incident)
+  registerIncidentAssess(incident)
   registerIncidentPostmortem(incident)
 }
