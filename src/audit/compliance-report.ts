@@ -1,3 +1,4 @@
+import { type BreachAssessment, describeBreachAssessment, listBreachAssessments } from '../recovery/breach-assessment.js'
 import type { CheckpointListing } from '../repository/types.js'
 import type { StateDb } from '../state/open-state.js'
 import type { AuditEvent } from './audit-event.js'
@@ -16,6 +17,8 @@ export interface ComplianceReport {
   /** The whole chain, not just the window: a break anywhere makes every later event unverifiable. */
   chain: AuditVerifyReport
   actions: ComplianceAction[]
+  /** Suspected breaches whose assessment ran in the window: each deadline, and whether it was met. */
+  breachAssessments: (BreachAssessment & { state: string })[]
 }
 
 /** Stated when an event records no approval and no break-glass: never left blank or guessed. */
@@ -45,12 +48,15 @@ export interface ComplianceOptions {
 
 export async function buildComplianceReport(db: StateDb, opts: ComplianceOptions): Promise<ComplianceReport> {
   const chain = await verifyAudit(db, opts.checkpoints ? { checkpoints: opts.checkpoints } : {})
+  const now = Date.now()
+  const window = { ...(opts.since ? { since: opts.since } : {}), ...(opts.until ? { until: opts.until } : {}) }
   return {
     platform: opts.platform,
-    generatedAt: new Date().toISOString(),
+    generatedAt: new Date(now).toISOString(),
     window: { since: opts.since ?? null, until: opts.until ?? null },
     chain,
     actions: (await eventsIn(db, opts)).filter(isRecoveryAction).map(toAction),
+    breachAssessments: (await listBreachAssessments(db, window)).map((a) => ({ ...a, state: describeBreachAssessment(a, now) })),
   }
 }
 

@@ -1,14 +1,15 @@
+import { type BreachAssessment, describeBreachAssessment } from '../recovery/breach-assessment.js'
 import type { Incident } from '../recovery/incident.js'
 import type { RecoveryReport } from '../recovery/recovery-report.js'
 import type { TimelineEntry } from '../recovery/timeline.js'
 import { formatMs, table } from './output.js'
 
 /** `incident show`: the incident, its whole timeline, and what recovery achieved, for people. */
-export function renderIncidentShow(i: Incident, timeline: TimelineEntry[], r: RecoveryReport): string {
-  return [renderIncident(i), '', 'TIMELINE', renderTimeline(timeline), '', 'RECOVERY', renderRecovery(r)].join('\n')
+export function renderIncidentShow(i: Incident, timeline: TimelineEntry[], r: RecoveryReport, breach: BreachAssessment | null): string {
+  return [renderIncident(i, breach), '', 'TIMELINE', renderTimeline(timeline), '', 'RECOVERY', renderRecovery(r)].join('\n')
 }
 
-function renderIncident(i: Incident): string {
+function renderIncident(i: Incident, breach: BreachAssessment | null): string {
   const rows: [string, string][] = [
     ['incident', i.id],
     ['type', i.type],
@@ -23,6 +24,7 @@ function renderIncident(i: Incident): string {
   if (i.summary) rows.push(['summary', i.summary])
   if (i.recoveryTarget) rows.push(['recovery target', i.recoveryTarget])
   if (i.resolvedAt) rows.push(['resolved', `${i.resolvedAt} by ${i.resolvedBy ?? '?'}`])
+  if (breach) rows.push(['breach deadline', describeBreachAssessment(breach)])
   return rows.map(([k, v]) => `${`${k}:`.padEnd(17)}${v}`).join('\n')
 }
 

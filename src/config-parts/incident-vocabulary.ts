@@ -33,5 +33,6 @@ export const TEMPLATE_NAMES = [
   'approval_escalated',
   'break_glass',
   'action_item_overdue',
+  'breach_assessment_due',
 ] as const
 export type TemplateName = (typeof TEMPLATE_NAMES)[number]

@@ -50,6 +50,9 @@ export const TEMPLATE_PLACEHOLDERS = [
   'action_item',
   'owner',
   'due',
+  'discovered',
+  'deadline',
+  'time_left',
 ] as const
 
 const templateSchema = textSchema('a message template').superRefine((text, ctx) => {
@@ -195,6 +198,27 @@ const runbookStepSchema = z
         on_failure: onFailure('continue'),
       }),
       strictObject({
+        step: z
+          .literal('breach_assessment')
+          .describe(
+            'Starts the breach-assessment clock (HIPAA 164.404: notification within 60 days of discovery): the deadline is recorded on the incident, its channels are told now and reminded as it nears.',
+          ),
+        notify: channelNames('Channels told now and reminded before the deadline (the compliance officer); empty: the incident audience.'),
+        deadline: positiveDurationSchema()
+          .prefault('60d')
+          .describe('Time from discovery by which the assessment must be done (HIPAA 164.404: 60 days).'),
+        remind: z
+          .array(positiveDurationSchema(), { error: expected('a list of durations before the deadline') })
+          .prefault(['30d', '14d', '7d', '1d'])
+          .describe('Reminders this long before the deadline, once each; one more at the deadline itself.'),
+        escalate_within: durationSchema()
+          .prefault('7d')
+          .describe(
+            'From this close to the deadline, reminders also go to everyone told about the incident, and an open incident is raised one level (once).',
+          ),
+        on_failure: onFailure('continue'),
+      }),
+      strictObject({
         step: z.literal('rollback').describe('Rolls every app in scope back to its last known good state (one run, priority order).'),
         components: z
           .array(nameSchema('release'), { error: expected('a list of component names') })
@@ -213,7 +237,11 @@ const runbookStepSchema = z
         on_failure: onFailure('continue'),
       }),
     ],
-    { error: expected('a runbook step, one of preserve_evidence, isolate, stop_writes, command, notify, rollback, restore_data, recover') },
+    {
+      error: expected(
+        'a runbook step, one of preserve_evidence, isolate, stop_writes, command, notify, breach_assessment, rollback, restore_data, recover',
+      ),
+    },
   )
   .describe('One step of a runbook; `step` says which.')
 
@@ -230,7 +258,8 @@ export const runbooksSchema = keyedRecord(
     for (const [type, steps] of Object.entries<RunbookStepYaml[]>(books)) {
       const evidence = steps.findIndex((s) => s.step === 'preserve_evidence')
       if (evidence <= 0) continue
-      const change = steps.findIndex((s) => s.step !== 'notify')
+      // Telling people (and starting the legal clock) changes nothing on the platform: allowed before evidence.
+      const change = steps.findIndex((s) => s.step !== 'notify' && s.step !== 'breach_assessment')
       if (change < evidence) {
         ctx.addIssue({
           code: 'custom',

@@ -52,6 +52,15 @@ function resolveStep(s: RunbookStepYaml, dir: string): ResolvedRunbookStep {
       return { kind: 'hook', name: s.name, run: s.run, timeoutMs: s.timeout, onFailure }
     case 'notify':
       return { kind: 'notify', channels: s.channels, onFailure }
+    case 'breach_assessment':
+      return {
+        kind: 'breach_assessment',
+        notify: s.notify,
+        deadlineMs: s.deadline,
+        remindMs: [...new Set(s.remind)].sort((a, b) => b - a),
+        escalateWithinMs: s.escalate_within,
+        onFailure,
+      }
     case 'rollback':
       return { kind: 'rollback', ...(s.components ? { components: s.components } : {}), onFailure }
     case 'restore_data':

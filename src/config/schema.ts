@@ -403,6 +403,7 @@ function checkRecoveryReferences(
   for (const [type, steps] of Object.entries(config.runbooks)) {
     steps.forEach((s, i) => {
       if (s.step === 'notify') check(s.channels, ['runbooks', type, i, 'channels'], channels, 'a channel')
+      if (s.step === 'breach_assessment') check(s.notify, ['runbooks', type, i, 'notify'], channels, 'a channel')
     })
   }
 }

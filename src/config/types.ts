@@ -91,6 +91,15 @@ export type ResolvedRunbookStep =
   /** isolate, stop_writes or a named command: a shell command run in the config directory. */
   | { kind: 'hook'; name: string; run: string; timeoutMs: number; onFailure: RunbookOnFailure }
   | { kind: 'notify'; channels: string[]; onFailure: RunbookOnFailure }
+  /** Starts the breach-assessment clock: due deadlineMs after discovery, reminders remindMs before it (descending). */
+  | {
+      kind: 'breach_assessment'
+      notify: string[]
+      deadlineMs: number
+      remindMs: number[]
+      escalateWithinMs: number
+      onFailure: RunbookOnFailure
+    }
   | { kind: 'rollback'; components?: string[]; onFailure: RunbookOnFailure }
   | { kind: 'restore_data'; onFailure: RunbookOnFailure }
   | { kind: 'recover'; onFailure: RunbookOnFailure }

@@ -152,6 +152,18 @@ Owner: {{owner}}
 Due: {{due}}
 
 Mark done: {{command}}`,
+  breach_assessment_due: `BREACH ASSESSMENT DUE - {{platform}}
+
+Incident: {{incident}} ({{type}})
+Issue: {{issue}}
+Discovered: {{discovered}}
+Assessment Due: {{deadline}} ({{time_left}})
+Incident Status: {{status}}
+
+Required:
+{{actions}}
+
+Record the outcome: {{command}}`,
 }
 
 const PLACEHOLDER = /\{\{\s*([a-z_]+)\s*\}\}/g

@@ -5,17 +5,11 @@ import { listAudit } from '../audit/audit-log.js'
 import { verifyAudit } from '../audit/verify-audit.js'
 import { UserError } from '../core/errors.js'
 import type { Platform } from '../platform/platform.js'
+import { isoTime } from './input-fields.js'
 import { operation } from './operation.js'
 
-/** Stored times are ISO-8601 in UTC with milliseconds and compare as text: an input time takes that form. */
-const time = (what: string) =>
-  z.iso
-    .datetime({ offset: true, error: 'expected an ISO time such as 2026-11-26T04:00:00Z' })
-    .transform((t) => new Date(t).toISOString())
-    .optional()
-    .describe(what)
 const filterInput = z.object({
-  since: time('Only events at or after this time.'),
+  since: isoTime('Only events at or after this time.'),
   limit: z.coerce.number({ error: 'expected a positive whole number' }).int().min(1).optional().describe('At most this many events.'),
 })
 
@@ -71,7 +65,10 @@ export const complianceReportOperation = operation({
   path: '/reports/compliance',
   permission: 'read',
   readOnly: false,
-  input: z.object({ since: time('Recovery actions at or after this time.'), until: time('Recovery actions at or before this time.') }),
+  input: z.object({
+    since: isoTime('Recovery actions at or after this time.'),
+    until: isoTime('Recovery actions at or before this time.'),
+  }),
   async run(p, input) {
     const { since, until } = input
     if (since && until && since > until) throw new UserError(`--since ${since} is after --until ${until}: nothing can fall in that window`)

@@ -1,5 +1,7 @@
 import { z } from 'zod'
 import type { Platform } from '../platform/platform.js'
+import { assessBreach } from '../recovery/assess-breach.js'
+import { BREACH_OUTCOMES, findBreachAssessment } from '../recovery/breach-assessment.js'
 import { declareIncident } from '../recovery/declare-incident.js'
 import { escalateIncident, refuseResolved } from '../recovery/escalation.js'
 import type { IncidentType, Severity } from '../recovery/incident.js'
@@ -11,16 +13,17 @@ import { buildPostMortem } from '../recovery/postmortem.js'
 import { buildRecoveryReport } from '../recovery/recovery-report.js'
 import { resolveIncident } from '../recovery/resolve-incident.js'
 import { loadTimeline } from '../recovery/timeline.js'
-import { flagInput, listInput, reasonInput, requiredText } from './input-fields.js'
+import { flagInput, isoTime, listInput, reasonInput, requiredText } from './input-fields.js'
 import { operation } from './operation.js'
 
 const incidentId = z.string().min(1).describe('Incident id.')
 
-/** An incident, its timeline, and the recovery report built from that timeline. */
+/** An incident, its timeline, the recovery report built from that timeline, and its breach assessment if any. */
 async function incidentRecord(p: Platform, id: string) {
   const incident = await requireIncident(p.state.db, id)
   const timeline = await loadTimeline(p.state.db, incident.id)
-  return { incident, timeline, recovery: await buildRecoveryReport(p, incident, { timeline }) }
+  const breachAssessment = (await findBreachAssessment(p.state.db, incident.id)) ?? null
+  return { incident, timeline, recovery: await buildRecoveryReport(p, incident, { timeline }), breachAssessment }
 }
 
 export const incidentListOperation = operation({
@@ -64,9 +67,12 @@ export const incidentPostmortemOperation = operation({
   readOnly: false,
   input: z.object({ id: incidentId }),
   async run(p, input) {
-    const { incident, timeline, recovery } = await incidentRecord(p, input.id)
+    const { incident, timeline, recovery, breachAssessment } = await incidentRecord(p, input.id)
     const tracked = await listActionItems(p.state.db, { incident: incident.id, all: true })
-    return { result: { postmortem: buildPostMortem(incident, timeline, recovery, Date.now(), tracked), recovery }, exitCode: 0 }
+    return {
+      result: { postmortem: buildPostMortem(incident, timeline, recovery, Date.now(), tracked, breachAssessment), recovery },
+      exitCode: 0,
+    }
   },
 })
 
@@ -115,6 +121,28 @@ export const incidentResolveOperation = operation({
   },
 })
 
+export const incidentAssessOperation = operation({
+  name: 'incident.assess',
+  summary: "Record the outcome of the incident's breach assessment; its reminders stop",
+  method: 'POST',
+  path: '/incidents/:id/assessment',
+  permission: 'incident',
+  readOnly: false,
+  input: z.object({
+    id: incidentId,
+    outcome: z
+      .enum(BREACH_OUTCOMES, { error: `incident assess needs --outcome ${BREACH_OUTCOMES.join(' or ')}` })
+      .describe(
+        'notified (the individuals affected were told) or not-a-breach (the risk assessment found a low probability of compromise).',
+      ),
+    reason: reasonInput('incident assess'),
+  }),
+  async run(p, input, { actor }) {
+    const assessment = await assessBreach(p, input.id, { actor, outcome: input.outcome, reason: input.reason })
+    return { result: { incident: input.id, breachAssessment: assessment }, exitCode: 0 }
+  },
+})
+
 /**
  * Declares an incident and runs its type's runbook: exit 1 when the runbook did not succeed, 3 when it waits
  * for the approval the decision matrix wants before it rolls back (the request as `approval`: refused for
@@ -136,6 +164,7 @@ export const incidentDeclareOperation = operation({
     reason: z.string().default('').describe('What is happening: in every message and on the timeline.'),
     severity: z.string().optional().describe("critical, high, medium or low (default: the type's)."),
     to: z.string().optional().describe("Recover to this snapshot or platform snapshot instead of each app's last known good."),
+    discovered: isoTime('When the trouble was discovered, if before now: a breach assessment counts its deadline from it.'),
   }),
   async run(p, input, { actor, signal }) {
     const { result, pending } = await incidentCommand(p, actor, () =>
@@ -148,6 +177,7 @@ export const incidentDeclareOperation = operation({
           actor,
           ...(input.severity !== undefined ? { severity: input.severity as Severity } : {}),
           ...(input.to !== undefined ? { target: input.to } : {}),
+          ...(input.discovered !== undefined ? { discoveredAt: input.discovered } : {}),
         },
         { signal },
       ),

@@ -60,3 +60,10 @@ export function untilInput() {
       return new Date(t).toISOString()
     })
 }
+/** Stored times are ISO-8601 in UTC with milliseconds and compare as text: an input time takes that form. */
+export const isoTime = (what: string) =>
+  z.iso
+    .datetime({ offset: true, error: 'expected an ISO time such as 2026-11-26T04:00:00Z' })
+    .transform((t) => new Date(t).toISOString())
+    .optional()
+    .describe(what)

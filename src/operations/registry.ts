@@ -9,6 +9,7 @@ import {
 } from './approvals.js'
 import { auditExportOperation, auditLogOperation, auditVerifyOperation, complianceReportOperation } from './audit.js'
 import {
+  incidentAssessOperation,
   incidentDeclareOperation,
   incidentEscalateOperation,
   incidentListOperation,
@@ -69,6 +70,7 @@ export const OPERATIONS: readonly Operation[] = [
   incidentActionAddOperation,
   incidentActionDoneOperation,
   incidentActionListOperation,
+  incidentAssessOperation,
   auditVerifyOperation,
   auditLogOperation,
   auditExportOperation,

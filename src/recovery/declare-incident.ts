@@ -28,6 +28,11 @@ export interface DeclareRequest {
   /** A snapshot (one app) or a platform snapshot (ps-…) the runbook restores instead of the last known good. */
   target?: string
   details?: Record<string, unknown>
+  /**
+   * When the trouble was discovered (ISO), if before the declaration: a breach assessment's legal clock runs
+   * from it. Only for a type whose runbook starts one (breach_assessment step).
+   */
+  discoveredAt?: string
   /** The monitor: an open incident covering one of the apps gets a timeline entry instead of a second incident. */
   dedupe?: boolean
   /** Default true. */
@@ -85,6 +90,7 @@ async function checkDeclaration(p: Platform, req: DeclareRequest): Promise<Decla
     )
   }
   if (req.target !== undefined) await resolveRecoveryTarget(p.state.db, req.target, scope)
+  if (req.discoveredAt !== undefined) checkDiscovery(p, req.type, req.discoveredAt)
   return {
     type: req.type,
     severity: req.severity ?? DEFAULT_SEVERITY[req.type],
@@ -92,6 +98,15 @@ async function checkDeclaration(p: Platform, req: DeclareRequest): Promise<Decla
     reason,
     actor: req.actor,
     target: req.target ?? null,
-    details: req.details ?? {},
+    details: { ...req.details, ...(req.discoveredAt !== undefined ? { discoveredAt: req.discoveredAt } : {}) },
   }
+}
+
+/** A discovery time counts only where a breach-assessment clock starts from it, and cannot be in the future. */
+function checkDiscovery(p: Platform, type: IncidentType, at: string): void {
+  if (!runbookFor(p.config, type).some((s) => s.kind === 'breach_assessment'))
+    throw new UserError(
+      `--discovered is for a runbook with a breach_assessment step (its deadline counts from discovery); the ${type} runbook has none`,
+    )
+  if (Date.parse(at) > Date.now()) throw new UserError(`--discovered ${at} is in the future; give the time the trouble was discovered`)
 }

@@ -8,6 +8,8 @@ export function renderPostMortem(pm: PostMortem): string {
   const lines = [`# Incident Post-Mortem: ${pm.title.date} - ${pm.title.description}`, '']
   if (pm.openNotice) lines.push(`> **${pm.openNotice}**`, '')
   lines.push('## Summary', pm.summary, '')
+  if (pm.breachAssessment)
+    lines.push('## Breach Assessment', `Notification of the individuals affected (HIPAA 164.404): ${pm.breachAssessment}`, '')
   lines.push('## Timeline', '| Time | Action |', '|------|--------|', ...pm.timeline.map((t) => `| ${t.time} | ${cell(t.action)} |`), '')
   lines.push(
     '## Root Cause',

@@ -1,5 +1,6 @@
 import { formatDuration } from '../config-parts/units.js'
 import type { ActionItem, ActionItemStatus } from './action-items.js'
+import { type BreachAssessment, describeBreachAssessment } from './breach-assessment.js'
 import type { Incident } from './incident.js'
 import { latestPerApp } from './recovery-apps.js'
 import type { RecoveryReport } from './recovery-report.js'
@@ -17,6 +18,8 @@ export interface PostMortem {
   /** Set while the incident is not resolved: the draft says so at the top. */
   openNotice: string | null
   summary: string
+  /** The breach assessment's deadline and state (a suspected breach only); null without one. */
+  breachAssessment: string | null
   timeline: { time: string; action: string }[]
   rootCause: null
   wentWell: string[]
@@ -52,6 +55,7 @@ export function buildPostMortem(
   r: RecoveryReport,
   now = Date.now(),
   tracked: ActionItem[] = [],
+  breach: BreachAssessment | null = null,
 ): PostMortem {
   const improve = improvements(i, r)
   const due = new Date((i.resolvedAt ? Date.parse(i.resolvedAt) : now) + WEEK_MS).toISOString().slice(0, 10)
@@ -63,6 +67,7 @@ export function buildPostMortem(
         ? null
         : `DRAFT: incident ${i.id} is still open (${i.status}); this post-mortem covers what was recorded up to ${new Date(now).toISOString()}.`,
     summary: summarise(i, r),
+    breachAssessment: breach ? describeBreachAssessment(breach, now) : null,
     // The follow-up is the action items section's; the timeline is what happened during the incident.
     timeline: timeline
       .filter((e) => !e.kind.startsWith('action.'))
@@ -70,22 +75,25 @@ export function buildPostMortem(
     rootCause: null,
     wentWell: wentWell(r),
     couldBeImproved: improve.map((x) => x.finding),
-    actionItems: actionItems(
-      tracked,
-      [...improve.map((x) => x.action), `Complete the root cause analysis of ${i.id} and record it in this post-mortem`],
-      due,
-    ),
+    actionItems: actionItems(tracked, [
+      ...improve.map((x) => ({ action: x.action, due })),
+      { action: `Complete the root cause analysis of ${i.id} and record it in this post-mortem`, due },
+      // The law's date, not the post-mortem's week.
+      ...(breach && !breach.outcome
+        ? [{ action: `Complete the breach assessment of ${i.id} and record it (lastgood incident assess)`, due: breach.dueAt.slice(0, 10) }]
+        : []),
+    ]),
     lessonsLearned: null,
   }
 }
 
-function actionItems(tracked: ActionItem[], suggested: string[], due: string): PostMortemAction[] {
+function actionItems(tracked: ActionItem[], suggested: { action: string; due: string }[]): PostMortemAction[] {
   const texts = new Set(tracked.map((t) => oneLine(t.text)))
   return [
     ...tracked.map((t) => ({ action: t.text, id: t.id, owner: t.owner, due: t.dueAt, status: t.status, doneAt: t.doneAt })),
     ...suggested
-      .filter((s) => !texts.has(s))
-      .map((action) => ({ action, id: null, owner: null, due, status: 'suggested' as const, doneAt: null })),
+      .filter((s) => !texts.has(s.action))
+      .map(({ action, due }) => ({ action, id: null, owner: null, due, status: 'suggested' as const, doneAt: null })),
   ]
 }
 

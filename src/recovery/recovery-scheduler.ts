@@ -4,6 +4,7 @@ import type { ResolvedApp } from '../config/types.js'
 import { redact } from '../core/redact.js'
 import { Outbox } from '../notify/outbox.js'
 import type { Platform } from '../platform/platform.js'
+import { sendDueBreachReminders } from './breach-reminders.js'
 import { checkContinuityBreaches } from './continuity-breach.js'
 import { ContinuityWatch, type RoundState } from './continuity-watch.js'
 import { applyDueEscalations } from './escalation.js'
@@ -20,6 +21,8 @@ export interface TickResult {
   escalations: number
   statusUpdates: number
   breaches: number
+  /** Breach-assessment reminders queued. */
+  breachReminders: number
   /** Approval requests escalated at their target time, and expired. */
   approvals: { escalated: number; expired: number }
   /** Action items told about as overdue (once each). */
@@ -29,7 +32,8 @@ export interface TickResult {
 /**
  * The time-driven half of incident handling, run by the long-lived process (`lastgood monitor`): each tick
  * applies due escalation levels, escalates and expires approval requests at their times, queues due status
- * updates, handles continuity breaches and tells of overdue action items; beside it the notification outbox delivers. Every effect is a
+ * updates and breach-assessment reminders, handles continuity breaches and tells of overdue action items; beside it
+ * the notification outbox delivers. Every effect is a
  * conditional update in the state database, so ticks of several processes, or of a process restarted after a
  * kill, neither repeat nor lose one. Ticks never overlap, and a tick that fails is logged and retried on the next.
  */
@@ -99,6 +103,7 @@ export class RecoveryScheduler {
       escalations: 0,
       statusUpdates: 0,
       breaches: 0,
+      breachReminders: 0,
       approvals: { escalated: 0, expired: 0 },
       overdueActionItems: 0,
     }
@@ -107,6 +112,7 @@ export class RecoveryScheduler {
       ['escalation', async () => void (out.escalations = await applyDueEscalations(this.p, { actor, now }))],
       ['approvals', async () => void (out.approvals = await applyApprovalTimers(this.p, { actor, now }))],
       ['status updates', async () => void (out.statusUpdates = await sendDueStatusUpdates(this.p, { now }))],
+      ['breach reminders', async () => void (out.breachReminders = await sendDueBreachReminders(this.p, { actor, now }))],
       [
         'continuity',
         async () => {

@@ -15,6 +15,8 @@ export interface Tell {
   add?: string[]
   /** When it is told (ms), for the time the incident has been open; default now. */
   at?: number
+  /** Only these channels, not everyone told so far (a reminder meant for one party); they do not join the audience. */
+  only?: string[]
 }
 
 /**
@@ -26,10 +28,11 @@ export async function tellIncident(tx: StateDb, config: ResolvedConfig, incident
   const audience = [...new Set([...incident.audience, ...(t.add ?? [])])]
   if (audience.length !== incident.audience.length) await updateIncident(tx, incident.id, { audience })
   const now = { ...incident, audience }
-  if (audience.length === 0) return now
+  const channels = t.only ?? audience
+  if (channels.length === 0) return now
   await enqueueNotifications(tx, config, {
     kind: t.kind,
-    channels: audience,
+    channels,
     severity: incident.severity,
     incident: { id: incident.id, type: incident.type, status: incident.status, level: incident.level, scope: incident.scope },
     vars: { ...incidentVars(incident, t.at), ...t.vars },

@@ -11,7 +11,7 @@ import type { StateDb } from '../state/open-state.js'
  * Kinds: declared, status, escalation, note, runbook.started, runbook.step, runbook.finished,
  * snapshot, evidence, rollback.started, rollback.done, recovery.app, notification.queued, notification.sent,
  * notification.failed, continuity.activated, continuity.breached, continuity.ended, approval.requested,
- * review.opened, resolved.
+ * review.opened, breach.deadline, breach.reminder, breach.assessed, resolved.
  */
 export interface TimelineEntry {
   seq: number

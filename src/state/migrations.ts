@@ -443,6 +443,26 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('action_items_open').on('action_items').columns(['done_at', 'due_at']).execute()
     },
   },
+  // Breach assessments (issue 14): the legal clock a suspected breach starts, its reminders and its outcome.
+  '0012-breach-assessments': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('breach_assessments')
+        .addColumn('incident_id', 'text', (c) => c.primaryKey())
+        .addColumn('discovered_at', 'text', (c) => c.notNull())
+        .addColumn('due_at', 'text', (c) => c.notNull())
+        .addColumn('channels', 'text', (c) => c.notNull())
+        .addColumn('reminders', 'text', (c) => c.notNull())
+        .addColumn('reminded', 'integer', (c) => c.notNull())
+        .addColumn('escalate_at', 'text', (c) => c.notNull())
+        .addColumn('escalated_at', 'text')
+        .addColumn('outcome', 'text')
+        .addColumn('assessed_at', 'text')
+        .addColumn('assessed_by', 'text')
+        .addColumn('assessment', 'text')
+        .execute()
+    },
+  },
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -28,6 +28,7 @@ export interface Database {
   reviews: ReviewTable
   deploy_freezes: DeployFreezeTable
   action_items: ActionItemTable
+  breach_assessments: BreachAssessmentTable
 }
 
 export interface IncidentTimelineTable {
@@ -426,4 +427,26 @@ export interface ActionItemTable {
   note: string | null
   /** Set once, when the scheduler told the incident's audience it is overdue */
   overdue_notified_at: string | null
+}
+
+/** The breach-assessment clock of an incident (recovery/breach-assessment.ts); outcome null while it runs. */
+export interface BreachAssessmentTable {
+  incident_id: string
+  discovered_at: string
+  due_at: string
+  /** JSON array of channel names reminded; empty: the incident's audience */
+  channels: string
+  /** JSON array of ISO times, ascending: each reminder's, the deadline last */
+  reminders: string
+  /** How many of `reminders` have passed and been handled */
+  reminded: number
+  /** From then on reminders go to the whole audience and an open incident is raised one level */
+  escalate_at: string
+  escalated_at: string | null
+  /** notified | not-a-breach */
+  outcome: string | null
+  assessed_at: string | null
+  assessed_by: string | null
+  /** Why: the risk assessment's conclusion, or how the individuals were notified */
+  assessment: string | null
 }

@@ -47,7 +47,9 @@ describe('case 18: every duration key at its maximum, and just above it', () => 
     expect(err.issues).toEqual([
       { path: keyPath(k), message: `at most ${max}, got "${above}"`, line: expect.any(Number), column: expect.any(Number) },
     ])
-    expect(text.split('\n')[err.issues[0]!.line! - 1]).toContain(`${String(k.path.at(-1))}: ${above}`)
+    // A list item (`remind: [30d]`) is written `- 30d`, a key `name: 30d`.
+    const last = k.path.at(-1)
+    expect(text.split('\n')[err.issues[0]!.line! - 1]).toContain(`${typeof last === 'number' ? '-' : `${last}:`} ${above}`)
     expect(err.message).toMatch(
       new RegExp(`^lastgood\\.yaml:\\d+:\\d+: ${keyPath(k).replace(/[.[\]]/g, '\\$&')}: at most ${max}, got "${above}"$`),
     )

@@ -17,6 +17,7 @@ const REAL = {
   SLACK_PHARMACY_WEBHOOK_URL: 'https://hooks.slack.com/services/T0ABCDE12/B0PQRST78/z5Xc9vBn2MkLp4Ws',
   PAGERDUTY_ROUTING_KEY: 'R0uT1nGk3y0123456789abcdef0123',
   MANAGEMENT_EMAIL: 'manager@northside-clinic.org',
+  COMPLIANCE_EMAIL: 'privacy-officer@northside-clinic.org',
   SMTP_HOST: 'smtp.northside-clinic.org',
   SMTP_PASSWORD: 'w7!Lq-94zz',
   STAFF_WEBHOOK_URL: 'https://hooks.northside-clinic.org/lastgood',
@@ -29,7 +30,9 @@ describe('validate reports placeholder channel endpoints as warnings', () => {
   it("names every channel of the example left on its placeholder, and the field, never a real URL's path", async () => {
     const warnings = placeholderChannels(await loadConfig(EXAMPLE, {}))
     expect(warnings.map((w) => w.target)).toEqual(
-      ['it-team', 'on-call', 'management', 'all-staff', 'front-desk', 'pharmacy', 'security'].map((c) => `notifications.channels.${c}`),
+      ['it-team', 'on-call', 'management', 'all-staff', 'front-desk', 'pharmacy', 'security', 'compliance'].map(
+        (c) => `notifications.channels.${c}`,
+      ),
     )
     expect(warnings[0]!.message).toBe(
       'slack channel it-team: webhook_url (host hooks.slack.com, a path of filler such as T000) is a placeholder; notifications to it will not reach anyone until it is set',
@@ -55,6 +58,6 @@ describe('validate reports placeholder channel endpoints as warnings', () => {
     expect((result as { code?: number }).code ?? 0).not.toBe(2)
     const report = JSON.parse(result.stdout) as { checks: { area: string; target: string; outcome: string }[] }
     const placeholders = report.checks.filter((c) => c.target.startsWith('notifications.channels.'))
-    expect(placeholders.map((c) => [c.area, c.outcome])).toEqual(Array(7).fill(['config', 'warning']))
+    expect(placeholders.map((c) => [c.area, c.outcome])).toEqual(Array(8).fill(['config', 'warning']))
   })
 })

@@ -42,6 +42,7 @@ export function everyDurationConfig(): Record<string, unknown> {
         { step: 'stop_writes', run: 'true', timeout: '2m' },
         { step: 'command', name: 'flush-cache', run: 'true', timeout: '2m' },
       ],
+      data_breach_suspected: [{ step: 'breach_assessment', deadline: '60d', remind: ['30d'], escalate_within: '7d' }],
     },
     apps: {
       staff: {

@@ -4,6 +4,7 @@ import type { RunbookResult } from '../../recovery/runbook/run-runbook.js'
 import { globals } from '../global-options.js'
 import { invoke } from '../invoke.js'
 import { printJson, println, table } from '../output.js'
+import { parseTimeOption } from '../parse-time.js'
 import { renderAsked } from '../render-approval.js'
 
 interface DeclareOptions {
@@ -11,11 +12,13 @@ interface DeclareOptions {
   reason?: string
   severity?: string
   to?: string
+  discovered?: string
 }
 
 export async function incidentDeclareAction(type: string, opts: DeclareOptions, cmd: Command): Promise<number> {
   const g = globals(cmd)
-  const { result, exitCode } = await invoke(g, incidentDeclareOperation, { type, scope: opts.scope ?? [], ...opts })
+  const discovered = opts.discovered === undefined ? undefined : parseTimeOption('--discovered', opts.discovered)
+  const { result, exitCode } = await invoke(g, incidentDeclareOperation, { type, scope: opts.scope ?? [], ...opts, discovered })
   if (g.json) printJson(result)
   else {
     const i = result.incident

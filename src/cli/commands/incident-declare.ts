@@ -15,5 +15,9 @@ export function registerIncidentDeclare(incident: Command): void {
     .option('--reason <reason>', 'what is happening (required; in every message and on the timeline)')
     .option('--severity <severity>', "critical, high, medium or low (default: the type's)")
     .option('--to <snapshot>', "recover to this snapshot (one app) or platform snapshot ps-… instead of each app's last known good")
+    .option(
+      '--discovered <time>',
+      'when the trouble was discovered, if before now (ISO time, or 3d for three days ago): a breach assessment counts its deadline from it',
+    )
     .action(lazyAction(async () => (await import('./incident-declare-run.js')).incidentDeclareAction))
 }

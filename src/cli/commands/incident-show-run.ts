@@ -9,6 +9,6 @@ export async function incidentShowAction(id: string, _opts: unknown, cmd: Comman
   const g = globals(cmd)
   const { result, exitCode } = await invoke(g, incidentShowOperation, { id })
   if (g.json) printJson(result)
-  else println(renderIncidentShow(result.incident, result.timeline, result.recovery))
+  else println(renderIncidentShow(result.incident, result.timeline, result.recovery, result.breachAssessment))
   return exitCode
 }

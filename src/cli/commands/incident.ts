@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { registerIncidentAction } from './incident-action.js'
+import { registerIncidentAssess } from './incident-assess.js'
 import { registerIncidentDeclare } from './incident-declare.js'
 import { registerIncidentEscalate } from './incident-escalate.js'
 import { registerIncidentList } from './incident-list.js'
@@ -20,6 +21,7 @@ export function registerIncident(program: Command): void {
   registerIncidentEscalate(incident)
   registerIncidentNote(incident)
   registerIncidentResolve(incident)
+  registerIncidentAssess(incident)
   registerIncidentPostmortem(incident)
   registerIncidentAction(incident)
 }

@@ -25,12 +25,24 @@ function render(r: ComplianceReport): string {
     renderVerify(r.chain),
     '',
   ]
-  if (r.actions.length === 0) return [...head, 'no recovery actions in this window'].join('\n')
+  const breaches =
+    r.breachAssessments.length === 0
+      ? []
+      : [
+          '',
+          'BREACH ASSESSMENTS (HIPAA 164.404)',
+          table(
+            ['INCIDENT', 'ASSESSMENT'],
+            r.breachAssessments.map((a) => [a.incident, a.state]),
+          ),
+        ]
+  if (r.actions.length === 0) return [...head, 'no recovery actions in this window', ...breaches].join('\n')
   const rows = r.actions.map((a) => [a.at, a.actor, a.action, a.target, a.outcome, a.approvals, a.breakGlass, a.reason ?? ''])
   return [
     ...head,
     table(['TIME', 'ACTOR', 'ACTION', 'TARGET', 'OUTCOME', 'APPROVALS', 'BREAK-GLASS', 'REASON'], rows),
     '',
     `${r.actions.length} recovery actions`,
+    ...breaches,
   ].join('\n')
 }

@@ -1,6 +1,17 @@
 import type { IncidentType } from '../../config-parts/incident-vocabulary.js'
 import type { ResolvedConfig, ResolvedRunbookStep } from '../../config/types.js'
 
+const DAY = 86_400_000
+/** HIPAA 164.404: 60 days from discovery; reminders at 30, 14, 7 and 1 day before, escalated in the last week. */
+const breachAssessment: ResolvedRunbookStep = {
+  kind: 'breach_assessment',
+  notify: [],
+  deadlineMs: 60 * DAY,
+  remindMs: [30, 14, 7, 1].map((d) => d * DAY),
+  escalateWithinMs: 7 * DAY,
+  onFailure: 'continue',
+}
+
 const evidence = (onFailure: 'stop' | 'continue'): ResolvedRunbookStep => ({ kind: 'preserve_evidence', logs: [], onFailure })
 
 /**
@@ -14,7 +25,8 @@ export const BUILT_IN_RUNBOOKS: Record<IncidentType, ResolvedRunbookStep[]> = {
   complete_system_failure: [evidence('continue'), { kind: 'recover', onFailure: 'continue' }],
   critical_application_failure: [evidence('continue'), { kind: 'recover', onFailure: 'continue' }],
   security_incident: [evidence('stop'), { kind: 'rollback', onFailure: 'stop' }],
-  data_breach_suspected: [evidence('stop'), { kind: 'rollback', onFailure: 'stop' }],
+  // The legal clock first: it runs from discovery whatever a later step does.
+  data_breach_suspected: [breachAssessment, evidence('stop'), { kind: 'rollback', onFailure: 'stop' }],
   data_corruption: [evidence('stop'), { kind: 'restore_data', onFailure: 'stop' }],
   performance_degradation: [{ kind: 'rollback', onFailure: 'stop' }],
   general_emergency: [evidence('continue')],

@@ -11,6 +11,7 @@ import type { Incident } from '../incident.js'
 import { moveStatus } from '../incident-status.js'
 import { runbookFor as configuredOrBuiltIn } from './default-runbooks.js'
 import { type StepContext, type StepOutcome, stepName, writeIncident } from './step-context.js'
+import { breachAssessmentStep } from './steps/breach-assessment-step.js'
 import { notifyStep } from './steps/notify-step.js'
 import { preserveEvidence } from './steps/preserve-evidence.js'
 import { recoverStep } from './steps/recover-step.js'
@@ -198,6 +199,8 @@ async function runStep(ctx: StepContext, step: ResolvedRunbookStep): Promise<Ste
         return await runHook(ctx, step)
       case 'notify':
         return await notifyStep(ctx, step.channels)
+      case 'breach_assessment':
+        return await breachAssessmentStep(ctx, step)
       case 'rollback':
         return await rollbackStep(
           ctx,
