@@ -32,5 +32,7 @@ export const TEMPLATE_NAMES = [
   'approval_requested',
   'approval_escalated',
   'break_glass',
+  'schedule_failed',
+  'schedule_missed',
 ] as const
 export type TemplateName = (typeof TEMPLATE_NAMES)[number]

@@ -47,6 +47,10 @@ export const TEMPLATE_PLACEHOLDERS = [
   'target_time',
   'expires',
   'command',
+  'schedule',
+  'job',
+  'due',
+  'next',
 ] as const
 
 const templateSchema = textSchema('a message template').superRefine((text, ctx) => {

@@ -4,13 +4,18 @@ import { listPendingRollbacks } from '../monitor/monitor-store.js'
 import { fullDisks } from '../platform/full-disks.js'
 import { selectApps } from '../platform/platform.js'
 import { listIncidents } from '../recovery/incident-store.js'
+import { scheduleStatuses } from '../schedules/schedule-status.js'
 import { operation } from './operation.js'
 import { listInput } from './input-fields.js'
 
-/** Per app what runs now, its last rollback, health and rollback targets; pending rollbacks, open incidents, full disks. */
+/**
+ * Per app what runs now, its last rollback, health and rollback targets; pending rollbacks, open incidents, full
+ * disks; and each schedule's next and last run, with a failed, interrupted or overdue one as its problem.
+ */
 export const statusOperation = operation({
   name: 'status',
-  summary: 'Per app: what runs now, the last rollback, health and rollback targets; pending rollbacks, open incidents, full disks',
+  summary:
+    'Per app: what runs now, the last rollback, health and rollback targets; pending rollbacks, open incidents, full disks; schedules',
   method: 'GET',
   path: '/status',
   permission: 'read',
@@ -24,7 +29,8 @@ export const statusOperation = operation({
     const pendingRollbacks = await listPendingRollbacks(p.state.db, names)
     const openIncidents = (await listIncidents(p.state.db, { open: true })).filter((i) => i.scope.some((a) => names.includes(a)))
     const disks = await fullDisks(p.config)
-    return { result: { platform: p.config.platform, apps, pendingRollbacks, openIncidents, fullDisks: disks }, exitCode: 0 }
+    const schedules = await scheduleStatuses(p.state.db, p.config.schedules, new Date())
+    return { result: { platform: p.config.platform, apps, pendingRollbacks, openIncidents, fullDisks: disks, schedules }, exitCode: 0 }
   },
 })
 
