@@ -8,6 +8,7 @@ import { SCHEDULER_ACTOR } from '../../src/schedules/schedule-jobs.js'
 import { ScheduleRunner } from '../../src/schedules/schedule-runner.js'
 import { scheduleStatuses } from '../../src/schedules/schedule-status.js'
 import { listSnapshots } from '../../src/snapshots/snapshot-record.js'
+import { HOST } from '../../src/core/process-alive.js'
 import { singleAppConfig } from '../helpers/configs.js'
 
 let sample: SamplePlatform
@@ -136,5 +137,42 @@ describe('schedule evaluation on a controllable clock', () => {
       expect.objectContaining({ target: 'nightly', details: expect.objectContaining({ dueAt: '2026-04-03T01:00:00.000Z' }) }),
     ])
     expect(await scheduled()).toHaveLength(3)
+  })
+
+  it('a run left going by a process that died is recorded interrupted when a server starts: audited and told', async () => {
+    const started = '2026-04-03T01:00:00.000Z'
+    await p.state.writeTransaction((tx) =>
+      tx
+        .insertInto('schedule_runs')
+        .values({
+          id: 'sched-killed',
+          schedule: 'nightly',
+          job: 'snapshot-create',
+          outcome: 'running',
+          due_at: started,
+          last_due_at: started,
+          occurrences: 1,
+          started_at: started,
+          ended_at: null,
+          summary: null,
+          owner_host: HOST,
+          // Beyond any pid Linux hands out (pid_max is at most 2^22).
+          owner_pid: 2 ** 22 + 1,
+        })
+        .execute(),
+    )
+    const stop = new AbortController()
+    const runner = new ScheduleRunner(p, { stop: stop.signal, now: () => now })
+    await runner.start()
+    stop.abort()
+    await runner.stop()
+    expect(await status()).toMatchObject({
+      lastRun: { id: 'sched-killed', outcome: 'interrupted' },
+      problem: expect.stringContaining('last run interrupted'),
+    })
+    const event = (await listAudit(p.state.db)).findLast((e) => e.action === 'schedule.run')
+    expect(event).toMatchObject({ outcome: 'failure', details: expect.objectContaining({ run: 'sched-killed', result: 'interrupted' }) })
+    const told = await p.state.db.selectFrom('notifications').selectAll().where('kind', '=', 'schedule_failed').execute()
+    expect(told.map((n) => JSON.parse(n.message).text)).toEqual([expect.stringContaining('Outcome: interrupted')])
   })
 })
