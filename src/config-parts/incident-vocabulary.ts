@@ -34,5 +34,7 @@ export const TEMPLATE_NAMES = [
   'break_glass',
   'action_item_overdue',
   'breach_assessment_due',
+  'schedule_failed',
+  'schedule_missed',
 ] as const
 export type TemplateName = (typeof TEMPLATE_NAMES)[number]

@@ -53,6 +53,9 @@ export const TEMPLATE_PLACEHOLDERS = [
   'discovered',
   'deadline',
   'time_left',
+  'schedule',
+  'job',
+  'next',
 ] as const
 
 const templateSchema = textSchema('a message template').superRefine((text, ctx) => {

@@ -8,6 +8,7 @@ import type { ResolvedApp, ResolvedConfig, ResolvedTrigger } from './types.js'
 import type { ResolvedHealth } from '../health/health-config.js'
 import { resolveSourceSettings } from '../metrics/source-registry.js'
 import { resolveAuth } from '../auth/auth-config.js'
+import { resolveSchedules } from './resolve-schedules.js'
 
 export interface ResolveOptions {
   /**
@@ -50,6 +51,7 @@ export function resolveConfig(config: ConfigYaml, file: string, options: Resolve
     objectives: { rtoMs: config.objectives.rto, rpoMs: config.objectives.rpo },
     ...resolveRecovery(config, dir),
     ...resolveDecisions(config),
+    schedules: resolveSchedules(config),
     auth: resolveAuth(config.auth),
     apps,
   }

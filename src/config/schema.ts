@@ -7,6 +7,7 @@ import { missingSettings, sourceProblem, sourceSettingsShape, triggerSourceSchem
 import { appApprovalsSchema, decisionSettingsShape, triggerScenarioSchema } from '../config-parts/decision-matrix-schema.js'
 import { checkNames } from '../config-parts/name-references.js'
 import { authSchema, checkAuthReferences } from '../config-parts/auth-schema.js'
+import { schedulesSchema } from '../config-parts/schedule-schema.js'
 
 /**
  * The schema of lastgood.yaml: snake_case keys, units as people write them, every object strict. Its
@@ -348,6 +349,7 @@ export const configSchema = strictObject(
     escalation: escalationSchema,
     continuity: continuitySchema,
     runbooks: runbooksSchema,
+    schedules: schedulesSchema,
     auth: authSchema,
     apps: namedMapSchema(appSchema, 'apps', 'staff').describe('Apps by name.'),
   },
@@ -380,7 +382,7 @@ export const configSchema = strictObject(
     description: 'Configuration of one lastgood platform: its apps, their components and health checks.',
   })
 
-/** Every channel and app a recovery setting names must exist. */
+/** Every channel and app a recovery setting or a schedule names must exist. */
 function checkRecoveryReferences(
   config: {
     apps: Record<string, unknown>
@@ -388,6 +390,7 @@ function checkRecoveryReferences(
     escalation: z.output<typeof escalationSchema>
     continuity: z.output<typeof continuitySchema>
     runbooks: z.output<typeof runbooksSchema>
+    schedules: z.output<typeof schedulesSchema>
   },
   ctx: z.RefinementCtx,
 ): void {
@@ -405,6 +408,10 @@ function checkRecoveryReferences(
       if (s.step === 'notify') check(s.channels, ['runbooks', type, i, 'channels'], channels, 'a channel')
       if (s.step === 'breach_assessment') check(s.notify, ['runbooks', type, i, 'notify'], channels, 'a channel')
     })
+  }
+  for (const [name, s] of Object.entries(config.schedules)) {
+    if ('apps' in s) check(s.apps, ['schedules', name, 'apps'], apps, 'an app')
+    check(s.notify ?? [], ['schedules', name, 'notify'], channels, 'a channel')
   }
 }
 

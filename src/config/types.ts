@@ -11,6 +11,7 @@ import type { IncidentType, TemplateName } from '../config-parts/incident-vocabu
 import type { ResolvedHealth } from '../health/health-config.js'
 import type { Environment, ResolvedDecisionRow, Scenario } from '../config-parts/decision-vocabulary.js'
 import type { ResolvedAuth } from '../auth/auth-config.js'
+import type { ScheduleJob } from '../schedules/cron.js'
 
 /** Each metric source's top-level settings (`prometheus`, present when some trigger reads it) come from its factory. */
 export interface ResolvedConfig extends SourceSettings {
@@ -47,6 +48,8 @@ export interface ResolvedConfig extends SourceSettings {
   /** A row for every scenario; absent: no action needs an approval (decisions/decide.ts). */
   decisionMatrix?: Record<Scenario, ResolvedDecisionRow>
   approvals: { expireAfterMs: number }
+  /** Jobs `lastgood serve` runs on a cron schedule, in name order. */
+  schedules: ResolvedSchedule[]
   /** Roles, sessions, lockout (auth/auth-config.ts). */
   auth: ResolvedAuth
 }
@@ -103,6 +106,24 @@ export type ResolvedRunbookStep =
   | { kind: 'rollback'; components?: string[]; onFailure: RunbookOnFailure }
   | { kind: 'restore_data'; onFailure: RunbookOnFailure }
   | { kind: 'recover'; onFailure: RunbookOnFailure }
+
+interface ScheduleBase {
+  name: string
+  /** A cron expression croner reads: five fields, or six with seconds first. */
+  cron: string
+  /** IANA time zone the expression is read in. */
+  timezone: string
+  /** Told when a run fails or was missed (notifications.incidents unless the schedule says). */
+  notify: string[]
+}
+
+/** A scheduled job, with what its command would be given; `apps` empty: every app. */
+export type ResolvedSchedule = ScheduleBase &
+  (
+    | { job: Extract<ScheduleJob, 'snapshot-create' | 'snapshot-prune'>; apps: string[] }
+    | { job: 'snapshot-verify'; readData: boolean }
+    | { job: 'drill'; scenarios: string[] }
+  )
 
 export interface ResolvedMonitor {
   /** After an automatic rollback, a rollback trigger that fires within this long does onRestoredFailure. */

@@ -16,6 +16,8 @@ export interface NotifyRequest {
   /** Template values; platform, at and update_interval are filled in here. */
   vars: Record<string, string>
   lifecycle?: Message['lifecycle']
+  /** What the message is about when it is no incident (a schedule): receivers group its messages by it. */
+  subject?: string
 }
 
 /**
@@ -51,7 +53,7 @@ export async function enqueueNotifications(tx: StateDb, config: ResolvedConfig, 
       at,
       ...(req.incident ? { incident: req.incident } : {}),
       lifecycle: req.lifecycle ?? 'trigger',
-      dedupKey: `lastgood/${config.platform}/${req.incident?.id ?? req.kind}`,
+      dedupKey: `lastgood/${config.platform}/${req.incident?.id ?? req.subject ?? req.kind}`,
       details: vars,
     }
     await tx

@@ -164,6 +164,22 @@ Required:
 {{actions}}
 
 Record the outcome: {{command}}`,
+  schedule_failed: `SCHEDULED RUN FAILED - {{platform}}
+
+Schedule: {{schedule}} ({{job}})
+Due: {{due}}
+Outcome: {{status}}
+Error: {{error}}
+Next run: {{next}}
+See: {{command}}`,
+
+  schedule_missed: `SCHEDULED RUN MISSED - {{platform}}
+
+Schedule: {{schedule}} ({{job}})
+Missed: {{summary}}
+Why: {{reason}}
+Catch-up: the latest due run starts now
+Next run: {{next}}`,
 }
 
 const PLACEHOLDER = /\{\{\s*([a-z_]+)\s*\}\}/g

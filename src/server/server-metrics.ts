@@ -6,6 +6,7 @@ import { pendingCount } from '../notify/outbox-store.js'
 import type { Platform } from '../platform/platform.js'
 import { listIncidents } from '../recovery/incident-store.js'
 import { snapshotsByApp } from '../snapshots/snapshot-record.js'
+import { scheduleStatuses, type ScheduleStatus } from '../schedules/schedule-status.js'
 import type { RollbackReport } from '../rollback/rollback-report.js'
 import { promClient } from './server-packages.js'
 
@@ -122,6 +123,44 @@ export function createServerMetrics(p: Platform): ServerMetrics {
       this.set(await pendingCount(p.state.db))
     },
   })
+
+  // Each reads the schedules' state when scraped, so a scrape shows what every server sharing the state ran.
+  const scheduleGauge = (name: string, help: string, value: (s: ScheduleStatus) => number | undefined) =>
+    new Gauge({
+      name: `${METRIC_PREFIX}${name}`,
+      help,
+      labelNames: ['schedule', 'job'],
+      registers,
+      async collect() {
+        this.reset()
+        for (const s of await scheduleStatuses(p.state.db, p.config.schedules, new Date())) {
+          const v = value(s)
+          if (v !== undefined) this.set({ schedule: s.name, job: s.job }, v)
+        }
+      },
+    })
+  const seconds = (iso: string | null | undefined) => (iso ? Date.parse(iso) / 1000 : undefined)
+  scheduleGauge(
+    'schedule_last_run_timestamp_seconds',
+    'When the last run of each schedule ended (unix seconds); absent before its first',
+    (s) => seconds(s.lastRun?.endedAt),
+  )
+  scheduleGauge('schedule_last_run_success', 'Whether the last run of each schedule succeeded (1) or failed or was interrupted (0)', (s) =>
+    s.lastRun ? (s.lastRun.outcome === 'succeeded' ? 1 : 0) : undefined,
+  )
+  scheduleGauge('schedule_next_run_timestamp_seconds', 'The next due time of each schedule not handled yet (unix seconds)', (s) =>
+    seconds(s.nextRun),
+  )
+  scheduleGauge(
+    'schedule_missed_runs',
+    'Due times of each schedule that passed with no server running them, since it was first seen',
+    (s) => s.missedTotal,
+  )
+  scheduleGauge(
+    'schedule_overdue',
+    'Whether a due time of each schedule passed over a minute ago with nothing running it (1) or not (0)',
+    (s) => (s.overdue ? 1 : 0),
+  )
 
   return {
     registry,

@@ -463,6 +463,34 @@ const migrations: Record<string, Migration> = {
         .execute()
     },
   },
+  // Schedules (issue 14): how far each schedule's due times have been handled, so a restarted server knows
+  // which passed while it was down; and every run, missed time and skipped overlap, for status and /metrics.
+  '0013-schedules': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('schedule_cursors')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('spec', 'text', (c) => c.notNull())
+        .addColumn('handled_until', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema
+        .createTable('schedule_runs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('schedule', 'text', (c) => c.notNull())
+        .addColumn('job', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('due_at', 'text', (c) => c.notNull())
+        .addColumn('last_due_at', 'text', (c) => c.notNull())
+        .addColumn('occurrences', 'integer', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('ended_at', 'text')
+        .addColumn('summary', 'text')
+        .addColumn('owner_host', 'text', (c) => c.notNull())
+        .addColumn('owner_pid', 'integer', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('schedule_runs_schedule').on('schedule_runs').columns(['schedule', 'started_at']).execute()
+    },
+  },
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -29,6 +29,8 @@ export interface Database {
   deploy_freezes: DeployFreezeTable
   action_items: ActionItemTable
   breach_assessments: BreachAssessmentTable
+  schedule_cursors: ScheduleCursorTable
+  schedule_runs: ScheduleRunTable
 }
 
 export interface IncidentTimelineTable {
@@ -449,4 +451,35 @@ export interface BreachAssessmentTable {
   assessed_by: string | null
   /** Why: the risk assessment's conclusion, or how the individuals were notified */
   assessment: string | null
+}
+
+/** How far a schedule's due times are handled (0013): each due time up to handled_until was run, skipped or recorded missed. */
+export interface ScheduleCursorTable {
+  name: string
+  /** The cron expression and time zone it was counted for: another schedule under the same name starts afresh. */
+  spec: string
+  handled_until: string
+}
+
+/** A schedule's run, or due times it missed (while no server ran) or skipped (its previous run still going). */
+export interface ScheduleRunTable {
+  id: string
+  schedule: string
+  /** snapshot-create | snapshot-prune | snapshot-verify | drill */
+  job: string
+  /** running | succeeded | failed | interrupted | missed | skipped */
+  outcome: string
+  /** The due time it ran for; of a missed or skipped row, the first such time */
+  due_at: string
+  /** The last due time the row stands for (due_at, but for several missed or skipped times) */
+  last_due_at: string
+  /** Due times the row stands for: 1 for a run */
+  occurrences: number
+  started_at: string
+  ended_at: string | null
+  /** What it did, or its error, in one line */
+  summary: string | null
+  /** host and pid of the process running it: a run left `running` by a dead process is interrupted */
+  owner_host: string
+  owner_pid: number
 }

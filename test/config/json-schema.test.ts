@@ -41,6 +41,7 @@ describe('configJsonSchema', () => {
       'escalation',
       'continuity',
       'runbooks',
+      'schedules',
       'auth',
       'apps',
     ])

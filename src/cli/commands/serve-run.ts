@@ -11,6 +11,7 @@ import { REQUEST_LOG } from '../../server/request-log.js'
 import { feedMetricsFrom } from '../../server/metrics-feed.js'
 import type { ApiServer } from '../../server/route.js'
 import { createServerMetrics } from '../../server/server-metrics.js'
+import { ScheduleRunner } from '../../schedules/schedule-runner.js'
 import { actorOf, globals } from '../global-options.js'
 import { printJson, println } from '../output.js'
 import { parseDurationOption } from '../parse-time.js'
@@ -45,6 +46,14 @@ export async function serveAction(opts: ServeOptions, cmd: Command): Promise<num
       monitor.bus.subscribe((e) =>
         logger.info({ event: e.type, app: e.app, trigger: e.trigger, outcome: e.outcome, data: e.data }, e.message),
       )
+      const schedules = new ScheduleRunner(p, {
+        stop: signal,
+        onEnd: (s, run) =>
+          logger.info(
+            { schedule: s.name, job: s.job, run: run.id, outcome: run.outcome },
+            `schedule ${s.name}: ${run.summary ?? run.outcome}`,
+          ),
+      })
       const server = await buildServer({
         platform: p,
         metrics,
@@ -66,12 +75,17 @@ export async function serveAction(opts: ServeOptions, cmd: Command): Promise<num
         if (g.json) printJson({ serving, ...(bootstrap ? { bootstrap } : {}) })
         else {
           println(
-            `lastgood: serving ${serving.url} (/api/v1, /healthz, /readyz, /metrics, /openapi.json); monitoring ${monitor.apps.map((a) => a.name).join(', ') || 'no apps'}`,
+            `lastgood: serving ${serving.url} (/api/v1, /healthz, /readyz, /metrics, /openapi.json); monitoring ${monitor.apps.map((a) => a.name).join(', ') || 'no apps'}` +
+              (schedules.schedules.length > 0 ? `; schedules ${schedules.schedules.map((s) => s.name).join(', ')}` : ''),
           )
           if (bootstrap) println(`lastgood: no account can sign in yet: ${bootstrap}`)
         }
-        // The server stops taking connections at once; the monitor finishes its running step first.
-        await Promise.all([monitorUntil(monitor, signal), untilAborted(signal).then(() => server.close())])
+        // The server stops taking connections at once; the monitor and a scheduled run finish their running step first.
+        await Promise.all([
+          monitorUntil(monitor, signal),
+          schedules.start().then(() => untilAborted(signal).then(() => schedules.stop())),
+          untilAborted(signal).then(() => server.close()),
+        ])
       } finally {
         await server.close()
       }

@@ -6,6 +6,7 @@ import type { FullDisk } from '../../platform/full-disks.js'
 import type { Freeze } from '../../gates/freeze-store.js'
 import type { ActionItem } from '../../recovery/action-items.js'
 import type { Incident } from '../../recovery/incident.js'
+import type { ScheduleStatus } from '../../schedules/schedule-status.js'
 import { globals } from '../global-options.js'
 import { invoke } from '../invoke.js'
 import { formatBytes, printJson, println, table, wrap } from '../output.js'
@@ -21,6 +22,7 @@ export async function statusAction(apps: string[], _opts: unknown, cmd: Command)
         renderOpen(r.pendingRollbacks, r.openIncidents) +
         renderFreezes(r.freezes) +
         renderOverdue(r.overdueActionItems) +
+        renderSchedules(r.schedules) +
         renderFull(r.fullDisks),
     )
   return exitCode
@@ -104,4 +106,20 @@ function renderOpen(pending: PendingRollback[], incidents: Incident[]): string {
     )
   }
   return out
+}
+
+/** Each schedule's next and last run; a failed, interrupted or overdue one says so in PROBLEM. */
+function renderSchedules(schedules: ScheduleStatus[]): string {
+  if (schedules.length === 0) return ''
+  const time = (iso: string | null) => (iso ? iso.replace('T', ' ').slice(0, 19) : '')
+  const rows = schedules.map((s) => [
+    s.name,
+    s.job,
+    `${s.cron} (${s.timezone})`,
+    s.running ? `running since ${time(s.running.startedAt)}` : time(s.nextRun),
+    s.lastRun ? `${s.lastRun.outcome} ${time(s.lastRun.endedAt)}` : 'never',
+    s.lastMissed ? `${s.lastMissed.count} (${time(s.lastMissed.from)} to ${time(s.lastMissed.to)})` : '',
+    s.problem ?? '',
+  ])
+  return `\n\nschedules (run by \`lastgood serve\`; times UTC)\n${table(['SCHEDULE', 'JOB', 'CRON', 'NEXT', 'LAST RUN', 'LAST MISSED', 'PROBLEM'], rows)}`
 }
