@@ -24,6 +24,7 @@ export const REMOTE_COMMANDS: Readonly<Record<string, string | readonly string[]
   'incident note': 'incident.note',
   'incident escalate': 'incident.escalate',
   'incident resolve': 'incident.resolve',
+  'incident assess': 'incident.assess',
   'incident action add': 'incident.action.add',
   'incident action done': 'incident.action.done',
   'incident action list': 'incident.action.list',

@@ -3,6 +3,7 @@ import { formatDuration } from '../config-parts/units.js'
 import type { Decision } from '../decisions/decide.js'
 import type { PlanDocument, ResumeDocument } from '../rollback/plan-document.js'
 import type { RollbackReport } from '../rollback/rollback-report.js'
+import type { Watchers } from '../rollback/watchers.js'
 import type { StepRecord } from '../rollback/step-record.js'
 import { resumeCommand } from '../rollback/unfinished-run.js'
 import { formatBytes, formatMs, table } from './output.js'
@@ -54,6 +55,19 @@ export function renderResume(r: ResumeDocument, plan: PlanDocument[]): string {
   ].join('\n')
 }
 
+/** After the apps: whether anything still watches them, and what the next rollback could restore. */
+function renderWatchers(w: Watchers): string[] {
+  return [
+    w.monitor.active
+      ? `monitor: running (last seen ${w.monitor.lastSeenAt})`
+      : `monitor: NOT RUNNING (last seen ${w.monitor.lastSeenAt ?? 'never'}): nothing watches these apps now; start \`lastgood serve\` or \`lastgood monitor\``,
+    `newest snapshots: ${w.snapshots.map((s) => `${s.app} ${s.newestAt ?? 'none'}`).join(', ')}`,
+    w.lastVerify
+      ? `last scheduled verify: ${w.lastVerify.schedule} ${w.lastVerify.outcome} at ${w.lastVerify.endedAt}`
+      : 'last scheduled verify: none has run (a schedule with run: snapshot-verify proves the repository can be read)',
+  ]
+}
+
 function stepTable(steps: StepRecord[]): string {
   return table(
     ['#', 'APP', 'STEP', 'COMPONENT', 'STATUS', 'TIME'],
@@ -97,6 +111,7 @@ export function renderReport(r: RollbackReport): string {
     if (a.safety) out.push(`  safety snapshot: ${a.safety}`)
     if (a.error) out.push(`  error: ${a.error}`)
   }
+  if (r.watchers) out.push('', ...renderWatchers(r.watchers))
   if (r.stopped) {
     out.push(
       '',

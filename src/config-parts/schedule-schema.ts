@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { SCENARIOS } from '../drills/scenarios.js'
+import { DRILL_NAMES } from './drill-vocabulary.js'
 import { cronOf, CRON_EXAMPLE, SCHEDULE_JOBS } from '../schedules/cron.js'
 import { expected, GOT, nameSchema, strictObject, textSchema } from './schema-helpers.js'
 
@@ -69,11 +69,11 @@ const scheduleSchema = z
         run: z.literal('drill').describe("`lastgood drill`: recovery drills measured against the platform's RTO."),
         ...commonShape,
         scenario: z
-          .array(z.enum(SCENARIOS, { error: expected(`a drill, one of ${SCENARIOS.join(', ')}`) }), {
+          .array(z.enum(DRILL_NAMES, { error: expected(`a drill, one of ${DRILL_NAMES.join(', ')}`) }), {
             error: expected('a list of drills'),
           })
           .min(1, { error: 'expected at least one drill, got none' })
-          .default([...SCENARIOS])
+          .default([...DRILL_NAMES])
           .describe('Drills to run, in this order; default: every drill.'),
       }),
     ],

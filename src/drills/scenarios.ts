@@ -1,10 +1,8 @@
+import type { DrillName } from '../config-parts/drill-vocabulary.js'
 import type { Behaviour } from '../demo/sample-platform.js'
 
-export const SCENARIOS = ['bad-deploy', 'error-spike', 'slow-release', 'crash', 'multi-app', 'complete-system-failure'] as const
-export type ScenarioName = (typeof SCENARIOS)[number]
-
 export interface Scenario {
-  name: ScenarioName
+  name: DrillName
   description: string
   /** The apps the fault is deployed to, in the order it is deployed (not their recovery priority). */
   apps: string[]

@@ -77,12 +77,14 @@ export function monitorId(): string {
   return `${hostname()}:${process.pid}`
 }
 
-/** The last time any monitor of these apps was alive (ms), or null when none ever ran. */
-export async function lastHeartbeat(db: StateDb): Promise<number | null> {
-  const r = await db
-    .selectFrom('monitor_heartbeats')
-    .select(({ fn }) => fn.max('heartbeat_at').as('at'))
-    .executeTakeFirst()
+/**
+ * The last time any monitor was alive (ms), or null when none ever ran; with `running`, only monitors that
+ * did not stop cleanly since (a killed one still counts until its heartbeat ages).
+ */
+export async function lastHeartbeat(db: StateDb, opts: { running?: boolean } = {}): Promise<number | null> {
+  let q = db.selectFrom('monitor_heartbeats').select(({ fn }) => fn.max('heartbeat_at').as('at'))
+  if (opts.running) q = q.where('stopped_at', 'is', null)
+  const r = await q.executeTakeFirst()
   return r?.at ? Date.parse(String(r.at)) : null
 }
 

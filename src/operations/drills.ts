@@ -4,7 +4,8 @@ import { positiveDurationSchema } from '../config-parts/units.js'
 import { RefusedError } from '../core/errors.js'
 import type { DrillEvent, DrillResult } from '../drills/drill-result.js'
 import { runDrill } from '../drills/run-drill.js'
-import { scenario, SCENARIOS } from '../drills/scenarios.js'
+import { DRILL_NAMES } from '../config-parts/drill-vocabulary.js'
+import { scenario } from '../drills/scenarios.js'
 import type { MonitorEvent } from '../monitor/events.js'
 import type { Platform } from '../platform/platform.js'
 import { listInput } from './input-fields.js'
@@ -15,7 +16,7 @@ const FAILURES = 'expected an integer >= 1'
 export const MIN_INTERVAL_MS = 100
 
 export function unknownDrill(name: string): string {
-  return `unknown drill "${name}"; the drills are: ${SCENARIOS.join(', ')}`
+  return `unknown drill "${name}"; the drills are: ${DRILL_NAMES.join(', ')}`
 }
 
 export const DrillInput = z.object({
@@ -24,9 +25,9 @@ export const DrillInput = z.object({
     .superRefine((names, ctx) => {
       const unknown = names.find((n) => !scenario(n))
       if (unknown !== undefined) ctx.addIssue({ code: 'custom', message: unknownDrill(unknown) })
-      else if (names.length === 0) ctx.addIssue({ code: 'custom', message: `name at least one drill: ${SCENARIOS.join(', ')}` })
+      else if (names.length === 0) ctx.addIssue({ code: 'custom', message: `name at least one drill: ${DRILL_NAMES.join(', ')}` })
     })
-    .describe(`Drills to run, in this order: ${SCENARIOS.join(', ')}.`),
+    .describe(`Drills to run, in this order: ${DRILL_NAMES.join(', ')}.`),
   interval: positiveDurationSchema()
     .refine((ms) => ms >= MIN_INTERVAL_MS, { error: `at least ${MIN_INTERVAL_MS}ms` })
     .default(1000)

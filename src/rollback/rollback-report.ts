@@ -1,5 +1,6 @@
 import type { StepRecord } from './step-record.js'
 import type { ValidationResult } from '../health/validate-health.js'
+import type { Watchers } from './watchers.js'
 
 /** `interrupted`: a stop signal ended the run at a step boundary of this app; the journal says where. */
 export type AppOutcome = 'restored' | 'reverted' | 'failed' | 'not-started' | 'interrupted'
@@ -36,4 +37,6 @@ export interface RollbackReport {
   apps: AppReport[]
   /** The whole journal of the run, earlier attempts included. */
   steps: StepRecord[]
+  /** After a run that ended: whether the monitoring and the backups still work (absent when it was stopped). */
+  watchers?: Watchers
 }

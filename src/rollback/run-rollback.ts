@@ -15,6 +15,7 @@ import { describeStop } from './step-record.js'
 import { stoppedByStorage } from './storage-stop.js'
 import { acquireTargetLock } from './target-lock.js'
 import { refuseUnfinishedRuns, requireUnfinished } from './unfinished-run.js'
+import { watchersAfter } from './watchers.js'
 
 export type { AppOutcome, AppReport, RollbackReport } from './rollback-report.js'
 
@@ -235,6 +236,7 @@ async function execute(p: Platform, journal: Journal, plan: RollbackPlan, opts: 
     durationMs: Math.round(performance.now() - facts.started),
     apps: reports,
     steps: journal.steps,
+    watchers: await watchersAfter(p, appNames),
   }
   const finish: AuditInput = {
     actor: opts.actor,

@@ -68,6 +68,6 @@ describe('examples/ci/deploy-gate.sh: gate, snapshot, gate, your deploy, watch',
 
     const bad = await deployScript('v3')
     expect(bad.code, bad.out).toBe(1)
-    expect(await current()).toBe('releases/v2')
+    expect(await current(), bad.out).toBe('releases/v2')
   }, 90_000)
 })

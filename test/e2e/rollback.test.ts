@@ -52,6 +52,12 @@ describe('rollback of a local release', () => {
     expect(report.apps[0].validation.outcome).toBe('passed')
     expect(report.steps.map((s: { name: string }) => s.name)).toEqual(['verify', 'safety-snapshot', 'restore', 'validate'])
     for (const s of report.steps) expect(s.durationMs).toBeGreaterThanOrEqual(0)
+    // Seed 002's checks after a rollback: no monitor runs in this test, so the report says nothing watches staff.
+    expect(report.watchers).toMatchObject({
+      monitor: { active: false },
+      snapshots: [{ app: 'staff', newestAt: expect.any(String) }],
+      lastVerify: null,
+    })
     expect(await readlink(join(staffRoot(), 'current'))).toBe('releases/v1')
     const status = JSON.parse((await p.cli(['--json', 'status', 'staff'])).stdout)
     expect(status.apps[0].health.state).toBe('passed')

@@ -6,7 +6,8 @@ import { POSITIVE_TIMER_RANGE } from '../../config-parts/units.js'
 import { type DrillReport, drillRunOperation, type DrillUpdate, MIN_INTERVAL_MS, runDrills, unknownDrill } from '../../operations/drills.js'
 import type { Outcome } from '../../operations/operation.js'
 import { parseInput } from '../../operations/parse-input.js'
-import { scenario, SCENARIOS } from '../../drills/scenarios.js'
+import { DRILL_NAMES } from '../../config-parts/drill-vocabulary.js'
+import { scenario } from '../../drills/scenarios.js'
 import { Repository } from '../../repository/repository.js'
 import { actorOf, type GlobalOptions, globals, serverOf } from '../global-options.js'
 import { invoke } from '../invoke.js'
@@ -60,7 +61,7 @@ function checked(name: string | undefined, opts: { interval: string; failures: s
   if (intervalMs < MIN_INTERVAL_MS) throw new UserError(`--interval: at least 100ms, got "${opts.interval}"`)
   const failures = Number(opts.failures)
   if (!Number.isInteger(failures) || failures < 1) throw new UserError(`--failures expects an integer >= 1, got "${opts.failures}"`)
-  return { scenario: name === undefined ? [...SCENARIOS] : [name], interval: opts.interval, failures }
+  return { scenario: name === undefined ? [...DRILL_NAMES] : [name], interval: opts.interval, failures }
 }
 
 /** A platform here to record the drills in: a configuration, and its repository initialised. */
