@@ -1,50 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SamplePlatform } from '../../src/demo/sample-platform.js'
+import { failing, preflightOf } from '../helpers/preflight-report.js'
+import type { SamplePlatform } from '../../src/demo/sample-platform.js'
+import { type ServedPlatform, servedPlatform } from '../helpers/served-platform.js'
 import { auditOf } from '../helpers/audit-of.js'
-import { singleAppConfig } from '../helpers/configs.js'
-import { peopleWithTokens } from '../helpers/people.js'
-import { ServeProcess } from '../server/serve-process.js'
 
 // `lastgood freeze`: a deploy freeze that ends by itself or is lifted, in status and the audit trail; and the
 // deploy gate through `lastgood serve`: the same answers, freezing only with the incident permission.
 
+let served: ServedPlatform
 let p: SamplePlatform
-let server: ServeProcess & { url: string }
-const tokens: Record<string, string> = {}
 
 beforeAll(async () => {
-  p = await SamplePlatform.create({ configText: singleAppConfig() })
-  await p.deploy('staff', 'v1')
-  await p.start(['staff'])
-  expect((await p.cli(['init'])).code).toBe(0)
-  Object.assign(
-    tokens,
-    await peopleWithTokens(p, [
-      ['ann', 'operator'],
-      ['vic', 'viewer'],
-    ]),
-  )
-  server = await ServeProcess.start(p)
+  served = await servedPlatform({ snapshot: false })
+  p = served.p
 }, 30_000)
 
-afterAll(async () => {
-  await server?.stop('SIGKILL')
-  await p?.destroy()
-})
+afterAll(() => served?.close())
 
-interface Report {
-  app: string
-  ok: boolean
-  checks: { name: string; ok: boolean; detail: string }[]
-}
-
-async function preflight(...args: string[]): Promise<{ code: number; report: Report; stderr: string }> {
-  const r = await p.cli(['--json', 'preflight', 'staff', ...args])
-  return { code: r.code, report: JSON.parse(r.stdout) as Report, stderr: r.stderr }
-}
-
-/** The checks that failed, by name, with their detail. */
-const failing = (r: Report) => Object.fromEntries(r.checks.filter((c) => !c.ok).map((c) => [c.name, c.detail]))
+const preflight = (...args: string[]) => preflightOf(p, args)
 
 const snapshot = (...args: string[]) => p.cli(['snapshot', 'create', 'staff', '--kind', 'pre-deploy', ...args])
 
@@ -92,8 +65,7 @@ describe('lastgood freeze', () => {
 })
 
 describe('through lastgood serve', () => {
-  const remote = (args: string[], user = 'ann') =>
-    p.cli(['--json', '--server', server.url, ...args], { env: { LASTGOOD_TOKEN: tokens[user]! } })
+  const remote = (args: string[], user?: 'ann' | 'vic') => served.remote(args, user)
 
   it('preflight answers the same document and exit code; freeze needs the incident permission', async () => {
     const masked = (out: string) => JSON.parse(out.replace(/taken \d+m?s ago/g, 'taken <age> ago')) as unknown

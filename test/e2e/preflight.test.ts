@@ -3,6 +3,7 @@ import { hostname } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { failing, preflightOf } from '../helpers/preflight-report.js'
 import { SamplePlatform } from '../../src/demo/sample-platform.js'
 import { singleAppConfig } from '../helpers/configs.js'
 
@@ -22,19 +23,7 @@ afterAll(async () => {
   await p?.destroy()
 })
 
-interface Report {
-  app: string
-  ok: boolean
-  checks: { name: string; ok: boolean; detail: string }[]
-}
-
-async function preflight(...args: string[]): Promise<{ code: number; report: Report; stderr: string }> {
-  const r = await p.cli(['--json', 'preflight', 'staff', ...args])
-  return { code: r.code, report: JSON.parse(r.stdout) as Report, stderr: r.stderr }
-}
-
-/** The checks that failed, by name, with their detail. */
-const failing = (r: Report) => Object.fromEntries(r.checks.filter((c) => !c.ok).map((c) => [c.name, c.detail]))
+const preflight = (...args: string[]) => preflightOf(p, args)
 
 /** Writes rows as another lastgood process would have left them (a rollback holding its lock, a request). */
 function inState(sql: string, ...values: unknown[]): void {

@@ -1,44 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SamplePlatform } from '../../src/demo/sample-platform.js'
+import type { SamplePlatform } from '../../src/demo/sample-platform.js'
+import { type ServedPlatform, servedPlatform } from '../helpers/served-platform.js'
 import { auditOf } from '../helpers/audit-of.js'
 import { singleAppConfig } from '../helpers/configs.js'
 import { StreamingCli } from '../helpers/monitor-process.js'
-import { peopleWithTokens } from '../helpers/people.js'
-import { ServeProcess } from '../server/serve-process.js'
 
 // drill, watch and monitor here and through `lastgood serve` with --server: the same --json documents (times,
 // durations, ids and the events' play-by-play masked) and the same exit codes.
 
+let served: ServedPlatform
 let p: SamplePlatform
-let server: ServeProcess & { url: string }
-const tokens: Record<string, string> = {}
 
 beforeAll(async () => {
-  p = await SamplePlatform.create({
+  served = await servedPlatform({
     configText: singleAppConfig({ extra: '    triggers:\n      health: { kind: health_failures, action: rollback }\n' }),
   })
-  await p.deploy('staff', 'v1')
-  await p.startApp('staff')
-  expect((await p.cli(['init'])).code).toBe(0)
-  expect((await p.cli(['snapshot', 'create', 'staff'])).code).toBe(0)
-  Object.assign(
-    tokens,
-    await peopleWithTokens(p, [
-      ['ann', 'operator'],
-      ['vic', 'viewer'],
-    ]),
-  )
-  server = await ServeProcess.start(p)
+  p = served.p
 }, 30_000)
 
-afterAll(async () => {
-  await server?.stop('SIGKILL')
-  await p?.destroy()
-})
+afterAll(() => served?.close())
 
-const local = (args: string[]) => p.cli(['--json', ...args])
-const remote = (args: string[], user = 'ann') =>
-  p.cli(['--json', '--server', server.url, ...args], { env: { LASTGOOD_TOKEN: tokens[user]! } })
+const local = (args: string[]) => served.local(args)
+const remote = (args: string[], user?: 'ann' | 'vic') => served.remote(args, user)
 
 /** What differs between two runs by nature: when, how long, the ids made, and the play-by-play in words. */
 function masked(stdout: string): unknown {
@@ -80,7 +63,9 @@ describe('drill, watch and monitor through --server', () => {
     expect(there.code, there.stderr).toBe(0)
     expect(masked(there.stdout)).toEqual(masked(here.stdout))
     expect(JSON.parse(there.stdout).watch).toMatchObject({ app: 'staff', outcome: 'passed', forMs: 2000 })
-    const human = await p.cli(['--server', server.url, 'watch', 'staff', '--for', '1s'], { env: { LASTGOOD_TOKEN: tokens.ann! } })
+    const human = await p.cli(['--server', served.server.url, 'watch', 'staff', '--for', '1s'], {
+      env: { LASTGOOD_TOKEN: served.tokens.ann! },
+    })
     expect(human.code, human.stderr).toBe(0)
     expect(human.stdout).toMatch(/^staff: \S+ is known good: no trigger fired in 1 s and every trigger had data\n$/)
   }, 30_000)
@@ -93,7 +78,7 @@ describe('drill, watch and monitor through --server', () => {
     expect(JSON.parse(there.stdout).triggers).toEqual([expect.objectContaining({ app: 'staff', trigger: 'health', phase: 'inactive' })])
     expect(typesOf(JSON.parse(there.stdout).events)).toEqual(typesOf(JSON.parse(here.stdout).events))
 
-    const follower = new StreamingCli(p, ['--server', server.url, 'monitor', 'staff'], { LASTGOOD_TOKEN: tokens.ann! })
+    const follower = new StreamingCli(p, ['--server', served.server.url, 'monitor', 'staff'], { LASTGOOD_TOKEN: served.tokens.ann! })
     try {
       // What a watch through the server does shows up on the follower, as `lastgood monitor` prints events here.
       await new Promise((r) => setTimeout(r, 500))

@@ -1,42 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SamplePlatform } from '../../src/demo/sample-platform.js'
-import { singleAppConfig } from '../helpers/configs.js'
-import { peopleWithTokens } from '../helpers/people.js'
-import { ServeProcess } from '../server/serve-process.js'
+import type { SamplePlatform } from '../../src/demo/sample-platform.js'
+import { type ServedPlatform, servedPlatform } from '../helpers/served-platform.js'
 import { auditOf } from '../helpers/audit-of.js'
 
 // The same commands, run here and through `lastgood serve` with --server and an API token: the same --json
 // documents (times, durations and new ids masked) and the same exit codes, the remote ones recorded under the
 // token's user.
 
+let served: ServedPlatform
 let p: SamplePlatform
-let server: ServeProcess & { url: string }
-const tokens: Record<string, string> = {}
 
 beforeAll(async () => {
-  p = await SamplePlatform.create({ configText: singleAppConfig() })
-  await p.deploy('staff', 'v1')
-  await p.startApp('staff')
-  expect((await p.cli(['init'])).code).toBe(0)
-  expect((await p.cli(['snapshot', 'create', 'staff'])).code).toBe(0)
-  Object.assign(
-    tokens,
-    await peopleWithTokens(p, [
-      ['ann', 'operator'],
-      ['vic', 'viewer'],
-    ]),
-  )
-  server = await ServeProcess.start(p)
-})
+  served = await servedPlatform()
+  p = served.p
+}, 30_000)
 
-afterAll(async () => {
-  await server?.stop('SIGKILL')
-  await p?.destroy()
-})
+afterAll(() => served?.close())
 
-const local = (args: string[]) => p.cli(['--json', ...args])
-const remote = (args: string[], user = 'ann') =>
-  p.cli(['--json', '--server', server.url, ...args], { env: { LASTGOOD_TOKEN: tokens[user]! } })
+const local = (args: string[]) => served.local(args)
+const remote = (args: string[], user?: 'ann' | 'vic') => served.remote(args, user)
 
 /** What differs between two runs of the same command by nature: when, how long, and the ids it made. */
 function masked(stdout: string): unknown {
@@ -128,9 +110,11 @@ describe('--server parity', () => {
   })
 
   it('a token that is wrong, or none at all, gets nobody in: exit 2, the error says how to authenticate', async () => {
-    const forged = await p.cli(['--json', '--server', server.url, 'status'], { env: { LASTGOOD_TOKEN: 'lgt_0000000000000000_forged' } })
+    const forged = await p.cli(['--json', '--server', served.server.url, 'status'], {
+      env: { LASTGOOD_TOKEN: 'lgt_0000000000000000_forged' },
+    })
     expect(forged.code).toBe(2)
     expect(JSON.parse(forged.stdout).error.code).toBe('unauthenticated')
-    expect(forged.stdout + forged.stderr + server.stderr).not.toContain('forged')
+    expect(forged.stdout + forged.stderr + served.server.stderr).not.toContain('forged')
   })
 })
