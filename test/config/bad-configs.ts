@@ -299,7 +299,8 @@ export const BAD_CONFIGS: BadConfig[] = [
   {
     name: 'an unknown runbook step',
     text: withChannels('runbooks:\n  data_corruption:\n    - { step: wipe }'),
-    error: /expected a runbook step, one of preserve_evidence, isolate, stop_writes, command, notify, breach_assessment, rollback, restore_data, recover/,
+    error:
+      /expected a runbook step, one of preserve_evidence, isolate, stop_writes, command, notify, breach_assessment, rollback, restore_data, recover/,
   },
   {
     name: 'an unknown template',
