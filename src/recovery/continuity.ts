@@ -100,6 +100,9 @@ export async function activatePlanIn(
       fallback: plan.fallback,
       apps: r.apps,
       since: activation.startedAt,
+      // How long the function was down before its people were told to switch: seed 000's "< 5 minutes".
+      activatedAt: new Date(r.now).toISOString(),
+      activationMs: r.now - r.since,
       incident: activation.incidentId,
     },
   })

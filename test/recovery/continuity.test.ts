@@ -1,4 +1,5 @@
 import { listAudit } from '../../src/audit/audit-log.js'
+import { buildComplianceReport } from '../../src/audit/compliance-report.js'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { checkContinuityBreaches } from '../../src/recovery/continuity-breach.js'
 import { ContinuityWatch } from '../../src/recovery/continuity-watch.js'
@@ -41,6 +42,15 @@ describe.each(engines)('continuity plans on $name', (engine) => {
     )
   })
 
+  it('reports an activation that came more than 5 minutes after the outage as missing the target', async () => {
+    rp = await RecoveryPlatform.create(engine)
+    const watch = new ContinuityWatch(rp.p, 'monitor')
+    // Rounds 6 minutes apart (a slow health interval): the second failed one, 6 minutes in, activates the plan.
+    for (let i = 0; i < 2; i++) await watch.observe(app(rp.p, 'staff'), 'failed', T0 + i * 6 * MIN)
+    const [late] = (await buildComplianceReport(rp.p.state.db, { platform: 'test' })).continuityActivations
+    expect(late).toMatchObject({ plan: 'patient-check-in', activationMs: 6 * MIN, withinTarget: false })
+  })
+
   it('activate when an app is down (health.failures rounds), breach past max_downtime by declaring an incident, end when the app is up', async () => {
     rp = await RecoveryPlatform.create(engine)
     const watch = new ContinuityWatch(rp.p, 'monitor')
@@ -61,6 +71,18 @@ describe.each(engines)('continuity plans on $name', (engine) => {
     const told = await rp.queued()
     expect(told.map((m) => `${m.kind}>${m.channel}`)).toEqual(['continuity_activated>front-desk'])
     expect(told[0]!.text).toMatch(/Function: Patient Check-in\nDown: staff\nSwitch to: Paper-based check-in forms\nMaximum downtime: 15m/)
+    // Seed 000's figure: activated at the second failed round, 1 s after the outage began, within 5 minutes.
+    expect((await buildComplianceReport(rp.p.state.db, { platform: 'test' })).continuityActivations).toEqual([
+      {
+        plan: 'patient-check-in',
+        function: 'Patient Check-in',
+        apps: ['staff'],
+        downSince: new Date(T0).toISOString(),
+        activatedAt: new Date(T0 + S).toISOString(),
+        activationMs: S,
+        withinTarget: true,
+      },
+    ])
 
     expect(await checkContinuityBreaches(rp.p, { actor: 'monitor', now: T0 + 15 * MIN - 1 })).toEqual([])
     const [breach] = await checkContinuityBreaches(rp.p, { actor: 'monitor', now: T0 + 15 * MIN })

@@ -1,9 +1,10 @@
 import type { Command } from 'commander'
-import type { ComplianceReport } from '../../audit/compliance-report.js'
+import { type ComplianceReport, CONTINUITY_ACTIVATION_TARGET_MS } from '../../audit/compliance-report.js'
+import { formatDuration } from '../../config-parts/units.js'
 import { complianceReportOperation } from '../../operations/audit.js'
 import { globals } from '../global-options.js'
 import { invoke } from '../invoke.js'
-import { printJson, println, table } from '../output.js'
+import { formatMs, printJson, println, table } from '../output.js'
 import { parseTimeOption } from '../parse-time.js'
 import { renderVerify } from '../render-audit.js'
 
@@ -36,13 +37,32 @@ function render(r: ComplianceReport): string {
             r.breachAssessments.map((a) => [a.incident, a.state]),
           ),
         ]
-  if (r.actions.length === 0) return [...head, 'no recovery actions in this window', ...breaches].join('\n')
+  const continuity =
+    r.continuityActivations.length === 0
+      ? []
+      : [
+          '',
+          `CONTINUITY ACTIVATIONS (target: under ${formatDuration(CONTINUITY_ACTIVATION_TARGET_MS)} from the outage)`,
+          table(
+            ['PLAN', 'FUNCTION', 'APPS', 'DOWN SINCE', 'ACTIVATED AFTER', ''],
+            r.continuityActivations.map((c) => [
+              c.plan,
+              c.function,
+              c.apps.join(', '),
+              c.downSince,
+              formatMs(c.activationMs),
+              c.withinTarget ? 'within target' : 'TARGET MISSED',
+            ]),
+          ),
+        ]
+  if (r.actions.length === 0) return [...head, 'no recovery actions in this window', ...continuity, ...breaches].join('\n')
   const rows = r.actions.map((a) => [a.at, a.actor, a.action, a.target, a.outcome, a.approvals, a.breakGlass, a.reason ?? ''])
   return [
     ...head,
     table(['TIME', 'ACTOR', 'ACTION', 'TARGET', 'OUTCOME', 'APPROVALS', 'BREAK-GLASS', 'REASON'], rows),
     '',
     `${r.actions.length} recovery actions`,
+    ...continuity,
     ...breaches,
   ].join('\n')
 }
