@@ -29,7 +29,8 @@ export function clinicTimingEnv(t: DrillTiming): Record<string, string> {
 /**
  * The configuration of a drill's own throwaway platform: staff and inventory as real sample apps, each
  * restarted by its release's `restart:` command, with the seeds' triggers (3 consecutive failures; error
- * rate above 5 % over 100 requests) and a latency trigger scaled to the probe interval. `node` and `ctl`
+ * rate above 5 % over 100 requests), a latency trigger scaled to the probe interval, and a continuity plan per
+ * app (a crashed or failing app activates it: the drill measures its activation time). `node` and `ctl`
  * are absolute paths; ports come from ${CLINIC_<APP>_PORT}.
  */
 export function drillConfigText(t: DrillTiming, node: string, ctl: string): string {
@@ -63,6 +64,10 @@ defaults:
     latency: { kind: latency, percentile: 95, above: ${DRILL_LATENCY_BOUND_MS}ms, for: ${seconds(2 * t.intervalMs)}, window: ${seconds(3 * t.intervalMs)}, action: rollback }
 monitor:
   cooldown: 15m
+# What the outage of each app stops, so a drill measures how soon people are told to switch (seed 000: < 5 min).
+continuity:
+  drill-check-in: { function: Patient Check-in, apps: [staff], fallback: Paper-based check-in forms, max_downtime: 15m }
+  drill-inventory: { function: Supply inventory, apps: [inventory], fallback: Paper stock sheets, max_downtime: 15m }
 apps:
 ${app('staff', 1, 'CLINIC_STAFF_PORT')}${app('inventory', 2, 'CLINIC_INVENTORY_PORT')}`
 }

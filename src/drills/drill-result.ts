@@ -1,3 +1,4 @@
+import type { ContinuityActivationFigure } from '../audit/compliance-report.js'
 import type { DrillTiming } from './drill-config.js'
 
 /**
@@ -62,6 +63,8 @@ export interface DrillResult {
   recoveryMs: number | null
   objectives: { rtoMs: number }
   withinRto: boolean
+  /** The continuity plans the outage activated, each with how long after the outage (seed 000: under 5 min). */
+  continuity: ContinuityActivationFigure[]
   incident: IncidentMeasurement | null
   events: DrillEvent[]
 }

@@ -1,10 +1,11 @@
+import { buildComplianceReport } from '../audit/compliance-report.js'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { startTimer } from '../core/timers.js'
 import { portVariable, SamplePlatform, SAMPLE_APP_CTL } from '../demo/sample-platform.js'
 import type { MonitorEvent } from '../monitor/events.js'
-import { Monitor } from '../monitor/monitor.js'
-import { untilAborted } from '../monitor/run-monitor.js'
+import type { Monitor } from '../monitor/monitor.js'
+import { monitorWithRecovery, untilAborted } from '../monitor/run-monitor.js'
 import { stopReason } from '../rollback/journal.js'
 import { openPlatform } from '../platform/open-platform.js'
 import { factoryFor } from '../providers/registry.js'
@@ -59,7 +60,8 @@ async function drillOn(sp: SamplePlatform, s: Scenario, timing: DrillTiming, opt
       })
       if (!snap.knownGood) throw new Error(`drill setup: v1 of ${app} was not healthy at capture (${snap.health})`)
     }
-    monitor = new Monitor(
+    // As `lastgood monitor` runs it: with the recovery scheduler, so the continuity plans follow the apps too.
+    monitor = monitorWithRecovery(
       p,
       p.config.apps.filter((a) => apps.includes(a.name)),
       { startedBy: opts.actor },
@@ -86,6 +88,7 @@ async function drillOn(sp: SamplePlatform, s: Scenario, timing: DrillTiming, opt
     ])
     await monitor.stop()
     monitor = undefined
+    const continuity = (await buildComplianceReport(p.state.db, { platform: p.config.platform })).continuityActivations
     const measured = apps.map((app) => measure(app, events, faultAt))
     const recoveryOrder = measured
       .filter((m) => m.healthyMs !== null)
@@ -122,6 +125,7 @@ async function drillOn(sp: SamplePlatform, s: Scenario, timing: DrillTiming, opt
       recoveryMs,
       objectives: { rtoMs: opts.rtoMs },
       withinRto: recoveryMs !== null && recoveryMs <= opts.rtoMs,
+      continuity,
       incident: null,
       events,
     }

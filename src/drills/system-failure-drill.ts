@@ -1,3 +1,4 @@
+import { buildComplianceReport } from '../audit/compliance-report.js'
 import { messageOf } from '../core/errors.js'
 import { startTimer } from '../core/timers.js'
 import type { SamplePlatform } from '../demo/sample-platform.js'
@@ -70,6 +71,8 @@ export async function systemFailureDrillOn(
               .join('; ')}`
           : (recoveryProblem(r, apps) ??
             (healthyAt === null ? 'lastgood validated every app, yet they did not all answer healthy from outside' : null))
+    // No monitor runs here: a plan activates only if an escalation level of the incident activates it.
+    const continuity = (await buildComplianceReport(p.state.db, { platform: p.config.platform })).continuityActivations
     return {
       scenario: s.name,
       description: s.description,
@@ -83,6 +86,7 @@ export async function systemFailureDrillOn(
       recoveryMs,
       objectives: { rtoMs: opts.rtoMs },
       withinRto: recoveryMs !== null && recoveryMs <= opts.rtoMs,
+      continuity,
       incident: {
         id: declared.incident.id,
         type: declared.incident.type,

@@ -48,6 +48,11 @@ describe('lastgood drill', () => {
         expect(a.healthyMs).toBeGreaterThan(a.detectMs)
         expect(a.restored).toEqual({ release: 'v1' })
       }
+      // A crash takes staff down: its continuity plan activates, and the drill measures how soon (seed 000: < 5 min).
+      if (name === 'crash')
+        expect(d.continuity).toEqual([
+          expect.objectContaining({ plan: 'drill-check-in', apps: ['staff'], activationMs: expect.any(Number), withinTarget: true }),
+        ])
       if (name === 'multi-app') expect(d.recoveryOrder).toEqual(['staff', 'inventory'])
       if (name === 'crash') expect(d.apps[0].healthyMs).toBeLessThan(15_000)
       if (name === 'slow-release') expect(d.apps[0].trigger).toBe('latency')

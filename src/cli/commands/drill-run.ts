@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
+import { CONTINUITY_ACTIVATION_TARGET_MS } from '../../audit/compliance-report.js'
 import { configFileName, loadConfig } from '../../config/load-config.js'
 import { UserError } from '../../core/errors.js'
-import { POSITIVE_TIMER_RANGE } from '../../config-parts/units.js'
+import { formatDuration, POSITIVE_TIMER_RANGE } from '../../config-parts/units.js'
 import { type DrillReport, drillRunOperation, type DrillUpdate, MIN_INTERVAL_MS, runDrills, unknownDrill } from '../../operations/drills.js'
 import type { Outcome } from '../../operations/operation.js'
 import { parseInput } from '../../operations/parse-input.js'
@@ -105,6 +106,12 @@ function renderTable(results: DrillReport[]): string {
       r.success ? 'ok' : `FAILED: ${r.problem}`,
     ]),
   )
+  const continuity = results.flatMap(({ scenario, continuity: plans }) =>
+    plans.map(
+      (c) =>
+        `\n\n${scenario}: continuity plan ${c.plan} (${c.function}) activated ${ms(c.activationMs)} after ${c.apps.join(', ')} went down: ${c.withinTarget ? 'within' : 'MISSED'} the target of ${formatDuration(CONTINUITY_ACTIVATION_TARGET_MS)}`,
+    ),
+  )
   const incidents = results
     .filter((r) => r.incident)
     .map(
@@ -115,6 +122,7 @@ function renderTable(results: DrillReport[]): string {
     table(['DRILL', 'APP', 'TRIGGER', 'DETECT', 'DECIDE', 'ROLLBACK', 'HEALTHY', `RTO ${formatMs(rtoMs)}`, 'RESULT'], rows) +
     '\n\nDETECT: fault → trigger fired; DECIDE: fired → decision; ROLLBACK: the run, validation included; HEALTHY: fault → validated after the rollback' +
     (incidents.length > 0 ? ' (a declared incident: nothing to detect or decide; HEALTHY from the declaration).' : '.') +
-    incidents.join('')
+    incidents.join('') +
+    continuity.join('')
   )
 }
