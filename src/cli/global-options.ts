@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os'
 import type { Command } from 'commander'
-import { reasonMissing, UserError } from '../core/errors.js'
+import { UserError } from '../core/errors.js'
 
 export interface GlobalOptions {
   config?: string
@@ -33,11 +33,4 @@ function safeUser(): string {
   } catch {
     return 'unknown'
   }
-}
-
-/** --reason is required for state-changing commands the seeds ask a reason for; blank is not a reason. */
-export function requireReason(reason: string | undefined, what: string): string {
-  const r = reason?.trim()
-  if (!r) throw new UserError(reasonMissing(what))
-  return r
 }

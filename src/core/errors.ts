@@ -43,6 +43,13 @@ export function reasonMissing(what: string): string {
   return `${what} needs --reason "why": it is recorded in the audit trail`
 }
 
+/** --reason is required for state-changing commands the seeds ask a reason for; blank is not a reason. */
+export function requireReason(reason: string | undefined, what: string): string {
+  const r = reason?.trim()
+  if (!r) throw new UserError(reasonMissing(what))
+  return r
+}
+
 export function exitCodeOf(err: unknown): ExitCode {
   if (err instanceof UserError) return 2
   if (err instanceof RefusedError) return 3

@@ -8,7 +8,7 @@ import { planForm, planHash } from '../approvals/plan-hash.js'
 import { can } from '../auth/can.js'
 import type { Identity } from '../auth/identity.js'
 import { type Scenario, SCENARIOS } from '../config-parts/decision-vocabulary.js'
-import { RefusedError, UserError } from '../core/errors.js'
+import { RefusedError, requireReason, UserError } from '../core/errors.js'
 import type { Decision } from '../decisions/decide.js'
 import type { ActionSource } from '../decisions/scenario.js'
 import { findPendingRollback, type PendingRollback, resolvePendingRollback } from '../monitor/monitor-store.js'
@@ -180,7 +180,7 @@ export const rollbackRunOperation = operation({
         identity,
         selectApps(p.config, input.app).map((a) => a.name),
       )
-    const reason = requireReason(input.reason)
+    const reason = requireReason(input.reason, 'rollback')
     return gatedRun(p, ctx, identity, await proposeRollback(p, input), { ...input, reason })
   },
 })
@@ -270,12 +270,6 @@ export const rollbackAbandonOperation = operation({
     return { result: { abandoned: await abandonRun(p, input.run, { reason: input.reason, actor: ctx.actor }) }, exitCode: 0 }
   },
 })
-
-function requireReason(reason: string | undefined): string {
-  const parsed = reasonInput('rollback').safeParse(reason)
-  if (!parsed.success) throw new UserError(parsed.error.issues[0]!.message)
-  return parsed.data
-}
 
 /**
  * A planned rollback through the approval gate: where the matrix wants an approval (and no grant covers it)

@@ -1,6 +1,7 @@
+import { requireReason } from '../../core/errors.js'
 import type { Command } from 'commander'
 import { freezeOperation, unfreezeOperation } from '../../operations/deploy-gate.js'
-import { globals, requireReason } from '../global-options.js'
+import { globals } from '../global-options.js'
 import { invoke } from '../invoke.js'
 import { printJson, println } from '../output.js'
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import type { z } from 'zod'
-import { UserError } from '../../core/errors.js'
+import { requireReason, UserError } from '../../core/errors.js'
 import type { Scenario } from '../../config-parts/decision-vocabulary.js'
 import {
   pendingRollbackDismissOperation,
@@ -12,7 +12,7 @@ import {
   type RollbackDocument,
 } from '../../operations/rollbacks.js'
 import { confirmOrRefuse } from '../confirmed-run.js'
-import { type GlobalOptions, globals, requireReason } from '../global-options.js'
+import { type GlobalOptions, globals } from '../global-options.js'
 import { invoke } from '../invoke.js'
 import { printJson, println } from '../output.js'
 import { renderRequested } from '../render-approval.js'
