@@ -100,6 +100,15 @@ async function eventsIn(db: StateDb, opts: ComplianceOptions): Promise<AuditEven
   return events
 }
 
+/**
+ * The continuity activations a platform's audit trail records, without the rest of the report (a drill reads
+ * its throwaway platform's: no chain to verify, no window).
+ */
+export async function continuityActivations(db: StateDb): Promise<ContinuityActivationFigure[]> {
+  const rows = await db.selectFrom('audit_events').selectAll().where('action', '=', 'continuity.activated').orderBy('seq', 'asc').execute()
+  return rows.map((r) => activationFigure(toAction(fromRow(r))))
+}
+
 /** An activation recorded before its time was (issue 14) is measured from the outage to its audit event. */
 function activationFigure(a: ComplianceAction): ContinuityActivationFigure {
   const d = a.details

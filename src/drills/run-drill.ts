@@ -1,4 +1,4 @@
-import { buildComplianceReport } from '../audit/compliance-report.js'
+import { continuityActivations } from '../audit/compliance-report.js'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { startTimer } from '../core/timers.js'
@@ -88,7 +88,7 @@ async function drillOn(sp: SamplePlatform, s: Scenario, timing: DrillTiming, opt
     ])
     await monitor.stop()
     monitor = undefined
-    const continuity = (await buildComplianceReport(p.state.db, { platform: p.config.platform })).continuityActivations
+    const continuity = await continuityActivations(p.state.db)
     const measured = apps.map((app) => measure(app, events, faultAt))
     const recoveryOrder = measured
       .filter((m) => m.healthyMs !== null)

@@ -1,4 +1,4 @@
-import { buildComplianceReport } from '../audit/compliance-report.js'
+import { continuityActivations } from '../audit/compliance-report.js'
 import { messageOf } from '../core/errors.js'
 import { startTimer } from '../core/timers.js'
 import type { SamplePlatform } from '../demo/sample-platform.js'
@@ -72,7 +72,7 @@ export async function systemFailureDrillOn(
           : (recoveryProblem(r, apps) ??
             (healthyAt === null ? 'lastgood validated every app, yet they did not all answer healthy from outside' : null))
     // No monitor runs here: a plan activates only if an escalation level of the incident activates it.
-    const continuity = (await buildComplianceReport(p.state.db, { platform: p.config.platform })).continuityActivations
+    const continuity = await continuityActivations(p.state.db)
     return {
       scenario: s.name,
       description: s.description,

@@ -1,6 +1,6 @@
 import { lastHeartbeat } from '../monitor/monitor-store.js'
 import type { Platform } from '../platform/platform.js'
-import { snapshotsByApp } from '../snapshots/snapshot-record.js'
+import { newestSnapshotTimes } from '../snapshots/snapshot-record.js'
 
 /**
  * Seed 002's checks after a rollback beyond the apps themselves: "monitoring systems active" and "backup
@@ -20,7 +20,7 @@ const MONITOR_ALIVE_MS = 30_000
 
 export async function watchersAfter(p: Platform, apps: string[], now = Date.now()): Promise<Watchers> {
   const seen = await lastHeartbeat(p.state.db, { running: true })
-  const byApp = await snapshotsByApp(p.state.db, apps)
+  const newest = await newestSnapshotTimes(p.state.db, apps)
   const verify = await p.state.db
     .selectFrom('schedule_runs')
     .select(['schedule', 'ended_at', 'outcome'])
@@ -31,7 +31,7 @@ export async function watchersAfter(p: Platform, apps: string[], now = Date.now(
     .executeTakeFirst()
   return {
     monitor: { active: seen !== null && now - seen <= MONITOR_ALIVE_MS, lastSeenAt: seen === null ? null : new Date(seen).toISOString() },
-    snapshots: apps.map((app) => ({ app, newestAt: byApp.get(app)![0]?.createdAt ?? null })),
+    snapshots: apps.map((app) => ({ app, newestAt: newest.get(app)! })),
     lastVerify: verify?.ended_at ? { schedule: verify.schedule, endedAt: verify.ended_at, outcome: verify.outcome } : null,
   }
 }

@@ -26,8 +26,12 @@ export async function claimDue(
   now: Date,
   busy: boolean,
 ): Promise<Claim | undefined> {
+  const spec = specOf(s)
+  // Nearly every tick (each second) finds nothing due: that is decided on a read, not under the write lock every
+  // rollback and audit append waits for. Whatever is due is claimed, and checked again, in the transaction.
+  const seen = await state.db.selectFrom('schedule_cursors').select(['spec', 'handled_until']).where('name', '=', s.name).executeTakeFirst()
+  if (seen && seen.spec === spec && !dueBetween(cronOf(s.cron, s.timezone), new Date(seen.handled_until), now)) return undefined
   return state.writeTransaction(async (tx) => {
-    const spec = specOf(s)
     const cursor = await tx.selectFrom('schedule_cursors').selectAll().where('name', '=', s.name).executeTakeFirst()
     if (!cursor || cursor.spec !== spec) {
       const row = { spec, handled_until: now.toISOString() }

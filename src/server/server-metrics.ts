@@ -5,7 +5,7 @@ import { loadTriggerStates, triggerKey } from '../monitor/monitor-store.js'
 import { pendingCount } from '../notify/outbox-store.js'
 import type { Platform } from '../platform/platform.js'
 import { listIncidents } from '../recovery/incident-store.js'
-import { snapshotsByApp } from '../snapshots/snapshot-record.js'
+import { newestSnapshotTimes } from '../snapshots/snapshot-record.js'
 import { scheduleStatuses, type ScheduleStatus } from '../schedules/schedule-status.js'
 import type { RollbackReport } from '../rollback/rollback-report.js'
 import { promClient } from './server-packages.js'
@@ -108,11 +108,12 @@ export function createServerMetrics(p: Platform): ServerMetrics {
     labelNames: ['app'],
     registers,
     async collect() {
-      const names = p.config.apps.map((a) => a.name)
-      const byApp = await snapshotsByApp(p.state.db, names)
+      const newest = await newestSnapshotTimes(
+        p.state.db,
+        p.config.apps.map((a) => a.name),
+      )
       this.reset()
-      // Newest first: an app's first snapshot is its newest.
-      for (const app of names) this.set({ app }, Date.parse(byApp.get(app)![0]?.createdAt ?? '1970-01-01T00:00:00Z') / 1000)
+      for (const [app, at] of newest) this.set({ app }, at === null ? 0 : Date.parse(at) / 1000)
     },
   })
   new Gauge({

@@ -89,6 +89,21 @@ export async function snapshotsByApp(db: StateDb, apps: readonly string[]): Prom
   return out
 }
 
+/** When the newest snapshot still kept of each of `apps` was taken (null: none), in one grouped query. */
+export async function newestSnapshotTimes(db: StateDb, apps: readonly string[]): Promise<Map<string, string | null>> {
+  const out = new Map<string, string | null>(apps.map((a) => [a, null]))
+  if (apps.length === 0) return out
+  const rows = await db
+    .selectFrom('snapshots')
+    .select(({ fn }) => ['app', fn.max('created_at').as('newest')])
+    .where('pruned_at', 'is', null)
+    .where('app', 'in', [...apps])
+    .groupBy('app')
+    .execute()
+  for (const r of rows) out.set(r.app, String(r.newest))
+  return out
+}
+
 async function keptSnapshots(db: StateDb, apps: readonly string[] | undefined): Promise<SnapshotRecord[]> {
   let q = db.selectFrom('snapshots').selectAll().where('pruned_at', 'is', null)
   if (apps) q = q.where('app', 'in', apps)
